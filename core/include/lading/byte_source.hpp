@@ -1,0 +1,33 @@
+// A pull-based stream of bytes: the shape every layer input takes inside lading.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+
+namespace lading {
+
+class byte_source {
+public:
+    virtual ~byte_source() = default;
+    // Fills up to buf.size() bytes; returns 0 only at the end. Throws lading::error.
+    virtual std::size_t read(std::span<std::uint8_t> buf) = 0;
+};
+
+// Reads a file sequentially; errors name the file.
+class file_source : public byte_source {
+public:
+    explicit file_source(const std::filesystem::path& path);
+    ~file_source() override;
+    file_source(const file_source&) = delete;
+    file_source& operator=(const file_source&) = delete;
+    std::size_t read(std::span<std::uint8_t> buf) override;
+
+private:
+    std::filesystem::path path_;
+    int fd_ = -1;
+};
+
+}  // namespace lading

@@ -1,0 +1,15 @@
+// One CSV record as buildx reads an --output value (RFC 4180, no lazy quotes).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lading {
+
+// Splits `text` into fields. A field that starts with '"' is quoted: '""' inside it is a
+// literal quote and commas are kept. Throws usage_error with the column of the fault on a
+// bare quote in an unquoted field or an unbalanced quote. One trailing newline is allowed.
+std::vector<std::string> parse_csv_record(std::string_view text);
+
+}  // namespace lading

@@ -1,0 +1,31 @@
+// Everything one `lading export` asks for: the layers, the image settings, the outputs.
+#pragma once
+
+#include <lading/descriptor.hpp>
+#include <lading/image_config.hpp>
+#include <lading/output_spec.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+struct export_request {
+    std::vector<std::filesystem::path> layers;  // stacked in this order
+    image_settings settings;
+    std::optional<std::int64_t> source_date_epoch;  // --source-date-epoch or $SOURCE_DATE_EPOCH
+    std::vector<output_spec> outputs;
+    std::filesystem::path store_location;
+    unsigned threads = 1;  // compressor threads per layer
+};
+
+// What one output produced, with BuildKit's exporter response keys.
+struct output_result {
+    descriptor root;                 // the manifest (or index) every name points at
+    digest config;
+    std::vector<std::string> names;  // final names, dangling and canonical ones included
+};
+
+}  // namespace lading

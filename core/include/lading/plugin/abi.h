@@ -1,0 +1,163 @@
+/* lading plugin ABI: the only contract between the lading host and a plugin.
+ *
+ * Pure C, no dependencies but <stddef.h>/<stdint.h>. A plugin exports exactly one
+ * symbol, LADING_PLUGIN_ENTRY_SYMBOL, returning a pointer to a static table whose first
+ * member is a lading_plugin_header. The host checks abi_version and struct_size before it
+ * touches anything else. Fields are only ever appended to the tables below; a host reads
+ * an appended field only when struct_size says the plugin has it.
+ *
+ * OWNERSHIP: handles are created and destroyed by the plugin; buffers cross as borrowed
+ * views valid for the duration of the call; strings returned by a plugin stay valid until
+ * the next call on the same handle (or for the plugin's lifetime when they are static).
+ * No exception ever crosses this boundary.
+ */
+#ifndef LADING_PLUGIN_ABI_H
+#define LADING_PLUGIN_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LADING_PLUGIN_ABI_VERSION 1u
+#define LADING_PLUGIN_ENTRY_SYMBOL "lading_plugin_entry_v1"
+
+typedef enum lading_plugin_kind {
+    LADING_KIND_COMPRESSOR = 1,
+    LADING_KIND_MEDIATYPE = 2,
+    LADING_KIND_STORE = 3
+} lading_plugin_kind;
+
+typedef enum lading_status {
+    LADING_OK = 0,        /* progress was made, call again with more input or output room */
+    LADING_DONE = 1,      /* the stream is finished and all output has been handed out */
+    LADING_ERROR = -1,    /* see last_error() of the handle */
+    LADING_NOT_FOUND = -2 /* the named object does not exist */
+} lading_status;
+
+typedef struct lading_plugin_header {
+    uint32_t abi_version; /* LADING_PLUGIN_ABI_VERSION the plugin was built against */
+    uint32_t struct_size; /* sizeof the whole kind-specific table */
+    uint32_t kind;        /* lading_plugin_kind */
+    const char* name;     /* e.g. "zstd", "oci", "oci-layout"; static */
+    const char* version;  /* the plugin's own version; static */
+} lading_plugin_header;
+
+typedef const lading_plugin_header* (*lading_plugin_entry_fn)(void);
+
+/* ---------------------------------------------------------------- compressor ---- */
+
+/* zlib-style stream: the caller owns both buffers; transform advances the pointers. */
+typedef struct lading_stream_io {
+    const uint8_t* next_in;
+    size_t avail_in;
+    uint8_t* next_out;
+    size_t avail_out;
+} lading_stream_io;
+
+typedef struct lading_codec lading_codec; /* opaque, plugin-owned */
+
+typedef struct lading_compressor_v1 {
+    lading_plugin_header header;
+    /* Suffix of the layer media type ("gzip", "zstd") or "" for uncompressed. */
+    const char* media_suffix;
+    int32_t level_min, level_max, level_default;
+    /* 1 when the first bytes of a blob (at least 16, fewer if the blob is shorter) were
+     * written by this codec's format, else 0. */
+    int (*detect)(const uint8_t* head, size_t len);
+    /* threads: worker threads the codec may use (>= 1). The compressed bytes must not
+     * depend on it. error receives a message on failure (NUL-terminated, truncated). */
+    lading_codec* (*compressor_new)(int32_t level, uint32_t threads, char* error, size_t error_len);
+    lading_codec* (*decompressor_new)(char* error, size_t error_len);
+    /* finish = 1 once every input byte has been passed. Returns LADING_OK, LADING_DONE
+     * (only with finish = 1, when all output is out) or LADING_ERROR. */
+    int (*transform)(lading_codec* codec, lading_stream_io* io, int finish);
+    /* After LADING_DONE on a compressor: layer annotations as a JSON object ("{}" when
+     * none) and the diffID the layer must carry when it differs from the sha256 of the
+     * input ("" when it does not). */
+    const char* (*annotations_json)(lading_codec* codec);
+    const char* (*diff_id)(lading_codec* codec);
+    const char* (*last_error)(lading_codec* codec);
+    void (*destroy)(lading_codec* codec);
+} lading_compressor_v1;
+
+/* ---------------------------------------------------------------- media types --- */
+
+typedef enum lading_object {
+    LADING_OBJECT_MANIFEST = 1,
+    LADING_OBJECT_INDEX = 2,
+    LADING_OBJECT_CONFIG = 3,
+    LADING_OBJECT_LAYER = 4
+} lading_object;
+
+typedef enum lading_capability {
+    LADING_CAN_MANIFEST_ANNOTATIONS = 1u << 0,
+    LADING_CAN_DESCRIPTOR_ANNOTATIONS = 1u << 1, /* index, index-descriptor, manifest-descriptor */
+    LADING_CAN_LAYER_ANNOTATIONS = 1u << 2,      /* e.g. the estargz TOC digest */
+    LADING_CAN_ARTIFACTS = 1u << 3,              /* artifactType, subject, empty config */
+    LADING_CAN_ATTESTATIONS = 1u << 4
+} lading_capability;
+
+typedef struct lading_mediatype_v1 {
+    lading_plugin_header header;
+    uint32_t capabilities; /* lading_capability bits */
+    /* The media type of an object; for LADING_OBJECT_LAYER, layer_suffix is the
+     * compressor's media_suffix. Returns NULL when the format cannot express it. */
+    const char* (*media_type)(uint32_t object, const char* layer_suffix);
+    /* The compressor suffix of a layer media type this format (or any known format)
+     * names, or NULL when the media type is not a layer type it knows. */
+    const char* (*layer_suffix_of)(const char* media_type);
+} lading_mediatype_v1;
+
+/* ---------------------------------------------------------------- stores -------- */
+
+typedef struct lading_store lading_store;           /* opaque, plugin-owned */
+typedef struct lading_blob_writer lading_blob_writer; /* opaque, plugin-owned */
+typedef struct lading_blob_reader lading_blob_reader; /* opaque, plugin-owned */
+
+/* One name → root descriptor binding. descriptor_json is a canonical JSON descriptor
+ * object (mediaType, digest, size, optional platform and annotations). */
+typedef struct lading_store_name {
+    const char* name;       /* as given by the user, e.g. "app:1" */
+    const char* normalized; /* e.g. "docker.io/library/app:1" */
+    const char* descriptor_json;
+} lading_store_name;
+
+typedef void (*lading_name_visitor)(void* user, const char* name, const char* descriptor_json);
+
+typedef struct lading_store_v1 {
+    lading_plugin_header header;
+    /* location: a directory, or whatever the backend takes. Creates it when missing. */
+    lading_store* (*open)(const char* location, char* error, size_t error_len);
+    void (*close)(lading_store* store);
+    const char* (*last_error)(lading_store* store);
+
+    /* 1 and *size set when the blob is present, 0 when not, LADING_ERROR on failure. */
+    int (*blob_exists)(lading_store* store, const char* digest, uint64_t* size);
+    /* Writes go to a private temporary; commit checks nothing (the host hashed the
+     * bytes), makes the blob durable and visible under digest atomically. abort discards.
+     * Both end the writer's life. */
+    lading_blob_writer* (*blob_begin)(lading_store* store);
+    int (*blob_write)(lading_blob_writer* writer, const uint8_t* data, size_t len);
+    int (*blob_commit)(lading_blob_writer* writer, const char* digest);
+    void (*blob_abort)(lading_blob_writer* writer);
+
+    lading_blob_reader* (*blob_open)(lading_store* store, const char* digest);
+    /* Returns bytes read into buf, 0 at the end, -1 on error. */
+    int64_t (*blob_read)(lading_blob_reader* reader, uint8_t* buf, size_t len);
+    void (*blob_close)(lading_blob_reader* reader);
+
+    /* Binds every name atomically: either all land or none; other names stay. */
+    int (*set_names)(lading_store* store, const lading_store_name* names, size_t count);
+    /* Calls visit once per name, in the store's order. */
+    int (*list_names)(lading_store* store, lading_name_visitor visit, void* user);
+    /* A local path where a blob's bytes can be read directly, or NULL. Optional. */
+    const char* (*blob_path)(lading_store* store, const char* digest);
+} lading_store_v1;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

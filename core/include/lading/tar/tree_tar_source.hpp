@@ -1,0 +1,34 @@
+// Streams a walked directory tree as one tar archive, reading each file only when its
+// turn comes, so memory stays bounded whatever the tree's size.
+#pragma once
+
+#include <lading/byte_source.hpp>
+#include <lading/tar/tree_walker.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lading::tar {
+
+class tree_tar_source : public byte_source {
+public:
+    explicit tree_tar_source(std::vector<tree_entry> entries);
+    std::size_t read(std::span<std::uint8_t> buf) override;
+
+private:
+    // Refills pending_ with the next header, or content, or padding, or the trailer.
+    bool advance();
+
+    std::vector<tree_entry> entries_;
+    std::size_t next_ = 0;
+    std::string pending_;
+    std::size_t pending_pos_ = 0;
+    std::unique_ptr<file_source> file_;
+    std::uint64_t file_left_ = 0;
+    std::size_t padding_after_file_ = 0;
+    const tree_entry* current_ = nullptr;
+    bool trailer_written_ = false;
+};
+
+}  // namespace lading::tar

@@ -1,0 +1,32 @@
+#include <lading/byte_source.hpp>
+#include <lading/error.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace lading {
+
+file_source::file_source(const std::filesystem::path& path) : path_(path)
+{
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw error("cannot open " + path.string() + ": " + std::strerror(errno));
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+file_source::~file_source()
+{
+    if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t file_source::read(std::span<std::uint8_t> buf)
+{
+    for (;;) {
+        auto n = ::read(fd_, buf.data(), buf.size());
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) throw error("cannot read " + path_.string() + ": " + std::strerror(errno));
+    }
+}
+
+}  // namespace lading

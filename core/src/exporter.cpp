@@ -1,0 +1,176 @@
+#include <lading/annotations.hpp>
+#include <lading/error.hpp>
+#include <lading/exporter.hpp>
+#include <lading/image_names.hpp>
+#include <lading/layer/layer_builder.hpp>
+#include <lading/layer/layer_source.hpp>
+#include <lading/manifest.hpp>
+#include <lading/output_checks.hpp>
+#include <lading/parallel_jobs.hpp>
+#include <lading/plugin/media_types.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <memory>
+
+namespace lading {
+
+namespace {
+
+// Outputs that ask for the same compression, level and time clamp share their layers.
+struct layer_variant {
+    std::string compression;
+    int level = 0;
+    std::optional<std::int64_t> clamp;
+    std::vector<plugin::store*> stores;
+    std::vector<layer::built_layer> layers;
+};
+
+std::optional<std::int64_t> epoch_of(const output_spec& spec, const export_request& request)
+{
+    return spec.source_date_epoch ? spec.source_date_epoch : request.source_date_epoch;
+}
+
+std::string variant_key(const std::string& compression, int level, std::optional<std::int64_t> clamp)
+{
+    return compression + "|" + std::to_string(level) + "|" + (clamp ? std::to_string(*clamp) : "-");
+}
+
+class store_set {
+public:
+    store_set(plugin::registry& plugins, std::filesystem::path location) : plugins_(plugins), location_(std::move(location)) {}
+    plugin::store* get(const std::string& backend)
+    {
+        auto& s = stores_[backend];
+        if (!s) s = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, backend), location_.string());
+        return s.get();
+    }
+
+private:
+    plugin::registry& plugins_;
+    std::filesystem::path location_;
+    std::map<std::string, std::unique_ptr<plugin::store>> stores_;
+};
+
+void add_unique(std::vector<plugin::store*>& v, plugin::store* s)
+{
+    for (auto* existing : v)
+        if (existing == s) return;
+    v.push_back(s);
+}
+
+void check_layers_exist(const std::vector<std::filesystem::path>& layers)
+{
+    if (layers.empty()) return;
+    for (const auto& l : layers) {
+        std::error_code ec;
+        if (!std::filesystem::exists(l, ec)) throw error("layer " + l.string() + " does not exist");
+    }
+}
+
+}  // namespace
+
+std::vector<output_result> run_export(const export_request& request, plugin::registry& plugins,
+                                      progress_listener& progress)
+{
+    if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
+    for (const auto& spec : request.outputs) check_output(spec, plugins);
+    check_layers_exist(request.layers);
+
+    store_set stores(plugins, request.store_location);
+    std::map<std::string, layer_variant> variants;
+    std::vector<std::string> variant_of_output;
+    for (const auto& spec : request.outputs) {
+        plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, spec.compression));
+        int level = spec.compression_level.value_or(codec.level_default());
+        auto clamp = spec.rewrite_timestamp ? epoch_of(spec, request) : std::nullopt;
+        auto key = variant_key(spec.compression, level, clamp);
+        auto& v = variants[key];
+        v.compression = spec.compression;
+        v.level = level;
+        v.clamp = clamp;
+        if (spec.store) add_unique(v.stores, stores.get(spec.store_backend));
+        variant_of_output.push_back(key);
+    }
+    if (std::any_of(request.outputs.begin(), request.outputs.end(),
+                    [&](const output_spec& s) { return s.rewrite_timestamp && !epoch_of(s, request); }))
+        progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
+
+    // Build every (variant, layer) pair; each is an independent job.
+    struct job {
+        layer_variant* variant;
+        std::size_t layer;
+    };
+    std::vector<job> jobs;
+    for (auto& [key, v] : variants) {
+        v.layers.resize(request.layers.size());
+        for (std::size_t i = 0; i < request.layers.size(); ++i) jobs.push_back({&v, i});
+    }
+    run_parallel(jobs.size(), [&](std::size_t j) {
+        auto& [v, i] = jobs[j];
+        plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, v->compression));
+        const auto& path = request.layers[i];
+        progress.layer_started(j, path.string() + " (" + v->compression + ")");
+        auto source = layer::open_layer_source(path, plugins, v->clamp);
+        layer::compression_choice choice{&codec, v->level, request.threads};
+        blob_sink sink(v->stores);
+        v->layers[i] = layer::build_layer(*source, choice, sink, progress, j);
+        progress.layer_done(j, v->layers[i].blob, v->layers[i].size);
+    });
+
+    // Every layer succeeded: make them durable before anything refers to them.
+    for (auto& [key, v] : variants)
+        for (auto& l : v.layers) l.pending->commit(l.blob);
+
+    std::vector<output_result> results;
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    for (std::size_t o = 0; o < request.outputs.size(); ++o) {
+        const auto& spec = request.outputs[o];
+        const auto& v = variants.at(variant_of_output[o]);
+        plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
+
+        std::vector<descriptor> layer_descriptors;
+        std::vector<digest> diff_ids;
+        std::vector<layer_history> history;
+        for (std::size_t i = 0; i < v.layers.size(); ++i) {
+            const auto& l = v.layers[i];
+            descriptor d{types.of(LADING_OBJECT_LAYER, l.media_suffix), l.blob, l.size, {}, std::nullopt, {}};
+            if (types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations = l.annotations;
+            layer_descriptors.push_back(std::move(d));
+            diff_ids.push_back(l.diff_id);
+            history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
+        }
+        const auto epoch = epoch_of(spec, request);
+        auto config = make_json_blob(types.of(LADING_OBJECT_CONFIG),
+                                     build_image_config(request.settings, diff_ids, history, epoch.value_or(now)));
+        auto annotations = single_manifest_annotations(spec);
+        auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
+                                       build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
+                                                      layer_descriptors, annotations.manifest));
+
+        blob_sink sink(spec.store ? std::vector<plugin::store*>{stores.get(spec.store_backend)}
+                                  : std::vector<plugin::store*>{});
+        sink.put(config.descriptor.digest, config.bytes);
+        sink.put(manifest.descriptor.digest, manifest.bytes);
+
+        output_result result;
+        result.root = manifest.descriptor;
+        result.root.platform = request.settings.platform;
+        result.root.annotations = annotations.descriptor;
+        result.config = config.descriptor.digest;
+        result.names = final_names(spec, result.root.digest);
+        if (spec.store && !result.names.empty()) {
+            std::vector<plugin::store::binding> bindings;
+            for (const auto& n : result.names) bindings.push_back({n, normalized_name(n), result.root});
+            stores.get(spec.store_backend)->set_names(bindings);
+        }
+        progress.step("exported " + result.root.digest.str() +
+                      (result.names.empty() ? std::string() : " as " + result.names.front()));
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+}  // namespace lading

@@ -1,0 +1,75 @@
+#include <lading/error.hpp>
+#include <lading/layer/layer_builder.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <vector>
+
+namespace lading::layer {
+
+namespace {
+constexpr std::size_t buffer_size = 1 << 20;
+
+annotation_map parse_annotations(const std::string& json, const std::string& codec)
+{
+    annotation_map out;
+    boost::system::error_code ec;
+    auto v = boost::json::parse(json, ec);
+    if (ec || !v.is_object()) throw error(codec + " compressor returned invalid layer annotations");
+    for (const auto& kv : v.get_object())
+        if (kv.value().is_string()) out[std::string(kv.key())] = std::string(kv.value().get_string());
+    return out;
+}
+}  // namespace
+
+built_layer build_layer(byte_source& tar_stream, const compression_choice& compression, const blob_sink& sink,
+                        progress_listener& progress, std::size_t progress_id)
+{
+    std::vector<std::uint8_t> in(buffer_size), out(buffer_size);
+    sha256_hasher diff_hash, blob_hash;
+    auto output = sink.begin();
+    auto codec = compression.codec->compress(compression.level, compression.threads);
+
+    auto drain = [&](lading_stream_io& io) {
+        std::size_t produced = out.size() - io.avail_out;
+        if (produced == 0) return false;
+        std::span<const std::uint8_t> bytes(out.data(), produced);
+        blob_hash.update(bytes);
+        output->write(bytes);
+        io.next_out = out.data();
+        io.avail_out = out.size();
+        return true;
+    };
+
+    bool eof = false, done = false;
+    std::uint64_t reported = 0;
+    while (!done) {
+        std::size_t n = eof ? 0 : tar_stream.read(in);
+        if (n == 0) eof = true;
+        diff_hash.update(std::span<const std::uint8_t>(in.data(), n));
+        lading_stream_io io{in.data(), n, out.data(), out.size()};
+        for (;;) {
+            done = codec->transform(io, eof);
+            bool produced = drain(io);
+            if (done) break;
+            if (io.avail_in == 0 && !produced && !eof) break;
+        }
+        if (diff_hash.bytes() - reported >= (8u << 20) || done) {
+            reported = diff_hash.bytes();
+            progress.layer_progress(progress_id, diff_hash.bytes(), blob_hash.bytes());
+        }
+    }
+
+    built_layer layer;
+    layer.uncompressed_size = diff_hash.bytes();
+    layer.size = blob_hash.bytes();
+    layer.blob = blob_hash.finish();
+    layer.diff_id = diff_hash.finish();
+    if (auto own = codec->diff_id(); !own.empty()) layer.diff_id = digest::parse_or_throw(own, "compressor diffID");
+    layer.annotations = parse_annotations(codec->annotations_json(), compression.codec->name());
+    layer.media_suffix = compression.codec->media_suffix();
+    layer.pending = std::move(output);
+    return layer;
+}
+
+}  // namespace lading::layer

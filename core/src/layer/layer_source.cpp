@@ -1,0 +1,60 @@
+#include <lading/error.hpp>
+#include <lading/layer/layer_source.hpp>
+#include <lading/plugin/compressor.hpp>
+#include <lading/tar/checked_tar_source.hpp>
+#include <lading/tar/tree_tar_source.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace lading::layer {
+
+namespace {
+
+std::vector<std::uint8_t> read_head(byte_source& src, std::size_t want)
+{
+    std::vector<std::uint8_t> head(want);
+    std::size_t got = 0;
+    while (got < want) {
+        auto n = src.read(std::span(head).subspan(got));
+        if (n == 0) break;
+        got += n;
+    }
+    head.resize(got);
+    return head;
+}
+
+// The compressor whose format the file starts with; nullptr for a plain tar.
+const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> head, plugin::registry& plugins)
+{
+    for (const auto& name : plugins.names(LADING_KIND_COMPRESSOR)) {
+        if (name == "uncompressed") continue;
+        const auto* p = plugins.find(LADING_KIND_COMPRESSOR, name);
+        if (p && plugin::compressor(*p).detect(head)) return p;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path, plugin::registry& plugins,
+                                               std::optional<std::int64_t> clamp_mtime)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw error("layer " + path.string() + " cannot be read: " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) return std::make_unique<tar::tree_tar_source>(tar::walk_tree(path, clamp_mtime));
+    if (!S_ISREG(st.st_mode)) throw error("layer " + path.string() + " is neither a directory nor a tar archive file");
+
+    std::unique_ptr<byte_source> src = std::make_unique<file_source>(path);
+    auto head = read_head(*src, 512);
+    src = std::make_unique<plugin::prefixed_source>(head, std::move(src));
+    if (const auto* codec = detect_compression(head, plugins)) {
+        plugin::compressor c(*codec);
+        src = std::make_unique<plugin::decompressing_source>(std::move(src), c.decompress());
+    }
+    return std::make_unique<tar::checked_tar_source>(std::move(src), clamp_mtime, "layer " + path.string());
+}
+
+}  // namespace lading::layer

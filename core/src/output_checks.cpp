@@ -1,0 +1,80 @@
+#include <lading/annotations.hpp>
+#include <lading/error.hpp>
+#include <lading/output_checks.hpp>
+#include <lading/plugin/compressor.hpp>
+#include <lading/plugin/media_types.hpp>
+#include <lading/reference.hpp>
+
+namespace lading {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw usage_error("invalid --output: " + message); }
+
+void check_names(const output_spec& spec)
+{
+    for (const auto& name : spec.names) {
+        try {
+            parse_reference(name);
+        } catch (const error& e) {
+            fail(e.what());
+        }
+    }
+    if (!spec.dangling_name_prefix.empty()) {
+        try {
+            parse_reference(spec.dangling_name_prefix + "@sha256:" + std::string(64, '0'));
+        } catch (const error& e) {
+            fail("dangling-name-prefix=" + spec.dangling_name_prefix + " is not a valid repository name");
+        }
+    }
+}
+
+void check_annotations(const output_spec& spec, const plugin::media_types& types)
+{
+    for (const auto& [full, value] : spec.annotations) {
+        annotation_key k;
+        try {
+            k = parse_annotation_key(full);
+        } catch (const error& e) {
+            fail(e.what());
+        }
+        if (k.type == "index" || k.type == "index-descriptor")
+            fail("index annotations not supported for single platform export (" + full + ")");
+        if (!types.can(LADING_CAN_DESCRIPTOR_ANNOTATIONS) && k.type != "manifest")
+            fail("cannot export annotations with \"oci-mediatypes=false\" (" + full + ")");
+        if (!types.can(LADING_CAN_MANIFEST_ANNOTATIONS))
+            fail("cannot export annotations with the " + types.name() + " media types (" + full + ")");
+    }
+}
+
+}  // namespace
+
+void check_output(const output_spec& spec, plugin::registry& plugins)
+{
+    check_names(spec);
+
+    const auto* codec_plugin = plugins.find(LADING_KIND_COMPRESSOR, spec.compression);
+    if (!codec_plugin) {
+        std::string list;
+        for (const auto& n : plugins.names(LADING_KIND_COMPRESSOR)) list += (list.empty() ? "" : ", ") + n;
+        fail("unsupported compression type \"" + spec.compression + "\" (available: " + list + ")");
+    }
+    plugin::compressor codec(*codec_plugin);
+    if (spec.compression_level) codec.check_level(*spec.compression_level);
+
+    plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
+    if (spec.compression == "estargz" && !spec.oci_mediatypes)
+        fail("exporter option \"compression=estargz\" conflicts with \"oci-mediatypes=false\"");
+    if (spec.oci_artifact.value_or(false) && !spec.oci_mediatypes)
+        fail("exporter option \"oci-artifact=true\" conflicts with \"oci-mediatypes=false\"");
+    if (spec.unpack) fail("unpack=true is not available yet in lading's oci-layout store; drop unpack");
+    types.of(LADING_OBJECT_LAYER, codec.media_suffix());
+    check_annotations(spec, types);
+
+    if (spec.push)
+        fail("push=true (type=registry) is not available yet: lading writes to the local store only; "
+             "use type=image and copy the image with skopeo");
+    if (spec.store) plugins.get(LADING_KIND_STORE, spec.store_backend);
+}
+
+}  // namespace lading

@@ -1,0 +1,64 @@
+#include <lading/error.hpp>
+#include <lading/tar/tree_tar_source.hpp>
+
+#include <algorithm>
+#include <cstring>
+
+namespace lading::tar {
+
+tree_tar_source::tree_tar_source(std::vector<tree_entry> entries) : entries_(std::move(entries)) {}
+
+bool tree_tar_source::advance()
+{
+    pending_.clear();
+    pending_pos_ = 0;
+    if (padding_after_file_ > 0) {
+        pending_.assign(padding_after_file_, '\0');
+        padding_after_file_ = 0;
+        return true;
+    }
+    if (next_ < entries_.size()) {
+        current_ = &entries_[next_++];
+        pending_ = encode_header(current_->header);
+        if (current_->header.type == entry_type::regular && current_->header.size > 0) {
+            file_ = std::make_unique<file_source>(current_->source);
+            file_left_ = current_->header.size;
+            padding_after_file_ = padding_for(file_left_);
+        }
+        return true;
+    }
+    if (!trailer_written_) {
+        trailer_written_ = true;
+        pending_.assign(end_of_archive_size, '\0');
+        return true;
+    }
+    return false;
+}
+
+std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
+{
+    std::size_t filled = 0;
+    while (filled < buf.size()) {
+        if (pending_pos_ < pending_.size()) {
+            auto n = std::min(buf.size() - filled, pending_.size() - pending_pos_);
+            std::memcpy(buf.data() + filled, pending_.data() + pending_pos_, n);
+            pending_pos_ += n;
+            filled += n;
+            continue;
+        }
+        if (file_left_ > 0) {
+            auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() - filled, file_left_));
+            auto n = file_->read(buf.subspan(filled, want));
+            if (n == 0)
+                throw error(current_->source.string() + " shrank while it was being read; nothing was stored");
+            file_left_ -= n;
+            filled += n;
+            if (file_left_ == 0) file_.reset();
+            continue;
+        }
+        if (!advance()) break;
+    }
+    return filled;
+}
+
+}  // namespace lading::tar

@@ -1,0 +1,125 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "host_environment.hpp"
+#include "progress_printer.hpp"
+
+#include <lading/canonical_json.hpp>
+#include <lading/error.hpp>
+#include <lading/exporter.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace lading::cli {
+
+namespace {
+
+// --entrypoint/--cmd take a JSON array (exec form) or one plain string.
+std::vector<std::string> parse_command(const std::string& flag, const std::string& text)
+{
+    if (!text.starts_with("[")) return {text};
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_array()) throw usage_error(flag + " \"" + text + "\" is not a JSON array of strings");
+    std::vector<std::string> out;
+    for (const auto& e : v.get_array()) {
+        if (!e.is_string()) throw usage_error(flag + " \"" + text + "\" is not a JSON array of strings");
+        out.emplace_back(e.get_string());
+    }
+    return out;
+}
+
+std::pair<std::string, std::string> split_key_value(const std::string& flag, const std::string& text)
+{
+    auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) throw usage_error(flag + " \"" + text + "\" must be KEY=VALUE");
+    return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+boost::json::object metadata_of(const output_result& r)
+{
+    boost::json::object m;
+    m["containerimage.digest"] = r.root.digest.str();
+    m["containerimage.config.digest"] = r.config.str();
+    m["containerimage.descriptor"] = r.root.to_json();
+    if (!r.names.empty()) {
+        std::string joined;
+        for (const auto& n : r.names) joined += (joined.empty() ? "" : ",") + n;
+        m["image.name"] = joined;
+    }
+    return m;
+}
+
+// BuildKit's keys for the first output; every output's keys under "lading.outputs".
+void write_metadata_file(const std::string& path, const std::vector<output_result>& results)
+{
+    boost::json::object doc = metadata_of(results.front());
+    boost::json::array all;
+    for (const auto& r : results) all.emplace_back(metadata_of(r));
+    doc["lading.outputs"] = std::move(all);
+    auto tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << canonical_json(doc) << '\n';
+        if (!out) throw error("cannot write metadata file " + path);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw error("cannot write metadata file " + path);
+}
+
+}  // namespace
+
+int export_command(const std::vector<std::string>& args)
+{
+    command_line cl(args,
+                    {"--layer", "--from", "--platform", "--entrypoint", "--cmd", "--env", "--workdir", "--user",
+                     "--label", "--attest", "--source-date-epoch", "--output", "-o", "--metadata-file", "--store",
+                     "--progress", "--plugin-path"},
+                    {});
+    export_request request;
+    for (const auto& [flag, value] : cl.ordered())
+        if (flag.empty() || flag == "--layer") request.layers.emplace_back(value);
+    if (request.layers.empty()) throw usage_error("nothing to export: give a context directory or --layer PATH");
+
+    if (auto from = cl.last("--from"); from && *from != "scratch")
+        throw usage_error("--from " + *from + ": base images are not available yet; only --from scratch");
+    if (cl.has("--attest")) throw usage_error("--attest is not available yet");
+
+    auto platform_text = cl.last("--platform");
+    if (platform_text && platform_text->find(',') != std::string::npos)
+        throw usage_error("--platform " + *platform_text + ": exporting several platforms is not available yet");
+    request.settings.platform = platform_text ? platform::parse(*platform_text) : platform::host();
+    if (auto e = cl.last("--entrypoint")) request.settings.entrypoint = parse_command("--entrypoint", *e);
+    if (auto c = cl.last("--cmd")) request.settings.cmd = parse_command("--cmd", *c);
+    for (const auto& e : cl.all("--env")) {
+        split_key_value("--env", e);
+        request.settings.env.push_back(e);
+    }
+    request.settings.workdir = cl.last("--workdir").value_or("");
+    request.settings.user = cl.last("--user").value_or("");
+    for (const auto& l : cl.all("--label")) request.settings.labels.insert(split_key_value("--label", l));
+
+    request.source_date_epoch = source_date_epoch_from_env();
+    if (auto s = cl.last("--source-date-epoch")) request.source_date_epoch = parse_epoch(*s, "--source-date-epoch");
+
+    auto outputs = cl.all("--output");
+    for (const auto& o : cl.all("-o")) outputs.push_back(o);
+    if (outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
+    for (const auto& o : outputs) request.outputs.push_back(parse_output_spec(o));
+
+    request.store_location = store_location(cl.last("--store"));
+    request.threads = compressor_threads();
+    auto mode = parse_progress_mode(cl.last("--progress").value_or("auto"));
+
+    auto plugins = make_registry(cl.all("--plugin-path"));
+    progress_printer progress(mode);
+    auto results = run_export(request, plugins, progress);
+
+    if (auto path = cl.last("--metadata-file")) write_metadata_file(*path, results);
+    for (const auto& r : results) std::cout << r.root.digest.str() << '\n';
+    return 0;
+}
+
+}  // namespace lading::cli

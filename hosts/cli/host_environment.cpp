@@ -1,0 +1,55 @@
+#include "host_environment.hpp"
+
+#include <lading/error.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace lading::cli {
+
+std::filesystem::path store_location(const std::optional<std::string>& from_flag)
+{
+    if (from_flag && !from_flag->empty()) return *from_flag;
+    if (const char* s = std::getenv("LADING_STORE"); s && *s) return s;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "lading" / "store";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".local" / "share" / "lading" / "store";
+    throw usage_error("no store location: pass --store DIR or set LADING_STORE");
+}
+
+unsigned compressor_threads()
+{
+    if (const char* t = std::getenv("LADING_THREADS"); t && *t) {
+        unsigned n = 0;
+        auto [end, ec] = std::from_chars(t, t + std::char_traits<char>::length(t), n);
+        if (ec != std::errc() || *end != '\0' || n == 0 || n > 1024)
+            throw usage_error("LADING_THREADS=" + std::string(t) + " must be a whole number from 1 to 1024");
+        return n;
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+plugin::registry make_registry(const std::vector<std::string>& plugin_path_flags)
+{
+    std::vector<std::filesystem::path> cli(plugin_path_flags.begin(), plugin_path_flags.end());
+    return plugin::registry(plugin::registry::default_search_path(cli, {}));
+}
+
+std::int64_t parse_epoch(const std::string& text, const std::string& what)
+{
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v < 0)
+        throw usage_error("invalid " + what + " \"" + text + "\": expected seconds since 1970 (a whole number >= 0)");
+    return v;
+}
+
+std::optional<std::int64_t> source_date_epoch_from_env()
+{
+    const char* s = std::getenv("SOURCE_DATE_EPOCH");
+    if (!s || !*s) return std::nullopt;
+    return parse_epoch(s, "SOURCE_DATE_EPOCH");
+}
+
+}  // namespace lading::cli

@@ -1,0 +1,52 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "host_environment.hpp"
+
+#include <lading/error.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <iostream>
+
+namespace lading::cli {
+
+namespace {
+std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::registry& plugins)
+{
+    auto location = store_location(cl.last("--store"));
+    std::error_code ec;
+    if (!std::filesystem::exists(location / "index.json", ec))
+        throw error("no image store at " + location.string() + " (nothing was exported there yet)");
+    return std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout")),
+                                           location.string());
+}
+}  // namespace
+
+int images_command(const std::vector<std::string>& args)
+{
+    command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
+    if (!cl.positionals().empty()) throw usage_error("lading images takes no arguments");
+    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto store = open_store(cl, plugins);
+    for (const auto& n : store->names()) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
+    return 0;
+}
+
+int inspect_command(const std::vector<std::string>& args)
+{
+    command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
+    if (cl.positionals().size() != 1) throw usage_error("usage: lading inspect NAME|DIGEST [--store DIR]");
+    const auto& wanted = cl.positionals().front();
+    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto store = open_store(cl, plugins);
+
+    std::optional<digest> target = digest::parse(wanted);
+    if (!target)
+        for (const auto& n : store->names())
+            if (n.name == wanted) target = n.descriptor.digest;
+    if (!target) throw error("no image named \"" + wanted + "\" in " + store->location() + "; see lading images");
+    if (!store->blob_size(*target)) throw error("blob " + target->str() + " is not in " + store->location());
+    std::cout << store->read_small_blob(*target, 4 << 20) << '\n';
+    return 0;
+}
+
+}  // namespace lading::cli

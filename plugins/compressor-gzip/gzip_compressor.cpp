@@ -1,0 +1,80 @@
+#include "gzip_compressor.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lading::plugins::gzip {
+
+gzip_compressor::gzip_compressor(int level, unsigned threads) : pipeline_(level, threads)
+{
+    chunk_.reserve(chunk_size);
+}
+
+lading_status gzip_compressor::transform(lading_stream_io& io, bool finish)
+{
+    for (;;) {
+        hand_out(io);
+        if (pending_pos_ < pending_.size()) return LADING_OK;  // the caller's buffer is full
+        if (pipeline_.pop(pending_, false)) {
+            pending_pos_ = 0;
+            continue;
+        }
+        if (chunk_.size() == chunk_size) {
+            submit_chunk();
+            continue;
+        }
+        if (io.avail_in > 0) {
+            take_input(io);
+            continue;
+        }
+        if (!finish) return LADING_OK;
+        // The short last chunk; an empty stream still gets one (empty) member so the
+        // blob is a valid gzip file.
+        if (!chunk_.empty() || members_ == 0) {
+            submit_chunk();
+            continue;
+        }
+        if (!pipeline_.empty()) {
+            wait_for_member();
+            continue;
+        }
+        return LADING_DONE;
+    }
+}
+
+void gzip_compressor::hand_out(lading_stream_io& io)
+{
+    std::size_t n = std::min(pending_.size() - pending_pos_, io.avail_out);
+    if (n == 0) return;
+    std::memcpy(io.next_out, pending_.data() + pending_pos_, n);
+    pending_pos_ += n;
+    io.next_out += n;
+    io.avail_out -= n;
+}
+
+void gzip_compressor::take_input(lading_stream_io& io)
+{
+    std::size_t n = std::min(io.avail_in, chunk_size - chunk_.size());
+    chunk_.insert(chunk_.end(), io.next_in, io.next_in + n);
+    io.next_in += n;
+    io.avail_in -= n;
+}
+
+void gzip_compressor::submit_chunk()
+{
+    if (pipeline_.full()) {
+        wait_for_member();
+        return;
+    }
+    pipeline_.submit(chunk_);
+    chunk_.reserve(chunk_size);
+    ++members_;
+}
+
+void gzip_compressor::wait_for_member()
+{
+    pipeline_.pop(pending_, true);
+    pending_pos_ = 0;
+}
+
+}  // namespace lading::plugins::gzip

@@ -1,0 +1,42 @@
+// Blob files of a layout: written to a private temporary, committed by an atomic rename.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace oci_layout {
+
+class blob_file_writer {
+public:
+    explicit blob_file_writer(const std::filesystem::path& root);
+    ~blob_file_writer();
+    blob_file_writer(const blob_file_writer&) = delete;
+    blob_file_writer& operator=(const blob_file_writer&) = delete;
+
+    void write(const std::uint8_t* data, std::size_t len);
+    // fsync, rename to blobs/sha256/<hex>, fsync the directory. A blob already present is
+    // kept as it is (content addressing makes both the same).
+    void commit(const std::string& digest);
+
+private:
+    std::filesystem::path root_, temp_;
+    int fd_ = -1;
+};
+
+class blob_file_reader {
+public:
+    blob_file_reader(const std::filesystem::path& root, const std::string& digest);
+    ~blob_file_reader();
+    blob_file_reader(const blob_file_reader&) = delete;
+    blob_file_reader& operator=(const blob_file_reader&) = delete;
+    std::int64_t read(std::uint8_t* buf, std::size_t len);
+
+private:
+    int fd_ = -1;
+    std::string path_;
+};
+
+bool valid_digest(const char* digest);
+
+}  // namespace oci_layout

@@ -1,0 +1,27 @@
+// index.json of a layout: the names, updated under an exclusive lock, replaced atomically.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace oci_layout {
+
+inline constexpr const char* ref_name_annotation = "org.opencontainers.image.ref.name";
+inline constexpr const char* containerd_name_annotation = "io.containerd.image.name";
+
+struct name_binding {
+    std::string name, normalized;
+    boost::json::object descriptor;
+};
+
+// Replaces the entries of the given names (and adds new ones) in one atomic update.
+void bind_names(const std::filesystem::path& root, const std::vector<name_binding>& bindings);
+
+// Each named entry of index.json: (name, descriptor without the naming annotations).
+std::vector<std::pair<std::string, boost::json::object>> read_names(const std::filesystem::path& root);
+
+}  // namespace oci_layout

@@ -1,0 +1,151 @@
+// The C entry points of the oci-layout store, each behind the SDK's exception barrier.
+#include "blob_files.hpp"
+#include "index_file.hpp"
+#include "layout_directory.hpp"
+
+#include <lading/sdk/barrier.hpp>
+#include <lading/sdk/export.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <sys/stat.h>
+
+struct lading_store {
+    std::filesystem::path root;
+    std::string path_buffer;
+};
+struct lading_blob_writer {
+    lading_store* store;
+    oci_layout::blob_file_writer file;
+};
+struct lading_blob_reader {
+    oci_layout::blob_file_reader file;
+};
+
+namespace {
+
+using lading::sdk::barrier;
+
+// Several layers are written at once; each thread sees its own last error.
+thread_local std::string last_error_text;
+void remember(const std::string& message) { last_error_text = message; }
+
+lading_store* open_store(const char* location, char* error, size_t error_len) noexcept
+{
+    return barrier<lading_store*>(
+        nullptr,
+        [&] {
+            auto s = new lading_store{std::filesystem::absolute(location), {}};
+            try {
+                oci_layout::prepare_layout(s->root);
+            } catch (...) {
+                delete s;
+                throw;
+            }
+            return s;
+        },
+        [&](const std::string& m) { lading::sdk::copy_error(m, error, error_len); });
+}
+
+void close_store(lading_store* s) noexcept { delete s; }
+const char* last_error(lading_store*) noexcept { return last_error_text.c_str(); }
+
+int blob_exists(lading_store* s, const char* digest, uint64_t* size) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            if (!oci_layout::valid_digest(digest)) throw std::runtime_error("not a sha256 digest");
+            struct stat st {};
+            if (::stat(oci_layout::blob_path(s->root, digest).c_str(), &st) != 0) return 0;
+            *size = static_cast<uint64_t>(st.st_size);
+            return 1;
+        },
+        remember);
+}
+
+lading_blob_writer* blob_begin(lading_store* s) noexcept
+{
+    return barrier<lading_blob_writer*>(
+        nullptr, [&] { return new lading_blob_writer{s, oci_layout::blob_file_writer(s->root)}; }, remember);
+}
+
+int blob_write(lading_blob_writer* w, const uint8_t* data, size_t len) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR, [&] { w->file.write(data, len); return static_cast<int>(LADING_OK); }, remember);
+}
+
+int blob_commit(lading_blob_writer* w, const char* digest) noexcept
+{
+    int r = barrier<int>(
+        LADING_ERROR, [&] { w->file.commit(digest); return static_cast<int>(LADING_OK); }, remember);
+    delete w;
+    return r;
+}
+
+void blob_abort(lading_blob_writer* w) noexcept { delete w; }
+
+lading_blob_reader* blob_open(lading_store* s, const char* digest) noexcept
+{
+    return barrier<lading_blob_reader*>(
+        nullptr, [&] { return new lading_blob_reader{oci_layout::blob_file_reader(s->root, digest)}; }, remember);
+}
+
+int64_t blob_read(lading_blob_reader* r, uint8_t* buf, size_t len) noexcept
+{
+    return barrier<int64_t>(-1, [&] { return r->file.read(buf, len); }, remember);
+}
+
+void blob_close(lading_blob_reader* r) noexcept { delete r; }
+
+int set_names(lading_store* s, const lading_store_name* names, size_t count) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            std::vector<oci_layout::name_binding> bindings;
+            for (size_t i = 0; i < count; ++i) {
+                auto v = boost::json::parse(names[i].descriptor_json);
+                bindings.push_back({names[i].name, names[i].normalized, v.as_object()});
+            }
+            oci_layout::bind_names(s->root, bindings);
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
+int list_names(lading_store* s, lading_name_visitor visit, void* user) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            for (const auto& [name, descriptor] : oci_layout::read_names(s->root))
+                visit(user, name.c_str(), boost::json::serialize(descriptor).c_str());
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
+const char* blob_path(lading_store* s, const char* digest) noexcept
+{
+    return barrier<const char*>(
+        nullptr,
+        [&]() -> const char* {
+            if (!oci_layout::valid_digest(digest)) return nullptr;
+            s->path_buffer = oci_layout::blob_path(s->root, digest).string();
+            return s->path_buffer.c_str();
+        },
+        remember);
+}
+
+const lading_store_v1 table{
+    lading::sdk::make_header<lading_store_v1>(LADING_KIND_STORE, "oci-layout", "1.0.0"),
+    &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
+    &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
+};
+
+}  // namespace
+
+LADING_EXPORT_PLUGIN(table)

@@ -1,0 +1,172 @@
+// Bad input is refused cleanly: exit status 2 for usage/spec errors and 1 for runtime
+// errors, exactly one non-empty line on stderr that names the offending thing, and a store
+// left exactly as it was (recursive listing + sha256 of every file, before and after).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <functional>
+
+#include "common/required_tool.hpp"
+#include "common/store_snapshot.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace lading::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+bool mentions(const std::string& text, const std::string& what) {
+    return lower(text).find(lower(what)) != std::string::npos;
+}
+
+struct bad_case {
+    std::string title;
+    int expected_status;
+    std::vector<std::string> must_mention;     // every one of these (case-insensitive)
+    std::vector<std::string> mention_any_of;   // at least one of these, if not empty
+    // Builds the export request (context, layers, outputs) for this case.
+    std::function<void(export_request&, const fs::path& work, const fs::path& small_tree)> setup;
+};
+
+void with_output(export_request& req, const std::string& spec, const fs::path& tree) {
+    req.layers = {tree};
+    req.outputs = {spec};
+}
+
+// A real .tar.gz of `tree`, cut to 60% of its size.
+void write_truncated_targz(const fs::path& tree, const fs::path& file) {
+    auto r = run_process({"tar", "-C", tree.string(), "-czf", file.string(), "."}, 2min);
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    auto size = fs::file_size(file);
+    fs::resize_file(file, size * 6 / 10);
+}
+
+std::vector<bad_case> bad_cases() {
+    return {
+        {"unbalanced quote in --output", 2, {}, {"quote", "\""},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,\"name=a:1", tree); }},
+        {"unknown key nme (suggests name)", 2, {"nme", "name"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,nme=a:1", tree); }},
+        {"unknown type imagex", 2, {"imagex"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=imagex,name=a:1", tree); }},
+        {"unknown compression brotli", 2, {"brotli"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=brotli", tree);
+         }},
+        {"gzip compression-level=42", 2, {"42"}, {"level"},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=gzip,compression-level=42", tree);
+         }},
+        {"zstd compression-level=0", 2, {}, {"level"},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=zstd,compression-level=0", tree);
+         }},
+        {"upper-case name UPPER/Case:1", 2, {"UPPER/Case"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=UPPER/Case:1", tree); }},
+        {"malformed name a::b", 2, {"a::b"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a::b", tree); }},
+        {"estargz with oci-mediatypes=false", 2, {"estargz", "oci-mediatypes"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=estargz,oci-mediatypes=false", tree);
+         }},
+        {"missing context directory", 1, {"no-such-context"}, {},
+         [](auto& req, auto& work, auto&) {
+             req.layers = {work / "no-such-context"};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+        {"corrupt gzip layer (garbage after the magic)", 1, {"corrupt.tar.gz"}, {},
+         [](auto& req, auto& work, auto& tree) {
+             const fs::path bad = work / "corrupt.tar.gz";
+             std::ofstream f(bad, std::ios::binary);
+             const unsigned char header[] = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03};
+             f.write(reinterpret_cast<const char*>(header), sizeof header);
+             for (int i = 0; i < 4096; ++i) f.put(static_cast<char>((i * 7919) ^ 0x5a));
+             f.close();
+             req.layers = {tree, bad};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+        {"truncated gzip layer", 1, {"truncated.tar.gz"}, {},
+         [](auto& req, auto& work, auto&) {
+             const fs::path bad = work / "truncated.tar.gz";
+             write_truncated_targz(shared_tree().root, bad);
+             req.layers = {bad};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+        {"a layer that is no archive at all", 1, {"not-an-archive.tar"}, {},
+         [](auto& req, auto& work, auto&) {
+             const fs::path bad = work / "not-an-archive.tar";
+             std::ofstream(bad) << "this is plain text, neither tar nor gzip nor zstd\n";
+             req.layers = {bad};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+    };
+}
+
+}  // namespace
+
+TEST_CASE("bad input: one line on stderr, the right exit status, the store untouched",
+          "[integration][bad_input]") {
+    require_tools({tools::tar});
+    for (const auto& c : bad_cases()) {
+        DYNAMIC_SECTION(c.title) {
+            temp_dir work;
+            const fs::path store = work / "store";
+            const fs::path tree = work / "small";
+            make_small_tree(tree);
+
+            // A populated store: a failed export must leave it exactly as it is.
+            export_request good;
+            good.layers = {tree};
+            good.outputs = {"type=image,name=good:1,oci-mediatypes=true"};
+            good.store = store;
+            good.metadata_file = work / "good.json";
+            export_ok(good);
+            const auto before = store_snapshot::take(store);
+            REQUIRE(before.size() > 0);
+
+            export_request req;
+            req.store = store;
+            req.metadata_file = work / "bad.json";
+            c.setup(req, work.path(), tree);
+            auto r = run_export(req);
+            INFO(r.describe());
+
+            CHECK(r.term_signal == 0);  // no crash, no core dump
+            CHECK_FALSE(r.timed_out);
+            CHECK(r.exit_code == c.expected_status);
+
+            auto lines = split_lines(r.err);
+            CHECK(lines.size() == 1);
+            const std::string first = lines.empty() ? std::string() : lines.front();
+            CHECK(first.find_first_not_of(" \t") != std::string::npos);  // not blank
+            for (const auto& word : c.must_mention) {
+                INFO("stderr must mention '" << word << "'");
+                CHECK(mentions(r.err, word));
+            }
+            if (!c.mention_any_of.empty()) {
+                bool any = std::any_of(c.mention_any_of.begin(), c.mention_any_of.end(),
+                                       [&](const std::string& w) { return mentions(r.err, w); });
+                INFO("stderr must mention one of: " << [&] {
+                    std::string s;
+                    for (const auto& w : c.mention_any_of) s += "'" + w + "' ";
+                    return s;
+                }());
+                CHECK(any);
+            }
+
+            const auto after = store_snapshot::take(store);
+            INFO("store changes:\n" << before.describe_differences_to(after));
+            CHECK(before == after);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+// The store lading writes is read back by independent tools: skopeo (layout parsing, blob
+// digests and sizes), umoci (DiffIDs, unpack) and a private containerd (import + unpack with
+// DiffID checks, for every compression and both media-type families). The unpacked trees
+// are compared with the source tree entry by entry.
+#include <catch2/catch.hpp>
+
+#include "common/containerd_fixture.hpp"
+#include "common/image_name.hpp"
+#include "common/json_file.hpp"
+#include "common/oci_layout.hpp"
+#include "common/required_tool.hpp"
+#include "common/temp_dir.hpp"
+#include "common/tree_compare.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace lading::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string output_spec(const std::string& name, const std::string& compression, bool oci) {
+    std::string spec = "type=image,name=" + name + ",compression=" + compression;
+    // Docker schema2 is the default: leave oci-mediatypes out to exercise the default.
+    if (oci) spec += ",oci-mediatypes=true";
+    return spec;
+}
+
+// Checks the store with a reader of our own: the index entry, its two name annotations, the
+// manifest media type, one layer of the expected media type, config diff_ids.
+// Returns the diffIDs.
+std::vector<std::string> check_layout(const fs::path& store, const std::string& name,
+                                      const export_metadata& meta, const std::string& compression,
+                                      bool oci) {
+    oci_layout layout(store);
+    auto entry = layout.find_entry(name);
+    INFO("index.json: " << boost::json::serialize(layout.index()));
+    REQUIRE(entry);
+    CHECK(json_string(*entry, "digest") == meta.digest);
+    CHECK(json_string(*entry, "mediaType") == expected_manifest_media_type(oci));
+    CHECK(json_string(entry->at("annotations"), containerd_name_annotation) ==
+          normalize_image_name(name));
+
+    auto manifest = layout.read_json_blob(meta.digest);
+    INFO("manifest: " << boost::json::serialize(manifest));
+    CHECK(json_string(manifest, "mediaType") == expected_manifest_media_type(oci));
+    const auto& layers = manifest.at("layers").as_array();
+    REQUIRE(layers.size() == 1);
+    CHECK(json_string(layers[0], "mediaType") == expected_layer_media_type(compression, oci));
+    std::string layer_digest = json_string(layers[0], "digest");
+    std::string layer_bytes = layout.read_blob(layer_digest);  // verifies the sha256
+    CHECK(static_cast<std::int64_t>(layer_bytes.size()) == layers[0].at("size").to_number<std::int64_t>());
+
+    std::string config_digest = json_string(manifest.at("config"), "digest");
+    CHECK(config_digest == meta.config_digest);
+    auto config = layout.read_json_blob(config_digest);
+    CHECK(json_string(config, "os") == "linux");
+    CHECK(json_string(config, "architecture") == "amd64");
+    std::vector<std::string> diff_ids;
+    for (const auto& d : config.at("rootfs").at("diff_ids").as_array()) diff_ids.emplace_back(d.as_string());
+    REQUIRE(diff_ids.size() == 1);
+    if (compression == "uncompressed") CHECK(diff_ids[0] == layer_digest);
+    return diff_ids;
+}
+
+}  // namespace
+
+TEST_CASE("skopeo and umoci read the exported fixture tree (OCI media types)",
+          "[integration][store_readers]") {
+    require_tools({tools::skopeo, tools::umoci});
+    const auto& tree = shared_tree();
+
+    for (const std::string compression : {"gzip", "uncompressed", "zstd"}) {
+        DYNAMIC_SECTION("compression=" << compression) {
+            temp_dir work;
+            const fs::path store = work / "store";
+            const std::string name = "app:1";
+            export_request req;
+            req.layers = {tree.root};
+            req.outputs = {output_spec(name, compression, true)};
+            req.store = store;
+            req.metadata_file = work / "metadata.json";
+            auto meta = export_ok(req);
+            check_layout(store, name, meta, compression, true);
+
+            const std::string ref = "oci:" + store.string() + ":" + name;
+            auto inspect = run_process({"skopeo", "inspect", ref}, 2min);
+            INFO(inspect.describe());
+            REQUIRE(inspect.succeeded());
+            auto info = parse_json(inspect.out, "skopeo inspect");
+            CHECK(json_string(info, "Digest") == meta.digest);
+            CHECK(info.at("Layers").as_array().size() == 1);
+            CHECK(json_string(info, "Os") == "linux");
+            CHECK(json_string(info, "Architecture") == "amd64");
+
+            auto raw = run_process({"skopeo", "inspect", "--raw", ref}, 2min);
+            INFO(raw.describe());
+            REQUIRE(raw.succeeded());
+            auto manifest = parse_json(raw.out, "skopeo inspect --raw");
+            CHECK(json_string(manifest.at("layers").at(0), "mediaType") ==
+                  expected_layer_media_type(compression, true));
+
+            // skopeo copy verifies every blob's digest and size on the way.
+            const fs::path out = work / "copy";
+            auto copy = run_process({"skopeo", "--insecure-policy", "copy", ref, "dir:" + out.string()}, 5min);
+            INFO(copy.describe());
+            REQUIRE(copy.succeeded());
+            CHECK(fs::exists(out / "manifest.json"));
+            const std::string layer_digest = json_string(manifest.at("layers").at(0), "digest");
+            CHECK(fs::exists(out / layer_digest.substr(7)));
+
+            if (compression != "zstd") {  // umoci 0.4.7 does not know tar+zstd
+                const fs::path bundle = work / "bundle";
+                auto unpack = run_process(
+                    {"umoci", "unpack", "--rootless", "--image", store.string() + ":" + name, bundle.string()},
+                    5min);
+                INFO(unpack.describe());
+                REQUIRE(unpack.succeeded());  // umoci checks the DiffID while unpacking
+                tree_compare_options rules;
+                // umoci --rootless cannot mknod: it writes an empty regular file with the
+                // device's permission bits instead (observed with umoci 0.4.7). It maps
+                // every owner to the unpacking user, so owners are not compared here
+                // (the containerd test compares them).
+                rules.devices = device_policy::as_empty_file;
+                rules.compare_user_xattrs = tree.has_xattr;
+                auto diffs = compare_trees(tree.root, bundle / "rootfs", rules);
+                INFO("differences between the source tree and umoci's rootfs:\n" << format_differences(diffs));
+                CHECK(diffs.empty());
+                // The notable entries, spelled out so a failure names them even if the
+                // comparison above is ever loosened.
+                namespace tp = tree_paths;
+                const fs::path rootfs = bundle / "rootfs";
+                CHECK(fs::is_directory(fs::symlink_status(rootfs / tp::empty_dir)));
+                CHECK(fs::is_directory(fs::symlink_status(rootfs / tp::nested_empty_dir)));
+                CHECK(fs::is_fifo(fs::symlink_status(rootfs / tp::fifo)));
+                CHECK(fs::is_regular_file(fs::symlink_status(rootfs / tree.non_utf8_file)));
+                CHECK(fs::is_regular_file(fs::symlink_status(rootfs / tree.long_name_file)));
+                CHECK(fs::is_regular_file(fs::symlink_status(rootfs / tree.long_path_file)));
+                CHECK(fs::is_symlink(fs::symlink_status(rootfs / tp::symlink_dangling)));
+                CHECK(fs::equivalent(rootfs / tp::hardlink_a, rootfs / tp::hardlink_b));
+                CHECK(fs::equivalent(rootfs / tree.long_path_file, rootfs / tree.long_hardlink));
+            }
+        }
+    }
+}
+
+TEST_CASE("containerd imports and unpacks every compression with both media-type families",
+          "[integration][store_readers][containerd]") {
+    require_tools({tools::containerd, tools::ctr, tools::tar});
+    const auto& tree = shared_tree();
+
+    for (const bool oci : {false, true}) {
+        for (const std::string compression : {"gzip", "uncompressed", "zstd"}) {
+            DYNAMIC_SECTION((oci ? "oci" : "docker") << " media types, compression=" << compression) {
+                temp_dir work;
+                const fs::path store = work / "store";
+                const std::string name = "ctr-" + compression + (oci ? "-oci" : "-docker") + ":1";
+                export_request req;
+                req.layers = {tree.root};
+                req.outputs = {output_spec(name, compression, oci)};
+                req.store = store;
+                req.metadata_file = work / "metadata.json";
+                auto meta = export_ok(req);
+                auto diff_ids = check_layout(store, name, meta, compression, oci);
+
+                if (!oci) {  // `lading inspect` prints the manifest lading stored
+                    auto r = lading().run({"inspect", name, "--store", store.string()}, {}, 1min);
+                    require_success(r);
+                    INFO(r.describe());
+                    oci_layout layout(store);
+                    CHECK(parse_json(r.out, "lading inspect") == layout.read_json_blob(meta.digest));
+                }
+
+                containerd_fixture containerd;
+                const fs::path archive = work / "store.tar";
+                auto r = run_process({"tar", "-C", store.string(), "-cf", archive.string(), "."}, 5min);
+                INFO(r.describe());
+                REQUIRE(r.succeeded());
+                // Names come from io.containerd.image.name, so no --base-name is needed.
+                r = containerd.ctr({"images", "import", "--snapshotter", "native", archive.string()});
+                INFO(r.describe() << "containerd log (tail):\n" << containerd.log_tail());
+                REQUIRE(r.succeeded());  // unpacking checks every DiffID
+
+                const std::string full_name = normalize_image_name(name);
+                r = containerd.ctr({"images", "ls"}, 1min);
+                INFO(r.describe());
+                REQUIRE(r.succeeded());
+                CHECK(r.out.find(full_name + " ") != std::string::npos);
+                CHECK(r.out.find(meta.digest) != std::string::npos);
+
+                r = containerd.ctr({"images", "check", "--snapshotter", "native"}, 1min);
+                INFO(r.describe());
+                REQUIRE(r.succeeded());
+                std::string line;
+                for (const auto& l : split_lines(r.out))
+                    if (l.rfind(full_name + " ", 0) == 0) line = l;
+                REQUIRE_FALSE(line.empty());
+                CHECK(line.find("complete") != std::string::npos);
+                CHECK(line.find(expected_manifest_media_type(oci)) != std::string::npos);
+                const std::string trimmed = line.substr(0, line.find_last_not_of(' ') + 1);
+                CHECK(trimmed.ends_with(" true"));  // the UNPACKED column
+
+                // containerd runs as root, so its snapshot keeps owners and device nodes.
+                r = containerd.ctr({"snapshots", "--snapshotter", "native", "view", "--mounts", "lading-view",
+                                    chain_id(diff_ids)},
+                                   1min);
+                INFO(r.describe());
+                REQUIRE(r.succeeded());
+                auto mounts = parse_json(r.out, "ctr snapshots view --mounts");
+                const fs::path rootfs(std::string(mounts.at(0).at("Source").as_string()));
+                tree_compare_options rules;
+                rules.compare_owner = true;
+                rules.compare_user_xattrs = tree.has_xattr;
+                rules.devices = device_policy::must_match;
+                auto diffs = compare_trees(tree.root, rootfs, rules);
+                INFO("differences between the source tree and containerd's snapshot:\n"
+                     << format_differences(diffs));
+                CHECK(diffs.empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+#include <lading/error.hpp>
+#include <lading/tar/checked_tar_source.hpp>
+#include <lading/tar/tree_tar_source.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace lading;
+
+namespace {
+
+struct temp_tree {
+    fs::path root;
+    temp_tree()
+    {
+        char tmpl[] = "/tmp/lading-unit-XXXXXX";
+        root = ::mkdtemp(tmpl);
+    }
+    ~temp_tree() { fs::remove_all(root); }
+    void file(const std::string& rel, const std::string& content, std::int64_t mtime = 1000)
+    {
+        fs::create_directories((root / rel).parent_path());
+        std::ofstream(root / rel, std::ios::binary) << content;
+        touch(rel, mtime);
+    }
+    void touch(const std::string& rel, std::int64_t mtime)
+    {
+        timespec t[2] = {{mtime, 0}, {mtime, 0}};
+        ::utimensat(AT_FDCWD, (root / rel).c_str(), t, AT_SYMLINK_NOFOLLOW);
+    }
+};
+
+std::string read_all(byte_source& s, std::size_t chunk = 777)
+{
+    std::string out;
+    std::vector<std::uint8_t> buf(chunk);
+    while (auto n = s.read(buf)) out.append(reinterpret_cast<char*>(buf.data()), n);
+    return out;
+}
+
+struct listed {
+    std::string name;
+    char type;
+    std::uint64_t mtime;
+    std::string content;
+};
+
+std::uint64_t octal(const std::string& b, std::size_t o, std::size_t l)
+{
+    std::uint64_t v = 0;
+    for (std::size_t i = o; i < o + l && b[i] >= '0' && b[i] <= '7'; ++i) v = v * 8 + (b[i] - '0');
+    return v;
+}
+
+// A minimal reader for what lading writes (ustar + prefix, no PAX needed in these trees).
+std::vector<listed> list_tar(const std::string& tar)
+{
+    std::vector<listed> out;
+    for (std::size_t pos = 0; pos + 512 <= tar.size();) {
+        auto h = tar.substr(pos, 512);
+        if (h == std::string(512, '\0')) break;
+        std::string name = h.substr(0, 100).c_str();
+        std::string prefix = h.substr(345, 155).c_str();
+        if (!prefix.empty()) name = prefix + "/" + name;
+        auto size = octal(h, 124, 12);
+        out.push_back({name, h[156], octal(h, 136, 12), tar.substr(pos + 512, size)});
+        pos += 512 + (size + 511) / 512 * 512;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("a tree streams sorted, parents first, with exact content", "[tar]")
+{
+    temp_tree t;
+    t.file("b.txt", "bee");
+    t.file("a/z", std::string(70000, 'z'));
+    t.file("a.c", "");
+    fs::create_directories(t.root / "empty");
+    fs::create_symlink("b.txt", t.root / "link");
+    fs::create_hard_link(t.root / "b.txt", t.root / "hard");
+
+    tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+    auto bytes = read_all(src);
+    CHECK(bytes.size() % 512 == 0);
+    CHECK(bytes.substr(bytes.size() - 1024) == std::string(1024, '\0'));
+    auto entries = list_tar(bytes);
+    std::vector<std::string> names;
+    for (auto& e : entries) names.push_back(e.name);
+    CHECK(names == std::vector<std::string>{"a/", "a/z", "a.c", "b.txt", "empty/", "hard", "link"});
+    CHECK(entries[1].content == std::string(70000, 'z'));
+    CHECK(entries[3].content == "bee");
+    CHECK(entries[5].type == '1');  // "hard" links to the first name of the inode, "b.txt"
+    CHECK(entries[6].type == '2');
+}
+
+TEST_CASE("a clamp rewrites every later time and keeps earlier ones", "[tar]")
+{
+    temp_tree t;
+    t.file("old", "o", 100);
+    t.file("new", "n", 5000);
+    tar::tree_tar_source src(tar::walk_tree(t.root, 1000));
+    auto entries = list_tar(read_all(src));
+    REQUIRE(entries.size() == 2);
+    CHECK(entries[0].name == "new");
+    CHECK(entries[0].mtime == 1000);
+    CHECK(entries[1].mtime == 100);
+}
+
+TEST_CASE("the byte stream does not depend on the read size", "[tar]")
+{
+    temp_tree t;
+    t.file("x", std::string(123457, 'x'));
+    t.file("y/z", "zz");
+    tar::tree_tar_source a(tar::walk_tree(t.root, std::nullopt));
+    tar::tree_tar_source b(tar::walk_tree(t.root, std::nullopt));
+    CHECK(read_all(a, 1) == read_all(b, 1 << 20));
+}
+
+TEST_CASE("a missing context directory names the path", "[tar]")
+{
+    CHECK_THROWS_WITH(tar::walk_tree("/nonexistent/lading", std::nullopt), Catch::Contains("/nonexistent/lading"));
+}
+
+namespace {
+class string_source : public byte_source {
+public:
+    explicit string_source(std::string s) : s_(std::move(s)) {}
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        auto n = std::min(buf.size(), s_.size() - pos_);
+        std::memcpy(buf.data(), s_.data() + pos_, n);
+        pos_ += n;
+        return n;
+    }
+
+private:
+    std::string s_;
+    std::size_t pos_ = 0;
+};
+}  // namespace
+
+TEST_CASE("checked tar source passes a valid archive through unchanged", "[tar]")
+{
+    temp_tree t;
+    t.file("f", std::string(1000, 'f'), 9000);
+    tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+    auto bytes = read_all(src);
+    tar::checked_tar_source checked(std::make_unique<string_source>(bytes), std::nullopt, "layer x.tar");
+    CHECK(read_all(checked) == bytes);
+}
+
+TEST_CASE("checked tar source clamps ustar and PAX times", "[tar]")
+{
+    temp_tree t;
+    t.file("f", "content", 9000);
+    lading::tar::entry e;
+    e.name = "long/" + std::string(200, 'p');
+    e.mtime = 9000;
+    e.xattrs = {{"user.x", "y"}};
+    std::string tar_bytes = tar::encode_header(e) + std::string(1024, '\0');
+    // add a PAX mtime record by hand-building: reuse the encoder's header and check clamp result
+    tar::checked_tar_source checked(std::make_unique<string_source>(tar_bytes), 1000, "layer x.tar");
+    auto out = read_all(checked);
+    auto entries = list_tar(out);
+    REQUIRE(entries.size() == 2);  // the PAX header and the entry itself
+    CHECK(entries[1].mtime == 1000);
+}
+
+TEST_CASE("checked tar source rejects what is not a tar archive", "[tar]")
+{
+    std::string garbage(2048, 'g');
+    tar::checked_tar_source checked(std::make_unique<string_source>(garbage), std::nullopt, "layer bad.tar");
+    CHECK_THROWS_WITH(read_all(checked), Catch::Contains("layer bad.tar is not a valid tar archive"));
+
+    std::string truncated(700, '\0');
+    truncated[0] = 'a';
+    tar::checked_tar_source short_one(std::make_unique<string_source>(truncated), std::nullopt, "layer t.tar");
+    CHECK_THROWS_AS(read_all(short_one), lading::error);
+}
