@@ -125,6 +125,8 @@ image_reference parse_reference(std::string_view text)
         auto component = path.substr(start, end == std::string_view::npos ? end : end - start);
         for (char c : component)
             if (is_upper(c)) fail(text, "repository name must be lowercase");
+        if (component.find(':') != std::string_view::npos)
+            fail(text, "':' may only separate the tag (or a registry port), as in name:tag");
         if (!valid_component(component))
             fail(text, component.empty() ? "empty path component"
                                          : "path component \"" + std::string(component) +

@@ -1,1 +1,201 @@
+// Several --output specs and several names per spec, name-canonical, dangling-name-prefix,
+// store=false; `lading images`, `lading inspect` and `lading plugins` agree with the store.
 #include <catch2/catch.hpp>
+
+#include "common/image_name.hpp"
+#include "common/json_file.hpp"
+#include "common/oci_layout.hpp"
+#include "common/required_tool.hpp"
+#include "common/store_snapshot.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace lading::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A listed name that is `base@digest` (as given or normalised); `base` may carry a tag
+// ("a:1@sha256:..." is what BuildKit's name-canonical gives for "a:1").
+std::optional<image_listing_entry> find_canonical(const std::vector<image_listing_entry>& list,
+                                                  const std::vector<std::string>& bases,
+                                                  const std::string& digest) {
+    for (const auto& b : bases)
+        if (auto e = find_listed(list, b + "@" + digest)) return e;
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("several outputs and names", "[integration][names]") {
+    require_tools({tools::skopeo});
+    temp_dir work;
+    const fs::path store = work / "store";
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+
+    SECTION("two outputs, three names") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,\"name=a:1,b:2\"", "type=image,name=c:3,oci-mediatypes=true"};
+        req.store = store;
+        require_success(run_export(req));
+
+        auto list = list_images(store);
+        INFO(describe_listing(list));
+        auto a = find_listed(list, "a:1"), b = find_listed(list, "b:2"), c = find_listed(list, "c:3");
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(c);
+        CHECK(a->digest == b->digest);  // one output, one image, two names
+        CHECK(a->digest != c->digest);  // Docker vs OCI media types
+
+        oci_layout layout(store);
+        for (const std::string name : {"a:1", "b:2", "c:3"}) {
+            auto entry = layout.find_entry(name);
+            INFO(name << " in index.json: " << boost::json::serialize(layout.index()));
+            REQUIRE(entry);
+            CHECK(json_string(entry->at("annotations"), containerd_name_annotation) == normalize_image_name(name));
+            CHECK(json_string(*entry, "digest") == find_listed(list, name)->digest);
+        }
+        CHECK(json_string(*layout.find_entry("a:1"), "mediaType") == expected_manifest_media_type(false));
+        CHECK(json_string(*layout.find_entry("c:3"), "mediaType") == expected_manifest_media_type(true));
+
+        auto inspect = run_process({"skopeo", "inspect", "oci:" + store.string() + ":c:3"}, 2min);
+        INFO(inspect.describe());
+        CHECK(inspect.succeeded());
+
+        // `lading inspect` prints the stored manifest.
+        for (const std::string name : {"a:1", "c:3"}) {
+            auto r = lading_cmd().run({"inspect", name, "--store", store.string()}, {}, 1min);
+            require_success(r);
+            INFO(r.describe());
+            CHECK(parse_json(r.out, "lading inspect") == layout.read_json_blob(find_listed(list, name)->digest));
+        }
+    }
+
+    SECTION("one output with two names: metadata image.name lists both") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "meta.json";
+        auto meta = export_ok(req);
+        CHECK(meta.image_name.find("a:1") != std::string::npos);
+        CHECK(meta.image_name.find("b:2") != std::string::npos);
+        auto list = list_images(store);
+        INFO(describe_listing(list));
+        REQUIRE(find_listed(list, "a:1"));
+        CHECK(find_listed(list, "a:1")->digest == meta.digest);
+        REQUIRE(find_listed(list, "b:2"));
+        CHECK(find_listed(list, "b:2")->digest == meta.digest);
+    }
+
+    SECTION("name-canonical=true adds NAME@sha256:...") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,name=canon:1,name-canonical=true,oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "meta.json";
+        auto meta = export_ok(req);
+        auto list = list_images(store);
+        INFO(describe_listing(list) << "expected canon:1 and canon:1@" << meta.digest);
+        REQUIRE(find_listed(list, "canon:1"));
+        CHECK(find_listed(list, "canon:1")->digest == meta.digest);
+        auto canonical = find_canonical(list, {"canon:1", "canon"}, meta.digest);
+        REQUIRE(canonical);
+        CHECK(canonical->digest == meta.digest);
+    }
+
+    SECTION("dangling-name-prefix=dang adds dang@sha256:...") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,name=named:1,dangling-name-prefix=dang,oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "meta.json";
+        auto meta = export_ok(req);
+        auto list = list_images(store);
+        INFO(describe_listing(list) << "expected named:1 and dang@" << meta.digest);
+        REQUIRE(find_listed(list, "named:1"));
+        auto dangling = find_listed(list, "dang@" + meta.digest);
+        REQUIRE(dangling);
+        CHECK(dangling->digest == meta.digest);
+        CHECK(meta.image_name.find("dang@" + meta.digest) != std::string::npos);
+    }
+
+    SECTION("dangling-name-prefix without a name gives only the dangling name") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,dangling-name-prefix=dang,oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "meta.json";
+        auto meta = export_ok(req);
+        auto list = list_images(store);
+        INFO(describe_listing(list));
+        REQUIRE(list.size() == 1);
+        CHECK(same_image_name(list[0].name, "dang@" + meta.digest));
+    }
+
+    SECTION("store=false leaves the store byte-identical and still writes the metadata") {
+        export_request first;
+        first.layers = {tree};
+        first.outputs = {"type=image,name=keep:1,oci-mediatypes=true"};
+        first.store = store;
+        first.metadata_file = work / "keep.json";
+        export_ok(first);
+        const auto before = store_snapshot::take(store);
+
+        const fs::path other = work / "other";
+        make_small_tree(other, "other");
+        export_request req;
+        req.layers = {other};
+        req.outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "nostore.json";
+        auto meta = export_ok(req);
+        CHECK(meta.digest.size() == 71);
+        CHECK(meta.config_digest.rfind("sha256:", 0) == 0);
+        CHECK(json_string(meta.descriptor, "digest") == meta.digest);
+
+        const auto after = store_snapshot::take(store);
+        INFO("store changes:\n" << before.describe_differences_to(after));
+        CHECK(before == after);
+        auto list = list_images(store);
+        INFO(describe_listing(list));
+        CHECK_FALSE(find_listed(list, "nostore:1"));
+    }
+
+    SECTION("store=false on a store that does not exist creates nothing") {
+        export_request req;
+        req.layers = {tree};
+        req.outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"};
+        req.store = store;
+        req.metadata_file = work / "nostore.json";
+        auto meta = export_ok(req);
+        CHECK(meta.digest.rfind("sha256:", 0) == 0);
+        CHECK_FALSE(fs::exists(store));
+    }
+}
+
+TEST_CASE("lading plugins lists the in-tree plugins", "[integration][names]") {
+    auto r = lading_cmd().run({"plugins"}, {}, 1min);
+    require_success(r);
+    INFO(r.describe());
+    std::vector<plugin_listing_entry> plugins;
+    try {
+        plugins = parse_plugin_listing(r.out);
+    } catch (const std::exception& e) {
+        FAIL(e.what());
+    }
+    for (const std::string name : {"gzip", "zstd", "uncompressed"}) {
+        auto it = std::find_if(plugins.begin(), plugins.end(), [&](const plugin_listing_entry& p) {
+            return p.kind == "compressor" && p.name == name;
+        });
+        INFO("compressor " << name);
+        REQUIRE(it != plugins.end());
+        CHECK_FALSE(it->version.empty());
+        CHECK_FALSE(it->abi.empty());
+        CHECK(fs::exists(it->file));
+    }
+}

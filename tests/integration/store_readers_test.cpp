@@ -164,7 +164,7 @@ TEST_CASE("containerd imports and unpacks every compression with both media-type
                 auto diff_ids = check_layout(store, name, meta, compression, oci);
 
                 if (!oci) {  // `lading inspect` prints the manifest lading stored
-                    auto r = lading().run({"inspect", name, "--store", store.string()}, {}, 1min);
+                    auto r = lading_cmd().run({"inspect", name, "--store", store.string()}, {}, 1min);
                     require_success(r);
                     INFO(r.describe());
                     oci_layout layout(store);

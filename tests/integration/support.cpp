@@ -16,7 +16,7 @@ namespace lading::test {
 
 namespace fs = std::filesystem;
 
-const lading_cli& lading() {
+const lading_cli& lading_cmd() {
     static const lading_cli cli{fs::path(LADING_BINARY)};
     if (!cli.exists())
         FAIL("lading binary not found or not executable: " << cli.binary().string()
@@ -55,7 +55,7 @@ std::vector<std::string> export_argv(const export_request& req) {
     return a;
 }
 
-process_result run_export(const export_request& req) { return lading().run(export_argv(req), req.env); }
+process_result run_export(const export_request& req) { return lading_cmd().run(export_argv(req), req.env); }
 
 export_metadata export_ok(const export_request& req) {
     REQUIRE_FALSE(req.metadata_file.empty());
@@ -71,7 +71,7 @@ export_metadata export_ok(const export_request& req) {
 }
 
 std::vector<image_listing_entry> list_images(const fs::path& store) {
-    auto r = lading().run({"images", "--store", store.string()}, {}, std::chrono::minutes(1));
+    auto r = lading_cmd().run({"images", "--store", store.string()}, {}, std::chrono::minutes(1));
     require_success(r);
     INFO(r.describe());
     try {

@@ -15,7 +15,7 @@
 namespace lading::test {
 
 // The binary under test; FAILs the test case when it has not been built.
-const lading_cli& lading();
+const lading_cli& lading_cmd();
 
 // The full fixture tree (seed 1), created on first use and removed at exit. Read-only.
 const tree_fixture& shared_tree();

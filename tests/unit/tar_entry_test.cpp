@@ -84,7 +84,7 @@ TEST_CASE("longer names, big ids and xattrs go into a PAX header", "[tar]")
         CHECK(records[pos + len - 1] == '\n');
         pos += len;
     }
-    auto& main = h.substr(1024, 512);
+    auto main = h.substr(1024, 512);
     CHECK(main[156] == '0');
     CHECK(checksum_valid(h.substr(1024, 512)));
 }
