@@ -18,7 +18,9 @@ inline void copy_error(std::string_view message, char* out, std::size_t out_len)
     out[n] = '\0';
 }
 
-inline std::string current_exception_message() noexcept
+// Not noexcept: building the string can throw bad_alloc, which barrier() must be able to
+// swallow instead of terminating the host.
+inline std::string current_exception_message()
 {
     try {
         throw;
