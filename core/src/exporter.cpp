@@ -9,6 +9,10 @@
 #include <lading/parallel_jobs.hpp>
 #include <lading/plugin/media_types.hpp>
 #include <lading/plugin/store.hpp>
+#include <lading/reference.hpp>
+#include <lading/registry/pusher.hpp>
+
+#include <stdlib.h>
 
 #include <algorithm>
 #include <ctime>
@@ -41,17 +45,45 @@ std::string variant_key(const std::string& compression, int level, std::optional
 class store_set {
 public:
     store_set(plugin::registry& plugins, std::filesystem::path location) : plugins_(plugins), location_(std::move(location)) {}
+    ~store_set()
+    {
+        spool_.reset();
+        std::error_code ec;
+        if (!spool_dir_.empty()) std::filesystem::remove_all(spool_dir_, ec);
+    }
     plugin::store* get(const std::string& backend)
     {
         auto& s = stores_[backend];
         if (!s) s = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, backend), location_.string());
         return s.get();
     }
+    // A private temporary store for store=false,push=true: blobs wait there for the push
+    // and are removed with it.
+    plugin::store* spool()
+    {
+        if (!spool_) {
+            auto base = std::filesystem::temp_directory_path() / "lading-spool-XXXXXX";
+            std::string tmpl = base.string();
+            if (!::mkdtemp(tmpl.data())) throw error("cannot create a temporary directory for the push");
+            spool_dir_ = tmpl;
+            spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_.string());
+        }
+        return spool_.get();
+    }
+    // Where an output's blobs go: its store, the spool when it only pushes, else nowhere.
+    plugin::store* for_output(const output_spec& spec)
+    {
+        if (spec.store) return get(spec.store_backend);
+        if (spec.push) return spool();
+        return nullptr;
+    }
 
 private:
     plugin::registry& plugins_;
     std::filesystem::path location_;
     std::map<std::string, std::unique_ptr<plugin::store>> stores_;
+    std::filesystem::path spool_dir_;
+    std::unique_ptr<plugin::store> spool_;
 };
 
 void add_unique(std::vector<plugin::store*>& v, plugin::store* s)
@@ -91,7 +123,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         v.compression = spec.compression;
         v.level = level;
         v.clamp = clamp;
-        if (spec.store) add_unique(v.stores, stores.get(spec.store_backend));
+        if (auto* target = stores.for_output(spec)) add_unique(v.stores, target);
         variant_of_output.push_back(key);
     }
     if (std::any_of(request.outputs.begin(), request.outputs.end(),
@@ -125,6 +157,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         for (auto& l : v.layers) l.pending->commit(l.blob);
 
     std::vector<output_result> results;
+    std::vector<registry::push_job> pushes;
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
     for (std::size_t o = 0; o < request.outputs.size(); ++o) {
         const auto& spec = request.outputs[o];
@@ -150,8 +183,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
                                        build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
                                                       layer_descriptors, annotations.manifest));
 
-        blob_sink sink(spec.store ? std::vector<plugin::store*>{stores.get(spec.store_backend)}
-                                  : std::vector<plugin::store*>{});
+        auto* target_store = stores.for_output(spec);
+        blob_sink sink(target_store ? std::vector<plugin::store*>{target_store} : std::vector<plugin::store*>{});
         sink.put(config.descriptor.digest, config.bytes);
         sink.put(manifest.descriptor.digest, manifest.bytes);
 
@@ -166,10 +199,14 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             for (const auto& n : result.names) bindings.push_back({n, normalized_name(n), result.root});
             stores.get(spec.store_backend)->set_names(bindings);
         }
+        if (spec.push)
+            for (const auto& n : result.names)
+                pushes.push_back({parse_reference(n), spec.push_by_digest, result.root, target_store, spec.registry_insecure});
         progress.step("exported " + result.root.digest.str() +
                       (result.names.empty() ? std::string() : " as " + result.names.front()));
         results.push_back(std::move(result));
     }
+    if (!pushes.empty()) registry::push_images(pushes, {}, progress);
     return results;
 }
 

@@ -53,6 +53,8 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
 {
     check_names(spec);
 
+    if (spec.compression == "estargz" && !spec.oci_mediatypes)
+        fail("exporter option \"compression=estargz\" conflicts with \"oci-mediatypes=false\"");
     const auto* codec_plugin = plugins.find(LADING_KIND_COMPRESSOR, spec.compression);
     if (!codec_plugin) {
         std::string list;
@@ -71,9 +73,12 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
     types.of(LADING_OBJECT_LAYER, codec.media_suffix());
     check_annotations(spec, types);
 
-    if (spec.push)
-        fail("push=true (type=registry) is not available yet: lading writes to the local store only; "
-             "use type=image and copy the image with skopeo");
+    if (spec.push && spec.push_by_digest)
+        for (const auto& name : spec.names) {
+            auto ref = parse_reference(name);
+            if (!ref.tag.empty() || !ref.digest.empty())
+                fail("can't push tagged ref " + ref.normalized() + " by digest (push-by-digest=true takes names without a tag)");
+        }
     if (spec.store) plugins.get(LADING_KIND_STORE, spec.store_backend);
 }
 

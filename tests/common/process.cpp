@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -106,9 +107,23 @@ std::string format_command(const std::vector<std::string>& argv) {
 }
 
 std::string process_result::describe(std::size_t max_output) const {
+    // The tail of the output, with control bytes other than newline and tab escaped so that
+    // binary output (a tar stream) cannot garble the report.
     auto clip = [max_output](const std::string& text) {
-        if (text.size() <= max_output) return text;
-        return "..." + text.substr(text.size() - max_output);
+        std::string tail = text.size() <= max_output ? text : "..." + text.substr(text.size() - max_output);
+        std::string safe;
+        safe.reserve(tail.size());
+        static const char digits[] = "0123456789abcdef";
+        for (unsigned char c : tail) {
+            if (c < 0x20 && c != '\n' && c != '\t') {
+                safe += "\\x";
+                safe += digits[c >> 4];
+                safe += digits[c & 15];
+            } else {
+                safe += static_cast<char>(c);
+            }
+        }
+        return safe;
     };
     std::ostringstream os;
     os << "command: " << format_command(argv) << "\n";
@@ -313,6 +328,8 @@ child_process::child_process(const process_options& options) : state_(std::make_
     state_->argv = options.argv;
     state_->timeout = options.timeout;
     state_->started = clock::now();
+    const pid_t parent = ::getpid();
+    const bool die_with_parent = options.die_with_parent;
     pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork: " + errno_text(errno));
     if (pid == 0) {
@@ -321,6 +338,10 @@ child_process::child_process(const process_options& options) : state_(std::make_
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::signal(SIGPIPE, SIG_DFL);
+        if (die_with_parent) {
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+        }
         ::dup2(in_r.fd, 0);
         ::dup2(out_w.fd, 1);
         ::dup2(err_w.fd, 2);

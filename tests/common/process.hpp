@@ -27,6 +27,10 @@ struct process_options {
     std::filesystem::path stdout_file;
     std::filesystem::path stderr_file;
     std::chrono::milliseconds timeout = default_process_timeout;
+    // SIGKILL the process if the test runner dies first (PR_SET_PDEATHSIG), so that a test
+    // run killed by a CI timeout leaves no servers or exports behind. (Linux ties this to the
+    // thread that started the child: start children from the test thread.)
+    bool die_with_parent = true;
 };
 
 struct process_result {

@@ -29,6 +29,7 @@ inline const tool ctr{"ctr", "containerd"};
 inline const tool jq{"jq", "jq"};
 inline const tool tar{"tar", "tar"};
 inline const tool zstd{"zstd", "zstd"};
+inline const tool gzip{"gzip", "gzip"};
 inline const tool pigz{"pigz", "pigz"};
 }  // namespace tools
 

@@ -71,6 +71,36 @@ std::string octal(mode_t m) {
     return os.str();
 }
 
+constexpr const char* rootless_xattr = "user.rootlesscontainers";
+
+// Decodes umoci's user.rootlesscontainers protobuf: field 1 uid, field 2 gid (varints);
+// an absent xattr or field means 0.
+std::pair<unsigned long, unsigned long> rootless_owner(const fs::path& p) {
+    std::string v(64, '\0');
+    ssize_t n = ::lgetxattr(p.c_str(), rootless_xattr, v.data(), v.size());
+    std::pair<unsigned long, unsigned long> owner{0, 0};
+    if (n <= 0) return owner;
+    v.resize(static_cast<std::size_t>(n));
+    std::size_t i = 0;
+    auto varint = [&]() {
+        unsigned long value = 0;
+        for (int shift = 0; i < v.size() && shift < 64; shift += 7) {
+            auto byte = static_cast<unsigned char>(v[i++]);
+            value |= static_cast<unsigned long>(byte & 0x7f) << shift;
+            if (!(byte & 0x80)) break;
+        }
+        return value;
+    };
+    while (i < v.size()) {
+        unsigned long key = varint();
+        if ((key & 7) != 0) break;  // only varint fields are expected
+        unsigned long value = varint();
+        if ((key >> 3) == 1) owner.first = value;
+        if ((key >> 3) == 2) owner.second = value;
+    }
+    return owner;
+}
+
 std::map<std::string, std::string> user_xattrs(const fs::path& p) {
     std::map<std::string, std::string> out;
     ssize_t n = ::llistxattr(p.c_str(), nullptr, 0);
@@ -82,7 +112,7 @@ std::map<std::string, std::string> user_xattrs(const fs::path& p) {
     for (std::size_t pos = 0; pos < names.size();) {
         std::string name(names.c_str() + pos);
         pos += name.size() + 1;
-        if (name.rfind("user.", 0) != 0) continue;
+        if (name.rfind("user.", 0) != 0 || name == rootless_xattr) continue;
         ssize_t vn = ::lgetxattr(p.c_str(), name.c_str(), nullptr, 0);
         std::string value(vn > 0 ? static_cast<std::size_t>(vn) : 0, '\0');
         if (vn > 0) vn = ::lgetxattr(p.c_str(), name.c_str(), value.data(), value.size());
@@ -127,10 +157,14 @@ std::vector<std::string> compare_trees(const fs::path& expected, const fs::path&
         }
         if (wt != S_IFLNK && (w.st.st_mode & 07777) != (h.st.st_mode & 07777))
             diffs.push_back(name + ": mode " + octal(h.st.st_mode) + ", expected " + octal(w.st.st_mode));
-        if (options.compare_owner && (w.st.st_uid != h.st.st_uid || w.st.st_gid != h.st.st_gid))
-            diffs.push_back(name + ": owner " + std::to_string(h.st.st_uid) + ":" +
-                            std::to_string(h.st.st_gid) + ", expected " + std::to_string(w.st.st_uid) +
-                            ":" + std::to_string(w.st.st_gid));
+        if (options.owners != owner_policy::ignore &&
+            !(options.owners == owner_policy::rootlesscontainers_xattr && wt == S_IFLNK)) {
+            std::pair<unsigned long, unsigned long> got{h.st.st_uid, h.st.st_gid};
+            if (options.owners == owner_policy::rootlesscontainers_xattr) got = rootless_owner(hp);
+            if (got.first != w.st.st_uid || got.second != w.st.st_gid)
+                diffs.push_back(name + ": owner " + std::to_string(got.first) + ":" + std::to_string(got.second) +
+                                ", expected " + std::to_string(w.st.st_uid) + ":" + std::to_string(w.st.st_gid));
+        }
         switch (wt) {
             case S_IFREG:
                 if (w.st.st_size != h.st.st_size)

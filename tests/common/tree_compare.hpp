@@ -15,9 +15,18 @@ enum class device_policy {
     may_be_missing,
 };
 
+enum class owner_policy {
+    ignore,
+    stat,  // st_uid/st_gid must match
+    // umoci --rootless keeps the owner in the user.rootlesscontainers xattr (a protobuf
+    // {uid=1, gid=2}; absent means 0:0). Symlinks cannot carry user xattrs, so they are
+    // not compared.
+    rootlesscontainers_xattr,
+};
+
 struct tree_compare_options {
-    bool compare_owner = false;
-    bool compare_user_xattrs = false;
+    owner_policy owners = owner_policy::ignore;
+    bool compare_user_xattrs = false;  // user.rootlesscontainers is never compared as such
     device_policy devices = device_policy::must_match;
     bool report_extra = true;  // entries in `actual` that `expected` does not have
 };

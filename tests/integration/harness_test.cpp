@@ -111,7 +111,7 @@ TEST_CASE("harness: the fixture tree has every kind of entry and compares equal 
     INFO(r.describe());
     REQUIRE(r.succeeded());
     tree_compare_options all;
-    all.compare_owner = true;
+    all.owners = owner_policy::stat;
     all.compare_user_xattrs = true;
     auto diffs = compare_trees(t.root, work / "copy", all);
     INFO(format_differences(diffs));

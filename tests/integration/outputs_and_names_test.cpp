@@ -2,6 +2,8 @@
 // store=false; `lading images`, `lading inspect` and `lading plugins` agree with the store.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "common/image_name.hpp"
 #include "common/json_file.hpp"
 #include "common/oci_layout.hpp"

@@ -52,7 +52,8 @@ std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path
     src = std::make_unique<plugin::prefixed_source>(head, std::move(src));
     if (const auto* codec = detect_compression(head, plugins)) {
         plugin::compressor c(*codec);
-        src = std::make_unique<plugin::decompressing_source>(std::move(src), c.decompress());
+        src = std::make_unique<plugin::decompressing_source>(std::move(src), c.decompress(),
+                                                             "layer " + path.string());
     }
     return std::make_unique<tar::checked_tar_source>(std::move(src), clamp_mtime, "layer " + path.string());
 }

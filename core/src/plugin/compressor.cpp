@@ -54,8 +54,9 @@ bool codec_stream::transform(lading_stream_io& io, bool finish)
 std::string codec_stream::annotations_json() const { return table_->annotations_json(handle_); }
 std::string codec_stream::diff_id() const { return table_->diff_id(handle_); }
 
-decompressing_source::decompressing_source(std::unique_ptr<byte_source> inner, std::unique_ptr<codec_stream> codec)
-    : inner_(std::move(inner)), codec_(std::move(codec)), in_(1 << 20)
+decompressing_source::decompressing_source(std::unique_ptr<byte_source> inner, std::unique_ptr<codec_stream> codec,
+                                           std::string what)
+    : inner_(std::move(inner)), codec_(std::move(codec)), what_(std::move(what)), in_(1 << 20)
 {
 }
 
@@ -69,7 +70,12 @@ std::size_t decompressing_source::read(std::span<std::uint8_t> buf)
             in_eof_ = in_len_ == 0;
         }
         lading_stream_io io{in_.data() + in_pos_, in_len_ - in_pos_, buf.data(), buf.size()};
-        bool finished = codec_->transform(io, in_eof_);
+        bool finished = false;
+        try {
+            finished = codec_->transform(io, in_eof_);
+        } catch (const error& e) {
+            throw error(what_ + ": " + e.what());
+        }
         in_pos_ = in_len_ - io.avail_in;
         std::size_t produced = buf.size() - io.avail_out;
         if (finished) done_ = true;

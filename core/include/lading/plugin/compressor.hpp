@@ -58,12 +58,14 @@ private:
 // that no compressor claims but "uncompressed" (plain tar) does.
 class decompressing_source : public byte_source {
 public:
-    decompressing_source(std::unique_ptr<byte_source> inner, std::unique_ptr<codec_stream> codec);
+    // `what` names the input in errors, e.g. "layer base.tar.gz".
+    decompressing_source(std::unique_ptr<byte_source> inner, std::unique_ptr<codec_stream> codec, std::string what);
     std::size_t read(std::span<std::uint8_t> buf) override;
 
 private:
     std::unique_ptr<byte_source> inner_;
     std::unique_ptr<codec_stream> codec_;
+    std::string what_;
     std::vector<std::uint8_t> in_;
     std::size_t in_pos_ = 0, in_len_ = 0;
     bool in_eof_ = false, done_ = false;

@@ -1,0 +1,37 @@
+// Pushes images from a store to registries: blobs first (existence check, then a streamed
+// monolithic upload, restarted from the POST when the registry lost it), then manifests,
+// children before the index, each checked against the registry's Docker-Content-Digest.
+#pragma once
+
+#include <lading/descriptor.hpp>
+#include <lading/plugin/store.hpp>
+#include <lading/progress.hpp>
+#include <lading/reference.hpp>
+
+#include <string>
+#include <vector>
+
+namespace lading::registry {
+
+struct push_job {
+    image_reference target;  // where; its tag (or, by digest, nothing) names the manifest
+    bool by_digest = false;
+    descriptor root;
+    plugin::store* source = nullptr;  // where the blobs are read from
+    bool insecure = false;
+};
+
+struct push_settings {
+    unsigned parallel_uploads = 4;  // per registry host
+};
+
+struct push_report {
+    std::uint64_t blobs_uploaded = 0, blobs_skipped = 0, bytes_uploaded = 0;
+};
+
+// Pushes every job concurrently (one io_context, one session per registry host) and
+// returns when all are done. Throws lading::error naming the failing name; a name is tagged
+// only after every blob and child manifest it references was accepted.
+push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress);
+
+}  // namespace lading::registry

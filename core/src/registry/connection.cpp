@@ -1,0 +1,162 @@
+#include <lading/error.hpp>
+#include <lading/registry/connection.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <vector>
+
+namespace lading::registry {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+
+struct connection::impl {
+    asio::any_io_executor ex;
+    std::shared_ptr<ssl::context> tls;
+    timeouts limits;
+    std::optional<beast::tcp_stream> plain;
+    std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+    beast::flat_buffer buffer;
+
+    bool is_open() const { return plain || secure; }
+    beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+    asio::awaitable<void> open(const url& origin)
+    {
+        tcp::resolver resolver(ex);
+        auto endpoints = co_await resolver.async_resolve(origin.host, origin.port, use_awaitable);
+        buffer.clear();
+        if (tls) {
+            secure.emplace(ex, *tls);
+            auto& low = beast::get_lowest_layer(*secure);
+            low.expires_after(limits.connect);
+            co_await low.async_connect(endpoints, use_awaitable);
+            boost::system::error_code ec;
+            auto address = asio::ip::make_address(origin.host, ec);
+            if (ec) SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str());
+            if (tls->native_handle() && SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
+                secure->set_verify_callback(ssl::host_name_verification(origin.host));
+            low.expires_after(limits.io);
+            co_await secure->async_handshake(ssl::stream_base::client, use_awaitable);
+        } else {
+            plain.emplace(ex);
+            plain->expires_after(limits.connect);
+            co_await plain->async_connect(endpoints, use_awaitable);
+        }
+    }
+
+    template <class Stream>
+    asio::awaitable<http_response> exchange(Stream& s, http::verb method, const std::string& target,
+                                            http::fields headers, const request_body* body, std::size_t limit,
+                                            const body_consumer* consume, const url& origin)
+    {
+        http::request<http::empty_body> req{method, target, 11};
+        for (const auto& f : headers) req.set(f.name_string(), f.value());
+        req.set(http::field::host, origin.host_port() == origin.host + ":" + (origin.scheme == "https" ? "443" : "80")
+                                       ? origin.host
+                                       : origin.host_port());
+        req.set(http::field::user_agent, "lading");
+        if (body) {
+            req.content_length(body->size);
+            req.set(http::field::content_type, body->content_type);
+        } else if (method == http::verb::put || method == http::verb::post || method == http::verb::patch) {
+            req.content_length(0);
+        }
+        http::request_serializer<http::empty_body> serializer{req};
+        lowest().expires_after(limits.io);
+        co_await http::async_write_header(s, serializer, use_awaitable);
+        if (body && body->size > 0) {
+            auto source = body->open();
+            std::vector<std::uint8_t> chunk(256 * 1024);
+            std::uint64_t sent = 0;
+            while (auto n = source->read(chunk)) {
+                if (sent + n > body->size) throw error("request body is longer than announced");
+                lowest().expires_after(limits.io);
+                co_await asio::async_write(s, asio::buffer(chunk.data(), n), use_awaitable);
+                sent += n;
+            }
+            if (sent != body->size) throw error("request body is shorter than announced");
+        }
+
+        http::response_parser<http::buffer_body> parser;
+        parser.body_limit(boost::none);
+        if (method == http::verb::head) parser.skip(true);
+        lowest().expires_after(limits.io);
+        co_await http::async_read_header(s, buffer, parser, use_awaitable);
+
+        http_response response;
+        response.status = parser.get().result_int();
+        for (const auto& f : parser.get().base()) response.headers.insert(f.name_string(), f.value());
+        std::vector<char> chunk(64 * 1024);
+        while (!parser.is_done()) {
+            parser.get().body().data = chunk.data();
+            parser.get().body().size = chunk.size();
+            lowest().expires_after(limits.io);
+            auto [ec, n] = co_await http::async_read(s, buffer, parser, asio::as_tuple(use_awaitable));
+            if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+            std::size_t got = chunk.size() - parser.get().body().size;
+            if (consume) {
+                (*consume)(reinterpret_cast<const std::uint8_t*>(chunk.data()), got);
+            } else {
+                if (response.body.size() + got > limit)
+                    throw error("response from " + origin.origin() + " is larger than " + std::to_string(limit) +
+                                " bytes; refusing to read it");
+                response.body.append(chunk.data(), got);
+            }
+        }
+        if (!parser.keep_alive()) close();
+        co_return response;
+    }
+
+    void close()
+    {
+        boost::system::error_code ec;
+        if (secure) beast::get_lowest_layer(*secure).socket().close(ec);
+        if (plain) plain->socket().close(ec);
+        secure.reset();
+        plain.reset();
+    }
+};
+
+connection::connection(asio::any_io_executor ex, url origin, std::shared_ptr<ssl::context> tls, timeouts limits)
+    : impl_(std::make_unique<impl>(impl{ex, std::move(tls), limits, std::nullopt, std::nullopt, {}})),
+      origin_(std::move(origin))
+{
+}
+
+connection::~connection() = default;
+
+void connection::close() { impl_->close(); }
+
+asio::awaitable<http_response> connection::send(http::verb method, const std::string& target, http::fields headers,
+                                                const request_body* body, std::size_t body_limit,
+                                                const body_consumer* consume)
+{
+    try {
+        if (!impl_->is_open()) co_await impl_->open(origin_);
+        if (impl_->secure)
+            co_return co_await impl_->exchange(*impl_->secure, method, target, std::move(headers), body, body_limit,
+                                               consume, origin_);
+        co_return co_await impl_->exchange(*impl_->plain, method, target, std::move(headers), body, body_limit, consume,
+                                           origin_);
+    } catch (...) {
+        impl_->close();
+        throw;
+    }
+}
+
+}  // namespace lading::registry

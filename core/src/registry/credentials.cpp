@@ -1,0 +1,206 @@
+#include <lading/error.hpp>
+#include <lading/registry/credentials.hpp>
+
+#include <boost/beast/core/detail/base64.hpp>
+#include <boost/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace lading::registry {
+
+namespace {
+
+namespace b64 = boost::beast::detail::base64;
+
+std::string base64_decode(std::string_view in)
+{
+    std::string out(b64::decoded_size(in.size()), '\0');
+    auto [written, read] = b64::decode(out.data(), in.data(), in.size());
+    out.resize(written);
+    return out;
+}
+
+std::string base64_encode(std::string_view in)
+{
+    std::string out(b64::encoded_size(in.size()), '\0');
+    out.resize(b64::encode(out.data(), in.data(), in.size()));
+    return out;
+}
+
+boost::json::object read_config()
+{
+    auto path = docker_config_path();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return {};
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_object()) throw error(path.string() + " is not valid JSON; fix or remove it");
+    return v.as_object();
+}
+
+std::string string_field(const boost::json::object& o, const char* key)
+{
+    auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// Strips scheme and path from legacy keys such as "https://host:5000/v1/".
+std::string key_hostname(std::string key)
+{
+    if (auto p = key.find("://"); p != std::string::npos) key = key.substr(p + 3);
+    if (auto s = key.find('/'); s != std::string::npos) key = key.substr(0, s);
+    return key;
+}
+
+struct helper_result {
+    int status;
+    std::string out;
+};
+
+// Runs docker-credential-<helper> <action> with `input` on stdin; bounded output.
+helper_result run_helper(const std::string& helper, const std::string& action, const std::string& input)
+{
+    std::string program = "docker-credential-" + helper;
+    int in_pipe[2], out_pipe[2];
+    if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0) throw error("cannot run " + program + ": pipe failed");
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
+    posix_spawn_file_actions_addclose(&fa, in_pipe[1]);
+    posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
+    char* argv[] = {program.data(), const_cast<char*>(action.c_str()), nullptr};
+    pid_t pid = 0;
+    int rc = ::posix_spawnp(&pid, program.c_str(), &fa, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    ::close(in_pipe[0]);
+    ::close(out_pipe[1]);
+    if (rc != 0) {
+        ::close(in_pipe[1]);
+        ::close(out_pipe[0]);
+        throw error("credential helper " + program + " is configured but cannot be run; install it or fix config.json");
+    }
+    (void)!::write(in_pipe[1], input.data(), input.size());
+    ::close(in_pipe[1]);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(out_pipe[0], buf, sizeof buf)) > 0 && out.size() < (1 << 20)) out.append(buf, static_cast<std::size_t>(n));
+    ::close(out_pipe[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 1, out};
+}
+
+std::optional<credential> from_helper(const std::string& helper, const std::string& key)
+{
+    auto r = run_helper(helper, "get", key);
+    if (r.status != 0) {
+        if (r.out.find("credentials not found") != std::string::npos) return std::nullopt;
+        throw error("credential helper docker-credential-" + helper + " failed for " + key);
+    }
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r.out, ec);
+    if (ec || !v.is_object()) throw error("credential helper docker-credential-" + helper + " returned invalid JSON");
+    credential c;
+    c.username = string_field(v.as_object(), "Username");
+    auto secret = string_field(v.as_object(), "Secret");
+    if (c.username == "<token>") c.identity_token = secret;
+    else c.password = secret;
+    return c;
+}
+
+std::optional<credential> from_auth_entry(const boost::json::object& entry)
+{
+    credential c;
+    if (auto auth = string_field(entry, "auth"); !auth.empty()) {
+        auto decoded = base64_decode(auth);
+        while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();
+        auto colon = decoded.find(':');
+        if (colon == std::string::npos) throw error("config.json has an \"auth\" entry that is not base64 of user:password");
+        c.username = decoded.substr(0, colon);
+        c.password = decoded.substr(colon + 1);
+    }
+    if (c.username.empty()) c.username = string_field(entry, "username");
+    if (c.password.empty()) c.password = string_field(entry, "password");
+    c.identity_token = string_field(entry, "identitytoken");
+    c.registry_token = string_field(entry, "registrytoken");
+    if (c.username.empty() && c.password.empty() && c.identity_token.empty() && c.registry_token.empty())
+        return std::nullopt;
+    return c;
+}
+
+}  // namespace
+
+std::filesystem::path docker_config_path()
+{
+    if (const char* d = std::getenv("DOCKER_CONFIG"); d && *d) return std::filesystem::path(d) / "config.json";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : "/") / ".docker" / "config.json";
+}
+
+std::string config_key_for(const std::string& registry_host)
+{
+    if (registry_host == "docker.io" || registry_host == "index.docker.io" || registry_host == "registry-1.docker.io")
+        return "https://index.docker.io/v1/";
+    return registry_host;
+}
+
+std::optional<credential> find_credential(const std::string& registry_host)
+{
+    auto config = read_config();
+    const auto key = config_key_for(registry_host);
+    if (auto* helpers = config.if_contains("credHelpers"); helpers && helpers->is_object())
+        if (auto* h = helpers->as_object().if_contains(key); h && h->is_string())
+            return from_helper(std::string(h->get_string()), key);
+    if (auto store = string_field(config, "credsStore"); !store.empty()) {
+        if (auto c = from_helper(store, key)) return c;
+    }
+    if (auto* auths = config.if_contains("auths"); auths && auths->is_object()) {
+        const auto& a = auths->as_object();
+        if (auto* e = a.if_contains(key); e && e->is_object()) return from_auth_entry(e->as_object());
+        for (const auto& kv : a)
+            if (key_hostname(std::string(kv.key())) == key_hostname(key) && kv.value().is_object())
+                return from_auth_entry(kv.value().as_object());
+    }
+    return std::nullopt;
+}
+
+void store_credential(const std::string& registry_host, const credential& c)
+{
+    auto config = read_config();
+    const auto key = config_key_for(registry_host);
+    std::string helper = string_field(config, "credsStore");
+    if (auto* helpers = config.if_contains("credHelpers"); helpers && helpers->is_object())
+        if (auto* h = helpers->as_object().if_contains(key); h && h->is_string()) helper = std::string(h->get_string());
+    if (!helper.empty()) {
+        boost::json::object payload{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
+        auto r = run_helper(helper, "store", boost::json::serialize(payload));
+        if (r.status != 0) throw error("credential helper docker-credential-" + helper + " could not store the login");
+        return;
+    }
+    auto& auths = config["auths"];
+    if (!auths.is_object()) auths = boost::json::object{};
+    auths.as_object()[key] = boost::json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
+
+    auto path = docker_config_path();
+    std::filesystem::create_directories(path.parent_path());
+    auto tmp = path.string() + ".tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) throw error("cannot write " + tmp);
+    auto text = boost::json::serialize(config);
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) throw error("cannot write " + path.string());
+}
+
+}  // namespace lading::registry

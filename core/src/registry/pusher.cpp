@@ -1,0 +1,261 @@
+#include <lading/error.hpp>
+#include <lading/registry/pusher.hpp>
+#include <lading/registry/session.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include <deque>
+#include <map>
+#include <set>
+
+namespace lading::registry {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+
+namespace {
+
+constexpr std::size_t manifest_limit = 4 << 20;
+
+// The blobs and child manifests of one image, in push order.
+struct image_parts {
+    std::vector<descriptor> blobs;                      // configs and layers, deduplicated
+    std::vector<std::pair<descriptor, std::string>> manifests;  // children first, root last
+};
+
+void collect(plugin::store& store, const descriptor& d, image_parts& parts, std::set<std::string>& seen, int depth)
+{
+    if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
+    auto bytes = store.read_small_blob(d.digest, manifest_limit);
+    if (digest::of(bytes) != d.digest) throw error("manifest " + d.digest.str() + " in the store does not match its digest");
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec || !v.is_object()) throw error("manifest " + d.digest.str() + " in the store is not JSON");
+    const auto& o = v.as_object();
+    auto add_blob = [&](const boost::json::value& dv) {
+        auto child = descriptor::from_json(dv);
+        if (seen.insert(child.digest.str()).second) parts.blobs.push_back(child);
+    };
+    if (auto* m = o.if_contains("manifests"); m && m->is_array()) {
+        for (const auto& child : m->as_array()) collect(store, descriptor::from_json(child), parts, seen, depth + 1);
+    } else {
+        if (auto* c = o.if_contains("config")) add_blob(*c);
+        if (auto* l = o.if_contains("layers"); l && l->is_array())
+            for (const auto& layer : l->as_array()) add_blob(layer);
+    }
+    parts.manifests.emplace_back(d, std::move(bytes));
+}
+
+std::string scope_for(const image_reference& r) { return "repository:" + r.repository + ":pull,push"; }
+
+class image_push {
+public:
+    image_push(session& s, const push_job& job, progress_listener& progress, push_report& report)
+        : session_(s), job_(job), progress_(progress), report_(report)
+    {
+    }
+
+    awaitable<void> run(unsigned parallel, image_parts parts)
+    {
+        queue_.assign(parts.blobs.begin(), parts.blobs.end());
+        std::vector<std::exception_ptr> failures(parallel);
+        // Workers share the queue; the executor is single-threaded, so no locking is needed.
+        std::size_t running = parallel;
+        auto ex = co_await asio::this_coro::executor;
+        asio::steady_timer all_done(ex, std::chrono::steady_clock::time_point::max());
+        for (unsigned w = 0; w < parallel; ++w)
+            asio::co_spawn(ex, worker(), [&, w](std::exception_ptr e) {
+                failures[w] = e;
+                if (--running == 0) all_done.cancel();
+            });
+        boost::system::error_code ec;
+        co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
+        for (auto& f : failures)
+            if (f) std::rethrow_exception(f);
+        for (std::size_t i = 0; i < parts.manifests.size(); ++i) {
+            bool is_root = i + 1 == parts.manifests.size();
+            co_await put_manifest(parts.manifests[i].first, parts.manifests[i].second, is_root);
+        }
+    }
+
+private:
+    awaitable<void> worker()
+    {
+        while (!queue_.empty()) {
+            auto blob = queue_.front();
+            queue_.pop_front();
+            co_await push_blob(blob);
+        }
+    }
+
+    std::string repo_path() const { return "/v2/" + job_.target.repository; }
+
+    awaitable<void> push_blob(const descriptor& blob)
+    {
+        request_spec head;
+        head.method = http::verb::head;
+        head.target = repo_path() + "/blobs/" + blob.digest.str();
+        head.scopes = {scope_for(job_.target)};
+        head.expected = {200, 404};
+        head.what = "blob " + blob.digest.str();
+        auto exists = co_await session_.send(head);
+        if (exists.status == 200) {
+            ++report_.blobs_skipped;
+            co_return;
+        }
+        request_body body;
+        body.size = blob.size;
+        auto* store = job_.source;
+        body.open = [store, d = blob.digest] { return store->open_blob(d); };
+
+        // A registry that lost track of an upload (connection dropped mid-body, stale
+        // upload state) is asked for a fresh upload session.
+        for (int round = 1;; ++round) {
+            try {
+                request_spec start;
+                start.method = http::verb::post;
+                start.target = repo_path() + "/blobs/uploads/";
+                start.scopes = head.scopes;
+                start.expected = {202};
+                start.what = "upload of blob " + blob.digest.str();
+                auto started = co_await session_.send(start);
+                auto location = started.header(http::field::location);
+                if (location.empty()) throw error("registry " + session_.host() + " started an upload without a Location");
+                auto put_url = session_.base().resolve(location);
+                put_url.target += (put_url.target.find('?') == std::string::npos ? "?" : "&") +
+                                  std::string("digest=") + query_escape(blob.digest.str());
+                if (!put_url.same_origin(session_.base()))
+                    throw error("registry " + session_.host() + " sent the upload of " + blob.digest.str() +
+                                " to another host (" + put_url.origin() + "); lading only uploads to the registry itself");
+
+                request_spec put;
+                put.method = http::verb::put;
+                put.target = put_url.target;
+                put.body = &body;
+                put.scopes = head.scopes;
+                put.expected = {201, 204};
+                put.what = "upload of blob " + blob.digest.str();
+                put.follow_redirects = false;
+                auto done = co_await session_.send(put);
+                auto echoed = done.header("Docker-Content-Digest");
+                if (!echoed.empty() && echoed != blob.digest.str())
+                    throw error("registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
+                ++report_.blobs_uploaded;
+                report_.bytes_uploaded += blob.size;
+                co_return;
+            } catch (const registry_error& e) {
+                bool lost_upload = e.status() == 400 || e.status() == 404 || e.status() == 416;
+                if (!lost_upload || round >= 3) throw;
+            }
+        }
+    }
+
+    awaitable<void> put_manifest(const descriptor& d, const std::string& bytes, bool is_root)
+    {
+        request_body body;
+        body.size = bytes.size();
+        body.content_type = d.media_type;
+        body.open = [&bytes] {
+            struct string_source : byte_source {
+                const std::string* s;
+                std::size_t pos = 0;
+                std::size_t read(std::span<std::uint8_t> b) override
+                {
+                    auto n = std::min(b.size(), s->size() - pos);
+                    std::copy_n(s->data() + pos, n, b.data());
+                    pos += n;
+                    return n;
+                }
+            };
+            auto src = std::make_unique<string_source>();
+            src->s = &bytes;
+            return std::unique_ptr<byte_source>(std::move(src));
+        };
+        std::string reference = (is_root && !job_.by_digest && !job_.target.tag.empty()) ? job_.target.tag : d.digest.str();
+        if (is_root && !job_.by_digest && job_.target.tag.empty() && job_.target.digest.empty()) reference = "latest";
+        request_spec put;
+        put.method = http::verb::put;
+        put.target = repo_path() + "/manifests/" + reference;
+        put.body = &body;
+        put.scopes = {scope_for(job_.target)};
+        put.expected = {201, 200};
+        put.what = "manifest " + job_.target.name() + ":" + reference;
+        auto r = co_await session_.send(put);
+        auto echoed = r.header("Docker-Content-Digest");
+        if (!echoed.empty() && echoed != d.digest.str())
+            throw error("registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
+    }
+
+    session& session_;
+    const push_job& job_;
+    progress_listener& progress_;
+    push_report& report_;
+    std::deque<descriptor> queue_;
+};
+
+}  // namespace
+
+push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress)
+{
+    asio::io_context io;
+    push_report report;
+    std::map<std::string, std::unique_ptr<session>> sessions;
+    std::vector<image_parts> parts(jobs.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        std::set<std::string> seen;
+        collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
+        auto& s = sessions[jobs[i].target.domain];
+        if (!s) {
+            session_options options;
+            options.insecure = jobs[i].insecure;
+            options.credentials = find_credential(jobs[i].target.domain);
+            s = std::make_unique<session>(io.get_executor(), jobs[i].target.domain, options);
+        }
+    }
+    // Learn each registry's scheme and auth first, once, before any job talks to it.
+    std::map<std::string, std::exception_ptr> ping_failures;
+    for (auto& [host, s] : sessions)
+        asio::co_spawn(io, s->ping(), [&, h = host](std::exception_ptr e) { ping_failures[h] = e; });
+    io.run();
+    for (auto& [host, e] : ping_failures)
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& x) {
+                throw error(std::string("failed to push to ") + host + ": " + x.what());
+            }
+        }
+    io.restart();
+
+    std::vector<std::exception_ptr> failures(jobs.size());
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        asio::co_spawn(
+            io,
+            [&, i]() -> awaitable<void> {
+                auto& s = *sessions.at(jobs[i].target.domain);
+                image_push push(s, jobs[i], progress, report);
+                co_await push.run(settings.parallel_uploads, parts[i]);
+                progress.step("pushed " + jobs[i].target.normalized() + " (" + jobs[i].root.digest.str() + ")");
+            },
+            [&, i](std::exception_ptr e) { failures[i] = e; });
+    }
+    io.run();
+    for (std::size_t i = 0; i < jobs.size(); ++i) {
+        if (!failures[i]) continue;
+        try {
+            std::rethrow_exception(failures[i]);
+        } catch (const std::exception& e) {
+            throw error("failed to push " + jobs[i].target.normalized() + ": " + e.what());
+        }
+    }
+    return report;
+}
+
+}  // namespace lading::registry

@@ -1,0 +1,33 @@
+#include <lading/registry/retry_policy.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <string>
+
+namespace lading::registry {
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now)
+{
+    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    long long secs = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
+    if (ec == std::errc() && end == value.data() + value.size()) return std::chrono::seconds(std::max(0LL, secs));
+    std::tm tm{};
+    std::string text(value);
+    if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
+    auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
+    return std::chrono::duration_cast<std::chrono::seconds>(std::max(when - now, std::chrono::system_clock::duration{}));
+}
+
+std::chrono::milliseconds retry_policy::delay(int attempt, std::optional<std::string_view> retry_after) const
+{
+    if (retry_after)
+        if (auto s = parse_retry_after(*retry_after, std::chrono::system_clock::now()))
+            return std::min<std::chrono::milliseconds>(*s, max_delay);
+    auto d = first_delay * (1LL << std::min(attempt - 1, 16));
+    return std::min<std::chrono::milliseconds>(d, max_delay);
+}
+
+}  // namespace lading::registry
