@@ -10,5 +10,6 @@ int export_command(const std::vector<std::string>& args);
 int images_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
+int login_command(const std::vector<std::string>& args);
 
 }  // namespace lading::cli

@@ -21,6 +21,8 @@ constexpr const char* usage_text = R"(usage: lading COMMAND [ARGS]
   images  [--store DIR]             names in the local store and their digests
   inspect NAME|DIGEST [--store DIR] print a manifest from the local store
   plugins [--plugin-path DIR]       the plugins lading finds
+  login REGISTRY -u USER --password-stdin [--insecure]
+                                    check credentials and save them in docker's config.json
   version
 
 SPEC is buildx's --output syntax, e.g. type=image,name=app:1,compression=zstd,oci-mediatypes=true
@@ -50,6 +52,7 @@ int main(int argc, char** argv)
         if (command == "images") return lading::cli::images_command(args);
         if (command == "inspect") return lading::cli::inspect_command(args);
         if (command == "plugins") return lading::cli::plugins_command(args);
+        if (command == "login") return lading::cli::login_command(args);
         if (command == "version" || command == "--version") {
             std::cout << "lading " LADING_VERSION << '\n';
             return 0;

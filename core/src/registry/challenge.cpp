@@ -79,6 +79,18 @@ std::vector<challenge> parse_challenges(std::string_view header)
         auto scheme = sc.token();
         if (scheme.empty()) throw error("malformed WWW-Authenticate header: expected an auth scheme");
         challenge ch{lower(scheme), {}};
+        // A token68 credential ("Negotiate abc==") instead of parameters.
+        {
+            sc.skip_space();
+            auto mark = sc.pos();
+            auto t = sc.token68();
+            sc.skip_space();
+            if (!t.empty() && (sc.done() || sc.peek() == ',')) {
+                out.push_back(std::move(ch));
+                continue;
+            }
+            sc.seek(mark);
+        }
         // Parameters: name=value pairs separated by commas, until the next scheme.
         for (;;) {
             sc.skip_space();

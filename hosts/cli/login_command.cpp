@@ -1,0 +1,68 @@
+#include "command_line.hpp"
+#include "commands.hpp"
+
+#include <lading/error.hpp>
+#include <lading/registry/credentials.hpp>
+#include <lading/registry/session.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <iostream>
+
+namespace lading::cli {
+
+namespace {
+
+// Proves the credentials by asking the registry for something that needs them: a token
+// for (or a Basic-authenticated request to) the catalog-free /v2/ endpoint.
+void check_login(const std::string& host, const registry::credential& cred, bool insecure)
+{
+    boost::asio::io_context io;
+    registry::session_options options;
+    options.credentials = cred;
+    options.insecure = insecure;
+    registry::session s(io.get_executor(), host, options);
+    std::exception_ptr failure;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            co_await s.ping();
+            registry::request_spec spec;
+            spec.target = "/v2/";
+            spec.expected = {200};
+            spec.what = "login";
+            co_await s.send(spec);
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    io.run();
+    if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace
+
+int login_command(const std::vector<std::string>& args)
+{
+    command_line cl(args, {"-u", "--username", "-p", "--password"}, {"--password-stdin", "--insecure"});
+    if (cl.positionals().size() != 1)
+        throw usage_error("usage: lading login REGISTRY [-u USER] [--password-stdin] [--insecure]");
+    const auto host = cl.positionals().front();
+    registry::credential cred;
+    cred.username = cl.last("-u").value_or(cl.last("--username").value_or(""));
+    if (cred.username.empty()) throw usage_error("lading login needs -u USER");
+    if (cl.has("--password-stdin")) {
+        std::getline(std::cin, cred.password);
+        if (!cred.password.empty() && cred.password.back() == '\r') cred.password.pop_back();
+    } else if (auto p = cl.last("-p") ? cl.last("-p") : cl.last("--password")) {
+        std::cerr << "lading: warning: a password on the command line is visible to other users; use --password-stdin\n";
+        cred.password = *p;
+    }
+    if (cred.password.empty()) throw usage_error("no password given: pipe it to --password-stdin");
+    check_login(host, cred, cl.has("--insecure"));
+    registry::store_credential(host, cred);
+    std::cout << "Login Succeeded\n";
+    return 0;
+}
+
+}  // namespace lading::cli

@@ -1,0 +1,70 @@
+#include <lading/error.hpp>
+#include <lading/registry/challenge.hpp>
+#include <lading/registry/retry_policy.hpp>
+#include <lading/registry/url.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace lading::registry;
+
+TEST_CASE("Bearer challenges with quoted, escaped and space-separated scopes", "[registry]")
+{
+    auto c = parse_challenges(
+        R"(Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull repository:c/d:pull,push",error="insufficient_scope")");
+    REQUIRE(c.size() == 1);
+    CHECK(c[0].scheme == "bearer");
+    CHECK(c[0].params.at("realm") == "https://auth.example/token");
+    CHECK(c[0].params.at("service") == "registry.example");
+    CHECK(split_scopes(c[0].params.at("scope")) ==
+          std::vector<std::string>{"repository:a/b:pull", "repository:c/d:pull,push"});
+    CHECK(parse_challenges(R"(Basic realm="a \"quoted\" realm")")[0].params.at("realm") == R"(a "quoted" realm)");
+}
+
+TEST_CASE("several challenges in one header, any case", "[registry]")
+{
+    auto c = parse_challenges(R"(Negotiate abc==, BASIC Realm="basic-realm", bearer realm="https://t/x")");
+    REQUIRE(c.size() == 3);
+    CHECK(c[0].scheme == "negotiate");
+    CHECK(c[1].scheme == "basic");
+    CHECK(c[1].params.at("realm") == "basic-realm");
+    CHECK(c[2].scheme == "bearer");
+}
+
+TEST_CASE("malformed challenges are errors", "[registry]")
+{
+    CHECK_THROWS_AS(parse_challenges(R"(Bearer realm="unterminated)"), lading::error);
+    CHECK_THROWS_AS(parse_challenges(R"(Bearer realm="x" "junk")"), lading::error);
+    CHECK_THROWS_AS(parse_challenges("="), lading::error);
+}
+
+TEST_CASE("URLs: ports, IPv6, Location resolution, no user info", "[registry]")
+{
+    auto u = url::parse("https://127.0.0.1:5000/v2/?x=1");
+    CHECK(u.host_port() == "127.0.0.1:5000");
+    CHECK(u.target == "/v2/?x=1");
+    CHECK(url::parse("http://reg.example").port == "80");
+    CHECK(url::parse("https://[::1]:8443/").host_port() == "[::1]:8443");
+    CHECK(u.resolve("/v2/a/blobs/uploads/uuid?_state=s").str() == "https://127.0.0.1:5000/v2/a/blobs/uploads/uuid?_state=s");
+    CHECK(u.resolve("http://other:1/x").origin() == "http://other:1");
+    CHECK_FALSE(u.same_origin(url::parse("https://127.0.0.1:5001/")));
+    CHECK_THROWS_AS(url::parse("https://user:pw@host/"), lading::error);
+    CHECK_THROWS_AS(url::parse("ftp://host/"), lading::error);
+    CHECK(query_escape("sha256:ab/+ c") == "sha256%3Aab%2F%2B%20c");
+}
+
+TEST_CASE("Retry-After in seconds or as an HTTP-date, backoff doubles and is capped", "[registry]")
+{
+    auto now = std::chrono::system_clock::from_time_t(1700000000);  // Tue, 14 Nov 2023 22:13:20 GMT
+    CHECK(parse_retry_after("3", now) == std::chrono::seconds(3));
+    CHECK(parse_retry_after("Tue, 14 Nov 2023 22:13:30 GMT", now) == std::chrono::seconds(10));
+    CHECK_FALSE(parse_retry_after("soon", now));
+    retry_policy p;
+    CHECK(p.delay(1) == std::chrono::milliseconds(200));
+    CHECK(p.delay(2) == std::chrono::milliseconds(400));
+    CHECK(p.delay(30) == p.max_delay);
+    CHECK(p.delay(1, "2") == std::chrono::milliseconds(2000));
+    CHECK(p.delay(1, "100000") == p.max_delay);
+    CHECK(retry_policy::retryable_status(429));
+    CHECK(retry_policy::retryable_status(503));
+    CHECK_FALSE(retry_policy::retryable_status(404));
+}
