@@ -1,4 +1,5 @@
 #include <lading/annotations.hpp>
+#include <lading/base_image.hpp>
 #include <lading/error.hpp>
 #include <lading/exporter.hpp>
 #include <lading/image_names.hpp>
@@ -93,6 +94,26 @@ void add_unique(std::vector<plugin::store*>& v, plugin::store* s)
     v.push_back(s);
 }
 
+bool pushes_only_to(const output_spec& spec, const std::string& host)
+{
+    if (!spec.push || host.empty() || spec.names.empty()) return false;
+    for (const auto& n : spec.names)
+        if (parse_reference(n).domain != host) return false;
+    return spec.dangling_name_prefix.empty() || parse_reference(spec.dangling_name_prefix).domain == host;
+}
+
+// A base layer keeps its bytes; only its media type follows the output's family.
+descriptor relabel_layer(const descriptor& layer, const plugin::media_types& types)
+{
+    auto suffix = types.layer_suffix_of(layer.media_type);
+    if (!suffix) throw error("base image layer " + layer.digest.str() + " has an unknown media type " + layer.media_type);
+    descriptor d = layer;
+    d.media_type = types.of(LADING_OBJECT_LAYER, *suffix);
+    d.platform.reset();
+    if (!types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations.clear();
+    return d;
+}
+
 void check_layers_exist(const std::vector<std::filesystem::path>& layers)
 {
     if (layers.empty()) return;
@@ -110,6 +131,17 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& spec : request.outputs) check_output(spec, plugins);
     check_layers_exist(request.layers);
+
+    const bool any_insecure = std::any_of(request.outputs.begin(), request.outputs.end(),
+                                          [](const output_spec& s) { return s.registry_insecure; });
+    auto base = resolve_base_image(request.from, request.settings.platform, plugins, any_insecure);
+    image_settings settings = request.settings;
+    if (base) {
+        if (request.platform_given && !(base->platform == settings.platform))
+            throw error("--from " + request.from + " is an image for " + base->platform.str() + ", not " +
+                        settings.platform.str());
+        settings.platform = base->platform;
+    }
 
     store_set stores(plugins, request.store_location);
     std::map<std::string, layer_variant> variants;
@@ -155,6 +187,14 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     // Every layer succeeded: make them durable before anything refers to them.
     for (auto& [key, v] : variants)
         for (auto& l : v.layers) l.pending->commit(l.blob);
+    // Base layers go into every store that will hold the image. An output that only pushes
+    // to the base's own registry needs no bytes: the push mounts them there.
+    if (base)
+        for (const auto& spec : request.outputs) {
+            auto* target = stores.for_output(spec);
+            if (!target || (!spec.store && pushes_only_to(spec, base->registry_host))) continue;
+            for (const auto& l : base->layers) base->copy_blob(l, *target);
+        }
 
     std::vector<output_result> results;
     std::vector<registry::push_job> pushes;
@@ -167,6 +207,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         std::vector<descriptor> layer_descriptors;
         std::vector<digest> diff_ids;
         std::vector<layer_history> history;
+        if (base)
+            for (const auto& b : base->layers) layer_descriptors.push_back(relabel_layer(b, types));
         for (std::size_t i = 0; i < v.layers.size(); ++i) {
             const auto& l = v.layers[i];
             descriptor d{types.of(LADING_OBJECT_LAYER, l.media_suffix), l.blob, l.size, {}, std::nullopt, {}};
@@ -176,8 +218,10 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
         }
         const auto epoch = epoch_of(spec, request);
-        auto config = make_json_blob(types.of(LADING_OBJECT_CONFIG),
-                                     build_image_config(request.settings, diff_ids, history, epoch.value_or(now)));
+        auto config = make_json_blob(
+            types.of(LADING_OBJECT_CONFIG),
+            base ? derive_image_config(*base, settings, diff_ids, history, epoch.value_or(now))
+                 : build_image_config(settings, diff_ids, history, epoch.value_or(now)));
         auto annotations = single_manifest_annotations(spec);
         auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
                                        build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
@@ -190,7 +234,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
 
         output_result result;
         result.root = manifest.descriptor;
-        result.root.platform = request.settings.platform;
+        result.root.platform = settings.platform;
         result.root.annotations = annotations.descriptor;
         result.config = config.descriptor.digest;
         result.names = final_names(spec, result.root.digest);
@@ -201,7 +245,15 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         }
         if (spec.push)
             for (const auto& n : result.names)
-                pushes.push_back({parse_reference(n), spec.push_by_digest, result.root, target_store, spec.registry_insecure});
+            {
+                registry::push_job job{parse_reference(n), spec.push_by_digest, result.root, target_store,
+                                       spec.registry_insecure, {}, {}};
+                if (base && job.target.domain == base->registry_host) {
+                    job.mount_from_repository = base->repository;
+                    for (const auto& l : base->layers) job.mountable.push_back(l.digest);
+                }
+                pushes.push_back(std::move(job));
+            }
         progress.step("exported " + result.root.digest.str() +
                       (result.names.empty() ? std::string() : " as " + result.names.front()));
         results.push_back(std::move(result));

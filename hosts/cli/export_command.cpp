@@ -81,16 +81,16 @@ int export_command(const std::vector<std::string>& args)
     export_request request;
     for (const auto& [flag, value] : cl.ordered())
         if (flag.empty() || flag == "--layer") request.layers.emplace_back(value);
-    if (request.layers.empty()) throw usage_error("nothing to export: give a context directory or --layer PATH");
-
-    if (auto from = cl.last("--from"); from && *from != "scratch")
-        throw usage_error("--from " + *from + ": base images are not available yet; only --from scratch");
+    request.from = cl.last("--from").value_or("scratch");
+    if (request.layers.empty() && request.from == "scratch")
+        throw usage_error("nothing to export: give a context directory, --layer PATH or --from IMAGE");
     if (cl.has("--attest")) throw usage_error("--attest is not available yet");
 
     auto platform_text = cl.last("--platform");
     if (platform_text && platform_text->find(',') != std::string::npos)
         throw usage_error("--platform " + *platform_text + ": exporting several platforms is not available yet");
     request.settings.platform = platform_text ? platform::parse(*platform_text) : platform::host();
+    request.platform_given = platform_text.has_value();
     if (auto e = cl.last("--entrypoint")) request.settings.entrypoint = parse_command("--entrypoint", *e);
     if (auto c = cl.last("--cmd")) request.settings.cmd = parse_command("--cmd", *c);
     for (const auto& e : cl.all("--env")) {

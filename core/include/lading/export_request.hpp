@@ -15,6 +15,8 @@ namespace lading {
 struct export_request {
     std::vector<std::filesystem::path> layers;  // stacked in this order
     image_settings settings;
+    std::string from;             // --from: "scratch", oci-layout://..., or a registry reference
+    bool platform_given = false;  // --platform was set (else the base's or this machine's)
     std::optional<std::int64_t> source_date_epoch;  // --source-date-epoch or $SOURCE_DATE_EPOCH
     std::vector<output_spec> outputs;
     std::filesystem::path store_location;

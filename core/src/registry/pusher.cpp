@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <set>
@@ -110,6 +111,9 @@ private:
             ++report_.blobs_skipped;
             co_return;
         }
+        if (std::find(job_.mountable.begin(), job_.mountable.end(), blob.digest) != job_.mountable.end() &&
+            co_await try_mount(blob))
+            co_return;
         request_body body;
         body.size = blob.size;
         auto* store = job_.source;
@@ -155,6 +159,22 @@ private:
                 if (!lost_upload || round >= 3) throw;
             }
         }
+    }
+
+    // True when the registry mounted the blob from the base image's repository.
+    awaitable<bool> try_mount(const descriptor& blob)
+    {
+        request_spec mount;
+        mount.method = http::verb::post;
+        mount.target = repo_path() + "/blobs/uploads/?mount=" + query_escape(blob.digest.str()) +
+                       "&from=" + query_escape(job_.mount_from_repository);
+        mount.scopes = {scope_for(job_.target), "repository:" + job_.mount_from_repository + ":pull"};
+        mount.expected = {201, 202};
+        mount.what = "mount of blob " + blob.digest.str() + " from " + job_.mount_from_repository;
+        auto r = co_await session_.send(mount);
+        if (r.status != 201) co_return false;
+        ++report_.blobs_mounted;
+        co_return true;
     }
 
     awaitable<void> put_manifest(const descriptor& d, const std::string& bytes, bool is_root)
@@ -247,6 +267,9 @@ push_report push_images(const std::vector<push_job>& jobs, const push_settings& 
             [&, i](std::exception_ptr e) { failures[i] = e; });
     }
     io.run();
+    progress.step("push: " + std::to_string(report.blobs_uploaded) + " blobs uploaded (" +
+                  std::to_string(report.bytes_uploaded) + " bytes), " + std::to_string(report.blobs_mounted) +
+                  " mounted, " + std::to_string(report.blobs_skipped) + " already there");
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         if (!failures[i]) continue;
         try {

@@ -19,6 +19,10 @@ struct push_job {
     descriptor root;
     plugin::store* source = nullptr;  // where the blobs are read from
     bool insecure = false;
+    // Blobs that already live in another repository of the same registry (base image
+    // layers): mounted with a cross-repo mount instead of being uploaded.
+    std::string mount_from_repository;
+    std::vector<digest> mountable;
 };
 
 struct push_settings {
@@ -26,7 +30,7 @@ struct push_settings {
 };
 
 struct push_report {
-    std::uint64_t blobs_uploaded = 0, blobs_skipped = 0, bytes_uploaded = 0;
+    std::uint64_t blobs_uploaded = 0, blobs_skipped = 0, blobs_mounted = 0, bytes_uploaded = 0;
 };
 
 // Pushes every job concurrently (one io_context, one session per registry host) and

@@ -1,0 +1,49 @@
+// The image an export builds on (--from): its config, its layers, and where their bytes are.
+#pragma once
+
+#include <lading/descriptor.hpp>
+#include <lading/image_config.hpp>
+#include <lading/plugin/registry.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+namespace plugin {
+class store;
+}
+
+struct base_image {
+    std::string reference;  // as the user gave it
+    boost::json::object config;
+    std::vector<descriptor> layers;
+    std::vector<digest> diff_ids;
+    lading::platform platform;
+    // For a registry base: where its blobs live, so a push to the same registry can mount
+    // them instead of moving their bytes.
+    std::string registry_host, repository;
+    // Copies one of the base's blobs into a store (no-op when it is already there).
+    std::function<void(const descriptor&, plugin::store&)> copy_blob;
+};
+
+// Resolves "scratch" (nullopt), "oci-layout://DIR:TAG", "oci-layout://DIR@sha256:..." or
+// a registry reference; from an index, picks the manifest for `wanted`. Throws lading::error
+// saying what could not be found.
+std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
+                                             plugin::registry& plugins, bool insecure);
+
+// The base's config with the export's settings applied on top and the new layers appended.
+boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
+                                        const std::vector<digest>& new_diff_ids,
+                                        const std::vector<layer_history>& new_history, std::int64_t created);
+
+// Picks the manifest descriptor for `wanted` from an index document.
+descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what);
+
+}  // namespace lading

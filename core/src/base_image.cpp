@@ -1,0 +1,156 @@
+#include <lading/base_image.hpp>
+#include <lading/error.hpp>
+#include <lading/plugin/store.hpp>
+#include <lading/reference.hpp>
+#include <lading/registry/reader.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+
+namespace lading {
+
+namespace {
+
+constexpr std::size_t json_limit = 4 << 20;
+
+boost::json::object parse_object(const std::string& bytes, const std::string& what)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec || !v.is_object()) throw error(what + " is not a JSON object");
+    return v.as_object();
+}
+
+bool is_index(const boost::json::object& doc)
+{
+    return doc.contains("manifests");
+}
+
+// Fills layers, config, diff_ids and platform from a manifest document and its config.
+void read_image(base_image& base, const boost::json::object& manifest, const std::string& config_bytes,
+                const std::string& what)
+{
+    if (auto* l = manifest.if_contains("layers"); l && l->is_array())
+        for (const auto& d : l->as_array()) base.layers.push_back(descriptor::from_json(d));
+    base.config = parse_object(config_bytes, "config of " + what);
+    auto* rootfs = base.config.if_contains("rootfs");
+    if (!rootfs || !rootfs->is_object()) throw error("config of " + what + " has no rootfs");
+    if (auto* ids = rootfs->as_object().if_contains("diff_ids"); ids && ids->is_array())
+        for (const auto& d : ids->as_array())
+            base.diff_ids.push_back(digest::parse_or_throw(d.is_string() ? d.get_string().c_str() : "", "diff_id of " + what));
+    if (base.diff_ids.size() != base.layers.size())
+        throw error(what + " has " + std::to_string(base.layers.size()) + " layers but " +
+                    std::to_string(base.diff_ids.size()) + " diff_ids");
+    auto text = [&](const char* k) {
+        auto* v = base.config.if_contains(k);
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    base.platform = platform{text("os"), text("architecture"), text("variant")};
+    if (base.platform.os.empty() || base.platform.architecture.empty())
+        throw error("config of " + what + " has no os or architecture");
+}
+
+void copy_between_stores(plugin::store& from, const descriptor& d, plugin::store& to)
+{
+    if (to.blob_size(d.digest)) return;
+    auto src = from.open_blob(d.digest);
+    auto w = to.begin_blob();
+    sha256_hasher hash;
+    std::vector<std::uint8_t> buf(1 << 20);
+    while (auto n = src->read(buf)) {
+        std::span<const std::uint8_t> bytes(buf.data(), n);
+        hash.update(bytes);
+        w->write(bytes);
+    }
+    if (hash.finish() != d.digest) throw error("blob " + d.digest.str() + " of the base image does not match its digest");
+    w->commit(d.digest);
+}
+
+base_image from_layout(const std::string& spec, const platform& wanted, plugin::registry& plugins)
+{
+    std::string rest = spec.substr(std::string("oci-layout://").size());
+    std::string dir, ref;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        dir = rest.substr(0, at);
+        ref = rest.substr(at + 1);
+    } else {
+        auto slash = rest.rfind('/');
+        auto colon = rest.find(':', slash == std::string::npos ? 0 : slash);
+        if (colon == std::string::npos) throw usage_error("--from " + spec + ": expected oci-layout://DIR:TAG or oci-layout://DIR@DIGEST");
+        dir = rest.substr(0, colon);
+        ref = rest.substr(colon + 1);
+    }
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "index.json"))
+        throw error("--from " + spec + ": " + dir + " is not an OCI image layout (no index.json)");
+    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir);
+
+    std::optional<descriptor> root;
+    if (auto d = digest::parse(ref)) {
+        if (auto size = source->blob_size(*d)) root = descriptor{"", *d, *size, {}, std::nullopt, {}};
+    } else {
+        for (const auto& n : source->names())
+            if (n.name == ref) root = n.descriptor;
+    }
+    if (!root) throw error("--from " + spec + ": no image \"" + ref + "\" in " + dir);
+
+    base_image base;
+    base.reference = spec;
+    auto doc = parse_object(source->read_small_blob(root->digest, json_limit), spec);
+    if (is_index(doc)) {
+        auto chosen = pick_platform(doc, wanted, spec);
+        doc = parse_object(source->read_small_blob(chosen.digest, json_limit), spec);
+    }
+    auto* config = doc.if_contains("config");
+    if (!config) throw error(spec + " is neither an image manifest nor an index");
+    auto config_desc = descriptor::from_json(*config);
+    read_image(base, doc, source->read_small_blob(config_desc.digest, json_limit), spec);
+    base.copy_blob = [source](const descriptor& d, plugin::store& to) { copy_between_stores(*source, d, to); };
+    return base;
+}
+
+base_image from_registry(const std::string& text, const platform& wanted, bool insecure)
+{
+    auto ref = parse_reference(text);
+    auto reader = std::make_shared<registry::reader>(ref.domain, ref.repository, insecure);
+    auto m = reader->manifest(!ref.digest.empty() ? ref.digest : (ref.tag.empty() ? "latest" : ref.tag));
+    auto doc = parse_object(m.bytes, text);
+    if (is_index(doc)) {
+        auto chosen = pick_platform(doc, wanted, text);
+        m = reader->manifest(chosen.digest.str());
+        doc = parse_object(m.bytes, text);
+    }
+    auto* config = doc.if_contains("config");
+    if (!config) throw error(text + " is neither an image manifest nor an index");
+    auto config_desc = descriptor::from_json(*config);
+    std::string config_bytes;
+    if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
+    reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { config_bytes.append(reinterpret_cast<const char*>(p), n); });
+
+    base_image base;
+    base.reference = text;
+    read_image(base, doc, config_bytes, text);
+    base.registry_host = ref.domain;
+    base.repository = ref.repository;
+    base.copy_blob = [reader](const descriptor& d, plugin::store& to) {
+        if (to.blob_size(d.digest)) return;
+        auto w = to.begin_blob();
+        reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
+        w->commit(d.digest);
+    };
+    return base;
+}
+
+}  // namespace
+
+std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
+                                             plugin::registry& plugins, bool insecure)
+{
+    if (from.empty() || from == "scratch") return std::nullopt;
+    if (from.starts_with("oci-layout://")) return from_layout(from, wanted, plugins);
+    if (from.find("://") != std::string::npos)
+        throw usage_error("--from " + from + ": use scratch, oci-layout://DIR:TAG, oci-layout://DIR@DIGEST or a registry reference");
+    return from_registry(from, wanted, insecure);
+}
+
+}  // namespace lading

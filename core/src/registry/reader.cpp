@@ -1,0 +1,87 @@
+#include <lading/error.hpp>
+#include <lading/registry/reader.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+
+namespace lading::registry {
+
+namespace asio = boost::asio;
+
+namespace {
+constexpr const char* manifest_accept =
+    "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.docker.distribution.manifest.v2+json";
+}
+
+reader::reader(std::string host, std::string repository, bool insecure)
+    : host_(std::move(host)), repository_(std::move(repository))
+{
+    session_options options;
+    options.insecure = insecure;
+    options.credentials = find_credential(host_);
+    session_ = std::make_unique<session>(io_.get_executor(), host_, options);
+}
+
+reader::~reader() = default;
+
+template <class T>
+T reader::run(asio::awaitable<T> work)
+{
+    auto future = asio::co_spawn(io_, std::move(work), asio::use_future);
+    io_.restart();
+    io_.run();
+    return future.get();
+}
+
+fetched_manifest reader::manifest(const std::string& reference)
+{
+    auto work = [this, reference]() -> asio::awaitable<fetched_manifest> {
+        if (!pinged_) {
+            co_await session_->ping();
+            pinged_ = true;
+        }
+        request_spec spec;
+        spec.target = "/v2/" + repository_ + "/manifests/" + reference;
+        spec.headers.set(http::field::accept, manifest_accept);
+        spec.scopes = {"repository:" + repository_ + ":pull"};
+        spec.expected = {200};
+        spec.what = "manifest " + host_ + "/" + repository_ + ":" + reference;
+        auto r = co_await session_->send(spec);
+        fetched_manifest m{r.body, r.header(http::field::content_type), digest::of(r.body)};
+        if (auto wanted = digest::parse(reference); wanted && *wanted != m.digest)
+            throw error(spec.what + " does not match its digest (got " + m.digest.str() + ")");
+        co_return m;
+    };
+    return run(work());
+}
+
+void reader::blob(const descriptor& d, const body_consumer& consume)
+{
+    auto work = [this, &d, &consume]() -> asio::awaitable<int> {
+        if (!pinged_) {
+            co_await session_->ping();
+            pinged_ = true;
+        }
+        sha256_hasher hash;
+        body_consumer hashing = [&](const std::uint8_t* p, std::size_t n) {
+            hash.update(std::span(p, n));
+            consume(p, n);
+        };
+        request_spec spec;
+        spec.target = "/v2/" + repository_ + "/blobs/" + d.digest.str();
+        spec.scopes = {"repository:" + repository_ + ":pull"};
+        spec.expected = {200};
+        spec.what = "blob " + d.digest.str() + " of " + host_ + "/" + repository_;
+        spec.consume = &hashing;
+        co_await session_->send(spec);
+        auto size = hash.bytes();
+        if (size != d.size || hash.finish() != d.digest)
+            throw error(spec.what + " arrived with other content than its digest says (" + std::to_string(size) + " bytes)");
+        co_return 0;
+    };
+    run(work());
+}
+
+}  // namespace lading::registry
