@@ -109,11 +109,29 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
     return base;
 }
 
-base_image from_registry(const std::string& text, const platform& wanted, bool insecure)
+base_image from_registry(const std::string& text, const platform& wanted, const host_config& hosts)
 {
     auto ref = parse_reference(text);
-    auto reader = std::make_shared<registry::reader>(ref.domain, ref.repository, insecure);
-    auto m = reader->manifest(!ref.digest.empty() ? ref.digest : (ref.tag.empty() ? "latest" : ref.tag));
+    const auto reference = !ref.digest.empty() ? ref.digest : (ref.tag.empty() ? "latest" : ref.tag);
+    std::shared_ptr<registry::reader> reader;
+    registry::fetched_manifest m;
+    if (const auto* settings = hosts.registry(ref.domain))
+        for (const auto& mirror : settings->mirrors) {
+            try {
+                auto candidate = std::make_shared<registry::reader>(mirror, ref.repository,
+                                                                    registry::options_for(mirror, &hosts, false));
+                m = candidate->manifest(reference);
+                reader = candidate;
+                break;
+            } catch (const std::exception&) {
+                // A mirror that lacks the image or is down is skipped; the registry itself is next.
+            }
+        }
+    if (!reader) {
+        reader = std::make_shared<registry::reader>(ref.domain, ref.repository,
+                                                    registry::options_for(ref.domain, &hosts, false));
+        m = reader->manifest(reference);
+    }
     auto doc = parse_object(m.bytes, text);
     if (is_index(doc)) {
         auto chosen = pick_platform(doc, wanted, text);
@@ -144,13 +162,13 @@ base_image from_registry(const std::string& text, const platform& wanted, bool i
 }  // namespace
 
 std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
-                                             plugin::registry& plugins, bool insecure)
+                                             plugin::registry& plugins, const host_config& hosts)
 {
     if (from.empty() || from == "scratch") return std::nullopt;
     if (from.starts_with("oci-layout://")) return from_layout(from, wanted, plugins);
     if (from.find("://") != std::string::npos)
         throw usage_error("--from " + from + ": use scratch, oci-layout://DIR:TAG, oci-layout://DIR@DIGEST or a registry reference");
-    return from_registry(from, wanted, insecure);
+    return from_registry(from, wanted, hosts);
 }
 
 }  // namespace lading

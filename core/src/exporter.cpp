@@ -132,9 +132,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     for (const auto& spec : request.outputs) check_output(spec, plugins);
     check_layers_exist(request.layers);
 
-    const bool any_insecure = std::any_of(request.outputs.begin(), request.outputs.end(),
-                                          [](const output_spec& s) { return s.registry_insecure; });
-    auto base = resolve_base_image(request.from, request.settings.platform, plugins, any_insecure);
+    // registry.insecure applies to the pushed registry only, never to the base image's pull.
+    auto base = resolve_base_image(request.from, request.settings.platform, plugins, request.hosts);
     image_settings settings = request.settings;
     if (base) {
         if (request.platform_given && !(base->platform == settings.platform))
@@ -258,7 +257,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
                       (result.names.empty() ? std::string() : " as " + result.names.front()));
         results.push_back(std::move(result));
     }
-    if (!pushes.empty()) registry::push_images(pushes, {}, progress);
+    if (!pushes.empty()) registry::push_images(pushes, {request.hosts.parallel_uploads, &request.hosts}, progress);
     return results;
 }
 

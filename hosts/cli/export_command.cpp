@@ -6,6 +6,7 @@
 #include <lading/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/exporter.hpp>
+#include <lading/host_config.hpp>
 
 #include <boost/json/parse.hpp>
 
@@ -76,7 +77,7 @@ int export_command(const std::vector<std::string>& args)
     command_line cl(args,
                     {"--layer", "--from", "--platform", "--entrypoint", "--cmd", "--env", "--workdir", "--user",
                      "--label", "--attest", "--source-date-epoch", "--output", "-o", "--metadata-file", "--store",
-                     "--progress", "--plugin-path"},
+                     "--progress", "--plugin-path", "--config"},
                     {});
     export_request request;
     for (const auto& [flag, value] : cl.ordered())
@@ -113,7 +114,9 @@ int export_command(const std::vector<std::string>& args)
     request.threads = compressor_threads();
     auto mode = parse_progress_mode(cl.last("--progress").value_or("auto"));
 
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto config_flag = cl.last("--config");
+    request.hosts = load_host_config(config_flag ? std::optional<std::filesystem::path>(*config_flag) : std::nullopt);
+    auto plugins = make_registry(cl.all("--plugin-path"), request.hosts.plugin_path);
     progress_printer progress(mode);
     auto results = run_export(request, plugins, progress);
 

@@ -15,7 +15,8 @@ std::filesystem::path store_location(const std::optional<std::string>& from_flag
 // $LADING_THREADS when set (>= 1), else the number of cores.
 unsigned compressor_threads();
 
-plugin::registry make_registry(const std::vector<std::string>& plugin_path_flags);
+plugin::registry make_registry(const std::vector<std::string>& plugin_path_flags,
+                               const std::vector<std::filesystem::path>& from_config = {});
 
 // $SOURCE_DATE_EPOCH as BuildKit reads it: empty means none; anything else must be an integer.
 std::optional<std::int64_t> source_date_epoch_from_env();

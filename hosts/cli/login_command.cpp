@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include <lading/error.hpp>
+#include <lading/host_config.hpp>
 #include <lading/registry/credentials.hpp>
 #include <lading/registry/session.hpp>
 
@@ -17,12 +18,11 @@ namespace {
 
 // Proves the credentials by asking the registry for something that needs them: a token
 // for (or a Basic-authenticated request to) the catalog-free /v2/ endpoint.
-void check_login(const std::string& host, const registry::credential& cred, bool insecure)
+void check_login(const std::string& host, const registry::credential& cred, bool insecure, const host_config& hosts)
 {
     boost::asio::io_context io;
-    registry::session_options options;
+    auto options = registry::options_for(host, &hosts, insecure);
     options.credentials = cred;
-    options.insecure = insecure;
     registry::session s(io.get_executor(), host, options);
     std::exception_ptr failure;
     boost::asio::co_spawn(
@@ -44,7 +44,7 @@ void check_login(const std::string& host, const registry::credential& cred, bool
 
 int login_command(const std::vector<std::string>& args)
 {
-    command_line cl(args, {"-u", "--username", "-p", "--password"}, {"--password-stdin", "--insecure"});
+    command_line cl(args, {"-u", "--username", "-p", "--password", "--config"}, {"--password-stdin", "--insecure"});
     if (cl.positionals().size() != 1)
         throw usage_error("usage: lading login REGISTRY [-u USER] [--password-stdin] [--insecure]");
     const auto host = cl.positionals().front();
@@ -59,7 +59,9 @@ int login_command(const std::vector<std::string>& args)
         cred.password = *p;
     }
     if (cred.password.empty()) throw usage_error("no password given: pipe it to --password-stdin");
-    check_login(host, cred, cl.has("--insecure"));
+    auto config_flag = cl.last("--config");
+    auto hosts = load_host_config(config_flag ? std::optional<std::filesystem::path>(*config_flag) : std::nullopt);
+    check_login(host, cred, cl.has("--insecure"), hosts);
     registry::store_credential(host, cred);
     std::cout << "Login Succeeded\n";
     return 0;

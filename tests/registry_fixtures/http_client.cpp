@@ -39,7 +39,7 @@ void prepare_request(http_request& req, const std::string& host, std::uint16_t p
     req.version(11);
     if (req.find(http::field::host) == req.end()) req.set(http::field::host, host + ":" + std::to_string(port));
     if (req.find(http::field::user_agent) == req.end()) req.set(http::field::user_agent, "lading-registry-fixtures");
-    req.prepare_payload();
+    if (!req.chunked()) req.prepare_payload();
 }
 
 asio::awaitable<void> connect(beast::tcp_stream& stream, const std::string& host, std::uint16_t port,

@@ -44,7 +44,8 @@ public:
     http_connection(const http_connection&) = delete;
     http_connection& operator=(const http_connection&) = delete;
 
-    // Sets Host (unless present), User-Agent and Content-Length. Throws std::runtime_error on
+    // Sets Host and User-Agent (unless present) and Content-Length (unless the request is
+    // chunked: request.chunked(true) sends the body as one chunk). Throws std::runtime_error on
     // a network or TLS error or when the deadline passes (the connection is then closed).
     http_response send(http_request request);
     bool is_open() const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lading/descriptor.hpp>
+#include <lading/host_config.hpp>
 #include <lading/image_config.hpp>
 #include <lading/plugin/registry.hpp>
 
@@ -35,8 +36,9 @@ struct base_image {
 // Resolves "scratch" (nullopt), "oci-layout://DIR:TAG", "oci-layout://DIR@sha256:..." or
 // a registry reference; from an index, picks the manifest for `wanted`. Throws lading::error
 // saying what could not be found.
+// Registry bases are read from the host configuration's mirrors first, then the registry.
 std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
-                                             plugin::registry& plugins, bool insecure);
+                                             plugin::registry& plugins, const host_config& hosts);
 
 // The base's config with the export's settings applied on top and the new layers appended.
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <lading/descriptor.hpp>
+#include <lading/host_config.hpp>
 #include <lading/image_config.hpp>
 #include <lading/output_spec.hpp>
 
@@ -21,6 +22,7 @@ struct export_request {
     std::vector<output_spec> outputs;
     std::filesystem::path store_location;
     unsigned threads = 1;  // compressor threads per layer
+    host_config hosts;
 };
 
 // What one output produced, with BuildKit's exporter response keys.

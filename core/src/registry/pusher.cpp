@@ -233,10 +233,8 @@ push_report push_images(const std::vector<push_job>& jobs, const push_settings& 
         collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
         auto& s = sessions[jobs[i].target.domain];
         if (!s) {
-            session_options options;
-            options.insecure = jobs[i].insecure;
-            options.credentials = find_credential(jobs[i].target.domain);
-            s = std::make_unique<session>(io.get_executor(), jobs[i].target.domain, options);
+            s = std::make_unique<session>(io.get_executor(), jobs[i].target.domain,
+                                          options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure));
         }
     }
     // Learn each registry's scheme and auth first, once, before any job talks to it.

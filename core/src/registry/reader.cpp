@@ -15,12 +15,9 @@ constexpr const char* manifest_accept =
     "application/vnd.docker.distribution.manifest.v2+json";
 }
 
-reader::reader(std::string host, std::string repository, bool insecure)
+reader::reader(std::string host, std::string repository, session_options options)
     : host_(std::move(host)), repository_(std::move(repository))
 {
-    session_options options;
-    options.insecure = insecure;
-    options.credentials = find_credential(host_);
     session_ = std::make_unique<session>(io_.get_executor(), host_, options);
 }
 

@@ -82,6 +82,19 @@ std::string registry_error_text(const std::string& body)
 
 }  // namespace
 
+session_options options_for(const std::string& host, const host_config* hosts, bool insecure)
+{
+    session_options o;
+    o.insecure = insecure;
+    o.credentials = find_credential(host);
+    if (const auto* r = hosts ? hosts->registry(host) : nullptr) {
+        o.insecure = o.insecure || r->insecure;
+        o.plain_http = r->http;
+        o.extra_ca = r->ca;
+    }
+    return o;
+}
+
 bool is_loopback_host(const std::string& host)
 {
     auto name = host.substr(0, host.rfind(':') == std::string::npos || host.front() == '[' ? host.size() : host.rfind(':'));
@@ -108,7 +121,7 @@ std::unique_ptr<connection> session::acquire(const url& u)
     if (u.scheme == "https") {
         auto& ctx = tls_[u.host_port()];
         bool verify = !(options_.insecure && u.host_port() == base_.host_port());
-        if (!ctx) ctx = make_tls_context(u.host_port(), verify);
+        if (!ctx) ctx = make_tls_context(u.host_port(), verify, options_.extra_ca);
         tls = ctx;
     }
     return std::make_unique<connection>(ex_, u, tls, options_.limits);
@@ -123,35 +136,36 @@ void session::release(std::unique_ptr<connection> c)
 asio::awaitable<void> session::ping()
 {
     request_spec spec{http::verb::get, "/v2/", {}, nullptr, {}, {200, 401}, nullptr, false, "the /v2/ endpoint", false};
-    const bool may_use_http = options_.insecure || is_loopback_host(host_);
-    std::exception_ptr https_failure;
-    try {
-        auto r = co_await attempt(spec, base_.resolve("/v2/"), false);
+    auto accept = [&](const http_response& r) {
         if (r.status == 401) learn_challenge(r);
         else if (r.status != 200)
-            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/; is it a registry?", r.status);
-        co_return;
-    } catch (const registry_error&) {
-        throw;
-    } catch (...) {
-        https_failure = std::current_exception();
+            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/; is it a registry?",
+                                 r.status);
+    };
+    std::string https_failure;
+    if (!options_.plain_http) {
+        try {
+            accept(co_await attempt(spec, base_.resolve("/v2/"), false));
+            co_return;
+        } catch (const boost::system::system_error& e) {
+            https_failure = e.what();
+        }
+        // Insecure and loopback registries may speak plain http, as with docker.
+        if (!options_.insecure && !is_loopback_host(host_))
+            throw error("cannot reach registry " + host_ + " over https: " + https_failure +
+                        (https_failure.find("certificate") != std::string::npos
+                             ? " (add its CA as certs.d/" + host_ + "/ca.crt, or use registry.insecure=true)"
+                             : ""));
     }
-    if (!may_use_http)
-        throw error("cannot reach registry " + host_ + " over https: " + exception_text(https_failure) +
-                    (exception_text(https_failure).find("certificate") != std::string::npos
-                         ? " (add its CA as certs.d/" + host_ + "/ca.crt, or use registry.insecure=true)"
-                         : ""));
     base_ = url::parse("http://" + host_ + "/");
     http_response r;
     try {
         r = co_await attempt(spec, base_.resolve("/v2/"), false);
-    } catch (const std::exception& e) {
-        throw error("cannot reach registry " + host_ + " over https (" + exception_text(https_failure) +
-                    ") nor over http (" + e.what() + ")");
+    } catch (const boost::system::system_error& e) {
+        throw error("cannot reach registry " + host_ + (https_failure.empty() ? "" : " over https (" + https_failure + ") nor") +
+                    " over http (" + e.what() + ")");
     }
-    if (r.status == 401) learn_challenge(r);
-    else if (r.status != 200)
-        throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/; is it a registry?", r.status);
+    accept(r);
 }
 
 void session::learn_challenge(const http_response& r)

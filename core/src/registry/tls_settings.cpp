@@ -13,7 +13,8 @@ std::filesystem::path certs_directory()
     return "/etc/docker/certs.d";
 }
 
-std::shared_ptr<ssl::context> make_tls_context(const std::string& host_port, bool verify)
+std::shared_ptr<ssl::context> make_tls_context(const std::string& host_port, bool verify,
+                                              const std::vector<std::filesystem::path>& extra_ca)
 {
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -24,6 +25,11 @@ std::shared_ptr<ssl::context> make_tls_context(const std::string& host_port, boo
     }
     ctx->set_default_verify_paths();
     ctx->set_verify_mode(ssl::verify_peer);
+    for (const auto& ca : extra_ca) {
+        boost::system::error_code bec;
+        ctx->load_verify_file(ca.string(), bec);
+        if (bec) throw error("cannot load CA certificate " + ca.string() + ": " + bec.message());
+    }
     auto dir = certs_directory() / host_port;
     std::error_code ec;
     for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <lading/descriptor.hpp>
+#include <lading/host_config.hpp>
 #include <lading/plugin/store.hpp>
 #include <lading/progress.hpp>
 #include <lading/reference.hpp>
@@ -26,7 +27,8 @@ struct push_job {
 };
 
 struct push_settings {
-    unsigned parallel_uploads = 4;  // per registry host
+    unsigned parallel_uploads = 4;  // per image
+    const host_config* hosts = nullptr;
 };
 
 struct push_report {

@@ -21,7 +21,7 @@ struct fetched_manifest {
 
 class reader {
 public:
-    reader(std::string host, std::string repository, bool insecure);
+    reader(std::string host, std::string repository, session_options options);
     ~reader();
 
     // By tag or digest; a digest reference is checked against the bytes received.

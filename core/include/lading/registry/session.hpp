@@ -3,6 +3,7 @@
 // credentials to another origin. Runs on one executor; not thread-safe.
 #pragma once
 
+#include <lading/host_config.hpp>
 #include <lading/registry/connection.hpp>
 #include <lading/registry/credentials.hpp>
 #include <lading/registry/retry_policy.hpp>
@@ -18,6 +19,8 @@ namespace lading::registry {
 
 struct session_options {
     bool insecure = false;  // registry.insecure: plain HTTP or unverified TLS allowed
+    bool plain_http = false;  // the host configuration says this registry speaks http only
+    std::vector<std::filesystem::path> extra_ca;
     std::optional<credential> credentials;
     retry_policy retry;
     timeouts limits;
@@ -90,6 +93,10 @@ private:
     std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> tls_;
     std::uint64_t bytes_sent_ = 0;
 };
+
+// Options for `host`: its credentials from docker's config.json, the host configuration's
+// settings for it, and registry.insecure.
+session_options options_for(const std::string& host, const host_config* hosts, bool insecure);
 
 // True for 127.0.0.0/8, ::1 and localhost (docker treats them as insecure by default).
 bool is_loopback_host(const std::string& host);

@@ -1,0 +1,35 @@
+// The host configuration file: per-registry transport settings (what buildkitd.toml's
+// [registry."host"] sections offer), plugin directories and push parallelism.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+struct registry_host_settings {
+    bool http = false;      // speak plain HTTP to this registry
+    bool insecure = false;  // TLS without verification (and plain HTTP fallback)
+    std::vector<std::filesystem::path> ca;  // extra CA certificates (PEM)
+    std::vector<std::string> mirrors;       // host[:port] tried first for pulls
+};
+
+struct host_config {
+    std::vector<std::filesystem::path> plugin_path;
+    std::map<std::string, registry_host_settings> registries;  // keyed by host[:port]
+    unsigned parallel_uploads = 4;
+
+    const registry_host_settings* registry(const std::string& host) const;
+};
+
+// --config FILE, else $LADING_CONFIG, else $XDG_CONFIG_HOME/lading/config.json (or
+// ~/.config/lading/config.json); a missing default file is an empty configuration, a
+// missing explicit one is an error. Unknown keys are errors naming the key.
+host_config load_host_config(const std::optional<std::filesystem::path>& explicit_path);
+
+host_config parse_host_config(const std::string& json_text, const std::string& origin);
+
+}  // namespace lading
