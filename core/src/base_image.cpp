@@ -106,6 +106,7 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
     auto config_desc = descriptor::from_json(*config);
     read_image(base, doc, source->read_small_blob(config_desc.digest, json_limit), spec);
     base.copy_blob = [source](const descriptor& d, plugin::store& to) { copy_between_stores(*source, d, to); };
+    base.open_local_blob = [source](const digest& d) { return source->open_blob(d); };
     return base;
 }
 

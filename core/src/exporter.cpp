@@ -191,7 +191,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     if (base)
         for (const auto& spec : request.outputs) {
             auto* target = stores.for_output(spec);
-            if (!target || (!spec.store && pushes_only_to(spec, base->registry_host))) continue;
+            if (!target || (!spec.store && (pushes_only_to(spec, base->registry_host) || base->open_local_blob)))
+                continue;
             for (const auto& l : base->layers) base->copy_blob(l, *target);
         }
 
@@ -246,7 +247,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             for (const auto& n : result.names)
             {
                 registry::push_job job{parse_reference(n), spec.push_by_digest, result.root, target_store,
-                                       spec.registry_insecure, {}, {}};
+                                       spec.registry_insecure, {}, {}, {}};
+                if (base && !spec.store) job.open_elsewhere = base->open_local_blob;
                 if (base && job.target.domain == base->registry_host) {
                     job.mount_from_repository = base->repository;
                     for (const auto& l : base->layers) job.mountable.push_back(l.digest);

@@ -34,8 +34,8 @@ namespace lading::test {
 
 struct injected_response {
     unsigned status = 500;
-    header_list headers;  // extra headers, e.g. {"Retry-After", "1"}
-    std::string body;     // empty: a registry-style {"errors":[...]} body
+    header_list headers{};  // extra headers, e.g. {"Retry-After", "1"}
+    std::string body{};     // empty: a registry-style {"errors":[...]} body
     bool close_connection = false;
 };
 
@@ -43,8 +43,8 @@ enum class fault_outcome { passed, answered, dropped };
 
 struct proxied_request {
     std::size_t connection = 0;  // 1-based, in accept order
-    std::string method;
-    std::string target;
+    std::string method{};
+    std::string target{};
     fault_outcome outcome = fault_outcome::passed;
     unsigned status = 0;  // for answered
 };

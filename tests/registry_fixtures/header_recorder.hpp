@@ -13,9 +13,9 @@
 namespace lading::test {
 
 struct recorded_request {
-    std::string method;
-    std::string target;
-    std::vector<std::pair<std::string, std::string>> headers;  // in arrival order
+    std::string method{};
+    std::string target{};
+    std::vector<std::pair<std::string, std::string>> headers{};  // in arrival order
 
     bool has_header(std::string_view name) const;  // case-insensitive
     std::string header(std::string_view name) const;  // first value, or ""

@@ -164,8 +164,12 @@ struct http_connection::impl {
                 co_await connect(*plain, host, port, options.timeout);
             }
         }
-        http_response res = tls ? co_await exchange(*secure, buffer, req, options.timeout)
-                                : co_await exchange(*plain, buffer, req, options.timeout);
+        // Not a ?: with a co_await in each arm: GCC 12 miscompiles that.
+        http_response res;
+        if (tls)
+            res = co_await exchange(*secure, buffer, req, options.timeout);
+        else
+            res = co_await exchange(*plain, buffer, req, options.timeout);
         if (!res.keep_alive()) close();
         co_return res;
     }

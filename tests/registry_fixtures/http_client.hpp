@@ -21,16 +21,16 @@
 namespace lading::test {
 
 struct http_client_options {
-    std::filesystem::path ca_file;  // HTTPS: trust this PEM CA; empty: the system's CAs
+    std::filesystem::path ca_file{};  // HTTPS: trust this PEM CA; empty: the system's CAs
     bool verify_peer = true;        // HTTPS: check the chain and the host name / IP
     std::chrono::milliseconds timeout{std::chrono::seconds(30)};  // per request, all in
 };
 
 struct url_parts {
-    std::string scheme;  // "http" or "https"
-    std::string host;
+    std::string scheme{};  // "http" or "https"
+    std::string host{};
     std::uint16_t port = 0;
-    std::string target;  // path and query, "/" when absent
+    std::string target{};  // path and query, "/" when absent
 };
 // Accepts absolute http(s) URLs only; throws std::invalid_argument otherwise.
 url_parts parse_url(std::string_view url);

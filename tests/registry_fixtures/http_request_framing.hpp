@@ -14,9 +14,9 @@
 namespace lading::test {
 
 struct request_head {
-    std::string method;
-    std::string target;
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::string method{};
+    std::string target{};
+    std::vector<std::pair<std::string, std::string>> headers{};
     std::size_t size = 0;  // bytes of the request line and headers, blank line included
     bool chunked = false;
     std::uint64_t content_length = 0;  // when not chunked

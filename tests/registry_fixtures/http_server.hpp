@@ -25,7 +25,7 @@
 namespace lading::test {
 
 struct http_server_options {
-    std::optional<tls_files> tls;  // serve HTTPS with this certificate
+    std::optional<tls_files> tls{};  // serve HTTPS with this certificate
     std::chrono::seconds io_timeout{30};
 };
 

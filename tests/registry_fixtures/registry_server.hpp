@@ -26,23 +26,23 @@ namespace lading::test {
 
 struct htpasswd_auth {
     std::string realm = "lading-test-registry";
-    std::map<std::string, std::string> users;  // user -> password (stored with `htpasswd -B`)
+    std::map<std::string, std::string> users{};  // user -> password (stored with `htpasswd -B`)
 };
 
 struct token_auth {
-    std::string realm;    // token_server::realm()
-    std::string service;  // token_server::service()
-    std::string issuer;   // token_server::issuer()
+    std::string realm{};    // token_server::realm()
+    std::string service{};  // token_server::service()
+    std::string issuer{};   // token_server::issuer()
     // Certificates the token signatures must chain to: test_ca::ca_certificate() is enough
     // for x5c tokens; kid tokens need the signing certificate itself
     // (test_ca::token_root_bundle() has both).
-    std::filesystem::path root_cert_bundle;
+    std::filesystem::path root_cert_bundle{};
 };
 
 struct registry_options {
-    std::optional<tls_files> tls;           // serve HTTPS (test_ca::server())
-    std::optional<htpasswd_auth> htpasswd;  // at most one of htpasswd and token
-    std::optional<token_auth> token;
+    std::optional<tls_files> tls{};           // serve HTTPS (test_ca::server())
+    std::optional<htpasswd_auth> htpasswd{};  // at most one of htpasswd and token
+    std::optional<token_auth> token{};
     bool delete_enabled = true;
     bool access_log = true;
     std::string log_level = "warn";
@@ -67,7 +67,8 @@ public:
     const std::filesystem::path& log_file() const { return log_; }
     std::string log_tail(std::size_t bytes = 4000) const;
 
-    // Blobs in storage: files <root>/docker/registry/v2/blobs/<alg>/<xx>/<hex>/data.
+    // Blobs in storage: files <root>/docker/registry/v2/blobs/<alg>/<xx>/<hex>/data. The
+    // registry stores every pushed manifest there as well.
     std::size_t blob_count() const;
     bool has_blob(const std::string& digest) const;  // "sha256:<hex>"
     // Repositories that have a _manifests dir (something was pushed or mounted there).

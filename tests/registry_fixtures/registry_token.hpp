@@ -21,19 +21,19 @@ enum class token_key_reference { x5c, kid };
 
 struct token_access {
     std::string type = "repository";
-    std::string name;
-    std::vector<std::string> actions;
+    std::string name{};
+    std::vector<std::string> actions{};
 };
 
 struct token_claims {
-    std::string issuer;
-    std::string subject;
-    std::string audience;  // the registry's auth.token.service
-    std::chrono::system_clock::time_point not_before;
-    std::chrono::system_clock::time_point expires_at;
-    std::chrono::system_clock::time_point issued_at;
-    std::string id;  // jti; random when empty
-    std::vector<token_access> access;
+    std::string issuer{};
+    std::string subject{};
+    std::string audience{};  // the registry's auth.token.service
+    std::chrono::system_clock::time_point not_before{};
+    std::chrono::system_clock::time_point expires_at{};
+    std::chrono::system_clock::time_point issued_at{};
+    std::string id{};  // jti; random when empty
+    std::vector<token_access> access{};
 };
 
 class token_signer {

@@ -6,8 +6,8 @@
 namespace lading::test {
 
 struct tls_files {
-    std::filesystem::path certificate;
-    std::filesystem::path key;
+    std::filesystem::path certificate{};
+    std::filesystem::path key{};
 };
 
 }  // namespace lading::test

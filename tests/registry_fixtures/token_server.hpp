@@ -29,26 +29,26 @@ namespace lading::test {
 struct token_server_options {
     std::string service = "lading-test-registry";  // must equal the registry's auth.token.service
     std::string issuer = "lading-test-issuer";     // must equal the registry's auth.token.issuer
-    tls_files signing;                             // test_ca::token_signing()
+    tls_files signing{};                             // test_ca::token_signing()
     token_key_reference key_reference = token_key_reference::x5c;
-    std::optional<tls_files> tls;                  // serve HTTPS (test_ca::server())
+    std::optional<tls_files> tls{};                  // serve HTTPS (test_ca::server())
     std::chrono::seconds expires_in{300};
-    std::map<std::string, std::string> users;      // user -> password
+    std::map<std::string, std::string> users{};      // user -> password
     // user ("" = anonymous) -> repository name ("*" = any) -> actions ("pull", "push",
     // "delete", "*" = all requested).
-    std::map<std::string, std::map<std::string, std::set<std::string>>> grants;
+    std::map<std::string, std::map<std::string, std::set<std::string>>> grants{};
 };
 
 struct token_request {
-    std::string method;   // GET or POST
-    std::string target;   // path and query as received
+    std::string method{};   // GET or POST
+    std::string target{};   // path and query as received
     bool had_authorization = false;
-    std::string grant_type;             // POST only
-    std::string user;                   // authenticated user, "" if anonymous or rejected
-    std::string service;
-    std::vector<std::string> scopes;    // as asked, one entry per scope
+    std::string grant_type{};             // POST only
+    std::string user{};                   // authenticated user, "" if anonymous or rejected
+    std::string service{};
+    std::vector<std::string> scopes{};    // as asked, one entry per scope
     unsigned status = 0;                // what the server answered
-    std::vector<token_access> granted;  // the token's access claim (on success)
+    std::vector<token_access> granted{};  // the token's access claim (on success)
 };
 
 class token_server {

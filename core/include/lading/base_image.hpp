@@ -1,6 +1,7 @@
 // The image an export builds on (--from): its config, its layers, and where their bytes are.
 #pragma once
 
+#include <lading/byte_source.hpp>
 #include <lading/descriptor.hpp>
 #include <lading/host_config.hpp>
 #include <lading/image_config.hpp>
@@ -31,6 +32,8 @@ struct base_image {
     std::string registry_host, repository;
     // Copies one of the base's blobs into a store (no-op when it is already there).
     std::function<void(const descriptor&, plugin::store&)> copy_blob;
+    // Reads one of the base's blobs where it lies, when that is a local layout (else empty).
+    std::function<std::unique_ptr<byte_source>(const digest&)> open_local_blob;
 };
 
 // Resolves "scratch" (nullopt), "oci-layout://DIR:TAG", "oci-layout://DIR@sha256:..." or

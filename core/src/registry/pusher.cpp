@@ -117,7 +117,10 @@ private:
         request_body body;
         body.size = blob.size;
         auto* store = job_.source;
-        body.open = [store, d = blob.digest] { return store->open_blob(d); };
+        if (!store->blob_size(blob.digest) && job_.open_elsewhere)
+            body.open = [open = job_.open_elsewhere, d = blob.digest] { return open(d); };
+        else
+            body.open = [store, d = blob.digest] { return store->open_blob(d); };
 
         // A registry that lost track of an upload (connection dropped mid-body, stale
         // upload state) is asked for a fresh upload session.

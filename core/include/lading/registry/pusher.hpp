@@ -9,6 +9,7 @@
 #include <lading/progress.hpp>
 #include <lading/reference.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct push_job {
     // layers): mounted with a cross-repo mount instead of being uploaded.
     std::string mount_from_repository;
     std::vector<digest> mountable;
+    // Where blobs missing from `source` are read (a local base image), when set.
+    std::function<std::unique_ptr<byte_source>(const digest&)> open_elsewhere;
 };
 
 struct push_settings {
