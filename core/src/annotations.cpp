@@ -1,6 +1,8 @@
 #include <lading/annotations.hpp>
 #include <lading/error.hpp>
 
+#include <algorithm>
+
 namespace lading {
 
 annotation_key parse_annotation_key(const std::string& full)
@@ -28,16 +30,39 @@ annotation_key parse_annotation_key(const std::string& full)
     return k;
 }
 
-manifest_annotations single_manifest_annotations(const output_spec& spec)
+manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index)
 {
     manifest_annotations out;
     for (const auto& [full, value] : spec.annotations) {
         auto k = parse_annotation_key(full);
-        if (!k.platform.empty()) continue;
+        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == p))) continue;
         if (k.type == "manifest") out.manifest[k.key] = value;
         else if (k.type == "manifest-descriptor") out.descriptor[k.key] = value;
     }
     return out;
+}
+
+index_annotations annotations_for_index(const output_spec& spec)
+{
+    index_annotations out;
+    for (const auto& [full, value] : spec.annotations) {
+        auto k = parse_annotation_key(full);
+        if (k.type == "index") out.index[k.key] = value;
+        else if (k.type == "index-descriptor") out.descriptor[k.key] = value;
+    }
+    return out;
+}
+
+void check_annotation_platforms(const output_spec& spec, const std::vector<platform>& built)
+{
+    for (const auto& [full, value] : spec.annotations) {
+        auto k = parse_annotation_key(full);
+        if (k.platform.empty() || k.type == "index" || k.type == "index-descriptor") continue;
+        auto p = platform::parse(k.platform);
+        if (std::find(built.begin(), built.end(), p) == built.end())
+            throw usage_error("invalid --output: invalid annotation: no platform " + k.platform + " found in source (" +
+                              full + ")");
+    }
 }
 
 }  // namespace lading

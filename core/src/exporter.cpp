@@ -125,21 +125,62 @@ void check_layers_exist(const std::vector<std::filesystem::path>& layers)
 
 }  // namespace
 
+namespace {
+
+// What one platform of the export is made of.
+struct platform_plan {
+    image_settings settings;
+    std::optional<base_image> base;
+    std::vector<std::size_t> layers;  // indices into request.layers, in stacking order
+};
+
+std::vector<platform_plan> plan_platforms(const export_request& request, plugin::registry& plugins)
+{
+    std::vector<platform> wanted = request.platforms;
+    const bool given = !wanted.empty();
+    if (!given) wanted.push_back(request.settings.platform);
+    std::vector<platform_plan> plans;
+    for (const auto& p : wanted) {
+        platform_plan plan;
+        plan.settings = request.settings;
+        plan.settings.platform = p;
+        plan.base = resolve_base_image(request.from, p, plugins, request.hosts);
+        if (plan.base) {
+            if (given && !(plan.base->platform == p))
+                throw error("--from " + request.from + " is an image for " + plan.base->platform.str() + ", not " + p.str());
+            plan.settings.platform = plan.base->platform;
+        }
+        for (std::size_t i = 0; i < request.layers.size(); ++i)
+            if (!request.layers[i].only || *request.layers[i].only == plan.settings.platform) plan.layers.push_back(i);
+        plans.push_back(std::move(plan));
+    }
+    for (const auto& l : request.layers)
+        if (l.only && std::none_of(plans.begin(), plans.end(), [&](const platform_plan& p) { return p.settings.platform == *l.only; }))
+            throw usage_error("--layer " + l.only->str() + "=" + l.path.string() + " names a platform that is not built");
+    return plans;
+}
+
+}  // namespace
+
 std::vector<output_result> run_export(const export_request& request, plugin::registry& plugins,
                                       progress_listener& progress)
 {
     if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& spec : request.outputs) check_output(spec, plugins);
-    check_layers_exist(request.layers);
+    std::vector<std::filesystem::path> paths;
+    for (const auto& l : request.layers) paths.push_back(l.path);
+    check_layers_exist(paths);
 
     // registry.insecure applies to the pushed registry only, never to the base image's pull.
-    auto base = resolve_base_image(request.from, request.settings.platform, plugins, request.hosts);
-    image_settings settings = request.settings;
-    if (base) {
-        if (request.platform_given && !(base->platform == settings.platform))
-            throw error("--from " + request.from + " is an image for " + base->platform.str() + ", not " +
-                        settings.platform.str());
-        settings.platform = base->platform;
+    auto plans = plan_platforms(request, plugins);
+    const bool multi = plans.size() > 1;
+    std::vector<platform> built;
+    for (const auto& p : plans) built.push_back(p.settings.platform);
+    for (const auto& spec : request.outputs) {
+        check_annotation_platforms(spec, built);
+        auto index = annotations_for_index(spec);
+        if (!multi && (!index.index.empty() || !index.descriptor.empty()))
+            throw usage_error("invalid --output: index annotations not supported for single platform export");
     }
 
     store_set stores(plugins, request.store_location);
@@ -161,7 +202,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
                     [&](const output_spec& s) { return s.rewrite_timestamp && !epoch_of(s, request); }))
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
 
-    // Build every (variant, layer) pair; each is an independent job.
+    // Build every (variant, layer) pair once, whatever the number of platforms using it.
     struct job {
         layer_variant* variant;
         std::size_t layer;
@@ -174,7 +215,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     run_parallel(jobs.size(), [&](std::size_t j) {
         auto& [v, i] = jobs[j];
         plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, v->compression));
-        const auto& path = request.layers[i];
+        const auto& path = request.layers[i].path;
         progress.layer_started(j, path.string() + " (" + v->compression + ")");
         auto source = layer::open_layer_source(path, plugins, v->clamp);
         layer::compression_choice choice{&codec, v->level, request.threads};
@@ -187,14 +228,16 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     for (auto& [key, v] : variants)
         for (auto& l : v.layers) l.pending->commit(l.blob);
     // Base layers go into every store that will hold the image. An output that only pushes
-    // to the base's own registry needs no bytes: the push mounts them there.
-    if (base)
+    // needs no copies: the push mounts them on the base's registry or reads them in place.
+    for (const auto& plan : plans) {
+        if (!plan.base) continue;
         for (const auto& spec : request.outputs) {
             auto* target = stores.for_output(spec);
-            if (!target || (!spec.store && (pushes_only_to(spec, base->registry_host) || base->open_local_blob)))
+            if (!target || (!spec.store && (pushes_only_to(spec, plan.base->registry_host) || plan.base->open_local_blob)))
                 continue;
-            for (const auto& l : base->layers) base->copy_blob(l, *target);
+            for (const auto& l : plan.base->layers) plan.base->copy_blob(l, *target);
         }
+    }
 
     std::vector<output_result> results;
     std::vector<registry::push_job> pushes;
@@ -203,40 +246,54 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         const auto& spec = request.outputs[o];
         const auto& v = variants.at(variant_of_output[o]);
         plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
-
-        std::vector<descriptor> layer_descriptors;
-        std::vector<digest> diff_ids;
-        std::vector<layer_history> history;
-        if (base)
-            for (const auto& b : base->layers) layer_descriptors.push_back(relabel_layer(b, types));
-        for (std::size_t i = 0; i < v.layers.size(); ++i) {
-            const auto& l = v.layers[i];
-            descriptor d{types.of(LADING_OBJECT_LAYER, l.media_suffix), l.blob, l.size, {}, std::nullopt, {}};
-            if (types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations = l.annotations;
-            layer_descriptors.push_back(std::move(d));
-            diff_ids.push_back(l.diff_id);
-            history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
-        }
-        const auto epoch = epoch_of(spec, request);
-        auto config = make_json_blob(
-            types.of(LADING_OBJECT_CONFIG),
-            base ? derive_image_config(*base, settings, diff_ids, history, epoch.value_or(now))
-                 : build_image_config(settings, diff_ids, history, epoch.value_or(now)));
-        auto annotations = single_manifest_annotations(spec);
-        auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
-                                       build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
-                                                      layer_descriptors, annotations.manifest));
-
         auto* target_store = stores.for_output(spec);
         blob_sink sink(target_store ? std::vector<plugin::store*>{target_store} : std::vector<plugin::store*>{});
-        sink.put(config.descriptor.digest, config.bytes);
-        sink.put(manifest.descriptor.digest, manifest.bytes);
+        const auto epoch = epoch_of(spec, request);
 
         output_result result;
-        result.root = manifest.descriptor;
-        result.root.platform = settings.platform;
-        result.root.annotations = annotations.descriptor;
-        result.config = config.descriptor.digest;
+        std::vector<descriptor> manifests;
+        for (const auto& plan : plans) {
+            std::vector<descriptor> layer_descriptors;
+            std::vector<digest> diff_ids;
+            std::vector<layer_history> history;
+            if (plan.base)
+                for (const auto& b : plan.base->layers) layer_descriptors.push_back(relabel_layer(b, types));
+            for (auto i : plan.layers) {
+                const auto& l = v.layers[i];
+                descriptor d{types.of(LADING_OBJECT_LAYER, l.media_suffix), l.blob, l.size, {}, std::nullopt, {}};
+                if (types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations = l.annotations;
+                layer_descriptors.push_back(std::move(d));
+                diff_ids.push_back(l.diff_id);
+                history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
+            }
+            auto config = make_json_blob(
+                types.of(LADING_OBJECT_CONFIG),
+                plan.base ? derive_image_config(*plan.base, plan.settings, diff_ids, history, epoch.value_or(now))
+                          : build_image_config(plan.settings, diff_ids, history, epoch.value_or(now)));
+            auto annotations = annotations_for_manifest(spec, plan.settings.platform, multi);
+            auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
+                                           build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
+                                                          layer_descriptors, annotations.manifest));
+            sink.put(config.descriptor.digest, config.bytes);
+            sink.put(manifest.descriptor.digest, manifest.bytes);
+            descriptor d = manifest.descriptor;
+            d.platform = plan.settings.platform;
+            d.annotations = annotations.descriptor;
+            manifests.push_back(std::move(d));
+            result.config = config.descriptor.digest;
+        }
+        if (multi) {
+            auto annotations = annotations_for_index(spec);
+            auto index = make_json_blob(types.of(LADING_OBJECT_INDEX),
+                                        build_index(types.of(LADING_OBJECT_INDEX), manifests, annotations.index));
+            sink.put(index.descriptor.digest, index.bytes);
+            result.root = index.descriptor;
+            result.root.annotations = annotations.descriptor;
+            result.config = digest();
+        } else {
+            result.root = manifests.front();
+        }
+
         result.names = final_names(spec, result.root.digest);
         if (spec.store && !result.names.empty()) {
             std::vector<plugin::store::binding> bindings;
@@ -244,14 +301,16 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             stores.get(spec.store_backend)->set_names(bindings);
         }
         if (spec.push)
-            for (const auto& n : result.names)
-            {
+            for (const auto& n : result.names) {
                 registry::push_job job{parse_reference(n), spec.push_by_digest, result.root, target_store,
                                        spec.registry_insecure, {}, {}, {}};
-                if (base && !spec.store) job.open_elsewhere = base->open_local_blob;
-                if (base && job.target.domain == base->registry_host) {
-                    job.mount_from_repository = base->repository;
-                    for (const auto& l : base->layers) job.mountable.push_back(l.digest);
+                for (const auto& plan : plans) {
+                    if (!plan.base) continue;
+                    if (!spec.store && plan.base->open_local_blob) job.open_elsewhere = plan.base->open_local_blob;
+                    if (job.target.domain == plan.base->registry_host) {
+                        job.mount_from_repository = plan.base->repository;
+                        for (const auto& l : plan.base->layers) job.mountable.push_back(l.digest);
+                    }
                 }
                 pushes.push_back(std::move(job));
             }

@@ -38,8 +38,13 @@ void check_annotations(const output_spec& spec, const plugin::media_types& types
         } catch (const error& e) {
             fail(e.what());
         }
-        if (k.type == "index" || k.type == "index-descriptor")
-            fail("index annotations not supported for single platform export (" + full + ")");
+        if (!k.platform.empty()) {
+            try {
+                platform::parse(k.platform);
+            } catch (const error& e) {
+                fail(std::string("annotation ") + full + ": " + e.what());
+            }
+        }
         if (!types.can(LADING_CAN_DESCRIPTOR_ANNOTATIONS) && k.type != "manifest")
             fail("cannot export annotations with \"oci-mediatypes=false\" (" + full + ")");
         if (!types.can(LADING_CAN_MANIFEST_ANNOTATIONS))

@@ -10,6 +10,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -40,11 +41,35 @@ std::pair<std::string, std::string> split_key_value(const std::string& flag, con
     return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
+std::vector<std::string> split_list(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        auto comma = text.find(',', start);
+        out.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
+        if (comma == std::string::npos) return out;
+        start = comma + 1;
+    }
+}
+
+// "PATH" for every platform, or "OS/ARCH[/VARIANT]=PATH" for one platform only.
+layer_input parse_layer_argument(const std::string& text)
+{
+    auto eq = text.find('=');
+    if (eq != std::string::npos && eq > 0 && text.substr(0, eq).find('/') != std::string::npos &&
+        !std::filesystem::exists(text)) {
+        auto prefix = text.substr(0, eq);
+        if (prefix.front() != '.' && prefix.front() != '/') return {text.substr(eq + 1), platform::parse(prefix)};
+    }
+    return {text, std::nullopt};
+}
+
 boost::json::object metadata_of(const output_result& r)
 {
     boost::json::object m;
     m["containerimage.digest"] = r.root.digest.str();
-    m["containerimage.config.digest"] = r.config.str();
+    if (!r.config.str().empty()) m["containerimage.config.digest"] = r.config.str();
     m["containerimage.descriptor"] = r.root.to_json();
     if (!r.names.empty()) {
         std::string joined;
@@ -81,17 +106,20 @@ int export_command(const std::vector<std::string>& args)
                     {});
     export_request request;
     for (const auto& [flag, value] : cl.ordered())
-        if (flag.empty() || flag == "--layer") request.layers.emplace_back(value);
+        if (flag.empty() || flag == "--layer") request.layers.push_back(parse_layer_argument(value));
     request.from = cl.last("--from").value_or("scratch");
     if (request.layers.empty() && request.from == "scratch")
         throw usage_error("nothing to export: give a context directory, --layer PATH or --from IMAGE");
     if (cl.has("--attest")) throw usage_error("--attest is not available yet");
 
-    auto platform_text = cl.last("--platform");
-    if (platform_text && platform_text->find(',') != std::string::npos)
-        throw usage_error("--platform " + *platform_text + ": exporting several platforms is not available yet");
-    request.settings.platform = platform_text ? platform::parse(*platform_text) : platform::host();
-    request.platform_given = platform_text.has_value();
+    request.settings.platform = platform::host();
+    for (const auto& text : cl.all("--platform"))
+        for (const auto& p : split_list(text)) {
+            auto parsed = platform::parse(p);
+            if (std::find(request.platforms.begin(), request.platforms.end(), parsed) != request.platforms.end())
+                throw usage_error("--platform lists " + parsed.str() + " twice");
+            request.platforms.push_back(parsed);
+        }
     if (auto e = cl.last("--entrypoint")) request.settings.entrypoint = parse_command("--entrypoint", *e);
     if (auto c = cl.last("--cmd")) request.settings.cmd = parse_command("--cmd", *c);
     for (const auto& e : cl.all("--env")) {

@@ -22,7 +22,17 @@ struct manifest_annotations {
     annotation_map descriptor;  // onto the descriptor that points at the manifest
 };
 
-// For a single-manifest export only unqualified keys apply, as in BuildKit.
-manifest_annotations single_manifest_annotations(const output_spec& spec);
+// Annotations for the manifest of `p`. For a single-manifest export only unqualified keys
+// apply, as in BuildKit; with an index, keys qualified with `p` apply too.
+manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index);
+
+struct index_annotations {
+    annotation_map index;       // into the index
+    annotation_map descriptor;  // onto the descriptor that points at the index
+};
+index_annotations annotations_for_index(const output_spec& spec);
+
+// Throws usage_error when a platform-qualified key names a platform that is not built.
+void check_annotation_platforms(const output_spec& spec, const std::vector<platform>& built);
 
 }  // namespace lading

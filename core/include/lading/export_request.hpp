@@ -13,11 +13,17 @@
 
 namespace lading {
 
+// A --layer: a path, for every platform or (PLATFORM=PATH) for one platform only.
+struct layer_input {
+    std::filesystem::path path;
+    std::optional<lading::platform> only;
+};
+
 struct export_request {
-    std::vector<std::filesystem::path> layers;  // stacked in this order
+    std::vector<layer_input> layers;  // stacked in this order
+    std::vector<lading::platform> platforms;  // --platform list; empty: the base's or this machine's
     image_settings settings;
     std::string from;             // --from: "scratch", oci-layout://..., or a registry reference
-    bool platform_given = false;  // --platform was set (else the base's or this machine's)
     std::optional<std::int64_t> source_date_epoch;  // --source-date-epoch or $SOURCE_DATE_EPOCH
     std::vector<output_spec> outputs;
     std::filesystem::path store_location;
@@ -28,7 +34,7 @@ struct export_request {
 // What one output produced, with BuildKit's exporter response keys.
 struct output_result {
     descriptor root;                 // the manifest (or index) every name points at
-    digest config;
+    digest config;                   // single-platform exports only
     std::vector<std::string> names;  // final names, dangling and canonical ones included
 };
 
