@@ -16,10 +16,10 @@ public:
                          : inflateInit2(&z_, 15 + 16);
         if (r != Z_OK) throw std::runtime_error("zlib init failed");
         if (compress) {
-            // A fixed header (no name, mtime 0) keeps the output reproducible.
-            gz_header h{};
-            h.os = 255;
-            deflateSetHeader(&z_, &h);
+            // A fixed header (no name, mtime 0) keeps the output reproducible. zlib keeps a
+            // pointer to it until the header is written, so it lives in the object.
+            header_.os = 255;
+            deflateSetHeader(&z_, &header_);
         }
     }
     ~zlib_gzip() override { compress_ ? deflateEnd(&z_) : inflateEnd(&z_); }
@@ -46,6 +46,7 @@ public:
 
 private:
     z_stream z_{};
+    gz_header header_{};
     bool compress_;
 };
 
