@@ -25,9 +25,12 @@ constexpr std::size_t read_chunk = 64 * 1024;
 
 std::string error_code_for(unsigned status) {
     switch (status) {
-        case 429: return "TOOMANYREQUESTS";
-        case 503: return "UNAVAILABLE";
-        default: return "UNKNOWN";
+        case 429:
+            return "TOOMANYREQUESTS";
+        case 503:
+            return "UNAVAILABLE";
+        default:
+            return "UNKNOWN";
     }
 }
 
@@ -213,7 +216,8 @@ asio::awaitable<void> fault_proxy::handle(tcp::socket client) {
         co_return;
     }
     tcp::resolver resolver(ioc_);
-    auto [rec, endpoints] = co_await resolver.async_resolve(target_host_, std::to_string(target_port_), nothrow);
+    auto [rec, endpoints] =
+        co_await resolver.async_resolve(target_host_, std::to_string(target_port_), nothrow);
     if (rec) {
         l->close();
         co_return;
@@ -251,7 +255,8 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
             }
         }
         if (n > 0) {
-            auto [ec, written] = co_await asio::async_write(l->upstream, asio::buffer(buf.data(), n), nothrow);
+            auto [ec, written] =
+                co_await asio::async_write(l->upstream, asio::buffer(buf.data(), n), nothrow);
             l->forwarded += written;
             {
                 std::lock_guard lock(mutex_);
@@ -320,7 +325,8 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
         buf.erase(0, head->size);
         // A client waiting for 100 Continue may or may not send its body: close instead of
         // guessing where the next request starts.
-        const bool close = script->response.close_connection || head->expects_continue || head->connection_close;
+        const bool close =
+            script->response.close_connection || head->expects_continue || head->connection_close;
         if (!head->expects_continue) {
             try {
                 while (!body.complete()) {

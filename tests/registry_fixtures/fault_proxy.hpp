@@ -43,8 +43,8 @@ enum class fault_outcome { passed, answered, dropped };
 
 struct proxied_request {
     std::size_t connection = 0;  // 1-based, in accept order
-    std::string method{};
-    std::string target{};
+    std::string method{};        // "?" when the head could not be parsed
+    std::string target{};        // then: why
     fault_outcome outcome = fault_outcome::passed;
     unsigned status = 0;  // for answered
 };
@@ -62,7 +62,8 @@ public:
 
     // method: exact ("PATCH"), empty for any. path_regex: ECMAScript, searched in the target
     // without its query (anchor with ^...$ for an exact path).
-    void answer(std::string method, const std::string& path_regex, unsigned count, injected_response response);
+    void answer(std::string method, const std::string& path_regex, unsigned count,
+                injected_response response);
     void answer_500(std::string method, const std::string& path_regex, unsigned count = 1);
     void answer_429(std::string method, const std::string& path_regex, unsigned count = 1,
                     std::chrono::seconds retry_after = std::chrono::seconds(1));

@@ -1,6 +1,6 @@
 // A TCP port on 127.0.0.1 that was free a moment ago: bind port 0, read the port the kernel
-// chose, close. Another process can take it before the caller binds it; servers started by
-// the fixtures retry with a new port when their listen fails.
+// chose, close. Another process can take it before the caller binds it: registry_server
+// retries with a new port when that happens, and the in-process servers bind port 0 directly.
 #pragma once
 
 #include <cstdint>

@@ -21,7 +21,8 @@ void header_recorder::record(const http_request& request) {
     recorded_request r;
     r.method = std::string(request.method_string());
     r.target = std::string(request.target());
-    for (const auto& field : request) r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    for (const auto& field : request)
+        r.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     std::lock_guard lock(mutex_);
     requests_.push_back(std::move(r));
 }

@@ -17,7 +17,7 @@ struct recorded_request {
     std::string target{};
     std::vector<std::pair<std::string, std::string>> headers{};  // in arrival order
 
-    bool has_header(std::string_view name) const;  // case-insensitive
+    bool has_header(std::string_view name) const;     // case-insensitive
     std::string header(std::string_view name) const;  // first value, or ""
 };
 

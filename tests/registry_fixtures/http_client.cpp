@@ -37,8 +37,10 @@ bool is_ip_literal(const std::string& host) {
 
 void prepare_request(http_request& req, const std::string& host, std::uint16_t port) {
     req.version(11);
-    if (req.find(http::field::host) == req.end()) req.set(http::field::host, host + ":" + std::to_string(port));
-    if (req.find(http::field::user_agent) == req.end()) req.set(http::field::user_agent, "lading-registry-fixtures");
+    if (req.find(http::field::host) == req.end())
+        req.set(http::field::host, host + ":" + std::to_string(port));
+    if (req.find(http::field::user_agent) == req.end())
+        req.set(http::field::user_agent, "lading-registry-fixtures");
     if (!req.chunked()) req.prepare_payload();
 }
 
@@ -90,9 +92,11 @@ ssl::context make_client_context(const http_client_options& o) {
 url_parts parse_url(std::string_view url) {
     url_parts u;
     auto scheme_end = url.find("://");
-    if (scheme_end == std::string_view::npos) throw std::invalid_argument("not an absolute URL: " + std::string(url));
+    if (scheme_end == std::string_view::npos)
+        throw std::invalid_argument("not an absolute URL: " + std::string(url));
     u.scheme = std::string(url.substr(0, scheme_end));
-    if (u.scheme != "http" && u.scheme != "https") throw std::invalid_argument("unsupported scheme: " + u.scheme);
+    if (u.scheme != "http" && u.scheme != "https")
+        throw std::invalid_argument("unsupported scheme: " + u.scheme);
     auto rest = url.substr(scheme_end + 3);
     auto path_start = rest.find_first_of("/?");
     auto authority = rest.substr(0, path_start);
@@ -102,11 +106,14 @@ url_parts parse_url(std::string_view url) {
     std::string_view host = authority;
     if (!authority.empty() && authority.front() == '[') {
         auto close = authority.find(']');
-        if (close == std::string_view::npos) throw std::invalid_argument("bad IPv6 literal in " + std::string(url));
+        if (close == std::string_view::npos)
+            throw std::invalid_argument("bad IPv6 literal in " + std::string(url));
         host = authority.substr(1, close - 1);
         authority.remove_prefix(close + 1);
-        if (!authority.empty() && authority.front() == ':') authority.remove_prefix(1);
-        else authority = {};
+        if (!authority.empty() && authority.front() == ':')
+            authority.remove_prefix(1);
+        else
+            authority = {};
     } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
         host = authority.substr(0, colon);
         authority.remove_prefix(colon + 1);
@@ -225,8 +232,8 @@ http_response http_connection::send(http_request request) {
     return std::move(*result);
 }
 
-http_response http_fetch(http::verb method, std::string_view url, std::string body, const header_list& headers,
-                         const http_client_options& options) {
+http_response http_fetch(http::verb method, std::string_view url, std::string body,
+                         const header_list& headers, const http_client_options& options) {
     url_parts u = parse_url(url);
     http_request req{method, u.target, 11};
     for (const auto& [name, value] : headers) req.set(name, value);

@@ -22,7 +22,7 @@ namespace lading::test {
 
 struct http_client_options {
     std::filesystem::path ca_file{};  // HTTPS: trust this PEM CA; empty: the system's CAs
-    bool verify_peer = true;        // HTTPS: check the chain and the host name / IP
+    bool verify_peer = true;          // HTTPS: check the chain and the host name / IP
     std::chrono::milliseconds timeout{std::chrono::seconds(30)};  // per request, all in
 };
 
@@ -67,7 +67,8 @@ http_response http_fetch(boost::beast::http::verb method, std::string_view url, 
 // Coroutine form for servers: connects, sends one request and reads the answer.
 // `tls` null means plain HTTP. Throws boost::system::system_error on failure.
 boost::asio::awaitable<http_response> async_http_exchange(std::string host, std::uint16_t port,
-                                                          http_request request, boost::asio::ssl::context* tls,
+                                                          http_request request,
+                                                          boost::asio::ssl::context* tls,
                                                           std::chrono::milliseconds timeout);
 
 }  // namespace lading::test

@@ -29,7 +29,8 @@ bool contains_token(std::string_view list, std::string_view token) {
 // True when the last coding of a Transfer-Encoding list is chunked.
 bool last_coding_is_chunked(std::string_view list) {
     auto comma = list.rfind(',');
-    return boost::beast::iequals(trim(comma == std::string_view::npos ? list : list.substr(comma + 1)), "chunked");
+    return boost::beast::iequals(trim(comma == std::string_view::npos ? list : list.substr(comma + 1)),
+                                 "chunked");
 }
 
 constexpr std::size_t max_chunk_line = 4096;
@@ -68,7 +69,8 @@ std::optional<request_head> parse_request_head(std::string_view data, std::size_
     head.target = std::string(request_line.substr(sp1 + 1, sp2 - sp1 - 1));
 
     bool has_length = false;
-    std::string_view rest = line_end == std::string_view::npos ? std::string_view{} : text.substr(line_end + 2);
+    std::string_view rest =
+        line_end == std::string_view::npos ? std::string_view{} : text.substr(line_end + 2);
     while (!rest.empty()) {
         auto eol = rest.find("\r\n");
         std::string_view line = rest.substr(0, eol);
@@ -90,7 +92,8 @@ std::optional<request_head> parse_request_head(std::string_view data, std::size_
             has_length = true;
         } else if (boost::beast::iequals(name, "transfer-encoding")) {
             head.chunked = last_coding_is_chunked(value);
-            if (!head.chunked) throw std::invalid_argument("unsupported Transfer-Encoding: " + std::string(value));
+            if (!head.chunked)
+                throw std::invalid_argument("unsupported Transfer-Encoding: " + std::string(value));
         } else if (boost::beast::iequals(name, "expect")) {
             head.expects_continue = boost::beast::iequals(value, "100-continue");
         } else if (boost::beast::iequals(name, "connection")) {
@@ -146,7 +149,8 @@ std::size_t body_framer::consume(std::string_view data) {
                 line_.clear();
                 break;
             }
-            case state::done: break;
+            case state::done:
+                break;
         }
     }
     consumed_ += used;

@@ -55,8 +55,8 @@ private:
 
     handler handler_;
     std::chrono::seconds io_timeout_;
+    std::optional<boost::asio::ssl::context> ssl_;  // outlives the sessions in ioc_
     boost::asio::io_context ioc_;
-    std::optional<boost::asio::ssl::context> ssl_;
     boost::asio::ip::tcp::acceptor acceptor_;
     std::uint16_t port_ = 0;
     std::thread thread_;

@@ -28,7 +28,8 @@ redirecting_front::redirecting_front(std::string registry_host, std::uint16_t re
       registry_port_(registry_port),
       options_(std::move(options)),
       blob_host_(options_.tls),
-      server_([this](http_request req) { return handle(std::move(req)); }, http_server_options{options_.tls}) {}
+      server_([this](http_request req) { return handle(std::move(req)); },
+              http_server_options{options_.tls}) {}
 
 redirecting_front::~redirecting_front() { server_.stop(); }
 

@@ -22,7 +22,7 @@ namespace lading::test {
 
 struct redirecting_front_options {
     std::optional<tls_files> tls{};  // serve the front and the blob host over HTTPS
-    bool redirect_head = true;     // HEAD of a blob is redirected too, as 2.8 does with redirects on
+    bool redirect_head = true;       // HEAD of a blob is redirected too, as 2.8 does with redirects on
     unsigned redirect_status = 307;
     std::chrono::seconds upstream_timeout{30};
 };

@@ -115,7 +115,8 @@ void registry_server::write_config() {
       << "    uploadpurging:\n"
       << "      enabled: false\n"
       << "http:\n"
-      << "  addr: " << quoted(address()) << "\n"
+      << "  addr: " << quoted(address())
+      << "\n"
       // A fixed secret: without one 2.8 makes a random one and warns about it.
       << "  secret: \"lading-registry-fixture\"\n";
     if (options_.tls) {
@@ -175,8 +176,8 @@ void registry_server::start_and_wait() {
             if (std::chrono::steady_clock::now() > deadline) {
                 stop();
                 throw std::runtime_error("docker-registry did not answer GET /v2/ within " +
-                                         std::to_string(options_.startup_timeout.count()) + " s (last: " +
-                                         last_error + ")\nlog:\n" + log_tail());
+                                         std::to_string(options_.startup_timeout.count()) +
+                                         " s (last: " + last_error + ")\nlog:\n" + log_tail());
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
@@ -188,8 +189,8 @@ std::size_t registry_server::blob_count() const {
     fs::path blobs = root_ / "docker/registry/v2/blobs";
     std::error_code ec;
     if (!fs::exists(blobs, ec)) return 0;
-    for (auto it = fs::recursive_directory_iterator(blobs, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
+    for (auto it = fs::recursive_directory_iterator(blobs, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
         if (it->is_regular_file() && it->path().filename() == "data") ++n;
     return n;
 }
@@ -200,7 +201,8 @@ bool registry_server::has_blob(const std::string& digest) const {
     std::string alg = digest.substr(0, colon);
     std::string hex = digest.substr(colon + 1);
     std::error_code ec;
-    return fs::is_regular_file(root_ / "docker/registry/v2/blobs" / alg / hex.substr(0, 2) / hex / "data", ec);
+    return fs::is_regular_file(root_ / "docker/registry/v2/blobs" / alg / hex.substr(0, 2) / hex / "data",
+                               ec);
 }
 
 std::vector<std::string> registry_server::repositories() const {
@@ -208,8 +210,8 @@ std::vector<std::string> registry_server::repositories() const {
     fs::path repos = root_ / "docker/registry/v2/repositories";
     std::error_code ec;
     if (!fs::exists(repos, ec)) return names;
-    for (auto it = fs::recursive_directory_iterator(repos, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(repos, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (it->is_directory() && it->path().filename() == "_manifests") {
             names.push_back(fs::relative(it->path().parent_path(), repos).generic_string());
             it.disable_recursion_pending();

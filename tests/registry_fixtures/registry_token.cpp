@@ -100,13 +100,16 @@ token_signer::token_signer(const std::filesystem::path& key_pem, const std::file
                            token_key_reference reference)
     : key_(ossl::read_private_key(key_pem)), reference_(reference) {
     switch (EVP_PKEY_get_base_id(key_.get())) {
-        case EVP_PKEY_RSA: algorithm_ = "RS256"; break;
+        case EVP_PKEY_RSA:
+            algorithm_ = "RS256";
+            break;
         case EVP_PKEY_EC:
             if (EVP_PKEY_get_bits(key_.get()) != 256)
                 throw std::runtime_error("token signing key: only EC P-256 (ES256) is supported");
             algorithm_ = "ES256";
             break;
-        default: throw std::runtime_error("token signing key: RSA or EC P-256 expected");
+        default:
+            throw std::runtime_error("token signing key: RSA or EC P-256 expected");
     }
     auto cert = ossl::read_certificate(cert_pem);
     if (EVP_PKEY_eq(X509_get0_pubkey(cert.get()), key_.get()) != 1)

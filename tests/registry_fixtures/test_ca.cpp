@@ -114,8 +114,8 @@ authority make_ca(const std::string& common_name) {
 void write_server_leaf(const authority& ca, const std::string& san, const fs::path& cert_file,
                        const fs::path& key_file) {
     auto key = generate_key(key_kind::ec_p256);
-    auto cert = make_certificate({"lading test server", false, true, san}, key.get(), ca.cert.get(),
-                                 ca.key.get());
+    auto cert =
+        make_certificate({"lading test server", false, true, san}, key.get(), ca.cert.get(), ca.key.get());
     ossl::write_certificates(cert_file, {cert.get()});
     ossl::write_private_key(key_file, key.get());
 }

@@ -42,7 +42,8 @@ std::string random_token() {
 }
 
 http_response json_error(http::status status, const std::string& error, const std::string& description) {
-    return make_response(status, json::serialize(json::object{{"error", error}, {"error_description", description}}));
+    return make_response(status,
+                         json::serialize(json::object{{"error", error}, {"error_description", description}}));
 }
 
 http_response unauthorized(const std::string& why) {
@@ -79,7 +80,8 @@ token_access parse_scope(const std::string& scope) {
     std::size_t start = 0;
     while (start <= actions.size()) {
         auto comma = actions.find(',', start);
-        std::string action = actions.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string action =
+            actions.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!action.empty()) a.actions.push_back(action);
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -113,7 +115,8 @@ void token_server::fail_next(unsigned count, unsigned status) {
     failure_status_ = status;
 }
 
-std::vector<token_access> token_server::grant(const std::string& user, const std::vector<std::string>& scopes) const {
+std::vector<token_access> token_server::grant(const std::string& user,
+                                              const std::vector<std::string>& scopes) const {
     std::vector<token_access> granted;
     auto user_grants = options_.grants.find(user);
     for (const auto& scope : scopes) {
@@ -125,8 +128,9 @@ std::vector<token_access> token_server::grant(const std::string& user, const std
                 if (it != user_grants->second.end()) allowed.insert(it->second.begin(), it->second.end());
             }
         }
-        auto same = std::find_if(granted.begin(), granted.end(),
-                                 [&](const token_access& g) { return g.type == asked.type && g.name == asked.name; });
+        auto same = std::find_if(granted.begin(), granted.end(), [&](const token_access& g) {
+            return g.type == asked.type && g.name == asked.name;
+        });
         for (const auto& action : asked.actions) {
             if (!allowed.count(action) && !allowed.count("*")) continue;
             if (same == granted.end()) {
@@ -182,12 +186,14 @@ http_response token_server::handle(const http_request& req) {
 
     std::string_view target = req.target();
     auto q = target.find('?');
-    if (target.substr(0, q) != "/token") return finish(json_error(http::status::not_found, "not_found", "no such path"));
+    rec.path = std::string(target.substr(0, q));
+    rec.query = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 1));
+    if (rec.path != "/token") return finish(json_error(http::status::not_found, "not_found", "no such path"));
 
     bool offline = false;
     query_params params;
     if (req.method() == http::verb::get) {
-        params = parse_query(q == std::string_view::npos ? std::string_view{} : target.substr(q + 1));
+        params = parse_query(rec.query);
         for (const auto& value : query_values(params, "scope"))
             for (auto& s : split_spaces(value)) rec.scopes.push_back(std::move(s));
         offline = query_value(params, "offline_token") == "true";
@@ -226,7 +232,8 @@ http_response token_server::handle(const http_request& req) {
 
     rec.service = query_value(params, "service");
     if (!rec.service.empty() && rec.service != options_.service)
-        return finish(json_error(http::status::bad_request, "invalid_request", "unknown service " + rec.service));
+        return finish(
+            json_error(http::status::bad_request, "invalid_request", "unknown service " + rec.service));
     try {
         rec.granted = grant(rec.user, rec.scopes);
     } catch (const std::invalid_argument& e) {
@@ -240,7 +247,8 @@ http_response token_server::handle(const http_request& req) {
                       {"expires_in", options_.expires_in.count()},
                       {"issued_at", rfc3339(now)}};
     if (offline && !rec.user.empty()) {
-        std::string refresh = rec.grant_type == "refresh_token" ? query_value(params, "refresh_token") : random_token();
+        std::string refresh =
+            rec.grant_type == "refresh_token" ? query_value(params, "refresh_token") : random_token();
         {
             std::lock_guard lock(mutex_);
             refresh_tokens_[refresh] = rec.user;

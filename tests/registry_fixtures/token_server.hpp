@@ -1,4 +1,4 @@
-// A Docker/OCI token server (docs "Token Authentication Specification" and "OAuth2"): 
+// A Docker/OCI token server (docs "Token Authentication Specification" and "OAuth2"):
 //   GET  /token?service=S&scope=repository:NAME:pull,push[&scope=...][&offline_token=true]
 //        with optional Basic auth;
 //   POST /token  form: grant_type=password&username=U&password=P | grant_type=refresh_token
@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "registry_fixtures/http_server.hpp"
+#include "registry_fixtures/registry_server.hpp"
 #include "registry_fixtures/registry_token.hpp"
 #include "registry_fixtures/tls_files.hpp"
 
@@ -29,25 +30,27 @@ namespace lading::test {
 struct token_server_options {
     std::string service = "lading-test-registry";  // must equal the registry's auth.token.service
     std::string issuer = "lading-test-issuer";     // must equal the registry's auth.token.issuer
-    tls_files signing{};                             // test_ca::token_signing()
+    tls_files signing{};                           // test_ca::token_signing()
     token_key_reference key_reference = token_key_reference::x5c;
-    std::optional<tls_files> tls{};                  // serve HTTPS (test_ca::server())
+    std::optional<tls_files> tls{};  // serve HTTPS (test_ca::server())
     std::chrono::seconds expires_in{300};
-    std::map<std::string, std::string> users{};      // user -> password
+    std::map<std::string, std::string> users{};  // user -> password
     // user ("" = anonymous) -> repository name ("*" = any) -> actions ("pull", "push",
     // "delete", "*" = all requested).
     std::map<std::string, std::map<std::string, std::set<std::string>>> grants{};
 };
 
 struct token_request {
-    std::string method{};   // GET or POST
-    std::string target{};   // path and query as received
+    std::string method{};  // GET or POST
+    std::string target{};  // path and query as received
+    std::string path{};
+    std::string query{};  // raw, without '?'
     bool had_authorization = false;
-    std::string grant_type{};             // POST only
-    std::string user{};                   // authenticated user, "" if anonymous or rejected
+    std::string grant_type{};  // POST only
+    std::string user{};        // authenticated user, "" if anonymous or rejected
     std::string service{};
     std::vector<std::string> scopes{};    // as asked, one entry per scope
-    unsigned status = 0;                // what the server answered
+    unsigned status = 0;                  // what the server answered
     std::vector<token_access> granted{};  // the token's access claim (on success)
 };
 
@@ -61,6 +64,10 @@ public:
     const std::string& issuer() const { return options_.issuer; }
     std::uint16_t port() const { return server_.port(); }
     std::string address() const { return server_.address(); }
+    // The registry side of this server: registry_options{.token = tokens.registry_auth(bundle)}.
+    token_auth registry_auth(const std::filesystem::path& root_cert_bundle) const {
+        return {realm(), service(), issuer(), root_cert_bundle};
+    }
 
     std::vector<token_request> requests() const;
     void clear_requests();

@@ -150,8 +150,10 @@ asio::awaitable<void> session::ping()
         } catch (const boost::system::system_error& e) {
             https_failure = e.what();
         }
-        // Insecure and loopback registries may speak plain http, as with docker.
-        if (!options_.insecure && !is_loopback_host(host_))
+        // Insecure and loopback registries may speak plain http, as with docker; a
+        // certificate that does not verify is an answer, not a reason to try http.
+        const bool certificate_problem = https_failure.find("certificate") != std::string::npos;
+        if ((!options_.insecure && !is_loopback_host(host_)) || certificate_problem)
             throw error("cannot reach registry " + host_ + " over https: " + https_failure +
                         (https_failure.find("certificate") != std::string::npos
                              ? " (add its CA as certs.d/" + host_ + "/ca.crt, or use registry.insecure=true)"
@@ -165,6 +167,9 @@ asio::awaitable<void> session::ping()
         throw error("cannot reach registry " + host_ + (https_failure.empty() ? "" : " over https (" + https_failure + ") nor") +
                     " over http (" + e.what() + ")");
     }
+    // A TLS-only server answers plain http with 400: the https failure is the real story.
+    if (r.status == 400 && !https_failure.empty())
+        throw error("cannot reach registry " + host_ + " over https: " + https_failure);
     accept(r);
 }
 

@@ -1,0 +1,98 @@
+#include "registry_support.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "common/sha256.hpp"
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace lading::test {
+
+namespace {
+std::string base64(const std::string& in)
+{
+    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
+        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+    }
+    if (i + 1 == in.size()) {
+        unsigned v = (unsigned char)in[i] << 16;
+        out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+    } else if (i + 2 == in.size()) {
+        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
+        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+    }
+    return out;
+}
+}  // namespace
+
+std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,
+                                          const std::string& user, const std::string& password)
+{
+    std::filesystem::create_directories(dir);
+    boost::json::object config{{"auths", boost::json::object{{host, boost::json::object{{"auth", base64(user + ":" + password)}}}}}};
+    std::ofstream(dir / "config.json") << boost::json::serialize(config);
+    return dir;
+}
+
+std::string skopeo_digest(const std::string& ref, const std::vector<std::string>& extra)
+{
+    std::vector<std::string> argv{"skopeo", "inspect"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("docker://" + ref);
+    auto r = run_process(argv);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    auto v = boost::json::parse(r.out);
+    return std::string(v.at("Digest").as_string());
+}
+
+std::string skopeo_raw_digest(const std::string& ref, const std::vector<std::string>& extra)
+{
+    std::vector<std::string> argv{"skopeo", "inspect", "--raw"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("docker://" + ref);
+    auto r = run_process(argv);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    return "sha256:" + sha256_hex(r.out);
+}
+
+std::filesystem::path write_ctr_hosts_dir(const std::filesystem::path& dir, const std::string& host,
+                                          const std::filesystem::path& ca)
+{
+    std::filesystem::create_directories(dir / host);
+    std::ofstream(dir / host / "hosts.toml") << "server = \"https://" << host << "\"\n\n[host.\"https://" << host
+                                             << "\"]\n  ca = \"" << ca.string() << "\"\n";
+    return dir;
+}
+
+std::string ctr_pull_digest(const containerd_fixture& ctr, const std::string& ref, const std::vector<std::string>& extra)
+{
+    std::vector<std::string> pull{"images", "pull", "--snapshotter", "native"};
+    pull.insert(pull.end(), extra.begin(), extra.end());
+    pull.push_back(ref);
+    auto r = ctr.ctr(pull);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    auto ls = ctr.ctr({"images", "ls"});
+    REQUIRE(ls.exit_code == 0);
+    std::istringstream lines(ls.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string name, type, digest;
+        fields >> name >> type >> digest;
+        if (name == ref) return digest;
+    }
+    FAIL("ctr images ls does not list " << ref << ":\n" << ls.out);
+    return {};
+}
+
+}  // namespace lading::test
