@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmarks pushing the ~700 MB corpus image to a local docker-registry, next to skopeo:
+#   store → registry:  lading (--from oci-layout://STORE:corpus, store=false, push)
+#                      vs skopeo copy --preserve-digests oci:STORE:corpus docker://...
+#   tree → registry:   lading export CORPUS --output type=registry
+#                      vs umoci insert into a fresh layout, then skopeo copy
+# Every run goes to a fresh repository, so every blob is uploaded. Prints wall time and peak
+# resident memory (GNU time) of each.
+#
+# Usage: bench/export-corpus.sh first (it builds and caches the corpus), then
+#        bench/push-corpus.sh
+# Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench).
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LADING=${LADING:-$repo_root/build/bin/lading}
+BENCH_DIR=${BENCH_DIR:-/tmp/lading-bench}
+corpus=$BENCH_DIR/corpus
+work=$BENCH_DIR/push
+die() { echo "push-corpus: $*" >&2; exit 1; }
+
+[ -f "$BENCH_DIR/corpus.done" ] || die "no cached corpus in $BENCH_DIR: run bench/export-corpus.sh first"
+for tool in skopeo umoci docker-registry; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed: run scripts/setup"
+done
+[ -x /usr/bin/time ] || die "GNU time is needed for the memory column: apt-get install time"
+[ -x "$LADING" ] || die "lading binary not found at $LADING"
+
+rm -rf "$work"; mkdir -p "$work"
+port=$(( 20000 + RANDOM % 20000 ))
+cat > "$work/registry.yml" <<YML
+version: 0.1
+log: {level: error}
+storage: {filesystem: {rootdirectory: $work/registry}}
+http: {addr: "127.0.0.1:$port"}
+YML
+docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
+registry_pid=$!
+trap 'kill "$registry_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+reg=127.0.0.1:$port
+
+export SOURCE_DATE_EPOCH=1700000000
+echo "preparing: the corpus image in a store (not measured)" >&2
+"$LADING" export "$corpus" --output type=image,name=corpus:1,oci-mediatypes=true --store "$work/store" --progress quiet >/dev/null
+
+results=()
+measure() {
+  local name=$1; shift
+  echo "running: $name" >&2
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
+  read -r secs kib < "$work/time"
+  results+=("$name"$'\t'"$secs"$'\t'"$kib")
+}
+umoci_then_skopeo() {
+  local layout=$work/umoci
+  rm -rf "$layout"
+  umoci init --layout "$layout" && umoci new --image "$layout:corpus" &&
+    umoci insert --rootless --image "$layout:corpus" "$corpus" / &&
+    skopeo copy --preserve-digests --dest-tls-verify=false "oci:$layout:corpus" "docker://$reg/tree-skopeo:1"
+}
+
+measure "lading store→registry" "$LADING" export --from "oci-layout://$work/store:corpus:1" \
+  --output "type=registry,name=$reg/store-lading:1,store=false,oci-mediatypes=true" --progress quiet
+measure "skopeo copy store→registry" skopeo copy --preserve-digests --dest-tls-verify=false \
+  "oci:$work/store:corpus:1" "docker://$reg/store-skopeo:1"
+measure "lading tree→registry (gzip)" "$LADING" export "$corpus" \
+  --output "type=registry,name=$reg/tree-lading:1,store=false,oci-mediatypes=true" --progress quiet
+export -f umoci_then_skopeo; export work corpus reg
+measure "umoci insert + skopeo copy" bash -c umoci_then_skopeo
+
+printf '\n%-30s %10s %14s\n' "push of $(du -sh "$corpus" | cut -f1) corpus" "seconds" "peak RSS KiB"
+for r in "${results[@]}"; do IFS=$'\t' read -r n s k <<< "$r"; printf '%-30s %10s %14s\n' "$n" "$s" "$k"; done
