@@ -1,0 +1,130 @@
+#include "blob_builder.hpp"
+
+#include "blob_tail.hpp"
+#include "json_text.hpp"
+
+#include <algorithm>
+
+namespace lading::plugins::estargz {
+
+namespace {
+
+const char* toc_type(char tar_type)
+{
+    switch (tar_type) {
+    case '0': return "reg";
+    case '1': return "hardlink";
+    case '2': return "symlink";
+    case '3': return "char";
+    case '4': return "block";
+    case '5': return "dir";
+    default: return "fifo";
+    }
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s)
+{
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+blob_builder::blob_builder(int level, unsigned threads) : members_(level, threads) {}
+
+void blob_builder::metadata(std::span<const std::uint8_t> bytes) { write(bytes); }
+
+void blob_builder::entry(const tar_entry& e)
+{
+    toc_entry t;
+    t.name = e.name;
+    t.type = toc_type(e.type);
+    t.size = e.size;
+    t.modtime = rfc3339_utc(e.mtime, e.mtime_nanos);
+    if (e.type == '1' || e.type == '2') t.link_name = e.link_name;
+    t.mode = e.mode;
+    t.uid = e.uid;
+    t.gid = e.gid;
+    t.user_name = e.user_name;
+    t.group_name = e.group_name;
+    if (e.type == '3' || e.type == '4') {
+        t.dev_major = e.dev_major;
+        t.dev_minor = e.dev_minor;
+    }
+    t.xattrs = e.xattrs;
+    toc_.push_back(std::move(t));
+    if (e.type == '0') {
+        file_ = toc_.size() - 1;
+        file_size_ = e.size;
+        file_pos_ = 0;
+        chunk_left_ = 0;
+    }
+}
+
+void blob_builder::payload(std::span<const std::uint8_t> bytes)
+{
+    const bool chunked = file_size_ > chunk_size;
+    while (!bytes.empty()) {
+        if (chunk_left_ == 0) start_chunk();
+        auto n = static_cast<std::size_t>(std::min<std::int64_t>(chunk_left_, static_cast<std::int64_t>(bytes.size())));
+        auto piece = bytes.first(n);
+        write(piece);
+        file_hash_.update(piece);
+        if (chunked) chunk_hash_.update(piece);
+        bytes = bytes.subspan(n);
+        file_pos_ += static_cast<std::int64_t>(n);
+        chunk_left_ -= static_cast<std::int64_t>(n);
+        if (chunk_left_ == 0 && chunked) toc_[chunk_].chunk_digest = chunk_hash_.finish();
+    }
+}
+
+void blob_builder::start_chunk()
+{
+    std::size_t member = members_.open_member();
+    if (file_pos_ > 0) {
+        toc_entry c;
+        c.name = toc_[file_].name;
+        c.type = "chunk";
+        toc_.push_back(std::move(c));
+    }
+    chunk_ = file_pos_ == 0 ? file_ : toc_.size() - 1;
+    toc_entry& c = toc_[chunk_];
+    c.member = member;
+    c.chunk_offset = file_pos_;
+    chunk_left_ = std::min(chunk_size, file_size_ - file_pos_);
+    // Like the reference writer: every full-size chunk states its size, even a last one.
+    if (chunk_left_ == chunk_size) c.chunk_size = chunk_size;
+}
+
+void blob_builder::entry_end()
+{
+    toc_entry& f = toc_[file_];
+    f.digest = file_hash_.finish();
+    if (file_size_ > 0 && file_size_ <= chunk_size) f.chunk_digest = f.digest;
+}
+
+void blob_builder::finish()
+{
+    members_.close_member();
+    members_.collect(true);
+    std::string json = toc_json(toc_, [this](std::size_t m) { return members_.offset_of(m); });
+    toc_digest_ = sha256_of(bytes_of(json));
+    std::vector<std::uint8_t> tail = toc_tar_entry(json);
+    json.clear();
+    json.shrink_to_fit();
+
+    std::size_t toc_member = members_.open_member();
+    write(tail);
+    members_.close_member();
+    members_.collect(true);
+    members_.write_raw(footer(members_.offset_of(toc_member)));
+    diff_id_ = diff_hash_.finish();
+}
+
+void blob_builder::write(std::span<const std::uint8_t> bytes)
+{
+    diff_hash_.update(bytes);
+    uncompressed_size_ += bytes.size();
+    members_.write(bytes);
+}
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,23 @@
+// What follows the layer's own entries in an eStargz blob: the TOC as a tar entry that
+// closes the archive, and the footer that points at it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lading::plugins::estargz {
+
+inline constexpr const char* toc_entry_name = "stargz.index.json";
+inline constexpr std::size_t footer_size = 51;
+
+// A ustar header for stargz.index.json (typeflag '0'; mode, owner and mtime 0), the JSON,
+// its padding and the two zero blocks that end the archive.
+std::vector<std::uint8_t> toc_tar_entry(const std::string& toc_json);
+
+// An empty gzip member whose extra field "SG" holds "%016xSTARGZ" of the TOC member's
+// blob offset.
+std::array<std::uint8_t, footer_size> footer(std::uint64_t toc_offset);
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,110 @@
+#include "member_pool.hpp"
+
+namespace lading::plugins::estargz {
+
+namespace {
+constexpr std::size_t jobs_per_worker = 16;
+// Room for about two chunk-sized members per worker.
+constexpr std::size_t budget_per_worker = 10u << 20;
+}  // namespace
+
+member_pool::member_pool(int level, unsigned workers)
+    : content_budget_(budget_per_worker * (workers == 0 ? 1 : workers))
+{
+    if (workers == 0) workers = 1;
+    for (unsigned i = 0; i < workers; ++i) encoders_.push_back(std::make_unique<member_encoder>(level));
+    jobs_.resize(jobs_per_worker * workers);
+    if (workers == 1) return;
+    try {
+        for (auto& encoder : encoders_) threads_.emplace_back([this, e = encoder.get()] { run_worker(*e); });
+    } catch (...) {
+        stop();
+        throw;
+    }
+}
+
+member_pool::~member_pool() { stop(); }
+
+void member_pool::stop() noexcept
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    work_.notify_all();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+}
+
+bool member_pool::full() const
+{
+    return !empty() && (submitted_ - popped_ == jobs_.size() || content_in_flight_ >= content_budget_);
+}
+
+void member_pool::submit(std::vector<std::uint8_t>& content)
+{
+    job& j = job_at(submitted_);
+    content_in_flight_ += content.size();
+    j.content.swap(content);
+    content.clear();
+    j.done = false;
+    j.failure = nullptr;
+    if (threads_.empty()) {
+        try {
+            encoders_.front()->encode(j.content, j.member);
+        } catch (...) {
+            j.failure = std::current_exception();
+        }
+        j.done = true;
+        ++submitted_;
+        return;
+    }
+    {
+        std::lock_guard lock(mutex_);
+        ++submitted_;
+    }
+    work_.notify_one();
+}
+
+bool member_pool::pop(std::vector<std::uint8_t>& member, bool wait)
+{
+    if (empty()) return false;
+    job& j = job_at(popped_);
+    if (!threads_.empty()) {
+        std::unique_lock lock(mutex_);
+        if (!j.done && !wait) return false;
+        finished_.wait(lock, [&] { return j.done; });
+    }
+    ++popped_;
+    content_in_flight_ -= j.content.size();
+    // Released rather than recycled: kept, the buffers of all jobs would add up to far
+    // more than the budget.
+    std::vector<std::uint8_t>().swap(j.content);
+    if (j.failure) std::rethrow_exception(j.failure);
+    member.swap(j.member);
+    return true;
+}
+
+void member_pool::run_worker(member_encoder& encoder)
+{
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        work_.wait(lock, [&] { return stopping_ || started_ < submitted_; });
+        if (stopping_) return;
+        job& j = job_at(started_++);
+        lock.unlock();
+        std::exception_ptr failure;
+        try {
+            encoder.encode(j.content, j.member);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        lock.lock();
+        j.failure = failure;
+        j.done = true;
+        // The caller waits for one particular job; wake it whichever job finished.
+        finished_.notify_all();
+    }
+}
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,61 @@
+// Whole members compressed on worker threads and handed back in the order they were
+// submitted. With one worker everything runs on the caller's thread. What is in flight is
+// bounded by bytes rather than by count: members range from a few hundred bytes to a
+// whole chunk, and a count bound would let one big member stall the workers behind it.
+#pragma once
+
+#include "member_encoder.hpp"
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace lading::plugins::estargz {
+
+class member_pool {
+public:
+    member_pool(int level, unsigned workers);
+    ~member_pool();
+    member_pool(const member_pool&) = delete;
+    member_pool& operator=(const member_pool&) = delete;
+
+    // True when no further member may be submitted before the oldest is popped.
+    bool full() const;
+    bool empty() const { return submitted_ == popped_; }
+
+    // Takes content (which must not find the pool full()); content comes back empty.
+    void submit(std::vector<std::uint8_t>& content);
+    // Swaps the oldest finished member into `member`; with wait, waits for it. False when
+    // nothing is in flight or, without wait, the oldest is not finished.
+    bool pop(std::vector<std::uint8_t>& member, bool wait);
+
+private:
+    struct job {
+        std::vector<std::uint8_t> content;
+        std::vector<std::uint8_t> member;
+        bool done = false;
+        std::exception_ptr failure;
+    };
+
+    void run_worker(member_encoder& encoder);
+    void stop() noexcept;
+    job& job_at(std::uint64_t seq) { return jobs_[seq % jobs_.size()]; }
+
+    std::vector<std::unique_ptr<member_encoder>> encoders_;
+    std::vector<job> jobs_;  // a ring indexed by sequence number
+    std::uint64_t submitted_ = 0, started_ = 0, popped_ = 0;
+    std::size_t content_in_flight_ = 0;  // bytes of submitted members not yet popped
+    std::size_t content_budget_;
+
+    std::mutex mutex_;
+    std::condition_variable work_;
+    std::condition_variable finished_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,115 @@
+#include "member_sequence.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace lading::plugins::estargz {
+
+namespace {
+// A full 4 MiB chunk plus room for the padding and headers that follow it; members above
+// this (long runs of headers, a huge TOC) are streamed instead of held in memory.
+constexpr std::size_t buffered_member_cap = 5u << 20;
+// Streamed output is handed on in pieces of about this size.
+constexpr std::size_t streamed_piece = 1u << 20;
+// Beyond this more threads only cost memory (each holds two members in flight).
+constexpr unsigned max_workers = 16;
+}  // namespace
+
+member_sequence::member_sequence(int level, unsigned threads)
+    : pool_(level, std::clamp(threads, 1u, max_workers)), stream_(level)
+{
+}
+
+std::size_t member_sequence::open_member()
+{
+    close_member();
+    open_ = true;
+    return opened_++;
+}
+
+void member_sequence::write(std::span<const std::uint8_t> bytes)
+{
+    if (!open_) open_member();
+    if (streaming_) {
+        stream_.write(bytes, streamed_);
+        if (streamed_.size() >= streamed_piece) queue_streamed();
+        return;
+    }
+    content_.insert(content_.end(), bytes.begin(), bytes.end());
+    if (content_.size() > buffered_member_cap) start_streaming();
+}
+
+void member_sequence::close_member()
+{
+    if (!open_) return;
+    open_ = false;
+    if (streaming_) {
+        stream_.end(streamed_);
+        queue_streamed();
+        streaming_ = false;
+        return;
+    }
+    if (pool_.full()) {
+        std::vector<std::uint8_t> oldest;
+        pool_.pop(oldest, true);
+        place(oldest);
+    }
+    pool_.submit(content_);
+}
+
+void member_sequence::write_raw(std::span<const std::uint8_t> bytes)
+{
+    close_member();
+    collect(true);
+    ready_.emplace_back(bytes.begin(), bytes.end());
+    queued_bytes_ += bytes.size();
+}
+
+void member_sequence::collect(bool wait)
+{
+    std::vector<std::uint8_t> member;
+    while (pool_.pop(member, wait)) place(member);
+}
+
+bool member_sequence::take_output(std::vector<std::uint8_t>& out)
+{
+    if (ready_.empty()) return false;
+    out.swap(ready_.front());
+    ready_.pop_front();
+    return true;
+}
+
+std::uint64_t member_sequence::offset_of(std::size_t member) const
+{
+    if (member >= offsets_.size()) throw std::logic_error("estargz: member offset asked before it is known");
+    return offsets_[member];
+}
+
+void member_sequence::place(std::vector<std::uint8_t>& member)
+{
+    offsets_.push_back(queued_bytes_);
+    queued_bytes_ += member.size();
+    ready_.push_back(std::move(member));
+    member = {};
+}
+
+void member_sequence::start_streaming()
+{
+    // The streamed member's output goes straight out, so every earlier one must be out first.
+    collect(true);
+    offsets_.push_back(queued_bytes_);
+    streaming_ = true;
+    stream_.begin(streamed_);
+    stream_.write(content_, streamed_);
+    content_.clear();
+    queue_streamed();
+}
+
+void member_sequence::queue_streamed()
+{
+    queued_bytes_ += streamed_.size();
+    ready_.push_back(std::move(streamed_));
+    streamed_ = {};
+}
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,54 @@
+// The blob as an ordered sequence of gzip members. A member's content is buffered and
+// compressed whole (in parallel with later members) unless it outgrows a cap; then the
+// members before it are finished and it is streamed through zlib. Which path a member
+// takes depends only on its size, so the bytes never depend on threads or input slicing.
+#pragma once
+
+#include "member_pool.hpp"
+#include "member_stream.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <vector>
+
+namespace lading::plugins::estargz {
+
+class member_sequence {
+public:
+    member_sequence(int level, unsigned threads);
+
+    // Closes the open member, if any, and opens the next one; returns its ordinal.
+    std::size_t open_member();
+    // Appends to the open member, opening one when none is.
+    void write(std::span<const std::uint8_t> bytes);
+    void close_member();
+    // Bytes outside any member (the footer), after everything written so far.
+    void write_raw(std::span<const std::uint8_t> bytes);
+
+    // Queues the output of members that are finished; with wait, of all of them.
+    void collect(bool wait);
+    // The next queued piece of the blob, in order; false when none is queued.
+    bool take_output(std::vector<std::uint8_t>& out);
+
+    // Blob offset of a member whose output (or, when streamed, whose start) is queued.
+    std::uint64_t offset_of(std::size_t member) const;
+
+private:
+    void place(std::vector<std::uint8_t>& member);
+    void start_streaming();
+    void queue_streamed();
+
+    member_pool pool_;
+    member_stream stream_;
+    bool open_ = false;
+    bool streaming_ = false;
+    std::size_t opened_ = 0;
+    std::vector<std::uint8_t> content_;  // of the open member while buffered
+    std::vector<std::uint8_t> streamed_;  // output of the streamed member not yet queued
+    std::deque<std::vector<std::uint8_t>> ready_;
+    std::vector<std::uint64_t> offsets_;  // by ordinal, once known
+    std::uint64_t queued_bytes_ = 0;  // blob bytes queued so far
+};
+
+}  // namespace lading::plugins::estargz

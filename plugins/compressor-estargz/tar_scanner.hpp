@@ -1,0 +1,73 @@
+// An incremental tar parser: bytes arrive in any slicing, and each one is reported once,
+// in order, as either metadata (headers, extended headers, padding) or file payload.
+// The end-of-archive blocks (and any zero record padding after them) are swallowed.
+#pragma once
+
+#include "tar_header.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lading::plugins::estargz {
+
+// One archive member with every extension applied, the way a tar reader presents it.
+struct tar_entry {
+    char type = '0';  // '0' regular, '1' hardlink, '2' symlink, '3' char, '4' block, '5' dir, '6' fifo
+    std::string name;
+    std::string link_name;
+    std::string user_name, group_name;
+    std::int64_t mode = 0, uid = 0, gid = 0;
+    std::int64_t size = 0;  // payload bytes; 0 for everything but regular files
+    std::int64_t mtime = 0;  // seconds, floored
+    std::int64_t mtime_nanos = 0;  // [0, 1e9), only from PAX
+    std::int64_t dev_major = 0, dev_minor = 0;
+    std::vector<std::pair<std::string, std::string>> xattrs;  // sorted by name
+};
+
+class tar_events {
+public:
+    virtual ~tar_events() = default;
+    virtual void metadata(std::span<const std::uint8_t> bytes) = 0;
+    // After the entry's header blocks went out as metadata, before its payload.
+    virtual void entry(const tar_entry& e) = 0;
+    virtual void payload(std::span<const std::uint8_t> bytes) = 0;
+    // After the last payload byte of a regular file (also for empty ones).
+    virtual void entry_end() = 0;
+};
+
+class tar_scanner {
+public:
+    explicit tar_scanner(tar_events& events) : events_(events) {}
+
+    // Consumes all of `bytes`; throws std::runtime_error on anything it cannot parse.
+    void consume(std::span<const std::uint8_t> bytes);
+    // The input is complete: throws when it stopped inside an entry.
+    void finish();
+
+private:
+    enum class state { header, special_data, payload, padding, second_zero_block, trailer };
+
+    void take_header_block();
+    void begin_entry(const header_fields& h);
+    void end_special_data();
+    void after_data(std::int64_t size);
+
+    tar_events& events_;
+    state state_ = state::header;
+    std::uint64_t offset_ = 0;  // of the next input byte
+    std::uint8_t block_[tar_block];
+    std::size_t block_fill_ = 0;
+    std::uint64_t remaining_ = 0;  // bytes left in the current data, padding or special data
+    std::int64_t entry_size_ = 0;  // of the data being read, for its padding
+
+    char special_type_ = 0;  // 'x', 'g', 'L' or 'K' while reading its data
+    std::string special_;
+    pax_records global_pax_, local_pax_;
+    std::string long_name_, long_link_;
+    bool have_long_name_ = false, have_long_link_ = false;
+};
+
+}  // namespace lading::plugins::estargz

@@ -1,0 +1,89 @@
+#include "toc.hpp"
+
+#include "json_text.hpp"
+
+namespace lading::plugins::estargz {
+
+namespace {
+
+// Members of one JSON object; zero values are left out, like Go's omitempty.
+class fields {
+public:
+    explicit fields(std::string& out) : out_(out) {}
+
+    void text(const char* key, const std::string& value, bool always = false)
+    {
+        if (value.empty() && !always) return;
+        append_json_string(begin(key), value);
+    }
+    void number(const char* key, std::int64_t value)
+    {
+        if (value != 0) begin(key) += std::to_string(value);
+    }
+    void xattrs(const std::vector<std::pair<std::string, std::string>>& values)
+    {
+        if (values.empty()) return;
+        begin("xattrs") += '{';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i > 0) out_ += ',';
+            append_json_string(out_, values[i].first);
+            out_ += ':';
+            append_json_string(out_, base64(values[i].second));
+        }
+        out_ += '}';
+    }
+
+private:
+    std::string& begin(const char* key)
+    {
+        if (!first_) out_ += ',';
+        first_ = false;
+        out_ += '"';
+        out_ += key;
+        out_ += "\":";
+        return out_;
+    }
+
+    std::string& out_;
+    bool first_ = true;
+};
+
+void append_entry(std::string& out, const toc_entry& e, const member_offsets& offset_of)
+{
+    out += '{';
+    fields f(out);
+    f.text("name", e.name, true);
+    f.text("type", e.type, true);
+    f.number("size", e.size);
+    f.text("modtime", e.modtime);
+    f.text("linkName", e.link_name);
+    f.number("mode", e.mode);
+    f.number("uid", e.uid);
+    f.number("gid", e.gid);
+    f.text("userName", e.user_name);
+    f.text("groupName", e.group_name);
+    if (e.member) f.number("offset", static_cast<std::int64_t>(offset_of(*e.member)));
+    f.number("devMajor", e.dev_major);
+    f.number("devMinor", e.dev_minor);
+    f.xattrs(e.xattrs);
+    f.text("digest", e.digest);
+    f.number("chunkOffset", e.chunk_offset);
+    f.number("chunkSize", e.chunk_size);
+    f.text("chunkDigest", e.chunk_digest);
+    out += '}';
+}
+
+}  // namespace
+
+std::string toc_json(const std::vector<toc_entry>& entries, const member_offsets& offset_of)
+{
+    std::string out = "{\"version\":1,\"entries\":[";
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i > 0) out += ',';
+        append_entry(out, entries[i], offset_of);
+    }
+    out += "]}";
+    return out;
+}
+
+}  // namespace lading::plugins::estargz
