@@ -6,12 +6,14 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -24,6 +26,28 @@ using asio::use_awaitable;
 namespace {
 
 constexpr std::size_t manifest_limit = 4 << 20;
+
+// Runs every task concurrently on the current executor and waits for all of them; returns
+// each task's failure (or null), in order. The executor must not run handlers in parallel
+// (a single-threaded io_context or a strand).
+awaitable<std::vector<std::exception_ptr>> run_concurrently(std::vector<std::function<awaitable<void>()>> tasks)
+{
+    auto ex = co_await asio::this_coro::executor;
+    std::vector<std::exception_ptr> failures(tasks.size());
+    std::size_t running = tasks.size();
+    asio::steady_timer all_done(ex, std::chrono::steady_clock::time_point::max());
+    for (std::size_t i = 0; i < tasks.size(); ++i)
+        asio::co_spawn(ex, tasks[i](), [&, i](std::exception_ptr e) {
+            failures[i] = e;
+            // Moving the expiry wakes a pending wait and also one that starts later.
+            if (--running == 0) all_done.expires_at(std::chrono::steady_clock::time_point::min());
+        });
+    if (running > 0) {
+        boost::system::error_code ec;
+        co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
+    }
+    co_return failures;
+}
 
 // The blobs and child manifests of one image, in push order.
 struct image_parts {
@@ -66,19 +90,9 @@ public:
     awaitable<void> run(unsigned parallel, image_parts parts)
     {
         queue_.assign(parts.blobs.begin(), parts.blobs.end());
-        std::vector<std::exception_ptr> failures(parallel);
         // Workers share the queue; the executor is single-threaded, so no locking is needed.
-        std::size_t running = parallel;
-        auto ex = co_await asio::this_coro::executor;
-        asio::steady_timer all_done(ex, std::chrono::steady_clock::time_point::max());
-        for (unsigned w = 0; w < parallel; ++w)
-            asio::co_spawn(ex, worker(), [&, w](std::exception_ptr e) {
-                failures[w] = e;
-                if (--running == 0) all_done.cancel();
-            });
-        boost::system::error_code ec;
-        co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
-        for (auto& f : failures)
+        std::vector<std::function<awaitable<void>()>> workers(parallel, [this] { return worker(); });
+        for (auto& f : co_await run_concurrently(std::move(workers)))
             if (f) std::rethrow_exception(f);
         for (std::size_t i = 0; i < parts.manifests.size(); ++i) {
             bool is_root = i + 1 == parts.manifests.size();
@@ -225,9 +239,10 @@ private:
 
 }  // namespace
 
-push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress)
+awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
+                                         progress_listener& progress)
 {
-    asio::io_context io;
+    auto ex = co_await asio::this_coro::executor;
     push_report report;
     std::map<std::string, std::unique_ptr<session>> sessions;
     std::vector<image_parts> parts(jobs.size());
@@ -235,39 +250,26 @@ push_report push_images(const std::vector<push_job>& jobs, const push_settings& 
         std::set<std::string> seen;
         collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
         auto& s = sessions[jobs[i].target.domain];
-        if (!s) {
-            s = std::make_unique<session>(io.get_executor(), jobs[i].target.domain,
+        if (!s)
+            s = std::make_unique<session>(ex, jobs[i].target.domain,
                                           options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure));
-        }
     }
     // Learn each registry's scheme and auth first, once, before any job talks to it.
-    std::map<std::string, std::exception_ptr> ping_failures;
-    for (auto& [host, s] : sessions)
-        asio::co_spawn(io, s->ping(), [&, h = host](std::exception_ptr e) { ping_failures[h] = e; });
-    io.run();
-    for (auto& [host, e] : ping_failures)
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& x) {
-                throw error(std::string("failed to push to ") + host + ": " + x.what());
-            }
+    for (auto& [host, s] : sessions) {
+        try {
+            co_await s->ping();
+        } catch (const std::exception& x) {
+            throw error(std::string("failed to push to ") + host + ": " + x.what());
         }
-    io.restart();
-
-    std::vector<std::exception_ptr> failures(jobs.size());
-    for (std::size_t i = 0; i < jobs.size(); ++i) {
-        asio::co_spawn(
-            io,
-            [&, i]() -> awaitable<void> {
-                auto& s = *sessions.at(jobs[i].target.domain);
-                image_push push(s, jobs[i], progress, report);
-                co_await push.run(settings.parallel_uploads, parts[i]);
-                progress.step("pushed " + jobs[i].target.normalized() + " (" + jobs[i].root.digest.str() + ")");
-            },
-            [&, i](std::exception_ptr e) { failures[i] = e; });
     }
-    io.run();
+    std::vector<std::function<awaitable<void>()>> pushes;
+    for (const auto& job : jobs)
+        pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
+            image_push push(*sessions.at(job.target.domain), job, progress, report);
+            co_await push.run(settings.parallel_uploads, parts[i]);
+            progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
+        });
+    auto failures = co_await run_concurrently(std::move(pushes));
     progress.step("push: " + std::to_string(report.blobs_uploaded) + " blobs uploaded (" +
                   std::to_string(report.bytes_uploaded) + " bytes), " + std::to_string(report.blobs_mounted) +
                   " mounted, " + std::to_string(report.blobs_skipped) + " already there");
@@ -279,7 +281,15 @@ push_report push_images(const std::vector<push_job>& jobs, const push_settings& 
             throw error("failed to push " + jobs[i].target.normalized() + ": " + e.what());
         }
     }
-    return report;
+    co_return report;
+}
+
+push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress)
+{
+    asio::io_context io;
+    auto result = asio::co_spawn(io, async_push_images(jobs, settings, progress), asio::use_future);
+    io.run();
+    return result.get();
 }
 
 }  // namespace lading::registry

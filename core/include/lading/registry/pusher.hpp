@@ -9,6 +9,8 @@
 #include <lading/progress.hpp>
 #include <lading/reference.hpp>
 
+#include <boost/asio/awaitable.hpp>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -37,6 +39,11 @@ struct push_settings {
 struct push_report {
     std::uint64_t blobs_uploaded = 0, blobs_skipped = 0, blobs_mounted = 0, bytes_uploaded = 0;
 };
+
+// Pushes every job concurrently on the caller's executor (one session per registry host):
+// for embedders that run their own io_context. Same guarantees as push_images.
+boost::asio::awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
+                                                      progress_listener& progress);
 
 // Pushes every job concurrently (one io_context, one session per registry host) and
 // returns when all are done. Throws lading::error naming the failing name; a name is tagged
