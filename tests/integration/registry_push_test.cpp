@@ -8,6 +8,7 @@
 #include "common/containerd_fixture.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
+#include "registry_fixtures/free_port.hpp"
 #include "registry_fixtures/redirecting_front.hpp"
 #include "registry_fixtures/registry_server.hpp"
 #include "registry_fixtures/test_ca.hpp"
@@ -315,4 +316,62 @@ TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded a
     INFO(arm.describe());
     CHECK(arm.exit_code == 0);
     CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+}
+
+TEST_CASE("a credential helper from config.json supplies the login", "[registry]")
+{
+    temp_dir work;
+    registry_server registry({.htpasswd = htpasswd_auth{.users = {{"helped", "helper-pw"}}}});
+    auto bin = work.path() / "bin";
+    fs::create_directories(bin);
+    {
+        std::ofstream helper(bin / "docker-credential-lading-test");
+        helper << "#!/bin/sh\n[ \"$1\" = get ] || exit 1\nread host\n"
+               << "[ \"$host\" = \"" << registry.address() << "\" ] || { echo 'credentials not found in native keychain'; exit 1; }\n"
+               << "echo '{\"ServerURL\":\"'$host'\",\"Username\":\"helped\",\"Secret\":\"helper-pw\"}'\n";
+    }
+    fs::permissions(bin / "docker-credential-lading-test", fs::perms::owner_all);
+    auto docker_config = work.path() / "docker";
+    fs::create_directories(docker_config);
+    std::ofstream(docker_config / "config.json") << R"({"credsStore":"lading-test"})";
+
+    const auto ref = registry.address() + "/helped/app:1";
+    auto req = push_request(work.path(), "type=registry,name=" + ref);
+    req.env["DOCKER_CONFIG"] = docker_config.string();
+    req.env["PATH"] = bin.string() + ":" + std::getenv("PATH");
+    auto meta = export_ok(req);
+    CHECK(skopeo_digest(ref, {"--tls-verify=false", "--creds", "helped:helper-pw"}) == meta.digest);
+
+    SECTION("a configured helper that cannot run is an error, not anonymous access")
+    {
+        std::ofstream(docker_config / "config.json") << R"({"credsStore":"missing-helper"})";
+        auto r = run_export(req);
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).find("docker-credential-missing-helper is configured but cannot be run") != std::string::npos);
+    }
+}
+
+TEST_CASE("host configuration: a pull mirror serves the base image when the registry is down", "[registry]")
+{
+    temp_dir work;
+    registry_server mirror;
+    auto base = push_request(work.path(), "type=registry,name=" + mirror.address() + "/lib/base:1");
+    auto base_meta = export_ok(base);
+
+    // A registry address where nothing listens: only the mirror can answer.
+    const std::string origin = "127.0.0.1:" + std::to_string(free_port());
+    auto config = work.path() / "lading.json";
+    std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":[")" << mirror.address()
+                          << R"("]},")" << mirror.address() << R"(":{"http":true}}})";
+    auto derived = push_request(work.path(), "type=image,name=from-mirror:1");
+    derived.extra_args = {"--from", origin + "/lib/base:1", "--config", config.string()};
+    export_ok(derived);
+    auto listed = find_listed(list_images(derived.store), "from-mirror:1");
+    REQUIRE(listed);
+
+    auto without = derived;
+    without.extra_args = {"--from", origin + "/lib/base:1"};
+    auto r = run_export(without);
+    CHECK(r.exit_code == 1);
+    CHECK(last_line(r.err).find(origin) != std::string::npos);
 }
