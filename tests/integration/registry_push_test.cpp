@@ -16,7 +16,9 @@
 #include "registry_support.hpp"
 #include "support.hpp"
 
+#include <csignal>
 #include <fstream>
+#include <thread>
 
 using namespace lading::test;
 namespace fs = std::filesystem;
@@ -374,4 +376,37 @@ TEST_CASE("host configuration: a pull mirror serves the base image when the regi
     auto r = run_export(without);
     CHECK(r.exit_code == 1);
     CHECK(last_line(r.err).find(origin) != std::string::npos);
+}
+
+TEST_CASE("SIGINT during a push stops it at once and leaves no temporary files", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    // Every blob check is answered 429 with a long Retry-After: the push sits in backoff.
+    proxy.answer_429("HEAD", "/blobs/", 1000, std::chrono::seconds(8));
+    auto tmp = work.path() / "tmp";
+    fs::create_directories(tmp);
+    auto req = push_request(work.path(), "type=registry,name=" + proxy.address() + "/interrupted/app:1,store=false");
+    req.env["TMPDIR"] = tmp.string();
+    auto child = lading_cmd().start(export_argv(req), req.env);
+
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto saw_head = [&] {
+        for (const auto& r : proxy.requests())
+            if (r.method == "HEAD") return true;
+        return false;
+    };
+    while (!saw_head() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    REQUIRE(saw_head());
+    REQUIRE(child.running());
+    auto signalled = std::chrono::steady_clock::now();
+    child.send_signal(SIGINT);
+    auto result = child.wait_for(std::chrono::seconds(20));
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(3));
+    CHECK(result.exit_code == 1);
+    CHECK(last_line(result.err).find("interrupted") != std::string::npos);
+    CHECK(fs::is_empty(tmp));  // the push spool is gone
+    CHECK(registry.repositories().empty());
 }

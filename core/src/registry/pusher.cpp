@@ -6,7 +6,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_future.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -32,18 +34,24 @@ constexpr std::size_t manifest_limit = 4 << 20;
 // (a single-threaded io_context or a strand).
 awaitable<std::vector<std::exception_ptr>> run_concurrently(std::vector<std::function<awaitable<void>()>> tasks)
 {
+    co_await asio::this_coro::throw_if_cancelled(false);
     auto ex = co_await asio::this_coro::executor;
     std::vector<std::exception_ptr> failures(tasks.size());
+    std::vector<asio::cancellation_signal> cancel(tasks.size());
     std::size_t running = tasks.size();
     asio::steady_timer all_done(ex, std::chrono::steady_clock::time_point::max());
     for (std::size_t i = 0; i < tasks.size(); ++i)
-        asio::co_spawn(ex, tasks[i](), [&, i](std::exception_ptr e) {
-            failures[i] = e;
-            // Moving the expiry wakes a pending wait and also one that starts later.
-            if (--running == 0) all_done.expires_at(std::chrono::steady_clock::time_point::min());
-        });
+        asio::co_spawn(ex, tasks[i](), asio::bind_cancellation_slot(cancel[i].slot(), [&, i](std::exception_ptr e) {
+                           failures[i] = e;
+                           // Moving the expiry wakes a pending wait and also one that starts later.
+                           if (--running == 0) all_done.expires_at(std::chrono::steady_clock::time_point::min());
+                       }));
+    boost::system::error_code ec;
+    co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
     if (running > 0) {
-        boost::system::error_code ec;
+        // Woken by our own cancellation: pass it on and wait for every task to wind down.
+        for (auto& c : cancel) c.emit(asio::cancellation_type::terminal);
+        co_await asio::this_coro::reset_cancellation_state();
         co_await all_done.async_wait(asio::redirect_error(use_awaitable, ec));
     }
     co_return failures;
@@ -287,9 +295,29 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
 push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress)
 {
     asio::io_context io;
-    auto result = asio::co_spawn(io, async_push_images(jobs, settings, progress), asio::use_future);
+    // SIGINT or SIGTERM cancels the push (terminal cancellation, the kind awaitables accept by
+    // default): every request and backoff wait ends with
+    // operation_aborted, nothing is retried, and the caller's cleanup runs as the error unwinds.
+    asio::cancellation_signal cancel;
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    bool interrupted = false;
+    signals.async_wait([&](boost::system::error_code ec, int) {
+        if (ec) return;
+        interrupted = true;
+        cancel.emit(asio::cancellation_type::terminal);
+    });
+    std::exception_ptr failure;
+    push_report report;
+    asio::co_spawn(io, async_push_images(jobs, settings, progress),
+                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, push_report r) {
+                       failure = e;
+                       report = r;
+                       signals.cancel();
+                   }));
     io.run();
-    return result.get();
+    if (interrupted) throw error("push interrupted by a signal; nothing was tagged that was not complete");
+    if (failure) std::rethrow_exception(failure);
+    return report;
 }
 
 }  // namespace lading::registry

@@ -336,6 +336,9 @@ asio::awaitable<http_response> session::send(const request_spec& spec)
             failure = std::current_exception();
         }
         if (failure) {
+            // A cancelled push stops here; it is not a network fault to retry.
+            if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+                throw error("registry " + host_ + ": " + spec.what + ": interrupted");
             if (!is_network_error(failure) || attempt_no >= options_.retry.max_attempts)
                 throw error("registry " + host_ + ": " + spec.what + ": " + exception_text(failure) +
                             (is_network_error(failure) ? " (after " + std::to_string(attempt_no) + " attempts)" : ""));
