@@ -9,12 +9,15 @@
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/free_port.hpp"
+#include "registry_fixtures/http_client.hpp"
 #include "registry_fixtures/redirecting_front.hpp"
 #include "registry_fixtures/registry_server.hpp"
 #include "registry_fixtures/test_ca.hpp"
 #include "registry_fixtures/token_server.hpp"
 #include "registry_support.hpp"
 #include "support.hpp"
+
+#include <boost/json.hpp>
 
 #include <csignal>
 #include <fstream>
@@ -409,4 +412,38 @@ TEST_CASE("SIGINT during a push stops it at once and leaves no temporary files",
     CHECK(last_line(result.err).find("interrupted") != std::string::npos);
     CHECK(fs::is_empty(tmp));  // the push spool is gone
     CHECK(registry.repositories().empty());
+}
+
+TEST_CASE("an identity token in config.json is exchanged with an OAuth2 POST", "[registry]")
+{
+    temp_dir work;
+    test_ca ca(work.path() / "pki");
+    token_server tokens({.signing = ca.token_signing(),
+                         .users = {{"robot", "tok-pw"}},
+                         .grants = {{"robot", {{"*", {"pull", "push"}}}}}});
+    registry_server registry({.token = token_auth{tokens.realm(), tokens.service(), tokens.issuer(), ca.ca_certificate()}});
+    // An offline token, as `docker login` stores it for OAuth2 registries.
+    auto offline = http_fetch(boost::beast::http::verb::get,
+                              tokens.realm() + "?service=" + tokens.service() + "&offline_token=true&client_id=test",
+                              {}, {{"Authorization", "Basic cm9ib3Q6dG9rLXB3"}});  // robot:tok-pw
+    REQUIRE(offline.result_int() == 200);
+    auto refresh = std::string(boost::json::parse(offline.body()).at("refresh_token").as_string());
+    REQUIRE_FALSE(refresh.empty());
+    auto docker_config = work.path() / "docker";
+    fs::create_directories(docker_config);
+    std::ofstream(docker_config / "config.json")
+        << R"({"auths":{")" << registry.address() << R"(":{"identitytoken":")" << refresh << R"("}}})";
+    tokens.clear_requests();
+
+    const auto ref = registry.address() + "/oauth/app:1";
+    auto req = push_request(work.path(), "type=registry,name=" + ref);
+    req.env["DOCKER_CONFIG"] = docker_config.string();
+    auto meta = export_ok(req);
+    bool posted = false;
+    for (const auto& r : tokens.requests()) {
+        CHECK(r.method == "POST");  // never a GET with a password: there is none
+        if (r.grant_type == "refresh_token" && r.status == 200) posted = true;
+    }
+    CHECK(posted);
+    CHECK(skopeo_digest(ref, {"--tls-verify=false", "--creds", "robot:tok-pw"}) == meta.digest);
 }
