@@ -1,6 +1,6 @@
 // The "estargz" compressor plugin: seekable, lazily pullable gzip layers (eStargz).
 #include "estargz_compressor.hpp"
-#include "gunzip_stream.hpp"
+#include "gzip_decompressor.hpp"
 
 #include <lading/sdk/compressor.hpp>
 
@@ -29,7 +29,7 @@ struct estargz_format {
         return std::make_unique<estargz_compressor>(level, threads);
     }
 
-    static std::unique_ptr<sdk::codec> make_decompressor() { return std::make_unique<gunzip_stream>(); }
+    static std::unique_ptr<sdk::codec> make_decompressor() { return std::make_unique<gzip::gzip_decompressor>(); }
 };
 
 }  // namespace lading::plugins::estargz
