@@ -3,7 +3,9 @@
 // verifier, and whose diffID in the image config is the blob's own.
 #include "verifier.hpp"
 
+#include "common/containerd_fixture.hpp"
 #include "common/lading_cli.hpp"
+#include "common/process.hpp"
 #include "common/oci_layout.hpp"
 #include "common/temp_dir.hpp"
 #include "common/tree_fixture.hpp"
@@ -77,4 +79,26 @@ TEST_CASE("lading export with compression=estargz writes a verifiable eStargz la
     // Another thread count, another store: the same layer.
     const exported_layer again = export_layer(tree.root, work / "store-1-thread", "1");
     CHECK(again.descriptor == layer.descriptor);
+}
+
+TEST_CASE("containerd imports and unpacks an estargz image, checking its diffID", "[estargz][export]")
+{
+    lading::test::temp_dir work("lading-estargz-ctr-");
+    const auto tree = lading::test::create_tree_fixture(work / "tree", {});
+    export_layer(tree.root, work / "store", "2");
+    auto archive = work / "image.tar";
+    auto tar = lading::test::run_process({"tar", "-C", (work / "store").string(), "-cf", archive.string(), "."});
+    REQUIRE(tar.exit_code == 0);
+
+    lading::test::containerd_fixture containerd;
+    auto imported = containerd.ctr({"images", "import", "--snapshotter", "native", archive.string()});
+    INFO(imported.describe());
+    REQUIRE(imported.exit_code == 0);
+    // `check` reports the image complete only when every blob is present; the import above
+    // unpacked the layer, which fails on a wrong diffID.
+    auto check = containerd.ctr({"images", "check", "--snapshotter", "native"});
+    INFO(check.describe());
+    CHECK(check.out.find("docker.io/library/e:1") != std::string::npos);
+    CHECK(check.out.find("complete") != std::string::npos);
+    CHECK(check.out.find("true") != std::string::npos);  // unpacked
 }
