@@ -1,12 +1,21 @@
 #include <lading/byte_source.hpp>
 #include <lading/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
 
 namespace lading {
+
+std::size_t memory_source::read(std::span<std::uint8_t> buf)
+{
+    auto n = std::min(buf.size(), bytes_.size() - pos_);
+    std::memcpy(buf.data(), bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+}
 
 file_source::file_source(const std::filesystem::path& path) : path_(path)
 {

@@ -16,6 +16,17 @@ public:
     virtual std::size_t read(std::span<std::uint8_t> buf) = 0;
 };
 
+// Reads bytes held in memory by the caller, who keeps them alive while the source is read.
+class memory_source : public byte_source {
+public:
+    explicit memory_source(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
+    std::size_t read(std::span<std::uint8_t> buf) override;
+
+private:
+    std::span<const std::uint8_t> bytes_;
+    std::size_t pos_ = 0;
+};
+
 // Reads a file sequentially; errors name the file.
 class file_source : public byte_source {
 public:

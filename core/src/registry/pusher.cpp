@@ -208,20 +208,8 @@ private:
         body.size = bytes.size();
         body.content_type = d.media_type;
         body.open = [&bytes] {
-            struct string_source : byte_source {
-                const std::string* s;
-                std::size_t pos = 0;
-                std::size_t read(std::span<std::uint8_t> b) override
-                {
-                    auto n = std::min(b.size(), s->size() - pos);
-                    std::copy_n(s->data() + pos, n, b.data());
-                    pos += n;
-                    return n;
-                }
-            };
-            auto src = std::make_unique<string_source>();
-            src->s = &bytes;
-            return std::unique_ptr<byte_source>(std::move(src));
+            return std::make_unique<memory_source>(
+                std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
         };
         std::string reference = (is_root && !job_.by_digest && !job_.target.tag.empty()) ? job_.target.tag : d.digest.str();
         if (is_root && !job_.by_digest && job_.target.tag.empty() && job_.target.digest.empty()) reference = "latest";

@@ -232,20 +232,8 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
         form_body.size = form.size();
         form_body.content_type = "application/x-www-form-urlencoded";
         form_body.open = [&form] {
-            struct string_source : byte_source {
-                std::string s;
-                std::size_t pos = 0;
-                std::size_t read(std::span<std::uint8_t> b) override
-                {
-                    auto n = std::min(b.size(), s.size() - pos);
-                    std::copy_n(s.data() + pos, n, b.data());
-                    pos += n;
-                    return n;
-                }
-            };
-            auto src = std::make_unique<string_source>();
-            src->s = form;
-            return std::unique_ptr<byte_source>(std::move(src));
+            return std::make_unique<memory_source>(
+                std::span(reinterpret_cast<const std::uint8_t*>(form.data()), form.size()));
         };
         spec.body = &form_body;
     } else {
