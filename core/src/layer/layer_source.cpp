@@ -47,15 +47,21 @@ std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path
     if (S_ISDIR(st.st_mode)) return std::make_unique<tar::tree_tar_source>(tar::walk_tree(path, clamp_mtime));
     if (!S_ISREG(st.st_mode)) throw error("layer " + path.string() + " is neither a directory nor a tar archive file");
 
-    std::unique_ptr<byte_source> src = std::make_unique<file_source>(path);
+    auto what = "layer " + path.string();
+    return std::make_unique<tar::checked_tar_source>(open_uncompressed(std::make_unique<file_source>(path), plugins, what),
+                                                     clamp_mtime, what);
+}
+
+std::unique_ptr<byte_source> open_uncompressed(std::unique_ptr<byte_source> src, plugin::registry& plugins,
+                                               const std::string& what)
+{
     auto head = read_head(*src, 512);
     src = std::make_unique<plugin::prefixed_source>(head, std::move(src));
     if (const auto* codec = detect_compression(head, plugins)) {
         plugin::compressor c(*codec);
-        src = std::make_unique<plugin::decompressing_source>(std::move(src), c.decompress(),
-                                                             "layer " + path.string());
+        src = std::make_unique<plugin::decompressing_source>(std::move(src), c.decompress(), what);
     }
-    return std::make_unique<tar::checked_tar_source>(std::move(src), clamp_mtime, "layer " + path.string());
+    return src;
 }
 
 }  // namespace lading::layer

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace lading::layer {
 
@@ -17,5 +18,10 @@ namespace lading::layer {
 // Throws lading::error naming the path when it is missing or not a tar archive.
 std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path, plugin::registry& plugins,
                                                std::optional<std::int64_t> clamp_mtime);
+
+// The uncompressed bytes of `src`: decompressed by the compressor plugin that detects its
+// format, or passed through when none does (a plain tar). `what` names it in errors.
+std::unique_ptr<byte_source> open_uncompressed(std::unique_ptr<byte_source> src, plugin::registry& plugins,
+                                               const std::string& what);
 
 }  // namespace lading::layer
