@@ -33,7 +33,7 @@ void merge_env(boost::json::object& runtime, const std::vector<std::string>& env
 }  // namespace
 
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
-                                        const std::vector<digest>& new_diff_ids,
+                                        const std::vector<digest>& diff_ids,
                                         const std::vector<layer_history>& new_history, std::int64_t created)
 {
     boost::json::object config = base.config;
@@ -57,8 +57,7 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
     config["config"] = std::move(runtime);
 
     boost::json::array ids;
-    for (const auto& d : base.diff_ids) ids.emplace_back(d.str());
-    for (const auto& d : new_diff_ids) ids.emplace_back(d.str());
+    for (const auto& d : diff_ids) ids.emplace_back(d.str());
     config["rootfs"] = boost::json::object{{"type", "layers"}, {"diff_ids", std::move(ids)}};
 
     boost::json::array history;

@@ -1,3 +1,5 @@
+#include "base_layer_conversions.hpp"
+
 #include <lading/annotations.hpp>
 #include <lading/base_image.hpp>
 #include <lading/error.hpp>
@@ -114,6 +116,15 @@ descriptor relabel_layer(const descriptor& layer, const plugin::media_types& typ
     return d;
 }
 
+// A layer blob this export wrote: a new layer, or a base layer converted for force-compression.
+descriptor written_layer(const digest& blob, std::uint64_t size, const std::string& media_suffix,
+                         const annotation_map& annotations, const plugin::media_types& types)
+{
+    descriptor d{types.of(LADING_OBJECT_LAYER, media_suffix), blob, size, {}, std::nullopt, {}};
+    if (types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations = annotations;
+    return d;
+}
+
 void check_layers_exist(const std::vector<std::filesystem::path>& layers)
 {
     if (layers.empty()) return;
@@ -198,6 +209,12 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         if (auto* target = stores.for_output(spec)) add_unique(v.stores, target);
         variant_of_output.push_back(key);
     }
+    base_layer_conversions conversions;
+    for (std::size_t o = 0; o < request.outputs.size(); ++o)
+        for (const auto& plan : plans)
+            if (plan.base)
+                conversions.add(request.outputs[o], variants.at(variant_of_output[o]).level, *plan.base,
+                                stores.for_output(request.outputs[o]), plugins);
     if (std::any_of(request.outputs.begin(), request.outputs.end(),
                     [&](const output_spec& s) { return s.rewrite_timestamp && !epoch_of(s, request); }))
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
@@ -212,7 +229,9 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         v.layers.resize(request.layers.size());
         for (std::size_t i = 0; i < request.layers.size(); ++i) jobs.push_back({&v, i});
     }
-    run_parallel(jobs.size(), [&](std::size_t j) {
+    const auto conversion_jobs = conversions.prepare([&]() -> plugin::store& { return *stores.spool(); }, progress);
+    run_parallel(jobs.size() + conversion_jobs, [&](std::size_t j) {
+        if (j >= jobs.size()) return conversions.convert(j - jobs.size(), plugins, request.threads, progress, j);
         auto& [v, i] = jobs[j];
         plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, v->compression));
         const auto& path = request.layers[i].path;
@@ -227,6 +246,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
     // Every layer succeeded: make them durable before anything refers to them.
     for (auto& [key, v] : variants)
         for (auto& l : v.layers) l.pending->commit(l.blob);
+    conversions.commit();
     // Base layers go into every store that will hold the image. An output that only pushes
     // needs no copies: the push mounts them on the base's registry or reads them in place.
     for (const auto& plan : plans) {
@@ -235,7 +255,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             auto* target = stores.for_output(spec);
             if (!target || (!spec.store && (pushes_only_to(spec, plan.base->registry_host) || plan.base->open_local_blob)))
                 continue;
-            for (const auto& l : plan.base->layers) plan.base->copy_blob(l, *target);
+            for (const auto& l : plan.base->layers)
+                if (!conversions.find(spec, l)) plan.base->copy_blob(l, *target);
         }
     }
 
@@ -257,12 +278,16 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             std::vector<digest> diff_ids;
             std::vector<layer_history> history;
             if (plan.base)
-                for (const auto& b : plan.base->layers) layer_descriptors.push_back(relabel_layer(b, types));
+                for (std::size_t k = 0; k < plan.base->layers.size(); ++k) {
+                    const auto& b = plan.base->layers[k];
+                    const auto* c = conversions.find(spec, b);
+                    layer_descriptors.push_back(c ? written_layer(c->blob, c->size, c->media_suffix, c->annotations, types)
+                                                    : relabel_layer(b, types));
+                    diff_ids.push_back(c ? c->diff_id : plan.base->diff_ids.at(k));
+                }
             for (auto i : plan.layers) {
                 const auto& l = v.layers[i];
-                descriptor d{types.of(LADING_OBJECT_LAYER, l.media_suffix), l.blob, l.size, {}, std::nullopt, {}};
-                if (types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations = l.annotations;
-                layer_descriptors.push_back(std::move(d));
+                layer_descriptors.push_back(written_layer(l.blob, l.size, l.media_suffix, l.annotations, types));
                 diff_ids.push_back(l.diff_id);
                 history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
             }
@@ -309,7 +334,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
                     if (!spec.store && plan.base->open_local_blob) job.open_elsewhere = plan.base->open_local_blob;
                     if (job.target.domain == plan.base->registry_host) {
                         job.mount_from_repository = plan.base->repository;
-                        for (const auto& l : plan.base->layers) job.mountable.push_back(l.digest);
+                        for (const auto& l : plan.base->layers)
+                            if (!conversions.find(spec, l)) job.mountable.push_back(l.digest);
                     }
                 }
                 pushes.push_back(std::move(job));

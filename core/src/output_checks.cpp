@@ -75,8 +75,6 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
     if (spec.oci_artifact.value_or(false) && !spec.oci_mediatypes)
         fail("exporter option \"oci-artifact=true\" conflicts with \"oci-mediatypes=false\"");
     if (spec.unpack) fail("unpack=true is not available yet in lading's oci-layout store; drop unpack");
-    if (spec.force_compression)
-        fail("force-compression=true is not available yet: base layers keep their compression; drop it");
     types.of(LADING_OBJECT_LAYER, codec.media_suffix());
     check_annotations(spec, types);
 

@@ -447,3 +447,42 @@ TEST_CASE("an identity token in config.json is exchanged with an OAuth2 POST", "
     CHECK(posted);
     CHECK(skopeo_digest(ref, {"--tls-verify=false", "--creds", "robot:tok-pw"}) == meta.digest);
 }
+
+TEST_CASE("force-compression on a registry base uploads the converted layers instead of mounting", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    auto base_tree = work.path() / "base-tree";
+    make_small_tree(base_tree, "base");
+    auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,store=false,oci-mediatypes=true");
+    base.layers = {base_tree};
+    export_ok(base);
+
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=registry,name=" + proxy.address() +
+                                                 "/app/zstd:1,store=false,oci-mediatypes=true,compression=zstd,"
+                                                 "force-compression=true");
+    derived.layers = {top};
+    derived.extra_args = {"--from", proxy.address() + "/lib/base:1"};
+    const auto requests_before = proxy.requests().size();
+    auto meta = export_ok(derived);
+    CHECK_FALSE(fs::exists(work.path() / "store"));  // store=false: the base was fetched into a private spool
+
+    for (std::size_t i = requests_before; i < proxy.requests().size(); ++i)
+        CHECK(proxy.requests()[i].target.find("mount=") == std::string::npos);
+    auto raw = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + registry.address() + "/app/zstd:1"});
+    INFO(raw.describe());
+    REQUIRE(raw.succeeded());
+    auto manifest = boost::json::parse(raw.out);
+    const auto& layers = manifest.at("layers").as_array();
+    REQUIRE(layers.size() == 2);
+    for (const auto& l : layers) CHECK(l.at("mediaType").as_string() == "application/vnd.oci.image.layer.v1.tar+zstd");
+    // skopeo verifies every blob digest while copying.
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/app/zstd:1",
+                             "oci:" + (work.path() / "copy").string() + ":x"});
+    INFO(copy.describe());
+    CHECK(copy.succeeded());
+    CHECK(skopeo_digest(registry.address() + "/app/zstd:1", {"--tls-verify=false"}) == meta.digest);
+}

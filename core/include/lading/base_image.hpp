@@ -43,9 +43,10 @@ struct base_image {
 std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
                                              plugin::registry& plugins, const host_config& hosts);
 
-// The base's config with the export's settings applied on top and the new layers appended.
+// The base's config with the export's settings applied on top and the new history appended;
+// `diff_ids` lists every layer, the base's first (a converted base layer may change its own).
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
-                                        const std::vector<digest>& new_diff_ids,
+                                        const std::vector<digest>& diff_ids,
                                         const std::vector<layer_history>& new_history, std::int64_t created);
 
 // Picks the manifest descriptor for `wanted` from an index document.

@@ -64,7 +64,8 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
     layer.uncompressed_size = diff_hash.bytes();
     layer.size = blob_hash.bytes();
     layer.blob = blob_hash.finish();
-    layer.diff_id = diff_hash.finish();
+    layer.input_digest = diff_hash.finish();
+    layer.diff_id = layer.input_digest;
     if (auto own = codec->diff_id(); !own.empty()) layer.diff_id = digest::parse_or_throw(own, "compressor diffID");
     layer.annotations = parse_annotations(codec->annotations_json(), compression.codec->name());
     layer.media_suffix = compression.codec->media_suffix();

@@ -1,3 +1,4 @@
+#include <lading/atomic_file.hpp>
 #include <lading/error.hpp>
 #include <lading/registry/credentials.hpp>
 
@@ -192,15 +193,7 @@ void store_credential(const std::string& registry_host, const credential& c)
     if (!auths.is_object()) auths = boost::json::object{};
     auths.as_object()[key] = boost::json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
 
-    auto path = docker_config_path();
-    std::filesystem::create_directories(path.parent_path());
-    auto tmp = path.string() + ".tmp";
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw error("cannot write " + tmp);
-    auto text = boost::json::serialize(config);
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) throw error("cannot write " + path.string());
+    replace_file_atomically(docker_config_path(), boost::json::serialize(config), 0600);
 }
 
 }  // namespace lading::registry

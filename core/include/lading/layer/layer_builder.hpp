@@ -15,6 +15,9 @@ struct built_layer {
     digest blob;
     std::uint64_t size = 0;
     digest diff_id;
+    // The sha256 of the tar stream given; equal to diff_id unless the compressor rewrites the
+    // archive (estargz adds its TOC).
+    digest input_digest;
     std::uint64_t uncompressed_size = 0;
     annotation_map annotations;  // from the compressor (e.g. estargz's TOC digest)
     std::string media_suffix;

@@ -1,0 +1,310 @@
+// Exports on top of a base image from an OCI layout (--from oci-layout://DIR:TAG): what is
+// inherited, which base layers force-compression re-encodes (and remembers for the next
+// export), and what rewrite-timestamp leaves alone. Results are read back by readers lading
+// did not write: the test's own layout reader, gzip/zstd + sha256 for every diffID, GNU tar
+// for file times, skopeo, and a private containerd that imports and unpacks the image.
+#include <catch2/catch.hpp>
+
+#include "common/containerd_fixture.hpp"
+#include "common/image_name.hpp"
+#include "common/json_file.hpp"
+#include "common/layer_blob.hpp"
+#include "common/oci_layout.hpp"
+#include "common/required_tool.hpp"
+#include "common/sha256.hpp"
+#include "common/store_snapshot.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace lading::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* epoch = "1700000000";
+constexpr const char* epoch_rfc3339 = "2023-11-14T22:13:20Z";
+constexpr const char* stargz_toc = "containerd.io/snapshot/stargz/toc.digest";
+
+struct image_view {
+    std::string digest;
+    boost::json::object manifest, config;
+    std::vector<std::string> layer_digests, layer_types, diff_ids;
+    std::vector<boost::json::object> layers;
+};
+
+image_view read_image(const fs::path& store, const std::string& manifest_digest)
+{
+    oci_layout layout(store);
+    image_view v;
+    v.digest = manifest_digest;
+    v.manifest = layout.read_json_blob(manifest_digest).as_object();
+    v.config = layout.read_json_blob(json_string(v.manifest.at("config"), "digest")).as_object();
+    for (const auto& l : v.manifest.at("layers").as_array()) {
+        v.layers.push_back(l.as_object());
+        v.layer_digests.push_back(json_string(l, "digest"));
+        v.layer_types.push_back(json_string(l, "mediaType"));
+    }
+    for (const auto& d : v.config.at("rootfs").at("diff_ids").as_array()) v.diff_ids.emplace_back(d.as_string());
+    return v;
+}
+
+// Every layer blob decompresses (with gzip or zstd, not lading) to the tar its diffID names.
+void check_diff_ids(const fs::path& store, const image_view& image)
+{
+    oci_layout layout(store);
+    REQUIRE(image.layer_digests.size() == image.diff_ids.size());
+    for (std::size_t i = 0; i < image.layer_digests.size(); ++i) {
+        layout.read_blob(image.layer_digests[i]);  // present, and its sha256 matches
+        auto tar = decompress_layer(layout.blob_path(image.layer_digests[i]),
+                                    compression_of_media_type(image.layer_types[i]));
+        INFO("layer " << i << " " << image.layer_digests[i] << ": " << tar.describe(200));
+        REQUIRE(tar.succeeded());
+        CHECK("sha256:" + sha256_hex(tar.out) == image.diff_ids[i]);
+    }
+}
+
+void check_readers_accept(const fs::path& store, const std::string& name, const image_view& image)
+{
+    auto r = run_process({"skopeo", "inspect", "oci:" + store.string() + ":" + name}, 2min);
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    CHECK(parse_json(r.out, "skopeo inspect").at("Layers").as_array().size() == image.layer_digests.size());
+
+    containerd_fixture containerd;
+    const auto archive = store.parent_path() / (store.filename().string() + ".tar");
+    r = run_process({"tar", "-C", store.string(), "-cf", archive.string(), "."}, 5min);
+    REQUIRE(r.succeeded());
+    r = containerd.ctr({"images", "import", "--snapshotter", "native", archive.string()});
+    INFO(r.describe() << "containerd log (tail):\n" << containerd.log_tail());
+    REQUIRE(r.succeeded());  // unpacking checks every diffID against the layers
+    r = containerd.ctr({"images", "check", "--snapshotter", "native"}, 1min);
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    bool unpacked = false;
+    for (const auto& line : split_lines(r.out))
+        if (line.rfind(normalize_image_name(name) + " ", 0) == 0) {
+            auto trimmed = line.substr(0, line.find_last_not_of(' ') + 1);
+            unpacked = line.find("complete") != std::string::npos && trimmed.ends_with(" true");
+        }
+    CHECK(unpacked);
+}
+
+void write_file(const fs::path& p, const std::string& text)
+{
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+}
+
+// A base of two gzip layers (OCI media types) in its own layout, named base:1.
+image_view make_base(const fs::path& work, const env_overrides& env = {})
+{
+    write_file(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
+    write_file(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
+    write_file(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
+    export_request req;
+    req.layers = {work / "base-a", work / "base-b"};
+    req.outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"};
+    req.store = work / "base";
+    req.metadata_file = work / "base-meta.json";
+    req.env = env;
+    auto meta = export_ok(req);
+    return read_image(req.store, meta.digest);
+}
+
+export_request app_request(const fs::path& work, const std::string& output)
+{
+    write_file(work / "app" / "app" / "main", "app layer\n");
+    export_request req;
+    req.layers = {work / "app"};
+    req.outputs = {output};
+    req.store = work / "store";
+    req.metadata_file = work / "meta.json";
+    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":base:1"};
+    req.env["SOURCE_DATE_EPOCH"] = epoch;
+    return req;
+}
+
+std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n)
+{
+    return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size()))};
+}
+
+}  // namespace
+
+TEST_CASE("an OCI-layout base: its config, history and layers are inherited", "[integration][base]")
+{
+    require_tools({tools::skopeo, tools::containerd, tools::ctr, tools::tar, tools::gzip});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
+    req.extra_args.insert(req.extra_args.end(), {"--env", "MODE=app"});
+    auto image = read_image(req.store, export_ok(req).digest);
+
+    REQUIRE(image.layer_digests.size() == 3);
+    CHECK(first(image.layer_digests, 2) == base.layer_digests);
+    CHECK(first(image.diff_ids, 2) == base.diff_ids);
+    const auto& history = image.config.at("history").as_array();
+    const auto& base_history = base.config.at("history").as_array();
+    REQUIRE(history.size() == base_history.size() + 1);
+    for (std::size_t i = 0; i < base_history.size(); ++i) CHECK(history[i] == base_history[i]);
+    check_diff_ids(req.store, image);
+    check_readers_accept(req.store, "app:1", image);
+}
+
+TEST_CASE("force-compression re-encodes base layers of another compression", "[integration][base][force]")
+{
+    require_tools({tools::skopeo, tools::containerd, tools::ctr, tools::tar, tools::gzip, tools::zstd});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);
+
+    SECTION("without it, base layers keep their gzip bytes under a zstd export")
+    {
+        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=zstd");
+        auto image = read_image(req.store, export_ok(req).digest);
+        CHECK(first(image.layer_digests, 2) == base.layer_digests);
+        CHECK(image.layer_types[0] == "application/vnd.oci.image.layer.v1.tar+gzip");
+        CHECK(image.layer_types[2] == "application/vnd.oci.image.layer.v1.tar+zstd");
+    }
+    SECTION("zstd: converted, same diffIDs, read by skopeo and containerd; the conversion is reused")
+    {
+        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=zstd,force-compression=true");
+        auto image = read_image(req.store, export_ok(req).digest);
+        REQUIRE(image.layer_digests.size() == 3);
+        for (std::size_t i = 0; i < 3; ++i) CHECK(image.layer_types[i] == "application/vnd.oci.image.layer.v1.tar+zstd");
+        CHECK(image.layer_digests[0] != base.layer_digests[0]);
+        CHECK(image.layer_digests[1] != base.layer_digests[1]);
+        CHECK(first(image.diff_ids, 2) == base.diff_ids);
+        check_diff_ids(req.store, image);
+        // The base's own gzip blobs are not needed by this image and are not copied.
+        CHECK_FALSE(fs::exists(oci_layout(req.store).blob_path(base.layer_digests[0])));
+        check_readers_accept(req.store, "app:1", image);
+
+        // A second export finds the converted blobs through the store's records: it
+        // succeeds even though the base's layer blobs are gone.
+        for (const auto& d : base.layer_digests) fs::remove(oci_layout(work / "base").blob_path(d));
+        req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,force-compression=true"};
+        CHECK(export_ok(req).digest == image.digest);
+
+        // Without the records the conversion needs the base's bytes again: a clear error,
+        // and the store is left as it was.
+        fs::remove_all(req.store / "conversions");
+        const auto before = store_snapshot::take(req.store);
+        req.outputs = {"type=image,name=app:3,oci-mediatypes=true,compression=zstd,force-compression=true"};
+        auto r = run_export(req);
+        INFO(r.describe());
+        CHECK(r.exit_code == 1);
+        CHECK(split_lines(r.err).back().find(base.layer_digests[0].substr(7, 12)) != std::string::npos);
+        const auto after = store_snapshot::take(req.store);
+    INFO(before.describe_differences_to(after));
+    CHECK(before == after);
+    }
+    SECTION("gzip at another level: the kind of compression matches, so nothing is converted")
+    {
+        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=gzip,compression-level=9,"
+                                     "force-compression=true");
+        auto image = read_image(req.store, export_ok(req).digest);
+        CHECK(first(image.layer_digests, 2) == base.layer_digests);
+    }
+    SECTION("estargz: converted layers carry the TOC annotation")
+    {
+        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=estargz,force-compression=true");
+        auto image = read_image(req.store, export_ok(req).digest);
+        for (std::size_t i = 0; i < 3; ++i) {
+            CHECK(image.layer_types[i] == "application/vnd.oci.image.layer.v1.tar+gzip");
+            CHECK(image.layers[i].contains("annotations"));
+            if (image.layers[i].contains("annotations"))
+                CHECK(image.layers[i].at("annotations").as_object().contains(stargz_toc));
+        }
+        CHECK(image.layer_digests[0] != base.layer_digests[0]);
+        // estargz rewrites the archive (its TOC is an entry), so the diffIDs are new ones.
+        CHECK(image.diff_ids[0] != base.diff_ids[0]);
+        check_diff_ids(req.store, image);
+        check_readers_accept(req.store, "app:1", image);
+    }
+    SECTION("Docker media types, uncompressed")
+    {
+        auto req = app_request(work, "type=image,name=app:1,compression=uncompressed,force-compression=true");
+        auto image = read_image(req.store, export_ok(req).digest);
+        for (std::size_t i = 0; i < 3; ++i) CHECK(image.layer_types[i] == "application/vnd.docker.image.rootfs.diff.tar");
+        CHECK(first(image.diff_ids, 2) == base.diff_ids);
+        CHECK(image.layer_digests[0] == base.diff_ids[0]);  // an uncompressed blob is its tar
+        check_diff_ids(req.store, image);
+    }
+}
+
+TEST_CASE("a corrupt base layer fails the forced conversion cleanly", "[integration][base][force]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
+    export_ok(req);  // something in the store to keep
+    // Replace the first base layer's bytes with another valid gzip tar (the second layer).
+    oci_layout layout(work / "base");
+    fs::copy_file(layout.blob_path(base.layer_digests[1]), layout.blob_path(base.layer_digests[0]),
+                  fs::copy_options::overwrite_existing);
+    const auto before = store_snapshot::take(req.store);
+    req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,force-compression=true"};
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find(base.layer_digests[0]) != std::string::npos);
+    const auto after = store_snapshot::take(req.store);
+    INFO(before.describe_differences_to(after));
+    CHECK(before == after);
+}
+
+TEST_CASE("rewrite-timestamp on a base: base layers untouched, new layers clamped", "[integration][base][rewrite]")
+{
+    require_tools({tools::skopeo, tools::containerd, tools::ctr, tools::tar, tools::gzip, tools::zstd});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);  // no SOURCE_DATE_EPOCH: the base carries today's times
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=zstd,rewrite-timestamp=true");
+    auto image = read_image(req.store, export_ok(req).digest);
+
+    REQUIRE(image.layer_digests.size() == 3);
+    CHECK(first(image.layer_digests, 2) == base.layer_digests);
+    CHECK(first(image.layer_types, 2) == first(base.layer_types, 2));
+    CHECK(image.layer_types[2] == "application/vnd.oci.image.layer.v1.tar+zstd");
+    CHECK(json_string(image.config, "created") == epoch_rfc3339);
+    const auto& history = image.config.at("history").as_array();
+    const auto& base_history = base.config.at("history").as_array();
+    REQUIRE(history.size() == 3);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(history[i] == base_history[i]);
+    CHECK(json_string(history[2], "created") == epoch_rfc3339);
+    CHECK(json_string(base_history[0], "created") > epoch_rfc3339);  // the base really was newer
+
+    // Every time in the new layer is at most the epoch (GNU tar lists them, in UTC).
+    oci_layout layout(req.store);
+    auto tar = decompress_layer(layout.blob_path(image.layer_digests[2]), "zstd");
+    REQUIRE(tar.succeeded());
+    process_options list_times;
+    list_times.argv = {"tar", "-tv", "--full-time", "-f", "-"};
+    list_times.env["TZ"] = "UTC";
+    list_times.stdin_data = tar.out;
+    auto listing = run_process(list_times);
+    INFO(listing.describe());
+    REQUIRE(listing.succeeded());
+    auto lines = split_lines(listing.out);
+    REQUIRE(lines.size() >= 2);
+    for (const auto& line : lines) {
+        auto at = line.find(" 20");
+        REQUIRE(at != std::string::npos);
+        CHECK(line.substr(at + 1, 19) <= "2023-11-14 22:13:20");
+    }
+    check_diff_ids(req.store, image);
+    check_readers_accept(req.store, "app:1", image);
+
+    // The same inputs with newer file times export to the same image.
+    fs::last_write_time(work / "app" / "app" / "main", fs::file_time_type::clock::now() + 1h);
+    req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,rewrite-timestamp=true"};
+    CHECK(export_ok(req).digest == image.digest);
+}
