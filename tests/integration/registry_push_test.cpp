@@ -486,3 +486,50 @@ TEST_CASE("force-compression on a registry base uploads the converted layers ins
     CHECK(copy.succeeded());
     CHECK(skopeo_digest(registry.address() + "/app/zstd:1", {"--tls-verify=false"}) == meta.digest);
 }
+
+TEST_CASE("a base blob download broken off mid-body is retried and stored intact", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    auto big = work.path() / "big";
+    fs::create_directories(big);
+    {
+        std::ofstream f(big / "blob.bin", std::ios::binary);
+        std::string chunk(1 << 20, '\0');
+        for (int i = 0; i < 3; ++i) {
+            for (std::size_t j = 0; j < chunk.size(); ++j) chunk[j] = static_cast<char>((j * 2654435761u + i) >> 11);
+            f << chunk;
+        }
+    }
+    auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,store=false,"
+                                          "compression=uncompressed,oci-mediatypes=true");
+    base.layers = {big};
+    export_ok(base);
+
+    // The first layer download stops after 1 MiB; lading must fetch it again and keep only
+    // one copy of each byte.
+    proxy.cut_responses("GET", "/blobs/sha256:", 1, 1 << 20);
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=image,name=derived:1,oci-mediatypes=true");
+    derived.layers = {top};
+    derived.extra_args = {"--from", proxy.address() + "/lib/base:1"};
+    auto meta = export_ok(derived);
+
+    std::size_t blob_gets = 0, cut = 0;
+    for (const auto& r : proxy.requests())
+        if (r.method == "GET" && r.target.find("/blobs/") != std::string::npos) {
+            ++blob_gets;
+            if (r.outcome == fault_outcome::dropped) ++cut;
+        }
+    CHECK(cut == 1);
+    CHECK(blob_gets >= 3);  // config, the broken layer download, its retry
+    // skopeo reads the stored image and checks every blob's digest while copying it.
+    auto copy = run_process({"skopeo", "copy", "oci:" + (work.path() / "store").string() + ":derived:1",
+                             "dir:" + (work.path() / "copy").string()});
+    INFO(copy.describe());
+    CHECK(copy.succeeded());
+    CHECK(fs::file_size(work.path() / "copy" / "version") > 0);
+    (void)meta;
+}

@@ -61,6 +61,7 @@ struct fault_proxy::link {
     std::size_t id = 0;
     std::optional<std::uint64_t> budget;
     std::uint64_t forwarded = 0;
+    std::optional<std::uint64_t> response_budget;  // answer bytes still to relay before closing
 
     link(tcp::socket c, asio::io_context& ioc) : client(std::move(c)), upstream(ioc) {}
 
@@ -79,8 +80,14 @@ asio::awaitable<void> relay_responses(std::shared_ptr<Link> l) {
     for (;;) {
         auto [ec, n] = co_await l->upstream.async_read_some(asio::buffer(buf), nothrow);
         if (ec) break;
+        const auto budget = l->response_budget;
+        if (budget) n = static_cast<std::size_t>(std::min<std::uint64_t>(n, *budget));
         auto [wec, wn] = co_await asio::async_write(l->client, asio::buffer(buf.data(), n), nothrow);
         if (wec) break;
+        if (budget) {
+            l->response_budget = *budget - n;
+            if (*l->response_budget == 0) break;
+        }
     }
     l->close();
 }
@@ -141,6 +148,16 @@ void fault_proxy::drop_requests(std::string method, const std::string& path_rege
     r.remaining = count;
     r.drop = true;
     r.drop_after = after_body_bytes;
+    add_rule(std::move(r));
+}
+
+void fault_proxy::cut_responses(std::string method, const std::string& path_regex, unsigned count,
+                                std::uint64_t response_bytes) {
+    rule r;
+    r.method = std::move(method);
+    r.path = std::regex(path_regex, std::regex::ECMAScript);
+    r.remaining = count;
+    r.cut_response_after = response_bytes;
     add_rule(std::move(r));
 }
 
@@ -297,7 +314,11 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
 
         auto script = take_rule(head->method, head->path());
         proxied_request rec{l->id, head->method, head->target, fault_outcome::passed, 0};
-        if (script) {
+        if (script && script->cut_response_after) {
+            rec.outcome = fault_outcome::dropped;
+            l->response_budget = *script->cut_response_after;
+            script.reset();  // the request itself goes through untouched
+        } else if (script) {
             rec.outcome = script->drop ? fault_outcome::dropped : fault_outcome::answered;
             rec.status = script->drop ? 0 : script->response.status;
         }

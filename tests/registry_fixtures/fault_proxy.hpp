@@ -72,6 +72,10 @@ public:
     // the connection before the answer (the server may or may not have acted on it).
     void drop_requests(std::string method, const std::string& path_regex, unsigned count = 1,
                        std::uint64_t after_body_bytes = 0);
+    // Forwards matching requests, then relays only the first `response_bytes` bytes of the
+    // answer (head included) and closes both sides: a download broken off mid-body.
+    void cut_responses(std::string method, const std::string& path_regex, unsigned count,
+                       std::uint64_t response_bytes);
     // The next `connections` accepted connections are dropped after forwarding
     // `client_bytes` bytes from the client.
     void drop_connections_after(std::uint64_t client_bytes, unsigned connections = 1);
@@ -93,6 +97,7 @@ private:
         unsigned remaining = 0;
         bool drop = false;
         std::uint64_t drop_after = 0;
+        std::optional<std::uint64_t> cut_response_after;
         injected_response response;
     };
     struct link;

@@ -109,7 +109,9 @@ struct connection::impl {
             auto [ec, n] = co_await http::async_read(s, buffer, parser, asio::as_tuple(use_awaitable));
             if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
             std::size_t got = chunk.size() - parser.get().body().size;
-            if (consume) {
+            // Only a successful answer is content; an error or redirect body is read (capped)
+            // for the message instead.
+            if (consume && response.status / 100 == 2) {
                 (*consume)(reinterpret_cast<const std::uint8_t*>(chunk.data()), got);
             } else {
                 if (response.body.size() + got > limit)

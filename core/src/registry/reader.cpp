@@ -61,17 +61,28 @@ void reader::blob(const descriptor& d, const body_consumer& consume)
             co_await session_->ping();
             pinged_ = true;
         }
+        // A download that breaks off is retried from the start; the bytes an earlier attempt
+        // already passed on are skipped, so `consume` sees the blob exactly once.
         sha256_hasher hash;
+        std::uint64_t delivered = 0, position = 0;
         body_consumer hashing = [&](const std::uint8_t* p, std::size_t n) {
-            hash.update(std::span(p, n));
-            consume(p, n);
+            const std::uint64_t end = position + n;
+            if (end > delivered) {
+                const auto skip = static_cast<std::size_t>(delivered > position ? delivered - position : 0);
+                hash.update(std::span(p + skip, n - skip));
+                consume(p + skip, n - skip);
+                delivered = end;
+            }
+            position = end;
         };
+        std::function<void()> restart = [&] { position = 0; };
         request_spec spec;
         spec.target = "/v2/" + repository_ + "/blobs/" + d.digest.str();
         spec.scopes = {"repository:" + repository_ + ":pull"};
         spec.expected = {200};
         spec.what = "blob " + d.digest.str() + " of " + host_ + "/" + repository_;
         spec.consume = &hashing;
+        spec.on_attempt = &restart;
         co_await session_->send(spec);
         auto size = hash.bytes();
         if (size != d.size || hash.finish() != d.digest)

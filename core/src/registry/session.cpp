@@ -297,6 +297,7 @@ asio::awaitable<http_response> session::attempt(const request_spec& spec, const 
         }
     }
     auto c = acquire(target);
+    if (spec.on_attempt) (*spec.on_attempt)();
     auto r = co_await c->send(spec.method, target.target, headers, spec.body, options_.max_body, spec.consume);
     if (spec.body) bytes_sent_ += spec.body->size;
     release(std::move(c));

@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,9 @@ struct request_spec {
     bool follow_redirects = true;
     std::string what;                  // for errors: "blob sha256:..", "manifest app:1"
     bool authenticate = true;          // false for the ping and for token requests
+    // Called before every attempt whose answer may go to `consume`, so that a consumer can
+    // tell a retried body from the rest of a broken one.
+    const std::function<void()>* on_attempt = nullptr;
 };
 
 // A response that was not one of the expected statuses, after every retry.
