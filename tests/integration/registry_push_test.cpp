@@ -533,3 +533,40 @@ TEST_CASE("a base blob download broken off mid-body is retried and stored intact
     CHECK(fs::file_size(work.path() / "copy" / "version") > 0);
     (void)meta;
 }
+
+TEST_CASE("a registry that requires a client certificate gets the one in certs.d", "[registry]")
+{
+    temp_dir work;
+    test_ca ca(work.path() / "pki");
+    registry_server registry({.tls = ca.server(), .client_cas = {ca.ca_certificate()}});
+    auto certs = work.path() / "certs.d";
+    const auto host_dir = certs / registry.address();
+    fs::create_directories(host_dir);
+    fs::copy_file(ca.ca_certificate(), host_dir / "ca.crt");
+
+    // Without a client certificate the handshake is refused: one clear line, nothing pushed.
+    auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/mtls/app:1");
+    req.env["LADING_CERTS_D"] = certs.string();
+    auto refused = run_export(req);
+    INFO(refused.describe());
+    CHECK(refused.exit_code == 1);
+    CHECK(last_line(refused.err).find(registry.address()) != std::string::npos);
+    CHECK(last_line(refused.err).find("client certificate") != std::string::npos);
+    CHECK(registry.repositories().empty());
+
+    // A client certificate signed by the CA, made with the openssl command-line tool.
+    const auto key = host_dir / "client.key", cert = host_dir / "client.cert", csr = work.path() / "client.csr";
+    auto r = run_process({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                          "-nodes", "-keyout", key.string(), "-subj", "/CN=lading-test-client", "-out", csr.string()});
+    REQUIRE(r.succeeded());
+    std::ofstream(work.path() / "ext.cnf") << "extendedKeyUsage=clientAuth\n";
+    r = run_process({"openssl", "x509", "-req", "-in", csr.string(), "-CA", ca.ca_certificate().string(), "-CAkey",
+                     ca.ca().key.string(), "-CAcreateserial", "-days", "2", "-extfile",
+                     (work.path() / "ext.cnf").string(), "-out", cert.string()});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+
+    auto meta = export_ok(req);
+    // skopeo takes the same directory layout (ca.crt, client.cert, client.key).
+    CHECK(skopeo_digest(registry.address() + "/mtls/app:1", {"--cert-dir", host_dir.string()}) == meta.digest);
+}

@@ -1,5 +1,10 @@
 #include "registry_fixtures/registry_server.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -123,6 +128,10 @@ void registry_server::write_config() {
         f << "  tls:\n"
           << "    certificate: " << quoted(options_.tls->certificate.string()) << "\n"
           << "    key: " << quoted(options_.tls->key.string()) << "\n";
+        if (!options_.client_cas.empty()) {
+            f << "    clientcas:\n";
+            for (const auto& ca : options_.client_cas) f << "      - " << quoted(ca.string()) << "\n";
+        }
     }
     if (options_.htpasswd) {
         f << "auth:\n"
@@ -139,6 +148,20 @@ void registry_server::write_config() {
     }
     if (!f.flush()) throw std::runtime_error("cannot write " + config_.string());
 }
+
+namespace {
+bool accepts_connections(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+}  // namespace
 
 void registry_server::start_and_wait() {
     for (int attempt = 1;; ++attempt) {
@@ -168,6 +191,12 @@ void registry_server::start_and_wait() {
                                          ")\nconfig " + config_.string() + "\nlog:\n" + log);
             }
             try {
+                // A registry that wants client certificates refuses the probe's handshake:
+                // for it, accepting connections is the sign of life.
+                if (!options_.client_cas.empty()) {
+                    if (accepts_connections(port_)) return;
+                    throw std::runtime_error("not listening yet");
+                }
                 http_fetch(boost::beast::http::verb::get, base_url() + "/v2/", {}, {}, probe);
                 return;
             } catch (const std::exception& e) {

@@ -41,6 +41,8 @@ struct token_auth {
 
 struct registry_options {
     std::optional<tls_files> tls{};           // serve HTTPS (test_ca::server())
+    // With TLS: require a client certificate signed by one of these CAs (http.tls.clientcas).
+    std::vector<std::filesystem::path> client_cas{};
     std::optional<htpasswd_auth> htpasswd{};  // at most one of htpasswd and token
     std::optional<token_auth> token{};
     bool delete_enabled = true;

@@ -153,9 +153,14 @@ asio::awaitable<void> session::ping()
         // Insecure and loopback registries may speak plain http, as with docker; a
         // certificate that does not verify is an answer, not a reason to try http.
         const bool certificate_problem = https_failure.find("certificate") != std::string::npos;
+        // An alert about a certificate comes from the registry rejecting ours (or its lack).
+        const bool client_certificate_refused = https_failure.find("alert") != std::string::npos;
         if ((!options_.insecure && !is_loopback_host(host_)) || certificate_problem)
             throw error("cannot reach registry " + host_ + " over https: " + https_failure +
-                        (https_failure.find("certificate") != std::string::npos
+                        (client_certificate_refused
+                             ? " (the registry wants a client certificate it trusts: certs.d/" + host_ +
+                                   "/client.cert with client.key)"
+                         : certificate_problem
                              ? " (add its CA as certs.d/" + host_ + "/ca.crt, or use registry.insecure=true)"
                              : ""));
     }
