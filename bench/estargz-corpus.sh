@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmarks eStargz on the ~700 MB corpus, next to the stargz project's own converter:
+#   ctr-remote images convert --estargz --oci   (an image already in a private containerd)
+#   lading, the same conversion: --from oci-layout://STORE:corpus:1 with
+#           compression=estargz,force-compression=true
+#   lading, straight from the tree: export CORPUS with compression=estargz
+# ctr-remote is built once from Debian's golang-github-containerd-stargz-snapshotter-dev
+# (GOPATH mode, no downloads) into $BENCH_DIR. Prints wall time and peak resident memory.
+#
+# Usage: bench/export-corpus.sh first (it builds and caches the corpus), then
+#        bench/estargz-corpus.sh
+# Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench).
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LADING=${LADING:-$repo_root/build/bin/lading}
+BENCH_DIR=${BENCH_DIR:-/tmp/lading-bench}
+corpus=$BENCH_DIR/corpus
+work=$BENCH_DIR/estargz
+gopath=/usr/share/gocode
+die() { echo "estargz-corpus: $*" >&2; exit 1; }
+
+[ -f "$BENCH_DIR/corpus.done" ] || die "no cached corpus in $BENCH_DIR: run bench/export-corpus.sh first"
+for tool in go containerd ctr tar; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed: run scripts/setup"
+done
+[ -d "$gopath/src/github.com/containerd/stargz-snapshotter/cmd/ctr-remote" ] ||
+  die "stargz-snapshotter sources missing: apt-get install golang-github-containerd-stargz-snapshotter-dev"
+[ -x /usr/bin/time ] || die "GNU time is needed for the memory column: apt-get install time"
+[ -x "$LADING" ] || die "lading binary not found at $LADING"
+
+ctr_remote=$BENCH_DIR/ctr-remote
+if [ ! -x "$ctr_remote" ]; then
+  echo "building ctr-remote from $gopath (once)" >&2
+  (cd "$BENCH_DIR" && GOPATH=$gopath GO111MODULE=off GOCACHE=$BENCH_DIR/go-cache \
+    go build -o "$ctr_remote" github.com/containerd/stargz-snapshotter/cmd/ctr-remote)
+fi
+
+rm -rf "$work"; mkdir -p "$work"
+sock=$work/containerd.sock
+cat > "$work/containerd.toml" <<TOML
+version = 2
+root = "$work/containerd-root"
+state = "$work/containerd-state"
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
+  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
+  "io.containerd.snapshotter.v1.zfs", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+[plugins]
+  [plugins."io.containerd.internal.v1.opt"]
+    path = "$work/opt"
+TOML
+containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
+containerd_pid=$!
+trap 'kill "$containerd_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do ctr -a "$sock" version >/dev/null 2>&1 && break; sleep 0.1; done
+ctr -a "$sock" version >/dev/null 2>&1 || die "containerd did not start: $(tail -3 "$work/containerd.log")"
+
+export SOURCE_DATE_EPOCH=1700000000
+echo "preparing: the corpus image (gzip, OCI) in a store and in containerd (not measured)" >&2
+"$LADING" export "$corpus" --output type=image,name=corpus:1,oci-mediatypes=true --store "$work/store" --progress quiet >/dev/null
+tar -C "$work/store" -cf "$work/store.tar" .
+ctr -a "$sock" -n bench images import --no-unpack "$work/store.tar" >/dev/null
+
+results=()
+measure() {
+  local name=$1; shift
+  echo "running: $name" >&2
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
+  read -r secs kib < "$work/time"
+  results+=("$name"$'\t'"$secs"$'\t'"$kib")
+}
+
+measure "ctr-remote convert --estargz" "$ctr_remote" -a "$sock" -n bench images convert --estargz --oci \
+  docker.io/library/corpus:1 docker.io/library/corpus:esgz
+measure "lading convert (force-compression)" "$LADING" export --from "oci-layout://$work/store:corpus:1" \
+  --output "type=image,name=corpus:esgz,oci-mediatypes=true,compression=estargz,force-compression=true" \
+  --store "$work/store" --progress quiet
+measure "lading export tree → estargz" "$LADING" export "$corpus" \
+  --output "type=image,name=corpus:tree-esgz,oci-mediatypes=true,compression=estargz" \
+  --store "$work/store-tree" --progress quiet
+
+printf '\n%-36s %10s %14s\n' "estargz of $(du -sh "$corpus" | cut -f1) corpus" "seconds" "peak RSS KiB"
+for r in "${results[@]}"; do IFS=$'\t' read -r n s k <<< "$r"; printf '%-36s %10s %14s\n' "$n" "$s" "$k"; done
