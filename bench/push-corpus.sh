@@ -4,6 +4,8 @@
 #                      vs skopeo copy --preserve-digests oci:STORE:corpus docker://...
 #   tree → registry:   lading export CORPUS --output type=registry
 #                      vs umoci insert into a fresh layout, then skopeo copy
+#   floor:             curl POST + streamed PUT of the image's largest blob alone: what the
+#                      registry itself needs to take in the bytes, whatever the client
 # Every run goes to a fresh repository, so every blob is uploaded. Prints wall time and peak
 # resident memory (GNU time) of each.
 #
@@ -20,7 +22,7 @@ work=$BENCH_DIR/push
 die() { echo "push-corpus: $*" >&2; exit 1; }
 
 [ -f "$BENCH_DIR/corpus.done" ] || die "no cached corpus in $BENCH_DIR: run bench/export-corpus.sh first"
-for tool in skopeo umoci docker-registry; do
+for tool in skopeo umoci docker-registry curl; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed: run scripts/setup"
 done
 [ -x /usr/bin/time ] || die "GNU time is needed for the memory column: apt-get install time"
@@ -44,6 +46,7 @@ export SOURCE_DATE_EPOCH=1700000000
 echo "preparing: the corpus image in a store (not measured)" >&2
 "$LADING" export "$corpus" --output type=image,name=corpus:1,oci-mediatypes=true --store "$work/store" --progress quiet >/dev/null
 
+export work corpus reg
 results=()
 measure() {
   local name=$1; shift
@@ -60,13 +63,24 @@ umoci_then_skopeo() {
     skopeo copy --preserve-digests --dest-tls-verify=false "oci:$layout:corpus" "docker://$reg/tree-skopeo:1"
 }
 
+curl_upload_largest_blob() {
+  local blob location
+  blob=$(ls -S "$work/store/blobs/sha256" | head -1)
+  location=$(curl -sf -D - -o /dev/null -X POST "http://$reg/v2/floor/blobs/uploads/" |
+    awk -F': ' 'tolower($1) == "location" { print $2 }' | tr -d '\r')
+  case $location in http*) ;; *) location="http://$reg$location" ;; esac
+  curl -sf -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
+    -T "$work/store/blobs/sha256/$blob" "$location&digest=sha256:$blob"
+}
+export -f curl_upload_largest_blob
+measure "floor: curl PUT of the layer" bash -c curl_upload_largest_blob
 measure "lading store→registry" "$LADING" export --from "oci-layout://$work/store:corpus:1" \
   --output "type=registry,name=$reg/store-lading:1,store=false,oci-mediatypes=true" --progress quiet
 measure "skopeo copy store→registry" skopeo copy --preserve-digests --dest-tls-verify=false \
   "oci:$work/store:corpus:1" "docker://$reg/store-skopeo:1"
 measure "lading tree→registry (gzip)" "$LADING" export "$corpus" \
   --output "type=registry,name=$reg/tree-lading:1,store=false,oci-mediatypes=true" --progress quiet
-export -f umoci_then_skopeo; export work corpus reg
+export -f umoci_then_skopeo
 measure "umoci insert + skopeo copy" bash -c umoci_then_skopeo
 
 printf '\n%-30s %10s %14s\n' "push of $(du -sh "$corpus" | cut -f1) corpus" "seconds" "peak RSS KiB"

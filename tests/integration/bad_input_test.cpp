@@ -80,6 +80,28 @@ std::vector<bad_case> bad_cases() {
          [](auto& req, auto&, auto& tree) {
              with_output(req, "type=image,name=a:1,compression=estargz,oci-mediatypes=false", tree);
          }},
+        {"push=maybe (not a bool)", 2, {"push=maybe", "true or false"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,push=maybe", tree); }},
+        {"force-compression=perhaps (not a bool)", 2, {"force-compression=perhaps"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,force-compression=perhaps", tree); }},
+        {"rewrite-timestamp with an empty value", 2, {"rewrite-timestamp="}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,rewrite-timestamp=", tree); }},
+        {"compression-level=high (not an integer)", 2, {"compression-level=high", "integer"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,compression-level=high", tree); }},
+        {"source-date-epoch=yesterday", 2, {"source-date-epoch=yesterday"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,source-date-epoch=yesterday", tree); }},
+        {"oci-artifact=true with oci-mediatypes=false", 2, {"oci-artifact=true", "conflicts with", "oci-mediatypes=false"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-artifact=true,oci-mediatypes=false", tree); }},
+        {"descriptor annotations with Docker media types", 2, {"cannot export annotations", "oci-mediatypes=false"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,annotation-manifest-descriptor.k=v", tree); }},
+        {"index annotations on a single-platform export", 2, {"index annotations not supported for single platform export"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=true,annotation-index.k=v", tree); }},
+        {"annotation for a platform that is not built", 2, {"no platform linux/s390x found"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=true,annotation[linux/s390x].k=v", tree); }},
+        {"unrecognized annotation type", 2, {"unrecognized annotation type", "foo"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=true,annotation-foo.k=v", tree); }},
+        {"push-by-digest with a tagged name", 2, {"can't push tagged ref", "by digest"}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=registry,name=127.0.0.1:1/a:1,push-by-digest=true", tree); }},
         {"missing context directory", 1, {"no-such-context"}, {},
          [](auto& req, auto& work, auto&) {
              req.layers = {work / "no-such-context"};
