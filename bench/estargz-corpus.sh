@@ -12,22 +12,16 @@
 # Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench).
 set -euo pipefail
 
-repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LADING=${LADING:-$repo_root/build/bin/lading}
-BENCH_DIR=${BENCH_DIR:-/tmp/lading-bench}
-corpus=$BENCH_DIR/corpus
-work=$BENCH_DIR/estargz
+bench_name=estargz-corpus
+bench_subdir=estargz
+source "$(dirname "${BASH_SOURCE[0]}")/corpus-common.sh"
 gopath=/usr/share/gocode
-die() { echo "estargz-corpus: $*" >&2; exit 1; }
 
-[ -f "$BENCH_DIR/corpus.done" ] || die "no cached corpus in $BENCH_DIR: run bench/export-corpus.sh first"
 for tool in go containerd ctr tar; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed: run scripts/setup"
 done
 [ -d "$gopath/src/github.com/containerd/stargz-snapshotter/cmd/ctr-remote" ] ||
   die "stargz-snapshotter sources missing: apt-get install golang-github-containerd-stargz-snapshotter-dev"
-[ -x /usr/bin/time ] || die "GNU time is needed for the memory column: apt-get install time"
-[ -x "$LADING" ] || die "lading binary not found at $LADING"
 
 ctr_remote=$BENCH_DIR/ctr-remote
 if [ ! -x "$ctr_remote" ]; then
@@ -65,14 +59,6 @@ echo "preparing: the corpus image (gzip, OCI) in a store and in containerd (not 
 tar -C "$work/store" -cf "$work/store.tar" .
 ctr -a "$sock" -n bench images import --no-unpack "$work/store.tar" >/dev/null
 
-results=()
-measure() {
-  local name=$1; shift
-  echo "running: $name" >&2
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
-  read -r secs kib < "$work/time"
-  results+=("$name"$'\t'"$secs"$'\t'"$kib")
-}
 
 measure "ctr-remote convert --estargz" "$ctr_remote" -a "$sock" -n bench images convert --estargz --oci \
   docker.io/library/corpus:1 docker.io/library/corpus:esgz
@@ -83,5 +69,4 @@ measure "lading export tree → estargz" "$LADING" export "$corpus" \
   --output "type=image,name=corpus:tree-esgz,oci-mediatypes=true,compression=estargz" \
   --store "$work/store-tree" --progress quiet
 
-printf '\n%-36s %10s %14s\n' "estargz of $(du -sh "$corpus" | cut -f1) corpus" "seconds" "peak RSS KiB"
-for r in "${results[@]}"; do IFS=$'\t' read -r n s k <<< "$r"; printf '%-36s %10s %14s\n' "$n" "$s" "$k"; done
+print_results estargz

@@ -14,19 +14,13 @@
 # Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench).
 set -euo pipefail
 
-repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-LADING=${LADING:-$repo_root/build/bin/lading}
-BENCH_DIR=${BENCH_DIR:-/tmp/lading-bench}
-corpus=$BENCH_DIR/corpus
-work=$BENCH_DIR/push
-die() { echo "push-corpus: $*" >&2; exit 1; }
+bench_name=push-corpus
+bench_subdir=push
+source "$(dirname "${BASH_SOURCE[0]}")/corpus-common.sh"
 
-[ -f "$BENCH_DIR/corpus.done" ] || die "no cached corpus in $BENCH_DIR: run bench/export-corpus.sh first"
 for tool in skopeo umoci docker-registry curl; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is not installed: run scripts/setup"
 done
-[ -x /usr/bin/time ] || die "GNU time is needed for the memory column: apt-get install time"
-[ -x "$LADING" ] || die "lading binary not found at $LADING"
 
 rm -rf "$work"; mkdir -p "$work"
 port=$(( 20000 + RANDOM % 20000 ))
@@ -47,14 +41,6 @@ echo "preparing: the corpus image in a store (not measured)" >&2
 "$LADING" export "$corpus" --output type=image,name=corpus:1,oci-mediatypes=true --store "$work/store" --progress quiet >/dev/null
 
 export work corpus reg
-results=()
-measure() {
-  local name=$1; shift
-  echo "running: $name" >&2
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
-  read -r secs kib < "$work/time"
-  results+=("$name"$'\t'"$secs"$'\t'"$kib")
-}
 umoci_then_skopeo() {
   local layout=$work/umoci
   rm -rf "$layout"
@@ -83,5 +69,4 @@ measure "lading tree→registry (gzip)" "$LADING" export "$corpus" \
 export -f umoci_then_skopeo
 measure "umoci insert + skopeo copy" bash -c umoci_then_skopeo
 
-printf '\n%-30s %10s %14s\n' "push of $(du -sh "$corpus" | cut -f1) corpus" "seconds" "peak RSS KiB"
-for r in "${results[@]}"; do IFS=$'\t' read -r n s k <<< "$r"; printf '%-30s %10s %14s\n' "$n" "$s" "$k"; done
+print_results push

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/containerd_fixture.hpp"
+#include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/free_port.hpp"
@@ -288,14 +289,7 @@ TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded a
     fault_proxy proxy("127.0.0.1", registry.port());
     auto big = work.path() / "big";
     fs::create_directories(big);
-    {
-        std::ofstream f(big / "blob.bin", std::ios::binary);
-        std::string chunk(1 << 20, '\0');
-        for (int i = 0; i < 4; ++i) {
-            for (std::size_t j = 0; j < chunk.size(); ++j) chunk[j] = static_cast<char>((j * 2654435761u + i) >> 13);
-            f << chunk;
-        }
-    }
+    write_random_file(big / "blob.bin", 4u << 20, 13);
     auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,compression=uncompressed,oci-mediatypes=true");
     base.layers = {big};
     base.platform = "linux/amd64,linux/arm64";
@@ -494,14 +488,7 @@ TEST_CASE("a base blob download broken off mid-body is retried and stored intact
     fault_proxy proxy("127.0.0.1", registry.port());
     auto big = work.path() / "big";
     fs::create_directories(big);
-    {
-        std::ofstream f(big / "blob.bin", std::ios::binary);
-        std::string chunk(1 << 20, '\0');
-        for (int i = 0; i < 3; ++i) {
-            for (std::size_t j = 0; j < chunk.size(); ++j) chunk[j] = static_cast<char>((j * 2654435761u + i) >> 11);
-            f << chunk;
-        }
-    }
+    write_random_file(big / "blob.bin", 3u << 20, 11);
     auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,store=false,"
                                           "compression=uncompressed,oci-mediatypes=true");
     base.layers = {big};

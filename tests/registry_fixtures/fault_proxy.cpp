@@ -118,12 +118,17 @@ void fault_proxy::add_rule(rule r) {
     rules_.push_back(std::move(r));
 }
 
-void fault_proxy::answer(std::string method, const std::string& path_regex, unsigned count,
-                         injected_response response) {
+fault_proxy::rule fault_proxy::rule_for(std::string method, const std::string& path_regex, unsigned count) {
     rule r;
     r.method = std::move(method);
     r.path = std::regex(path_regex, std::regex::ECMAScript);
     r.remaining = count;
+    return r;
+}
+
+void fault_proxy::answer(std::string method, const std::string& path_regex, unsigned count,
+                         injected_response response) {
+    rule r = rule_for(std::move(method), path_regex, count);
     r.response = std::move(response);
     add_rule(std::move(r));
 }
@@ -142,10 +147,7 @@ void fault_proxy::answer_429(std::string method, const std::string& path_regex, 
 
 void fault_proxy::drop_requests(std::string method, const std::string& path_regex, unsigned count,
                                 std::uint64_t after_body_bytes) {
-    rule r;
-    r.method = std::move(method);
-    r.path = std::regex(path_regex, std::regex::ECMAScript);
-    r.remaining = count;
+    rule r = rule_for(std::move(method), path_regex, count);
     r.drop = true;
     r.drop_after = after_body_bytes;
     add_rule(std::move(r));
@@ -153,10 +155,7 @@ void fault_proxy::drop_requests(std::string method, const std::string& path_rege
 
 void fault_proxy::cut_responses(std::string method, const std::string& path_regex, unsigned count,
                                 std::uint64_t response_bytes) {
-    rule r;
-    r.method = std::move(method);
-    r.path = std::regex(path_regex, std::regex::ECMAScript);
-    r.remaining = count;
+    rule r = rule_for(std::move(method), path_regex, count);
     r.cut_response_after = response_bytes;
     add_rule(std::move(r));
 }

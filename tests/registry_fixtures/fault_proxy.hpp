@@ -102,6 +102,8 @@ private:
     };
     struct link;
 
+    static rule rule_for(std::string method, const std::string& path_regex, unsigned count);
+
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> handle(boost::asio::ip::tcp::socket client);
     boost::asio::awaitable<void> relay_requests(std::shared_ptr<link> l);
