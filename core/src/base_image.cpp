@@ -96,10 +96,12 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
 
     base_image base;
     base.reference = spec;
+    base.manifest_digest = root->digest;
     auto doc = parse_object(source->read_small_blob(root->digest, json_limit), spec);
     if (is_index(doc)) {
         auto chosen = pick_platform(doc, wanted, spec);
         doc = parse_object(source->read_small_blob(chosen.digest, json_limit), spec);
+        base.manifest_digest = chosen.digest;
     }
     auto* config = doc.if_contains("config");
     if (!config) throw error(spec + " is neither an image manifest nor an index");
@@ -148,6 +150,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
 
     base_image base;
     base.reference = text;
+    base.manifest_digest = m.digest;
     read_image(base, doc, config_bytes, text);
     base.registry_host = ref.domain;
     base.repository = ref.repository;

@@ -1,6 +1,8 @@
 #include "base_layer_conversions.hpp"
 
 #include <lading/annotations.hpp>
+#include <lading/attestation/attestation_manifest.hpp>
+#include <lading/attestation/export_attestations.hpp>
 #include <lading/base_image.hpp>
 #include <lading/error.hpp>
 #include <lading/exporter.hpp>
@@ -14,6 +16,7 @@
 #include <lading/plugin/store.hpp>
 #include <lading/reference.hpp>
 #include <lading/registry/pusher.hpp>
+#include <lading/unpack/image_unpacker.hpp>
 
 #include <stdlib.h>
 
@@ -173,24 +176,28 @@ std::vector<platform_plan> plan_platforms(const export_request& request, plugin:
 
 }  // namespace
 
-std::vector<output_result> run_export(const export_request& request, plugin::registry& plugins,
+std::vector<output_result> run_export(const export_request& given, plugin::registry& plugins,
                                       progress_listener& progress)
 {
+    const auto started = static_cast<std::int64_t>(std::time(nullptr));
+    const export_request request = with_attestation_defaults(given, plugins);
     if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& spec : request.outputs) check_output(spec, plugins);
     std::vector<std::filesystem::path> paths;
     for (const auto& l : request.layers) paths.push_back(l.path);
     check_layers_exist(paths);
+    const attestation::export_attestations attestations(request.attestations);
 
     // registry.insecure applies to the pushed registry only, never to the base image's pull.
     auto plans = plan_platforms(request, plugins);
-    const bool multi = plans.size() > 1;
+    // The root is an index for several platforms, and always with attestations (as in BuildKit).
+    const bool root_is_index = plans.size() > 1 || !attestations.empty();
     std::vector<platform> built;
     for (const auto& p : plans) built.push_back(p.settings.platform);
     for (const auto& spec : request.outputs) {
         check_annotation_platforms(spec, built);
         auto index = annotations_for_index(spec);
-        if (!multi && (!index.index.empty() || !index.descriptor.empty()))
+        if (!root_is_index && (!index.index.empty() || !index.descriptor.empty()))
             throw usage_error("invalid --output: index annotations not supported for single platform export");
     }
 
@@ -295,7 +302,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
                 types.of(LADING_OBJECT_CONFIG),
                 plan.base ? derive_image_config(*plan.base, plan.settings, diff_ids, history, epoch.value_or(now))
                           : build_image_config(plan.settings, diff_ids, history, epoch.value_or(now)));
-            auto annotations = annotations_for_manifest(spec, plan.settings.platform, multi);
+            auto annotations = annotations_for_manifest(spec, plan.settings.platform, root_is_index);
             auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
                                            build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
                                                           layer_descriptors, annotations.manifest));
@@ -307,7 +314,27 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
             manifests.push_back(std::move(d));
             result.config = config.descriptor.digest;
         }
-        if (multi) {
+        if (!attestations.empty()) {
+            // One attestation manifest per platform manifest, listed after all of them.
+            const attestation::attestation_manifest_format format{
+                types.of(LADING_OBJECT_MANIFEST), types.of(LADING_OBJECT_CONFIG), spec.oci_artifact.value_or(false)};
+            std::vector<descriptor> attestation_entries;
+            for (std::size_t p = 0; p < plans.size(); ++p) {
+                const auto& plan = plans[p];
+                attestation::attested_image image{request, spec, plan.settings.platform, manifests[p], {}, started, epoch};
+                if (plan.base)
+                    image.materials.push_back(attestation::base_image_material(
+                        plan.base->reference, plan.base->manifest_digest, plan.settings.platform));
+                for (auto i : plan.layers)
+                    image.materials.push_back(attestation::layer_material(request.layers[i].path, v.layers[i].diff_id));
+                auto made = attestation::build_attestation_manifest(attestations.statements_for(image), manifests[p], format);
+                for (const auto& blob : made.blobs) sink.put(blob.descriptor.digest, blob.bytes);
+                sink.put(made.manifest.descriptor.digest, made.manifest.bytes);
+                attestation_entries.push_back(std::move(made.index_entry));
+            }
+            manifests.insert(manifests.end(), attestation_entries.begin(), attestation_entries.end());
+        }
+        if (root_is_index) {
             auto annotations = annotations_for_index(spec);
             auto index = make_json_blob(types.of(LADING_OBJECT_INDEX),
                                         build_index(types.of(LADING_OBJECT_INDEX), manifests, annotations.index));
@@ -323,6 +350,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::reg
         if (spec.store && !result.names.empty()) {
             std::vector<plugin::store::binding> bindings;
             for (const auto& n : result.names) bindings.push_back({n, normalized_name(n), result.root});
+            // Before the names: a failed unpack leaves them as they were.
+            if (spec.unpack) unpack::unpack_image(*stores.get(spec.store_backend), result.root, plugins, progress);
             stores.get(spec.store_backend)->set_names(bindings);
         }
         if (spec.push)

@@ -74,7 +74,10 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
         fail("exporter option \"compression=estargz\" conflicts with \"oci-mediatypes=false\"");
     if (spec.oci_artifact.value_or(false) && !spec.oci_mediatypes)
         fail("exporter option \"oci-artifact=true\" conflicts with \"oci-mediatypes=false\"");
-    if (spec.unpack) fail("unpack=true is not available yet in lading's oci-layout store; drop unpack");
+    if (spec.unpack && !spec.store)
+        fail("unpack=true needs the image in a store, but store=false keeps it out; drop one of them");
+    if (spec.unpack && spec.names.empty() && spec.dangling_name_prefix.empty())
+        fail("unpack=true unpacks a named image; add name=... (or dangling-name-prefix=...)");
     types.of(LADING_OBJECT_LAYER, codec.media_suffix());
     check_annotations(spec, types);
 
@@ -85,6 +88,23 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
                 fail("can't push tagged ref " + ref.normalized() + " by digest (push-by-digest=true takes names without a tag)");
         }
     if (spec.store) plugins.get(LADING_KIND_STORE, spec.store_backend);
+}
+
+export_request with_attestation_defaults(const export_request& request, plugin::registry& plugins)
+{
+    if (request.attestations.empty()) return request;
+    export_request resolved = request;
+    for (auto& spec : resolved.outputs) {
+        if (!spec.oci_mediatypes_explicit) spec.oci_mediatypes = true;
+        if (!spec.oci_mediatypes)
+            fail("cannot export attestations with \"oci-mediatypes=false\"; drop oci-mediatypes=false or the --attest flags");
+        plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
+        if (!types.can(LADING_CAN_ATTESTATIONS))
+            fail("cannot export attestations with the " + types.name() + " media types");
+        if (spec.oci_artifact.value_or(false) && !types.can(LADING_CAN_ARTIFACTS))
+            fail("oci-artifact=true: the " + types.name() + " media types cannot express artifacts");
+    }
+    return resolved;
 }
 
 }  // namespace lading

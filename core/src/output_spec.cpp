@@ -135,8 +135,10 @@ output_spec parse_output_spec(std::string_view text)
             if (level < -1000 || level > 1000) fail("compression-level=" + value + " is out of range");
             spec.compression_level = static_cast<int>(level);
         } else if (key == "force-compression") spec.force_compression = parse_bool(key, value, true);
-        else if (key == "oci-mediatypes") spec.oci_mediatypes = parse_bool(key, value, false);
-        else if (key == "oci-artifact") spec.oci_artifact = parse_bool(key, value, false);
+        else if (key == "oci-mediatypes") {
+            spec.oci_mediatypes = parse_bool(key, value, false);
+            spec.oci_mediatypes_explicit = true;
+        } else if (key == "oci-artifact") spec.oci_artifact = parse_bool(key, value, false);
         else if (key == "rewrite-timestamp") spec.rewrite_timestamp = parse_bool(key, value, false);
         else if (key == "unpack") unpack = parse_bool(key, value, true);
         else if (key == "store") {

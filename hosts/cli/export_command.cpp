@@ -3,6 +3,7 @@
 #include "host_environment.hpp"
 #include "progress_printer.hpp"
 
+#include <lading/attestation/attest_option.hpp>
 #include <lading/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/exporter.hpp>
@@ -110,7 +111,7 @@ int export_command(const std::vector<std::string>& args)
     request.from = cl.last("--from").value_or("scratch");
     if (request.layers.empty() && request.from == "scratch")
         throw usage_error("nothing to export: give a context directory, --layer PATH or --from IMAGE");
-    if (cl.has("--attest")) throw usage_error("--attest is not available yet");
+    for (const auto& a : cl.all("--attest")) request.attestations.push_back(attestation::parse_attest_option(a));
 
     request.settings.platform = platform::host();
     for (const auto& text : cl.all("--platform"))

@@ -16,6 +16,7 @@ constexpr const char* usage_text = R"(usage: lading COMMAND [ARGS]
   export [CONTEXT_DIR] [--layer PATH]... --output SPEC [--output SPEC]...
          [--platform OS/ARCH[/VARIANT]] [--entrypoint X] [--cmd X] [--env K=V]...
          [--workdir D] [--user U] [--label K=V]... [--source-date-epoch N]
+         [--attest type=sbom,path=FILE]... [--attest type=provenance[,path=FILE]]
          [--metadata-file F] [--store DIR] [--progress auto|plain|tty|rawjson|quiet]
          [--plugin-path DIR]
   images  [--store DIR]             names in the local store and their digests

@@ -23,6 +23,7 @@ class store;
 
 struct base_image {
     std::string reference;  // as the user gave it
+    lading::digest manifest_digest;  // the manifest used (for an index: the one for the platform)
     boost::json::object config;
     std::vector<descriptor> layers;
     std::vector<digest> diff_ids;

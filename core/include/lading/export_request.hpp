@@ -1,6 +1,7 @@
 // Everything one `lading export` asks for: the layers, the image settings, the outputs.
 #pragma once
 
+#include <lading/attestation/attest_option.hpp>
 #include <lading/descriptor.hpp>
 #include <lading/host_config.hpp>
 #include <lading/image_config.hpp>
@@ -26,6 +27,8 @@ struct export_request {
     std::string from;             // --from: "scratch", oci-layout://..., or a registry reference
     std::optional<std::int64_t> source_date_epoch;  // --source-date-epoch or $SOURCE_DATE_EPOCH
     std::vector<output_spec> outputs;
+    // --attest: statements attached to every image; with any, the root is always an index.
+    std::vector<attestation::attest_option> attestations;
     std::filesystem::path store_location;
     unsigned threads = 1;  // compressor threads per layer
     host_config hosts;

@@ -22,6 +22,8 @@ struct output_spec {
     std::optional<int> compression_level;
     bool force_compression = false;
     bool oci_mediatypes = false;
+    // Whether oci-mediatypes was given: when it was not, attestations turn OCI media types on.
+    bool oci_mediatypes_explicit = false;
     std::optional<bool> oci_artifact;
     bool rewrite_timestamp = false;
     bool unpack = false;

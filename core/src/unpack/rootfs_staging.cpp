@@ -1,0 +1,136 @@
+#include <lading/error.hpp>
+#include <lading/unpack/rootfs_staging.hpp>
+#include <lading/unpack/tree_removal.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lading::unpack {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view temporary_prefix = "rootfs.tmp-";
+
+[[noreturn]] void fail_errno(const std::string& what, const fs::path& p)
+{
+    throw error("cannot " + what + " " + p.string() + ": " + std::strerror(errno));
+}
+
+bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+// "rootfs.tmp-<pid>-XXXXXX" → pid; 0 when the name is not one of ours.
+long owner_of(std::string_view name)
+{
+    if (!name.starts_with(temporary_prefix)) return 0;
+    name.remove_prefix(temporary_prefix.size());
+    long pid = 0;
+    for (char c : name) {
+        if (c == '-') return pid;
+        if (c < '0' || c > '9' || pid > 1'000'000'000) return 0;
+        pid = pid * 10 + (c - '0');
+    }
+    return 0;
+}
+
+void remove_in(const fs::path& dir, const std::string& name)
+{
+    unique_fd fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (fd) remove_tree_at(fd.get(), name);
+}
+
+}  // namespace
+
+fs::path rootfs_path(const fs::path& store_dir, const digest& manifest)
+{
+    return store_dir / "unpacked" / "sha256" / std::string(manifest.hex()) / "rootfs";
+}
+
+void remove_stale_staging(const fs::path& store_dir)
+{
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(store_dir / "unpacked" / "sha256", ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        std::error_code inner;
+        for (auto t = fs::directory_iterator(it->path(), inner); !inner && t != fs::directory_iterator(); t.increment(inner)) {
+            auto name = t->path().filename().string();
+            auto pid = owner_of(name);
+            if (pid != 0 && !process_alive(pid)) remove_in(it->path(), name);
+        }
+    }
+}
+
+rootfs_staging::rootfs_staging(fs::path rootfs) : rootfs_(std::move(rootfs))
+{
+    const auto parent = rootfs_.parent_path();  // <store>/unpacked/sha256/<hex>
+    // Another process may remove empty parents it created just before mkdtemp: try again.
+    for (int attempt = 0;; ++attempt) {
+        for (const auto& p : {parent.parent_path().parent_path(), parent.parent_path(), parent}) {
+            if (::mkdir(p.c_str(), 0755) == 0) created_.push_back(p);
+            else if (errno != EEXIST) {
+                auto e = errno;
+                discard();
+                errno = e;
+                fail_errno("create", p);
+            }
+        }
+        std::string name = (parent / temporary_prefix).string() + std::to_string(::getpid()) + "-XXXXXX";
+        if (::mkdtemp(name.data())) {
+            temporary_ = name;
+            break;
+        }
+        if (errno != ENOENT || attempt == 3) {
+            auto e = errno;
+            discard();
+            errno = e;
+            fail_errno("create a temporary directory in", parent);
+        }
+    }
+    fd_ = unique_fd(::open(temporary_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd_) {
+        auto e = errno;
+        discard();
+        errno = e;
+        fail_errno("open", temporary_);
+    }
+}
+
+rootfs_staging::~rootfs_staging()
+{
+    if (!committed_) discard();
+}
+
+void rootfs_staging::discard() noexcept
+{
+    fd_.reset();
+    try {
+        if (!temporary_.empty()) remove_in(temporary_.parent_path(), temporary_.filename().string());
+    } catch (const error&) {
+        // Left for the next unpack's stale-temporary cleanup.
+    }
+    for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
+    created_.clear();
+}
+
+bool rootfs_staging::commit()
+{
+    // Everything written must be on disk before the name says the rootfs is complete.
+    if (::syncfs(fd_.get()) != 0) fail_errno("flush", temporary_);
+    fd_.reset();
+    if (::rename(temporary_.c_str(), rootfs_.c_str()) != 0) {
+        if (errno != EEXIST && errno != ENOTEMPTY) fail_errno("rename " + temporary_.string() + " to", rootfs_);
+        return false;  // the destructor removes this copy
+    }
+    committed_ = true;
+    unique_fd parent(::open(rootfs_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (parent) ::fsync(parent.get());
+    return true;
+}
+
+}  // namespace lading::unpack

@@ -1,0 +1,285 @@
+#include <lading/error.hpp>
+#include <lading/unpack/confined_path.hpp>
+#include <lading/unpack/rootfs_writer.hpp>
+#include <lading/unpack/tree_removal.hpp>
+#include <lading/unpack/unique_fd.hpp>
+#include <lading/unpack/whiteouts.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+namespace lading::unpack {
+
+namespace {
+
+[[noreturn]] void fail_errno(const std::string& what) { throw error(what + ": " + std::strerror(errno)); }
+
+timespec mtime_of(const tar::read_entry& e)
+{
+    return {static_cast<time_t>(e.header.mtime), static_cast<long>(e.mtime_nanoseconds)};
+}
+
+bool is_estargz_metadata(std::string_view name)
+{
+    return name == "stargz.index.json" || name == ".prefetch.landmark" || name == ".no.prefetch.landmark";
+}
+
+void write_all(int fd, const std::uint8_t* data, std::size_t size)
+{
+    while (size > 0) {
+        auto n = ::write(fd, data, size);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail_errno("cannot write the file");
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
+// Without the right to set them, setuid/setgid/sticky are dropped and the rest kept.
+template <class Chmod>
+void set_mode(std::uint32_t mode, Chmod chmod)
+{
+    if (chmod(mode) == 0) return;
+    if (errno == EPERM && (mode & 07000) && chmod(mode & 0777) == 0) return;
+    fail_errno("cannot set the mode");
+}
+
+}  // namespace
+
+rootfs_writer::rootfs_writer(int root_fd, bool as_root) : root_fd_(root_fd), as_root_(as_root), buffer_(1u << 20)
+{
+    directories_[""] = {};  // 0755 unless a layer has an entry for the root itself
+}
+
+void rootfs_writer::apply_layer(tar::tar_reader& layer, const std::string& what, const layer_options& options)
+{
+    added_.clear();
+    while (auto e = layer.next()) {
+        try {
+            apply_entry(*e, layer, options);
+        } catch (const error& err) {
+            if (content_failed_) throw;  // the stream's own error already says what failed
+            throw error(what + ": entry " + tar::printable_name(e->header.name) + ": " + err.what());
+        }
+        ++counts_.entries;
+    }
+    added_.clear();
+}
+
+void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer, const layer_options& options)
+{
+    const auto& h = e.header;
+    auto components = clean_components(h.name);
+    if (components.empty()) return apply_root_entry(e);
+    if (options.skip_estargz_metadata && components.size() == 1 && is_estargz_metadata(components[0])) return;
+    std::string base = std::move(components.back());
+    components.pop_back();
+    if (classify_whiteout(base).kind != whiteout_kind::none) return apply_whiteout(components, base);
+
+    std::vector<std::string> created;
+    auto dir = open_confined_dir(root_fd_, components, {.create_missing = true}, &created);
+    for (const auto& c : created) directories_[c] = {};
+    const int dir_fd = dir->fd.get();
+    const std::string path = join_path(dir->path, base);
+
+    // Whatever is there goes, unless a directory meets a directory: then only the
+    // attributes change.
+    struct stat st {};
+    const bool exists = ::fstatat(dir_fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (!exists && errno != ENOENT) fail_errno("cannot look up " + tar::printable_name(path));
+    const bool keep_directory = exists && S_ISDIR(st.st_mode) && h.type == tar::entry_type::directory;
+    if (exists && !keep_directory) {
+        remove_tree_at(dir_fd, base);
+        forget_below(path);
+    }
+
+    const timespec times[2] = {mtime_of(e), mtime_of(e)};
+    switch (h.type) {
+    case tar::entry_type::regular: write_regular(dir_fd, base, e, layer); break;
+    case tar::entry_type::directory:
+        if (!keep_directory && ::mkdirat(dir_fd, base.c_str(), 0700) != 0) fail_errno("cannot create the directory");
+        set_owner(dir_fd, base, h);
+        set_xattrs(dir_fd, base, h);
+        directories_[path] = {h.mode, mtime_of(e)};
+        break;
+    case tar::entry_type::symlink:
+        if (::symlinkat(h.link_name.c_str(), dir_fd, base.c_str()) != 0) fail_errno("cannot create the symlink");
+        set_owner(dir_fd, base, h);
+        set_xattrs(dir_fd, base, h);
+        if (::utimensat(dir_fd, base.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) fail_errno("cannot set the mtime");
+        break;
+    case tar::entry_type::hardlink: make_hardlink(dir_fd, base, h); break;
+    case tar::entry_type::fifo:
+    case tar::entry_type::char_device:
+    case tar::entry_type::block_device: {
+        const mode_t kind = h.type == tar::entry_type::fifo          ? S_IFIFO
+                            : h.type == tar::entry_type::char_device ? S_IFCHR
+                                                                     : S_IFBLK;
+        if (kind != S_IFIFO && !as_root_) {
+            ++counts_.devices_skipped;
+            return;
+        }
+        if (::mknodat(dir_fd, base.c_str(), kind | 0600, makedev(h.dev_major, h.dev_minor)) != 0) {
+            if (kind != S_IFIFO && (errno == EPERM || errno == EACCES)) {
+                ++counts_.devices_skipped;
+                return;
+            }
+            fail_errno("cannot create the node");
+        }
+        set_owner(dir_fd, base, h);
+        // mknodat made a node, never a symlink, so following the name is safe here.
+        set_mode(h.mode, [&](std::uint32_t m) { return ::fchmodat(dir_fd, base.c_str(), m, 0); });
+        set_xattrs(dir_fd, base, h);
+        if (::utimensat(dir_fd, base.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0) fail_errno("cannot set the mtime");
+        break;
+    }
+    }
+    note_added(path);
+}
+
+void rootfs_writer::apply_root_entry(const tar::read_entry& e)
+{
+    if (e.header.type != tar::entry_type::directory) throw error("only a directory can stand for the root of the image");
+    set_owner(root_fd_, ".", e.header);
+    set_xattrs(root_fd_, ".", e.header);
+    directories_[""] = {e.header.mode, mtime_of(e)};
+}
+
+void rootfs_writer::apply_whiteout(const std::vector<std::string>& parent, const std::string& base)
+{
+    const auto w = classify_whiteout(base);
+    if (w.kind == whiteout_kind::metadata) return;
+    auto dir = open_confined_dir(root_fd_, parent);
+    if (!dir) return;  // the layers below have nothing there to hide
+    if (w.kind == whiteout_kind::opaque) {
+        remove_lower_entries(dir->fd.get(), dir->path, added_, [&](const std::string& p) { forget_below(p); });
+        note_added(dir->path);
+        return;
+    }
+    const auto path = join_path(dir->path, w.target);
+    if (added_.count(path)) return;  // a whiteout hides the layers below, never its own layer's entries
+    remove_tree_at(dir->fd.get(), w.target);
+    forget_below(path);
+}
+
+void rootfs_writer::write_regular(int dir_fd, const std::string& name, const tar::read_entry& e, tar::tar_reader& layer)
+{
+    unique_fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!fd) fail_errno("cannot create the file");
+    for (;;) {
+        std::size_t n = 0;
+        try {
+            n = layer.read_content(buffer_);
+        } catch (const error&) {
+            content_failed_ = true;
+            throw;
+        }
+        if (n == 0) break;
+        write_all(fd.get(), buffer_.data(), n);
+    }
+    // The owner first: chown clears setuid and setgid.
+    set_owner(dir_fd, name, e.header);
+    set_mode(e.header.mode, [&](std::uint32_t m) { return ::fchmod(fd.get(), m); });
+    set_xattrs(dir_fd, name, e.header);
+    const timespec times[2] = {mtime_of(e), mtime_of(e)};
+    if (::futimens(fd.get(), times) != 0) fail_errno("cannot set the mtime");
+}
+
+void rootfs_writer::make_hardlink(int dir_fd, const std::string& name, const tar::entry& h)
+{
+    auto target = clean_components(h.link_name);
+    if (target.empty()) throw error("the hardlink has no target");
+    const std::string target_name = target.back();
+    target.pop_back();
+    auto target_dir = open_confined_dir(root_fd_, target);
+    struct stat st {};
+    if (!target_dir || ::fstatat(target_dir->fd.get(), target_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        throw error("the hardlink target " + tar::printable_name(h.link_name) +
+                    " is not in the image (a target must come before its links)");
+    if (S_ISDIR(st.st_mode)) throw error("the hardlink target " + tar::printable_name(h.link_name) + " is a directory");
+    if (::linkat(target_dir->fd.get(), target_name.c_str(), dir_fd, name.c_str(), 0) != 0)
+        fail_errno("cannot create the hardlink");
+}
+
+void rootfs_writer::set_owner(int dir_fd, const std::string& name, const tar::entry& h)
+{
+    if (!as_root_) return;
+    if (h.uid >= 0xffffffffu || h.gid >= 0xffffffffu) {
+        ++counts_.owners_skipped;
+        return;
+    }
+    if (::fchownat(dir_fd, name.c_str(), static_cast<uid_t>(h.uid), static_cast<gid_t>(h.gid), AT_SYMLINK_NOFOLLOW) == 0)
+        return;
+    if (errno != EINVAL && errno != EPERM) fail_errno("cannot set the owner");
+    ++counts_.owners_skipped;  // an id this user namespace does not map
+}
+
+void rootfs_writer::set_xattrs(int dir_fd, const std::string& name, const tar::entry& h)
+{
+    if (h.xattrs.empty()) return;
+    // The directory's descriptor pins where the name is looked up; l*xattr does not follow
+    // the name itself when it is a symlink.
+    const auto path = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + name;
+    for (const auto& [key, value] : h.xattrs)
+        if (::lsetxattr(path.c_str(), key.c_str(), value.data(), value.size(), 0) != 0) ++counts_.xattrs_skipped;
+}
+
+void rootfs_writer::note_added(const std::string& path)
+{
+    // Every parent of a path in the set is in the set, so the walk up stops at the first known one.
+    for (std::string p = path;;) {
+        if (!added_.insert(p).second || p.empty()) return;
+        auto slash = p.rfind('/');
+        p = slash == std::string::npos ? std::string() : p.substr(0, slash);
+    }
+}
+
+void rootfs_writer::forget_below(const std::string& path)
+{
+    directories_.erase(path);
+    const auto prefix = path + "/";
+    for (auto it = directories_.lower_bound(prefix); it != directories_.end() && it->first.starts_with(prefix);)
+        it = directories_.erase(it);
+}
+
+void rootfs_writer::finish()
+{
+    // Reverse order visits "a/b" before "a": children are done before their parent's
+    // mode can lock them away and before its mtime is set.
+    for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) {
+        const auto& [path, attributes] = *it;
+        if (path.empty()) {
+            set_mode(attributes.mode, [&](std::uint32_t m) { return ::fchmod(root_fd_, m); });
+            if (attributes.mtime) {
+                const timespec times[2] = {*attributes.mtime, *attributes.mtime};
+                if (::futimens(root_fd_, times) != 0) fail_errno("cannot set the mtime of the root");
+            }
+            continue;
+        }
+        auto components = clean_components(path);
+        const std::string name = components.back();
+        components.pop_back();
+        auto parent = open_confined_dir(root_fd_, components, {.follow_symlinks = false});
+        struct stat st {};
+        if (!parent || ::fstatat(parent->fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        try {
+            set_mode(attributes.mode, [&](std::uint32_t m) { return ::fchmodat(parent->fd.get(), name.c_str(), m, 0); });
+            if (attributes.mtime) {
+                const timespec times[2] = {*attributes.mtime, *attributes.mtime};
+                if (::utimensat(parent->fd.get(), name.c_str(), times, AT_SYMLINK_NOFOLLOW) != 0)
+                    fail_errno("cannot set the mtime");
+            }
+        } catch (const error& e) {
+            throw error("directory " + tar::printable_name(path) + ": " + e.what());
+        }
+    }
+}
+
+}  // namespace lading::unpack

@@ -1,0 +1,221 @@
+#include <lading/error.hpp>
+#include <lading/unpack/confined_path.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "scratch_dir.hpp"
+
+using namespace lading;
+using namespace lading::unpack;
+namespace fs = std::filesystem;
+
+namespace {
+
+using parts = std::vector<std::string>;
+
+// A rootfs inside a scratch directory, next to an "outside" directory that must never be reached.
+struct rootfs_fixture {
+    test_fs::scratch_dir scratch;
+    fs::path root = scratch / "rootfs";
+    fs::path outside = scratch / "outside";
+    unique_fd root_fd;
+
+    rootfs_fixture()
+    {
+        fs::create_directories(root);
+        fs::create_directories(outside / "etc");
+        root_fd = unique_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        REQUIRE(root_fd);
+    }
+
+    std::optional<confined_dir> open(const parts& p, resolve_options o = {}, std::vector<std::string>* created = nullptr)
+    {
+        return open_confined_dir(root_fd.get(), p, o, created);
+    }
+
+    // The inode the descriptor points at, compared with a real path's.
+    static bool same_directory(const confined_dir& d, const fs::path& p)
+    {
+        struct stat a {}, b {};
+        return ::fstat(d.fd.get(), &a) == 0 && ::stat(p.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+    }
+};
+
+std::string error_of(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("clean_components: names are cleaned as if rooted at /", "[unpack][confined]")
+{
+    CHECK(clean_components("a/b/c") == parts{"a", "b", "c"});
+    CHECK(clean_components("./a//b/./c/") == parts{"a", "b", "c"});
+    CHECK(clean_components("/etc/passwd") == parts{"etc", "passwd"});
+    CHECK(clean_components("../x") == parts{"x"});
+    CHECK(clean_components("../../../../x") == parts{"x"});
+    CHECK(clean_components("a/../../x") == parts{"x"});
+    CHECK(clean_components("a/b/../c") == parts{"a", "c"});
+    CHECK(clean_components("..") == parts{});
+    CHECK(clean_components("") == parts{});
+    CHECK(clean_components(".") == parts{});
+    CHECK(clean_components("/") == parts{});
+    CHECK(clean_components("...") == parts{"..."});
+    CHECK(clean_components(".wh...") == parts{".wh..."});
+}
+
+TEST_CASE("join_path", "[unpack][confined]")
+{
+    CHECK(join_path("", "a") == "a");
+    CHECK(join_path("a/b", "c") == "a/b/c");
+}
+
+TEST_CASE("open_confined_dir: plain directories, missing ones, created ones", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    fs::create_directories(f.root / "a/b");
+
+    auto d = f.open({"a", "b"});
+    REQUIRE(d);
+    CHECK(d->path == "a/b");
+    CHECK(rootfs_fixture::same_directory(*d, f.root / "a/b"));
+
+    auto root = f.open({});
+    REQUIRE(root);
+    CHECK(root->path.empty());
+    CHECK(rootfs_fixture::same_directory(*root, f.root));
+
+    CHECK_FALSE(f.open({"a", "missing", "deeper"}));
+    CHECK_FALSE(fs::exists(f.root / "a/missing"));
+
+    std::vector<std::string> created;
+    auto made = f.open({"a", "new", "deeper"}, {.create_missing = true}, &created);
+    REQUIRE(made);
+    CHECK(made->path == "a/new/deeper");
+    CHECK(created == parts{"a/new", "a/new/deeper"});
+    CHECK(fs::is_directory(f.root / "a/new/deeper"));
+}
+
+TEST_CASE("open_confined_dir: symlinks are followed as if the rootfs were /", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    fs::create_directories(f.root / "usr/lib");
+    fs::create_directories(f.root / "etc");
+    fs::create_symlink("/", f.root / "to-root");
+    fs::create_symlink("/etc", f.root / "abs-etc");
+    fs::create_symlink("../../../..", f.root / "up");
+    fs::create_symlink("usr/lib", f.root / "lib");
+    fs::create_symlink("../../../outside", f.root / "usr/lib/escape");
+    fs::create_symlink("..", f.root / "dotdot");
+
+    auto check = [&](const parts& p, const std::string& want) {
+        INFO(want);
+        auto d = f.open(p);
+        REQUIRE(d);
+        CHECK(d->path == want);
+        CHECK(rootfs_fixture::same_directory(*d, want.empty() ? f.root : f.root / want));
+    };
+    check({"to-root"}, "");
+    check({"to-root", "etc"}, "etc");
+    check({"abs-etc"}, "etc");  // the rootfs's etc, not the host's
+    check({"up"}, "");
+    check({"up", "etc"}, "etc");
+    check({"lib"}, "usr/lib");
+    check({"lib", ".."}, "usr");
+    check({"dotdot", "dotdot", "dotdot"}, "");
+
+    // A target outside the rootfs is looked for inside it.
+    CHECK_FALSE(f.open({"usr", "lib", "escape"}));
+    std::vector<std::string> created;
+    auto d = f.open({"usr", "lib", "escape", "x"}, {.create_missing = true}, &created);
+    REQUIRE(d);
+    CHECK(d->path == "outside/x");
+    CHECK(fs::is_directory(f.root / "outside/x"));
+    CHECK_FALSE(fs::exists(f.outside / "x"));
+    CHECK(created == parts{"outside", "outside/x"});
+}
+
+TEST_CASE("open_confined_dir: without following symlinks a symlink counts as missing", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    fs::create_directories(f.root / "real");
+    fs::create_symlink("real", f.root / "link");
+    CHECK(f.open({"real"}, {.follow_symlinks = false}));
+    CHECK_FALSE(f.open({"link"}, {.follow_symlinks = false}));
+    CHECK_FALSE(f.open({"link"}, {.create_missing = true, .follow_symlinks = false}));
+    CHECK(fs::is_symlink(f.root / "link"));
+}
+
+TEST_CASE("open_confined_dir: files, symlink loops and extreme depth are errors", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    std::ofstream(f.root / "file") << "x";
+    fs::create_symlink("file", f.root / "to-file");
+    fs::create_symlink("loop-b", f.root / "loop-a");
+    fs::create_symlink("loop-a", f.root / "loop-b");
+    fs::create_symlink("self/x", f.root / "self");
+
+    auto not_dir = error_of([&] { f.open({"file", "x"}, {.create_missing = true}); });
+    CHECK(not_dir.find("\"file\" is not a directory") != std::string::npos);
+    CHECK(error_of([&] { f.open({"to-file"}); }).find("is not a directory") != std::string::npos);
+    CHECK(error_of([&] { f.open({"loop-a"}); }).find("too many levels of symbolic links") != std::string::npos);
+    CHECK(error_of([&] { f.open({"self"}, {.create_missing = true}); }).find("too many levels") != std::string::npos);
+
+    parts deep(max_directory_depth + 1, "d");
+    CHECK(error_of([&] { f.open(deep, {.create_missing = true}); }).find("nested more than") != std::string::npos);
+    parts ok(max_directory_depth, "d");
+    CHECK(f.open(ok));
+}
+
+TEST_CASE("open_confined_dir: the descriptor count does not grow with depth", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    parts deep(300, "level");
+    auto fds_open = [] {
+        std::size_t n = 0;
+        for (auto& e : fs::directory_iterator("/proc/self/fd")) (void)e, ++n;
+        return n;
+    };
+    const auto before = fds_open();
+    auto d = f.open(deep, {.create_missing = true});
+    REQUIRE(d);
+    CHECK(fds_open() == before + 1);  // only the result stays open
+    deep.push_back("..");
+    deep.push_back("..");
+    auto up = f.open(deep);
+    REQUIRE(up);
+    CHECK(std::count(up->path.begin(), up->path.end(), '/') == 297);  // 298 levels
+}
+
+TEST_CASE("open_confined_dir: a long run of .. in a symlink climbs to the root and stops there", "[unpack][confined]")
+{
+    rootfs_fixture f;
+    parts deep(300, "level");
+    REQUIRE(f.open(deep, {.create_missing = true}));
+    fs::path at = f.root;
+    for (const auto& d : deep) at /= d;
+    std::string target;
+    for (int i = 0; i < 1300; ++i) target += "../";
+    fs::create_symlink(target + "top", at / "up");
+    fs::create_directories(f.root / "top");
+    deep.push_back("up");
+    auto d = f.open(deep);
+    REQUIRE(d);
+    CHECK(d->path == "top");
+    CHECK(rootfs_fixture::same_directory(*d, f.root / "top"));
+}
