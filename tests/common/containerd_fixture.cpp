@@ -115,6 +115,16 @@ process_result containerd_fixture::ctr(const std::vector<std::string>& args,
     return run_process(ctr_argv(args), timeout);
 }
 
+std::string containerd_fixture::image_check_line(const std::string& full_name) const {
+    auto r = ctr({"images", "check", "--snapshotter", "native"}, std::chrono::minutes(1));
+    if (!r.succeeded()) throw std::runtime_error("ctr images check failed:\n" + r.describe());
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line))
+        if (line.rfind(full_name + " ", 0) == 0) return line.substr(0, line.find_last_not_of(' ') + 1);
+    return {};
+}
+
 std::string containerd_fixture::log_tail(std::size_t bytes) const {
     std::ifstream f(log_, std::ios::binary);
     std::stringstream ss;

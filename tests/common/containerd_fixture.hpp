@@ -33,6 +33,10 @@ public:
     process_result ctr(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
 
+    // The `ctr images check` line of one image (by its full name), trailing blanks removed;
+    // "" when the image is not listed. Throws std::runtime_error when ctr fails.
+    std::string image_check_line(const std::string& full_name) const;
+
     std::string log_tail(std::size_t bytes = 3000) const;
     bool running() { return server_.running(); }
     // Stops the server now (idempotent); the destructor calls it.

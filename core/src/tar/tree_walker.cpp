@@ -1,3 +1,4 @@
+#include <lading/directory_names.hpp>
 #include <lading/error.hpp>
 #include <lading/tar/tree_walker.hpp>
 
@@ -71,21 +72,10 @@ std::vector<std::string> sorted_children(const std::filesystem::path& dir)
 {
     DIR* d = ::opendir(dir.c_str());
     if (!d) fail(dir, "open directory");
-    std::vector<std::string> names;
-    errno = 0;
-    while (auto* e = ::readdir(d)) {
-        std::string_view n = e->d_name;
-        if (n != "." && n != "..") names.emplace_back(n);
-        errno = 0;
-    }
-    int read_errno = errno;
-    ::closedir(d);
-    if (read_errno) {
-        errno = read_errno;
-        fail(dir, "read directory");
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+    auto names = read_names_and_close(d);
+    if (!names) fail(dir, "read directory");
+    std::sort(names->begin(), names->end());
+    return *names;
 }
 
 struct walker {

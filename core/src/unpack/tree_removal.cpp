@@ -1,3 +1,4 @@
+#include <lading/directory_names.hpp>
 #include <lading/error.hpp>
 #include <lading/tar/tar_reader.hpp>
 #include <lading/unpack/tree_removal.hpp>
@@ -43,20 +44,9 @@ std::vector<std::string> list_directory(int dir_fd)
     DIR* d = ::fdopendir(own.get());
     if (!d) fail_errno("read the directory", ".");
     (void)own.release();
-    std::vector<std::string> names;
-    errno = 0;
-    while (auto* e = ::readdir(d)) {
-        std::string_view n = e->d_name;
-        if (n != "." && n != "..") names.emplace_back(n);
-        errno = 0;
-    }
-    int read_errno = errno;
-    ::closedir(d);
-    if (read_errno) {
-        errno = read_errno;
-        fail_errno("read the directory", ".");
-    }
-    return names;
+    auto names = read_names_and_close(d);
+    if (!names) fail_errno("read the directory", ".");
+    return *names;
 }
 
 void remove_tree_at(int dir_fd, const std::string& name)
