@@ -3,7 +3,7 @@
 #include <lading/image_config.hpp>
 #include <lading/version.hpp>
 
-#include "percent_encode.hpp"
+#include <lading/percent_encode.hpp>
 
 namespace lading::attestation {
 

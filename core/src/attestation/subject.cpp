@@ -1,7 +1,7 @@
 #include <lading/attestation/subject.hpp>
 #include <lading/reference.hpp>
 
-#include "percent_encode.hpp"
+#include <lading/percent_encode.hpp>
 
 #include <algorithm>
 

@@ -1,4 +1,5 @@
 #include <lading/error.hpp>
+#include <lading/percent_encode.hpp>
 #include <lading/registry/url.hpp>
 
 namespace lading::registry {
@@ -58,18 +59,7 @@ std::string url::str() const { return origin() + target; }
 
 std::string query_escape(std::string_view value)
 {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : value) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
+    return percent_encode(value, "");
 }
 
 }  // namespace lading::registry

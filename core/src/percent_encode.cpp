@@ -1,6 +1,6 @@
-#include "percent_encode.hpp"
+#include <lading/percent_encode.hpp>
 
-namespace lading::attestation {
+namespace lading {
 
 std::string percent_encode(std::string_view text, std::string_view keep)
 {
@@ -22,4 +22,4 @@ std::string percent_encode(std::string_view text, std::string_view keep)
     return out;
 }
 
-}  // namespace lading::attestation
+}  // namespace lading

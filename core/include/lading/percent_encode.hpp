@@ -1,12 +1,12 @@
-// Percent-encoding for the URIs attestations carry (package URLs, file materials).
+// Percent-encoding (RFC 3986) for URL queries, package URLs and file URIs.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace lading::attestation {
+namespace lading {
 
 // Encodes every byte but the unreserved characters (A-Z a-z 0-9 - . _ ~) and those in `keep`.
 std::string percent_encode(std::string_view text, std::string_view keep);
 
-}  // namespace lading::attestation
+}  // namespace lading
