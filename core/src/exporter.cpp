@@ -174,6 +174,84 @@ std::vector<platform_plan> plan_platforms(const export_request& request, plugin:
     return plans;
 }
 
+// One platform's config and manifest, written to `sink`; returns the manifest's descriptor
+// as the index (or the store) lists it.
+struct rendered_image {
+    descriptor manifest;
+    digest config;
+};
+
+rendered_image render_image(const platform_plan& plan, const output_spec& spec, const layer_variant& v,
+                            const base_layer_conversions& conversions, const plugin::media_types& types,
+                            const blob_sink& sink, bool in_index, std::int64_t created)
+{
+    std::vector<descriptor> layer_descriptors;
+    std::vector<digest> diff_ids;
+    std::vector<layer_history> history;
+    if (plan.base)
+        for (std::size_t k = 0; k < plan.base->layers.size(); ++k) {
+            const auto& b = plan.base->layers[k];
+            const auto* c = conversions.find(spec, b);
+            layer_descriptors.push_back(c ? written_layer(c->blob, c->size, c->media_suffix, c->annotations, types)
+                                            : relabel_layer(b, types));
+            diff_ids.push_back(c ? c->diff_id : plan.base->diff_ids.at(k));
+        }
+    for (auto i : plan.layers) {
+        const auto& l = v.layers[i];
+        layer_descriptors.push_back(written_layer(l.blob, l.size, l.media_suffix, l.annotations, types));
+        diff_ids.push_back(l.diff_id);
+        history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
+    }
+    auto config = make_json_blob(types.of(LADING_OBJECT_CONFIG),
+                                 plan.base ? derive_image_config(*plan.base, plan.settings, diff_ids, history, created)
+                                           : build_image_config(plan.settings, diff_ids, history, created));
+    auto annotations = annotations_for_manifest(spec, plan.settings.platform, in_index);
+    auto manifest = make_json_blob(
+        types.of(LADING_OBJECT_MANIFEST),
+        build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor, layer_descriptors, annotations.manifest));
+    sink.put(config.descriptor.digest, config.bytes);
+    sink.put(manifest.descriptor.digest, manifest.bytes);
+    descriptor d = manifest.descriptor;
+    d.platform = plan.settings.platform;
+    d.annotations = annotations.descriptor;
+    return {std::move(d), config.descriptor.digest};
+}
+
+struct attestation_times {
+    std::int64_t started;
+    std::optional<std::int64_t> epoch;
+};
+
+// Writes one attestation manifest per platform manifest; returns their index entries.
+std::vector<descriptor> attach_attestations(const attestation::export_attestations& attestations,
+                                            const export_request& request, const output_spec& spec,
+                                            const std::vector<platform_plan>& plans, const layer_variant& v,
+                                            const std::vector<descriptor>& manifests,
+                                            const plugin::media_types& types, const blob_sink& sink,
+                                            const attestation_times& times)
+{
+    const attestation::attestation_manifest_format format{types.of(LADING_OBJECT_MANIFEST),
+                                                          types.of(LADING_OBJECT_CONFIG),
+                                                          spec.oci_artifact.value_or(false)};
+    std::vector<descriptor> entries;
+    for (std::size_t p = 0; p < plans.size(); ++p) {
+        const auto& plan = plans[p];
+        attestation::attested_image image{request, spec, plan.settings.platform, manifests[p], {}, times.started,
+                                          times.epoch};
+        if (plan.base)
+            image.materials.push_back(attestation::base_image_material(plan.base->reference,
+                                                                       plan.base->manifest_digest,
+                                                                       plan.settings.platform));
+        for (auto i : plan.layers)
+            image.materials.push_back(attestation::layer_material(request.layers[i].path, v.layers[i].diff_id));
+        auto made = attestation::build_attestation_manifest(attestations.statements_for(image), manifests[p], format);
+        for (const auto& blob : made.blobs) sink.put(blob.descriptor.digest, blob.bytes);
+        sink.put(made.manifest.descriptor.digest, made.manifest.bytes);
+        entries.push_back(std::move(made.index_entry));
+    }
+    return entries;
+}
+
 }  // namespace
 
 std::vector<output_result> run_export(const export_request& given, plugin::registry& plugins,
@@ -281,58 +359,15 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
         output_result result;
         std::vector<descriptor> manifests;
         for (const auto& plan : plans) {
-            std::vector<descriptor> layer_descriptors;
-            std::vector<digest> diff_ids;
-            std::vector<layer_history> history;
-            if (plan.base)
-                for (std::size_t k = 0; k < plan.base->layers.size(); ++k) {
-                    const auto& b = plan.base->layers[k];
-                    const auto* c = conversions.find(spec, b);
-                    layer_descriptors.push_back(c ? written_layer(c->blob, c->size, c->media_suffix, c->annotations, types)
-                                                    : relabel_layer(b, types));
-                    diff_ids.push_back(c ? c->diff_id : plan.base->diff_ids.at(k));
-                }
-            for (auto i : plan.layers) {
-                const auto& l = v.layers[i];
-                layer_descriptors.push_back(written_layer(l.blob, l.size, l.media_suffix, l.annotations, types));
-                diff_ids.push_back(l.diff_id);
-                history.push_back({"lading export: layer " + std::to_string(i + 1), "lading"});
-            }
-            auto config = make_json_blob(
-                types.of(LADING_OBJECT_CONFIG),
-                plan.base ? derive_image_config(*plan.base, plan.settings, diff_ids, history, epoch.value_or(now))
-                          : build_image_config(plan.settings, diff_ids, history, epoch.value_or(now)));
-            auto annotations = annotations_for_manifest(spec, plan.settings.platform, root_is_index);
-            auto manifest = make_json_blob(types.of(LADING_OBJECT_MANIFEST),
-                                           build_manifest(types.of(LADING_OBJECT_MANIFEST), config.descriptor,
-                                                          layer_descriptors, annotations.manifest));
-            sink.put(config.descriptor.digest, config.bytes);
-            sink.put(manifest.descriptor.digest, manifest.bytes);
-            descriptor d = manifest.descriptor;
-            d.platform = plan.settings.platform;
-            d.annotations = annotations.descriptor;
-            manifests.push_back(std::move(d));
-            result.config = config.descriptor.digest;
+            auto image = render_image(plan, spec, v, conversions, types, sink, root_is_index, epoch.value_or(now));
+            manifests.push_back(std::move(image.manifest));
+            result.config = image.config;
         }
         if (!attestations.empty()) {
             // One attestation manifest per platform manifest, listed after all of them.
-            const attestation::attestation_manifest_format format{
-                types.of(LADING_OBJECT_MANIFEST), types.of(LADING_OBJECT_CONFIG), spec.oci_artifact.value_or(false)};
-            std::vector<descriptor> attestation_entries;
-            for (std::size_t p = 0; p < plans.size(); ++p) {
-                const auto& plan = plans[p];
-                attestation::attested_image image{request, spec, plan.settings.platform, manifests[p], {}, started, epoch};
-                if (plan.base)
-                    image.materials.push_back(attestation::base_image_material(
-                        plan.base->reference, plan.base->manifest_digest, plan.settings.platform));
-                for (auto i : plan.layers)
-                    image.materials.push_back(attestation::layer_material(request.layers[i].path, v.layers[i].diff_id));
-                auto made = attestation::build_attestation_manifest(attestations.statements_for(image), manifests[p], format);
-                for (const auto& blob : made.blobs) sink.put(blob.descriptor.digest, blob.bytes);
-                sink.put(made.manifest.descriptor.digest, made.manifest.bytes);
-                attestation_entries.push_back(std::move(made.index_entry));
-            }
-            manifests.insert(manifests.end(), attestation_entries.begin(), attestation_entries.end());
+            auto entries = attach_attestations(attestations, request, spec, plans, v, manifests, types, sink,
+                                               {started, epoch});
+            manifests.insert(manifests.end(), entries.begin(), entries.end());
         }
         if (root_is_index) {
             auto annotations = annotations_for_index(spec);
