@@ -347,6 +347,13 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
 
     std::vector<output_result> results;
     std::vector<registry::push_job> pushes;
+    struct naming {
+        plugin::store* store;
+        bool unpack;
+        descriptor root;
+        std::vector<plugin::store::binding> bindings;
+    };
+    std::vector<naming> namings;
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
     for (std::size_t o = 0; o < request.outputs.size(); ++o) {
         const auto& spec = request.outputs[o];
@@ -383,11 +390,9 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
 
         result.names = final_names(spec, result.root.digest);
         if (spec.store && !result.names.empty()) {
-            std::vector<plugin::store::binding> bindings;
-            for (const auto& n : result.names) bindings.push_back({n, normalized_name(n), result.root});
-            // Before the names: a failed unpack leaves them as they were.
-            if (spec.unpack) unpack::unpack_image(*stores.get(spec.store_backend), result.root, plugins, progress);
-            stores.get(spec.store_backend)->set_names(bindings);
+            naming n{stores.get(spec.store_backend), spec.unpack, result.root, {}};
+            for (const auto& name : result.names) n.bindings.push_back({name, normalized_name(name), result.root});
+            namings.push_back(std::move(n));
         }
         if (spec.push)
             for (const auto& n : result.names) {
@@ -408,6 +413,11 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
                       (result.names.empty() ? std::string() : " as " + result.names.front()));
         results.push_back(std::move(result));
     }
+    // Names are bound once every output is complete and unpacked, so that a failure in any
+    // output leaves every name as it was.
+    for (const auto& n : namings)
+        if (n.unpack) unpack::unpack_image(*n.store, n.root, plugins, progress);
+    for (const auto& n : namings) n.store->set_names(n.bindings);
     if (!pushes.empty()) registry::push_images(pushes, {request.hosts.parallel_uploads, &request.hosts}, progress);
     return results;
 }

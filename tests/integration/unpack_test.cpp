@@ -545,6 +545,15 @@ TEST_CASE("a layer that does not match its diffID fails the unpack and leaves th
     const auto after = store_snapshot::take(req.store);
     INFO("changes:\n" << before.describe_differences_to(after));
     CHECK(before == after);
+
+    // With several outputs, one failed unpack binds no name of any output.
+    req.outputs = {"type=image,name=other:1", "type=image,name=derived:2,unpack=true"};
+    r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    const auto after_two = store_snapshot::take(req.store);
+    INFO("changes:\n" << before.describe_differences_to(after_two));
+    CHECK(before == after_two);
 }
 
 TEST_CASE("unpack=true with store=false, or without a name, is a usage error before any work", "[unpack]")
