@@ -33,7 +33,7 @@ std::string hand_written_tar(const std::vector<tar_member>& members)
         field(block, 100, 8, octal(m.mode, 7));
         field(block, 108, 8, octal(0, 7));
         field(block, 116, 8, octal(0, 7));
-        field(block, 124, 12, octal(m.type == '0' ? m.content.size() : 0, 11));
+        field(block, 124, 12, octal(m.type == '0' || m.type == 'x' ? m.content.size() : 0, 11));
         field(block, 136, 12, octal(static_cast<unsigned long long>(m.mtime), 11));
         block[156] = m.type;
         field(block, 157, 100, m.link);
@@ -45,7 +45,7 @@ std::string hand_written_tar(const std::vector<tar_member>& members)
         for (unsigned char c : block) sum += c;
         field(block, 148, 8, octal(sum, 6) + std::string(1, '\0') + " ");
         out += block;
-        if (m.type == '0') {
+        if (m.type == '0' || m.type == 'x') {
             out += m.content;
             out.append((512 - m.content.size() % 512) % 512, '\0');
         }

@@ -10,7 +10,8 @@ namespace lading::test {
 
 struct tar_member {
     std::string name;  // at most 100 bytes (ustar name field only)
-    char type = '0';   // '0' file, '1' hardlink, '2' symlink, '3' char device, '5' directory, '6' fifo
+    char type = '0';   // '0' file, '1' hardlink, '2' symlink, '3' char device, '5' directory, '6' fifo,
+                       // 'x' PAX extended header (content: its records)
     std::string content;
     std::string link;  // symlink target or hardlink target, at most 100 bytes
     unsigned mode = 0644;

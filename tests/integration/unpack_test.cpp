@@ -378,6 +378,15 @@ TEST_CASE("exporting an image whose rootfs is already unpacked leaves it as it i
     CHECK(find_listed(list_images(req.store), "again:2"));
 }
 
+// One PAX extended-header record ("LEN key=value\n", LEN counting itself).
+std::string pax_record(const std::string& key, const std::string& value)
+{
+    const std::string rest = " " + key + "=" + value + "\n";
+    std::size_t len = rest.size() + 1;
+    while (std::to_string(len).size() + rest.size() != len) ++len;
+    return std::to_string(len) + rest;
+}
+
 TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside it changes", "[unpack][hostile]")
 {
     struct hostile {
@@ -395,6 +404,8 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
     REQUIRE(sentinel_abs.size() < 50);
     // Escapes aim at the sentinel: were confinement broken, that is where it would show.
     const std::string climb = "../../../../../../../../../../../../";
+    std::string nul_climb;
+    for (int i = 0; i < 12; ++i) nul_climb += std::string("..\0/", 4);
 
     std::vector<hostile> cases = {
         {"path traversal ../x", {{tar_file("../x", "payload")}}, false, "", "x"},
@@ -433,6 +444,22 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
         {"hardlink to the sentinel's absolute path", {{tar_hardlink("h", sentinel_abs + "/secret")}}, true,
          "is not in the image", ""},
         {"whiteout .wh...", {{tar_file("keep", "k"), tar_file(".wh...", "")}}, true, "names no entry", ""},
+        // The kernel reads "..\0" as "..": such names must never reach a system call.
+        {"NUL in a PAX path climbing to the sentinel",
+         {{tar_member{"pax", 'x', pax_record("path", nul_climb + sentinel_rel + "/pwned")}, tar_file("p", "payload")}},
+         true,
+         "invalid PAX record",
+         ""},
+        {"NUL in a PAX whiteout name climbing to the sentinel",
+         {{tar_member{"pax", 'x', pax_record("path", nul_climb + sentinel_rel + "/.wh.secret")}, tar_file("w", "")}},
+         true,
+         "invalid PAX record",
+         ""},
+        {"NUL in a PAX hardlink target outside",
+         {{tar_member{"pax", 'x', pax_record("linkpath", nul_climb + sentinel_rel + "/secret")}, tar_hardlink("h", "x")}},
+         true,
+         "invalid PAX record",
+         ""},
     };
     int n = 0;
     for (const auto& c : cases) {

@@ -77,6 +77,8 @@ TEST_CASE("clean_components: names are cleaned as if rooted at /", "[unpack][con
     CHECK(clean_components("/") == parts{});
     CHECK(clean_components("...") == parts{"..."});
     CHECK(clean_components(".wh...") == parts{".wh..."});
+    // The kernel would read "..\0" as "..": a name with a NUL is never used.
+    CHECK_THROWS_WITH(clean_components(std::string("..\0/..\0/x", 9)), Catch::Contains("NUL"));
 }
 
 TEST_CASE("join_path", "[unpack][confined]")

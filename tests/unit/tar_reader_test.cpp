@@ -334,6 +334,19 @@ TEST_CASE("tar reader: malformed archives fail with one line naming the archive"
     huge_pax.typeflag = 'x';
     huge_pax.name = "pax";
     huge_pax.size_value = 100ull << 20;
+    // Records whose length, added to the position, wraps around 2^64 back to the start.
+    const std::string wrapping_records = "6 a=b\n6 c=d\n18446744073709551610 x=y\n";
+    tt::raw_header wrapping;
+    wrapping.typeflag = 'x';
+    wrapping.name = "pax";
+    wrapping.size_value = wrapping_records.size();
+    // Long names just under the per-header limit, three in front of one entry.
+    const std::string long_name(6u << 20, 'n');
+    tt::raw_header long_name_header;
+    long_name_header.typeflag = 'L';
+    long_name_header.name = "././@LongLink";
+    long_name_header.size_value = long_name.size();
+    const std::string long_name_block = tt::raw_block(long_name_header) + tt::padded(long_name);
 
     std::vector<bad> cases = {
         {"empty stream", "", "end-of-archive marker"},
@@ -353,6 +366,16 @@ TEST_CASE("tar reader: malformed archives fail with one line naming the archive"
         {"empty name", tt::raw_block(empty_name) + tt::end_marker(), "empty name"},
         {"bad device numbers", tt::raw_block(device) + tt::end_marker(), "device numbers"},
         {"extended header too large", tt::raw_block(huge_pax), "too large"},
+        {"NUL in a PAX path", tt::pax_header({{"path", std::string("..\0/x", 5)}}) + good_entry + tt::end_marker(),
+         "invalid PAX record"},
+        {"NUL in a PAX linkpath", tt::pax_header({{"linkpath", std::string("..\0/etc", 7)}}) + good_entry + tt::end_marker(),
+         "invalid PAX record"},
+        {"NUL in an xattr name", tt::pax_header({{std::string("SCHILY.xattr.user\0x", 19), "v"}}) + good_entry + tt::end_marker(),
+         "invalid PAX record"},
+        {"PAX record length that wraps around", tt::raw_block(wrapping) + tt::padded(wrapping_records) + good_entry + tt::end_marker(),
+         "malformed PAX record"},
+        {"extended headers over the per-entry limit", long_name_block + long_name_block + long_name_block + good_entry + tt::end_marker(),
+         "exceed"},
     };
     for (const auto& c : cases) {
         DYNAMIC_SECTION(c.title)

@@ -67,7 +67,7 @@ std::string clamp_pax_records(const std::string& body, std::int64_t clamp, std::
         auto space = body.find(' ', pos);
         std::size_t len = 0;
         auto [p, ec] = std::from_chars(body.data() + pos, body.data() + (space == std::string::npos ? pos : space), len);
-        if (space == std::string::npos || ec != std::errc() || len == 0 || pos + len > body.size())
+        if (space == std::string::npos || ec != std::errc() || len > body.size() - pos || len < space - pos + 2)
             throw error(what + " is not a valid tar archive: malformed PAX record");
         std::string record = body.substr(space + 1, len - (space - pos) - 2);
         auto eq = record.find('=');

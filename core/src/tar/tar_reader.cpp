@@ -12,6 +12,8 @@ namespace {
 
 // Extended headers and long names are held in memory; anything larger is not a real one.
 constexpr std::uint64_t max_header_body = 8u << 20;
+// All extended headers and long names in front of one entry, together.
+constexpr std::uint64_t max_headers_per_entry = 16u << 20;
 
 struct overrides {
     std::optional<std::string> path, link_path;
@@ -20,6 +22,7 @@ struct overrides {
     std::uint32_t mtime_nanoseconds = 0;
     std::vector<std::pair<std::string, std::string>> xattrs;
     bool any = false;
+    std::uint64_t header_bytes = 0;  // extended headers and long names read for this entry
 };
 
 std::string c_string(const char* field, std::size_t len)
@@ -194,7 +197,13 @@ namespace {
 
 void apply_pax_record(std::string_view key, std::string_view value, overrides& o, const std::string& where)
 {
-    auto bad = [&] { throw error(where + ": invalid PAX record " + std::string(key) + "=" + std::string(value.substr(0, 40))); };
+    auto bad = [&] {
+        throw error(where + ": invalid PAX record " + printable_name(key) + "=" + printable_name(value.substr(0, 40)));
+    };
+    // A NUL would end a name at the kernel while every check before saw the whole string.
+    // (xattr values are binary and may hold NULs; their names may not.)
+    const bool is_name = key == "path" || key == "linkpath";
+    if (key.find('\0') != std::string_view::npos || (is_name && value.find('\0') != std::string_view::npos)) bad();
     if (key == "path") o.path = std::string(value);
     else if (key == "linkpath") o.link_path = std::string(value);
     else if (key == "size" || key == "uid" || key == "gid") {
@@ -222,7 +231,7 @@ void parse_pax(const std::string& body, overrides& o, const std::string& where)
         auto space = body.find(' ', pos);
         auto len = space == std::string::npos ? std::nullopt
                                               : parse_decimal(std::string_view(body).substr(pos, space - pos));
-        if (!len || *len <= space - pos + 1 || pos + *len > body.size() || body[pos + *len - 1] != '\n')
+        if (!len || *len <= space - pos + 1 || *len > body.size() - pos || body[pos + *len - 1] != '\n')
             throw error(where + ": malformed PAX record at byte " + std::to_string(pos) + " of its extended header");
         std::string_view record = std::string_view(body).substr(space + 1, pos + *len - 1 - (space + 1));
         auto eq = record.find('=');
@@ -269,6 +278,12 @@ std::optional<read_entry> tar_reader::next()
         auto size = parse_number(block + 124, 12);
         if (!size || *size < 0) fail("invalid size field in the header at offset " + std::to_string(block_offset));
 
+        if (flag == 'x' || flag == 'L' || flag == 'K') {
+            o.header_bytes += static_cast<std::uint64_t>(*size);
+            if (static_cast<std::uint64_t>(*size) <= max_header_body && o.header_bytes > max_headers_per_entry)
+                fail("the extended headers in front of the entry at offset " + std::to_string(entry_offset_) +
+                     " exceed " + std::to_string(max_headers_per_entry >> 20) + " MiB");
+        }
         if (flag == 'x') {
             parse_pax(read_body(static_cast<std::uint64_t>(*size), "a PAX extended header"), o, where);
             continue;

@@ -52,6 +52,9 @@ unique_fd open_directory(int dir_fd, const std::string& name, const std::string&
 
 std::vector<std::string> clean_components(std::string_view name)
 {
+    // The kernel would stop at a NUL that no check here sees: such a name is never used.
+    if (name.find('\0') != std::string_view::npos)
+        throw error("the name " + tar::printable_name(name) + " holds a NUL byte");
     std::vector<std::string> out;
     std::size_t pos = 0;
     while (pos <= name.size()) {

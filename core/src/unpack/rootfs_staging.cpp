@@ -71,8 +71,11 @@ rootfs_staging::rootfs_staging(fs::path rootfs) : rootfs_(std::move(rootfs))
     const auto parent = rootfs_.parent_path();  // <store>/unpacked/sha256/<hex>
     // Another process may remove empty parents it created just before mkdtemp: try again.
     for (int attempt = 0;; ++attempt) {
-        for (const auto& p : {parent.parent_path().parent_path(), parent.parent_path(), parent}) {
-            if (::mkdir(p.c_str(), 0755) == 0) created_.push_back(p);
+        // <store>/unpacked is private (as containerd keeps its snapshots): a rootfs may hold
+        // setuid files and device nodes that other users of the host must not reach.
+        const auto unpacked = parent.parent_path().parent_path();
+        for (const auto& p : {unpacked, parent.parent_path(), parent}) {
+            if (::mkdir(p.c_str(), p == unpacked ? 0700 : 0755) == 0) created_.push_back(p);
             else if (errno != EEXIST) {
                 auto e = errno;
                 discard();

@@ -24,7 +24,7 @@ whiteout classify_whiteout(std::string_view base_name)
     if (base_name == opaque_marker) return {whiteout_kind::opaque, {}};
     if (base_name.starts_with(metadata_prefix)) return {whiteout_kind::metadata, {}};
     auto target = base_name.substr(prefix.size());
-    if (target.empty() || target == "." || target == "..")
+    if (target.empty() || target == "." || target == ".." || target.find('\0') != std::string_view::npos)
         throw error("the whiteout " + tar::printable_name(base_name) + " names no entry");
     return {whiteout_kind::remove, std::string(target)};
 }
