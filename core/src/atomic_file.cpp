@@ -26,12 +26,12 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
         ok = n > 0;
         if (ok) done += static_cast<std::size_t>(n);
     }
-    const int saved = errno;
     ok = ok && ::fsync(fd) == 0;
-    ::close(fd);
+    ok = ::close(fd) == 0 && ok;
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+        const int failure = errno;
         ::unlink(tmp.c_str());
-        throw error("cannot write " + path.string() + ": " + std::strerror(ok ? errno : saved));
+        throw error("cannot write " + path.string() + ": " + std::strerror(failure));
     }
 }
 

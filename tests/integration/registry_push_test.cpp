@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/containerd_fixture.hpp"
+#include "common/json_file.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -556,4 +557,39 @@ TEST_CASE("a registry that requires a client certificate gets the one in certs.d
     auto meta = export_ok(req);
     // skopeo takes the same directory layout (ca.crt, client.cert, client.key).
     CHECK(skopeo_digest(registry.address() + "/mtls/app:1", {"--cert-dir", host_dir.string()}) == meta.digest);
+}
+
+TEST_CASE("a registry that sends more bytes than a blob's size is cut off with a clear error", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    auto tree = work.path() / "base-tree";
+    make_small_tree(tree, "base");
+    auto base = push_request(work.path(), "type=registry,name=" + registry.address() +
+                                              "/lib/base:1,store=false,compression=uncompressed,oci-mediatypes=true");
+    base.layers = {tree};
+    export_ok(base);
+
+    // The same image under another tag, its manifest claiming the layer is one byte shorter.
+    const std::string manifest_url = "http://" + registry.address() + "/v2/lib/base/manifests/";
+    auto got = run_process({"curl", "-sf", "-H", "Accept: application/vnd.oci.image.manifest.v1+json", manifest_url + "1"});
+    REQUIRE(got.succeeded());
+    auto manifest = boost::json::parse(got.out).as_object();
+    auto& layer = manifest["layers"].as_array()[0].as_object();
+    layer["size"] = layer["size"].to_number<std::int64_t>() - 1;
+    process_options put;
+    put.argv = {"curl", "-sf", "-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json",
+                "--data-binary", "@-", manifest_url + "short"};
+    put.stdin_data = boost::json::serialize(manifest);
+    REQUIRE(run_process(put).succeeded());
+
+    auto derived = push_request(work.path(), "type=image,name=derived:1,oci-mediatypes=true");
+    derived.extra_args = {"--from", registry.address() + "/lib/base:short"};
+    auto r = run_export(derived);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    CHECK(last_line(r.err).find("is longer than") != std::string::npos);
+    CHECK(last_line(r.err).find(std::string(layer["digest"].as_string())) != std::string::npos);
+    auto index = boost::json::parse(read_text_file(work.path() / "store" / "index.json"));
+    CHECK(index.at("manifests").as_array().empty());  // no name was bound
 }

@@ -67,6 +67,9 @@ void reader::blob(const descriptor& d, const body_consumer& consume)
         std::uint64_t delivered = 0, position = 0;
         body_consumer hashing = [&](const std::uint8_t* p, std::size_t n) {
             const std::uint64_t end = position + n;
+            // Not a network fault, so not retried: the registry sends more than the digest holds.
+            if (end > d.size)
+                throw error("the answer is longer than the blob's " + std::to_string(d.size) + " bytes");
             if (end > delivered) {
                 const auto skip = static_cast<std::size_t>(delivered > position ? delivered - position : 0);
                 hash.update(std::span(p + skip, n - skip));

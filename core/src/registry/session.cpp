@@ -318,9 +318,16 @@ std::string session::describe_failure(const request_spec& spec, const http_respo
 
 asio::awaitable<http_response> session::send(const request_spec& spec)
 {
-    url target = spec.target.starts_with("/") ? base_.resolve(spec.target) : url::parse(spec.target);
-    bool reauthenticated = false;
+    const url first_target = spec.target.starts_with("/") ? base_.resolve(spec.target) : url::parse(spec.target);
+    url target = first_target;
     int redirects = 0;
+    // A retry asks the registry again: a redirect it gave (a signed storage URL) may have
+    // expired or may be what failed.
+    auto start_over = [&] {
+        target = first_target;
+        redirects = 0;
+    };
+    bool reauthenticated = false;
     for (int attempt_no = 1;; ++attempt_no) {
         http_response r;
         std::exception_ptr failure;
@@ -337,6 +344,7 @@ asio::awaitable<http_response> session::send(const request_spec& spec)
                 throw error("registry " + host_ + ": " + spec.what + ": " + exception_text(failure) +
                             (is_network_error(failure) ? " (after " + std::to_string(attempt_no) + " attempts)" : ""));
             co_await sleep_for(options_.retry.delay(attempt_no));
+            start_over();
             continue;
         }
         if (std::find(spec.expected.begin(), spec.expected.end(), r.status) != spec.expected.end()) co_return r;
@@ -371,6 +379,7 @@ asio::awaitable<http_response> session::send(const request_spec& spec)
             auto retry_after = r.header(http::field::retry_after);
             co_await sleep_for(options_.retry.delay(
                 attempt_no, retry_after.empty() ? std::nullopt : std::optional<std::string_view>(retry_after)));
+            start_over();
             continue;
         }
         throw registry_error(describe_failure(spec, r) +
