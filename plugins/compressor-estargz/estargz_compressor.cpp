@@ -1,7 +1,6 @@
 #include "estargz_compressor.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 
 namespace lading::plugins::estargz {
@@ -18,7 +17,7 @@ lading_status estargz_compressor::transform(lading_stream_io& io, bool finish)
 {
     member_sequence& members = builder_.members();
     for (;;) {
-        hand_out(io);
+        sdk::hand_out(pending_, pending_pos_, io);
         if (pending_pos_ < pending_.size()) return LADING_OK;  // the caller's buffer is full
         members.collect(false);
         if (members.take_output(pending_)) {
@@ -42,16 +41,6 @@ lading_status estargz_compressor::transform(lading_stream_io& io, bool finish)
         }
         return LADING_DONE;
     }
-}
-
-void estargz_compressor::hand_out(lading_stream_io& io)
-{
-    std::size_t n = std::min(pending_.size() - pending_pos_, io.avail_out);
-    if (n == 0) return;
-    std::memcpy(io.next_out, pending_.data() + pending_pos_, n);
-    pending_pos_ += n;
-    io.next_out += n;
-    io.avail_out -= n;
 }
 
 std::string estargz_compressor::annotations_json() const

@@ -20,7 +20,6 @@ public:
     std::string diff_id() const override;
 
 private:
-    void hand_out(lading_stream_io& io);
 
     blob_builder builder_;
     tar_scanner scanner_;

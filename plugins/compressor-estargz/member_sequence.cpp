@@ -13,10 +13,12 @@ constexpr std::size_t buffered_member_cap = 5u << 20;
 constexpr std::size_t streamed_piece = 1u << 20;
 // Beyond this more threads only cost memory (each holds two members in flight).
 constexpr unsigned max_workers = 16;
+// Per worker: many small members (headers, small files), or about two chunk-sized ones.
+constexpr gzip::pool_shape pool_per_worker{16, 10u << 20};
 }  // namespace
 
 member_sequence::member_sequence(int level, unsigned threads)
-    : pool_(level, std::clamp(threads, 1u, max_workers)), stream_(level)
+    : pool_(level, std::clamp(threads, 1u, max_workers), pool_per_worker), stream_(level)
 {
 }
 

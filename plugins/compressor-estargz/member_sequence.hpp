@@ -39,7 +39,7 @@ private:
     void start_streaming();
     void queue_streamed();
 
-    member_pool pool_;
+    gzip::member_pool pool_;
     member_stream stream_;
     bool open_ = false;
     bool streaming_ = false;

@@ -29,7 +29,7 @@ void member_stream::begin(std::vector<std::uint8_t>& out)
     staging_.clear();
     crc_ = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
     length_ = 0;
-    out.insert(out.end(), std::begin(member_header), std::end(member_header));
+    out.insert(out.end(), std::begin(gzip::member_header), std::end(gzip::member_header));
 }
 
 void member_stream::write(std::span<const std::uint8_t> content, std::vector<std::uint8_t>& out)
@@ -55,7 +55,7 @@ void member_stream::end(std::vector<std::uint8_t>& out)
 {
     deflate_block(staging_, Z_FINISH, out);
     staging_.clear();
-    put_trailer(out, crc_, length_);
+    gzip::put_trailer(out, crc_, length_);
 }
 
 void member_stream::deflate_block(std::span<const std::uint8_t> block, int flush, std::vector<std::uint8_t>& out)

@@ -1,11 +1,11 @@
 #include "gzip_compressor.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 namespace lading::plugins::gzip {
 
-gzip_compressor::gzip_compressor(int level, unsigned threads) : pipeline_(level, threads)
+// Two whole chunks in flight per worker keep every worker busy; more only costs memory.
+gzip_compressor::gzip_compressor(int level, unsigned threads) : pool_(level, threads, {2, 2 * chunk_size})
 {
     chunk_.reserve(chunk_size);
 }
@@ -13,9 +13,9 @@ gzip_compressor::gzip_compressor(int level, unsigned threads) : pipeline_(level,
 lading_status gzip_compressor::transform(lading_stream_io& io, bool finish)
 {
     for (;;) {
-        hand_out(io);
+        sdk::hand_out(pending_, pending_pos_, io);
         if (pending_pos_ < pending_.size()) return LADING_OK;  // the caller's buffer is full
-        if (pipeline_.pop(pending_, false)) {
+        if (pool_.pop(pending_, false)) {
             pending_pos_ = 0;
             continue;
         }
@@ -34,22 +34,12 @@ lading_status gzip_compressor::transform(lading_stream_io& io, bool finish)
             submit_chunk();
             continue;
         }
-        if (!pipeline_.empty()) {
+        if (!pool_.empty()) {
             wait_for_member();
             continue;
         }
         return LADING_DONE;
     }
-}
-
-void gzip_compressor::hand_out(lading_stream_io& io)
-{
-    std::size_t n = std::min(pending_.size() - pending_pos_, io.avail_out);
-    if (n == 0) return;
-    std::memcpy(io.next_out, pending_.data() + pending_pos_, n);
-    pending_pos_ += n;
-    io.next_out += n;
-    io.avail_out -= n;
 }
 
 void gzip_compressor::take_input(lading_stream_io& io)
@@ -62,18 +52,18 @@ void gzip_compressor::take_input(lading_stream_io& io)
 
 void gzip_compressor::submit_chunk()
 {
-    if (pipeline_.full()) {
+    if (pool_.full()) {
         wait_for_member();
         return;
     }
-    pipeline_.submit(chunk_);
+    pool_.submit(chunk_);
     chunk_.reserve(chunk_size);
     ++members_;
 }
 
 void gzip_compressor::wait_for_member()
 {
-    pipeline_.pop(pending_, true);
+    pool_.pop(pending_, true);
     pending_pos_ = 0;
 }
 

@@ -3,7 +3,7 @@
 // caller slices the input, and chunks compress in parallel.
 #pragma once
 
-#include "member_pipeline.hpp"
+#include "member_pool.hpp"
 
 #include <lading/sdk/compressor.hpp>
 
@@ -20,13 +20,12 @@ public:
     lading_status transform(lading_stream_io& io, bool finish) override;
 
 private:
-    void hand_out(lading_stream_io& io);
     void take_input(lading_stream_io& io);
-    // Submits chunk_, or when the pipeline is full first waits for the oldest member.
+    // Submits chunk_, or when the pool is full first waits for the oldest member.
     void submit_chunk();
     void wait_for_member();
 
-    member_pipeline pipeline_;
+    member_pool pool_;
     std::vector<std::uint8_t> chunk_;
     std::uint64_t members_ = 0;
     // The member being handed out, possibly across many calls with small output buffers.

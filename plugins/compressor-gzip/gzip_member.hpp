@@ -9,8 +9,8 @@ struct libdeflate_compressor;
 
 namespace lading::plugins::gzip {
 
-// Writes members whose every byte depends only on the input and the level: MTIME 0,
-// no file name, OS 255 ("unknown"), so equal layers always hash equal.
+// Writes members whose every byte depends only on the input and the level (the fixed
+// header of gzip_framing.hpp), so equal layers always hash equal.
 class member_encoder {
 public:
     explicit member_encoder(int level);

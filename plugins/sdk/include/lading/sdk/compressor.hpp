@@ -13,10 +13,25 @@
 #include <lading/sdk/barrier.hpp>
 #include <lading/sdk/export.hpp>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 
 namespace lading::sdk {
+
+// Copies as much of bytes[pos...] as `io` has room for into its output and advances pos
+// (for codecs that hand out a finished piece over several calls).
+inline void hand_out(std::span<const std::uint8_t> bytes, std::size_t& pos, lading_stream_io& io)
+{
+    std::size_t n = std::min(bytes.size() - pos, io.avail_out);
+    if (n == 0) return;
+    std::memcpy(io.next_out, bytes.data() + pos, n);
+    pos += n;
+    io.next_out += n;
+    io.avail_out -= n;
+}
 
 // One compression or decompression stream.
 class codec {

@@ -1,19 +1,22 @@
 #include "member_pool.hpp"
 
-namespace lading::plugins::estargz {
+#include <algorithm>
+
+namespace lading::plugins::gzip {
 
 namespace {
-constexpr std::size_t jobs_per_worker = 16;
-// Room for about two chunk-sized members per worker.
-constexpr std::size_t budget_per_worker = 10u << 20;
+// Beyond this, more threads only cost memory: the host rarely has more cores.
+constexpr unsigned max_workers = 64;
 }  // namespace
 
-member_pool::member_pool(int level, unsigned workers)
-    : content_budget_(budget_per_worker * (workers == 0 ? 1 : workers))
+member_pool::member_pool(int level, unsigned workers, pool_shape shape)
 {
-    if (workers == 0) workers = 1;
+    workers = std::clamp(workers, 1u, max_workers);
+    content_budget_ = shape.content_per_worker * workers;
+    // Kept buffers of every job together stay within the budget.
+    recycled_capacity_ = shape.content_per_worker / shape.jobs_per_worker;
     for (unsigned i = 0; i < workers; ++i) encoders_.push_back(std::make_unique<member_encoder>(level));
-    jobs_.resize(jobs_per_worker * workers);
+    jobs_.resize(shape.jobs_per_worker * workers);
     if (workers == 1) return;
     try {
         for (auto& encoder : encoders_) threads_.emplace_back([this, e = encoder.get()] { run_worker(*e); });
@@ -77,9 +80,10 @@ bool member_pool::pop(std::vector<std::uint8_t>& member, bool wait)
     }
     ++popped_;
     content_in_flight_ -= j.content.size();
-    // Released rather than recycled: kept, the buffers of all jobs would add up to far
-    // more than the budget.
-    std::vector<std::uint8_t>().swap(j.content);
+    // Small buffers are recycled by the next submit; bigger ones are released, else the
+    // buffers of all jobs would add up to more than the budget.
+    j.content.clear();
+    if (j.content.capacity() > recycled_capacity_) std::vector<std::uint8_t>().swap(j.content);
     if (j.failure) std::rethrow_exception(j.failure);
     member.swap(j.member);
     return true;
@@ -107,4 +111,4 @@ void member_pool::run_worker(member_encoder& encoder)
     }
 }
 
-}  // namespace lading::plugins::estargz
+}  // namespace lading::plugins::gzip

@@ -1,10 +1,11 @@
-// Whole members compressed on worker threads and handed back in the order they were
-// submitted. With one worker everything runs on the caller's thread. What is in flight is
-// bounded by bytes rather than by count: members range from a few hundred bytes to a
-// whole chunk, and a count bound would let one big member stall the workers behind it.
+// Whole gzip members compressed on worker threads and handed back in the order they were
+// submitted (the gzip and estargz plugins). With one worker everything runs on the
+// caller's thread. What is in flight is bounded by bytes as well as by count: estargz
+// members range from a few hundred bytes to a whole chunk, and a count bound alone would
+// let one big member stall the workers behind it.
 #pragma once
 
-#include "member_encoder.hpp"
+#include "gzip_member.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -14,11 +15,18 @@
 #include <thread>
 #include <vector>
 
-namespace lading::plugins::estargz {
+namespace lading::plugins::gzip {
+
+// How much one worker may have in flight: members submitted and not yet popped, and the
+// bytes of their content.
+struct pool_shape {
+    std::size_t jobs_per_worker;
+    std::size_t content_per_worker;
+};
 
 class member_pool {
 public:
-    member_pool(int level, unsigned workers);
+    member_pool(int level, unsigned workers, pool_shape shape);
     ~member_pool();
     member_pool(const member_pool&) = delete;
     member_pool& operator=(const member_pool&) = delete;
@@ -50,6 +58,7 @@ private:
     std::uint64_t submitted_ = 0, started_ = 0, popped_ = 0;
     std::size_t content_in_flight_ = 0;  // bytes of submitted members not yet popped
     std::size_t content_budget_;
+    std::size_t recycled_capacity_;  // content buffers up to this size are kept for reuse
 
     std::mutex mutex_;
     std::condition_variable work_;
@@ -58,4 +67,4 @@ private:
     std::vector<std::thread> threads_;
 };
 
-}  // namespace lading::plugins::estargz
+}  // namespace lading::plugins::gzip

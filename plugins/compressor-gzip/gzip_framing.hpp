@@ -1,11 +1,11 @@
-// The fixed parts of every gzip member this codec writes (RFC 1952). Nothing in them
-// depends on time, host or file name, so equal input always gives equal bytes.
+// The fixed parts of every gzip member the gzip and estargz plugins write (RFC 1952).
+// Nothing in them depends on time, host or file name, so equal input always gives equal bytes.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-namespace lading::plugins::estargz {
+namespace lading::plugins::gzip {
 
 // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 OS=255 (unknown), as Go's compress/gzip writes.
 inline constexpr std::uint8_t member_header[10] = {0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff};
@@ -22,4 +22,4 @@ inline void put_trailer(std::vector<std::uint8_t>& out, std::uint32_t crc, std::
     put_le32(out, static_cast<std::uint32_t>(length));
 }
 
-}  // namespace lading::plugins::estargz
+}  // namespace lading::plugins::gzip
