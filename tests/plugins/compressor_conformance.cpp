@@ -2,7 +2,8 @@
 // loaded the way the host loads it and driven only through its C table.
 #include <lading/plugin/abi.h>
 
-#include <boost/dll/shared_library.hpp>
+#include "common/codec_driver.hpp"
+
 #include <catch2/catch.hpp>
 #include <zstd.h>
 
@@ -31,31 +32,9 @@ constexpr std::size_t mib = std::size_t{1} << 20;
 
 // ------------------------------------------------------------------ loading ----
 
-struct loaded_plugin {
-    boost::dll::shared_library library;
-    const lading_plugin_header* header = nullptr;
-};
-
-// Each plugin is loaded once and stays loaded for the whole run.
-const loaded_plugin& load(const std::string& name)
-{
-    static std::map<std::string, std::unique_ptr<loaded_plugin>> cache;
-    auto& slot = cache[name];
-    if (!slot) {
-        auto plugin = std::make_unique<loaded_plugin>();
-        std::string path = std::string(LADING_TEST_PLUGIN_DIR) + "/liblading-compressor-" + name + ".so";
-        plugin->library = boost::dll::shared_library(path, boost::dll::load_mode::default_mode);
-        auto& entry = plugin->library.get_alias<const lading_plugin_header*()>(LADING_PLUGIN_ENTRY_SYMBOL);
-        plugin->header = entry();
-        if (plugin->header == nullptr) throw std::runtime_error(name + ": entry point returned NULL");
-        slot = std::move(plugin);
-    }
-    return *slot;
-}
-
 const lading_compressor_v1& compressor(const std::string& name)
 {
-    return *reinterpret_cast<const lading_compressor_v1*>(load(name).header);
+    return lading::test::compressor_table(LADING_TEST_PLUGIN_DIR, name);
 }
 
 const std::vector<std::string> all_compressors{"uncompressed", "gzip", "zstd"};
@@ -141,71 +120,23 @@ const feed big_feed{{3 * mib + 5}, mib, false, "3 MiB slices, 1 MiB output"};
 const feed medium_feed{{64 * 1024}, 64 * 1024, true, "64 KiB slices and output, separate finish"};
 const feed odd_feed{{mib - 1, 1, 999'999}, 4099, true, "slices around 1 MiB, 4099-byte output"};
 
-struct outcome {
-    int status = LADING_OK;
-    std::string error;
-    bytes output;
-};
-
-using codec_ptr = std::unique_ptr<lading_codec, void (*)(lading_codec*)>;
+using lading::test::new_compressor;
+using lading::test::new_decompressor;
+using outcome = lading::test::codec_outcome;
 
 // Pushes input through codec the way the host does; contract breaches throw.
 outcome run(const lading_compressor_v1& table, lading_codec* codec, const bytes& input, const feed& f)
 {
-    outcome result;
-    bytes buffer(f.out_size);
-    std::size_t pos = 0;
-    for (std::size_t call = 0;; ++call) {
-        std::size_t n = std::min(f.slices[call % f.slices.size()], input.size() - pos);
-        bool last = pos + n == input.size();
-        bool finish = last && !(f.finish_separately && n > 0);
-        lading_stream_io io{input.data() + pos, n, nullptr, 0};
-        for (int idle = 0;;) {
-            io.next_out = buffer.data();
-            io.avail_out = buffer.size();
-            const std::uint8_t* in_before = io.next_in;
-            int status = table.transform(codec, &io, finish ? 1 : 0);
-            result.output.insert(result.output.end(), buffer.data(), io.next_out);
-            if (status == LADING_ERROR) {
-                result.status = status;
-                result.error = table.last_error(codec);
-                return result;
-            }
-            if (status == LADING_DONE) {
-                if (!finish || io.avail_in != 0) throw std::logic_error("LADING_DONE before all input was finished");
-                result.status = status;
-                return result;
-            }
-            if (status != LADING_OK) throw std::logic_error("unexpected status " + std::to_string(status));
-            bool progressed = io.next_in != in_before || io.next_out != buffer.data();
-            idle = progressed ? 0 : idle + 1;
-            if (idle > 1000) throw std::logic_error("transform makes no progress");
-            if (!finish && io.avail_in == 0 && io.avail_out > 0) break;
-        }
-        pos += n;
-    }
-}
-
-codec_ptr make_compressor(const lading_compressor_v1& table, int level, unsigned threads)
-{
-    char error[256] = "";
-    lading_codec* c = table.compressor_new(level, threads, error, sizeof error);
-    if (c == nullptr) throw std::runtime_error(std::string("compressor_new failed: ") + error);
-    return codec_ptr(c, table.destroy);
-}
-
-codec_ptr make_decompressor(const lading_compressor_v1& table)
-{
-    char error[256] = "";
-    lading_codec* c = table.decompressor_new(error, sizeof error);
-    if (c == nullptr) throw std::runtime_error(std::string("decompressor_new failed: ") + error);
-    return codec_ptr(c, table.destroy);
+    std::size_t call = 0;
+    lading::test::codec_feeding feeding{[&] { return f.slices[call++ % f.slices.size()]; },
+                                        [&] { return f.out_size; }, f.finish_separately};
+    return lading::test::run_codec(table, codec, input, feeding);
 }
 
 bytes compress(const lading_compressor_v1& table, const bytes& input, int level, unsigned threads,
                const feed& f = big_feed)
 {
-    auto codec = make_compressor(table, level, threads);
+    auto codec = new_compressor(table, level, threads);
     outcome r = run(table, codec.get(), input, f);
     if (r.status != LADING_DONE) throw std::runtime_error("compression failed: " + r.error);
     return std::move(r.output);
@@ -220,7 +151,7 @@ bytes compress(const std::string& name, const bytes& input, unsigned threads = 2
 outcome try_decompress(const std::string& name, const bytes& input, const feed& f = big_feed)
 {
     const auto& table = compressor(name);
-    auto codec = make_decompressor(table);
+    auto codec = new_decompressor(table);
     return run(table, codec.get(), input, f);
 }
 
@@ -302,7 +233,7 @@ TEST_CASE("compressor plugins export a valid lading_compressor_v1 table", "[plug
     };
     for (const auto& e : expected) {
         CAPTURE(e.name);
-        const lading_plugin_header* header = load(e.name).header;
+        const lading_plugin_header* header = &compressor(e.name).header;
         CHECK(header->abi_version == LADING_PLUGIN_ABI_VERSION);
         CHECK(header->struct_size == sizeof(lading_compressor_v1));
         CHECK(header->kind == LADING_KIND_COMPRESSOR);
@@ -536,7 +467,7 @@ TEST_CASE("compressors report no annotations and no separate diffID", "[plugins]
     for (const auto& name : all_compressors) {
         CAPTURE(name);
         const auto& table = compressor(name);
-        auto codec = make_compressor(table, table.level_default, 2);
+        auto codec = new_compressor(table, table.level_default, 2);
         REQUIRE(run(table, codec.get(), compressible_bytes(1000, 1), medium_feed).status == LADING_DONE);
         CHECK(std::string(table.annotations_json(codec.get())) == "{}");
         CHECK(std::string(table.diff_id(codec.get())) == "");
@@ -549,7 +480,7 @@ TEST_CASE("abandoning a compressor midway is safe", "[plugins][compressor]")
     for (const auto& name : all_compressors) {
         CAPTURE(name);
         const auto& table = compressor(name);
-        auto codec = make_compressor(table, table.level_default, 4);
+        auto codec = new_compressor(table, table.level_default, 4);
         bytes out(4096);
         lading_stream_io io{input.data(), input.size(), out.data(), out.size()};
         for (int i = 0; i < 50 && io.avail_in > 0; ++i) {
@@ -557,6 +488,6 @@ TEST_CASE("abandoning a compressor midway is safe", "[plugins][compressor]")
             io.avail_out = out.size();
             REQUIRE(table.transform(codec.get(), &io, 0) == LADING_OK);
         }
-        // codec_ptr destroys it here with chunks still in flight.
+        // codec_handle destroys it here with chunks still in flight.
     }
 }
