@@ -25,9 +25,7 @@ void base_layer_conversions::add(const output_spec& spec, int level, const base_
     plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
     for (std::size_t i = 0; i < base.layers.size(); ++i) {
         const auto& layer = base.layers[i];
-        auto suffix = types.layer_suffix_of(layer.media_type);
-        if (!suffix) throw error("base image layer " + layer.digest.str() + " has an unknown media type " + layer.media_type);
-        if (!layer::needs_conversion(layer, *suffix, codec)) continue;
+        if (!layer::needs_conversion(layer, types.base_layer_suffix(layer), codec)) continue;
         if (i >= base.diff_ids.size()) throw error("base image " + base.reference + " lists fewer diffIDs than layers");
         auto& c = conversions_[key_of(layer.digest, spec.compression)];
         if (!c.base) {

@@ -110,10 +110,8 @@ bool pushes_only_to(const output_spec& spec, const std::string& host)
 // A base layer keeps its bytes; only its media type follows the output's family.
 descriptor relabel_layer(const descriptor& layer, const plugin::media_types& types)
 {
-    auto suffix = types.layer_suffix_of(layer.media_type);
-    if (!suffix) throw error("base image layer " + layer.digest.str() + " has an unknown media type " + layer.media_type);
     descriptor d = layer;
-    d.media_type = types.of(LADING_OBJECT_LAYER, *suffix);
+    d.media_type = types.of(LADING_OBJECT_LAYER, types.base_layer_suffix(layer));
     d.platform.reset();
     if (!types.can(LADING_CAN_LAYER_ANNOTATIONS)) d.annotations.clear();
     return d;
@@ -350,8 +348,7 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
     struct naming {
         plugin::store* store;
         bool unpack;
-        descriptor root;
-        std::vector<plugin::store::binding> bindings;
+        std::vector<plugin::store::binding> bindings;  // never empty; all bind the same root
     };
     std::vector<naming> namings;
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
@@ -390,7 +387,7 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
 
         result.names = final_names(spec, result.root.digest);
         if (spec.store && !result.names.empty()) {
-            naming n{stores.get(spec.store_backend), spec.unpack, result.root, {}};
+            naming n{stores.get(spec.store_backend), spec.unpack, {}};
             for (const auto& name : result.names) n.bindings.push_back({name, normalized_name(name), result.root});
             namings.push_back(std::move(n));
         }
@@ -416,7 +413,7 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
     // Names are bound once every output is complete and unpacked, so that a failure in any
     // output leaves every name as it was.
     for (const auto& n : namings)
-        if (n.unpack) unpack::unpack_image(*n.store, n.root, plugins, progress);
+        if (n.unpack) unpack::unpack_image(*n.store, n.bindings.front().descriptor, plugins, progress);
     for (const auto& n : namings) n.store->set_names(n.bindings);
     if (!pushes.empty()) registry::push_images(pushes, {request.hosts.parallel_uploads, &request.hosts}, progress);
     return results;

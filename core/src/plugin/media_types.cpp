@@ -26,4 +26,11 @@ std::optional<std::string> media_types::layer_suffix_of(const std::string& media
     return s ? std::optional<std::string>(s) : std::nullopt;
 }
 
+std::string media_types::base_layer_suffix(const descriptor& layer) const
+{
+    auto suffix = layer_suffix_of(layer.media_type);
+    if (!suffix) throw error("base image layer " + layer.digest.str() + " has an unknown media type " + layer.media_type);
+    return *suffix;
+}
+
 }  // namespace lading::plugin

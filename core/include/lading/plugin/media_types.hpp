@@ -1,6 +1,7 @@
 // The host's view of a media-type plugin: which names a format gives and what it can say.
 #pragma once
 
+#include <lading/descriptor.hpp>
 #include <lading/plugin/registry.hpp>
 
 #include <optional>
@@ -17,6 +18,9 @@ public:
     // Throws lading::error when the format cannot name the object.
     std::string of(lading_object object, const std::string& layer_suffix = "") const;
     std::optional<std::string> layer_suffix_of(const std::string& media_type) const;
+    // The suffix of a base image's layer; throws lading::error naming the layer when its
+    // media type is not one this format knows.
+    std::string base_layer_suffix(const descriptor& layer) const;
 
 private:
     std::shared_ptr<void> library_;
