@@ -1,9 +1,11 @@
 // An incremental tar parser: bytes arrive in any slicing, and each one is reported once,
 // in order, as either metadata (headers, extended headers, padding) or file payload.
-// The end-of-archive blocks (and any zero record padding after them) are swallowed.
+// The end-of-archive blocks (and whatever follows them) are swallowed. Headers are decoded
+// by lading's one tar codec (lading/formats/header_decoder.hpp), so the scanner accepts
+// what lading's other tar readers accept.
 #pragma once
 
-#include "tar_header.hpp"
+#include <lading/formats/header_decoder.hpp>
 
 #include <cstdint>
 #include <span>
@@ -12,6 +14,8 @@
 #include <vector>
 
 namespace lading::plugins::estargz {
+
+inline constexpr std::size_t tar_block = formats::ustar::block_size;
 
 // One archive member with every extension applied, the way a tar reader presents it.
 struct tar_entry {
@@ -48,26 +52,22 @@ public:
     void finish();
 
 private:
-    enum class state { header, special_data, payload, padding, second_zero_block, trailer };
+    enum class state { header, extension_data, payload, padding, trailer };
 
     void take_header_block();
-    void begin_entry(const header_fields& h);
-    void end_special_data();
-    void after_data(std::int64_t size);
+    void begin_entry(const formats::ustar::decoded_entry& d);
+    void end_extension_data();
+    void after_data(std::uint64_t size);
 
     tar_events& events_;
+    formats::ustar::header_decoder decoder_;
     state state_ = state::header;
     std::uint64_t offset_ = 0;  // of the next input byte
     std::uint8_t block_[tar_block];
     std::size_t block_fill_ = 0;
-    std::uint64_t remaining_ = 0;  // bytes left in the current data, padding or special data
-    std::int64_t entry_size_ = 0;  // of the data being read, for its padding
-
-    char special_type_ = 0;  // 'x', 'g', 'L' or 'K' while reading its data
-    std::string special_;
-    pax_records global_pax_, local_pax_;
-    std::string long_name_, long_link_;
-    bool have_long_name_ = false, have_long_link_ = false;
+    std::uint64_t remaining_ = 0;  // bytes left in the current data, padding or extension data
+    std::uint64_t data_size_ = 0;  // of the data being read, for its padding
+    std::string extension_;
 };
 
 }  // namespace lading::plugins::estargz

@@ -61,6 +61,16 @@ std::string error_of(const std::string& bytes)
     return "";
 }
 
+// A GNU long name entry ('L') naming "a".
+std::string long_name_block_small()
+{
+    tt::raw_header h;
+    h.typeflag = 'L';
+    h.name = "././@LongLink";
+    h.size_value = 2;
+    return tt::raw_block(h) + tt::padded(std::string("a\0", 2));
+}
+
 }  // namespace
 
 TEST_CASE("tar reader: entries written by lading's encoder come back field by field", "[tar_reader]")
@@ -254,11 +264,10 @@ TEST_CASE("tar reader: old type flags and header-only types", "[tar_reader]")
     tt::raw_header contiguous;
     contiguous.name = "contiguous";
     contiguous.typeflag = '7';
-    tt::raw_header link;  // a size on a symlink carries no content
+    tt::raw_header link;
     link.name = "link";
     link.typeflag = '2';
     link.link_name = "target";
-    link.size_value = 4096;
     tt::raw_header global;
     global.typeflag = 'g';
     global.name = "global";
@@ -340,13 +349,25 @@ TEST_CASE("tar reader: malformed archives fail with one line naming the archive"
     wrapping.typeflag = 'x';
     wrapping.name = "pax";
     wrapping.size_value = wrapping_records.size();
-    // Long names just under the per-header limit, three in front of one entry.
+    // A long name, a long link name and a PAX header, each 6 MiB, in front of one entry.
     const std::string long_name(6u << 20, 'n');
     tt::raw_header long_name_header;
     long_name_header.typeflag = 'L';
     long_name_header.name = "././@LongLink";
     long_name_header.size_value = long_name.size();
-    const std::string long_name_block = tt::raw_block(long_name_header) + tt::padded(long_name);
+    tt::raw_header long_link_header = long_name_header;
+    long_link_header.typeflag = 'K';
+    const std::string big_headers = tt::raw_block(long_name_header) + tt::padded(long_name) +
+                                    tt::raw_block(long_link_header) + tt::padded(long_name) +
+                                    tt::pax_header({{"comment", long_name}});
+    tt::raw_header sized_link;
+    sized_link.name = "link";
+    sized_link.typeflag = '2';
+    sized_link.link_name = "target";
+    sized_link.size_value = 3;
+    tt::raw_header sized_old_dir = good;
+    sized_old_dir.name = "olddir/";
+    sized_old_dir.typeflag = '\0';
 
     std::vector<bad> cases = {
         {"empty stream", "", "end-of-archive marker"},
@@ -374,8 +395,18 @@ TEST_CASE("tar reader: malformed archives fail with one line naming the archive"
          "invalid PAX record"},
         {"PAX record length that wraps around", tt::raw_block(wrapping) + tt::padded(wrapping_records) + good_entry + tt::end_marker(),
          "malformed PAX record"},
-        {"extended headers over the per-entry limit", long_name_block + long_name_block + long_name_block + good_entry + tt::end_marker(),
-         "exceed"},
+        {"extended headers over the per-entry limit", big_headers + good_entry + tt::end_marker(), "exceed"},
+        {"a symlink with content", tt::raw_block(sized_link) + tt::padded("abc") + tt::end_marker(), "only regular files"},
+        {"an old-style directory with content", tt::raw_block(sized_old_dir) + tt::padded("abc") + tt::end_marker(),
+         "only regular files"},
+        {"a global header that sets a time", tt::pax_header({{"mtime", "1"}}, 'g') + good_entry + tt::end_marker(),
+         "global header"},
+        {"data after a single zero block", good_entry + std::string(512, '\0') + good_entry + tt::end_marker(),
+         "single zero block"},
+        {"two PAX headers for one entry", tt::pax_header({{"uid", "1"}}) + tt::pax_header({{"gid", "1"}}) + good_entry +
+         tt::end_marker(), "two extended headers"},
+        {"a GNU long name and a PAX path", long_name_block_small() + tt::pax_header({{"path", "b"}}) + good_entry +
+         tt::end_marker(), "both"},
     };
     for (const auto& c : cases) {
         DYNAMIC_SECTION(c.title)

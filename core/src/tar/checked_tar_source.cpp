@@ -1,89 +1,36 @@
 #include <lading/error.hpp>
+#include <lading/formats/pax_records.hpp>
 #include <lading/tar/checked_tar_source.hpp>
 #include <lading/tar/entry.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 
 namespace lading::tar {
 
 namespace {
 
-std::uint64_t parse_octal(const char* field, std::size_t len)
-{
-    if (static_cast<unsigned char>(field[0]) & 0x80) {  // base-256 (GNU) for big numbers
-        std::uint64_t v = static_cast<unsigned char>(field[0]) & 0x7f;
-        for (std::size_t i = 1; i < len; ++i) v = (v << 8) | static_cast<unsigned char>(field[i]);
-        return v;
-    }
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < len; ++i) {
-        char c = field[i];
-        if (c == ' ' && v == 0) continue;
-        if (c < '0' || c > '7') break;
-        v = v * 8 + static_cast<std::uint64_t>(c - '0');
-    }
-    return v;
-}
+using formats::ustar::header_decoder;
 
-void write_octal(char* field, std::size_t len, std::uint64_t v)
-{
-    for (std::size_t i = len - 1; i-- > 0;) {
-        field[i] = static_cast<char>('0' + (v & 7));
-        v >>= 3;
-    }
-    field[len - 1] = '\0';
-}
-
-bool checksum_ok(const std::string& b)
-{
-    std::uint64_t stored = parse_octal(b.data() + 148, 8);
-    unsigned sum = 0;
-    for (std::size_t i = 0; i < block_size; ++i)
-        sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(b[i]);
-    return stored == sum;
-}
-
-void set_checksum(std::string& b)
-{
-    std::memset(b.data() + 148, ' ', 8);
-    unsigned sum = 0;
-    for (unsigned char c : b) sum += c;
-    write_octal(b.data() + 148, 7, sum);
-    b[155] = ' ';
-}
-
-bool header_only(char type) { return type >= '1' && type <= '6'; }
-
-// Clamps the time records of a PAX extended header body; other records are kept as they are.
-std::string clamp_pax_records(const std::string& body, std::int64_t clamp, std::optional<std::uint64_t>& size_out,
-                              const std::string& what)
+// Clamps the time records of a PAX extended header body; every record is written anew.
+std::string clamp_pax_records(std::string_view body, std::int64_t clamp)
 {
     std::string out;
-    std::size_t pos = 0;
-    while (pos < body.size()) {
-        if (body[pos] == '\0') break;  // trailing padding some writers leave
-        auto space = body.find(' ', pos);
-        std::size_t len = 0;
-        auto [p, ec] = std::from_chars(body.data() + pos, body.data() + (space == std::string::npos ? pos : space), len);
-        if (space == std::string::npos || ec != std::errc() || len > body.size() - pos || len < space - pos + 2)
-            throw error(what + " is not a valid tar archive: malformed PAX record");
-        std::string record = body.substr(space + 1, len - (space - pos) - 2);
-        auto eq = record.find('=');
-        std::string key = record.substr(0, eq), value = eq == std::string::npos ? "" : record.substr(eq + 1);
-        if (key == "size") size_out = std::strtoull(value.c_str(), nullptr, 10);
+    for (const auto& [key, value] : formats::pax::parse_records(body)) {
+        std::string_view kept = value;
+        const std::string clamped = std::to_string(clamp);
         if (key == "mtime" || key == "atime" || key == "ctime") {
-            double t = std::strtod(value.c_str(), nullptr);
-            if (t > static_cast<double>(clamp)) value = std::to_string(clamp);
+            auto t = formats::pax::parse_time(value);
+            if (t && (t->seconds > clamp || (t->seconds == clamp && t->nanoseconds > 0))) kept = clamped;
         }
-        std::string rebuilt = key + "=" + value + "\n";
-        std::size_t total = rebuilt.size() + 2;
-        while (std::to_string(total).size() + 1 + rebuilt.size() != total) ++total;
-        out += std::to_string(total) + " " + rebuilt;
-        pos += len;
+        out += formats::pax::encode_record(key, kept);
     }
     return out;
+}
+
+std::span<const std::uint8_t, block_size> as_block(const std::string& b)
+{
+    return std::span<const std::uint8_t, block_size>(reinterpret_cast<const std::uint8_t*>(b.data()), block_size);
 }
 
 }  // namespace
@@ -92,6 +39,11 @@ checked_tar_source::checked_tar_source(std::unique_ptr<byte_source> inner, std::
                                        std::string what)
     : inner_(std::move(inner)), clamp_(clamp), what_(std::move(what))
 {
+}
+
+void checked_tar_source::fail(const std::string& message) const
+{
+    throw error(what_ + " is not a valid tar archive: " + message);
 }
 
 bool checked_tar_source::fill_block(std::string& block)
@@ -105,7 +57,7 @@ bool checked_tar_source::fill_block(std::string& block)
     }
     offset_ += got;
     if (got == 0) return false;
-    if (got < block_size) throw error(what_ + " is not a valid tar archive: it ends inside a 512-byte block");
+    if (got < block_size) fail("it ends inside a 512-byte block");
     return true;
 }
 
@@ -113,62 +65,59 @@ void checked_tar_source::next_record()
 {
     pending_.clear();
     pending_pos_ = 0;
+    const auto block_offset = offset_;
     std::string block;
-    if (!fill_block(block)) {
-        if (!trailer_) throw error(what_ + " is not a valid tar archive: it ends without an end-of-archive marker");
-        eof_ = true;
-        return;
+    try {
+        if (!fill_block(block)) {
+            decoder_.take_end_of_input();
+            eof_ = true;
+            return;
+        }
+        take_header(std::move(block));
+    } catch (const formats::format_error& e) {
+        fail(std::string(e.what()) + " (block at offset " + std::to_string(block_offset) + ")");
     }
-    if (trailer_ || std::all_of(block.begin(), block.end(), [](char c) { return c == '\0'; })) {
-        trailer_ = true;  // everything after the first zero block passes through as is
-        pending_ = std::move(block);
-        return;
-    }
-    if (!checksum_ok(block))
-        throw error(what_ + " is not a valid tar archive: bad header checksum at offset " +
-                    std::to_string(offset_ - block_size));
-    const char type = block[156];
-    std::uint64_t size = parse_octal(block.data() + 124, 12);
+}
 
-    if (type == 'x' && clamp_) {
+void checked_tar_source::take_header(std::string block)
+{
+    switch (decoder_.take_block(as_block(block))) {
+    case header_decoder::step::first_zero_block: break;
+    case header_decoder::step::end: ended_ = true; break;
+    case header_decoder::step::extension: {
+        // The decoder bounded the size before anything is read.
+        const auto size = static_cast<std::size_t>(decoder_.extension_size());
         std::string body;
-        for (std::uint64_t left = size + padding_for(size); left > 0; left -= block_size) {
-            std::string b;
-            if (!fill_block(b)) throw error(what_ + " is not a valid tar archive: truncated PAX header");
+        std::string b;
+        while (body.size() < size + padding_for(size)) {
+            if (!fill_block(b)) fail("it ends inside an extended header");
             body += b;
         }
-        body.resize(static_cast<std::size_t>(size));
-        body = clamp_pax_records(body, *clamp_, pax_size_, what_);
-        write_octal(block.data() + 124, 12, body.size());
-        set_checksum(block);
-        pending_ = block + body + std::string(padding_for(body.size()), '\0');
-        return;
-    }
-    if (type == 'x') {
-        // Not rewriting: still learn a size override so that content is skipped correctly.
-        std::string body;
-        for (std::uint64_t left = size + padding_for(size); left > 0; left -= block_size) {
-            std::string b;
-            if (!fill_block(b)) throw error(what_ + " is not a valid tar archive: truncated PAX header");
-            body += b;
+        decoder_.take_extension(std::string_view(body).substr(0, size));
+        if (block[156] == 'x' && clamp_) {
+            body = clamp_pax_records(std::string_view(body).substr(0, size), *clamp_);
+            formats::ustar::encode_octal(block.data() + 124, 12, body.size());
+            formats::ustar::set_checksum(block.data());
+            body.append(padding_for(body.size()), '\0');
         }
-        std::string records = body.substr(0, static_cast<std::size_t>(size));
-        clamp_pax_records(records, INT64_MAX, pax_size_, what_);
-        pending_ = block + body;
-        return;
+        block += body;
+        break;
     }
-    if (type != 'g' && type != 'L' && type != 'K') {
-        if (pax_size_) size = *pax_size_;
-        pax_size_.reset();
-        if (header_only(type)) size = 0;
-        if (clamp_ && !(static_cast<unsigned char>(block[136]) & 0x80) &&
-            parse_octal(block.data() + 136, 12) > static_cast<std::uint64_t>(*clamp_)) {
-            write_octal(block.data() + 136, 12, static_cast<std::uint64_t>(*clamp_));
-            set_checksum(block);
+    case header_decoder::step::entry: {
+        const auto& e = decoder_.entry();
+        if (clamp_) {
+            // The header's own field; a PAX mtime was clamped in its record.
+            auto stored = formats::ustar::decode_number(std::string_view(block).substr(136, 12));
+            if (stored && *stored > *clamp_) {
+                formats::ustar::encode_octal(block.data() + 136, 12, static_cast<std::uint64_t>(*clamp_));
+                formats::ustar::set_checksum(block.data());
+            }
         }
+        content_left_ = e.size + padding_for(e.size);
+        break;
+    }
     }
     pending_ = std::move(block);
-    content_left_ = size + padding_for(size);
 }
 
 std::size_t checked_tar_source::read(std::span<std::uint8_t> buf)
@@ -182,10 +131,16 @@ std::size_t checked_tar_source::read(std::span<std::uint8_t> buf)
             filled += n;
             continue;
         }
+        if (ended_) {  // whatever follows the end-of-archive marker passes through as is
+            auto n = inner_->read(buf.subspan(filled));
+            if (n == 0) eof_ = true;
+            filled += n;
+            continue;
+        }
         if (content_left_ > 0) {
             auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() - filled, content_left_));
             auto n = inner_->read(buf.subspan(filled, want));
-            if (n == 0) throw error(what_ + " is not a valid tar archive: it ends inside an entry's content");
+            if (n == 0) fail("it ends inside an entry's content");
             content_left_ -= n;
             offset_ += n;
             filled += n;

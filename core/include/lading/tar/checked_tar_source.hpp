@@ -1,9 +1,11 @@
 // Rewrites an existing tar stream so that no time in it is later than a given epoch
 // (rewrite-timestamp on tarball layers). Checks every header while it goes, so a stream
-// that is not a tar archive fails with a clear error instead of becoming a layer.
+// that is not a tar archive fails with a clear error instead of becoming a layer. It
+// accepts exactly what lading's tar reader accepts (both use lading/formats).
 #pragma once
 
 #include <lading/byte_source.hpp>
+#include <lading/formats/header_decoder.hpp>
 
 #include <memory>
 #include <optional>
@@ -22,6 +24,8 @@ public:
 private:
     bool fill_block(std::string& block);
     void next_record();
+    void take_header(std::string block);
+    [[noreturn]] void fail(const std::string& message) const;
 
     std::unique_ptr<byte_source> inner_;
     std::optional<std::int64_t> clamp_;
@@ -29,9 +33,10 @@ private:
     std::string pending_;
     std::size_t pending_pos_ = 0;
     std::uint64_t content_left_ = 0;  // content and padding bytes still to pass through
-    std::optional<std::uint64_t> pax_size_;
+    formats::ustar::header_decoder decoder_;
     std::uint64_t offset_ = 0;
-    bool trailer_ = false, eof_ = false;
+    bool ended_ = false;  // past the end-of-archive marker: the rest passes through as is
+    bool eof_ = false;
 };
 
 }  // namespace lading::tar

@@ -1,10 +1,11 @@
 // Reads a tar archive entry by entry from a stream: headers one at a time, content in
 // pieces the caller asks for, so a layer of any size passes through bounded memory.
-// Understands ustar, GNU (long names 'L'/'K', base-256 numbers) and PAX extended headers
-// (path, linkpath, size, uid, gid, mtime, SCHILY.xattr.*).
+// Headers are decoded by lading's one tar codec (lading/formats/header_decoder.hpp), which
+// states the rules every reader in lading shares.
 #pragma once
 
 #include <lading/byte_source.hpp>
+#include <lading/formats/header_decoder.hpp>
 #include <lading/tar/entry.hpp>
 
 #include <cstdint>
@@ -41,8 +42,10 @@ public:
 private:
     void read_exact(char* out, std::size_t n, const char* during);
     void skip(std::uint64_t n, const char* during);
-    std::string read_body(std::uint64_t size, const char* kind);
+    bool read_block(char* block);
     [[noreturn]] void fail(const std::string& message) const;
+
+    formats::ustar::header_decoder decoder_;
 
     byte_source& src_;
     std::string what_;
