@@ -176,7 +176,7 @@ TEST_CASE("members too large to buffer are streamed, still deterministically", "
 
 TEST_CASE("an empty tar stream still becomes a valid eStargz blob", "[estargz]")
 {
-    for (const bytes& tar : {bytes{}, bytes(1024, 0), bytes(10240, 0)}) {
+    for (const bytes& tar : {bytes(512, 0), bytes(1024, 0), bytes(10240, 0)}) {
         CAPTURE(tar.size());
         const compressed c = compress_ok(tar);
         check_with_tools(c, {});
@@ -199,9 +199,13 @@ TEST_CASE("input that is not a readable tar stream fails with a clear message", 
     bytes cut(good.begin(), good.begin() + 3 * 512 + 100);
     CHECK_THAT(error_of(cut), Catch::Contains("truncated"));
 
-    bytes trailing = good;
-    trailing.push_back(1);
-    CHECK_THAT(error_of(trailing), Catch::Contains("after the tar end-of-archive"));
+    // Like every tar reader in lading, the scanner wants an end-of-archive marker.
+    CHECK_THAT(error_of(bytes{}), Catch::Contains("end-of-archive marker"));
+
+    bytes lone_zero_block = tar_of({});
+    lone_zero_block.resize(512);
+    lone_zero_block.insert(lone_zero_block.end(), good.begin(), good.end());
+    CHECK_THAT(error_of(lone_zero_block), Catch::Contains("single zero block"));
 
     tar_member toc;
     toc.name = "./stargz.index.json";
@@ -211,7 +215,15 @@ TEST_CASE("input that is not a readable tar stream fails with a clear message", 
     tar_member sparse;
     sparse.name = "sparse";
     sparse.type = 'S';
-    CHECK_THAT(error_of(tar_of({sparse})), Catch::Contains("unsupported tar entry type 'S'"));
+    CHECK_THAT(error_of(tar_of({sparse})), Catch::Contains("unsupported type \"S\""));
+}
+
+TEST_CASE("bytes after the end-of-archive marker are not read", "[estargz]")
+{
+    const bytes good = tar_of(sample_members());
+    bytes trailing = good;
+    trailing.insert(trailing.end(), 700, 'z');
+    CHECK(compress_ok(trailing).blob == compress_ok(good).blob);
 }
 
 TEST_CASE("abandoning a compressor midway is safe", "[estargz]")

@@ -1,5 +1,7 @@
 #include "test_tar.hpp"
 
+#include "common/tar_builder.hpp"
+
 #include <cstring>
 #include <random>
 
@@ -9,51 +11,25 @@ namespace {
 
 constexpr std::size_t block = 512;
 
-void put_octal(std::string& h, std::size_t at, std::size_t len, std::uint64_t v)
-{
-    for (std::size_t i = len - 1; i-- > 0;) {
-        h[at + i] = static_cast<char>('0' + (v & 7));
-        v >>= 3;
-    }
-    h[at + len - 1] = '\0';
-}
-
-void put_text(std::string& h, std::size_t at, std::size_t len, const std::string& s)
-{
-    std::memcpy(h.data() + at, s.data(), std::min(len, s.size()));
-}
-
 std::string header(const std::string& name, char type, std::uint64_t size, const tar_member& m)
 {
-    std::string h(block, '\0');
-    put_text(h, 0, 100, name);
-    put_octal(h, 100, 8, m.mode);
-    put_octal(h, 108, 8, m.uid);
-    put_octal(h, 116, 8, m.gid);
-    put_octal(h, 124, 12, size);
-    put_octal(h, 136, 12, m.mtime > 0 ? static_cast<std::uint64_t>(m.mtime) : 0);
-    h[156] = type;
-    put_text(h, 157, 100, m.link_name);
-    put_text(h, 257, 8, std::string("ustar\0" "00", 8));
-    put_text(h, 265, 32, m.user_name);
-    put_text(h, 297, 32, m.group_name);
-    put_octal(h, 329, 8, m.dev_major);
-    put_octal(h, 337, 8, m.dev_minor);
-    std::memset(h.data() + 148, ' ', 8);
-    unsigned sum = 0;
-    for (unsigned char c : h) sum += c;
-    put_octal(h, 148, 7, sum);
-    h[155] = ' ';
-    return h;
+    lading::test_tar::raw_header h;
+    h.name = name;
+    h.typeflag = type;
+    h.mode = lading::test_tar::octal(m.mode, 7);
+    h.uid = lading::test_tar::octal(m.uid, 7);
+    h.gid = lading::test_tar::octal(m.gid, 7);
+    h.size_value = size;
+    h.mtime = lading::test_tar::octal(m.mtime > 0 ? static_cast<std::uint64_t>(m.mtime) : 0, 11);
+    h.link_name = m.link_name;
+    h.user_name = m.user_name;
+    h.group_name = m.group_name;
+    h.dev_major = lading::test_tar::octal(m.dev_major, 7);
+    h.dev_minor = lading::test_tar::octal(m.dev_minor, 7);
+    return lading::test_tar::raw_block(h);
 }
 
-std::string pax_record(const std::string& key, const std::string& value)
-{
-    std::size_t body = key.size() + value.size() + 3;
-    std::size_t len = body + 1;
-    while (std::to_string(len).size() + body != len) ++len;
-    return std::to_string(len) + " " + key + "=" + value + "\n";
-}
+using lading::test_tar::pax_record;
 
 void pad(std::string& s) { s.append((block - s.size() % block) % block, '\0'); }
 
@@ -64,12 +40,7 @@ tar_builder& tar_builder::add(const tar_member& m)
     std::string name = m.name;
     std::string records;
     if (name.size() > 100 && m.gnu_long_name) {
-        tar_member meta;
-        meta.mtime = 0;
-        data_ += header("././@LongLink", 'L', name.size() + 1, meta);
-        data_ += name;
-        data_ += '\0';
-        pad(data_);
+        data_ += lading::test_tar::gnu_long_name(name);
         name = name.substr(0, 100);
     } else if (name.size() > 100) {
         records += pax_record("path", name);

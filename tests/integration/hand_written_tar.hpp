@@ -1,5 +1,6 @@
 // Tar archives written header by header, independently of lading, for layers no archiver
 // would produce: names with "..", absolute names, links out of the archive, odd whiteouts.
+// Headers come from tests/common/tar_builder.
 #pragma once
 
 #include <filesystem>
