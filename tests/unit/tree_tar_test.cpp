@@ -187,3 +187,103 @@ TEST_CASE("checked tar source rejects what is not a tar archive", "[tar]")
     tar::checked_tar_source short_one(std::make_unique<string_source>(truncated), std::nullopt, "layer t.tar");
     CHECK_THROWS_AS(read_all(short_one), lading::error);
 }
+
+namespace {
+
+// What reading a whole tree gives: the archive bytes, or the error that stopped it.
+struct read_outcome {
+    std::string bytes;
+    std::string error;
+};
+
+read_outcome read_outcome_of(byte_source& s, std::size_t chunk = 777)
+{
+    read_outcome out;
+    try {
+        out.bytes = read_all(s, chunk);
+    } catch (const error& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+// A tree holding "dir/file" and "top" (both "public-bytes") walked before the test changes
+// it, and, outside the tree, "secret" files of the same size that must never be read.
+struct walked_then_changed {
+    temp_tree t;
+    temp_tree outside;
+    std::string secret = "secret-bytes";
+    walked_then_changed()
+    {
+        t.file("dir/file", "public-bytes");
+        t.file("top", "public-bytes");
+        outside.file("secret", secret);
+        outside.file("dir/file", secret);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a file swapped for a symlink after the walk is an error naming it, not another file's bytes", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::remove(w.t.root / "top");
+    fs::create_symlink(w.outside.root / "secret", w.t.root / "top");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "top").string()) && Catch::Contains("now a symlink"));
+}
+
+TEST_CASE("a directory swapped for a symlink after the walk is not followed", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::rename(w.t.root / "dir", w.outside.root / "moved");
+    fs::create_symlink(w.outside.root / "dir", w.t.root / "dir");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "dir/file").string()) && Catch::Contains("not a directory any more"));
+}
+
+TEST_CASE("a file replaced by another file after the walk is an error naming it", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::rename(w.outside.root / "secret", w.t.root / "top");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "top").string()) && Catch::Contains("now another file"));
+}
+
+TEST_CASE("a file whose size changed after its header was written is an error naming it", "[tar][walk]")
+{
+    temp_tree t;
+    t.file("grows", std::string(70000, 'g'));
+    t.file("shrinks", std::string(70000, 's'));
+
+    SECTION("grown between the walk and the read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::ofstream(t.root / "grows", std::ios::app) << "more";
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "grows").string()) &&
+                                             Catch::Contains("size went from 70000 to 70004 bytes"));
+    }
+    SECTION("grown while it is being read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::vector<std::uint8_t> first(512 + 1000);
+        REQUIRE(src.read(first) == first.size());  // its header and the start of its content
+        std::ofstream(t.root / "grows", std::ios::app) << "more";
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "grows").string()) &&
+                                             Catch::Contains("grew while it was being read"));
+    }
+    SECTION("shrunk while it is being read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::vector<std::uint8_t> first(512 + 70000 + 144 + 512 + 1000);  // into the second file's content
+        REQUIRE(src.read(first) == first.size());
+        fs::resize_file(t.root / "shrinks", 1500);
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "shrinks").string()) && Catch::Contains("shrank"));
+    }
+}
