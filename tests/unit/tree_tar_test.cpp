@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -286,4 +287,35 @@ TEST_CASE("a file whose size changed after its header was written is an error na
         fs::resize_file(t.root / "shrinks", 1500);
         CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "shrinks").string()) && Catch::Contains("shrank"));
     }
+}
+
+TEST_CASE("walking and reading a deep tree keeps a few descriptors open, whatever the depth", "[tar][walk]")
+{
+    temp_tree t;
+    std::string deep;
+    for (int i = 0; i < 300; ++i) deep += "d/";
+    t.file(deep + "leaf", "deep content");
+    t.file("top", "top content");
+
+    rlimit saved {};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit low = saved;
+    low.rlim_cur = 64;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    read_outcome out;
+    try {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        out = read_outcome_of(src);
+    } catch (const error& e) {
+        out.error = e.what();
+    }
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+
+    CHECK(out.error.empty());
+    std::vector<listed> entries;  // without the PAX headers that carry the long names
+    for (auto& e : list_tar(out.bytes))
+        if (e.type != 'x') entries.push_back(e);
+    REQUIRE(entries.size() == 302);
+    CHECK(entries[300].content == "deep content");
+    CHECK(entries[301].content == "top content");
 }

@@ -131,16 +131,23 @@ struct walker {
     std::map<std::pair<dev_t, ino_t>, std::string> first_link_name;
     std::vector<tree_entry> out;
 
-    // `dir_fd` is the directory `dir` names, held open while its children are visited.
-    void visit_children(int dir_fd, const std::filesystem::path& dir, const std::string& prefix)
+    // `dir` is the open directory that `dir_path` names and `dir_id` identifies. While a
+    // subdirectory is visited only the subdirectory stays open: `dir` is then opened again
+    // as its "..", and must be the same inode, so the open descriptors do not grow with depth.
+    void visit_children(unique_fd& dir, const file_identity& dir_id, const std::filesystem::path& dir_path,
+                        const std::string& prefix)
     {
-        unique_fd listing(::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!listing) fail(dir, "open directory");
-        for (const auto& name : sorted_children(std::move(listing), dir)) visit(dir_fd, name, dir / name, prefix + name);
+        unique_fd listing(::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!listing) fail(dir_path, "open directory");
+        for (const auto& name : sorted_children(std::move(listing), dir_path))
+            visit(dir, dir_id, dir_path, name, prefix + name);
     }
 
-    void visit(int dir_fd, const std::string& child, const std::filesystem::path& p, const std::string& name)
+    void visit(unique_fd& dir, const file_identity& dir_id, const std::filesystem::path& dir_path,
+               const std::string& child, const std::string& name)
     {
+        const int dir_fd = dir.get();
+        const auto p = dir_path / child;
         struct stat st {};
         if (::fstatat(dir_fd, child.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) fail(p, "stat");
         tree_entry te;
@@ -192,7 +199,12 @@ struct walker {
         bool is_dir = h.type == entry_type::directory;
         std::string child_prefix = h.name;
         out.push_back(std::move(te));
-        if (is_dir) visit_children(opened.get(), p, child_prefix);
+        if (!is_dir) return;
+        dir.reset();
+        visit_children(opened, identity_of(st), p, child_prefix);
+        dir = unique_fd(::openat(opened.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        struct stat parent {};
+        if (!dir || ::fstat(dir.get(), &parent) != 0 || identity_of(parent) != dir_id) changed(dir_path);
     }
 };
 
@@ -207,7 +219,7 @@ walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int6
     if (!root_fd) fail(root, "open directory");
     if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
     walker w{clamp_mtime, {}, {}};
-    w.visit_children(root_fd.get(), root, "");
+    w.visit_children(root_fd, identity_of(st), root, "");
     return {root, identity_of(st), std::move(w.out)};
 }
 
