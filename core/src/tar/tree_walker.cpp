@@ -76,10 +76,12 @@ std::vector<std::pair<std::string, std::string>> xattrs_of_fd(int fd, const std:
 
 // For entries that cannot be opened without side effects (symlinks, fifos, devices): the
 // parent's descriptor pins where the name is looked up, and l*xattr does not follow it.
+// Without /proc (a bare chroot) the whole path is used.
 std::vector<std::pair<std::string, std::string>> xattrs_of_name(int dir_fd, const std::string& child,
                                                                 const std::filesystem::path& p)
 {
-    const auto pinned = "/proc/self/fd/" + std::to_string(dir_fd) + "/" + child;
+    static const bool have_proc_fd = ::access("/proc/self/fd", X_OK) == 0;
+    const auto pinned = have_proc_fd ? "/proc/self/fd/" + std::to_string(dir_fd) + "/" + child : p.string();
     return read_xattrs(
         p, [&](char* list, std::size_t size) { return ::llistxattr(pinned.c_str(), list, size); },
         [&](const char* name, void* value, std::size_t size) { return ::lgetxattr(pinned.c_str(), name, value, size); });
