@@ -24,6 +24,11 @@ file_source::file_source(const std::filesystem::path& path) : path_(path)
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 
+file_source::file_source(int fd, const std::filesystem::path& path) : path_(path), fd_(fd)
+{
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
 file_source::~file_source()
 {
     if (fd_ >= 0) ::close(fd_);

@@ -530,6 +530,57 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
     }
 }
 
+TEST_CASE("a small layer whose symlinks make every name re-walk the tree is refused, not unpacked for minutes",
+          "[unpack][hostile]")
+{
+    // 400 nested directories "d" holding "x", a chain of 39 symlinks l0 → l1 → ... → "x"
+    // whose targets walk "x/.." 800 times before naming the next link, and files through
+    // l0: without a bound, each file's name costs about 12 million look-ups.
+    std::string deep;
+    for (int i = 0; i < 400; ++i) deep += (i ? "/d" : "d");
+    std::string climb;
+    for (int i = 0; i < 800; ++i) climb += "x/../";
+    std::vector<tar_member> members;
+    auto add = [&](tar_member m, const std::string& path, const std::string& link = {}) {
+        std::string records = pax_record("path", path);
+        if (!link.empty()) records += pax_record("linkpath", link);
+        members.push_back(tar_member{"pax", 'x', records, {}});
+        members.push_back(std::move(m));
+    };
+    add(tar_dir("long-name"), deep + "/");
+    add(tar_dir("long-name"), deep + "/x/");
+    for (int i = 0; i < 39; ++i)
+        add(tar_symlink("long-name", "long-target"), deep + "/l" + std::to_string(i), climb + "l" + std::to_string(i + 1));
+    add(tar_symlink("long-name", "x"), deep + "/l39");
+    for (int i = 0; i < 20; ++i) add(tar_file("long-name", "payload"), deep + "/l0/f" + std::to_string(i));
+
+    temp_dir work;
+    const auto layer = work / "rewalk.tar";
+    write_bytes(layer, hand_written_tar(members));
+    export_request req;
+    req.layers = {layer};
+    req.platform = host_platform();
+    req.store = work / "store";
+    req.metadata_file = work / "meta.json";
+    req.env = {{"SOURCE_DATE_EPOCH", "1700000000"}};
+    req.outputs = {"type=image,name=rewalk:1"};
+    export_ok(req);
+    const auto before = store_snapshot::take(req.store);
+
+    req.outputs = {"type=image,name=rewalk:1,unpack=true"};
+    // A guard against a hang, not a performance target: unbounded, this takes minutes.
+    auto r = lading_cmd().run(export_argv(req), req.env, 2min);
+    INFO(r.describe(2000));
+    REQUIRE_FALSE(r.timed_out);
+    CHECK(r.exit_code == 1);
+    auto line = one_line(r);
+    CHECK(line.find("layer sha256:") != std::string::npos);
+    CHECK(line.find("/l0/f0\": resolving the name takes more than 65536 steps") != std::string::npos);
+    const auto after = store_snapshot::take(req.store);
+    INFO("changes:\n" << before.describe_differences_to(after));
+    CHECK(before == after);
+}
+
 TEST_CASE("a layer that does not match its diffID fails the unpack and leaves the store as it was", "[unpack]")
 {
     // A base image whose config claims another diffID for its layer: the derived image

@@ -221,3 +221,77 @@ TEST_CASE("open_confined_dir: a long run of .. in a symlink climbs to the root a
     CHECK(d->path == "top");
     CHECK(rootfs_fixture::same_directory(*d, f.root / "top"));
 }
+
+namespace {
+
+// `depth` nested directories "d", holding "x" and a chain of symlinks l0 → l1 → ... → lN →
+// "x" whose targets walk "x/.." `pairs` times before naming the next link: each ".." sends
+// the resolution back to the root and down the whole depth again.
+parts hostile_chain(rootfs_fixture& f, std::size_t depth, std::size_t links, std::size_t pairs)
+{
+    parts deep(depth, "d");
+    REQUIRE(f.open(deep, {.create_missing = true}));
+    fs::path at = f.root;
+    for (const auto& d : deep) at /= d;
+    fs::create_directory(at / "x");
+    std::string climb;
+    for (std::size_t i = 0; i < pairs; ++i) climb += "x/../";
+    for (std::size_t i = 0; i < links; ++i)
+        fs::create_symlink(climb + "l" + std::to_string(i + 1), at / ("l" + std::to_string(i)));
+    fs::create_symlink("x", at / ("l" + std::to_string(links)));
+    deep.push_back("l0");
+    return deep;
+}
+
+}  // namespace
+
+TEST_CASE("open_confined_dir: symlinks that make a name re-walk the tree are refused after a bounded number of steps",
+          "[unpack][confined][budget]")
+{
+    rootfs_fixture f;
+    // 39 links: within the kernel's 40, so only the amount of work can refuse it. Resolved
+    // in full, this name costs about 39 * 800 * 400 = 12 million look-ups.
+    auto name = hostile_chain(f, 400, 39, 800);
+    resolution_budget budget;
+    budget.start_entry(0);
+    auto e = error_of([&] { f.open(name, {.budget = &budget}); });
+    CHECK_THAT(e, Catch::Contains("more than 65536 steps"));
+    CHECK(budget.entry_steps() <= 65536 + max_directory_depth + 1);
+
+    // Without a budget of the caller's, the same limit applies to the call alone.
+    CHECK_THAT(error_of([&] { f.open(name); }), Catch::Contains("more than 65536 steps"));
+}
+
+TEST_CASE("open_confined_dir: a chain of symlinks within the limits resolves, and its steps are counted",
+          "[unpack][confined][budget]")
+{
+    rootfs_fixture f;
+    auto name = hostile_chain(f, 20, 5, 10);
+    resolution_budget budget;
+    budget.start_entry(0);
+    auto d = f.open(name, {.budget = &budget});
+    REQUIRE(d);
+    std::string want;
+    for (int i = 0; i < 20; ++i) want += "d/";
+    CHECK(d->path == want + "x");
+    // Per link: 10 pairs of "x" (one step) and ".." (one step, then 1 + 20 to walk down
+    // again from the root), then the next link's name; the 20 directories and l0 come first.
+    CHECK(budget.entry_steps() == 21 + 5 * (10 * (1 + 1 + 21) + 1) + 1);
+}
+
+TEST_CASE("resolution_budget: a layer gets a fixed allowance plus steps for each byte read", "[unpack][confined][budget]")
+{
+    resolution_budget budget({.steps_per_entry = 100, .layer_allowance = 150, .layer_steps_per_byte = 2});
+    budget.start_entry(0);
+    budget.spend(100);
+    CHECK_THROWS_WITH(budget.spend(1), Catch::Contains("more than 100 steps"));
+    budget.start_entry(0);  // a new entry: 101 spent in the layer
+    CHECK_THROWS_WITH(budget.spend(50), Catch::Contains("more than 150 steps, the limit for 0 bytes of layer"));
+    budget.start_entry(100);  // 151 spent, 150 + 2 * 100 allowed
+    budget.spend(99);
+    CHECK(budget.layer_steps() == 250);
+    budget.start_entry(100);
+    budget.spend(60);
+    budget.start_entry(100);
+    CHECK_THROWS_WITH(budget.spend(60), Catch::Contains("more than 350 steps, the limit for 100 bytes of layer"));
+}

@@ -34,7 +34,8 @@ struct unpack_fixture {
     unique_fd root_fd;
     rootfs_writer writer;
 
-    explicit unpack_fixture(bool as_root = ::geteuid() == 0) : writer(open_root(), as_root)
+    explicit unpack_fixture(bool as_root = ::geteuid() == 0, resolution_limits limits = {})
+        : writer(open_root(), as_root, limits)
     {
         fs::create_directories(outside);
         std::ofstream(outside / "secret") << "do not touch\n";
@@ -410,5 +411,96 @@ TEST_CASE("rootfs writer: a stream that breaks inside a file's content keeps the
     } catch (const error& e) {
         std::string message = e.what();
         CHECK(message.rfind("layer L is not a valid tar archive: it ends inside", 0) == 0);
+    }
+}
+
+namespace {
+
+// A layer whose entries each resolve "D/l0", where D is `depth` nested directories holding
+// "x" and l0 → l1 → ... → "x" is a chain of `links` symlinks whose targets walk "x/.."
+// `pairs` times before naming the next link; then `files` files "D/l0/f<i>", each of which
+// re-walks the chain.
+std::vector<tt::item> rewalking_layer(std::size_t depth, std::size_t links, std::size_t pairs, std::size_t files)
+{
+    std::string d;
+    for (std::size_t i = 0; i < depth; ++i) d += (i ? "/d" : "d");
+    std::vector<tt::item> items{tt::directory(d + "/"), tt::directory(d + "/x/")};
+    std::string climb;
+    for (std::size_t i = 0; i < pairs; ++i) climb += "x/../";
+    for (std::size_t i = 0; i < links; ++i)
+        items.push_back(tt::symlink(d + "/l" + std::to_string(i), climb + "l" + std::to_string(i + 1)));
+    items.push_back(tt::symlink(d + "/l" + std::to_string(links), "x"));
+    for (std::size_t i = 0; i < files; ++i) items.push_back(tt::file(d + "/l0/f" + std::to_string(i), ""));
+    return items;
+}
+
+}  // namespace
+
+TEST_CASE("rootfs writer: names whose symlinks re-walk the tree are refused, naming the layer and the entry",
+          "[unpack][writer][budget]")
+{
+    unpack_fixture f;
+    // Resolved in full, each file's name would cost about 39 * 800 * 400 = 12 million look-ups.
+    auto e = f.apply_error(rewalking_layer(400, 39, 800, 3));
+    CHECK_THAT(e, Catch::StartsWith("layer L: entry \"d/d/") && Catch::Contains("/l0/f0\": ") &&
+                      Catch::Contains("more than 65536 steps"));
+}
+
+TEST_CASE("rootfs writer: a layer's names may take steps in proportion to its size", "[unpack][writer][budget]")
+{
+    // Each file costs 1177 steps (see the confined_path tests) for 512 bytes of header.
+    const auto layer = rewalking_layer(20, 5, 10, 12);
+    const auto bytes = tt::archive(layer).size();
+    {
+        unpack_fixture generous(::geteuid() == 0, {.layer_allowance = 12 * 1177});
+        generous.apply(layer);
+        CHECK(fs::is_regular_file(generous.root / "d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/x/f11"));
+        CHECK(generous.writer.layer_resolution_steps() > 12 * 1177);
+        CHECK(generous.writer.layer_resolution_steps() < 12 * 1177 + bytes);
+    }
+    {
+        unpack_fixture tight(::geteuid() == 0, {.layer_allowance = 1000});
+        auto e = tight.apply_error(layer);
+        CHECK_THAT(e, Catch::StartsWith("layer L: entry \"d/d/") && Catch::Contains("/l0/f") &&
+                          Catch::Contains("bytes of layer"));
+        CHECK(tight.writer.layer_resolution_steps() > 1000);
+        CHECK(tight.writer.layer_resolution_steps() < 1000 + bytes + 1177);
+    }
+}
+
+TEST_CASE("rootfs writer: opaque markers repeated in a layer are charged for walking its own entries again",
+          "[unpack][writer][budget]")
+{
+    // The n-th marker looks at the n files before it: the work grows with the square of the
+    // layer's length unless it is counted.
+    std::vector<tt::item> layer;
+    for (int i = 0; i < 200; ++i) {
+        layer.push_back(tt::file("f" + std::to_string(i), ""));
+        layer.push_back(tt::whiteout(".wh..wh..opq"));
+    }
+    unpack_fixture f(::geteuid() == 0, {.layer_allowance = 1000, .layer_steps_per_byte = 0});
+    auto e = f.apply_error(layer);
+    CHECK_THAT(e, Catch::StartsWith("layer L: entry \".wh..wh..opq\": ") && Catch::Contains("more than 1000 steps"));
+    CHECK(f.writer.layer_resolution_steps() > 1000);
+    CHECK(f.writer.layer_resolution_steps() < 1100);
+}
+
+TEST_CASE("rootfs writer: finding the directories again at the end is limited as one layer as long as all of them",
+          "[unpack][writer][budget]")
+{
+    // One entry makes 30 nested directories; setting their attributes finds the parent of
+    // each from the root again: 0 + 1 + ... + 29 = 435 steps.
+    std::string deep;
+    for (int i = 0; i < 30; ++i) deep += "d/";
+    {
+        unpack_fixture f(::geteuid() == 0, {.layer_allowance = 1000, .layer_steps_per_byte = 0});
+        f.apply({tt::file(deep + "f", "x")});
+        f.writer.finish();
+        CHECK(fs::is_regular_file(f.root / deep / "f"));
+    }
+    {
+        unpack_fixture f(::geteuid() == 0, {.layer_allowance = 400, .layer_steps_per_byte = 0});
+        f.apply({tt::file(deep + "f", "x")});
+        CHECK_THROWS_WITH(f.writer.finish(), Catch::StartsWith("directory \"d/d/") && Catch::Contains("more than 400 steps"));
     }
 }

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -186,4 +187,135 @@ TEST_CASE("checked tar source rejects what is not a tar archive", "[tar]")
     truncated[0] = 'a';
     tar::checked_tar_source short_one(std::make_unique<string_source>(truncated), std::nullopt, "layer t.tar");
     CHECK_THROWS_AS(read_all(short_one), lading::error);
+}
+
+namespace {
+
+// What reading a whole tree gives: the archive bytes, or the error that stopped it.
+struct read_outcome {
+    std::string bytes;
+    std::string error;
+};
+
+read_outcome read_outcome_of(byte_source& s, std::size_t chunk = 777)
+{
+    read_outcome out;
+    try {
+        out.bytes = read_all(s, chunk);
+    } catch (const error& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+// A tree holding "dir/file" and "top" (both "public-bytes") walked before the test changes
+// it, and, outside the tree, "secret" files of the same size that must never be read.
+struct walked_then_changed {
+    temp_tree t;
+    temp_tree outside;
+    std::string secret = "secret-bytes";
+    walked_then_changed()
+    {
+        t.file("dir/file", "public-bytes");
+        t.file("top", "public-bytes");
+        outside.file("secret", secret);
+        outside.file("dir/file", secret);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a file swapped for a symlink after the walk is an error naming it, not another file's bytes", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::remove(w.t.root / "top");
+    fs::create_symlink(w.outside.root / "secret", w.t.root / "top");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "top").string()) && Catch::Contains("now a symlink"));
+}
+
+TEST_CASE("a directory swapped for a symlink after the walk is not followed", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::rename(w.t.root / "dir", w.outside.root / "moved");
+    fs::create_symlink(w.outside.root / "dir", w.t.root / "dir");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "dir/file").string()) && Catch::Contains("not a directory any more"));
+}
+
+TEST_CASE("a file replaced by another file after the walk is an error naming it", "[tar][walk]")
+{
+    walked_then_changed w;
+    tar::tree_tar_source src(tar::walk_tree(w.t.root, std::nullopt));
+    fs::rename(w.outside.root / "secret", w.t.root / "top");
+    auto out = read_outcome_of(src);
+    CHECK(out.bytes.find(w.secret) == std::string::npos);
+    CHECK_THAT(out.error, Catch::Contains((w.t.root / "top").string()) && Catch::Contains("now another file"));
+}
+
+TEST_CASE("a file whose size changed after its header was written is an error naming it", "[tar][walk]")
+{
+    temp_tree t;
+    t.file("grows", std::string(70000, 'g'));
+    t.file("shrinks", std::string(70000, 's'));
+
+    SECTION("grown between the walk and the read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::ofstream(t.root / "grows", std::ios::app) << "more";
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "grows").string()) &&
+                                             Catch::Contains("size went from 70000 to 70004 bytes"));
+    }
+    SECTION("grown while it is being read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::vector<std::uint8_t> first(512 + 1000);
+        REQUIRE(src.read(first) == first.size());  // its header and the start of its content
+        std::ofstream(t.root / "grows", std::ios::app) << "more";
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "grows").string()) &&
+                                             Catch::Contains("grew while it was being read"));
+    }
+    SECTION("shrunk while it is being read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::vector<std::uint8_t> first(512 + 70000 + 144 + 512 + 1000);  // into the second file's content
+        REQUIRE(src.read(first) == first.size());
+        fs::resize_file(t.root / "shrinks", 1500);
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "shrinks").string()) && Catch::Contains("shrank"));
+    }
+}
+
+TEST_CASE("walking and reading a deep tree keeps a few descriptors open, whatever the depth", "[tar][walk]")
+{
+    temp_tree t;
+    std::string deep;
+    for (int i = 0; i < 300; ++i) deep += "d/";
+    t.file(deep + "leaf", "deep content");
+    t.file("top", "top content");
+
+    rlimit saved {};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+    rlimit low = saved;
+    low.rlim_cur = 64;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+    read_outcome out;
+    try {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        out = read_outcome_of(src);
+    } catch (const error& e) {
+        out.error = e.what();
+    }
+    ::setrlimit(RLIMIT_NOFILE, &saved);
+
+    CHECK(out.error.empty());
+    std::vector<listed> entries;  // without the PAX headers that carry the long names
+    for (auto& e : list_tar(out.bytes))
+        if (e.type != 'x') entries.push_back(e);
+    REQUIRE(entries.size() == 302);
+    CHECK(entries[300].content == "deep content");
+    CHECK(entries[301].content == "top content");
 }

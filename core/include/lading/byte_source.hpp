@@ -31,6 +31,8 @@ private:
 class file_source : public byte_source {
 public:
     explicit file_source(const std::filesystem::path& path);
+    // Reads the already open `fd`, which it then owns and closes; `path` names it in errors.
+    file_source(int fd, const std::filesystem::path& path);
     ~file_source() override;
     file_source(const file_source&) = delete;
     file_source& operator=(const file_source&) = delete;

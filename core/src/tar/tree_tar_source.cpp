@@ -6,7 +6,7 @@
 
 namespace lading::tar {
 
-tree_tar_source::tree_tar_source(std::vector<tree_entry> entries) : entries_(std::move(entries)) {}
+tree_tar_source::tree_tar_source(walked_tree tree) : entries_(std::move(tree.entries)), opener_(tree) {}
 
 bool tree_tar_source::advance()
 {
@@ -21,7 +21,7 @@ bool tree_tar_source::advance()
         current_ = &entries_[next_++];
         pending_ = encode_header(current_->header);
         if (current_->header.type == entry_type::regular && current_->header.size > 0) {
-            file_ = std::make_unique<file_source>(current_->source);
+            file_ = std::make_unique<file_source>(opener_.open(*current_).release(), current_->source);
             file_left_ = current_->header.size;
             padding_after_file_ = padding_for(file_left_);
         }
@@ -50,15 +50,24 @@ std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
             auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() - filled, file_left_));
             auto n = file_->read(buf.subspan(filled, want));
             if (n == 0)
-                throw error(current_->source.string() + " shrank while it was being read; nothing was stored");
+                throw_changed(*current_, "it shrank while it was being read");
             file_left_ -= n;
             filled += n;
-            if (file_left_ == 0) file_.reset();
+            if (file_left_ == 0) {
+                check_no_more_content();
+                file_.reset();
+            }
             continue;
         }
         if (!advance()) break;
     }
     return filled;
+}
+
+void tree_tar_source::check_no_more_content()
+{
+    std::uint8_t probe = 0;
+    if (file_->read(std::span(&probe, 1)) != 0) throw_changed(*current_, "it grew while it was being read");
 }
 
 }  // namespace lading::tar

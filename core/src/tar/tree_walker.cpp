@@ -1,6 +1,7 @@
 #include <lading/directory_names.hpp>
 #include <lading/error.hpp>
 #include <lading/tar/tree_walker.hpp>
+#include <lading/unpack/unique_fd.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -17,35 +18,47 @@ namespace lading::tar {
 
 namespace {
 
+using unpack::unique_fd;
+
 [[noreturn]] void fail(const std::filesystem::path& p, const char* what)
 {
     throw error(std::string("cannot ") + what + " " + p.string() + ": " + std::strerror(errno));
 }
 
-std::vector<std::pair<std::string, std::string>> read_xattrs(const std::filesystem::path& p)
+[[noreturn]] void changed(const std::filesystem::path& p)
+{
+    throw error(p.string() + " changed while the directory was being read; nothing was stored");
+}
+
+file_identity identity_of(const struct stat& st) { return {st.st_dev, st.st_ino}; }
+
+// Lists and reads extended attributes through `list` and `get`, which wrap the f*xattr or
+// l*xattr calls for the entry at hand.
+template <class List, class Get>
+std::vector<std::pair<std::string, std::string>> read_xattrs(const std::filesystem::path& p, List list, Get get)
 {
     std::vector<std::pair<std::string, std::string>> out;
-    ssize_t len = ::llistxattr(p.c_str(), nullptr, 0);
+    ssize_t len = list(nullptr, 0);
     if (len < 0) {
         if (errno == ENOTSUP || errno == ENODATA) return out;
         fail(p, "list extended attributes of");
     }
     if (len == 0) return out;
     std::string names(static_cast<std::size_t>(len), '\0');
-    len = ::llistxattr(p.c_str(), names.data(), names.size());
+    len = list(names.data(), names.size());
     if (len < 0) fail(p, "list extended attributes of");
     names.resize(static_cast<std::size_t>(len));
     for (std::size_t i = 0; i < names.size();) {
         std::string name(names.c_str() + i);
         i += name.size() + 1;
         if (name.empty()) continue;
-        ssize_t vlen = ::lgetxattr(p.c_str(), name.c_str(), nullptr, 0);
+        ssize_t vlen = get(name.c_str(), nullptr, 0);
         if (vlen < 0) {
             if (errno == ENODATA) continue;
             fail(p, "read extended attributes of");
         }
         std::string value(static_cast<std::size_t>(vlen), '\0');
-        vlen = ::lgetxattr(p.c_str(), name.c_str(), value.data(), value.size());
+        vlen = get(name.c_str(), value.data(), value.size());
         if (vlen < 0) fail(p, "read extended attributes of");
         value.resize(static_cast<std::size_t>(vlen));
         out.emplace_back(std::move(name), std::move(value));
@@ -54,11 +67,31 @@ std::vector<std::pair<std::string, std::string>> read_xattrs(const std::filesyst
     return out;
 }
 
-std::string read_link(const std::filesystem::path& p, std::size_t size_hint)
+std::vector<std::pair<std::string, std::string>> xattrs_of_fd(int fd, const std::filesystem::path& p)
+{
+    return read_xattrs(
+        p, [&](char* list, std::size_t size) { return ::flistxattr(fd, list, size); },
+        [&](const char* name, void* value, std::size_t size) { return ::fgetxattr(fd, name, value, size); });
+}
+
+// For entries that cannot be opened without side effects (symlinks, fifos, devices): the
+// parent's descriptor pins where the name is looked up, and l*xattr does not follow it.
+// Without /proc (a bare chroot) the whole path is used.
+std::vector<std::pair<std::string, std::string>> xattrs_of_name(int dir_fd, const std::string& child,
+                                                                const std::filesystem::path& p)
+{
+    static const bool have_proc_fd = ::access("/proc/self/fd", X_OK) == 0;
+    const auto pinned = have_proc_fd ? "/proc/self/fd/" + std::to_string(dir_fd) + "/" + child : p.string();
+    return read_xattrs(
+        p, [&](char* list, std::size_t size) { return ::llistxattr(pinned.c_str(), list, size); },
+        [&](const char* name, void* value, std::size_t size) { return ::lgetxattr(pinned.c_str(), name, value, size); });
+}
+
+std::string read_link_at(int dir_fd, const std::string& child, const std::filesystem::path& p, std::size_t size_hint)
 {
     std::string target(size_hint + 1, '\0');
     for (;;) {
-        ssize_t n = ::readlink(p.c_str(), target.data(), target.size());
+        ssize_t n = ::readlinkat(dir_fd, child.c_str(), target.data(), target.size());
         if (n < 0) fail(p, "read symlink");
         if (static_cast<std::size_t>(n) < target.size()) {
             target.resize(static_cast<std::size_t>(n));
@@ -68,12 +101,29 @@ std::string read_link(const std::filesystem::path& p, std::size_t size_hint)
     }
 }
 
-std::vector<std::string> sorted_children(const std::filesystem::path& dir)
+// Opens `child` of `dir_fd` without following a symlink and checks that it is still the
+// inode `expected` describes: the name may have been replaced since it was looked at.
+unique_fd open_same(int dir_fd, const std::string& child, int flags, const struct stat& expected,
+                    const std::filesystem::path& p, const char* verb)
 {
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) fail(dir, "open directory");
+    unique_fd fd(::openat(dir_fd, child.c_str(), flags | O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ELOOP || errno == ENOTDIR) changed(p);
+        fail(p, verb);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) fail(p, "stat");
+    if ((st.st_mode & S_IFMT) != (expected.st_mode & S_IFMT) || identity_of(st) != identity_of(expected)) changed(p);
+    return fd;
+}
+
+std::vector<std::string> sorted_children(unique_fd dir, const std::filesystem::path& p)
+{
+    DIR* d = ::fdopendir(dir.get());
+    if (!d) fail(p, "open directory");
+    dir.release();
     auto names = read_names_and_close(d);
-    if (!names) fail(dir, "read directory");
+    if (!names) fail(p, "read directory");
     std::sort(names->begin(), names->end());
     return *names;
 }
@@ -83,16 +133,28 @@ struct walker {
     std::map<std::pair<dev_t, ino_t>, std::string> first_link_name;
     std::vector<tree_entry> out;
 
-    void visit_children(const std::filesystem::path& dir, const std::string& prefix)
+    // `dir` is the open directory that `dir_path` names and `dir_id` identifies. While a
+    // subdirectory is visited only the subdirectory stays open: `dir` is then opened again
+    // as its "..", and must be the same inode, so the open descriptors do not grow with depth.
+    void visit_children(unique_fd& dir, const file_identity& dir_id, const std::filesystem::path& dir_path,
+                        const std::string& prefix)
     {
-        for (const auto& name : sorted_children(dir)) visit(dir / name, prefix + name);
+        unique_fd listing(::openat(dir.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!listing) fail(dir_path, "open directory");
+        for (const auto& name : sorted_children(std::move(listing), dir_path))
+            visit(dir, dir_id, dir_path, name, prefix + name);
     }
 
-    void visit(const std::filesystem::path& p, const std::string& name)
+    void visit(unique_fd& dir, const file_identity& dir_id, const std::filesystem::path& dir_path,
+               const std::string& child, const std::string& name)
     {
+        const int dir_fd = dir.get();
+        const auto p = dir_path / child;
         struct stat st {};
-        if (::lstat(p.c_str(), &st) != 0) fail(p, "stat");
+        if (::fstatat(dir_fd, child.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) fail(p, "stat");
         tree_entry te;
+        te.source = p;
+        te.identity = identity_of(st);
         auto& h = te.header;
         h.name = name;
         h.mode = st.st_mode & 07777;
@@ -101,9 +163,10 @@ struct walker {
         h.mtime = st.st_mtim.tv_sec;
         if (clamp && h.mtime > *clamp) h.mtime = *clamp;
 
+        unique_fd opened;  // regular files and directories: the inode stat described
         switch (st.st_mode & S_IFMT) {
         case S_IFREG: {
-            if (::access(p.c_str(), R_OK) != 0) fail(p, "read");
+            opened = open_same(dir_fd, child, 0, st, p, "read");
             if (st.st_nlink > 1) {
                 auto [it, inserted] = first_link_name.try_emplace({st.st_dev, st.st_ino}, name);
                 if (!inserted) {
@@ -114,13 +177,16 @@ struct walker {
             }
             h.type = entry_type::regular;
             h.size = static_cast<std::uint64_t>(st.st_size);
-            te.source = p;
             break;
         }
-        case S_IFDIR: h.type = entry_type::directory; h.name += '/'; break;
+        case S_IFDIR:
+            opened = open_same(dir_fd, child, O_DIRECTORY, st, p, "open directory");
+            h.type = entry_type::directory;
+            h.name += '/';
+            break;
         case S_IFLNK:
             h.type = entry_type::symlink;
-            h.link_name = read_link(p, static_cast<std::size_t>(st.st_size));
+            h.link_name = read_link_at(dir_fd, child, p, static_cast<std::size_t>(st.st_size));
             break;
         case S_IFCHR: h.type = entry_type::char_device; break;
         case S_IFBLK: h.type = entry_type::block_device; break;
@@ -131,24 +197,32 @@ struct walker {
             h.dev_major = major(st.st_rdev);
             h.dev_minor = minor(st.st_rdev);
         }
-        h.xattrs = read_xattrs(p);
+        h.xattrs = opened ? xattrs_of_fd(opened.get(), p) : xattrs_of_name(dir_fd, child, p);
         bool is_dir = h.type == entry_type::directory;
         std::string child_prefix = h.name;
         out.push_back(std::move(te));
-        if (is_dir) visit_children(p, child_prefix);
+        if (!is_dir) return;
+        dir.reset();
+        visit_children(opened, identity_of(st), p, child_prefix);
+        dir = unique_fd(::openat(opened.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        struct stat parent {};
+        if (!dir || ::fstat(dir.get(), &parent) != 0 || identity_of(parent) != dir_id) changed(dir_path);
     }
 };
 
 }  // namespace
 
-std::vector<tree_entry> walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime)
+walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime)
 {
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) fail(root, "find context directory");
     if (!S_ISDIR(st.st_mode)) throw error(root.string() + " is not a directory");
+    unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root_fd) fail(root, "open directory");
+    if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
     walker w{clamp_mtime, {}, {}};
-    w.visit_children(root, "");
-    return std::move(w.out);
+    w.visit_children(root_fd, identity_of(st), root, "");
+    return {root, identity_of(st), std::move(w.out)};
 }
 
 }  // namespace lading::tar

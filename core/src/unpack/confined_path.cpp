@@ -50,6 +50,25 @@ unique_fd open_directory(int dir_fd, const std::string& name, const std::string&
 
 }  // namespace
 
+void resolution_budget::start_entry(std::uint64_t layer_bytes)
+{
+    layer_bytes_ = layer_bytes;
+    entry_steps_ = 0;
+}
+
+void resolution_budget::spend(std::uint64_t steps)
+{
+    entry_steps_ += steps;
+    layer_steps_ += steps;
+    if (entry_steps_ > limits_.steps_per_entry)
+        throw error("resolving the name takes more than " + std::to_string(limits_.steps_per_entry) +
+                    " steps");
+    const auto layer_limit = limits_.layer_allowance + limits_.layer_steps_per_byte * layer_bytes_;
+    if (layer_steps_ > layer_limit)
+        throw error("resolving names takes more than " + std::to_string(layer_limit) + " steps, the limit for " +
+                    std::to_string(layer_bytes_) + " bytes of layer");
+}
+
 std::vector<std::string> clean_components(std::string_view name)
 {
     // The kernel would stop at a NUL that no check here sees: such a name is never used.
@@ -82,6 +101,9 @@ std::string join_path(std::string_view dir, std::string_view name)
 std::optional<confined_dir> open_confined_dir(int root_fd, std::span<const std::string> components,
                                               const resolve_options& options, std::vector<std::string>* created)
 {
+    resolution_budget own_budget;
+    resolution_budget& budget = options.budget ? *options.budget : own_budget;
+
     // Only the directory reached so far stays open; ".." walks again from the root along
     // the names of real directories, so the descriptor count does not grow with depth.
     std::vector<std::string> names;
@@ -89,6 +111,7 @@ std::optional<confined_dir> open_confined_dir(int root_fd, std::span<const std::
     unique_fd current(::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!current) fail_errno("open the directory", "");
     auto reopen = [&] {
+        budget.spend(1 + names.size());
         current = unique_fd(::openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC));
         if (!current) fail_errno("open the directory", "");
         std::string path;
@@ -101,6 +124,7 @@ std::optional<confined_dir> open_confined_dir(int root_fd, std::span<const std::
     std::deque<std::string> pending(components.begin(), components.end());
     int followed = 0;
     while (!pending.empty()) {
+        budget.spend(1);
         std::string c = std::move(pending.front());
         pending.pop_front();
         if (c.empty() || c == ".") continue;
@@ -108,6 +132,7 @@ std::optional<confined_dir> open_confined_dir(int root_fd, std::span<const std::
             // A run of ".." costs one walk from the root, however long the run.
             std::size_t up = 1;
             while (!pending.empty() && (pending.front() == ".." || pending.front() == "." || pending.front().empty())) {
+                budget.spend(1);
                 if (pending.front() == "..") ++up;
                 pending.pop_front();
             }

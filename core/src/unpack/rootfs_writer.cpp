@@ -52,7 +52,8 @@ void set_mode(std::uint32_t mode, Chmod chmod)
 
 }  // namespace
 
-rootfs_writer::rootfs_writer(int root_fd, bool as_root) : root_fd_(root_fd), as_root_(as_root), buffer_(1u << 20)
+rootfs_writer::rootfs_writer(int root_fd, bool as_root, resolution_limits limits)
+    : root_fd_(root_fd), as_root_(as_root), limits_(limits), budget_(limits), buffer_(1u << 20)
 {
     directories_[""] = {};  // 0755 unless a layer has an entry for the root itself
 }
@@ -60,8 +61,12 @@ rootfs_writer::rootfs_writer(int root_fd, bool as_root) : root_fd_(root_fd), as_
 void rootfs_writer::apply_layer(tar::tar_reader& layer, const std::string& what, const layer_options& options)
 {
     added_.clear();
+    budget_ = resolution_budget(limits_);
+    std::uint64_t layer_bytes = 0;
     while (auto e = layer.next()) {
         try {
+            layer_bytes = layer.entry_offset() + tar::block_size;
+            budget_.start_entry(layer_bytes);
             apply_entry(*e, layer, options);
         } catch (const error& err) {
             if (content_failed_) throw;  // the stream's own error already says what failed
@@ -69,6 +74,7 @@ void rootfs_writer::apply_layer(tar::tar_reader& layer, const std::string& what,
         }
         ++counts_.entries;
     }
+    bytes_applied_ += layer_bytes;
     added_.clear();
 }
 
@@ -83,7 +89,7 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
     if (classify_whiteout(base).kind != whiteout_kind::none) return apply_whiteout(components, base);
 
     std::vector<std::string> created;
-    auto dir = open_confined_dir(root_fd_, components, {.create_missing = true}, &created);
+    auto dir = open_confined_dir(root_fd_, components, {.create_missing = true, .budget = &budget_}, &created);
     for (const auto& c : created) directories_[c] = {};
     const int dir_fd = dir->fd.get();
     const std::string path = join_path(dir->path, base);
@@ -155,10 +161,10 @@ void rootfs_writer::apply_whiteout(const std::vector<std::string>& parent, const
 {
     const auto w = classify_whiteout(base);
     if (w.kind == whiteout_kind::metadata) return;
-    auto dir = open_confined_dir(root_fd_, parent);
+    auto dir = open_confined_dir(root_fd_, parent, {.budget = &budget_});
     if (!dir) return;  // the layers below have nothing there to hide
     if (w.kind == whiteout_kind::opaque) {
-        remove_lower_entries(dir->fd.get(), dir->path, added_, [&](const std::string& p) { forget_below(p); });
+        remove_lower_entries(dir->fd.get(), dir->path, added_, [&](const std::string& p) { forget_below(p); }, budget_);
         note_added(dir->path);
         return;
     }
@@ -197,7 +203,7 @@ void rootfs_writer::make_hardlink(int dir_fd, const std::string& name, const tar
     if (target.empty()) throw error("the hardlink has no target");
     const std::string target_name = target.back();
     target.pop_back();
-    auto target_dir = open_confined_dir(root_fd_, target);
+    auto target_dir = open_confined_dir(root_fd_, target, {.budget = &budget_});
     struct stat st {};
     if (!target_dir || ::fstatat(target_dir->fd.get(), target_name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
         throw error("the hardlink target " + tar::printable_name(h.link_name) +
@@ -252,6 +258,7 @@ void rootfs_writer::finish()
 {
     // Reverse order visits "a/b" before "a": children are done before their parent's
     // mode can lock them away and before its mtime is set.
+    resolution_budget budget(limits_);
     for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) {
         const auto& [path, attributes] = *it;
         if (path.empty()) {
@@ -265,11 +272,13 @@ void rootfs_writer::finish()
         auto components = clean_components(path);
         const std::string name = components.back();
         components.pop_back();
-        auto parent = open_confined_dir(root_fd_, components, {.follow_symlinks = false});
-        struct stat st {};
-        if (!parent || ::fstatat(parent->fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
-            continue;
         try {
+            budget.start_entry(bytes_applied_);
+            auto parent = open_confined_dir(root_fd_, components, {.follow_symlinks = false, .budget = &budget});
+            struct stat st {};
+            if (!parent || ::fstatat(parent->fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISDIR(st.st_mode))
+                continue;
             set_mode(attributes.mode, [&](std::uint32_t m) { return ::fchmodat(parent->fd.get(), name.c_str(), m, 0); });
             if (attributes.mtime) {
                 const timespec times[2] = {*attributes.mtime, *attributes.mtime};

@@ -30,7 +30,7 @@ whiteout classify_whiteout(std::string_view base_name)
 }
 
 void remove_lower_entries(int dir_fd, const std::string& dir_path, const std::unordered_set<std::string>& kept,
-                          const std::function<void(const std::string&)>& removed)
+                          const std::function<void(const std::string&)>& removed, resolution_budget& budget)
 {
     for (const auto& name : list_directory(dir_fd)) {
         auto path = join_path(dir_path, name);
@@ -39,11 +39,12 @@ void remove_lower_entries(int dir_fd, const std::string& dir_path, const std::un
             removed(path);
             continue;
         }
+        budget.spend(1);
         struct stat st {};
         if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode)) continue;
         unique_fd sub(::openat(dir_fd, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!sub) throw error("cannot open the directory " + tar::printable_name(path) + ": " + std::strerror(errno));
-        remove_lower_entries(sub.get(), path, kept, removed);
+        remove_lower_entries(sub.get(), path, kept, removed, budget);
     }
 }
 

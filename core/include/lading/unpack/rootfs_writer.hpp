@@ -9,6 +9,7 @@
 #pragma once
 
 #include <lading/tar/tar_reader.hpp>
+#include <lading/unpack/confined_path.hpp>
 
 #include <cstdint>
 #include <map>
@@ -37,17 +38,23 @@ struct layer_options {
 class rootfs_writer {
 public:
     // `root_fd` is the directory being filled, opened O_RDONLY | O_DIRECTORY; the caller
-    // keeps it open while this object lives.
-    rootfs_writer(int root_fd, bool as_root);
+    // keeps it open while this object lives. `limits` bound the work of resolving names.
+    rootfs_writer(int root_fd, bool as_root, resolution_limits limits = {});
 
     // Reads `layer` to its end-of-archive marker and applies every entry. Throws
-    // lading::error naming `what` and the entry that could not be applied.
+    // lading::error naming `what` and the entry that could not be applied, or whose name
+    // takes more resolution steps than the limits allow.
     void apply_layer(tar::tar_reader& layer, const std::string& what, const layer_options& options = {});
 
-    // Sets the modes and mtimes of directories, deepest first. Call once, after the last layer.
+    // Sets the modes and mtimes of directories, deepest first. Call once, after the last
+    // layer. Finding each directory again costs steps, limited as for one layer as long as
+    // all layers together.
     void finish();
 
     const unpack_counts& counts() const { return counts_; }
+
+    // The resolution steps the last layer applied has taken.
+    std::uint64_t layer_resolution_steps() const { return budget_.layer_steps(); }
 
 private:
     struct dir_attributes {
@@ -67,6 +74,9 @@ private:
 
     int root_fd_;
     bool as_root_;
+    resolution_limits limits_;
+    resolution_budget budget_;         // of the layer being applied
+    std::uint64_t bytes_applied_ = 0;  // of all layers, up to the last header of each
     unpack_counts counts_;
     std::map<std::string, dir_attributes> directories_;  // path in the rootfs → attributes to set at the end
     std::unordered_set<std::string> added_;  // paths this layer created, with their parent directories

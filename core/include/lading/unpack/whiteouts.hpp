@@ -4,6 +4,8 @@
 // stays, in whatever order the entries come.
 #pragma once
 
+#include <lading/unpack/confined_path.hpp>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -29,8 +31,9 @@ whiteout classify_whiteout(std::string_view base_name);
 
 // Removes everything below the directory `dir_fd` (whose path in the rootfs is `dir_path`)
 // whose path is not in `kept`, descending into kept directories. `removed` is told the
-// path of each subtree it deletes.
+// path of each subtree it deletes. Each kept entry looked at costs `budget` one step: a
+// layer repeating opaque markers would otherwise walk its own entries again and again.
 void remove_lower_entries(int dir_fd, const std::string& dir_path, const std::unordered_set<std::string>& kept,
-                          const std::function<void(const std::string&)>& removed);
+                          const std::function<void(const std::string&)>& removed, resolution_budget& budget);
 
 }  // namespace lading::unpack
