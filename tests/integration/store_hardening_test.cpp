@@ -118,6 +118,33 @@ TEST_CASE("a base layout is only read: a planted .lading-tmp link is not followe
     CHECK(base_before == base_after);
 }
 
+TEST_CASE("a store whose .lading-tmp is a link is refused, and nothing it points to is touched", "[integration][store][base-read-only]")
+{
+    temp_dir work;
+    make_base(work.path());
+    const fs::path store = work / "base";
+    const fs::path outside = work / "outside";
+    write_file(outside / "sentinel", "must stay\n");
+    fs::remove_all(store / ".lading-tmp");
+    fs::create_directory_symlink(outside, store / ".lading-tmp");
+    const auto outside_before = store_snapshot::take(outside);
+
+    make_small_tree(work / "more", "more");
+    export_request req;
+    req.layers = {work / "more"};
+    req.outputs = {"type=image,name=more:1"};
+    req.store = store;
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find(".lading-tmp") != std::string::npos);
+    const auto outside_after = store_snapshot::take(outside);
+    INFO(outside_before.describe_differences_to(outside_after));
+    CHECK(outside_before == outside_after);
+}
+
 TEST_CASE("a layout skopeo wrote, made read-only, works as a base and is left as it was", "[integration][store][base-read-only]")
 {
     require_tools({tools::skopeo});
