@@ -70,7 +70,7 @@ private:
             info("temporary: " + c.name + " (" + std::to_string(c.size) +
                  " bytes) was abandoned by its writer; the next write to the store removes it");
             break;
-        case kind::stray: fault("stray: " + c.name + " is not a blob (a link or a file with another name)"); break;
+        case kind::stray: fault("stray: " + c.name + " does not belong there (a link, or a file that is no blob)"); break;
         }
     }
 

@@ -32,7 +32,7 @@ int check_command(const std::vector<std::string>& args)
     auto report = check_store(store);
     for (const auto& f : report.findings) std::cout << f.text << '\n';
     std::cout << "store " << location.string() << ": " << report.names << " names, " << report.blobs << " blobs, "
-              << report.faults << (report.faults == 1 ? " fault, " : " faults, ") << report.dangling << " dangling, "
+              << report.faults << " faults, " << report.dangling << " dangling, "
               << report.temporaries << " temporaries" << '\n';
     return report.faults == 0 ? 0 : 1;
 }

@@ -12,6 +12,8 @@
 
 #include <memory>
 
+#include <sys/stat.h>
+
 struct lading_store {
     std::filesystem::path root;
     bool read_only = false;
@@ -170,6 +172,9 @@ int list_contents(lading_store* s, lading_content_visitor visit, void* user) noe
                 visit(user, kind == oci_layout::blob_area_entry::blob ? LADING_CONTENT_BLOB : LADING_CONTENT_STRAY,
                       name.c_str(), size);
             });
+            struct stat area {};
+            if (::lstat(oci_layout::temp_dir(s->root).c_str(), &area) == 0 && !S_ISDIR(area.st_mode))
+                visit(user, LADING_CONTENT_STRAY, ".lading-tmp", 0);
             oci_layout::visit_temporaries(s->root, [&](const std::string& name, oci_layout::temporary_state state, uint64_t size) {
                 auto path = (std::filesystem::path(".lading-tmp") / name).string();
                 visit(user,

@@ -48,7 +48,9 @@ bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == 
 int open_temp_area(const std::filesystem::path& root)
 {
     int fd = ::open(temp_dir(root).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno != ENOENT) throw_errno("cannot open " + temp_dir(root).string());
+    // Missing, or not a directory (a link is never followed): there is nothing of ours in it.
+    if (fd < 0 && errno != ENOENT && errno != ELOOP && errno != ENOTDIR)
+        throw_errno("cannot open " + temp_dir(root).string());
     return fd;
 }
 
@@ -61,7 +63,14 @@ locked_temporary::locked_temporary(const std::filesystem::path& root)
         fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd_ < 0) throw_errno("cannot create " + path_.string());
         while (::flock(fd_, LOCK_EX) != 0)
-            if (errno != EINTR) throw_errno("cannot lock " + path_.string());
+            if (errno != EINTR) {
+                int e = errno;
+                ::unlink(path_.c_str());
+                ::close(fd_);
+                fd_ = -1;
+                errno = e;
+                throw_errno("cannot lock " + path_.string());
+            }
         // A cleaner may have found the file in the instant before the lock and removed it.
         struct stat mine {}, named {};
         if (::fstat(fd_, &mine) == 0 && ::lstat(path_.c_str(), &named) == 0 && same_file(mine, named)) return;

@@ -140,6 +140,11 @@ TEST_CASE("a store whose .lading-tmp is a link is refused, and nothing it points
     auto lines = split_lines(r.err);
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find(".lading-tmp") != std::string::npos);
+
+    auto check = store_check(store);
+    INFO(check.describe());
+    CHECK(check.exit_code == 1);
+    CHECK(any_line_has(findings_of(check), "stray: .lading-tmp"));
     const auto outside_after = store_snapshot::take(outside);
     INFO(outside_before.describe_differences_to(outside_after));
     CHECK(outside_before == outside_after);
