@@ -4,9 +4,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 namespace lading {
@@ -15,8 +17,12 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
 {
     std::error_code ec;
     std::filesystem::create_directories(path.parent_path(), ec);
-    auto tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    // Unique even between processes of different PID namespaces that share the directory.
+    static const auto salt = std::random_device{}();
+    static std::atomic<unsigned> counter{0};
+    auto tmp = path.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(salt) + "-" +
+               std::to_string(counter++);
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
     if (fd < 0) throw error("cannot write " + path.string() + ": " + std::strerror(errno));
     std::size_t done = 0;
     bool ok = true;

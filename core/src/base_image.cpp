@@ -22,6 +22,54 @@ boost::json::object parse_object(const std::string& bytes, const std::string& wh
     return v.as_object();
 }
 
+// The bytes a descriptor leads to must be the ones it names: size and digest both.
+void check_content(const std::string& bytes, const descriptor& d, const std::string& what)
+{
+    if (bytes.size() != d.size)
+        throw error(what + " " + d.digest.str() + " has " + std::to_string(bytes.size()) + " bytes, but its descriptor says " +
+                    std::to_string(d.size));
+    if (auto got = digest::of(bytes); got != d.digest)
+        throw error(what + " " + d.digest.str() + " does not match its digest (its bytes hash to " + got.str() + ")");
+}
+
+std::string read_checked(plugin::store& source, const descriptor& d, const std::string& what)
+{
+    if (d.size > json_limit) throw error(what + " " + d.digest.str() + " is larger than 4 MiB");
+    auto bytes = source.read_small_blob(d.digest, json_limit);
+    check_content(bytes, d, what);
+    return bytes;
+}
+
+// A base layer read where it lies; at its end, its size and digest are checked.
+class checked_blob_source : public byte_source {
+public:
+    checked_blob_source(std::unique_ptr<byte_source> inner, descriptor d, std::string what)
+        : inner_(std::move(inner)), d_(std::move(d)), what_(std::move(what))
+    {
+    }
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        auto n = inner_->read(buf);
+        seen_ += n;
+        if (seen_ > d_.size) throw error(what_ + " is larger than its descriptor says");
+        hash_.update(std::span<const std::uint8_t>(buf.data(), n));
+        if (n == 0 && !checked_) {
+            checked_ = true;
+            if (seen_ != d_.size || hash_.finish() != d_.digest)
+                throw error(what_ + " does not match its digest or size");
+        }
+        return n;
+    }
+
+private:
+    std::unique_ptr<byte_source> inner_;
+    descriptor d_;
+    std::string what_;
+    sha256_hasher hash_;
+    std::uint64_t seen_ = 0;
+    bool checked_ = false;
+};
+
 bool is_index(const boost::json::object& doc)
 {
     return doc.contains("manifests");
@@ -57,13 +105,16 @@ void copy_between_stores(plugin::store& from, const descriptor& d, plugin::store
     auto src = from.open_blob(d.digest);
     auto w = to.begin_blob();
     sha256_hasher hash;
+    std::uint64_t size = 0;
     std::vector<std::uint8_t> buf(1 << 20);
     while (auto n = src->read(buf)) {
         std::span<const std::uint8_t> bytes(buf.data(), n);
+        size += n;
         hash.update(bytes);
         w->write(bytes);
     }
-    if (hash.finish() != d.digest) throw error("blob " + d.digest.str() + " of the base image does not match its digest");
+    if (size != d.size || hash.finish() != d.digest)
+        throw error("blob " + d.digest.str() + " of the base image does not match its digest and size");
     w->commit(d.digest);
 }
 
@@ -83,7 +134,9 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
     }
     if (!std::filesystem::exists(std::filesystem::path(dir) / "index.json"))
         throw error("--from " + spec + ": " + dir + " is not an OCI image layout (no index.json)");
-    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir);
+    // A base layout is only read: nothing is created, cleaned or written in it.
+    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir,
+                                                  plugin::open_mode::read_only);
 
     std::optional<descriptor> root;
     if (auto d = digest::parse(ref)) {
@@ -97,18 +150,23 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
     base_image base;
     base.reference = spec;
     base.manifest_digest = root->digest;
-    auto doc = parse_object(source->read_small_blob(root->digest, json_limit), spec);
+    auto doc = parse_object(read_checked(*source, *root, "--from " + spec + ": manifest"), spec);
     if (is_index(doc)) {
         auto chosen = pick_platform(doc, wanted, spec);
-        doc = parse_object(source->read_small_blob(chosen.digest, json_limit), spec);
+        doc = parse_object(read_checked(*source, chosen, "--from " + spec + ": manifest"), spec);
         base.manifest_digest = chosen.digest;
     }
     auto* config = doc.if_contains("config");
     if (!config) throw error(spec + " is neither an image manifest nor an index");
     auto config_desc = descriptor::from_json(*config);
-    read_image(base, doc, source->read_small_blob(config_desc.digest, json_limit), spec);
+    read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec);
     base.copy_blob = [source](const descriptor& d, plugin::store& to) { copy_between_stores(*source, d, to); };
-    base.open_local_blob = [source](const digest& d) { return source->open_blob(d); };
+    base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
+        for (const auto& layer : layers)
+            if (layer.digest == d)
+                return std::make_unique<checked_blob_source>(source->open_blob(d), layer, "base layer " + d.str());
+        throw error("blob " + d.str() + " is not a layer of the base image");
+    };
     return base;
 }
 
@@ -139,6 +197,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     if (is_index(doc)) {
         auto chosen = pick_platform(doc, wanted, text);
         m = reader->manifest(chosen.digest.str());
+        check_content(m.bytes, chosen, text + ": manifest");
         doc = parse_object(m.bytes, text);
     }
     auto* config = doc.if_contains("config");
@@ -147,6 +206,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     std::string config_bytes;
     if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
     reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { config_bytes.append(reinterpret_cast<const char*>(p), n); });
+    check_content(config_bytes, config_desc, text + ": config");
 
     base_image base;
     base.reference = text;

@@ -11,5 +11,6 @@ int images_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int login_command(const std::vector<std::string>& args);
+int store_command(const std::vector<std::string>& args);
 
 }  // namespace lading::cli

@@ -21,6 +21,7 @@ constexpr const char* usage_text = R"(usage: lading COMMAND [ARGS]
          [--plugin-path DIR]
   images  [--store DIR]             names in the local store and their digests
   inspect NAME|DIGEST [--store DIR] print a manifest from the local store
+  store check [--store DIR]         verify every blob and name of the local store
   plugins [--plugin-path DIR]       the plugins lading finds
   login REGISTRY -u USER --password-stdin [--insecure]
                                     check credentials and save them in docker's config.json
@@ -54,6 +55,7 @@ int main(int argc, char** argv)
         if (command == "inspect") return lading::cli::inspect_command(args);
         if (command == "plugins") return lading::cli::plugins_command(args);
         if (command == "login") return lading::cli::login_command(args);
+        if (command == "store") return lading::cli::store_command(args);
         if (command == "version" || command == "--version") {
             std::cout << "lading " LADING_VERSION << '\n';
             return 0;

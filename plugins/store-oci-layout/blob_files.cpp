@@ -1,18 +1,14 @@
 #include "blob_files.hpp"
 #include "layout_directory.hpp"
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdexcept>
 #include <unistd.h>
 
 namespace oci_layout {
-
-namespace {
-std::atomic<unsigned long> temp_counter{0};
-}
 
 bool valid_digest(const char* digest)
 {
@@ -22,50 +18,21 @@ bool valid_digest(const char* digest)
     return true;
 }
 
-blob_file_writer::blob_file_writer(const std::filesystem::path& root) : root_(root)
-{
-    temp_ = temp_dir(root) / (std::to_string(::getpid()) + "-" + std::to_string(temp_counter++));
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw_errno("cannot create " + temp_.string());
-}
+blob_file_writer::blob_file_writer(const std::filesystem::path& root) : root_(root), temp_(root) {}
 
-blob_file_writer::~blob_file_writer()
-{
-    if (fd_ >= 0) ::close(fd_);
-    if (!temp_.empty()) ::unlink(temp_.c_str());
-}
-
-void blob_file_writer::write(const std::uint8_t* data, std::size_t len)
-{
-    while (len > 0) {
-        auto n = ::write(fd_, data, len);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("cannot write " + temp_.string());
-        }
-        data += n;
-        len -= static_cast<std::size_t>(n);
-    }
-}
+void blob_file_writer::write(const std::uint8_t* data, std::size_t len) { temp_.write(data, len); }
 
 void blob_file_writer::commit(const std::string& digest)
 {
     if (!valid_digest(digest.c_str())) throw std::runtime_error("refusing to store a blob under \"" + digest + "\"");
-    if (::fsync(fd_) != 0) throw_errno("cannot flush " + temp_.string());
-    int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) throw_errno("cannot write " + temp_.string());
-    auto target = blob_path(root_, digest);
-    if (::rename(temp_.c_str(), target.c_str()) != 0) throw_errno("cannot store " + target.string());
-    temp_.clear();
-    fsync_directory(target.parent_path());
+    temp_.commit_to(blob_path(root_, digest));
 }
 
 blob_file_reader::blob_file_reader(const std::filesystem::path& root, const std::string& digest)
 {
     if (!valid_digest(digest.c_str())) throw std::runtime_error("\"" + digest + "\" is not a sha256 digest");
     path_ = blob_path(root, digest).string();
-    fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    fd_ = open_in_layout(root, blob_relative_path(digest), O_RDONLY);
     if (fd_ < 0) throw_errno("cannot open " + path_);
 }
 
@@ -81,6 +48,48 @@ std::int64_t blob_file_reader::read(std::uint8_t* buf, std::size_t len)
         if (n >= 0) return n;
         if (errno != EINTR) throw_errno("cannot read " + path_);
     }
+}
+
+}  // namespace oci_layout
+
+namespace oci_layout {
+
+void visit_blob_area(const std::filesystem::path& root,
+                     const std::function<void(blob_area_entry, const std::string&, std::uint64_t)>& visit)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const auto blobs = root / "blobs";
+    for (auto it = fs::directory_iterator(blobs, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        std::error_code sec;
+        const auto relative = fs::path("blobs") / it->path().filename();
+        if (it->path().filename() != "sha256" || !it->is_directory(sec) || it->is_symlink(sec)) {
+            visit(blob_area_entry::stray, relative.string(), 0);
+            continue;
+        }
+        std::error_code inner;
+        for (auto b = fs::directory_iterator(it->path(), inner); !inner && b != fs::directory_iterator(); b.increment(inner)) {
+            const auto name = b->path().filename().string();
+            struct stat st {};
+            const bool regular = ::lstat(b->path().c_str(), &st) == 0 && S_ISREG(st.st_mode);
+            const auto digest = "sha256:" + name;
+            if (regular && valid_digest(digest.c_str()))
+                visit(blob_area_entry::blob, digest, static_cast<std::uint64_t>(st.st_size));
+            else
+                visit(blob_area_entry::stray, (relative / name).string(), regular ? static_cast<std::uint64_t>(st.st_size) : 0);
+        }
+    }
+}
+
+std::optional<std::uint64_t> blob_file_size(const std::filesystem::path& root, const std::string& digest)
+{
+    int fd = open_in_layout(root, blob_relative_path(digest), O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    ::close(fd);
+    if (!ok) return std::nullopt;
+    return static_cast<std::uint64_t>(st.st_size);
 }
 
 }  // namespace oci_layout

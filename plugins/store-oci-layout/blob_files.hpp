@@ -1,8 +1,12 @@
 // Blob files of a layout: written to a private temporary, committed by an atomic rename.
 #pragma once
 
+#include "temporary_files.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace oci_layout {
@@ -10,7 +14,6 @@ namespace oci_layout {
 class blob_file_writer {
 public:
     explicit blob_file_writer(const std::filesystem::path& root);
-    ~blob_file_writer();
     blob_file_writer(const blob_file_writer&) = delete;
     blob_file_writer& operator=(const blob_file_writer&) = delete;
 
@@ -20,8 +23,8 @@ public:
     void commit(const std::string& digest);
 
 private:
-    std::filesystem::path root_, temp_;
-    int fd_ = -1;
+    std::filesystem::path root_;
+    locked_temporary temp_;
 };
 
 class blob_file_reader {
@@ -38,5 +41,20 @@ private:
 };
 
 bool valid_digest(const char* digest);
+
+}  // namespace oci_layout
+
+namespace oci_layout {
+
+enum class blob_area_entry { blob, stray };
+
+// Each entry of blobs/sha256 (and any other directory under blobs/): a blob is a regular
+// file named by a sha256 hex digest; anything else (links included, never followed) is stray.
+// `name` is the digest of a blob, the path in the layout of a stray entry.
+void visit_blob_area(const std::filesystem::path& root,
+                     const std::function<void(blob_area_entry, const std::string& name, std::uint64_t size)>& visit);
+
+// The size of a blob, looked at without following links; nullopt when absent.
+std::optional<std::uint64_t> blob_file_size(const std::filesystem::path& root, const std::string& digest);
 
 }  // namespace oci_layout

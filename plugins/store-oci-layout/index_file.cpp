@@ -5,39 +5,16 @@
 
 #include <boost/json/parse.hpp>
 
-#include <fcntl.h>
-#include <fstream>
 #include <stdexcept>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace oci_layout {
 
 namespace {
 
-class exclusive_lock {
-public:
-    explicit exclusive_lock(const fs::path& file)
-    {
-        fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw_errno("cannot open lock " + file.string());
-        while (::flock(fd_, LOCK_EX) != 0)
-            if (errno != EINTR) throw_errno("cannot lock " + file.string());
-    }
-    ~exclusive_lock() { ::close(fd_); }
-    exclusive_lock(const exclusive_lock&) = delete;
-    exclusive_lock& operator=(const exclusive_lock&) = delete;
-
-private:
-    int fd_ = -1;
-};
-
 boost::json::object read_index(const fs::path& root)
 {
     auto path = root / "index.json";
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_errno("cannot read " + path.string());
-    std::string text(std::istreambuf_iterator<char>(in), {});
+    auto text = read_layout_file(root, "index.json");
     boost::system::error_code ec;
     auto v = boost::json::parse(text, ec);
     if (ec || !v.is_object()) throw std::runtime_error(path.string() + " is not valid JSON: " + ec.message());
@@ -61,7 +38,7 @@ const boost::json::string* ref_name_of(const boost::json::value& entry)
 
 void bind_names(const fs::path& root, const std::vector<name_binding>& bindings)
 {
-    exclusive_lock lock(root / ".index.json.lock");
+    index_lock lock(root);
     auto index = read_index(root);
     auto& manifests = index["manifests"].as_array();
 
@@ -83,7 +60,7 @@ void bind_names(const fs::path& root, const std::vector<name_binding>& bindings)
         kept.push_back(std::move(entry));
     }
     manifests = std::move(kept);
-    replace_file_atomically(root / "index.json", boost::json::serialize(index));
+    replace_file_atomically(root, root / "index.json", boost::json::serialize(index));
 }
 
 std::vector<std::pair<std::string, boost::json::object>> read_names(const fs::path& root)

@@ -1,13 +1,13 @@
 #include "layout_directory.hpp"
+#include "temporary_files.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <signal.h>
 #include <stdexcept>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,24 +18,32 @@ constexpr std::string_view layout_marker = R"({"imageLayoutVersion":"1.0.0"})";
 constexpr std::string_view empty_index =
     R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})";
 
-std::string read_all(const fs::path& p)
+bool exists_in_layout(const fs::path& root, const fs::path& relative)
 {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) throw_errno("cannot read " + p.string());
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    struct stat st {};
+    return ::fstatat(AT_FDCWD, (root / relative).c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
-
-// Temporary files are named "<pid>-<n>"; those of dead processes are leftovers of a crash.
-void remove_stale_temporaries(const fs::path& dir)
+// A directory of the layout: created when missing, refused when it is a link or a file.
+void ensure_real_directory(const fs::path& root, const fs::path& relative)
 {
-    std::error_code ec;
-    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        auto name = it->path().filename().string();
-        long pid = std::strtol(name.c_str(), nullptr, 10);
-        if (!process_alive(pid)) fs::remove(it->path(), ec);
+    auto p = root / relative;
+    if (::mkdir(p.c_str(), 0755) == 0 || errno == EEXIST) {
+        struct stat st {};
+        if (::lstat(p.c_str(), &st) != 0) throw_errno("cannot look at " + p.string());
+        if (!S_ISDIR(st.st_mode))
+            throw std::runtime_error(p.string() + " is not a directory (lading does not follow links inside a store)");
+        return;
     }
+    throw_errno("cannot create " + p.string());
+}
+
+void check_marker(const fs::path& root)
+{
+    boost::system::error_code jec;
+    auto v = boost::json::parse(read_layout_file(root, "oci-layout"), jec);
+    if (jec || !v.is_object() || !v.as_object().contains("imageLayoutVersion"))
+        throw std::runtime_error(root.string() + " is not an OCI image layout: its oci-layout file is invalid");
 }
 }  // namespace
 
@@ -43,9 +51,49 @@ void throw_errno(const std::string& what) { throw std::runtime_error(what + ": "
 
 fs::path temp_dir(const fs::path& root) { return root / ".lading-tmp"; }
 
-fs::path blob_path(const fs::path& root, std::string_view digest)
+fs::path blob_relative_path(std::string_view digest) { return fs::path("blobs") / "sha256" / std::string(digest.substr(7)); }
+
+fs::path blob_path(const fs::path& root, std::string_view digest) { return root / blob_relative_path(digest); }
+
+int open_in_layout(const fs::path& root, const fs::path& relative, int flags)
 {
-    return root / "blobs" / "sha256" / std::string(digest.substr(7));
+    int dir = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return -1;
+    auto last = std::prev(relative.end());
+    for (auto it = relative.begin(); it != relative.end(); ++it) {
+        const bool leaf = it == last;
+        int next = ::openat(dir, it->c_str(), (leaf ? flags : O_RDONLY | O_DIRECTORY) | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        ::close(dir);
+        if (next < 0) {
+            errno = e;
+            return -1;
+        }
+        dir = next;
+    }
+    return dir;
+}
+
+std::string read_layout_file(const fs::path& root, const fs::path& relative)
+{
+    int fd = open_in_layout(root, relative, O_RDONLY);
+    if (fd < 0) throw_errno("cannot read " + (root / relative).string());
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        auto n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            errno = e;
+            throw_errno("cannot read " + (root / relative).string());
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
 }
 
 void fsync_directory(const fs::path& dir)
@@ -56,58 +104,50 @@ void fsync_directory(const fs::path& dir)
     ::close(fd);
 }
 
-void replace_file_atomically(const fs::path& target, std::string_view bytes)
+void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes)
 {
-    auto tmp = target.parent_path() / ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".tmp");
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) throw_errno("cannot create " + tmp.string());
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int e = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            errno = e;
-            throw_errno("cannot write " + tmp.string());
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        errno = e;
-        throw_errno("cannot write " + tmp.string());
-    }
-    if (::rename(tmp.c_str(), target.c_str()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        errno = e;
-        throw_errno("cannot replace " + target.string());
-    }
-    fsync_directory(target.parent_path());
+    locked_temporary temp(root);
+    temp.write(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    temp.commit_to(target);
 }
+
+index_lock::index_lock(const fs::path& root)
+{
+    auto file = root / ".index.json.lock";
+    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw_errno("cannot open lock " + file.string());
+    while (::flock(fd_, LOCK_EX) != 0)
+        if (errno != EINTR) throw_errno("cannot lock " + file.string());
+}
+
+index_lock::~index_lock() { ::close(fd_); }
 
 void prepare_layout(const fs::path& root)
 {
     std::error_code ec;
-    fs::create_directories(root / "blobs" / "sha256", ec);
-    if (ec) throw std::runtime_error("cannot create " + (root / "blobs" / "sha256").string() + ": " + ec.message());
-    fs::create_directories(temp_dir(root), ec);
-    if (ec) throw std::runtime_error("cannot create " + temp_dir(root).string() + ": " + ec.message());
+    fs::create_directories(root, ec);
+    if (ec) throw std::runtime_error("cannot create " + root.string() + ": " + ec.message());
+    ensure_real_directory(root, "blobs");
+    ensure_real_directory(root, fs::path("blobs") / "sha256");
+    ensure_real_directory(root, ".lading-tmp");
 
-    auto marker = root / "oci-layout";
-    if (!fs::exists(marker)) {
-        replace_file_atomically(marker, layout_marker);
-    } else {
-        boost::system::error_code jec;
-        auto v = boost::json::parse(read_all(marker), jec);
-        if (jec || !v.is_object() || !v.as_object().contains("imageLayoutVersion"))
-            throw std::runtime_error(root.string() + " is not an OCI image layout: its oci-layout file is invalid");
+    {
+        index_lock lock(root);
+        if (!exists_in_layout(root, "oci-layout")) replace_file_atomically(root, root / "oci-layout", layout_marker);
+        if (!exists_in_layout(root, "index.json")) replace_file_atomically(root, root / "index.json", empty_index);
     }
-    if (!fs::exists(root / "index.json")) replace_file_atomically(root / "index.json", empty_index);
-    remove_stale_temporaries(temp_dir(root));
+    check_marker(root);
+    remove_abandoned_temporaries(root);
+}
+
+void check_layout(const fs::path& root)
+{
+    struct stat st {};
+    if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        throw std::runtime_error(root.string() + " is not a directory");
+    if (!exists_in_layout(root, "index.json"))
+        throw std::runtime_error(root.string() + " is not an OCI image layout (no index.json)");
+    check_marker(root);
 }
 
 }  // namespace oci_layout

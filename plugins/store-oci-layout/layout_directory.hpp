@@ -1,4 +1,5 @@
-// An OCI image layout directory: its fixed files and durable, atomic file replacement.
+// An OCI image layout directory: its fixed files, durable atomic file replacement, and the
+// rule that nothing inside the layout is reached through a symbolic link.
 #pragma once
 
 #include <filesystem>
@@ -9,17 +10,41 @@ namespace oci_layout {
 
 namespace fs = std::filesystem;
 
-// Creates the layout (oci-layout, index.json, blobs/sha256) when missing, checks it when
-// present, and removes temporary files left by writers that no longer run.
+// For writing: creates the layout (oci-layout, index.json, blobs/sha256, .lading-tmp) when
+// missing, checks it when present, and removes the temporaries their writers abandoned.
 void prepare_layout(const fs::path& root);
 
-// Writes `bytes` to a temporary beside `target`, fsyncs, renames over target, fsyncs the dir.
-void replace_file_atomically(const fs::path& target, std::string_view bytes);
+// For reading only: checks that root is a layout; creates, cleans and writes nothing.
+void check_layout(const fs::path& root);
+
+// Opens root/relative with `flags`, refusing a symbolic link at every component below
+// root. Returns -1 with errno set on failure.
+int open_in_layout(const fs::path& root, const fs::path& relative, int flags);
+
+// The whole of root/relative, read without following links.
+std::string read_layout_file(const fs::path& root, const fs::path& relative);
+
+// Writes `bytes` to a locked temporary, fsyncs, renames over target, fsyncs the directory.
+void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes);
 
 void fsync_directory(const fs::path& dir);
 
 fs::path temp_dir(const fs::path& root);
 fs::path blob_path(const fs::path& root, std::string_view digest);
+fs::path blob_relative_path(std::string_view digest);
+
+// Holds the layout's index lock (<root>/.index.json.lock) for its lifetime: every write of
+// index.json, its creation included, happens under it.
+class index_lock {
+public:
+    explicit index_lock(const fs::path& root);
+    ~index_lock();
+    index_lock(const index_lock&) = delete;
+    index_lock& operator=(const index_lock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 [[noreturn]] void throw_errno(const std::string& what);
 

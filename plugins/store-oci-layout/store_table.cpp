@@ -2,6 +2,7 @@
 #include "blob_files.hpp"
 #include "index_file.hpp"
 #include "layout_directory.hpp"
+#include "temporary_files.hpp"
 
 #include <lading/sdk/barrier.hpp>
 #include <lading/sdk/export.hpp>
@@ -9,10 +10,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <memory>
+
 #include <sys/stat.h>
 
 struct lading_store {
     std::filesystem::path root;
+    bool read_only = false;
     std::string path_buffer;
 };
 struct lading_blob_writer {
@@ -31,21 +35,34 @@ using lading::sdk::barrier;
 thread_local std::string last_error_text;
 void remember(const std::string& message) { last_error_text = message; }
 
-lading_store* open_store(const char* location, char* error, size_t error_len) noexcept
+lading_store* open_in_mode(const char* location, bool read_only, char* error, size_t error_len) noexcept
 {
     return barrier<lading_store*>(
         nullptr,
         [&] {
-            auto s = new lading_store{std::filesystem::absolute(location), {}};
-            try {
+            auto s = std::make_unique<lading_store>(std::filesystem::absolute(location), read_only);
+            if (read_only)
+                oci_layout::check_layout(s->root);
+            else
                 oci_layout::prepare_layout(s->root);
-            } catch (...) {
-                delete s;
-                throw;
-            }
-            return s;
+            return s.release();
         },
         [&](const std::string& m) { lading::sdk::copy_error(m, error, error_len); });
+}
+
+lading_store* open_store(const char* location, char* error, size_t error_len) noexcept
+{
+    return open_in_mode(location, false, error, error_len);
+}
+
+lading_store* open_read_only(const char* location, char* error, size_t error_len) noexcept
+{
+    return open_in_mode(location, true, error, error_len);
+}
+
+void refuse_if_read_only(const lading_store* s)
+{
+    if (s->read_only) throw std::runtime_error(s->root.string() + " was opened for reading only");
 }
 
 void close_store(lading_store* s) noexcept { delete s; }
@@ -57,9 +74,9 @@ int blob_exists(lading_store* s, const char* digest, uint64_t* size) noexcept
         LADING_ERROR,
         [&] {
             if (!oci_layout::valid_digest(digest)) throw std::runtime_error("not a sha256 digest");
-            struct stat st {};
-            if (::stat(oci_layout::blob_path(s->root, digest).c_str(), &st) != 0) return 0;
-            *size = static_cast<uint64_t>(st.st_size);
+            auto found = oci_layout::blob_file_size(s->root, digest);
+            if (!found) return 0;
+            *size = *found;
             return 1;
         },
         remember);
@@ -68,7 +85,12 @@ int blob_exists(lading_store* s, const char* digest, uint64_t* size) noexcept
 lading_blob_writer* blob_begin(lading_store* s) noexcept
 {
     return barrier<lading_blob_writer*>(
-        nullptr, [&] { return new lading_blob_writer{s, oci_layout::blob_file_writer(s->root)}; }, remember);
+        nullptr,
+        [&] {
+            refuse_if_read_only(s);
+            return new lading_blob_writer{s, oci_layout::blob_file_writer(s->root)};
+        },
+        remember);
 }
 
 int blob_write(lading_blob_writer* w, const uint8_t* data, size_t len) noexcept
@@ -105,6 +127,7 @@ int set_names(lading_store* s, const lading_store_name* names, size_t count) noe
     return barrier<int>(
         LADING_ERROR,
         [&] {
+            refuse_if_read_only(s);
             std::vector<oci_layout::name_binding> bindings;
             for (size_t i = 0; i < count; ++i) {
                 auto v = boost::json::parse(names[i].descriptor_json);
@@ -140,10 +163,35 @@ const char* blob_path(lading_store* s, const char* digest) noexcept
         remember);
 }
 
+int list_contents(lading_store* s, lading_content_visitor visit, void* user) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            oci_layout::visit_blob_area(s->root, [&](oci_layout::blob_area_entry kind, const std::string& name, uint64_t size) {
+                visit(user, kind == oci_layout::blob_area_entry::blob ? LADING_CONTENT_BLOB : LADING_CONTENT_STRAY,
+                      name.c_str(), size);
+            });
+            struct stat area {};
+            if (::lstat(oci_layout::temp_dir(s->root).c_str(), &area) == 0 && !S_ISDIR(area.st_mode))
+                visit(user, LADING_CONTENT_STRAY, ".lading-tmp", 0);
+            oci_layout::visit_temporaries(s->root, [&](const std::string& name, oci_layout::temporary_state state, uint64_t size) {
+                auto path = (std::filesystem::path(".lading-tmp") / name).string();
+                visit(user,
+                      state == oci_layout::temporary_state::in_use ? LADING_CONTENT_TEMPORARY_IN_USE
+                                                                   : LADING_CONTENT_TEMPORARY_ABANDONED,
+                      path.c_str(), size);
+            });
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
 const lading_store_v1 table{
     lading::sdk::make_header<lading_store_v1>(LADING_KIND_STORE, "oci-layout", "1.0.0"),
     &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
+    &open_read_only, &list_contents,
 };
 
 }  // namespace

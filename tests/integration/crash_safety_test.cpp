@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <cstdlib>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -11,6 +13,8 @@
 #include "common/random_data.hpp"
 #include "common/required_tool.hpp"
 #include "common/temp_dir.hpp"
+
+#include <fstream>
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -42,6 +46,21 @@ void check_store_still_serves(const fs::path& store, const std::string& name, co
     auto listed = find_listed(list, name);
     REQUIRE(listed);
     CHECK(listed->digest == meta.digest);
+}
+
+// `lading store check` finds no fault (its findings are printed on failure).
+void check_store_clean(const fs::path& store, const std::string& when)
+{
+    auto r = lading_cmd().run({"store", "check", "--store", store.string()}, {}, 2min);
+    INFO(when << "\n" << r.describe());
+    REQUIRE(r.exit_code == 0);
+}
+
+// The campaigns' seed: $LADING_CAMPAIGN_SEED to replay a failure, else a fixed one.
+std::uint64_t campaign_seed()
+{
+    const char* text = std::getenv("LADING_CAMPAIGN_SEED");
+    return text ? std::strtoull(text, nullptr, 10) : 20261202;
 }
 
 }  // namespace
@@ -157,5 +176,111 @@ TEST_CASE("two concurrent exports into one store both land", "[integration][cras
             CHECK(counted.count("r1:1") == 1);
             CHECK(counted.count("r2:1") == 1);
         }
+    }
+}
+
+TEST_CASE("kill -9 at random moments of export, conversion and unpack never damages the store",
+          "[integration][crash_safety][campaign]") {
+    const auto seed = campaign_seed();
+    INFO("seed " << seed << " (replay with LADING_CAMPAIGN_SEED=" << seed << ")");
+    std::mt19937_64 random(seed);
+    temp_dir work;
+    const fs::path store = work / "store";
+
+    // A gzip base in its own layout, so that force-compression converts its layer.
+    const fs::path base_tree = work / "base-tree";
+    fs::create_directories(base_tree);
+    write_random_file(base_tree / "data.bin", 1u << 20, 7);
+    export_request base;
+    base.layers = {base_tree};
+    base.outputs = {"type=image,name=base:1,compression=gzip,oci-mediatypes=true"};
+    base.store = work / "base";
+    base.metadata_file = work / "base.json";
+    export_ok(base);
+
+    // 3 MiB of incompressible data: each operation takes about a tenth of a second.
+    const fs::path tree = work / "tree";
+    fs::create_directories(tree / "etc");
+    write_random_file(tree / "a.bin", 2u << 20, 11);
+    write_random_file(tree / "b.bin", 1u << 20, 12);
+
+    std::vector<std::string> landed;
+    int killed = 0;
+    for (int round = 0; round < 30; ++round) {
+        const auto kind = random() % 3;
+        const auto name = "r" + std::to_string(round) + ":1";
+        std::ofstream(tree / "etc" / "round") << round << '\n';  // a new layer each round
+        export_request req;
+        req.layers = {tree};
+        req.store = store;
+        req.metadata_file = work / ("r" + std::to_string(round) + ".json");
+        if (kind == 0) {
+            req.outputs = {"type=image,name=" + name + ",compression=gzip,oci-mediatypes=true"};
+        } else if (kind == 1) {
+            req.outputs = {"type=image,name=" + name + ",compression=zstd,force-compression=true,oci-mediatypes=true"};
+            req.extra_args = {"--from", "oci-layout://" + base.store.string() + ":base:1"};
+        } else {
+            req.outputs = {"type=image,name=" + name + ",unpack=true,oci-mediatypes=true"};
+        }
+        const auto delay = std::chrono::milliseconds(random() % 500);
+        INFO("round " << round << ": " << (kind == 0 ? "export" : kind == 1 ? "conversion" : "unpack") << ", kill after "
+                      << delay.count() << " ms");
+        auto child = lading_cmd().start(export_argv(req), req.env, 2min);
+        std::this_thread::sleep_for(delay);
+        if (child.running()) {
+            child.send_signal(SIGKILL);
+            ++killed;
+        }
+        auto r = child.wait_for(60s);
+        INFO(r.describe());
+        REQUIRE((r.exit_code == 0 || r.term_signal == SIGKILL));
+        if (r.exit_code == 0) landed.push_back(name);
+
+        if (!fs::exists(store / "index.json")) {  // killed before the store was made
+            REQUIRE(landed.empty());
+            continue;
+        }
+        check_store_clean(store, "after round " + std::to_string(round));
+        for (const auto& earlier : landed) {
+            auto inspect = lading_cmd().run({"inspect", earlier, "--store", store.string()}, {}, 1min);
+            INFO("reading " << earlier << "\n" << inspect.describe());
+            REQUIRE(inspect.succeeded());
+        }
+    }
+    // Both outcomes must have happened for the campaign to mean anything.
+    INFO(killed << " of 30 operations were killed");
+    CHECK(killed >= 5);
+    CHECK(landed.size() >= 3);
+}
+
+TEST_CASE("16 exports at once into a fresh store all keep their names", "[integration][crash_safety][campaign]") {
+    temp_dir work;
+    const fs::path tree = work / "tree";
+    make_small_tree(tree);
+    for (int round = 0; round < 3; ++round) {
+        const fs::path store = work / ("store-" + std::to_string(round));
+        std::vector<export_request> requests;
+        for (int i = 0; i < 16; ++i) {
+            export_request req;
+            req.layers = {tree};
+            req.outputs = {"type=image,name=c" + std::to_string(i) + ":1,oci-mediatypes=true"};
+            req.store = store;
+            req.extra_args = {"--label", "n=" + std::to_string(i)};
+            req.env["LD_PRELOAD"] = LADING_SLOW_INDEX_FSYNC;  // a store's first index.json lands late
+            req.env["LADING_SLOW_FSYNC_MS"] = "300";
+            requests.push_back(req);
+        }
+        std::vector<child_process> children;
+        for (const auto& req : requests) children.push_back(lading_cmd().start(export_argv(req), req.env, 2min));
+        for (auto& c : children) {
+            auto r = c.wait();
+            INFO("round " << round << "\n" << r.describe());
+            REQUIRE(r.exit_code == 0);
+        }
+        auto names = oci_layout(store).names();
+        std::multiset<std::string> counted(names.begin(), names.end());
+        INFO("round " << round << ": index.json names " << names.size());
+        for (int i = 0; i < 16; ++i) CHECK(counted.count("c" + std::to_string(i) + ":1") == 1);
+        check_store_clean(store, "round " + std::to_string(round));
     }
 }

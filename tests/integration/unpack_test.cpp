@@ -11,6 +11,7 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -682,7 +683,7 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
     req.store = work / "store";
     req.metadata_file = work / "meta.json";
 
-    SECTION("planted leftovers: a dead process's go, a running process's stay")
+    SECTION("planted leftovers: abandoned ones go, those a running writer holds locked stay")
     {
         const auto tree = work / "tree";
         make_small_tree(tree);
@@ -701,12 +702,17 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
         write_text(dead / "some/file", "left by a killed unpack\n");
         fs::permissions(dead / "some", fs::perms::owner_read | fs::perms::owner_exec);  // not writable: still removed
         write_text(live / "file", "still being written\n");
+        // A writer holds its staging directory locked for as long as it works in it.
+        const int held = ::open(live.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        REQUIRE(held >= 0);
+        REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
 
         req.outputs = {"type=image,name=plain:1,unpack=true"};
         auto run = export_unpacked(req);
         CHECK_FALSE(present(dead));
         CHECK(read_text(live / "file") == "still being written\n");
         CHECK(fs::is_directory(rootfs_of(req.store, run.meta.digest)));
+        ::close(held);
     }
     SECTION("kill -9 while a large layer is being unpacked")
     {

@@ -5,6 +5,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <set>
 
@@ -38,7 +39,7 @@ std::size_t minimum_table_size(lading_plugin_kind kind)
     switch (kind) {
     case LADING_KIND_COMPRESSOR: return sizeof(lading_compressor_v1);
     case LADING_KIND_MEDIATYPE: return sizeof(lading_mediatype_v1);
-    case LADING_KIND_STORE: return sizeof(lading_store_v1);
+    case LADING_KIND_STORE: return offsetof(lading_store_v1, open_read_only);  // the first table had no more
     }
     return sizeof(lading_plugin_header);
 }

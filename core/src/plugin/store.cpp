@@ -4,6 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <cstddef>
+
 namespace lading::plugin {
 
 class blob_reader_source : public byte_source {
@@ -26,15 +28,42 @@ private:
     std::string what_;
 };
 
-store::store(const loaded_plugin& plugin, const std::string& location)
+store::store(const loaded_plugin& plugin, const std::string& location, open_mode mode)
     : library_(plugin.library), table_(reinterpret_cast<const lading_store_v1*>(plugin.header)), location_(location)
 {
     char err[512] = {};
-    handle_ = table_->open(location.c_str(), err, sizeof err);
+    if (mode == open_mode::read_only) {
+        if (!has_appended(offsetof(lading_store_v1, open_read_only)) || !table_->open_read_only)
+            throw error("the " + backend() + " store plugin cannot open " + location + " for reading only");
+        handle_ = table_->open_read_only(location.c_str(), err, sizeof err);
+    } else {
+        handle_ = table_->open(location.c_str(), err, sizeof err);
+    }
     if (!handle_) throw error("cannot open the " + backend() + " store at " + location + ": " + err);
 }
 
 store::~store() { table_->close(handle_); }
+
+bool store::has_appended(std::size_t field_offset) const
+{
+    return table_->header.struct_size >= field_offset + sizeof(void*);
+}
+
+std::vector<store_content> store::contents()
+{
+    if (!has_appended(offsetof(lading_store_v1, list_contents)) || !table_->list_contents)
+        throw error("the " + backend() + " store plugin cannot list what it holds");
+    std::vector<store_content> out;
+    auto visit = [](void* user, int kind, const char* name, uint64_t size) {
+        auto k = kind == LADING_CONTENT_BLOB                   ? content_kind::blob
+                 : kind == LADING_CONTENT_TEMPORARY_IN_USE    ? content_kind::temporary_in_use
+                 : kind == LADING_CONTENT_TEMPORARY_ABANDONED ? content_kind::temporary_abandoned
+                                                              : content_kind::stray;
+        static_cast<std::vector<store_content>*>(user)->push_back({k, name, size});
+    };
+    if (table_->list_contents(handle_, visit, &out) != LADING_OK) fail("cannot list the contents of " + location_);
+    return out;
+}
 
 void store::fail(const std::string& what) { throw error(what + ": " + table_->last_error(handle_)); }
 

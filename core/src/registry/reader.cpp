@@ -49,6 +49,10 @@ fetched_manifest reader::manifest(const std::string& reference)
         fetched_manifest m{r.body, r.header(http::field::content_type), digest::of(r.body)};
         if (auto wanted = digest::parse(reference); wanted && *wanted != m.digest)
             throw error(spec.what + " does not match its digest (got " + m.digest.str() + ")");
+        // Reached by a tag, the body must still be the manifest the registry names.
+        if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
+            throw error(spec.what + " does not match the digest the registry gives for it (" + named->str() + ", got " +
+                        m.digest.str() + ")");
         co_return m;
     };
     return run(work());

@@ -1,4 +1,5 @@
 #include <lading/error.hpp>
+#include <lading/owner_lock.hpp>
 #include <lading/unpack/rootfs_staging.hpp>
 #include <lading/unpack/tree_removal.hpp>
 
@@ -6,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,21 +23,7 @@ constexpr std::string_view temporary_prefix = "rootfs.tmp-";
     throw error("cannot " + what + " " + p.string() + ": " + std::strerror(errno));
 }
 
-bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
-
-// "rootfs.tmp-<pid>-XXXXXX" → pid; 0 when the name is not one of ours.
-long owner_of(std::string_view name)
-{
-    if (!name.starts_with(temporary_prefix)) return 0;
-    name.remove_prefix(temporary_prefix.size());
-    long pid = 0;
-    for (char c : name) {
-        if (c == '-') return pid;
-        if (c < '0' || c > '9' || pid > 1'000'000'000) return 0;
-        pid = pid * 10 + (c - '0');
-    }
-    return 0;
-}
+bool is_staging_name(std::string_view name) { return name.starts_with(temporary_prefix); }
 
 void remove_in(const fs::path& dir, const std::string& name)
 {
@@ -57,11 +43,14 @@ void remove_stale_staging(const fs::path& store_dir)
     std::error_code ec;
     for (auto it = fs::directory_iterator(store_dir / "unpacked" / "sha256", ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {
+        unique_fd dir(::open(it->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (!dir) continue;
         std::error_code inner;
         for (auto t = fs::directory_iterator(it->path(), inner); !inner && t != fs::directory_iterator(); t.increment(inner)) {
             auto name = t->path().filename().string();
-            auto pid = owner_of(name);
-            if (pid != 0 && !process_alive(pid)) remove_in(it->path(), name);
+            if (!is_staging_name(name)) continue;
+            // Held while the tree goes, so its writer (in any PID namespace) cannot be in it.
+            if (auto claimed = claim_abandoned(dir.get(), name)) remove_tree_at(dir.get(), name);
         }
     }
 }
@@ -96,11 +85,17 @@ rootfs_staging::rootfs_staging(fs::path rootfs) : rootfs_(std::move(rootfs))
         }
     }
     fd_ = unique_fd(::open(temporary_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd_) {
+    unique_fd parent_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd_ || !parent_fd) {
         auto e = errno;
         discard();
         errno = e;
         fail_errno("open", temporary_);
+    }
+    // Locked for as long as it exists; a cleaner that got to it first leaves nothing to use.
+    if (!take_owner_lock(fd_.get(), parent_fd.get(), temporary_.filename().string())) {
+        discard();
+        throw error("cannot keep a temporary directory in " + parent.string() + ": another process removed it");
     }
 }
 
@@ -111,12 +106,12 @@ rootfs_staging::~rootfs_staging()
 
 void rootfs_staging::discard() noexcept
 {
-    fd_.reset();
     try {
         if (!temporary_.empty()) remove_in(temporary_.parent_path(), temporary_.filename().string());
     } catch (const error&) {
         // Left for the next unpack's stale-temporary cleanup.
     }
+    fd_.reset();  // the lock goes last
     for (auto it = created_.rbegin(); it != created_.rend(); ++it) ::rmdir(it->c_str());
     created_.clear();
 }
@@ -125,11 +120,11 @@ bool rootfs_staging::commit()
 {
     // Everything written must be on disk before the name says the rootfs is complete.
     if (::syncfs(fd_.get()) != 0) fail_errno("flush", temporary_);
-    fd_.reset();
     if (::rename(temporary_.c_str(), rootfs_.c_str()) != 0) {
         if (errno != EEXIST && errno != ENOTEMPTY) fail_errno("rename " + temporary_.string() + " to", rootfs_);
         return false;  // the destructor removes this copy
     }
+    fd_.reset();  // renamed while locked: no cleaner can take it for abandoned
     committed_ = true;
     unique_fd parent(::open(rootfs_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (parent) ::fsync(parent.get());

@@ -127,6 +127,15 @@ typedef struct lading_store_name {
 
 typedef void (*lading_name_visitor)(void* user, const char* name, const char* descriptor_json);
 
+typedef enum lading_content_kind {
+    LADING_CONTENT_BLOB = 0,
+    LADING_CONTENT_TEMPORARY_IN_USE = 1,    /* its writer still runs */
+    LADING_CONTENT_TEMPORARY_ABANDONED = 2, /* its writer is gone; removed on the next write open */
+    LADING_CONTENT_STRAY = 3                /* not a blob, not a temporary: a stranger file or link */
+} lading_content_kind;
+
+typedef void (*lading_content_visitor)(void* user, int kind, const char* name, uint64_t size);
+
 typedef struct lading_store_v1 {
     lading_plugin_header header;
     /* location: a directory, or whatever the backend takes. Creates it when missing. */
@@ -155,6 +164,16 @@ typedef struct lading_store_v1 {
     int (*list_names)(lading_store* store, lading_name_visitor visit, void* user);
     /* A local path where a blob's bytes can be read directly, or NULL. Optional. */
     const char* (*blob_path)(lading_store* store, const char* digest);
+
+    /* ---- appended; present when header.struct_size covers them ---- */
+
+    /* Opens an existing store for reading only: nothing is created, cleaned or written in
+     * it, and no symbolic link inside it is followed. Writes through the handle fail. */
+    lading_store* (*open_read_only)(const char* location, char* error, size_t error_len);
+    /* Calls visit once per file the store holds outside its names: every blob (name =
+     * its digest), every temporary (in use by a live writer or abandoned) and every file
+     * in the blob area that is not a blob (name = its path in the store). */
+    int (*list_contents)(lading_store* store, lading_content_visitor visit, void* user);
 } lading_store_v1;
 
 #ifdef __cplusplus

@@ -19,9 +19,20 @@ struct stored_name {
     lading::descriptor descriptor;
 };
 
+// A file a store holds beside its names, as its backend lists it.
+enum class content_kind { blob, temporary_in_use, temporary_abandoned, stray };
+struct store_content {
+    content_kind kind;
+    std::string name;  // a blob's digest, else the file's path in the store
+    std::uint64_t size;
+};
+
+enum class open_mode { read_write, read_only };
+
 class store {
 public:
-    store(const loaded_plugin& plugin, const std::string& location);
+    // read_only: nothing is created, cleaned or written in the store (a base image layout).
+    store(const loaded_plugin& plugin, const std::string& location, open_mode mode = open_mode::read_write);
     ~store();
     store(const store&) = delete;
     store& operator=(const store&) = delete;
@@ -41,9 +52,12 @@ public:
     };
     void set_names(const std::vector<binding>& bindings);
     std::vector<stored_name> names();
+    // Throws when the backend cannot list what it holds.
+    std::vector<store_content> contents();
 
 private:
     [[noreturn]] void fail(const std::string& what);
+    bool has_appended(std::size_t field_offset) const;
 
     std::shared_ptr<void> library_;
     const lading_store_v1* table_;

@@ -1,0 +1,27 @@
+// `lading store check`: what is wrong in a store, one finding per problem.
+#pragma once
+
+#include <lading/plugin/store.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+struct store_finding {
+    bool fault;  // false: worth knowing, not wrong (an unreferenced blob, a temporary)
+    std::string text;
+};
+
+struct store_check_report {
+    std::vector<store_finding> findings;
+    std::size_t names = 0, blobs = 0, faults = 0, dangling = 0, temporaries = 0;
+};
+
+// Hashes every blob, follows every name through its indexes and manifests to their
+// configs, layers and children (each present, with the size and digest its descriptor
+// gives), and lists what no name reaches and the temporaries writers left. Reads only.
+store_check_report check_store(plugin::store& store);
+
+}  // namespace lading

@@ -1,0 +1,155 @@
+#include "temporary_files.hpp"
+#include "layout_directory.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <random>
+#include <stdexcept>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace oci_layout {
+
+namespace {
+
+std::atomic<unsigned long> temp_counter{0};
+
+std::string unique_name()
+{
+    static const unsigned long long salt = std::random_device{}() * 0x100000000ull + std::random_device{}();
+    char random[17];
+    std::snprintf(random, sizeof random, "%016llx", salt ^ (temp_counter.load() * 0x9e3779b97f4a7c15ull));
+    return std::to_string(::getpid()) + "-" + std::to_string(temp_counter++) + "-" + random;
+}
+
+// "<digits>-<digits>-<16 hex>": the only names visit_temporaries looks at.
+bool is_temporary_name(std::string_view name)
+{
+    auto digits = [&](std::size_t& i) {
+        std::size_t start = i;
+        while (i < name.size() && name[i] >= '0' && name[i] <= '9') ++i;
+        return i > start;
+    };
+    std::size_t i = 0;
+    if (!digits(i) || i >= name.size() || name[i++] != '-') return false;
+    if (!digits(i) || i >= name.size() || name[i++] != '-') return false;
+    if (name.size() - i != 16) return false;
+    for (; i < name.size(); ++i)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return false;
+    return true;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+// Opens the temporary area itself, never through a symbolic link; -1 when it is missing.
+int open_temp_area(const std::filesystem::path& root)
+{
+    int fd = ::open(temp_dir(root).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    // Missing, or not a directory (a link is never followed): there is nothing of ours in it.
+    if (fd < 0 && errno != ENOENT && errno != ELOOP && errno != ENOTDIR)
+        throw_errno("cannot open " + temp_dir(root).string());
+    return fd;
+}
+
+}  // namespace
+
+locked_temporary::locked_temporary(const std::filesystem::path& root)
+{
+    for (int attempt = 0;; ++attempt) {
+        path_ = temp_dir(root) / unique_name();
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw_errno("cannot create " + path_.string());
+        while (::flock(fd_, LOCK_EX) != 0)
+            if (errno != EINTR) {
+                int e = errno;
+                ::unlink(path_.c_str());
+                ::close(fd_);
+                fd_ = -1;
+                errno = e;
+                throw_errno("cannot lock " + path_.string());
+            }
+        // A cleaner may have found the file in the instant before the lock and removed it.
+        struct stat mine {}, named {};
+        if (::fstat(fd_, &mine) == 0 && ::lstat(path_.c_str(), &named) == 0 && same_file(mine, named)) return;
+        ::close(fd_);
+        fd_ = -1;
+        if (attempt == 5) throw std::runtime_error("cannot keep a temporary in " + temp_dir(root).string());
+    }
+}
+
+locked_temporary::~locked_temporary()
+{
+    if (fd_ < 0) return;
+    ::unlink(path_.c_str());  // before the lock goes with the descriptor
+    ::close(fd_);
+}
+
+void locked_temporary::write(const std::uint8_t* data, std::size_t len)
+{
+    while (len > 0) {
+        auto n = ::write(fd_, data, len);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("cannot write " + path_.string());
+        }
+        data += n;
+        len -= static_cast<std::size_t>(n);
+    }
+}
+
+void locked_temporary::commit_to(const std::filesystem::path& target)
+{
+    if (::fsync(fd_) != 0) throw_errno("cannot flush " + path_.string());
+    if (::rename(path_.c_str(), target.c_str()) != 0) throw_errno("cannot store " + target.string());
+    int fd = fd_;
+    fd_ = -1;
+    ::close(fd);
+    fsync_directory(target.parent_path());
+}
+
+void visit_temporaries(const std::filesystem::path& root,
+                       const std::function<void(const std::string&, temporary_state, std::uint64_t)>& visit)
+{
+    int dir = open_temp_area(root);
+    if (dir < 0) return;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(temp_dir(root), ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        auto name = it->path().filename().string();
+        if (!is_temporary_name(name)) continue;
+        struct stat st {};
+        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+        int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+        visit(name, free ? temporary_state::abandoned : temporary_state::in_use, static_cast<std::uint64_t>(st.st_size));
+        ::close(fd);
+    }
+    ::close(dir);
+}
+
+void remove_abandoned_temporaries(const std::filesystem::path& root)
+{
+    int dir = open_temp_area(root);
+    if (dir < 0) return;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(temp_dir(root), ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+        auto name = it->path().filename().string();
+        if (!is_temporary_name(name)) continue;
+        int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0) continue;
+        // Holding the lock, unlink only the very file that was locked.
+        struct stat locked {}, named {};
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &locked) == 0 && S_ISREG(locked.st_mode) &&
+            ::fstatat(dir, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && same_file(locked, named))
+            ::unlinkat(dir, name.c_str(), 0);
+        ::close(fd);
+    }
+    ::close(dir);
+}
+
+}  // namespace oci_layout
