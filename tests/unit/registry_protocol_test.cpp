@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/challenge.hpp>
+#include <lading/registry/loopback_host.hpp>
 #include <lading/registry/retry_policy.hpp>
 #include <lading/registry/url.hpp>
 
@@ -67,4 +68,29 @@ TEST_CASE("Retry-After in seconds or as an HTTP-date, backoff doubles and is cap
     CHECK(retry_policy::retryable_status(429));
     CHECK(retry_policy::retryable_status(503));
     CHECK_FALSE(retry_policy::retryable_status(404));
+}
+
+TEST_CASE("loopback is a literal address or localhost, never a name that looks like one", "[registry]")
+{
+    CHECK(is_loopback_host("127.0.0.1:5000"));
+    CHECK(is_loopback_host("127.1.2.3"));
+    CHECK(is_loopback_host("[::1]:5000"));
+    CHECK(is_loopback_host("[::1]"));
+    CHECK(is_loopback_host("::1"));
+    CHECK(is_loopback_host("localhost:5000"));
+    CHECK(is_loopback_host("localhost"));
+    // IPv4-mapped IPv6 reaches the IPv4 loopback, so it counts (as in Go's net.IP.IsLoopback).
+    CHECK(is_loopback_host("[::ffff:127.0.0.1]"));
+    CHECK(is_loopback_host("[::ffff:127.0.0.1]:5000"));
+
+    CHECK_FALSE(is_loopback_host("127.evil.example:5000"));
+    CHECK_FALSE(is_loopback_host("127.evil.example"));
+    CHECK_FALSE(is_loopback_host("127.0.0.1.nip.io"));
+    CHECK_FALSE(is_loopback_host("localhost.example"));
+    CHECK_FALSE(is_loopback_host("localhost.example:5000"));
+    CHECK_FALSE(is_loopback_host("[::ffff:10.0.0.1]"));
+    CHECK_FALSE(is_loopback_host("128.0.0.1:5000"));
+    CHECK_FALSE(is_loopback_host("[::2]:5000"));
+    CHECK_FALSE(is_loopback_host("[::1"));
+    CHECK_FALSE(is_loopback_host(""));
 }

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/challenge.hpp>
+#include <lading/registry/loopback_host.hpp>
 #include <lading/registry/session.hpp>
 #include <lading/registry/tls_settings.hpp>
 
@@ -93,12 +94,6 @@ session_options options_for(const std::string& host, const host_config* hosts, b
         o.extra_ca = r->ca;
     }
     return o;
-}
-
-bool is_loopback_host(const std::string& host)
-{
-    auto name = host.substr(0, host.rfind(':') == std::string::npos || host.front() == '[' ? host.size() : host.rfind(':'));
-    return name == "localhost" || name.starts_with("127.") || name == "[::1]" || name == "::1";
 }
 
 session::session(asio::any_io_executor ex, std::string host, session_options options)

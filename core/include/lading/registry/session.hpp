@@ -102,7 +102,4 @@ private:
 // settings for it, and registry.insecure.
 session_options options_for(const std::string& host, const host_config* hosts, bool insecure);
 
-// True for 127.0.0.0/8, ::1 and localhost (docker treats them as insecure by default).
-bool is_loopback_host(const std::string& host);
-
 }  // namespace lading::registry
