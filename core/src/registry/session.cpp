@@ -130,7 +130,12 @@ void session::release(std::unique_ptr<connection> c)
 
 asio::awaitable<void> session::ping()
 {
-    request_spec spec{http::verb::get, "/v2/", {}, nullptr, {}, {200, 401}, nullptr, false, "the /v2/ endpoint", false};
+    request_spec spec;
+    spec.target = "/v2/";
+    spec.expected = {200, 401};
+    spec.follow_redirects = false;
+    spec.what = "the /v2/ endpoint";
+    spec.authenticate = false;
     auto accept = [&](const http_response& r) {
         if (r.status == 401) learn_challenge(r);
         else if (r.status != 200)
@@ -245,19 +250,14 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
             spec.headers.set(http::field::authorization, "Basic " + base64(cred->username + ":" + cred->password));
     }
     http_response r;
-    {
-        auto saved = options_.max_body;
-        options_.max_body = token_body_limit;
-        try {
-            r = co_await send(spec);
-        } catch (const registry_error& e) {
-            options_.max_body = saved;
-            if (e.status() == 401 || e.status() == 403)
-                throw error("authentication to " + host_ + " failed: the token server refused the credentials (" +
-                            std::to_string(e.status()) + "); check them with lading login " + host_);
-            throw;
-        }
-        options_.max_body = saved;
+    spec.max_body = token_body_limit;
+    try {
+        r = co_await send(spec);
+    } catch (const registry_error& e) {
+        if (e.status() == 401 || e.status() == 403)
+            throw error("authentication to " + host_ + " failed: the token server refused the credentials (" +
+                        std::to_string(e.status()) + "); check them with lading login " + host_);
+        throw;
     }
     boost::system::error_code ec;
     auto v = boost::json::parse(r.body, ec);
@@ -298,7 +298,8 @@ asio::awaitable<http_response> session::attempt(const request_spec& spec, const 
     }
     auto c = acquire(target);
     if (spec.on_attempt) (*spec.on_attempt)();
-    auto r = co_await c->send(spec.method, target.target, headers, spec.body, options_.max_body, spec.consume);
+    auto r = co_await c->send(spec.method, target.target, headers, spec.body, spec.max_body.value_or(options_.max_body),
+                               spec.consume);
     if (spec.body) bytes_sent_ += spec.body->size;
     release(std::move(c));
     co_return r;

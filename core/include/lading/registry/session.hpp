@@ -42,6 +42,9 @@ struct request_spec {
     // Called before every attempt whose answer may go to `consume`, so that a consumer can
     // tell a retried body from the rest of a broken one.
     const std::function<void()>* on_attempt = nullptr;
+    // Cap on a body read into memory for this request only (token answers); else the
+    // session's max_body.
+    std::optional<std::size_t> max_body;
 };
 
 // A response that was not one of the expected statuses, after every retry.
