@@ -594,6 +594,35 @@ TEST_CASE("a registry that sends more bytes than a blob's size is cut off with a
     CHECK(index.at("manifests").as_array().empty());  // no name was bound
 }
 
+TEST_CASE("a base layer whose mount the registry declines is fetched from the base and uploaded", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,oci-mediatypes=true");
+    export_ok(base);
+
+    // The registry sees every mount as a plain upload start and answers 202 with an upload
+    // Location, as the distribution spec allows a registry that will not mount.
+    proxy.strip_query("POST", "/blobs/uploads/$", 100);
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=registry,name=" + proxy.address() + "/app/derived:1,store=false,oci-mediatypes=true");
+    derived.layers = {top};
+    derived.extra_args = {"--from", proxy.address() + "/lib/base:1"};
+    auto meta = export_ok(derived);
+
+    bool declined = false;
+    for (const auto& r : proxy.requests())
+        if (r.outcome == fault_outcome::rewritten && r.target.find("mount=") != std::string::npos) declined = true;
+    CHECK(declined);
+    CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/app/derived:1",
+                             "dir:" + (work.path() / "copy").string()});
+    INFO(copy.describe());
+    CHECK(copy.exit_code == 0);  // every blob, the base layer included, read back and verified
+}
+
 namespace {
 
 void write_helper(const fs::path& file, const std::string& script)
