@@ -139,13 +139,16 @@ asio::awaitable<void> session::ping()
     auto accept = [&](const http_response& r) {
         if (r.status == 401) learn_challenge(r);
         else if (r.status != 200)
-            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/; is it a registry?",
+            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/" +
+                                     (retry_policy::retryable_status(r.status)
+                                          ? " " + std::to_string(options_.retry.max_attempts) + " times"
+                                          : "; is it a registry?"),
                                  r.status);
     };
     std::string https_failure;
     if (!options_.plain_http) {
         try {
-            accept(co_await attempt(spec, base_.resolve("/v2/"), false));
+            accept(co_await ping_with_retries(spec, base_.resolve("/v2/"), false));
             co_return;
         } catch (const boost::system::system_error& e) {
             https_failure = e.what();
@@ -167,7 +170,7 @@ asio::awaitable<void> session::ping()
     base_ = url::parse("http://" + host_ + "/");
     http_response r;
     try {
-        r = co_await attempt(spec, base_.resolve("/v2/"), false);
+        r = co_await ping_with_retries(spec, base_.resolve("/v2/"), true);
     } catch (const boost::system::system_error& e) {
         throw error("cannot reach registry " + host_ + (https_failure.empty() ? "" : " over https (" + https_failure + ") nor") +
                     " over http (" + e.what() + ")");
@@ -176,6 +179,26 @@ asio::awaitable<void> session::ping()
     if (r.status == 400 && !https_failure.empty())
         throw error("cannot reach registry " + host_ + " over https: " + https_failure);
     accept(r);
+}
+
+asio::awaitable<http_response> session::ping_with_retries(const request_spec& spec, const url& target,
+                                                          bool retry_network_failures)
+{
+    for (int attempt_no = 1;; ++attempt_no) {
+        http_response r;
+        bool network_failure = false;
+        try {
+            r = co_await attempt(spec, target, false);
+        } catch (const boost::system::system_error&) {
+            if (!retry_network_failures || attempt_no >= options_.retry.max_attempts) throw;
+            network_failure = true;
+        }
+        if (!network_failure && (!retry_policy::retryable_status(r.status) || attempt_no >= options_.retry.max_attempts))
+            co_return r;
+        auto retry_after = r.header(http::field::retry_after);
+        co_await sleep_for(options_.retry.delay(
+            attempt_no, retry_after.empty() ? std::nullopt : std::optional<std::string_view>(retry_after)));
+    }
 }
 
 void session::learn_challenge(const http_response& r)
@@ -249,8 +272,8 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
         if (cred && !cred->username.empty())
             spec.headers.set(http::field::authorization, "Basic " + base64(cred->username + ":" + cred->password));
     }
-    http_response r;
     spec.max_body = token_body_limit;
+    http_response r;
     try {
         r = co_await send(spec);
     } catch (const registry_error& e) {

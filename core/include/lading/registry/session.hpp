@@ -77,6 +77,10 @@ public:
 
 private:
     boost::asio::awaitable<http_response> attempt(const request_spec& spec, const url& target, bool with_auth);
+    // The ping on one scheme, retried on 408, 429 and 5xx; on network failures only when
+    // asked (on https a failure may rather mean that the registry speaks plain http).
+    boost::asio::awaitable<http_response> ping_with_retries(const request_spec& spec, const url& target,
+                                                            bool retry_network_failures);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     void learn_challenge(const http_response& r);
