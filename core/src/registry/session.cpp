@@ -87,6 +87,7 @@ session_options options_for(const std::string& host, const host_config* hosts, b
 {
     session_options o;
     o.insecure = insecure;
+    o.retry = retry_policy::from_environment();
     o.credentials = find_credential(host);
     if (const auto* r = hosts ? hosts->registry(host) : nullptr) {
         o.insecure = o.insecure || r->insecure;
