@@ -112,7 +112,7 @@ std::optional<std::string> manifest_at(const registry_server& registry, const st
     auto r = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + registry.address() + "/" + name});
     if (r.exit_code != 0) {
         INFO(r.describe());
-        CHECK(r.err.find("manifest unknown") != std::string::npos);
+        CHECK((r.err.find("manifest unknown") != std::string::npos || r.err.find("name unknown") != std::string::npos));
         return std::nullopt;
     }
     return r.out;
