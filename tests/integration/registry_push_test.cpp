@@ -218,6 +218,7 @@ TEST_CASE("dropped connections, 500 and 429 are retried; the push completes", "[
     temp_dir work;
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.answer_500("GET", "^/v2/$", 2);
     proxy.answer_500("HEAD", "/blobs/", 2);
     proxy.answer_429("POST", "/blobs/uploads/", 1, std::chrono::seconds(1));
     proxy.drop_requests("PUT", "/blobs/uploads/", 1, 100);
