@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 using namespace lading::registry;
 
 TEST_CASE("Bearer challenges with quoted, escaped and space-separated scopes", "[registry]")
@@ -93,4 +95,21 @@ TEST_CASE("loopback is a literal address or localhost, never a name that looks l
     CHECK_FALSE(is_loopback_host("[::2]:5000"));
     CHECK_FALSE(is_loopback_host("[::1"));
     CHECK_FALSE(is_loopback_host(""));
+}
+
+TEST_CASE("LADING_REGISTRY_RETRY_DELAY_MS sets the first backoff delay; nonsense is an error", "[registry]")
+{
+    struct restore {
+        ~restore() { ::unsetenv("LADING_REGISTRY_RETRY_DELAY_MS"); }
+    } unset_after;
+    ::unsetenv("LADING_REGISTRY_RETRY_DELAY_MS");
+    CHECK(retry_policy::from_environment().first_delay == std::chrono::milliseconds(200));
+    ::setenv("LADING_REGISTRY_RETRY_DELAY_MS", "5", 1);
+    auto p = retry_policy::from_environment();
+    CHECK(p.first_delay == std::chrono::milliseconds(5));
+    CHECK(p.delay(3) == std::chrono::milliseconds(20));
+    for (const char* bad : {"-1", "fast", "5ms", "100000"}) {
+        ::setenv("LADING_REGISTRY_RETRY_DELAY_MS", bad, 1);
+        CHECK_THROWS_WITH(retry_policy::from_environment(), Catch::Contains("LADING_REGISTRY_RETRY_DELAY_MS must be"));
+    }
 }
