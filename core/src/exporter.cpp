@@ -394,12 +394,16 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
         if (spec.push)
             for (const auto& n : result.names) {
                 registry::push_job job{parse_reference(n), spec.push_by_digest, result.root, target_store,
-                                       spec.registry_insecure, {}, {}, {}};
+                                       spec.registry_insecure, {}, {}, {}, {}};
                 for (const auto& plan : plans) {
                     if (!plan.base) continue;
                     if (!spec.store && plan.base->open_local_blob) job.open_elsewhere = plan.base->open_local_blob;
                     if (job.target.domain == plan.base->registry_host) {
                         job.mount_from_repository = plan.base->repository;
+                        if (target_store)
+                            job.fetch_into_source = [&base = *plan.base, target_store](const descriptor& d) {
+                                base.copy_blob(d, *target_store);
+                            };
                         for (const auto& l : plan.base->layers)
                             if (!conversions.find(spec, l)) job.mountable.push_back(l.digest);
                     }

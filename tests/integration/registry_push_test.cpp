@@ -218,6 +218,7 @@ TEST_CASE("dropped connections, 500 and 429 are retried; the push completes", "[
     temp_dir work;
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.answer_500("GET", "^/v2/$", 2);
     proxy.answer_500("HEAD", "/blobs/", 2);
     proxy.answer_429("POST", "/blobs/uploads/", 1, std::chrono::seconds(1));
     proxy.drop_requests("PUT", "/blobs/uploads/", 1, 100);
@@ -592,4 +593,127 @@ TEST_CASE("a registry that sends more bytes than a blob's size is cut off with a
     CHECK(last_line(r.err).find(std::string(layer["digest"].as_string())) != std::string::npos);
     auto index = boost::json::parse(read_text_file(work.path() / "store" / "index.json"));
     CHECK(index.at("manifests").as_array().empty());  // no name was bound
+}
+
+TEST_CASE("a base layer whose mount the registry declines is fetched from the base and uploaded", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,oci-mediatypes=true");
+    export_ok(base);
+
+    // The registry sees every mount as a plain upload start and answers 202 with an upload
+    // Location, as the distribution spec allows a registry that will not mount.
+    proxy.strip_query("POST", "/blobs/uploads/$", 100);
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=registry,name=" + proxy.address() + "/app/derived:1,store=false,oci-mediatypes=true");
+    derived.layers = {top};
+    derived.extra_args = {"--from", proxy.address() + "/lib/base:1"};
+    auto meta = export_ok(derived);
+
+    bool declined = false;
+    for (const auto& r : proxy.requests())
+        if (r.outcome == fault_outcome::rewritten && r.target.find("mount=") != std::string::npos) declined = true;
+    CHECK(declined);
+    CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/app/derived:1",
+                             "dir:" + (work.path() / "copy").string()});
+    INFO(copy.describe());
+    CHECK(copy.exit_code == 0);  // every blob, the base layer included, read back and verified
+}
+
+namespace {
+
+void write_helper(const fs::path& file, const std::string& script)
+{
+    std::ofstream(file) << "#!/bin/sh\n" << script;
+    fs::permissions(file, fs::perms::owner_all);
+}
+
+// Neither running nor waiting to be reaped by anyone but init.
+bool process_gone(pid_t pid)
+{
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    if (!stat) return true;
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    auto close = text.rfind(')');
+    return close != std::string::npos && close + 2 < text.size() && text[close + 2] == 'Z';
+}
+
+}  // namespace
+
+TEST_CASE("a credential helper that exits early or never answers cannot kill or hang lading", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    auto bin = work.path() / "bin";
+    fs::create_directories(bin);
+    auto docker_config = work.path() / "docker";
+    fs::create_directories(docker_config);
+    const auto path = bin.string() + ":" + std::getenv("PATH");
+
+    SECTION("a helper that exits without reading its stdin")
+    {
+        write_helper(bin / "docker-credential-early", "exec 0<&-\nexit 3\n");
+        std::ofstream(docker_config / "config.json") << R"({"credsStore":"early"})";
+        auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/early/app:1");
+        req.env["DOCKER_CONFIG"] = docker_config.string();
+        req.env["PATH"] = path;
+        auto r = run_export(req);
+        INFO(r.describe());
+        CHECK(r.term_signal == 0);
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).starts_with("lading: "));
+        CHECK(last_line(r.err).find("credential helper docker-credential-early failed for " + registry.address() +
+                                    " (exit status 3)") != std::string::npos);
+
+        // A login request bigger than a pipe holds: lading is still writing it when the
+        // helper is gone, which raises SIGPIPE unless lading is ready for it.
+        write_helper(bin / "docker-credential-early",
+                     "[ \"$1\" = get ] && { echo 'credentials not found in native keychain'; exit 1; }\nexec 0<&-\nexit 3\n");
+        auto opts = lading_cmd().options({"login", registry.address(), "-u", "someone", "--password-stdin"},
+                                         {{"DOCKER_CONFIG", docker_config.string()}, {"PATH", path}});
+        opts.stdin_data = std::string(256 << 10, 'p') + "\n";
+        auto login = run_process(opts);
+        INFO(login.describe());
+        CHECK(login.term_signal == 0);
+        CHECK(login.exit_code == 1);
+        CHECK(last_line(login.err).starts_with("lading: "));
+        CHECK(last_line(login.err).find("credential helper docker-credential-early could not store the login (exit status 3)") !=
+              std::string::npos);
+    }
+    SECTION("a helper that never answers is stopped with everything it started")
+    {
+        auto pids = work.path() / "helper.pids";
+        write_helper(bin / "docker-credential-stuck",
+                     "sleep 1000 &\necho $! > '" + pids.string() + "'\necho $$ >> '" + pids.string() + "'\nwait\n");
+        std::ofstream(docker_config / "config.json") << R"({"credsStore":"stuck"})";
+        auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/stuck/app:1");
+        req.env["DOCKER_CONFIG"] = docker_config.string();
+        req.env["PATH"] = path;
+        req.env["LADING_CREDENTIAL_HELPER_TIMEOUT"] = "1";
+        auto opts = lading_cmd().options(export_argv(req), req.env, std::chrono::seconds(30));
+        auto r = run_process(opts);
+        INFO(r.describe());
+        CHECK_FALSE(r.timed_out);
+        CHECK(r.exit_code == 1);
+        CHECK(r.elapsed < std::chrono::seconds(10));
+        CHECK(last_line(r.err).starts_with("lading: "));
+        CHECK(last_line(r.err).find("credential helper docker-credential-stuck get did not finish within 1 s and was "
+                                    "stopped (LADING_CREDENTIAL_HELPER_TIMEOUT sets the limit)") != std::string::npos);
+        std::ifstream in(pids);
+        pid_t sleeper = 0, helper = 0;
+        in >> sleeper >> helper;
+        REQUIRE(sleeper > 0);
+        REQUIRE(helper > 0);
+        // An orphan is reaped by init in its own time: allow it a moment.
+        for (int i = 0; i < 50 && !(process_gone(sleeper) && process_gone(helper)); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        CHECK(process_gone(sleeper));
+        CHECK(process_gone(helper));
+        if (!process_gone(sleeper)) ::kill(sleeper, SIGKILL);
+        if (!process_gone(helper)) ::kill(helper, SIGKILL);
+    }
 }

@@ -160,6 +160,12 @@ void fault_proxy::cut_responses(std::string method, const std::string& path_rege
     add_rule(std::move(r));
 }
 
+void fault_proxy::strip_query(std::string method, const std::string& path_regex, unsigned count) {
+    rule r = rule_for(std::move(method), path_regex, count);
+    r.strip_query = true;
+    add_rule(std::move(r));
+}
+
 void fault_proxy::drop_connections_after(std::uint64_t client_bytes, unsigned connections) {
     std::lock_guard lock(mutex_);
     for (unsigned i = 0; i < connections; ++i) connection_budgets_.push_back(client_bytes);
@@ -313,7 +319,14 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
 
         auto script = take_rule(head->method, head->path());
         proxied_request rec{l->id, head->method, head->target, fault_outcome::passed, 0};
-        if (script && script->cut_response_after) {
+        if (script && script->strip_query) {
+            // The head starts with "METHOD SP target SP": replace the target in place.
+            const auto path = head->path();
+            buf.replace(head->method.size() + 1, head->target.size(), path);
+            head->size -= head->target.size() - path.size();
+            rec.outcome = fault_outcome::rewritten;
+            script.reset();
+        } else if (script && script->cut_response_after) {
             rec.outcome = fault_outcome::dropped;
             l->response_budget = *script->cut_response_after;
             script.reset();  // the request itself goes through untouched

@@ -3,8 +3,8 @@
 //  - per accepted connection: drop it once N bytes from the client have been forwarded
 //    (N = 0 closes it on accept);
 //  - per HTTP request whose method and path match: answer it here (500, 429 + Retry-After,
-//    anything) without forwarding, or forward the head and the first N body bytes and then
-//    drop the connection.
+//    anything) without forwarding, forward the head and the first N body bytes and then
+//    drop the connection, cut the answer after N bytes, or forward it without its query.
 // Each script applies to the next `count` matches, then expires; the first live script that
 // matches wins. Requests are framed by Content-Length / chunked so scripts work on
 // keep-alive connections. An injected answer consumes the request body first, so the
@@ -39,7 +39,7 @@ struct injected_response {
     bool close_connection = false;
 };
 
-enum class fault_outcome { passed, answered, dropped };
+enum class fault_outcome { passed, answered, dropped, rewritten };
 
 struct proxied_request {
     std::size_t connection = 0;  // 1-based, in accept order
@@ -76,6 +76,10 @@ public:
     // answer (head included) and closes both sides: a download broken off mid-body.
     void cut_responses(std::string method, const std::string& path_regex, unsigned count,
                        std::uint64_t response_bytes);
+    // Forwards matching requests with the query removed from their target, e.g. a
+    // cross-repository mount POST /v2/R/blobs/uploads/?mount=D&from=S becomes a plain
+    // upload start, which the registry answers 202 as one that declines the mount.
+    void strip_query(std::string method, const std::string& path_regex, unsigned count);
     // The next `connections` accepted connections are dropped after forwarding
     // `client_bytes` bytes from the client.
     void drop_connections_after(std::uint64_t client_bytes, unsigned connections = 1);
@@ -98,6 +102,7 @@ private:
         bool drop = false;
         std::uint64_t drop_after = 0;
         std::optional<std::uint64_t> cut_response_after;
+        bool strip_query = false;
         injected_response response;
     };
     struct link;

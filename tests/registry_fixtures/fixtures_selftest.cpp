@@ -531,6 +531,20 @@ TEST_CASE("fault proxy injects answers and drops on script", "[registry_fixtures
         CHECK(seen[2].method == "PUT");
         CHECK(seen[2].target.find("digest=sha256%3A") != std::string::npos);
     }
+    SECTION("a mount forwarded without its query is a plain upload start: 202, nothing mounted") {
+        std::string digest = push_blob(c, "lib", pattern_bytes(3000, 5));
+        proxy.strip_query("POST", "/blobs/uploads/$", 1);
+        const std::string mount = "/v2/app/blobs/uploads/?mount=" + digest + "&from=lib";
+        auto declined = send(c, http::verb::post, mount);
+        CHECK(declined.result_int() == 202);
+        CHECK_FALSE(std::string(declined[http::field::location]).empty());
+        auto seen = proxy.requests();
+        REQUIRE_FALSE(seen.empty());
+        CHECK(seen.back().outcome == fault_outcome::rewritten);
+        CHECK(seen.back().target == mount);
+        auto mounted = send(c, http::verb::post, mount);  // the script has expired
+        CHECK(mounted.result_int() == 201);
+    }
     SECTION("429 with Retry-After for the next two matching requests; the body is consumed") {
         proxy.answer_429("PUT", "/blobs/uploads/", 2, std::chrono::seconds(1));
         std::string data = pattern_bytes(70000, 3);

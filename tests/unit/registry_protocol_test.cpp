@@ -1,9 +1,12 @@
 #include <lading/error.hpp>
 #include <lading/registry/challenge.hpp>
+#include <lading/registry/loopback_host.hpp>
 #include <lading/registry/retry_policy.hpp>
 #include <lading/registry/url.hpp>
 
 #include <catch2/catch.hpp>
+
+#include <cstdlib>
 
 using namespace lading::registry;
 
@@ -67,4 +70,46 @@ TEST_CASE("Retry-After in seconds or as an HTTP-date, backoff doubles and is cap
     CHECK(retry_policy::retryable_status(429));
     CHECK(retry_policy::retryable_status(503));
     CHECK_FALSE(retry_policy::retryable_status(404));
+}
+
+TEST_CASE("loopback is a literal address or localhost, never a name that looks like one", "[registry]")
+{
+    CHECK(is_loopback_host("127.0.0.1:5000"));
+    CHECK(is_loopback_host("127.1.2.3"));
+    CHECK(is_loopback_host("[::1]:5000"));
+    CHECK(is_loopback_host("[::1]"));
+    CHECK(is_loopback_host("::1"));
+    CHECK(is_loopback_host("localhost:5000"));
+    CHECK(is_loopback_host("localhost"));
+    // IPv4-mapped IPv6 reaches the IPv4 loopback, so it counts (as in Go's net.IP.IsLoopback).
+    CHECK(is_loopback_host("[::ffff:127.0.0.1]"));
+    CHECK(is_loopback_host("[::ffff:127.0.0.1]:5000"));
+
+    CHECK_FALSE(is_loopback_host("127.evil.example:5000"));
+    CHECK_FALSE(is_loopback_host("127.evil.example"));
+    CHECK_FALSE(is_loopback_host("127.0.0.1.nip.io"));
+    CHECK_FALSE(is_loopback_host("localhost.example"));
+    CHECK_FALSE(is_loopback_host("localhost.example:5000"));
+    CHECK_FALSE(is_loopback_host("[::ffff:10.0.0.1]"));
+    CHECK_FALSE(is_loopback_host("128.0.0.1:5000"));
+    CHECK_FALSE(is_loopback_host("[::2]:5000"));
+    CHECK_FALSE(is_loopback_host("[::1"));
+    CHECK_FALSE(is_loopback_host(""));
+}
+
+TEST_CASE("LADING_REGISTRY_RETRY_DELAY_MS sets the first backoff delay; nonsense is an error", "[registry]")
+{
+    struct restore {
+        ~restore() { ::unsetenv("LADING_REGISTRY_RETRY_DELAY_MS"); }
+    } unset_after;
+    ::unsetenv("LADING_REGISTRY_RETRY_DELAY_MS");
+    CHECK(retry_policy::from_environment().first_delay == std::chrono::milliseconds(200));
+    ::setenv("LADING_REGISTRY_RETRY_DELAY_MS", "5", 1);
+    auto p = retry_policy::from_environment();
+    CHECK(p.first_delay == std::chrono::milliseconds(5));
+    CHECK(p.delay(3) == std::chrono::milliseconds(20));
+    for (const char* bad : {"-1", "fast", "5ms", "100000"}) {
+        ::setenv("LADING_REGISTRY_RETRY_DELAY_MS", bad, 1);
+        CHECK_THROWS_WITH(retry_policy::from_environment(), Catch::Contains("LADING_REGISTRY_RETRY_DELAY_MS must be"));
+    }
 }

@@ -2,18 +2,13 @@
 #include <lading/error.hpp>
 #include <lading/registry/credentials.hpp>
 
+#include "helper_process.hpp"
+
 #include <boost/beast/core/detail/base64.hpp>
 #include <boost/json.hpp>
 
-#include <cstdio>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
 
 namespace lading::registry {
 
@@ -62,44 +57,9 @@ std::string key_hostname(std::string key)
     return key;
 }
 
-struct helper_result {
-    int status;
-    std::string out;
-};
-
-// Runs docker-credential-<helper> <action> with `input` on stdin; bounded output.
 helper_result run_helper(const std::string& helper, const std::string& action, const std::string& input)
 {
-    std::string program = "docker-credential-" + helper;
-    int in_pipe[2], out_pipe[2];
-    if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0) throw error("cannot run " + program + ": pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in_pipe[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
-    posix_spawn_file_actions_addclose(&fa, in_pipe[1]);
-    posix_spawn_file_actions_addclose(&fa, out_pipe[0]);
-    char* argv[] = {program.data(), const_cast<char*>(action.c_str()), nullptr};
-    pid_t pid = 0;
-    int rc = ::posix_spawnp(&pid, program.c_str(), &fa, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(in_pipe[0]);
-    ::close(out_pipe[1]);
-    if (rc != 0) {
-        ::close(in_pipe[1]);
-        ::close(out_pipe[0]);
-        throw error("credential helper " + program + " is configured but cannot be run; install it or fix config.json");
-    }
-    (void)!::write(in_pipe[1], input.data(), input.size());
-    ::close(in_pipe[1]);
-    std::string out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(out_pipe[0], buf, sizeof buf)) > 0 && out.size() < (1 << 20)) out.append(buf, static_cast<std::size_t>(n));
-    ::close(out_pipe[0]);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : 1, out};
+    return run_helper_process("docker-credential-" + helper, action, input, credential_helper_timeout());
 }
 
 std::optional<credential> from_helper(const std::string& helper, const std::string& key)
@@ -107,11 +67,14 @@ std::optional<credential> from_helper(const std::string& helper, const std::stri
     auto r = run_helper(helper, "get", key);
     if (r.status != 0) {
         if (r.out.find("credentials not found") != std::string::npos) return std::nullopt;
-        throw error("credential helper docker-credential-" + helper + " failed for " + key);
+        throw error("credential helper docker-credential-" + helper + " failed for " + key + " (exit status " +
+                    std::to_string(r.status) + ")");
     }
     boost::system::error_code ec;
     auto v = boost::json::parse(r.out, ec);
-    if (ec || !v.is_object()) throw error("credential helper docker-credential-" + helper + " returned invalid JSON");
+    if (ec || !v.is_object())
+        throw error("credential helper docker-credential-" + helper + (r.out.empty() ? " returned nothing" : " returned invalid JSON") +
+                    " for " + key);
     credential c;
     c.username = string_field(v.as_object(), "Username");
     auto secret = string_field(v.as_object(), "Secret");
@@ -186,7 +149,8 @@ void store_credential(const std::string& registry_host, const credential& c)
     if (!helper.empty()) {
         boost::json::object payload{{"ServerURL", key}, {"Username", c.username}, {"Secret", c.password}};
         auto r = run_helper(helper, "store", boost::json::serialize(payload));
-        if (r.status != 0) throw error("credential helper docker-credential-" + helper + " could not store the login");
+        if (r.status != 0) throw error("credential helper docker-credential-" + helper + " could not store the login (exit status " +
+                        std::to_string(r.status) + ")");
         return;
     }
     auto& auths = config["auths"];

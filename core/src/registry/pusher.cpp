@@ -136,9 +136,11 @@ private:
         if (std::find(job_.mountable.begin(), job_.mountable.end(), blob.digest) != job_.mountable.end() &&
             co_await try_mount(blob))
             co_return;
+        auto* store = job_.source;
+        // A declined mount leaves a base layer that the store never held to be uploaded.
+        if (!store->blob_size(blob.digest) && !job_.open_elsewhere && job_.fetch_into_source) job_.fetch_into_source(blob);
         request_body body;
         body.size = blob.size;
-        auto* store = job_.source;
         if (!store->blob_size(blob.digest) && job_.open_elsewhere)
             body.open = [open = job_.open_elsewhere, d = blob.digest] { return open(d); };
         else

@@ -1,7 +1,9 @@
+#include <lading/error.hpp>
 #include <lading/registry/retry_policy.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <ctime>
 #include <string>
 
@@ -28,6 +30,21 @@ std::chrono::milliseconds retry_policy::delay(int attempt, std::optional<std::st
             return std::min<std::chrono::milliseconds>(*s, max_delay);
     auto d = first_delay * (1LL << std::min(attempt - 1, 16));
     return std::min<std::chrono::milliseconds>(d, max_delay);
+}
+
+retry_policy retry_policy::from_environment()
+{
+    retry_policy p;
+    const char* text = std::getenv("LADING_REGISTRY_RETRY_DELAY_MS");
+    if (!text || !*text) return p;
+    std::string_view v(text);
+    long long ms = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
+    if (ec != std::errc() || end != v.data() + v.size() || ms < 0 || ms > p.max_delay.count())
+        throw error("LADING_REGISTRY_RETRY_DELAY_MS must be a whole number of milliseconds from 0 to " +
+                    std::to_string(p.max_delay.count()) + ", not \"" + std::string(v) + "\"");
+    p.first_delay = std::chrono::milliseconds(ms);
+    return p;
 }
 
 }  // namespace lading::registry

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/challenge.hpp>
+#include <lading/registry/loopback_host.hpp>
 #include <lading/registry/session.hpp>
 #include <lading/registry/tls_settings.hpp>
 
@@ -86,6 +87,7 @@ session_options options_for(const std::string& host, const host_config* hosts, b
 {
     session_options o;
     o.insecure = insecure;
+    o.retry = retry_policy::from_environment();
     o.credentials = find_credential(host);
     if (const auto* r = hosts ? hosts->registry(host) : nullptr) {
         o.insecure = o.insecure || r->insecure;
@@ -93,12 +95,6 @@ session_options options_for(const std::string& host, const host_config* hosts, b
         o.extra_ca = r->ca;
     }
     return o;
-}
-
-bool is_loopback_host(const std::string& host)
-{
-    auto name = host.substr(0, host.rfind(':') == std::string::npos || host.front() == '[' ? host.size() : host.rfind(':'));
-    return name == "localhost" || name.starts_with("127.") || name == "[::1]" || name == "::1";
 }
 
 session::session(asio::any_io_executor ex, std::string host, session_options options)
@@ -135,17 +131,25 @@ void session::release(std::unique_ptr<connection> c)
 
 asio::awaitable<void> session::ping()
 {
-    request_spec spec{http::verb::get, "/v2/", {}, nullptr, {}, {200, 401}, nullptr, false, "the /v2/ endpoint", false};
+    request_spec spec;
+    spec.target = "/v2/";
+    spec.expected = {200, 401};
+    spec.follow_redirects = false;
+    spec.what = "the /v2/ endpoint";
+    spec.authenticate = false;
     auto accept = [&](const http_response& r) {
         if (r.status == 401) learn_challenge(r);
         else if (r.status != 200)
-            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/; is it a registry?",
+            throw registry_error("registry " + host_ + " answered " + std::to_string(r.status) + " on /v2/" +
+                                     (retry_policy::retryable_status(r.status)
+                                          ? " " + std::to_string(options_.retry.max_attempts) + " times"
+                                          : "; is it a registry?"),
                                  r.status);
     };
     std::string https_failure;
     if (!options_.plain_http) {
         try {
-            accept(co_await attempt(spec, base_.resolve("/v2/"), false));
+            accept(co_await ping_with_retries(spec, base_.resolve("/v2/"), false));
             co_return;
         } catch (const boost::system::system_error& e) {
             https_failure = e.what();
@@ -167,7 +171,7 @@ asio::awaitable<void> session::ping()
     base_ = url::parse("http://" + host_ + "/");
     http_response r;
     try {
-        r = co_await attempt(spec, base_.resolve("/v2/"), false);
+        r = co_await ping_with_retries(spec, base_.resolve("/v2/"), true);
     } catch (const boost::system::system_error& e) {
         throw error("cannot reach registry " + host_ + (https_failure.empty() ? "" : " over https (" + https_failure + ") nor") +
                     " over http (" + e.what() + ")");
@@ -176,6 +180,26 @@ asio::awaitable<void> session::ping()
     if (r.status == 400 && !https_failure.empty())
         throw error("cannot reach registry " + host_ + " over https: " + https_failure);
     accept(r);
+}
+
+asio::awaitable<http_response> session::ping_with_retries(const request_spec& spec, const url& target,
+                                                          bool retry_network_failures)
+{
+    for (int attempt_no = 1;; ++attempt_no) {
+        http_response r;
+        bool network_failure = false;
+        try {
+            r = co_await attempt(spec, target, false);
+        } catch (const boost::system::system_error&) {
+            if (!retry_network_failures || attempt_no >= options_.retry.max_attempts) throw;
+            network_failure = true;
+        }
+        if (!network_failure && (!retry_policy::retryable_status(r.status) || attempt_no >= options_.retry.max_attempts))
+            co_return r;
+        auto retry_after = r.header(http::field::retry_after);
+        co_await sleep_for(options_.retry.delay(
+            attempt_no, retry_after.empty() ? std::nullopt : std::optional<std::string_view>(retry_after)));
+    }
 }
 
 void session::learn_challenge(const http_response& r)
@@ -249,20 +273,15 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
         if (cred && !cred->username.empty())
             spec.headers.set(http::field::authorization, "Basic " + base64(cred->username + ":" + cred->password));
     }
+    spec.max_body = token_body_limit;
     http_response r;
-    {
-        auto saved = options_.max_body;
-        options_.max_body = token_body_limit;
-        try {
-            r = co_await send(spec);
-        } catch (const registry_error& e) {
-            options_.max_body = saved;
-            if (e.status() == 401 || e.status() == 403)
-                throw error("authentication to " + host_ + " failed: the token server refused the credentials (" +
-                            std::to_string(e.status()) + "); check them with lading login " + host_);
-            throw;
-        }
-        options_.max_body = saved;
+    try {
+        r = co_await send(spec);
+    } catch (const registry_error& e) {
+        if (e.status() == 401 || e.status() == 403)
+            throw error("authentication to " + host_ + " failed: the token server refused the credentials (" +
+                        std::to_string(e.status()) + "); check them with lading login " + host_);
+        throw;
     }
     boost::system::error_code ec;
     auto v = boost::json::parse(r.body, ec);
@@ -303,7 +322,8 @@ asio::awaitable<http_response> session::attempt(const request_spec& spec, const 
     }
     auto c = acquire(target);
     if (spec.on_attempt) (*spec.on_attempt)();
-    auto r = co_await c->send(spec.method, target.target, headers, spec.body, options_.max_body, spec.consume);
+    auto r = co_await c->send(spec.method, target.target, headers, spec.body, spec.max_body.value_or(options_.max_body),
+                               spec.consume);
     if (spec.body) bytes_sent_ += spec.body->size;
     release(std::move(c));
     co_return r;

@@ -1,5 +1,6 @@
-// Pushes images from a store to registries: blobs first (existence check, then a streamed
-// monolithic upload, restarted from the POST when the registry lost it), then manifests,
+// Pushes images from a store to registries: blobs first (existence check, a cross-repository
+// mount for base layers, else a streamed monolithic upload, restarted from the POST when the
+// registry lost it), then manifests,
 // children before the index, each checked against the registry's Docker-Content-Digest.
 #pragma once
 
@@ -29,6 +30,9 @@ struct push_job {
     std::vector<digest> mountable;
     // Where blobs missing from `source` are read (a local base image), when set.
     std::function<std::unique_ptr<byte_source>(const digest&)> open_elsewhere;
+    // Copies a mountable blob into `source` from where it came from (the base image's
+    // registry) when the registry declines the mount (202), so that it can be uploaded.
+    std::function<void(const descriptor&)> fetch_into_source;
 };
 
 struct push_settings {

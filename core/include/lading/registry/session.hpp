@@ -42,6 +42,9 @@ struct request_spec {
     // Called before every attempt whose answer may go to `consume`, so that a consumer can
     // tell a retried body from the rest of a broken one.
     const std::function<void()>* on_attempt = nullptr;
+    // Cap on a body read into memory for this request only (token answers); else the
+    // session's max_body.
+    std::optional<std::size_t> max_body;
 };
 
 // A response that was not one of the expected statuses, after every retry.
@@ -74,6 +77,10 @@ public:
 
 private:
     boost::asio::awaitable<http_response> attempt(const request_spec& spec, const url& target, bool with_auth);
+    // The ping on one scheme, retried on 408, 429 and 5xx; on network failures only when
+    // asked (on https a failure may rather mean that the registry speaks plain http).
+    boost::asio::awaitable<http_response> ping_with_retries(const request_spec& spec, const url& target,
+                                                            bool retry_network_failures);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     void learn_challenge(const http_response& r);
@@ -101,8 +108,5 @@ private:
 // Options for `host`: its credentials from docker's config.json, the host configuration's
 // settings for it, and registry.insecure.
 session_options options_for(const std::string& host, const host_config* hosts, bool insecure);
-
-// True for 127.0.0.0/8, ::1 and localhost (docker treats them as insecure by default).
-bool is_loopback_host(const std::string& host);
 
 }  // namespace lading::registry
