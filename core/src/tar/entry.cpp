@@ -34,7 +34,11 @@ void put_octal(char* field, std::size_t len, std::uint64_t v)
     field[len - 1] = '\0';
 }
 
-void put_string(char* field, std::size_t len, std::string_view s) { std::memcpy(field, s.data(), std::min(len, s.size())); }
+// An empty view may carry a null data(), which memcpy must not be given even for 0 bytes.
+void put_string(char* field, std::size_t len, std::string_view s)
+{
+    if (!s.empty()) std::memcpy(field, s.data(), std::min(len, s.size()));
+}
 
 // Splits a name into ustar prefix (<=155) and name (<=100) at a '/'; false if impossible.
 bool split_ustar_name(std::string_view full, std::string_view& prefix, std::string_view& name)
