@@ -146,7 +146,10 @@ std::string encode_block(const ustar_fields& f)
 {
     std::string b(block_size, '\0');
     char* h = b.data();
-    auto put = [](char* at, std::size_t len, std::string_view s) { std::memcpy(at, s.data(), std::min(len, s.size())); };
+    // An empty view may carry a null data(), which memcpy must not be given even for 0 bytes.
+    auto put = [](char* at, std::size_t len, std::string_view s) {
+        if (!s.empty()) std::memcpy(at, s.data(), std::min(len, s.size()));
+    };
     put(h + 0, 100, f.name);
     encode_octal(h + 100, 8, f.mode);
     encode_octal(h + 108, 8, fits_octal(f.uid, 8) ? f.uid : 0);

@@ -18,7 +18,8 @@ namespace b64 = boost::beast::detail::base64;
 
 std::string base64_decode(std::string_view in)
 {
-    std::string out(b64::decoded_size(in.size()), '\0');
+    // decoded_size() assumes padded input; an unpadded tail still decodes to up to 2 more bytes.
+    std::string out((in.size() + 3) / 4 * 3, '\0');
     auto [written, read] = b64::decode(out.data(), in.data(), in.size());
     out.resize(written);
     return out;

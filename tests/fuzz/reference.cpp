@@ -1,0 +1,19 @@
+// Image references (name=, --from, login hosts) and platform strings.
+#include "fuzz_input.hpp"
+
+#include <lading/digest.hpp>
+#include <lading/platform.hpp>
+#include <lading/reference.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    auto text = lading::fuzz::as_text(data, size);
+    lading::fuzz::expect_clean_rejection([&] {
+        auto ref = lading::parse_reference(text);
+        ref.normalized();
+        ref.name();
+    });
+    lading::fuzz::expect_clean_rejection([&] { lading::platform::parse(text).str(); });
+    lading::digest::parse(text);
+    return 0;
+}
