@@ -110,8 +110,13 @@ void locked_temporary::commit_to(const std::filesystem::path& target)
     fsync_directory(target.parent_path());
 }
 
-void visit_temporaries(const std::filesystem::path& root,
-                       const std::function<void(const std::string&, temporary_state, std::uint64_t)>& visit)
+namespace {
+
+// Calls take(dir, name, fd, st) for each regular file under .lading-tmp with a temporary's
+// name, opened without following a link and with its lock attempted: `free` says whether
+// the lock was won (nobody holds the file).
+void for_each_temporary(const std::filesystem::path& root,
+                        const std::function<void(int dir, const std::string& name, const struct stat& st, bool free)>& take)
 {
     int dir = open_temp_area(root);
     if (dir < 0) return;
@@ -120,36 +125,33 @@ void visit_temporaries(const std::filesystem::path& root,
          !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
         auto name = it->path().filename().string();
         if (!is_temporary_name(name)) continue;
-        struct stat st {};
-        if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
         int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
-        bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
-        visit(name, free ? temporary_state::abandoned : temporary_state::in_use, static_cast<std::uint64_t>(st.st_size));
+        struct stat st {};
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) take(dir, name, st, ::flock(fd, LOCK_EX | LOCK_NB) == 0);
         ::close(fd);
     }
     ::close(dir);
 }
 
+}  // namespace
+
+void visit_temporaries(const std::filesystem::path& root,
+                       const std::function<void(const std::string&, temporary_state, std::uint64_t)>& visit)
+{
+    for_each_temporary(root, [&](int, const std::string& name, const struct stat& st, bool free) {
+        visit(name, free ? temporary_state::abandoned : temporary_state::in_use, static_cast<std::uint64_t>(st.st_size));
+    });
+}
+
 void remove_abandoned_temporaries(const std::filesystem::path& root)
 {
-    int dir = open_temp_area(root);
-    if (dir < 0) return;
-    std::error_code ec;
-    for (auto it = std::filesystem::directory_iterator(temp_dir(root), ec);
-         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-        auto name = it->path().filename().string();
-        if (!is_temporary_name(name)) continue;
-        int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0) continue;
+    for_each_temporary(root, [](int dir, const std::string& name, const struct stat& locked, bool free) {
         // Holding the lock, unlink only the very file that was locked.
-        struct stat locked {}, named {};
-        if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &locked) == 0 && S_ISREG(locked.st_mode) &&
-            ::fstatat(dir, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && same_file(locked, named))
+        struct stat named {};
+        if (free && ::fstatat(dir, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 && same_file(locked, named))
             ::unlinkat(dir, name.c_str(), 0);
-        ::close(fd);
-    }
-    ::close(dir);
+    });
 }
 
 }  // namespace oci_layout

@@ -33,6 +33,8 @@ inline tar_member tar_hardlink(std::string name, std::string target)
 {
     return {std::move(name), '1', {}, std::move(target)};
 }
+// A PAX extended header ('x') carrying `records` for the member after it.
+inline tar_member tar_pax(std::string records) { return {"pax", 'x', std::move(records), {}}; }
 
 // ustar headers, content padded to 512 bytes, two zero blocks at the end.
 std::string hand_written_tar(const std::vector<tar_member>& members);

@@ -448,19 +448,19 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
         {"whiteout .wh...", {{tar_file("keep", "k"), tar_file(".wh...", "")}}, true, "names no entry", ""},
         // The kernel reads "..\0" as "..": such names must never reach a system call.
         {"NUL in a PAX path climbing to the sentinel",
-         {{tar_member{"pax", 'x', pax_record("path", nul_climb + sentinel_rel + "/pwned")}, tar_file("p", "payload")}},
+         {{tar_pax(pax_record("path", nul_climb + sentinel_rel + "/pwned")), tar_file("p", "payload")}},
          true,
          "invalid PAX record",
          "",
          true},
         {"NUL in a PAX whiteout name climbing to the sentinel",
-         {{tar_member{"pax", 'x', pax_record("path", nul_climb + sentinel_rel + "/.wh.secret")}, tar_file("w", "")}},
+         {{tar_pax(pax_record("path", nul_climb + sentinel_rel + "/.wh.secret")), tar_file("w", "")}},
          true,
          "invalid PAX record",
          "",
          true},
         {"NUL in a PAX hardlink target outside",
-         {{tar_member{"pax", 'x', pax_record("linkpath", nul_climb + sentinel_rel + "/secret")}, tar_hardlink("h", "x")}},
+         {{tar_pax(pax_record("linkpath", nul_climb + sentinel_rel + "/secret")), tar_hardlink("h", "x")}},
          true,
          "invalid PAX record",
          "",
@@ -545,7 +545,7 @@ TEST_CASE("a small layer whose symlinks make every name re-walk the tree is refu
     auto add = [&](tar_member m, const std::string& path, const std::string& link = {}) {
         std::string records = pax_record("path", path);
         if (!link.empty()) records += pax_record("linkpath", link);
-        members.push_back(tar_member{"pax", 'x', records, {}});
+        members.push_back(tar_pax(records));
         members.push_back(std::move(m));
     };
     add(tar_dir("long-name"), deep + "/");

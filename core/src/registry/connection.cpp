@@ -45,9 +45,10 @@ struct connection::impl {
             auto& low = beast::get_lowest_layer(*secure);
             low.expires_after(limits.connect);
             co_await low.async_connect(endpoints, use_awaitable);
-            boost::system::error_code ec;
-            auto address = asio::ip::make_address(origin.host, ec);
-            if (ec) SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str());
+            // SNI carries host names only, never a literal address.
+            boost::system::error_code not_an_address;
+            asio::ip::make_address(origin.host, not_an_address);
+            if (not_an_address) SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str());
             if (tls->native_handle() && SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
                 secure->set_verify_callback(ssl::host_name_verification(origin.host));
             low.expires_after(limits.io);

@@ -15,7 +15,7 @@ read_entry to_read_entry(const formats::ustar::decoded_entry& d)
     auto& h = out.header;
     h.name = d.name;
     h.link_name = d.link_name;
-    h.type = static_cast<entry_type>(d.kind);
+    h.type = d.kind;
     h.mode = static_cast<std::uint32_t>(d.mode) & 07777;
     h.uid = d.uid;
     h.gid = d.gid;

@@ -1,6 +1,9 @@
 // One tar entry as lading writes it into a layer, and its header encoding (PAX + ustar).
 #pragma once
 
+#include <lading/formats/header_decoder.hpp>
+#include <lading/formats/ustar_block.hpp>
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -8,17 +11,10 @@
 
 namespace lading::tar {
 
-inline constexpr std::size_t block_size = 512;
+inline constexpr std::size_t block_size = formats::ustar::block_size;
 
-enum class entry_type : char {
-    regular = '0',
-    hardlink = '1',
-    symlink = '2',
-    char_device = '3',
-    block_device = '4',
-    directory = '5',
-    fifo = '6',
-};
+// The typeflags lading writes and reads: the codec's own.
+using entry_type = formats::ustar::entry_kind;
 
 struct entry {
     std::string name;  // relative, no leading "./" or "/", directories end with '/'
