@@ -4,9 +4,9 @@
 #include "progress_printer.hpp"
 
 #include <lading/attestation/attest_option.hpp>
-#include <lading/canonical_json.hpp>
+#include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
-#include <lading/exporter.hpp>
+#include <lading/export/exporter.hpp>
 #include <lading/host_config.hpp>
 
 #include <boost/json/parse.hpp>
@@ -145,7 +145,7 @@ int export_command(const std::vector<std::string>& args)
 
     auto config_flag = cl.last("--config");
     request.hosts = load_host_config(config_flag ? std::optional<std::filesystem::path>(*config_flag) : std::nullopt);
-    auto plugins = make_registry(cl.all("--plugin-path"), request.hosts.plugin_path);
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"), request.hosts.plugin_path);
     progress_printer progress(mode);
     auto results = run_export(request, plugins, progress);
 

@@ -10,7 +10,7 @@
 namespace lading::cli {
 
 namespace {
-std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::registry& plugins)
+std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalog& plugins)
 {
     auto location = store_location(cl.last("--store"));
     std::error_code ec;
@@ -25,7 +25,7 @@ int images_command(const std::vector<std::string>& args)
 {
     command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
     if (!cl.positionals().empty()) throw usage_error("lading images takes no arguments");
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
     for (const auto& n : store->names()) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
     return 0;
@@ -36,7 +36,7 @@ int inspect_command(const std::vector<std::string>& args)
     command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
     if (cl.positionals().size() != 1) throw usage_error("usage: lading inspect NAME|DIGEST [--store DIR]");
     const auto& wanted = cl.positionals().front();
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
 
     std::optional<digest> target = digest::parse(wanted);

@@ -3,8 +3,8 @@
 
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
-#include <lading/registry/credentials.hpp>
-#include <lading/registry/session.hpp>
+#include "registry/credentials.hpp"
+#include "registry/session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

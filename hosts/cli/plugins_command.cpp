@@ -9,7 +9,7 @@ namespace lading::cli {
 int plugins_command(const std::vector<std::string>& args)
 {
     command_line cl(args, {"--plugin-path"}, {});
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     int status = 0;
     for (const auto& p : plugins.list()) {
         if (!p.problem.empty()) {

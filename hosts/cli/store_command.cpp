@@ -4,7 +4,7 @@
 
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
-#include <lading/store_check.hpp>
+#include <lading/store/store_check.hpp>
 
 #include <iostream>
 
@@ -25,7 +25,7 @@ int check_command(const std::vector<std::string>& args)
 {
     command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
     if (!cl.positionals().empty()) throw usage_error("lading store check takes no arguments; see lading store check --help");
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto location = store_location(cl.last("--store"));
     plugin::store store(plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout")), location.string(),
                         plugin::open_mode::read_only);

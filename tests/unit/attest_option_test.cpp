@@ -1,6 +1,6 @@
 #include <lading/attestation/attest_option.hpp>
 #include <lading/error.hpp>
-#include <lading/output_spec.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/output_spec.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <catch2/catch.hpp>
 

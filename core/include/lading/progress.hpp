@@ -1,7 +1,7 @@
 // What an export reports while it runs; hosts render it (terminal, plain lines, JSON).
 #pragma once
 
-#include <lading/digest.hpp>
+#include <lading/oci/digest.hpp>
 
 #include <cstddef>
 #include <cstdint>

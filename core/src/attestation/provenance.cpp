@@ -1,9 +1,9 @@
-#include <lading/attestation/provenance.hpp>
-#include <lading/attestation/subject.hpp>
-#include <lading/image_config.hpp>
+#include "attestation/provenance.hpp"
+#include "attestation/subject.hpp"
+#include <lading/oci/image_config.hpp>
 #include <lading/version.hpp>
 
-#include <lading/percent_encode.hpp>
+#include "registry/percent_encode.hpp"
 
 namespace lading::attestation {
 

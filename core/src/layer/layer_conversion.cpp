@@ -1,7 +1,7 @@
 #include <lading/error.hpp>
-#include <lading/layer/layer_conversion.hpp>
-#include <lading/layer/layer_source.hpp>
-#include <lading/tar/checked_tar_source.hpp>
+#include "layer/layer_conversion.hpp"
+#include "layer/layer_source.hpp"
+#include "tar/checked_tar_source.hpp"
 
 namespace lading::layer {
 
@@ -18,7 +18,7 @@ bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, 
 }
 
 built_layer convert_layer(std::unique_ptr<byte_source> blob, const descriptor& layer, const digest& diff_id,
-                          plugin::registry& plugins, const compression_choice& compression, const blob_sink& sink,
+                          plugin::catalog& plugins, const compression_choice& compression, const blob_sink& sink,
                           progress_listener& progress, std::size_t progress_id)
 {
     const auto what = "base layer " + layer.digest.str();

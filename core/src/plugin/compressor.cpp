@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/plugin/compressor.hpp>
+#include "plugin/compressor.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/pusher.hpp>
-#include <lading/registry/session.hpp>
+#include "registry/session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
