@@ -264,7 +264,8 @@ export_plan plan_export(const export_request& given, const export_facts& facts)
 std::vector<std::string> final_names(const output_plan& output, const digest& root)
 {
     std::vector<std::string> names;
-    for (const auto& rule : output.names) names.push_back(rule.root_digest_appended ? rule.text + "@" + root.str() : rule.text);
+    for (const auto& rule : output.names)
+        names.push_back(rule.root_digest_appended ? rule.text + "@" + root.str() : rule.text);
     return names;
 }
 
