@@ -1,34 +1,30 @@
-// The base layers an export re-encodes for force-compression: which ones, whether an
-// earlier export already converted them (the store's conversion records), and the work.
+// Carries out the base-layer conversions an export plan asks for (force-compression):
+// takes earlier conversions the stores recorded, re-encodes the rest, and records them.
 #pragma once
 
-#include "base/base_image.hpp"
+#include "export/export_destinations.hpp"
+#include "export/export_plan.hpp"
+
 #include "layer/conversion_cache.hpp"
 #include "layer/layer_builder.hpp"
-#include <lading/export/output_spec.hpp>
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
 #include <lading/progress.hpp>
 
-#include <functional>
-#include <map>
 #include <optional>
-#include <string>
 #include <vector>
 
 namespace lading {
 
 class base_layer_conversions {
 public:
-    // Registers every layer of `base` that `spec` (force-compression=true) must convert,
-    // with its blob going to `target` (none: hashed only).
-    void add(const output_spec& spec, int level, const base_image& base, plugin::store* target,
-             plugin::catalog& plugins);
+    // One entry per plan.conversions; blobs go to the destinations of the outputs using them.
+    base_layer_conversions(const export_plan& plan, export_destinations& destinations);
 
     // Takes conversions recorded in every target store as done; makes the source bytes of the
-    // rest readable (a registry base's blobs are fetched into `spool`). Returns how many
+    // rest readable (a registry base's blobs are fetched into the spool). Returns how many
     // conversions remain for convert().
-    std::size_t prepare(const std::function<plugin::store&()>& spool, progress_listener& progress);
+    std::size_t prepare(progress_listener& progress);
 
     // Runs the k-th remaining conversion; safe to call for different k in parallel.
     void convert(std::size_t k, plugin::catalog& plugins, unsigned threads, progress_listener& progress,
@@ -37,22 +33,20 @@ public:
     // After every conversion succeeded: commits the blobs and records them in their stores.
     void commit();
 
-    // The converted form of `layer` for this output, or nullptr when it keeps its bytes.
-    const layer::converted_layer* find(const output_spec& spec, const descriptor& layer) const;
+    // The converted form of plan.conversions[index] (after prepare and convert).
+    const layer::converted_layer& result(std::size_t index) const { return conversions_.at(index).result.value(); }
 
 private:
     struct conversion {
-        std::string compression;
-        int level = 0;
+        const base_layer_conversion_plan* plan = nullptr;
         const base_image* base = nullptr;
-        descriptor source;
-        digest diff_id;
         std::vector<plugin::store*> stores;
         plugin::store* source_store = nullptr;  // where a fetched source blob waits
         std::optional<layer::built_layer> built;
         std::optional<layer::converted_layer> result;
     };
-    std::map<std::string, conversion> conversions_;
+    export_destinations& destinations_;
+    std::vector<conversion> conversions_;
     std::vector<conversion*> pending_;
 };
 

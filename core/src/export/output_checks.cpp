@@ -1,8 +1,7 @@
+#include "output_checks.hpp"
+
 #include "export/annotations.hpp"
 #include <lading/error.hpp>
-#include "export/output_checks.hpp"
-#include "plugin/compressor.hpp"
-#include "plugin/media_types.hpp"
 #include <lading/oci/reference.hpp>
 
 namespace lading {
@@ -29,7 +28,7 @@ void check_names(const output_spec& spec)
     }
 }
 
-void check_annotations(const output_spec& spec, const plugin::media_types& types)
+void check_annotations(const output_spec& spec, const media_type_facts& types)
 {
     for (const auto& [full, value] : spec.annotations) {
         annotation_key k;
@@ -48,28 +47,27 @@ void check_annotations(const output_spec& spec, const plugin::media_types& types
         if (!types.can(LADING_CAN_DESCRIPTOR_ANNOTATIONS) && k.type != "manifest")
             fail("cannot export annotations with \"oci-mediatypes=false\" (" + full + ")");
         if (!types.can(LADING_CAN_MANIFEST_ANNOTATIONS))
-            fail("cannot export annotations with the " + types.name() + " media types (" + full + ")");
+            fail("cannot export annotations with the " + types.name + " media types (" + full + ")");
     }
 }
 
 }  // namespace
 
-void check_output(const output_spec& spec, plugin::catalog& plugins)
+void check_output(const output_spec& spec, const plugin_facts& plugins)
 {
     check_names(spec);
 
     if (spec.compression == "estargz" && !spec.oci_mediatypes)
         fail("exporter option \"compression=estargz\" conflicts with \"oci-mediatypes=false\"");
-    const auto* codec_plugin = plugins.find(LADING_KIND_COMPRESSOR, spec.compression);
-    if (!codec_plugin) {
+    const auto* codec = plugins.find_compressor(spec.compression);
+    if (!codec) {
         std::string list;
-        for (const auto& n : plugins.names(LADING_KIND_COMPRESSOR)) list += (list.empty() ? "" : ", ") + n;
+        for (const auto& n : plugins.compressor_names) list += (list.empty() ? "" : ", ") + n;
         fail("unsupported compression type \"" + spec.compression + "\" (available: " + list + ")");
     }
-    plugin::compressor codec(*codec_plugin);
-    if (spec.compression_level) codec.check_level(*spec.compression_level);
+    if (spec.compression_level) codec->check_level(*spec.compression_level);
 
-    plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
+    const auto& types = plugins.media_type(spec.media_type_family());
     if (spec.compression == "estargz" && !spec.oci_mediatypes)
         fail("exporter option \"compression=estargz\" conflicts with \"oci-mediatypes=false\"");
     if (spec.oci_artifact.value_or(false) && !spec.oci_mediatypes)
@@ -78,7 +76,7 @@ void check_output(const output_spec& spec, plugin::catalog& plugins)
         fail("unpack=true needs the image in a store, but store=false keeps it out; drop one of them");
     if (spec.unpack && spec.names.empty() && spec.dangling_name_prefix.empty())
         fail("unpack=true unpacks a named image; add name=... (or dangling-name-prefix=...)");
-    types.of(LADING_OBJECT_LAYER, codec.media_suffix());
+    types.layer_type(codec->media_suffix);
     check_annotations(spec, types);
 
     if (spec.push && spec.push_by_digest)
@@ -87,10 +85,10 @@ void check_output(const output_spec& spec, plugin::catalog& plugins)
             if (!ref.tag.empty() || !ref.digest.empty())
                 fail("can't push tagged ref " + ref.normalized() + " by digest (push-by-digest=true takes names without a tag)");
         }
-    if (spec.store) plugins.get(LADING_KIND_STORE, spec.store_backend);
+    if (spec.store) plugins.require_store(spec.store_backend);
 }
 
-export_request with_attestation_defaults(const export_request& request, plugin::catalog& plugins)
+export_request with_attestation_defaults(const export_request& request, const plugin_facts& plugins)
 {
     if (request.attestations.empty()) return request;
     export_request resolved = request;
@@ -98,11 +96,11 @@ export_request with_attestation_defaults(const export_request& request, plugin::
         if (!spec.oci_mediatypes_explicit) spec.oci_mediatypes = true;
         if (!spec.oci_mediatypes)
             fail("cannot export attestations with \"oci-mediatypes=false\"; drop oci-mediatypes=false or the --attest flags");
-        plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
+        const auto& types = plugins.media_type(spec.media_type_family());
         if (!types.can(LADING_CAN_ATTESTATIONS))
-            fail("cannot export attestations with the " + types.name() + " media types");
+            fail("cannot export attestations with the " + types.name + " media types");
         if (spec.oci_artifact.value_or(false) && !types.can(LADING_CAN_ARTIFACTS))
-            fail("oci-artifact=true: the " + types.name() + " media types cannot express artifacts");
+            fail("oci-artifact=true: the " + types.name + " media types cannot express artifacts");
     }
     return resolved;
 }

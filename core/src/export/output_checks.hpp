@@ -1,18 +1,20 @@
 // Every check an output gets before any work starts, so that bad input changes nothing.
 #pragma once
 
+#include "export/export_facts.hpp"
+
 #include <lading/export/export_request.hpp>
-#include <lading/plugin/catalog.hpp>
 
 namespace lading {
 
 // Throws usage_error (bad parameters or combinations) or lading::error (missing plugin).
-void check_output(const output_spec& spec, plugin::catalog& plugins);
+// Pure: what the plugins can do comes from `plugins`.
+void check_output(const output_spec& spec, const plugin_facts& plugins);
 
 // The request as it is exported. With attestations, an output that does not set
 // oci-mediatypes gets OCI media types (BuildKit's compatibility default); an explicit
 // oci-mediatypes=false is a usage_error, and so is a media-type plugin that cannot carry
 // attestation manifests.
-export_request with_attestation_defaults(const export_request& request, plugin::catalog& plugins);
+export_request with_attestation_defaults(const export_request& request, const plugin_facts& plugins);
 
 }  // namespace lading

@@ -10,11 +10,12 @@ constexpr const char* stargz_toc_annotation = "containerd.io/snapshot/stargz/toc
 constexpr const char* estargz_compressor = "estargz";
 }  // namespace
 
-bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const plugin::compressor& target)
+bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const std::string& target,
+                      const std::string& target_suffix)
 {
-    if (layer_suffix != target.media_suffix()) return true;
+    if (layer_suffix != target_suffix) return true;
     const bool is_stargz = layer.annotations.count(stargz_toc_annotation) > 0;
-    return is_stargz != (target.name() == estargz_compressor);
+    return is_stargz != (target == estargz_compressor);
 }
 
 built_layer convert_layer(std::unique_ptr<byte_source> blob, const descriptor& layer, const digest& diff_id,

@@ -15,7 +15,10 @@ namespace lading::layer {
 // Only the kind of compression counts, never its level: a gzip layer forced to gzip level 9
 // is kept. estargz and plain gzip share a media type and are told apart by the TOC
 // annotation estargz layers carry.
-bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const plugin::compressor& target);
+// `layer_suffix` is the layer's compressor suffix, `target` and `target_suffix` the
+// compressor asked for and its suffix.
+bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const std::string& target,
+                      const std::string& target_suffix);
 
 // Re-encodes one layer blob. Its tar must have the diffID the base's config lists for it,
 // else this throws lading::error naming the layer.

@@ -11,13 +11,6 @@ compressor::compressor(const loaded_plugin& plugin)
 {
 }
 
-void compressor::check_level(int level) const
-{
-    if (level < level_min() || level > level_max())
-        throw usage_error("invalid --output: compression-level=" + std::to_string(level) + " is out of range for " +
-                          name() + " (" + std::to_string(level_min()) + " to " + std::to_string(level_max()) + ")");
-}
-
 bool compressor::detect(std::span<const std::uint8_t> head) const { return table_->detect(head.data(), head.size()) == 1; }
 
 std::unique_ptr<codec_stream> compressor::compress(int level, unsigned threads) const

@@ -22,8 +22,6 @@ public:
     int level_min() const { return table_->level_min; }
     int level_max() const { return table_->level_max; }
     int level_default() const { return table_->level_default; }
-    // Throws usage_error "compression-level=N is out of range for <name> (min to max)".
-    void check_level(int level) const;
     bool detect(std::span<const std::uint8_t> head) const;
 
     std::unique_ptr<codec_stream> compress(int level, unsigned threads) const;
