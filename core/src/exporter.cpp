@@ -230,7 +230,7 @@ std::vector<descriptor> attach_attestations(const attestation::export_attestatio
 {
     const attestation::attestation_manifest_format format{types.of(LADING_OBJECT_MANIFEST),
                                                           types.of(LADING_OBJECT_CONFIG),
-                                                          spec.oci_artifact.value_or(false)};
+                                                          spec.artifact()};
     std::vector<descriptor> entries;
     for (std::size_t p = 0; p < plans.size(); ++p) {
         const auto& plan = plans[p];

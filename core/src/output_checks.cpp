@@ -95,7 +95,6 @@ export_request with_attestation_defaults(const export_request& request, plugin::
     if (request.attestations.empty()) return request;
     export_request resolved = request;
     for (auto& spec : resolved.outputs) {
-        if (!spec.oci_mediatypes_explicit) spec.oci_mediatypes = true;
         if (!spec.oci_mediatypes)
             fail("cannot export attestations with \"oci-mediatypes=false\"; drop oci-mediatypes=false or the --attest flags");
         plugin::media_types types(plugins.get(LADING_KIND_MEDIATYPE, spec.media_type_family()));
