@@ -40,7 +40,7 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     SECTION("two outputs, three names") {
         export_request req;
         req.layers = {tree};
-        req.outputs = {"type=image,\"name=a:1,b:2\"", "type=image,name=c:3,oci-mediatypes=true"};
+        req.outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=false", "type=image,name=c:3"};
         req.store = store;
         require_success(run_export(req));
 

@@ -15,7 +15,7 @@ std::vector<descriptor> attest_output(const export_plan& plan, std::size_t outpu
     const auto& built = layers.variants[out.variant];
     const attestation::attestation_manifest_format format{types.of(LADING_OBJECT_MANIFEST),
                                                           types.of(LADING_OBJECT_CONFIG),
-                                                          spec.oci_artifact.value_or(false)};
+                                                          spec.artifact()};
     std::vector<descriptor> entries;
     for (std::size_t p = 0; p < plan.platforms.size(); ++p) {
         const auto& platform = plan.platforms[p];

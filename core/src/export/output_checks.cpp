@@ -93,7 +93,6 @@ export_request with_attestation_defaults(const export_request& request, const pl
     if (request.attestations.empty()) return request;
     export_request resolved = request;
     for (auto& spec : resolved.outputs) {
-        if (!spec.oci_mediatypes_explicit) spec.oci_mediatypes = true;
         if (!spec.oci_mediatypes)
             fail("cannot export attestations with \"oci-mediatypes=false\"; drop oci-mediatypes=false or the --attest flags");
         const auto& types = plugins.media_type(spec.media_type_family());

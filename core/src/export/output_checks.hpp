@@ -11,10 +11,9 @@ namespace lading {
 // Pure: what the plugins can do comes from `plugins`.
 void check_output(const output_spec& spec, const plugin_facts& plugins);
 
-// The request as it is exported. With attestations, an output that does not set
-// oci-mediatypes gets OCI media types (BuildKit's compatibility default); an explicit
-// oci-mediatypes=false is a usage_error, and so is a media-type plugin that cannot carry
-// attestation manifests.
+// The request as it is exported. Attestations need OCI media types (the default): an
+// explicit oci-mediatypes=false is a usage_error, and so is a media-type plugin that cannot
+// carry attestation manifests.
 export_request with_attestation_defaults(const export_request& request, const plugin_facts& plugins);
 
 }  // namespace lading

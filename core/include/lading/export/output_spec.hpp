@@ -21,9 +21,11 @@ struct output_spec {
     std::string compression = "gzip";
     std::optional<int> compression_level;
     bool force_compression = false;
-    bool oci_mediatypes = false;
-    // Whether oci-mediatypes was given: when it was not, attestations turn OCI media types on.
+    // OCI image-spec media types by default, as BuildKit since 0.31; false gives Docker schema2.
+    bool oci_mediatypes = true;
+    // Whether oci-mediatypes was given (only an explicit false turns OCI media types off).
     bool oci_mediatypes_explicit = false;
+    // As given; unset means "artifact-shaped attestations whenever OCI media types are on".
     std::optional<bool> oci_artifact;
     bool rewrite_timestamp = false;
     bool unpack = false;
@@ -34,6 +36,8 @@ struct output_spec {
     std::map<std::string, std::string> annotations;
 
     std::string media_type_family() const { return oci_mediatypes ? "oci" : "docker"; }
+    // oci-artifact as it applies: the value given, else on with OCI media types (BuildKit 0.32).
+    bool artifact() const { return oci_artifact.value_or(oci_mediatypes); }
 };
 
 // Parses one --output value. Throws usage_error naming the key and the allowed values.
