@@ -3,6 +3,7 @@
 #include <lading/output_checks.hpp>
 #include <lading/plugin/compressor.hpp>
 #include <lading/plugin/media_types.hpp>
+#include <lading/plugin/store.hpp>
 #include <lading/reference.hpp>
 
 namespace lading {
@@ -87,7 +88,11 @@ void check_output(const output_spec& spec, plugin::registry& plugins)
             if (!ref.tag.empty() || !ref.digest.empty())
                 fail("can't push tagged ref " + ref.normalized() + " by digest (push-by-digest=true takes names without a tag)");
         }
-    if (spec.store) plugins.get(LADING_KIND_STORE, spec.store_backend);
+    if (spec.store) {
+        const auto& backend = plugins.get(LADING_KIND_STORE, spec.store_backend);
+        if (spec.unpack && !plugin::features_of(backend).unpack)
+            fail("unpack=true: the " + spec.store_backend + " store cannot unpack images (its plugin has no unpack entry)");
+    }
 }
 
 export_request with_attestation_defaults(const export_request& request, plugin::registry& plugins)
