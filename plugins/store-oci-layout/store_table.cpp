@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstddef>
 #include <memory>
 
 #include <sys/stat.h>
@@ -224,13 +225,15 @@ int unpack(lading_store* s, const lading_unpack_request* request, const char** w
         LADING_ERROR,
         [&] {
             refuse_if_read_only(s);
-            if (!request->host || !request->host->unpack_into_directory)
+            const auto* host = request->host;
+            if (!host || host->struct_size < offsetof(lading_unpack_host, unpack_into_directory) + sizeof(void*) ||
+                !host->unpack_into_directory)
                 throw std::runtime_error("the host offers no directory unpacker");
             auto descriptor = boost::json::parse(request->manifest_descriptor_json).as_object();
             const std::string digest(descriptor.at("digest").as_string());
             if (!oci_layout::valid_digest(digest.c_str())) throw std::runtime_error("not a sha256 digest: " + digest);
             const auto rootfs = std::filesystem::path("sha256") / digest.substr(7) / "rootfs";
-            int r = request->host->unpack_into_directory(request->host->context, "unpacked", rootfs.c_str());
+            int r = host->unpack_into_directory(host->context, "unpacked", rootfs.c_str());
             if (r == LADING_ERROR) throw std::runtime_error("unpacking " + digest + " failed");
             s->unpacked_where = (s->root / "unpacked" / rootfs).string();
             *where = s->unpacked_where.c_str();

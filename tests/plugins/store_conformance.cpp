@@ -109,7 +109,8 @@ struct unpack_call {
     std::string where;
 };
 
-unpack_call call_unpack(lading_store* s, const std::string& manifest_digest, recording_host& host)
+unpack_call call_unpack(lading_store* s, const std::string& manifest_digest, recording_host& host,
+                        std::uint32_t host_size = sizeof(lading_unpack_host))
 {
     const std::string manifest = R"({"digest":")" + manifest_digest +
                                  R"(","mediaType":"application/vnd.oci.image.manifest.v1+json","size":100})";
@@ -117,8 +118,8 @@ unpack_call call_unpack(lading_store* s, const std::string& manifest_digest, rec
                               R"(","mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","size":10})";
     const std::string diff_id = "sha256:" + std::string(64, 'c');
     const lading_unpack_layer layers[] = {{layer.c_str(), diff_id.c_str()}};
-    const lading_unpack_host lent{&host, &recording_host::unpack_into_directory};
-    const lading_unpack_request request{manifest.c_str(), "linux/amd64", layers, 1, &lent};
+    const lading_unpack_host lent{host_size, &host, &recording_host::unpack_into_directory};
+    const lading_unpack_request request{sizeof(lading_unpack_request), manifest.c_str(), "linux/amd64", layers, 1, &lent};
     const char* where = nullptr;
     int r = oci_layout_table().unpack(s, &request, &where);
     return {r, r == LADING_ERROR || !where ? std::string() : std::string(where)};
@@ -257,6 +258,12 @@ TEST_CASE("the oci-layout store unpacks through the host into unpacked/sha256/<h
         for (const std::string& bad : std::vector<std::string>{"sha256:../../x", "sha512:" + hex_a, "sha256:" + std::string(64, 'A')}) {
             CHECK(call_unpack(store.get(), bad, host).status == LADING_ERROR);
         }
+        CHECK(host.asked.empty());
+    }
+    SECTION("a host structure too short to hold the directory unpacker is refused")
+    {
+        CHECK(call_unpack(store.get(), "sha256:" + hex_a, host, offsetof(lading_unpack_host, unpack_into_directory))
+                  .status == LADING_ERROR);
         CHECK(host.asked.empty());
     }
     SECTION("a read-only handle refuses to unpack")

@@ -224,8 +224,9 @@ unpack_result store::unpack(const unpack::host_image& image, directory_unpacker&
     for (std::size_t i = 0; i < texts.size(); i += 2) layers.push_back({texts[i].c_str(), texts[i + 1].c_str()});
 
     lent_unpacker lent{host, nullptr};
-    const lading_unpack_host lent_host{&lent, &unpack_into_directory};
-    const lading_unpack_request request{manifest.c_str(), platform.c_str(), layers.data(), layers.size(), &lent_host};
+    const lading_unpack_host lent_host{sizeof(lading_unpack_host), &lent, &unpack_into_directory};
+    const lading_unpack_request request{sizeof(lading_unpack_request), manifest.c_str(), platform.c_str(),
+                                        layers.data(), layers.size(), &lent_host};
     const char* where = nullptr;
     int r = table_->unpack(handle_, &request, &where);
     if (lent.failure) std::rethrow_exception(lent.failure);

@@ -148,6 +148,7 @@ typedef struct lading_unpack_layer {
 /* What the host lends a store during unpack: its own unpacker of layers into a directory
  * tree, for stores that keep root filesystems as directories under their local_root. */
 typedef struct lading_unpack_host {
+    uint32_t struct_size; /* sizeof the structure the host filled; members are only appended */
     void* context;
     /* Unpacks the image's layers, bottom first, into <local_root>/<area>/<rootfs>, checking
      * each against its diffID. area is one directory name; the host creates it private
@@ -163,6 +164,7 @@ typedef struct lading_unpack_host {
 } lading_unpack_host;
 
 typedef struct lading_unpack_request {
+    uint32_t struct_size; /* sizeof the structure the host filled; members are only appended */
     const char* manifest_descriptor_json; /* the manifest for the host's platform */
     const char* platform;                 /* "os/arch[/variant]" of that manifest */
     const lading_unpack_layer* layers;    /* bottom first */
