@@ -10,14 +10,17 @@
 namespace lading::cli {
 
 namespace {
+// Through the store's plugin, whatever the store is. A plugin that can open for reading
+// only first checks that there is a store, so that none is created here; the store is then
+// opened as for an export, which also clears the temporaries killed writers left.
 std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalog& plugins)
 {
-    auto location = store_location(cl.last("--store"));
-    std::error_code ec;
-    if (!std::filesystem::exists(location / "index.json", ec))
-        throw error("no image store at " + location.string() + " (nothing was exported there yet)");
-    return std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout")),
-                                           location.string());
+    auto location = store_location(cl.last("--store")).string();
+    const auto& backend = plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout"));
+    if (plugin::features_of(backend).read_only) {
+        plugin::store probe(backend, location, plugin::open_mode::read_only);
+    }
+    return std::make_unique<plugin::store>(backend, location);
 }
 
 std::vector<flag_spec> store_flags()

@@ -45,6 +45,27 @@ void check_marker(const fs::path& root)
     if (jec || !v.is_object() || !v.as_object().contains("imageLayoutVersion"))
         throw std::runtime_error(root.string() + " is not an OCI image layout: its oci-layout file is invalid");
 }
+
+// Reads the rest of fd and closes it.
+std::string read_whole(int fd, const fs::path& path)
+{
+    std::string out;
+    char buf[65536];
+    for (;;) {
+        auto n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int e = errno;
+            ::close(fd);
+            errno = e;
+            throw_errno("cannot read " + path.string());
+        }
+        if (n == 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
 }  // namespace
 
 void throw_errno(const std::string& what) { throw std::runtime_error(what + ": " + std::strerror(errno)); }
@@ -78,22 +99,24 @@ std::string read_layout_file(const fs::path& root, const fs::path& relative)
 {
     int fd = open_in_layout(root, relative, O_RDONLY);
     if (fd < 0) throw_errno("cannot read " + (root / relative).string());
-    std::string out;
-    char buf[65536];
-    for (;;) {
-        auto n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int e = errno;
-            ::close(fd);
-            errno = e;
-            throw_errno("cannot read " + (root / relative).string());
-        }
-        if (n == 0) break;
-        out.append(buf, static_cast<std::size_t>(n));
+    return read_whole(fd, root / relative);
+}
+
+std::optional<std::string> read_layout_file_if_present(const fs::path& root, const fs::path& relative)
+{
+    int fd = open_in_layout(root, relative, O_RDONLY);
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
+    if (fd < 0) throw_errno("cannot read " + (root / relative).string());
+    return read_whole(fd, root / relative);
+}
+
+void ensure_layout_directories(const fs::path& root, const fs::path& relative)
+{
+    fs::path partial;
+    for (const auto& component : relative) {
+        partial /= component;
+        ensure_real_directory(root, partial);
     }
-    ::close(fd);
-    return out;
 }
 
 void fsync_directory(const fs::path& dir)
@@ -143,6 +166,8 @@ void prepare_layout(const fs::path& root)
 void check_layout(const fs::path& root)
 {
     struct stat st {};
+    if (::stat(root.c_str(), &st) != 0 && errno == ENOENT)
+        throw std::runtime_error(root.string() + " does not exist (nothing was exported there yet)");
     if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         throw std::runtime_error(root.string() + " is not a directory");
     if (!exists_in_layout(root, "index.json"))

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,12 @@ int open_in_layout(const fs::path& root, const fs::path& relative, int flags);
 
 // The whole of root/relative, read without following links.
 std::string read_layout_file(const fs::path& root, const fs::path& relative);
+// The same, or nullopt when the file (or a directory above it) does not exist.
+std::optional<std::string> read_layout_file_if_present(const fs::path& root, const fs::path& relative);
+
+// root/relative and every directory between, created when missing (mode 0755 less the
+// umask); a link or a file in their place is refused.
+void ensure_layout_directories(const fs::path& root, const fs::path& relative);
 
 // Writes `bytes` to a locked temporary, fsyncs, renames over target, fsyncs the directory.
 void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes);

@@ -2,6 +2,7 @@
 #include "blob_files.hpp"
 #include "index_file.hpp"
 #include "layout_directory.hpp"
+#include "record_files.hpp"
 #include "temporary_files.hpp"
 
 #include <lading/sdk/barrier.hpp>
@@ -10,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cstddef>
 #include <memory>
 
 #include <sys/stat.h>
@@ -18,6 +20,8 @@ struct lading_store {
     std::filesystem::path root;
     bool read_only = false;
     std::string path_buffer;
+    std::string root_text = root.string();
+    std::string unpacked_where;
 };
 struct lading_blob_writer {
     lading_store* store;
@@ -187,11 +191,62 @@ int list_contents(lading_store* s, lading_content_visitor visit, void* user) noe
         remember);
 }
 
+int metadata_get(lading_store* s, const char* key, lading_bytes_visitor visit, void* user) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            auto value = oci_layout::read_record(s->root, key);
+            if (!value) return static_cast<int>(LADING_NOT_FOUND);
+            visit(user, reinterpret_cast<const uint8_t*>(value->data()), value->size());
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
+int metadata_put(lading_store* s, const char* key, const uint8_t* value, size_t len) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            refuse_if_read_only(s);
+            oci_layout::write_record(s->root, key, std::string_view(reinterpret_cast<const char*>(value), len));
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
+const char* local_root(lading_store* s) noexcept { return s->root_text.c_str(); }
+
+// Root filesystems live at <root>/unpacked/sha256/<manifest hex>/rootfs, built by the host.
+int unpack(lading_store* s, const lading_unpack_request* request, const char** where) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            refuse_if_read_only(s);
+            const auto* host = request->host;
+            if (!host || host->struct_size < offsetof(lading_unpack_host, unpack_into_directory) + sizeof(void*) ||
+                !host->unpack_into_directory)
+                throw std::runtime_error("the host offers no directory unpacker");
+            auto descriptor = boost::json::parse(request->manifest_descriptor_json).as_object();
+            const std::string digest(descriptor.at("digest").as_string());
+            if (!oci_layout::valid_digest(digest.c_str())) throw std::runtime_error("not a sha256 digest: " + digest);
+            const auto rootfs = std::filesystem::path("sha256") / digest.substr(7) / "rootfs";
+            int r = host->unpack_into_directory(host->context, "unpacked", rootfs.c_str());
+            if (r == LADING_ERROR) throw std::runtime_error("unpacking " + digest + " failed");
+            s->unpacked_where = (s->root / "unpacked" / rootfs).string();
+            *where = s->unpacked_where.c_str();
+            return r;
+        },
+        remember);
+}
+
 const lading_store_v1 table{
     lading::sdk::make_header<lading_store_v1>(LADING_KIND_STORE, "oci-layout", "1.0.0"),
     &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
-    &open_read_only, &list_contents,
+    &open_read_only, &list_contents, &metadata_get, &metadata_put, &local_root, &unpack,
 };
 
 }  // namespace

@@ -235,6 +235,44 @@ TEST_CASE("force-compression re-encodes base layers of another compression", "[i
     }
 }
 
+TEST_CASE("conversion records an earlier lading wrote into the store are reused", "[integration][base][force]")
+{
+    require_tools({tools::gzip, tools::zstd});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
+    export_ok(req);  // the store exists
+
+    // Each base layer converted to zstd by hand, blob and record written as files the way
+    // lading wrote them before its records went through the store plugin.
+    oci_layout base_layout(work / "base");
+    std::vector<std::string> converted;
+    for (std::size_t i = 0; i < base.layer_digests.size(); ++i) {
+        auto tar = decompress_layer(base_layout.blob_path(base.layer_digests[i]), "gzip");
+        REQUIRE(tar.succeeded());
+        const auto tar_file = work / ("layer" + std::to_string(i) + ".tar");
+        std::ofstream(tar_file, std::ios::binary) << tar.out;
+        auto zst = run_process({"zstd", "-q", "-19", "-c", tar_file.string()});
+        REQUIRE(zst.succeeded());
+        const auto digest = "sha256:" + sha256_hex(zst.out);
+        std::ofstream(oci_layout(req.store).blob_path(digest), std::ios::binary) << zst.out;
+        write_file(req.store / "conversions" / "sha256" / base.layer_digests[i].substr(7) / "zstd.json",
+                   R"({"annotations":{},"diff_id":")" + base.diff_ids[i] + R"(","digest":")" + digest +
+                       R"(","media_suffix":"zstd","size":)" + std::to_string(zst.out.size()) + "}");
+        converted.push_back(digest);
+    }
+    // Only the records can make the export work: the base's layer bytes are gone.
+    for (const auto& d : base.layer_digests) fs::remove(base_layout.blob_path(d));
+
+    req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,force-compression=true"};
+    auto image = read_image(req.store, export_ok(req).digest);
+    REQUIRE(image.layer_digests.size() == 3);
+    CHECK(first(image.layer_digests, 2) == converted);
+    CHECK(first(image.diff_ids, 2) == base.diff_ids);
+    check_diff_ids(req.store, image);
+}
+
 TEST_CASE("a corrupt base layer fails the forced conversion cleanly", "[integration][base][force]")
 {
     temp_dir scratch;

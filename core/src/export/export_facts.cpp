@@ -59,6 +59,11 @@ const media_type_facts& plugin_facts::media_type(const std::string& family) cons
     unavailable(*this, "mediatype/" + family);
 }
 
+bool plugin_facts::store_cannot_unpack(const std::string& backend) const
+{
+    return std::find(stores_without_unpack.begin(), stores_without_unpack.end(), backend) != stores_without_unpack.end();
+}
+
 void plugin_facts::require_store(const std::string& backend) const
 {
     if (std::find(stores.begin(), stores.end(), backend) == stores.end()) unavailable(*this, "store/" + backend);

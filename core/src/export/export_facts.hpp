@@ -46,6 +46,7 @@ struct plugin_facts {
     std::map<std::string, compressor_facts> compressors;
     std::map<std::string, media_type_facts> media_types;  // by family: "oci", "docker"
     std::vector<std::string> stores;                      // store backends that loaded
+    std::vector<std::string> stores_without_unpack;       // of those, the ones that cannot unpack
     std::map<std::string, std::string> load_errors;       // "<kind>/<name>" → message
 
     // nullptr when no compressor of that name is installed; throws its load error.
@@ -54,6 +55,7 @@ struct plugin_facts {
     const compressor_facts& compressor(const std::string& name) const;
     const media_type_facts& media_type(const std::string& family) const;
     void require_store(const std::string& backend) const;
+    bool store_cannot_unpack(const std::string& backend) const;
 };
 
 struct export_facts {

@@ -3,6 +3,7 @@
 #include <lading/error.hpp>
 #include "plugin/compressor.hpp"
 #include "plugin/media_types.hpp"
+#include <lading/plugin/store.hpp>
 
 #include <algorithm>
 
@@ -55,7 +56,10 @@ void add_media_types(plugin_facts& facts, plugin::catalog& plugins, const std::s
 void add_store(plugin_facts& facts, plugin::catalog& plugins, const std::string& backend)
 {
     if (std::find(facts.stores.begin(), facts.stores.end(), backend) != facts.stores.end()) return;
-    if (load(facts, plugins, LADING_KIND_STORE, backend, true)) facts.stores.push_back(backend);
+    const auto* loaded = load(facts, plugins, LADING_KIND_STORE, backend, true);
+    if (!loaded) return;
+    facts.stores.push_back(backend);
+    if (!plugin::features_of(*loaded).unpack) facts.stores_without_unpack.push_back(backend);
 }
 
 }  // namespace

@@ -85,7 +85,11 @@ void check_output(const output_spec& spec, const plugin_facts& plugins)
             if (!ref.tag.empty() || !ref.digest.empty())
                 fail("can't push tagged ref " + ref.normalized() + " by digest (push-by-digest=true takes names without a tag)");
         }
-    if (spec.store) plugins.require_store(spec.store_backend);
+    if (spec.store) {
+        plugins.require_store(spec.store_backend);
+        if (spec.unpack && plugins.store_cannot_unpack(spec.store_backend))
+            fail("unpack=true: the " + spec.store_backend + " store cannot unpack images (its plugin has no unpack entry)");
+    }
 }
 
 export_request with_attestation_defaults(const export_request& request, const plugin_facts& plugins)

@@ -1,4 +1,3 @@
-#include "posix/atomic_file.hpp"
 #include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
 #include "layer/conversion_cache.hpp"
@@ -7,26 +6,33 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cctype>
 
 namespace lading::layer {
 
 namespace {
 
-// <store>/conversions/sha256/<source hex>/<compression>.json; empty when the store is not a
-// directory or the compressor's name could not be a file name.
-std::filesystem::path record_path(plugin::store& store, const digest& source, const std::string& compression)
+// "conversions/sha256/<source hex>/<compression>" (the oci-layout store keeps it in
+// <store>/conversions/sha256/<source hex>/<compression>.json); empty when the compressor's
+// name could not be part of a key.
+std::string record_key(const digest& source, const std::string& compression)
 {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(store.location(), ec)) return {};
     const bool plain = !compression.empty() && compression[0] != '.' &&
                        std::all_of(compression.begin(), compression.end(), [](char c) {
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
                        });
     if (!plain) return {};
-    return std::filesystem::path(store.location()) / "conversions" / "sha256" / std::string(source.hex()) /
-           (compression + ".json");
+    return "conversions/sha256/" + std::string(source.hex()) + "/" + compression;
+}
+
+// A record that cannot be read only costs a conversion, as a missing one does.
+std::optional<std::string> read_record(plugin::store& store, const std::string& key)
+{
+    try {
+        return store.get_metadata(key);
+    } catch (const error&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace
@@ -34,15 +40,13 @@ std::filesystem::path record_path(plugin::store& store, const digest& source, co
 std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,
                                                const std::string& compression)
 {
-    auto path = record_path(store, source, compression);
-    if (path.empty()) return std::nullopt;
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
+    auto key = record_key(source, compression);
+    if (key.empty()) return std::nullopt;
+    auto text = read_record(store, key);
+    if (!text) return std::nullopt;
     // A damaged record is ignored: the layer is converted again and the record replaced.
     boost::system::error_code ec;
-    auto value = boost::json::parse(text.str(), ec);
+    auto value = boost::json::parse(*text, ec);
     if (ec || !value.is_object()) return std::nullopt;
     const auto& o = value.as_object();
     try {
@@ -64,8 +68,8 @@ std::optional<converted_layer> find_conversion(plugin::store& store, const diges
 void remember_conversion(plugin::store& store, const digest& source, const std::string& compression,
                          const converted_layer& converted)
 {
-    auto path = record_path(store, source, compression);
-    if (path.empty()) return;
+    auto key = record_key(source, compression);
+    if (key.empty()) return;
     boost::json::object annotations;
     for (const auto& [k, v] : converted.annotations) annotations[k] = v;
     boost::json::object record{{"digest", converted.blob.str()},
@@ -74,7 +78,7 @@ void remember_conversion(plugin::store& store, const digest& source, const std::
                                {"media_suffix", converted.media_suffix},
                                {"annotations", std::move(annotations)}};
     try {
-        replace_file_atomically(path, canonical_json(record), 0644);
+        store.put_metadata(key, canonical_json(record));
     } catch (const error&) {
     }
 }

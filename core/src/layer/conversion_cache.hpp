@@ -1,5 +1,5 @@
-// force-compression converts base layers; this remembers each conversion next to the
-// store's blobs so that a later export finds the converted blob instead of redoing it.
+// force-compression converts base layers; this remembers each conversion in the store (as
+// one of its records) so that a later export finds the converted blob instead of redoing it.
 #pragma once
 
 #include <lading/oci/descriptor.hpp>
@@ -26,8 +26,9 @@ struct converted_layer {
 std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,
                                                const std::string& compression);
 
-// Records a conversion whose blob is already committed to the store. Stores that are not a
-// directory keep no records; a record that cannot be written only costs a later conversion.
+// Records a conversion whose blob is already committed to the store. A store whose plugin
+// keeps no records remembers nothing; a record that cannot be written only costs a later
+// conversion.
 void remember_conversion(plugin::store& store, const digest& source, const std::string& compression,
                          const converted_layer& converted);
 

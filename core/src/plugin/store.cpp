@@ -1,12 +1,28 @@
 #include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
+#include "unpack/host_image.hpp"
 
 #include <boost/json/parse.hpp>
 
 #include <cstddef>
+#include <exception>
 
 namespace lading::plugin {
+
+store_features features_of(const loaded_plugin& plugin)
+{
+    const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
+    // Each entry is read only once the size says the table has it.
+    auto has = [&](std::size_t offset) { return t->header.struct_size >= offset + sizeof(void*); };
+    store_features f;
+    f.read_only = has(offsetof(lading_store_v1, open_read_only)) && t->open_read_only;
+    f.contents = has(offsetof(lading_store_v1, list_contents)) && t->list_contents;
+    f.metadata = has(offsetof(lading_store_v1, metadata_put)) && t->metadata_get && t->metadata_put;
+    f.local_root = has(offsetof(lading_store_v1, local_root)) && t->local_root;
+    f.unpack = has(offsetof(lading_store_v1, unpack)) && t->unpack;
+    return f;
+}
 
 class blob_reader_source : public byte_source {
 public:
@@ -29,11 +45,14 @@ private:
 };
 
 store::store(const loaded_plugin& plugin, const std::string& location, open_mode mode)
-    : library_(plugin.library), table_(reinterpret_cast<const lading_store_v1*>(plugin.header)), location_(location)
+    : library_(plugin.library),
+      table_(reinterpret_cast<const lading_store_v1*>(plugin.header)),
+      features_(features_of(plugin)),
+      location_(location)
 {
     char err[512] = {};
     if (mode == open_mode::read_only) {
-        if (!has_appended(offsetof(lading_store_v1, open_read_only)) || !table_->open_read_only)
+        if (!features_.read_only)
             throw error("the " + backend() + " store plugin cannot open " + location + " for reading only");
         handle_ = table_->open_read_only(location.c_str(), err, sizeof err);
     } else {
@@ -44,14 +63,9 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
 
 store::~store() { table_->close(handle_); }
 
-bool store::has_appended(std::size_t field_offset) const
-{
-    return table_->header.struct_size >= field_offset + sizeof(void*);
-}
-
 std::vector<store_content> store::contents()
 {
-    if (!has_appended(offsetof(lading_store_v1, list_contents)) || !table_->list_contents)
+    if (!features_.contents)
         throw error("the " + backend() + " store plugin cannot list what it holds");
     std::vector<store_content> out;
     auto visit = [](void* user, int kind, const char* name, uint64_t size) {
@@ -143,6 +157,82 @@ void blob_writer::commit(const digest& d)
     handle_ = nullptr;
     if (owner_.table_->blob_commit(h, d.str().c_str()) != LADING_OK)
         owner_.fail("cannot store blob " + d.str() + " at " + owner_.location_);
+}
+
+std::optional<std::string> store::get_metadata(const std::string& key)
+{
+    if (!features_.metadata) return std::nullopt;
+    std::string value;
+    auto visit = [](void* user, const uint8_t* data, size_t len) {
+        static_cast<std::string*>(user)->assign(reinterpret_cast<const char*>(data), len);
+    };
+    int r = table_->metadata_get(handle_, key.c_str(), visit, &value);
+    if (r == LADING_NOT_FOUND) return std::nullopt;
+    if (r != LADING_OK) fail("cannot read the record " + key + " in the store at " + location_);
+    return value;
+}
+
+bool store::put_metadata(const std::string& key, std::string_view value)
+{
+    if (!features_.metadata) return false;
+    if (table_->metadata_put(handle_, key.c_str(), reinterpret_cast<const uint8_t*>(value.data()), value.size()) !=
+        LADING_OK)
+        fail("cannot write the record " + key + " in the store at " + location_);
+    return true;
+}
+
+std::optional<std::filesystem::path> store::local_root()
+{
+    const char* root = features_.local_root ? table_->local_root(handle_) : nullptr;
+    if (!root) return std::nullopt;
+    return std::filesystem::path(root);
+}
+
+namespace {
+
+// The context of lading_unpack_host: the host's unpacker, and what it threw, carried past
+// the plugin to be rethrown as it was.
+struct lent_unpacker {
+    directory_unpacker& unpacker;
+    std::exception_ptr failure;
+};
+
+int unpack_into_directory(void* context, const char* area, const char* rootfs)
+{
+    auto& lent = *static_cast<lent_unpacker*>(context);
+    try {
+        return lent.unpacker.unpack_into(area, rootfs) ? LADING_OK : LADING_DONE;
+    } catch (...) {
+        lent.failure = std::current_exception();
+        return LADING_ERROR;
+    }
+}
+
+}  // namespace
+
+unpack_result store::unpack(const unpack::host_image& image, directory_unpacker& host)
+{
+    if (!features_.unpack) throw error("the " + backend() + " store cannot unpack images (its plugin has no unpack entry)");
+    const auto manifest = canonical_json(image.manifest.to_json());
+    const auto platform = image.platform.str();
+    std::vector<std::string> texts;  // descriptor, diffID, descriptor, ...
+    for (const auto& l : image.layers) {
+        texts.push_back(canonical_json(l.blob.to_json()));
+        texts.push_back(l.diff_id.str());
+    }
+    std::vector<lading_unpack_layer> layers;
+    for (std::size_t i = 0; i < texts.size(); i += 2) layers.push_back({texts[i].c_str(), texts[i + 1].c_str()});
+
+    lent_unpacker lent{host, nullptr};
+    const lading_unpack_host lent_host{sizeof(lading_unpack_host), &lent, &unpack_into_directory};
+    const lading_unpack_request request{sizeof(lading_unpack_request), manifest.c_str(), platform.c_str(),
+                                        layers.data(), layers.size(), &lent_host};
+    const char* where = nullptr;
+    int r = table_->unpack(handle_, &request, &where);
+    if (lent.failure) std::rethrow_exception(lent.failure);
+    if (r != LADING_OK && r != LADING_DONE)
+        fail("cannot unpack " + image.manifest.digest.str() + " in the store at " + location_);
+    return {r == LADING_OK, where ? where : location_};
 }
 
 }  // namespace lading::plugin

@@ -33,15 +33,10 @@ void remove_in(const fs::path& dir, const std::string& name)
 
 }  // namespace
 
-fs::path rootfs_path(const fs::path& store_dir, const digest& manifest)
-{
-    return store_dir / "unpacked" / "sha256" / std::string(manifest.hex()) / "rootfs";
-}
-
-void remove_stale_staging(const fs::path& store_dir)
+void remove_stale_staging(const fs::path& holders)
 {
     std::error_code ec;
-    for (auto it = fs::directory_iterator(store_dir / "unpacked" / "sha256", ec); !ec && it != fs::directory_iterator();
+    for (auto it = fs::directory_iterator(holders, ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {
         unique_fd dir(::open(it->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!dir) continue;
@@ -55,16 +50,16 @@ void remove_stale_staging(const fs::path& store_dir)
     }
 }
 
-rootfs_staging::rootfs_staging(fs::path rootfs) : rootfs_(std::move(rootfs))
+rootfs_staging::rootfs_staging(const fs::path& area, const fs::path& rootfs) : rootfs_(area / rootfs)
 {
-    const auto parent = rootfs_.parent_path();  // <store>/unpacked/sha256/<hex>
+    const auto parent = rootfs_.parent_path();
+    std::vector<fs::path> above{area};  // the directories to the parent, outermost first
+    for (const auto& component : rootfs.parent_path()) above.push_back(above.back() / component);
     // Another process may remove empty parents it created just before mkdtemp: try again.
     for (int attempt = 0;; ++attempt) {
-        // <store>/unpacked is private (as containerd keeps its snapshots): a rootfs may hold
-        // setuid files and device nodes that other users of the host must not reach.
-        const auto unpacked = parent.parent_path().parent_path();
-        for (const auto& p : {unpacked, parent.parent_path(), parent}) {
-            if (::mkdir(p.c_str(), p == unpacked ? 0700 : 0755) == 0) created_.push_back(p);
+        for (const auto& p : above) {
+            // The area is private, as containerd keeps its snapshots.
+            if (::mkdir(p.c_str(), p == area ? 0700 : 0755) == 0) created_.push_back(p);
             else if (errno != EEXIST) {
                 auto e = errno;
                 discard();

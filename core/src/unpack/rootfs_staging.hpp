@@ -1,10 +1,9 @@
-// Where an unpacked root filesystem lives in a store directory, and how it gets there
-// without ever being seen half-done: it is filled in a temporary sibling directory that
-// is renamed to its final name only once complete. A crash leaves only the temporary,
-// which the next unpack into the same store removes.
+// How an unpacked root filesystem gets into the directory its store names without ever
+// being seen half-done: it is filled in a temporary sibling directory that is renamed to
+// its final name only once complete. A crash leaves only the temporary, which the next
+// unpack into the same area removes.
 #pragma once
 
-#include <lading/oci/digest.hpp>
 #include "posix/unique_fd.hpp"
 
 #include <filesystem>
@@ -12,17 +11,17 @@
 
 namespace lading::unpack {
 
-// <store>/unpacked/sha256/<hex of the manifest digest>/rootfs
-std::filesystem::path rootfs_path(const std::filesystem::path& store_dir, const digest& manifest);
-
-// Removes the temporaries under <store>/unpacked/sha256/*/ of processes that no longer run.
-void remove_stale_staging(const std::filesystem::path& store_dir);
+// Removes the temporaries that killed writers left beside the trees of the directories
+// under `holders` (e.g. <area>/sha256, holding <hex>/rootfs); those in use stay.
+void remove_stale_staging(const std::filesystem::path& holders);
 
 class rootfs_staging {
 public:
-    // Creates "rootfs.tmp-<pid>-XXXXXX" beside `rootfs`, and the directories above it
-    // that are missing. Throws lading::error.
-    explicit rootfs_staging(std::filesystem::path rootfs);
+    // Creates "rootfs.tmp-<pid>-XXXXXX" beside area/rootfs, and the directories above it
+    // that are missing: `area` private (0700: a rootfs may hold setuid files and device
+    // nodes that other users of the host must not reach), those below it 0755.
+    // Throws lading::error.
+    rootfs_staging(const std::filesystem::path& area, const std::filesystem::path& rootfs);
     // Unless committed: removes the temporary, then the directories the constructor created.
     ~rootfs_staging();
     rootfs_staging(const rootfs_staging&) = delete;
@@ -39,7 +38,7 @@ private:
     void discard() noexcept;
 
     std::filesystem::path rootfs_, temporary_;
-    std::vector<std::filesystem::path> created_;  // parents made by the constructor, outermost first
+    std::vector<std::filesystem::path> created_;  // directories made by the constructor, outermost first
     unique_fd fd_;
     bool committed_ = false;
 };

@@ -136,6 +136,42 @@ typedef enum lading_content_kind {
 
 typedef void (*lading_content_visitor)(void* user, int kind, const char* name, uint64_t size);
 
+/* Receives a whole value at once; the bytes are valid during the call only. */
+typedef void (*lading_bytes_visitor)(void* user, const uint8_t* data, size_t len);
+
+/* unpack: one layer of the image to unpack, as its manifest and config give it. */
+typedef struct lading_unpack_layer {
+    const char* descriptor_json; /* the manifest's layer descriptor (mediaType, digest, size, annotations) */
+    const char* diff_id;         /* the config's sha256 of the layer's uncompressed tar */
+} lading_unpack_layer;
+
+/* What the host lends a store during unpack: its own unpacker of layers into a directory
+ * tree, for stores that keep root filesystems as directories under their local_root. */
+typedef struct lading_unpack_host {
+    uint32_t struct_size; /* sizeof the structure the host filled; members are only appended */
+    void* context;
+    /* Unpacks the image's layers, bottom first, into <local_root>/<area>/<rootfs>, checking
+     * each against its diffID. area is one directory name; the host creates it private
+     * (0700: a rootfs may hold setuid files and device nodes). rootfs is a relative path of
+     * at least two components, none "." or "..", e.g. "sha256/<hex>/rootfs"; the directories
+     * above it are created as needed. The tree is built in a temporary beside it, locked by
+     * its writer, and renamed into place only when complete; temporaries abandoned by killed
+     * writers beside any other rootfs of the area at the same depth are removed first.
+     * Returns LADING_OK when it unpacked the tree, LADING_DONE when the tree was already
+     * there (or another process finished it first), LADING_ERROR on failure; then the
+     * store's unpack returns LADING_ERROR too, and the host reports its own error. */
+    int (*unpack_into_directory)(void* context, const char* area, const char* rootfs);
+} lading_unpack_host;
+
+typedef struct lading_unpack_request {
+    uint32_t struct_size; /* sizeof the structure the host filled; members are only appended */
+    const char* manifest_descriptor_json; /* the manifest for the host's platform */
+    const char* platform;                 /* "os/arch[/variant]" of that manifest */
+    const lading_unpack_layer* layers;    /* bottom first */
+    size_t layer_count;
+    const lading_unpack_host* host;
+} lading_unpack_request;
+
 typedef struct lading_store_v1 {
     lading_plugin_header header;
     /* location: a directory, or whatever the backend takes. Creates it when missing. */
@@ -174,6 +210,33 @@ typedef struct lading_store_v1 {
      * its digest), every temporary (in use by a live writer or abandoned) and every file
      * in the blob area that is not a blob (name = its path in the store). */
     int (*list_contents)(lading_store* store, lading_content_visitor visit, void* user);
+
+    /* ---- appended; present when header.struct_size covers them. Any may be NULL. ---- */
+
+    /* Small named records the host keeps in the store beside the images (how a base layer
+     * was converted by force-compression, under "conversions/sha256/<hex>/<compression>").
+     * A key is components joined by '/', each of letters, digits, '.', '-' and '_', never
+     * starting with '.'; at most 1024 bytes. A value is a few KiB at most.
+     * metadata_get calls visit once with the whole value and returns LADING_OK, or returns
+     * LADING_NOT_FOUND when there is no record under key, or LADING_ERROR. */
+    int (*metadata_get)(lading_store* store, const char* key, lading_bytes_visitor visit, void* user);
+    /* Replaces the record under key atomically and durably: a reader sees the old value or
+     * the new one, never a mix, and a crash leaves one of them. */
+    int (*metadata_put)(lading_store* store, const char* key, const uint8_t* value, size_t len);
+    /* The absolute directory the store lives in, when it is one; NULL when it is not (a
+     * daemon's content store). Host features that need a directory reach it only through
+     * this. Valid for the handle's lifetime. */
+    const char* (*local_root)(lading_store* store);
+    /* Unpacks the root filesystem of request's manifest; the store decides where and how.
+     * A store that keeps it as a directory names the place and has the host build the tree
+     * (request->host->unpack_into_directory); a store that unpacks by itself (containerd:
+     * Diff.Apply of each layer onto a snapshot keyed by its chain ID, from the diffIDs)
+     * reads the layers from its own content and never calls the host. While the store
+     * calls the host, the host reads the layer blobs through blob_open/blob_read/blob_close
+     * on the same handle. Returns LADING_OK when it unpacked the image now, LADING_DONE
+     * when it was unpacked already, LADING_ERROR on failure; on success *where says where
+     * the tree is (a path, a snapshot key), valid until the next call on the handle. */
+    int (*unpack)(lading_store* store, const lading_unpack_request* request, const char** where);
 } lading_store_v1;
 
 #ifdef __cplusplus

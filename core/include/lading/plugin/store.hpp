@@ -5,10 +5,16 @@
 #include <lading/oci/descriptor.hpp>
 #include <lading/plugin/catalog.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace lading::unpack {
+struct host_image;
+}
 
 namespace lading::plugin {
 
@@ -29,6 +35,32 @@ struct store_content {
 
 enum class open_mode { read_write, read_only };
 
+// The entries appended to lading_store_v1 that a plugin has: an older plugin's table is
+// shorter, and any appended entry may be NULL.
+struct store_features {
+    bool read_only = false;   // open_read_only
+    bool contents = false;    // list_contents
+    bool metadata = false;    // metadata_get and metadata_put
+    bool local_root = false;  // local_root
+    bool unpack = false;      // unpack
+};
+store_features features_of(const loaded_plugin& plugin);
+
+// The host's own unpacker of an image into a directory tree, lent to a store that keeps
+// root filesystems as directories (lading_unpack_host in abi.h).
+class directory_unpacker {
+public:
+    virtual ~directory_unpacker() = default;
+    // area and rootfs as abi.h describes them. true when it unpacked the tree, false when
+    // the tree was there already.
+    virtual bool unpack_into(const std::string& area, const std::string& rootfs) = 0;
+};
+
+struct unpack_result {
+    bool unpacked_now = false;  // false: it was unpacked before
+    std::string where;          // as the store says it: a path, a snapshot
+};
+
 class store {
 public:
     // read_only: nothing is created, cleaned or written in the store (a base image layout).
@@ -39,6 +71,7 @@ public:
 
     std::string backend() const { return table_->header.name; }
     const std::string& location() const { return location_; }
+    const store_features& features() const { return features_; }
 
     std::optional<std::uint64_t> blob_size(const digest& d);
     std::unique_ptr<blob_writer> begin_blob();
@@ -55,12 +88,25 @@ public:
     // Throws when the backend cannot list what it holds.
     std::vector<store_content> contents();
 
+    // Small named records kept in the store (metadata_get/put in abi.h). A backend without
+    // them keeps none: get_metadata finds nothing, put_metadata returns false.
+    std::optional<std::string> get_metadata(const std::string& key);
+    bool put_metadata(const std::string& key, std::string_view value);
+
+    // The directory the store lives in, when it is one and its backend says so.
+    std::optional<std::filesystem::path> local_root();
+
+    // Has the backend unpack `image`, where and how it keeps root filesystems; `host` does
+    // the work for a backend that asks for a directory tree, and what it throws comes out
+    // as it is. Throws when the backend cannot unpack.
+    unpack_result unpack(const unpack::host_image& image, directory_unpacker& host);
+
 private:
     [[noreturn]] void fail(const std::string& what);
-    bool has_appended(std::size_t field_offset) const;
 
     std::shared_ptr<void> library_;
     const lading_store_v1* table_;
+    store_features features_;
     lading_store* handle_;
     std::string location_;
     friend class blob_writer;

@@ -1,0 +1,119 @@
+#include "rootfs_builder.hpp"
+
+#include <lading/error.hpp>
+#include "layer/layer_source.hpp"
+#include "tar/tar_reader.hpp"
+#include "unpack/rootfs_staging.hpp"
+#include "unpack/rootfs_writer.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iterator>
+#include <vector>
+
+namespace lading::unpack {
+
+namespace {
+
+constexpr const char* estargz_toc_annotation = "containerd.io/snapshot/stargz/toc.digest";
+
+// Passes a stream through while hashing it: the sha256 of a layer's uncompressed bytes is its diffID.
+class hashing_source : public byte_source {
+public:
+    explicit hashing_source(byte_source& inner) : inner_(inner) {}
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        auto n = inner_.read(buf);
+        hasher_.update(buf.first(n));
+        return n;
+    }
+    // Reads what is left (the end-of-archive padding, and a decompressor's trailer checks).
+    digest finish()
+    {
+        std::uint8_t buf[65536];
+        while (read(buf) > 0) {
+        }
+        return hasher_.finish();
+    }
+
+private:
+    byte_source& inner_;
+    sha256_hasher hasher_;
+};
+
+std::string counted(std::uint64_t n, const std::string& thing)
+{
+    return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+}
+
+// " (1 device node skipped: not running as root)", or "" when nothing was left out.
+std::string skipped_note(const unpack_counts& c, bool as_root)
+{
+    std::vector<std::string> notes;
+    if (c.devices_skipped)
+        notes.push_back(counted(c.devices_skipped, "device node") +
+                        (as_root ? " skipped: mknod refused" : " skipped: not running as root"));
+    if (c.owners_skipped) notes.push_back(counted(c.owners_skipped, "owner") + " not set: ids not mapped here");
+    if (c.xattrs_skipped) notes.push_back(counted(c.xattrs_skipped, "extended attribute") + " not set");
+    std::string out;
+    for (const auto& n : notes) out += (out.empty() ? " (" : "; ") + n;
+    return out.empty() ? out : out + ")";
+}
+
+// A relative path whose every component is a name (not empty, ".", ".."), with at least
+// `least` components.
+bool plain_relative(const std::filesystem::path& p, std::size_t least)
+{
+    if (!p.is_relative()) return false;
+    std::size_t n = 0;
+    for (const auto& c : p) {
+        if (c.empty() || c == "." || c == "..") return false;
+        ++n;
+    }
+    return n >= least;
+}
+
+}  // namespace
+
+rootfs_builder::rootfs_builder(plugin::store& store, const host_image& image, plugin::catalog& plugins)
+    : store_(store), image_(image), plugins_(plugins), as_root_(::geteuid() == 0)
+{
+}
+
+bool rootfs_builder::unpack_into(const std::string& area_name, const std::string& rootfs_name)
+{
+    const std::filesystem::path area_part(area_name), rootfs(rootfs_name);
+    if (!plain_relative(area_part, 1) || std::distance(area_part.begin(), area_part.end()) != 1 ||
+        !plain_relative(rootfs, 2))
+        throw error("the " + store_.backend() + " store asked to unpack into \"" + area_name + "\" / \"" +
+                    rootfs_name + "\", which is not a place inside it");
+    const auto root = store_.local_root();
+    if (!root) throw error("the " + store_.backend() + " store has no local directory to unpack into");
+    const auto area = *root / area_part;
+    remove_stale_staging((area / rootfs).parent_path().parent_path());
+    struct stat st {};
+    if (::lstat((area / rootfs).c_str(), &st) == 0) return false;
+
+    rootfs_staging staging(area, rootfs);
+    rootfs_writer writer(staging.fd(), as_root_);
+    for (const auto& l : image_.layers) {
+        const std::string what = "layer " + l.blob.digest.str();
+        auto uncompressed = layer::open_uncompressed(store_.open_blob(l.blob.digest), plugins_, what);
+        hashing_source hashed(*uncompressed);
+        tar::tar_reader reader(hashed, what);
+        writer.apply_layer(reader, what,
+                           {.skip_estargz_metadata = l.blob.annotations.count(estargz_toc_annotation) > 0});
+        auto diff_id = hashed.finish();
+        if (diff_id != l.diff_id)
+            throw error(what + " does not match the image config: its uncompressed content is " + diff_id.str() +
+                        ", the config says " + l.diff_id.str());
+    }
+    writer.finish();
+    skipped_ = skipped_note(writer.counts(), as_root_);
+    raced_ = !staging.commit();
+    return !raced_;
+}
+
+}  // namespace lading::unpack

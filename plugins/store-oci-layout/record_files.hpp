@@ -1,0 +1,20 @@
+// The host's small named records (metadata_get/put), kept as files of the layout: the record
+// under "conversions/sha256/<hex>/zstd" is <root>/conversions/sha256/<hex>/zstd.json, where
+// lading kept its conversion records before they went through the store plugin.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace oci_layout {
+
+// nullopt when there is no record under key. Throws on a key the ABI does not allow, or
+// one that would reach the layout's own files (a single component, blobs/..., unpacked/...).
+std::optional<std::string> read_record(const std::filesystem::path& root, std::string_view key);
+
+// Replaces the record atomically and durably, creating the directories above it.
+void write_record(const std::filesystem::path& root, std::string_view key, std::string_view value);
+
+}  // namespace oci_layout
