@@ -5,38 +5,18 @@
 #include "common/sha256.hpp"
 
 #include <boost/json.hpp>
+#include <lading/formats/base64.hpp>
 
 #include <fstream>
 #include <sstream>
 
 namespace lading::test {
 
-namespace {
-std::string base64(const std::string& in)
-{
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-    }
-    if (i + 1 == in.size()) {
-        unsigned v = (unsigned char)in[i] << 16;
-        out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-    }
-    return out;
-}
-}  // namespace
-
 std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,
                                           const std::string& user, const std::string& password)
 {
     std::filesystem::create_directories(dir);
-    boost::json::object config{{"auths", boost::json::object{{host, boost::json::object{{"auth", base64(user + ":" + password)}}}}}};
+    boost::json::object config{{"auths", boost::json::object{{host, boost::json::object{{"auth", formats::base64_encode(user + ":" + password)}}}}}};
     std::ofstream(dir / "config.json") << boost::json::serialize(config);
     return dir;
 }
