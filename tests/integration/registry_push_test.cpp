@@ -32,15 +32,8 @@ namespace {
 
 export_request push_request(const fs::path& work, const std::string& output)
 {
-    auto tree = work / "tree";
-    if (!fs::exists(tree)) make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.outputs = {output};
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
+    auto req = small_tree_export(work, output);
     req.progress = "plain";
-    req.env["SOURCE_DATE_EPOCH"] = "1700000000";
     return req;
 }
 

@@ -12,6 +12,21 @@
 
 namespace lading::test {
 
+export_request small_tree_export(const std::filesystem::path& work, const std::string& output,
+                                 const std::string& flavour)
+{
+    const auto tree = work / (flavour + "-tree");
+    if (!std::filesystem::exists(tree)) make_small_tree(tree, flavour);
+    export_request req{
+        .layers = {tree},
+        .outputs = {output},
+        .store = work / "store",
+        .metadata_file = work / (flavour + "-meta.json"),
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+    };
+    return req;
+}
+
 std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,
                                           const std::string& user, const std::string& password)
 {
