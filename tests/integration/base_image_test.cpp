@@ -98,12 +98,13 @@ image_view make_base(const fs::path& work, const env_overrides& env = {})
     write_file(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
     write_file(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
     write_file(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
-    export_request req;
-    req.layers = {work / "base-a", work / "base-b"};
-    req.outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"};
-    req.store = work / "base";
-    req.metadata_file = work / "base-meta.json";
-    req.env = env;
+    export_request req{
+        .layers = {work / "base-a", work / "base-b"},
+        .outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"},
+        .store = work / "base",
+        .metadata_file = work / "base-meta.json",
+        .env = env,
+    };
     auto meta = export_ok(req);
     return read_image(req.store, meta.digest);
 }

@@ -34,23 +34,25 @@ void write_file(const fs::path& p, const std::string& text)
 std::string make_base(const fs::path& work)
 {
     make_small_tree(work / "base-tree", "base");
-    export_request req;
-    req.layers = {work / "base-tree"};
-    req.outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"};
-    req.store = work / "base";
-    req.metadata_file = work / "base.json";
+    export_request req{
+        .layers = {work / "base-tree"},
+        .outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"},
+        .store = work / "base",
+        .metadata_file = work / "base.json",
+    };
     return export_ok(req).digest;
 }
 
 export_request on_base(const fs::path& work, const std::string& from, const std::string& name)
 {
     if (!fs::exists(work / "app-tree")) make_small_tree(work / "app-tree", "app");
-    export_request req;
-    req.layers = {work / "app-tree"};
-    req.outputs = {"type=image,name=" + name + ",oci-mediatypes=true"};
-    req.store = work / "store";
-    req.metadata_file = work / (name.substr(0, name.find(':')) + ".json");
-    req.extra_args = {"--from", from};
+    export_request req{
+        .layers = {work / "app-tree"},
+        .outputs = {"type=image,name=" + name + ",oci-mediatypes=true"},
+        .store = work / "store",
+        .metadata_file = work / (name.substr(0, name.find(':')) + ".json"),
+        .extra_args = {"--from", from},
+    };
     return req;
 }
 
@@ -130,10 +132,11 @@ TEST_CASE("a store whose .lading-tmp is a link is refused, and nothing it points
     const auto outside_before = store_snapshot::take(outside);
 
     make_small_tree(work / "more", "more");
-    export_request req;
-    req.layers = {work / "more"};
-    req.outputs = {"type=image,name=more:1"};
-    req.store = store;
+    export_request req{
+        .layers = {work / "more"},
+        .outputs = {"type=image,name=more:1"},
+        .store = store,
+    };
     auto r = run_export(req);
     INFO(r.describe());
     CHECK(r.exit_code == 1);
@@ -265,11 +268,12 @@ TEST_CASE("a base whose config or manifest bytes were replaced is refused", "[in
     SECTION("manifest swapped for another one")
     {
         make_small_tree(work / "other-tree", "other");
-        export_request other;
-        other.layers = {work / "other-tree"};
-        other.outputs = {"type=image,name=other:1,oci-mediatypes=true,compression=gzip"};
-        other.store = base;
-        other.metadata_file = work / "other.json";
+        export_request other{
+            .layers = {work / "other-tree"},
+            .outputs = {"type=image,name=other:1,oci-mediatypes=true,compression=gzip"},
+            .store = base,
+            .metadata_file = work / "other.json",
+        };
         const auto other_digest = export_ok(other).digest;
         fs::remove(layout.blob_path(manifest_digest));
         fs::copy_file(layout.blob_path(other_digest), layout.blob_path(manifest_digest));

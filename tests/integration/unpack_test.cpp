@@ -222,12 +222,13 @@ TEST_CASE("unpack=true applies layers in order, with whiteouts and opaque direct
     for (std::string compression : {"zstd", "uncompressed"}) {
         DYNAMIC_SECTION("compression=" << compression)
         {
-            export_request req;
-            req.layers = {l1, work / "l2.tar", work / "l3.tar.gz"};
-            req.platform = host_platform();
-            req.store = work / ("store-" + compression);
-            req.metadata_file = work / "meta.json";
-            req.outputs = {"type=image,name=layers:1,unpack=true,compression=" + compression};
+            export_request req{
+                .layers = {l1, work / "l2.tar", work / "l3.tar.gz"},
+                .outputs = {"type=image,name=layers:1,unpack=true,compression=" + compression},
+                .store = work / ("store-" + compression),
+                .metadata_file = work / "meta.json",
+                .platform = host_platform(),
+            };
             auto run = export_unpacked(req);
             const auto rootfs = rootfs_of(req.store, run.meta.digest);
             auto differences = compare_trees(expected, rootfs);
@@ -242,12 +243,13 @@ TEST_CASE("unpack=true with --from: the base image's layers, then the new one", 
     temp_dir work;
     const auto base = work / "base";
     make_small_tree(base, "base");
-    export_request base_req;
-    base_req.layers = {base};
-    base_req.platform = host_platform();
-    base_req.store = work / "base-store";
-    base_req.metadata_file = work / "base.json";
-    base_req.outputs = {"type=image,name=base:1,compression=zstd,oci-mediatypes=true"};
+    export_request base_req{
+        .layers = {base},
+        .outputs = {"type=image,name=base:1,compression=zstd,oci-mediatypes=true"},
+        .store = work / "base-store",
+        .metadata_file = work / "base.json",
+        .platform = host_platform(),
+    };
     export_ok(base_req);
 
     const auto top = work / "top";
@@ -282,12 +284,13 @@ TEST_CASE("unpack=true on a multi-platform export unpacks this machine's platfor
 
     SECTION("an index with the host's and another platform")
     {
-        export_request req;
-        req.layers = {tree};
-        req.platform = host_platform() + "," + foreign_platform();
-        req.store = work / "store";
-        req.metadata_file = work / "meta.json";
-        req.outputs = {"type=image,name=multi:1,unpack=true,oci-mediatypes=true"};
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=multi:1,unpack=true,oci-mediatypes=true"},
+            .store = work / "store",
+            .metadata_file = work / "meta.json",
+            .platform = host_platform() + "," + foreign_platform(),
+        };
         auto run = export_unpacked(req);
 
         oci_layout layout(req.store);
@@ -307,12 +310,13 @@ TEST_CASE("unpack=true on a multi-platform export unpacks this machine's platfor
     }
     SECTION("no manifest for the host: nothing unpacked, and the export says so")
     {
-        export_request req;
-        req.layers = {tree};
-        req.platform = foreign_platform();
-        req.store = work / "store";
-        req.metadata_file = work / "meta.json";
-        req.outputs = {"type=image,name=foreign:1,unpack=true"};
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=foreign:1,unpack=true"},
+            .store = work / "store",
+            .metadata_file = work / "meta.json",
+            .platform = foreign_platform(),
+        };
         auto run = export_unpacked(req);
         CHECK_FALSE(present(req.store / "unpacked"));
         CHECK(run.process.err.find("has no image for " + host_platform() + ", nothing unpacked") != std::string::npos);
@@ -330,13 +334,14 @@ TEST_CASE("unpack=true with rewrite-timestamp=true: the rootfs carries the clamp
     const timespec old_times[2] = {{500'000'000, 0}, {500'000'000, 0}};
     REQUIRE(::utimensat(AT_FDCWD, (tree / "old/file").c_str(), old_times, 0) == 0);
 
-    export_request req;
-    req.layers = {tree};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}};
-    req.outputs = {"type=image,name=clamped:1,unpack=true,rewrite-timestamp=true"};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=clamped:1,unpack=true,rewrite-timestamp=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}},
+        .platform = host_platform(),
+    };
     auto run = export_unpacked(req);
     const auto rootfs = rootfs_of(req.store, run.meta.digest);
 
@@ -357,13 +362,14 @@ TEST_CASE("exporting an image whose rootfs is already unpacked leaves it as it i
     temp_dir work;
     const auto tree = work / "tree";
     make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", "1700000000"}};
-    req.outputs = {"type=image,name=again:1,unpack=true"};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=again:1,unpack=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
     auto first = export_unpacked(req);
     const auto rootfs = rootfs_of(req.store, first.meta.digest);
     write_text(rootfs / "marker", "not from the image\n");
@@ -551,13 +557,14 @@ TEST_CASE("a small layer whose symlinks make every name re-walk the tree is refu
     temp_dir work;
     const auto layer = work / "rewalk.tar";
     write_bytes(layer, tt::archive_of(members));
-    export_request req;
-    req.layers = {layer};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", "1700000000"}};
-    req.outputs = {"type=image,name=rewalk:1"};
+    export_request req{
+        .layers = {layer},
+        .outputs = {"type=image,name=rewalk:1"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
     export_ok(req);
     const auto before = store_snapshot::take(req.store);
 
@@ -582,12 +589,13 @@ TEST_CASE("a layer that does not match its diffID fails the unpack and leaves th
     temp_dir work;
     const auto base = work / "base";
     make_small_tree(base, "base");
-    export_request base_req;
-    base_req.layers = {base};
-    base_req.platform = host_platform();
-    base_req.store = work / "base-store";
-    base_req.metadata_file = work / "base.json";
-    base_req.outputs = {"type=image,name=base:1,compression=uncompressed,oci-mediatypes=true"};
+    export_request base_req{
+        .layers = {base},
+        .outputs = {"type=image,name=base:1,compression=uncompressed,oci-mediatypes=true"},
+        .store = work / "base-store",
+        .metadata_file = work / "base.json",
+        .platform = host_platform(),
+    };
     auto base_meta = export_ok(base_req);
 
     oci_layout base_layout(base_req.store);
@@ -651,11 +659,12 @@ TEST_CASE("unpack=true with store=false, or without a name, is a usage error bef
     for (std::string output : {"type=image,name=a:1,unpack=true,store=false", "type=image,unpack=true"}) {
         DYNAMIC_SECTION(output)
         {
-            export_request req;
-            req.layers = {tree};
-            req.store = work / "store";
-            req.metadata_file = work / "meta.json";
-            req.outputs = {output};
+            export_request req{
+                .layers = {tree},
+                .outputs = {output},
+                .store = work / "store",
+                .metadata_file = work / "meta.json",
+            };
             auto r = run_export(req);
             INFO(r.describe());
             CHECK(r.exit_code == 2);
@@ -671,10 +680,11 @@ TEST_CASE("unpack=true with store=false, or without a name, is a usage error bef
 TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack][crash_safety]")
 {
     temp_dir work;
-    export_request req;
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
+    export_request req{
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .platform = host_platform(),
+    };
 
     SECTION("planted leftovers: abandoned ones go, those a running writer holds locked stay")
     {
@@ -757,13 +767,14 @@ TEST_CASE("without root, device nodes are skipped and owners stay the user's", "
                                          {.name = "setgid-dir", .type = '5', .mode = 02755}}));
     fs::permissions(layer, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
 
-    export_request req;
-    req.layers = {layer};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.outputs = {"type=image,name=rootless:1,unpack=true"};
-    req.progress = "plain";
+    export_request req{
+        .layers = {layer},
+        .outputs = {"type=image,name=rootless:1,unpack=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .platform = host_platform(),
+        .progress = "plain",
+    };
     auto options = lading_cmd().options(export_argv(req), req.env);
     constexpr unsigned nobody = 65534;
     if (running_as_root()) {
