@@ -27,6 +27,19 @@ export_request small_tree_export(const std::filesystem::path& work, const std::s
     return req;
 }
 
+token_server_options robot_tokens(const test_ca& ca)
+{
+    return {.signing = ca.token_signing(),
+            .users = {{"robot", "tok-pw"}},
+            .grants = {{"robot", {{"*", {"pull", "push"}}}}}};
+}
+
+token_auth token_auth_for(const token_server& tokens, const test_ca& ca)
+{
+    return {.realm = tokens.realm(), .service = tokens.service(), .issuer = tokens.issuer(),
+            .root_cert_bundle = ca.ca_certificate()};
+}
+
 std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,
                                           const std::string& user, const std::string& password)
 {
