@@ -6,7 +6,7 @@
 
 namespace lading::test {
 
-// Creates or truncates `file`; throws std::runtime_error when it cannot be written.
+// Creates or truncates `file`, and its parent directories if missing; throws std::runtime_error when it cannot be written.
 void write_bytes(const std::filesystem::path& file, std::string_view bytes);
 
 }  // namespace lading::test

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/containerd_fixture.hpp"
+#include "common/file_bytes.hpp"
 #include "common/image_name.hpp"
 #include "common/json_file.hpp"
 #include "common/layer_blob.hpp"
@@ -86,18 +87,12 @@ void check_readers_accept(const fs::path& store, const std::string& name, const 
     CHECK(line.ends_with(" true"));  // unpacked
 }
 
-void write_file(const fs::path& p, const std::string& text)
-{
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-}
-
 // A base of two gzip layers (OCI media types) in its own layout, named base:1.
 image_view make_base(const fs::path& work, const env_overrides& env = {})
 {
-    write_file(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
-    write_file(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
-    write_file(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
+    write_bytes(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
+    write_bytes(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
+    write_bytes(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
     export_request req{
         .layers = {work / "base-a", work / "base-b"},
         .outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"},
@@ -111,7 +106,7 @@ image_view make_base(const fs::path& work, const env_overrides& env = {})
 
 export_request app_request(const fs::path& work, const std::string& output)
 {
-    write_file(work / "app" / "app" / "main", "app layer\n");
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
     export_request req;
     req.layers = {work / "app"};
     req.outputs = {output};
