@@ -1,6 +1,8 @@
 // The subcommands of the lading program; each returns the process exit status.
 #pragma once
 
+#include "command_line.hpp"
+
 #include <string>
 #include <vector>
 
@@ -12,5 +14,13 @@ int inspect_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int login_command(const std::vector<std::string>& args);
 int store_command(const std::vector<std::string>& args);
+
+// What each command's --help prints.
+const command_spec& export_spec();
+const command_spec& images_spec();
+const command_spec& inspect_spec();
+const command_spec& plugins_spec();
+const command_spec& login_spec();
+const command_spec& store_check_spec();
 
 }  // namespace lading::cli

@@ -4,9 +4,9 @@
 #include "progress_printer.hpp"
 
 #include <lading/attestation/attest_option.hpp>
-#include <lading/canonical_json.hpp>
+#include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
-#include <lading/exporter.hpp>
+#include <lading/export/exporter.hpp>
 #include <lading/host_config.hpp>
 
 #include <boost/json/parse.hpp>
@@ -98,13 +98,49 @@ void write_metadata_file(const std::string& path, const std::vector<output_resul
 
 }  // namespace
 
+const command_spec& export_spec()
+{
+    static const command_spec spec{
+        .name = "export",
+        .usage = "lading export [CONTEXT_DIR] [--layer PATH]... --output SPEC [--output SPEC]... [flags]",
+        .summary = "Builds an image from directories and tarballs and writes it to the local store, a registry, or both.",
+        .flags =
+            {
+                {{"--layer"}, "PATH", "a layer: directory, .tar, .tar.gz or .tar.zst; OS/ARCH=PATH for one platform"},
+                {{"-o", "--output"}, "SPEC", "buildx's --output syntax: type=image|registry,name=...,...; repeatable"},
+                {{"--from"}, "REF", "base image: scratch (default), oci-layout://DIR:TAG or a registry reference"},
+                {{"--platform"}, "OS/ARCH[/V]", "platforms to build, comma-separated (default: this machine)"},
+                {{"--entrypoint"}, "CMD", "entrypoint: a JSON array or one string"},
+                {{"--cmd"}, "CMD", "command: a JSON array or one string"},
+                {{"--env"}, "K=V", "environment variable; repeatable"},
+                {{"--workdir"}, "DIR", "working directory"},
+                {{"--user"}, "USER", "user (and group) to run as"},
+                {{"--label"}, "K=V", "image label; repeatable"},
+                {{"--attest"}, "SPEC", "type=sbom,path=FILE or type=provenance[,path=FILE]; repeatable"},
+                {{"--source-date-epoch"}, "N", "seconds since 1970 for created times (default $SOURCE_DATE_EPOCH)"},
+                {{"--metadata-file"}, "FILE", "write BuildKit's metadata keys as JSON (first output first)"},
+                {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
+                {{"--progress"}, "MODE", "auto, plain, tty, rawjson or quiet, on stderr"},
+                {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
+                {{"--config"}, "FILE", "host configuration file (registries, plugins)"},
+            },
+        .examples =
+            {
+                "lading export ./rootfs --output type=image,name=app:1",
+                "lading export ./rootfs --layer extra.tar.zst -o 'type=image,\"name=app:1,app:latest\",compression=zstd'",
+                "lading export ./rootfs --platform linux/amd64,linux/arm64 --output type=registry,name=127.0.0.1:5000/app:1",
+                "lading export ./rootfs -o type=image,name=app:1,oci-mediatypes=false   # Docker media types",
+            },
+        .details = "CONTEXT_DIR is one more --layer; layers stack in the order given. Each output prints its root\n"
+                   "digest on stdout. OCI media types are the default; oci-mediatypes=false keeps Docker's.\n",
+    };
+    return spec;
+}
+
 int export_command(const std::vector<std::string>& args)
 {
-    command_line cl(args,
-                    {"--layer", "--from", "--platform", "--entrypoint", "--cmd", "--env", "--workdir", "--user",
-                     "--label", "--attest", "--source-date-epoch", "--output", "-o", "--metadata-file", "--store",
-                     "--progress", "--plugin-path", "--config"},
-                    {});
+    command_line cl(args, export_spec());
+    if (cl.help_requested()) return print_help(export_spec());
     export_request request;
     for (const auto& [flag, value] : cl.ordered())
         if (flag.empty() || flag == "--layer") request.layers.push_back(parse_layer_argument(value));
@@ -134,8 +170,7 @@ int export_command(const std::vector<std::string>& args)
     request.source_date_epoch = source_date_epoch_from_env();
     if (auto s = cl.last("--source-date-epoch")) request.source_date_epoch = parse_epoch(*s, "--source-date-epoch");
 
-    auto outputs = cl.all("--output");
-    for (const auto& o : cl.all("-o")) outputs.push_back(o);
+    const auto outputs = cl.all("--output");  // -o and --output, in the order given
     if (outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& o : outputs) request.outputs.push_back(parse_output_spec(o));
 
@@ -145,7 +180,7 @@ int export_command(const std::vector<std::string>& args)
 
     auto config_flag = cl.last("--config");
     request.hosts = load_host_config(config_flag ? std::optional<std::filesystem::path>(*config_flag) : std::nullopt);
-    auto plugins = make_registry(cl.all("--plugin-path"), request.hosts.plugin_path);
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"), request.hosts.plugin_path);
     progress_printer progress(mode);
     auto results = run_export(request, plugins, progress);
 

@@ -30,11 +30,11 @@ unsigned compressor_threads()
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-plugin::registry make_registry(const std::vector<std::string>& plugin_path_flags,
+plugin::catalog make_plugin_catalog(const std::vector<std::string>& plugin_path_flags,
                                const std::vector<std::filesystem::path>& from_config)
 {
     std::vector<std::filesystem::path> cli(plugin_path_flags.begin(), plugin_path_flags.end());
-    return plugin::registry(plugin::registry::default_search_path(cli, from_config));
+    return plugin::catalog(plugin::catalog::default_search_path(cli, from_config));
 }
 
 std::int64_t parse_epoch(const std::string& text, const std::string& what)

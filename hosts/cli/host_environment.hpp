@@ -1,7 +1,7 @@
 // What the lading command takes from its environment: store location, threads, plugins.
 #pragma once
 
-#include <lading/plugin/registry.hpp>
+#include <lading/plugin/catalog.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -15,7 +15,7 @@ std::filesystem::path store_location(const std::optional<std::string>& from_flag
 // $LADING_THREADS when set (>= 1), else the number of cores.
 unsigned compressor_threads();
 
-plugin::registry make_registry(const std::vector<std::string>& plugin_path_flags,
+plugin::catalog make_plugin_catalog(const std::vector<std::string>& plugin_path_flags,
                                const std::vector<std::filesystem::path>& from_config = {});
 
 // $SOURCE_DATE_EPOCH as BuildKit reads it: empty means none; anything else must be an integer.

@@ -10,7 +10,7 @@
 namespace lading::cli {
 
 namespace {
-std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::registry& plugins)
+std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalog& plugins)
 {
     auto location = store_location(cl.last("--store"));
     std::error_code ec;
@@ -19,13 +19,49 @@ std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::regist
     return std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout")),
                                            location.string());
 }
+
+std::vector<flag_spec> store_flags()
+{
+    return {
+        {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
+        {{"--backend"}, "NAME", "store plugin (default oci-layout)"},
+        {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
+    };
+}
 }  // namespace
+
+const command_spec& images_spec()
+{
+    static const command_spec spec{
+        .name = "images",
+        .usage = "lading images [--store DIR]",
+        .summary = "Lists the names in the local store, one \"NAME<TAB>DIGEST\" line each.",
+        .flags = store_flags(),
+        .examples = {"lading images", "lading images --store ./store"},
+        .details = {},
+    };
+    return spec;
+}
+
+const command_spec& inspect_spec()
+{
+    static const command_spec spec{
+        .name = "inspect",
+        .usage = "lading inspect NAME|DIGEST [--store DIR]",
+        .summary = "Prints the manifest or index stored under a name, or any blob by digest, from the local store.",
+        .flags = store_flags(),
+        .examples = {"lading inspect app:1", "lading inspect sha256:<hex> --store ./store | jq ."},
+        .details = {},
+    };
+    return spec;
+}
 
 int images_command(const std::vector<std::string>& args)
 {
-    command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
+    command_line cl(args, images_spec());
+    if (cl.help_requested()) return print_help(images_spec());
     if (!cl.positionals().empty()) throw usage_error("lading images takes no arguments");
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
     for (const auto& n : store->names()) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
     return 0;
@@ -33,10 +69,11 @@ int images_command(const std::vector<std::string>& args)
 
 int inspect_command(const std::vector<std::string>& args)
 {
-    command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
+    command_line cl(args, inspect_spec());
+    if (cl.help_requested()) return print_help(inspect_spec());
     if (cl.positionals().size() != 1) throw usage_error("usage: lading inspect NAME|DIGEST [--store DIR]");
     const auto& wanted = cl.positionals().front();
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
 
     std::optional<digest> target = digest::parse(wanted);

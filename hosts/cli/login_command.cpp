@@ -3,8 +3,8 @@
 
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
-#include <lading/registry/credentials.hpp>
-#include <lading/registry/session.hpp>
+#include "registry/credentials.hpp"
+#include "registry/session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -42,19 +42,41 @@ void check_login(const std::string& host, const registry::credential& cred, bool
 
 }  // namespace
 
+const command_spec& login_spec()
+{
+    static const command_spec spec{
+        .name = "login",
+        .usage = "lading login REGISTRY -u USER --password-stdin [--insecure]",
+        .summary = "Checks credentials against a registry and saves them in docker's config.json.",
+        .flags =
+            {
+                {{"-u", "--username"}, "USER", "user name"},
+                {{"--password-stdin"}, "", "read the password from stdin"},
+                {{"-p", "--password"}, "PASSWORD", "password on the command line (visible to other users)"},
+                {{"--insecure"}, "", "plain HTTP or unverified TLS for this registry"},
+                {{"--config"}, "FILE", "host configuration file"},
+            },
+        .examples = {"lading login 127.0.0.1:5000 -u me --password-stdin --insecure < pw.txt",
+                     "echo \"$TOKEN\" | lading login registry.example.com -u ci --password-stdin"},
+        .details = {},
+    };
+    return spec;
+}
+
 int login_command(const std::vector<std::string>& args)
 {
-    command_line cl(args, {"-u", "--username", "-p", "--password", "--config"}, {"--password-stdin", "--insecure"});
+    command_line cl(args, login_spec());
+    if (cl.help_requested()) return print_help(login_spec());
     if (cl.positionals().size() != 1)
         throw usage_error("usage: lading login REGISTRY [-u USER] [--password-stdin] [--insecure]");
     const auto host = cl.positionals().front();
     registry::credential cred;
-    cred.username = cl.last("-u").value_or(cl.last("--username").value_or(""));
+    cred.username = cl.last("--username").value_or("");
     if (cred.username.empty()) throw usage_error("lading login needs -u USER");
     if (cl.has("--password-stdin")) {
         std::getline(std::cin, cred.password);
         if (!cred.password.empty() && cred.password.back() == '\r') cred.password.pop_back();
-    } else if (auto p = cl.last("-p") ? cl.last("-p") : cl.last("--password")) {
+    } else if (auto p = cl.last("--password")) {
         std::cerr << "lading: warning: a password on the command line is visible to other users; use --password-stdin\n";
         cred.password = *p;
     }

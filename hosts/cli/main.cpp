@@ -3,32 +3,69 @@
 
 #include <lading/error.hpp>
 
-#include <cstdio>
-#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
 namespace {
 
-constexpr const char* usage_text = R"(usage: lading COMMAND [ARGS]
+using namespace lading::cli;
 
-  export [CONTEXT_DIR] [--layer PATH]... --output SPEC [--output SPEC]...
-         [--platform OS/ARCH[/VARIANT]] [--entrypoint X] [--cmd X] [--env K=V]...
-         [--workdir D] [--user U] [--label K=V]... [--source-date-epoch N]
-         [--attest type=sbom,path=FILE]... [--attest type=provenance[,path=FILE]]
-         [--metadata-file F] [--store DIR] [--progress auto|plain|tty|rawjson|quiet]
-         [--plugin-path DIR]
-  images  [--store DIR]             names in the local store and their digests
-  inspect NAME|DIGEST [--store DIR] print a manifest from the local store
-  store check [--store DIR]         verify every blob and name of the local store
-  plugins [--plugin-path DIR]       the plugins lading finds
-  login REGISTRY -u USER --password-stdin [--insecure]
-                                    check credentials and save them in docker's config.json
-  version
+const command_spec& version_spec()
+{
+    static const command_spec spec{
+        .name = "version",
+        .usage = "lading version",
+        .summary = "Prints lading's version.",
+        .flags = {},
+        .examples = {"lading version"},
+        .details = {},
+    };
+    return spec;
+}
 
-SPEC is buildx's --output syntax, e.g. type=image,name=app:1,compression=zstd,oci-mediatypes=true
-)";
+int version_command(const std::vector<std::string>& args)
+{
+    command_line cl(args, version_spec());
+    if (cl.help_requested()) return print_help(version_spec());
+    if (!cl.positionals().empty()) throw lading::usage_error("lading version takes no arguments");
+    std::cout << "lading " LADING_VERSION << '\n';
+    return 0;
+}
+
+struct command {
+    const char* name;
+    const command_spec& (*spec)();
+    int (*run)(const std::vector<std::string>&);
+};
+
+const command commands[] = {
+    {"export", export_spec, export_command},    {"images", images_spec, images_command},
+    {"inspect", inspect_spec, inspect_command}, {"store", store_check_spec, store_command},
+    {"plugins", plugins_spec, plugins_command}, {"login", login_spec, login_command},
+    {"version", version_spec, version_command},
+};
+
+const command* find_command(const std::string& name)
+{
+    for (const auto& c : commands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+std::string overview()
+{
+    std::string text = "usage: lading COMMAND [ARGS]\n\n"
+                       "Exports container images without a daemon, as BuildKit's image and registry exporters do.\n\n"
+                       "Commands:\n";
+    for (const auto& c : commands) {
+        std::string name = c.spec().name;
+        text += "  " + name + std::string(name.size() < 14 ? 14 - name.size() : 1, ' ') + c.spec().summary + "\n";
+    }
+    text += "\nRun lading COMMAND --help for a command's flags and examples.\n"
+            "SPEC (export --output) is buildx's syntax, e.g. type=image,name=app:1,compression=zstd\n";
+    return text;
+}
 
 // Keeps an error to one line whatever a lower layer put in it.
 std::string one_line(std::string s)
@@ -43,24 +80,22 @@ std::string one_line(std::string s)
 int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::fputs(usage_text, args.empty() ? stderr : stdout);
-        return args.empty() ? 2 : 0;
-    }
-    const std::string command = args[0];
-    args.erase(args.begin());
     try {
-        if (command == "export") return lading::cli::export_command(args);
-        if (command == "images") return lading::cli::images_command(args);
-        if (command == "inspect") return lading::cli::inspect_command(args);
-        if (command == "plugins") return lading::cli::plugins_command(args);
-        if (command == "login") return lading::cli::login_command(args);
-        if (command == "store") return lading::cli::store_command(args);
-        if (command == "version" || command == "--version") {
-            std::cout << "lading " LADING_VERSION << '\n';
+        if (args.empty()) throw lading::usage_error("no command given; run lading --help to list the commands");
+        std::string name = args[0];
+        args.erase(args.begin());
+        if (name == "--help" || name == "-h" || (name == "help" && args.empty())) {
+            std::cout << overview();
             return 0;
         }
-        throw lading::usage_error("unknown command \"" + command + "\"; run lading --help");
+        if (name == "--version") name = "version";
+        if (name == "help") {  // lading help COMMAND
+            name = args[0];
+            args = {"--help"};
+        }
+        const auto* c = find_command(name);
+        if (!c) throw lading::usage_error("unknown command \"" + name + "\"; run lading --help");
+        return c->run(args);
     } catch (const lading::usage_error& e) {
         std::cerr << "lading: " << one_line(e.what()) << '\n';
         return 2;

@@ -1,4 +1,4 @@
-// Renders export progress the way buildx's --progress does: tty, plain, rawjson, quiet.
+// Renders export and push progress the way buildx's --progress does: tty, plain, rawjson, quiet.
 #pragma once
 
 #include <lading/progress.hpp>
@@ -26,21 +26,32 @@ public:
     void layer_done(std::size_t id, const digest& blob, std::uint64_t size) override;
     void step(std::string_view message) override;
 
+    void blob_push_started(std::string_view target, const digest& blob, std::uint64_t size) override;
+    void blob_push_progress(std::string_view target, const digest& blob, std::uint64_t sent,
+                            std::uint64_t size) override;
+    void blob_push_done(std::string_view target, const digest& blob, std::uint64_t size,
+                        blob_push_outcome how) override;
+
 private:
-    struct layer_state {
+    // One numbered line: a layer being built or a blob being pushed.
+    struct entry_state {
         std::string label;
-        std::uint64_t in = 0, out = 0;
+        bool is_push = false;
+        std::uint64_t in = 0, out = 0;  // layer: bytes read, bytes written; push: bytes sent, blob size
         std::chrono::steady_clock::time_point started;
         bool done = false;
+        std::string outcome;  // how a push ended: uploaded, mounted, already there
         std::string digest;
     };
-    std::string describe(const layer_state& s) const;
+    std::string describe(const entry_state& s) const;
     void redraw();
     void emit_json(const std::string& line);
+    std::size_t push_number(std::string_view target, const digest& blob);
 
     progress_mode mode_;
     std::mutex mutex_;
-    std::map<std::size_t, layer_state> layers_;
+    std::map<std::size_t, entry_state> entries_;  // by the number shown, "#N"
+    std::map<std::string, std::size_t> push_numbers_;  // "target blob" -> number
     std::size_t drawn_lines_ = 0;
     std::chrono::steady_clock::time_point last_draw_{};
 };

@@ -4,28 +4,41 @@
 
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
-#include <lading/store_check.hpp>
+#include <lading/store/store_check.hpp>
 
 #include <iostream>
 
 namespace lading::cli {
 
+const command_spec& store_check_spec()
+{
+    static const command_spec spec{
+        .name = "store check",
+        .usage = "lading store check [--store DIR]",
+        .summary = "Verifies the local store without changing it.",
+        .flags =
+            {
+                {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
+                {{"--backend"}, "NAME", "store plugin (default oci-layout)"},
+                {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
+            },
+        .examples = {"lading store check", "lading store check --store ./store || echo damaged"},
+        .details = "Checks every blob's digest and size, every name's index, manifests, configs and layers\n"
+                   "present and intact, and index.json readable. Prints one line per problem and a summary.\n"
+                   "Blobs no name reaches (\"dangling\") and temporaries left by writers are reported but are\n"
+                   "not faults. Exit status: 0 when nothing is wrong, 1 when something is.\n",
+    };
+    return spec;
+}
+
 namespace {
-
-constexpr const char* check_usage = R"(usage: lading store check [--store DIR]
-
-Verifies the local store without changing it: every blob's digest and size, every name's
-index, manifests, configs and layers present and intact, and index.json readable.
-Prints one line per problem and a summary. Blobs no name reaches ("dangling") and
-temporaries left by writers are reported but are not faults.
-Exit status: 0 when nothing is wrong, 1 when something is.
-)";
 
 int check_command(const std::vector<std::string>& args)
 {
-    command_line cl(args, {"--store", "--backend", "--plugin-path"}, {});
+    command_line cl(args, store_check_spec());
+    if (cl.help_requested()) return print_help(store_check_spec());
     if (!cl.positionals().empty()) throw usage_error("lading store check takes no arguments; see lading store check --help");
-    auto plugins = make_registry(cl.all("--plugin-path"));
+    auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto location = store_location(cl.last("--store"));
     plugin::store store(plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout")), location.string(),
                         plugin::open_mode::read_only);
@@ -39,20 +52,12 @@ int check_command(const std::vector<std::string>& args)
 
 }  // namespace
 
+// `check` is the only subcommand, so `lading store --help` shows its help.
 int store_command(const std::vector<std::string>& args)
 {
-    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::cout << check_usage;
-        return 0;
-    }
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) return print_help(store_check_spec());
     if (args.empty() || args[0] != "check") throw usage_error("usage: lading store check [--store DIR]");
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    for (const auto& a : rest)
-        if (a == "--help" || a == "-h") {
-            std::cout << check_usage;
-            return 0;
-        }
-    return check_command(rest);
+    return check_command(std::vector<std::string>(args.begin() + 1, args.end()));
 }
 
 }  // namespace lading::cli

@@ -2,9 +2,9 @@
 // clamps PAX times when rewrite-timestamp is on); what it lets through must read back.
 #include "fuzz_input.hpp"
 
-#include <lading/byte_source.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/tar_reader.hpp>
+#include <lading/stream/byte_source.hpp>
+#include "tar/checked_tar_source.hpp"
+#include "tar/tar_reader.hpp"
 
 #include <array>
 #include <memory>

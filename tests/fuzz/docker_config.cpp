@@ -2,7 +2,7 @@
 // Inputs naming a credential helper are skipped: the fuzzer never starts programs.
 #include "fuzz_input.hpp"
 
-#include <lading/registry/credentials.hpp>
+#include "registry/credentials.hpp"
 
 #include <boost/json/parse.hpp>
 

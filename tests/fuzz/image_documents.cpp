@@ -2,10 +2,10 @@
 // them: descriptors, the platform pick of an index, diff_ids, and the derived config.
 #include "fuzz_input.hpp"
 
-#include <lading/base_image.hpp>
-#include <lading/descriptor.hpp>
-#include <lading/digest.hpp>
-#include <lading/image_config.hpp>
+#include "base/base_image.hpp"
+#include <lading/oci/descriptor.hpp>
+#include <lading/oci/digest.hpp>
+#include <lading/oci/image_config.hpp>
 
 #include <boost/json/parse.hpp>
 

@@ -1,7 +1,7 @@
 // In-toto statements given with --attest type=...,path=FILE.
 #include "fuzz_input.hpp"
 
-#include <lading/attestation/statement.hpp>
+#include "attestation/statement.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

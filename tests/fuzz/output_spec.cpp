@@ -2,8 +2,8 @@
 #include "fuzz_input.hpp"
 
 #include <lading/attestation/attest_option.hpp>
-#include <lading/csv_record.hpp>
-#include <lading/output_spec.hpp>
+#include "export/csv_record.hpp"
+#include <lading/export/output_spec.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -1,9 +1,9 @@
 // Image references (name=, --from, login hosts) and platform strings.
 #include "fuzz_input.hpp"
 
-#include <lading/digest.hpp>
-#include <lading/platform.hpp>
-#include <lading/reference.hpp>
+#include <lading/oci/digest.hpp>
+#include <lading/oci/platform.hpp>
+#include <lading/oci/reference.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

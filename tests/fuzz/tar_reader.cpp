@@ -1,8 +1,8 @@
 // Layer tars (base image layers, unpack): every entry and all of its content.
 #include "fuzz_input.hpp"
 
-#include <lading/byte_source.hpp>
-#include <lading/tar/tar_reader.hpp>
+#include <lading/stream/byte_source.hpp>
+#include "tar/tar_reader.hpp"
 
 #include <array>
 

@@ -1,7 +1,7 @@
 // WWW-Authenticate headers a registry (or anything answering on its port) sends back.
 #include "fuzz_input.hpp"
 
-#include <lading/registry/challenge.hpp>
+#include "registry/challenge.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

@@ -159,14 +159,17 @@ TEST_CASE("one platform, an SBOM file and lading's provenance, as OCI artifacts"
     CHECK("sha256:" + sha256_hex(read_text_file(work / "copy" / "manifest.json")) == json_string(platforms[0], "digest"));
 }
 
-TEST_CASE("oci-artifact=false writes BuildKit's image-shaped attestation manifest", "[integration][attest]")
+TEST_CASE("attestation manifests default to the artifact form; oci-artifact=false gives BuildKit's image-shaped one",
+          "[integration][attest]")
 {
     require_tools({tools::skopeo});
     temp_dir work;
     const auto sbom = write_spdx_statement(work / "sbom.json", "openssl");
-    // Two outputs in one run: the default (image-shaped) and the artifact form.
-    auto req = attest_request(work, "type=image,name=legacy:1", {"--attest", "type=sbom,path=" + sbom.string()});
-    req.outputs.push_back("type=image,name=artifact:1,oci-artifact=true");
+    // Two outputs in one run: oci-artifact=false (image-shaped) and the default, which with
+    // OCI media types (also the default) is the artifact form.
+    auto req = attest_request(work, "type=image,name=legacy:1,oci-artifact=false",
+                              {"--attest", "type=sbom,path=" + sbom.string()});
+    req.outputs.push_back("type=image,name=artifact:1");
     auto meta = export_ok(req);
     oci_layout layout(req.store);
 
@@ -174,7 +177,7 @@ TEST_CASE("oci-artifact=false writes BuildKit's image-shaped attestation manifes
     REQUIRE(outputs.size() == 2);
     for (std::size_t o = 0; o < 2; ++o) {
         const bool artifact = o == 1;
-        DYNAMIC_SECTION((artifact ? "oci-artifact=true" : "oci-artifact=false")) {
+        DYNAMIC_SECTION((artifact ? "oci-artifact unset: the artifact form" : "oci-artifact=false")) {
             const auto digest = json_string(outputs[o], "containerimage.digest");
             CHECK(json_string(outputs[o].at("containerimage.descriptor"), "mediaType") == oci_index_media_type);
             CHECK_FALSE(outputs[o].as_object().contains("containerimage.config.digest"));
@@ -290,7 +293,7 @@ TEST_CASE("lading's provenance lists the base image and is reproducible with SOU
     REQUIRE(platforms.size() == 1);
     REQUIRE(attestations.size() == 1);
     const auto statements = check_attestation_manifest(attestations[0], from_store(layout),
-                                                       {platforms[0], false, {slsa_v02_predicate_type}, {purl("app@1", "linux%2Famd64")}});
+                                                       {platforms[0], true, {slsa_v02_predicate_type}, {purl("app@1", "linux%2Famd64")}});
     REQUIRE(statements.size() == 1);
     const auto materials = provenance_materials(statements[0]);
     const auto diff_ids = diff_id_hexes(layout, platforms[0]);
@@ -309,7 +312,7 @@ TEST_CASE("lading's provenance lists the base image and is reproducible with SOU
     const auto unpinned_index = unpinned_layout.read_json_blob(unpinned.digest);
     auto unpinned_statements = check_attestation_manifest(
         attestation_entries(unpinned_index).at(0), from_store(unpinned_layout),
-        {platform_entries(unpinned_index).at(0), false, {slsa_v02_predicate_type}, {purl("app@1", "linux%2Famd64")}});
+        {platform_entries(unpinned_index).at(0), true, {slsa_v02_predicate_type}, {purl("app@1", "linux%2Famd64")}});
     const auto& metadata = unpinned_statements.at(0).at("predicate").at("metadata");
     CHECK(metadata.at("reproducible") == false);
     const auto started = json_string(metadata, "buildStartedOn");
@@ -329,7 +332,7 @@ TEST_CASE("attestations: no name binds the digest alone; index annotations work 
         CHECK(layout.names().empty());
         const auto index = layout.read_json_blob(meta.digest);
         check_attestation_manifest(attestation_entries(index).at(0), from_store(layout),
-                                   {platform_entries(index).at(0), false, {slsa_v02_predicate_type}, {"_"}});
+                                   {platform_entries(index).at(0), true, {slsa_v02_predicate_type}, {"_"}});
     }
     SECTION("index annotations and platform-qualified manifest annotations apply to the single-platform index")
     {

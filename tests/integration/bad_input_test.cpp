@@ -93,7 +93,7 @@ std::vector<bad_case> bad_cases() {
         {"oci-artifact=true with oci-mediatypes=false", 2, {"oci-artifact=true", "conflicts with", "oci-mediatypes=false"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-artifact=true,oci-mediatypes=false", tree); }},
         {"descriptor annotations with Docker media types", 2, {"cannot export annotations", "oci-mediatypes=false"}, {},
-         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,annotation-manifest-descriptor.k=v", tree); }},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=false,annotation-manifest-descriptor.k=v", tree); }},
         {"index annotations on a single-platform export", 2, {"index annotations not supported for single platform export"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=true,annotation-index.k=v", tree); }},
         {"annotation for a platform that is not built", 2, {"no platform linux/s390x found"}, {},

@@ -221,7 +221,8 @@ TEST_CASE("force-compression re-encodes base layers of another compression", "[i
     }
     SECTION("Docker media types, uncompressed")
     {
-        auto req = app_request(work, "type=image,name=app:1,compression=uncompressed,force-compression=true");
+        auto req = app_request(work, "type=image,name=app:1,compression=uncompressed,force-compression=true,"
+                                     "oci-mediatypes=false");
         auto image = read_image(req.store, export_ok(req).digest);
         for (std::size_t i = 0; i < 3; ++i) CHECK(image.layer_types[i] == "application/vnd.docker.image.rootfs.diff.tar");
         CHECK(first(image.diff_ids, 2) == base.diff_ids);

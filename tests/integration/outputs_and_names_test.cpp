@@ -40,7 +40,7 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     SECTION("two outputs, three names") {
         export_request req{
             .layers = {tree},
-            .outputs = {"type=image,\"name=a:1,b:2\"", "type=image,name=c:3,oci-mediatypes=true"},
+            .outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=false", "type=image,name=c:3"},
             .store = store,
         };
         require_success(run_export(req));

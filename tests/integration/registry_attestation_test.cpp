@@ -99,7 +99,7 @@ TEST_CASE("attestations are pushed to a registry and read back", "[registry][att
         REQUIRE(attested.size() == 2);
         for (std::size_t i = 0; i < 2; ++i)
             check_attestation_manifest(attested[i], from_registry(registry, "team/spooled"),
-                                       {arches[i], false, {spdx_predicate_type, slsa_v02_predicate_type},
+                                       {arches[i], true, {spdx_predicate_type, slsa_v02_predicate_type},
                                         {"pkg:docker/" + registry.address() + "/team/spooled@1?platform=linux%2F" +
                                          json_string(arches[i].at("platform"), "architecture")}});
     }

@@ -3,7 +3,7 @@
 // cannot isolate.
 #include <catch2/catch.hpp>
 
-#include <lading/registry/session.hpp>
+#include "registry/session.hpp"
 
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"

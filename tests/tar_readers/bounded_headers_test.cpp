@@ -5,10 +5,10 @@
 #include "common/tar_builder.hpp"
 #include "common/temp_dir.hpp"
 
-#include <lading/byte_source.hpp>
+#include <lading/stream/byte_source.hpp>
 #include <lading/error.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/tar_reader.hpp>
+#include "tar/checked_tar_source.hpp"
+#include "tar/tar_reader.hpp"
 
 #include <catch2/catch.hpp>
 #include <sys/resource.h>

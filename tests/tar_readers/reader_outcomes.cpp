@@ -4,9 +4,9 @@
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
 
-#include <lading/byte_source.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/tar_reader.hpp>
+#include <lading/stream/byte_source.hpp>
+#include "tar/checked_tar_source.hpp"
+#include "tar/tar_reader.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,6 +1,6 @@
 #include <lading/attestation/attest_option.hpp>
 #include <lading/error.hpp>
-#include <lading/output_spec.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -52,11 +52,11 @@ TEST_CASE("--attest refuses what it cannot do with a hint", "[attest]")
     CHECK_THROWS_WITH(parse_attest_option("type=x"), Catch::StartsWith("invalid --attest \"type=x\""));
 }
 
-TEST_CASE("an output remembers whether oci-mediatypes was given, for the attestation default", "[attest]")
+TEST_CASE("an output remembers whether oci-mediatypes was given; OCI is the default", "[attest]")
 {
     auto unset = lading::parse_output_spec("type=image,name=a:1");
     CHECK_FALSE(unset.oci_mediatypes_explicit);
-    CHECK_FALSE(unset.oci_mediatypes);
+    CHECK(unset.oci_mediatypes);
     auto given_false = lading::parse_output_spec("type=image,name=a:1,oci-mediatypes=false");
     CHECK(given_false.oci_mediatypes_explicit);
     CHECK_FALSE(given_false.oci_mediatypes);

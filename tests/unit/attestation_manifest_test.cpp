@@ -1,5 +1,5 @@
-#include <lading/attestation/attestation_manifest.hpp>
-#include <lading/attestation/statement.hpp>
+#include "attestation/attestation_manifest.hpp"
+#include "attestation/statement.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,5 +1,5 @@
-#include <lading/attestation/provenance.hpp>
-#include <lading/output_spec.hpp>
+#include "attestation/provenance.hpp"
+#include <lading/export/output_spec.hpp>
 #include <lading/version.hpp>
 
 #include <boost/json/parse.hpp>

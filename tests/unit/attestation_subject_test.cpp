@@ -1,4 +1,4 @@
-#include <lading/attestation/subject.hpp>
+#include "attestation/subject.hpp"
 #include <lading/error.hpp>
 
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
-#include <lading/canonical_json.hpp>
-#include <lading/digest.hpp>
+#include <lading/oci/canonical_json.hpp>
+#include <lading/oci/digest.hpp>
 
 #include <boost/json/parse.hpp>
 

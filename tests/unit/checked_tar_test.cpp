@@ -2,9 +2,9 @@
 // the clamp is clamped like an octal one.
 #include "common/tar_builder.hpp"
 
-#include <lading/byte_source.hpp>
+#include <lading/stream/byte_source.hpp>
 #include <lading/formats/list_archive.hpp>
-#include <lading/tar/checked_tar_source.hpp>
+#include "tar/checked_tar_source.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/unpack/confined_path.hpp>
+#include "unpack/confined_path.hpp"
 
 #include <catch2/catch.hpp>
 

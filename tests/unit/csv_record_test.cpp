@@ -1,4 +1,4 @@
-#include <lading/csv_record.hpp>
+#include "export/csv_record.hpp"
 #include <lading/error.hpp>
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
-#include <lading/annotations.hpp>
+#include "export/annotations.hpp"
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
-#include <lading/output_spec.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/output_spec.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -12,8 +12,20 @@ TEST_CASE("defaults follow the image exporter table", "[output]")
     CHECK(s.compression == "gzip");
     CHECK_FALSE(s.push);
     CHECK(s.store);
-    CHECK_FALSE(s.oci_mediatypes);
+    CHECK(s.oci_mediatypes);
+    CHECK_FALSE(s.oci_artifact);
+    CHECK(s.artifact());
     CHECK_FALSE(s.compression_level);
+}
+
+TEST_CASE("oci-artifact follows oci-mediatypes unless given (BuildKit 0.32)", "[output]")
+{
+    CHECK(parse_output_spec("type=image,oci-mediatypes=true").artifact());
+    CHECK_FALSE(parse_output_spec("type=image,oci-mediatypes=false").artifact());
+    CHECK_FALSE(parse_output_spec("type=image,oci-mediatypes=false").oci_mediatypes);
+    CHECK_FALSE(parse_output_spec("type=image,oci-artifact=false").artifact());
+    CHECK(parse_output_spec("type=image,oci-artifact=false").oci_mediatypes);
+    CHECK(parse_output_spec("type=image,oci-mediatypes=false,oci-artifact=true").artifact());
 }
 
 TEST_CASE("type=registry means push", "[output]")

@@ -2,7 +2,7 @@
 // unlocked ones, and an owner whose temporary a cleaner removed first is told so.
 #include <catch2/catch.hpp>
 
-#include <lading/owner_lock.hpp>
+#include "posix/owner_lock.hpp"
 
 #include "common/temp_dir.hpp"
 

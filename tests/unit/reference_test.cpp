@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/reference.hpp>
+#include <lading/oci/reference.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 #include <lading/error.hpp>
-#include <lading/registry/challenge.hpp>
-#include <lading/registry/loopback_host.hpp>
-#include <lading/registry/retry_policy.hpp>
-#include <lading/registry/url.hpp>
+#include "registry/challenge.hpp"
+#include "registry/loopback_host.hpp"
+#include "registry/retry_policy.hpp"
+#include "registry/url.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
-#include <lading/unpack/rootfs_writer.hpp>
-#include <lading/unpack/unique_fd.hpp>
+#include "unpack/rootfs_writer.hpp"
+#include "posix/unique_fd.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -5,7 +5,7 @@
 
 #include "common/tar_builder.hpp"
 
-#include <lading/tar/entry.hpp>
+#include "tar/entry.hpp"
 
 #include <cstdint>
 #include <string>

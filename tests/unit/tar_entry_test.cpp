@@ -1,4 +1,4 @@
-#include <lading/tar/entry.hpp>
+#include "tar/entry.hpp"
 
 #include <catch2/catch.hpp>
 

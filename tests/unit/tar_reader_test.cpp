@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/tar/tar_reader.hpp>
+#include "tar/tar_reader.hpp"
 
 #include <catch2/catch.hpp>
 

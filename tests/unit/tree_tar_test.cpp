@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/tree_tar_source.hpp>
+#include "tar/checked_tar_source.hpp"
+#include "tar/tree_tar_source.hpp"
 
 #include <catch2/catch.hpp>
 

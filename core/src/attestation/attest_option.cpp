@@ -1,5 +1,5 @@
 #include <lading/attestation/attest_option.hpp>
-#include <lading/csv_record.hpp>
+#include "export/csv_record.hpp"
 #include <lading/error.hpp>
 
 namespace lading::attestation {

@@ -1,5 +1,5 @@
-#include <lading/attestation/attestation_manifest.hpp>
-#include <lading/manifest.hpp>
+#include "attestation/attestation_manifest.hpp"
+#include <lading/oci/manifest.hpp>
 
 namespace lading::attestation {
 

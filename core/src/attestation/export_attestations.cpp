@@ -1,5 +1,5 @@
-#include <lading/attestation/export_attestations.hpp>
-#include <lading/attestation/subject.hpp>
+#include "attestation/export_attestations.hpp"
+#include "attestation/subject.hpp"
 #include <lading/error.hpp>
 
 #include <ctime>

@@ -1,9 +1,9 @@
-#include <lading/attestation/provenance.hpp>
-#include <lading/attestation/subject.hpp>
-#include <lading/image_config.hpp>
+#include "attestation/provenance.hpp"
+#include "attestation/subject.hpp"
+#include <lading/oci/image_config.hpp>
 #include <lading/version.hpp>
 
-#include <lading/percent_encode.hpp>
+#include "registry/percent_encode.hpp"
 
 namespace lading::attestation {
 
@@ -41,7 +41,7 @@ boost::json::object output_attributes(const output_spec& output)
     if (output.compression_level) o["compression-level"] = std::to_string(*output.compression_level);
     o["force-compression"] = text_of(output.force_compression);
     o["oci-mediatypes"] = text_of(output.oci_mediatypes);
-    o["oci-artifact"] = text_of(output.oci_artifact.value_or(false));
+    o["oci-artifact"] = text_of(output.artifact());
     o["rewrite-timestamp"] = text_of(output.rewrite_timestamp);
     o["unpack"] = text_of(output.unpack);
     o["store"] = output.store ? output.store_backend : "false";

@@ -1,4 +1,4 @@
-#include <lading/attestation/statement.hpp>
+#include "attestation/statement.hpp"
 #include <lading/error.hpp>
 
 #include <boost/json/stream_parser.hpp>

@@ -1,7 +1,7 @@
-#include <lading/attestation/subject.hpp>
-#include <lading/reference.hpp>
+#include "attestation/subject.hpp"
+#include <lading/oci/reference.hpp>
 
-#include <lading/percent_encode.hpp>
+#include "registry/percent_encode.hpp"
 
 #include <algorithm>
 

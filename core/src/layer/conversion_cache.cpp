@@ -1,7 +1,7 @@
-#include <lading/atomic_file.hpp>
-#include <lading/canonical_json.hpp>
+#include "posix/atomic_file.hpp"
+#include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
-#include <lading/layer/conversion_cache.hpp>
+#include "layer/conversion_cache.hpp"
 #include <lading/plugin/store.hpp>
 
 #include <boost/json.hpp>

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/layer/layer_builder.hpp>
+#include "layer/layer_builder.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,7 +1,7 @@
 #include <lading/error.hpp>
-#include <lading/layer/layer_conversion.hpp>
-#include <lading/layer/layer_source.hpp>
-#include <lading/tar/checked_tar_source.hpp>
+#include "layer/layer_conversion.hpp"
+#include "layer/layer_source.hpp"
+#include "tar/checked_tar_source.hpp"
 
 namespace lading::layer {
 
@@ -10,15 +10,16 @@ constexpr const char* stargz_toc_annotation = "containerd.io/snapshot/stargz/toc
 constexpr const char* estargz_compressor = "estargz";
 }  // namespace
 
-bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const plugin::compressor& target)
+bool needs_conversion(const descriptor& layer, const std::string& layer_suffix, const std::string& target,
+                      const std::string& target_suffix)
 {
-    if (layer_suffix != target.media_suffix()) return true;
+    if (layer_suffix != target_suffix) return true;
     const bool is_stargz = layer.annotations.count(stargz_toc_annotation) > 0;
-    return is_stargz != (target.name() == estargz_compressor);
+    return is_stargz != (target == estargz_compressor);
 }
 
 built_layer convert_layer(std::unique_ptr<byte_source> blob, const descriptor& layer, const digest& diff_id,
-                          plugin::registry& plugins, const compression_choice& compression, const blob_sink& sink,
+                          plugin::catalog& plugins, const compression_choice& compression, const blob_sink& sink,
                           progress_listener& progress, std::size_t progress_id)
 {
     const auto what = "base layer " + layer.digest.str();

@@ -1,8 +1,8 @@
 #include <lading/error.hpp>
-#include <lading/layer/layer_source.hpp>
-#include <lading/plugin/compressor.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/tree_tar_source.hpp>
+#include "layer/layer_source.hpp"
+#include "plugin/compressor.hpp"
+#include "tar/checked_tar_source.hpp"
+#include "tar/tree_tar_source.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -26,7 +26,7 @@ std::vector<std::uint8_t> read_head(byte_source& src, std::size_t want)
 }
 
 // The compressor whose format the file starts with; nullptr for a plain tar.
-const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> head, plugin::registry& plugins)
+const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> head, plugin::catalog& plugins)
 {
     for (const auto& name : plugins.names(LADING_KIND_COMPRESSOR)) {
         if (name == "uncompressed") continue;
@@ -38,7 +38,7 @@ const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> he
 
 }  // namespace
 
-std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path, plugin::registry& plugins,
+std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path, plugin::catalog& plugins,
                                                std::optional<std::int64_t> clamp_mtime)
 {
     struct stat st {};
@@ -52,7 +52,7 @@ std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path
                                                      clamp_mtime, what);
 }
 
-std::unique_ptr<byte_source> open_uncompressed(std::unique_ptr<byte_source> src, plugin::registry& plugins,
+std::unique_ptr<byte_source> open_uncompressed(std::unique_ptr<byte_source> src, plugin::catalog& plugins,
                                                const std::string& what)
 {
     auto head = read_head(*src, 512);

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/plugin/compressor.hpp>
+#include "plugin/compressor.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -9,13 +9,6 @@ namespace lading::plugin {
 compressor::compressor(const loaded_plugin& plugin)
     : library_(plugin.library), table_(reinterpret_cast<const lading_compressor_v1*>(plugin.header))
 {
-}
-
-void compressor::check_level(int level) const
-{
-    if (level < level_min() || level > level_max())
-        throw usage_error("invalid --output: compression-level=" + std::to_string(level) + " is out of range for " +
-                          name() + " (" + std::to_string(level_min()) + " to " + std::to_string(level_max()) + ")");
 }
 
 bool compressor::detect(std::span<const std::uint8_t> head) const { return table_->detect(head.data(), head.size()) == 1; }

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/plugin/media_types.hpp>
+#include "plugin/media_types.hpp"
 
 namespace lading::plugin {
 

@@ -1,4 +1,4 @@
-#include <lading/canonical_json.hpp>
+#include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
 

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/registry/challenge.hpp>
+#include "registry/challenge.hpp"
 
 #include <cctype>
 

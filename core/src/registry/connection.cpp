@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/registry/connection.hpp>
+#include "registry/connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>

@@ -1,6 +1,6 @@
-#include <lading/atomic_file.hpp>
+#include "posix/atomic_file.hpp"
 #include <lading/error.hpp>
-#include <lading/registry/credentials.hpp>
+#include "registry/credentials.hpp"
 
 #include "helper_process.hpp"
 

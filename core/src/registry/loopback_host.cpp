@@ -1,4 +1,4 @@
-#include <lading/registry/loopback_host.hpp>
+#include "registry/loopback_host.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/ip/address.hpp>

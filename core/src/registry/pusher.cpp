@@ -1,6 +1,8 @@
 #include <lading/error.hpp>
 #include <lading/registry/pusher.hpp>
-#include <lading/registry/session.hpp>
+#include "registry/session.hpp"
+
+#include "progress_source.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -122,6 +124,9 @@ private:
 
     awaitable<void> push_blob(const descriptor& blob)
     {
+        using outcome = progress_listener::blob_push_outcome;
+        const auto target = job_.target.normalized();
+        progress_.blob_push_started(target, blob.digest, blob.size);
         request_spec head;
         head.method = http::verb::head;
         head.target = repo_path() + "/blobs/" + blob.digest.str();
@@ -131,11 +136,14 @@ private:
         auto exists = co_await session_.send(head);
         if (exists.status == 200) {
             ++report_.blobs_skipped;
+            progress_.blob_push_done(target, blob.digest, blob.size, outcome::already_there);
             co_return;
         }
         if (std::find(job_.mountable.begin(), job_.mountable.end(), blob.digest) != job_.mountable.end() &&
-            co_await try_mount(blob))
+            co_await try_mount(blob)) {
+            progress_.blob_push_done(target, blob.digest, blob.size, outcome::mounted);
             co_return;
+        }
         auto* store = job_.source;
         // A declined mount leaves a base layer that the store never held to be uploaded.
         if (!store->blob_size(blob.digest) && !job_.open_elsewhere && job_.fetch_into_source) job_.fetch_into_source(blob);
@@ -145,6 +153,11 @@ private:
             body.open = [open = job_.open_elsewhere, d = blob.digest] { return open(d); };
         else
             body.open = [store, d = blob.digest] { return store->open_blob(d); };
+        body.open = [open = std::move(body.open), this, target, blob]() -> std::unique_ptr<byte_source> {
+            return std::make_unique<progress_source>(open(), blob.size, [this, target, blob](std::uint64_t sent) {
+                progress_.blob_push_progress(target, blob.digest, sent, blob.size);
+            });
+        };
 
         // A registry that lost track of an upload (connection dropped mid-body, stale
         // upload state) is asked for a fresh upload session.
@@ -180,6 +193,7 @@ private:
                     throw error("registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
                 ++report_.blobs_uploaded;
                 report_.bytes_uploaded += blob.size;
+                progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
                 co_return;
             } catch (const registry_error& e) {
                 bool lost_upload = e.status() == 400 || e.status() == 404 || e.status() == 416;

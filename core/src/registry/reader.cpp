@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/registry/reader.hpp>
+#include "registry/reader.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>

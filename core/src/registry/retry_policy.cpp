@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/registry/retry_policy.hpp>
+#include "registry/retry_policy.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,8 +1,8 @@
 #include <lading/error.hpp>
-#include <lading/registry/challenge.hpp>
-#include <lading/registry/loopback_host.hpp>
-#include <lading/registry/session.hpp>
-#include <lading/registry/tls_settings.hpp>
+#include "registry/challenge.hpp"
+#include "registry/loopback_host.hpp"
+#include "registry/session.hpp"
+#include "registry/tls_settings.hpp"
 
 #include <lading/formats/base64.hpp>
 

@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/registry/tls_settings.hpp>
+#include "registry/tls_settings.hpp"
 
 #include <cstdlib>
 

@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
-#include <lading/percent_encode.hpp>
-#include <lading/registry/url.hpp>
+#include "registry/percent_encode.hpp"
+#include "registry/url.hpp"
 
 namespace lading::registry {
 

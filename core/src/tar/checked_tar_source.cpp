@@ -1,7 +1,7 @@
 #include <lading/error.hpp>
 #include <lading/formats/pax_records.hpp>
-#include <lading/tar/checked_tar_source.hpp>
-#include <lading/tar/entry.hpp>
+#include "tar/checked_tar_source.hpp"
+#include "tar/entry.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -1,6 +1,6 @@
 #include <lading/formats/pax_records.hpp>
 #include <lading/formats/ustar_block.hpp>
-#include <lading/tar/entry.hpp>
+#include "tar/entry.hpp"
 
 #include <string_view>
 

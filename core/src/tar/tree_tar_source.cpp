@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/tar/tree_tar_source.hpp>
+#include "tar/tree_tar_source.hpp"
 
 #include <algorithm>
 #include <cstring>

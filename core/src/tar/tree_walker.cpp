@@ -1,7 +1,7 @@
-#include <lading/directory_names.hpp>
+#include "posix/directory_names.hpp"
 #include <lading/error.hpp>
-#include <lading/tar/tree_walker.hpp>
-#include <lading/unpack/unique_fd.hpp>
+#include "tar/tree_walker.hpp"
+#include "posix/unique_fd.hpp"
 
 #include <algorithm>
 #include <cerrno>

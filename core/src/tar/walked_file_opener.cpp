@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/tar/walked_file_opener.hpp>
+#include "tar/walked_file_opener.hpp"
 
 #include <cerrno>
 #include <cstring>

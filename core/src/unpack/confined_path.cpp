@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
-#include <lading/tar/tar_reader.hpp>
-#include <lading/unpack/confined_path.hpp>
+#include "tar/tar_reader.hpp"
+#include "unpack/confined_path.hpp"
 
 #include <algorithm>
 #include <cerrno>

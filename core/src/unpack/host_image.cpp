@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include <lading/unpack/host_image.hpp>
+#include "unpack/host_image.hpp"
 
 #include <boost/json/parse.hpp>
 

@@ -1,10 +1,10 @@
 #include <lading/error.hpp>
-#include <lading/layer/layer_source.hpp>
-#include <lading/tar/tar_reader.hpp>
-#include <lading/unpack/host_image.hpp>
-#include <lading/unpack/image_unpacker.hpp>
-#include <lading/unpack/rootfs_staging.hpp>
-#include <lading/unpack/rootfs_writer.hpp>
+#include "layer/layer_source.hpp"
+#include "tar/tar_reader.hpp"
+#include "unpack/host_image.hpp"
+#include "unpack/image_unpacker.hpp"
+#include "unpack/rootfs_staging.hpp"
+#include "unpack/rootfs_writer.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,7 +62,7 @@ std::string skipped_note(const unpack_counts& c, bool as_root)
 
 }  // namespace
 
-void unpack_image(plugin::store& store, const descriptor& root, plugin::registry& plugins, progress_listener& progress)
+void unpack_image(plugin::store& store, const descriptor& root, plugin::catalog& plugins, progress_listener& progress)
 {
     const auto host = platform::host();
     auto image = find_host_image(store, root, host);

@@ -1,7 +1,7 @@
 #include <lading/error.hpp>
-#include <lading/owner_lock.hpp>
-#include <lading/unpack/rootfs_staging.hpp>
-#include <lading/unpack/tree_removal.hpp>
+#include "posix/owner_lock.hpp"
+#include "unpack/rootfs_staging.hpp"
+#include "posix/tree_removal.hpp"
 
 #include <cerrno>
 #include <cstdlib>

@@ -1,9 +1,9 @@
 #include <lading/error.hpp>
-#include <lading/unpack/confined_path.hpp>
-#include <lading/unpack/rootfs_writer.hpp>
-#include <lading/unpack/tree_removal.hpp>
-#include <lading/unpack/unique_fd.hpp>
-#include <lading/unpack/whiteouts.hpp>
+#include "unpack/confined_path.hpp"
+#include "unpack/rootfs_writer.hpp"
+#include "posix/tree_removal.hpp"
+#include "posix/unique_fd.hpp"
+#include "unpack/whiteouts.hpp"
 
 #include <cerrno>
 #include <cstring>

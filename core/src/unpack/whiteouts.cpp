@@ -1,9 +1,9 @@
 #include <lading/error.hpp>
-#include <lading/tar/tar_reader.hpp>
-#include <lading/unpack/confined_path.hpp>
-#include <lading/unpack/tree_removal.hpp>
-#include <lading/unpack/unique_fd.hpp>
-#include <lading/unpack/whiteouts.hpp>
+#include "tar/tar_reader.hpp"
+#include "unpack/confined_path.hpp"
+#include "posix/tree_removal.hpp"
+#include "posix/unique_fd.hpp"
+#include "unpack/whiteouts.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,9 +1,9 @@
 // The host's view of a store backend plugin: blobs in, names bound, blobs out.
 #pragma once
 
-#include <lading/byte_source.hpp>
-#include <lading/descriptor.hpp>
-#include <lading/plugin/registry.hpp>
+#include <lading/stream/byte_source.hpp>
+#include <lading/oci/descriptor.hpp>
+#include <lading/plugin/catalog.hpp>
 
 #include <memory>
 #include <optional>

@@ -4,11 +4,11 @@
 // children before the index, each checked against the registry's Docker-Content-Digest.
 #pragma once
 
-#include <lading/descriptor.hpp>
+#include <lading/oci/descriptor.hpp>
 #include <lading/host_config.hpp>
 #include <lading/plugin/store.hpp>
 #include <lading/progress.hpp>
-#include <lading/reference.hpp>
+#include <lading/oci/reference.hpp>
 
 #include <boost/asio/awaitable.hpp>
 

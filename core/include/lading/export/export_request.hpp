@@ -1,0 +1,44 @@
+// Everything one `lading export` asks for: the layers, the image settings, the outputs.
+#pragma once
+
+#include <lading/attestation/attest_option.hpp>
+#include <lading/oci/descriptor.hpp>
+#include <lading/host_config.hpp>
+#include <lading/oci/image_config.hpp>
+#include <lading/export/output_spec.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+// A --layer: a path, for every platform or (PLATFORM=PATH) for one platform only.
+struct layer_input {
+    std::filesystem::path path;
+    std::optional<lading::platform> only;
+};
+
+struct export_request {
+    std::vector<layer_input> layers;  // stacked in this order
+    std::vector<lading::platform> platforms;  // --platform list; empty: the base's or this machine's
+    image_settings settings;
+    std::string from;             // --from: "scratch", oci-layout://..., or a registry reference
+    std::optional<std::int64_t> source_date_epoch;  // --source-date-epoch or $SOURCE_DATE_EPOCH
+    std::vector<output_spec> outputs;
+    // --attest: statements attached to every image; with any, the root is always an index.
+    std::vector<attestation::attest_option> attestations;
+    std::filesystem::path store_location;
+    unsigned threads = 1;  // compressor threads per layer
+    host_config hosts;
+};
+
+// What one output produced, with BuildKit's exporter response keys.
+struct output_result {
+    descriptor root;                 // the manifest (or index) every name points at
+    digest config;                   // single-platform exports only
+    std::vector<std::string> names;  // final names, dangling and canonical ones included
+};
+
+}  // namespace lading

@@ -1,0 +1,50 @@
+// The parameters of one --output, with BuildKit's image/registry exporter semantics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lading {
+
+struct output_spec {
+    std::vector<std::string> names;
+    bool push = false;
+    bool push_by_digest = false;
+    bool registry_insecure = false;
+    std::string dangling_name_prefix;
+    bool dangling_name_empty_only = false;
+    bool name_canonical = false;
+    std::string compression = "gzip";
+    std::optional<int> compression_level;
+    bool force_compression = false;
+    // OCI image-spec media types by default, as BuildKit since 0.31; false gives Docker schema2.
+    bool oci_mediatypes = true;
+    // Whether oci-mediatypes was given (only an explicit false turns OCI media types off).
+    bool oci_mediatypes_explicit = false;
+    // As given; unset means "artifact-shaped attestations whenever OCI media types are on".
+    std::optional<bool> oci_artifact;
+    bool rewrite_timestamp = false;
+    bool unpack = false;
+    bool store = true;
+    std::string store_backend = "oci-layout";  // store=<backend> picks another store plugin
+    std::optional<std::int64_t> source_date_epoch;
+    // Every annotation*.* key exactly as given (lower-cased like buildx), with its value.
+    std::map<std::string, std::string> annotations;
+
+    std::string media_type_family() const { return oci_mediatypes ? "oci" : "docker"; }
+    // oci-artifact as it applies: the value given, else on with OCI media types (BuildKit 0.32).
+    bool artifact() const { return oci_artifact.value_or(oci_mediatypes); }
+};
+
+// Parses one --output value. Throws usage_error naming the key and the allowed values.
+// Checks that need plugins (compression names and level ranges) happen in validate_output.
+output_spec parse_output_spec(std::string_view text);
+
+// The valid key closest to `key`, for "did you mean" hints; empty when nothing is close.
+std::string closest_output_key(std::string_view key);
+
+}  // namespace lading

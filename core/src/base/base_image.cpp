@@ -1,0 +1,238 @@
+#include "base/base_image.hpp"
+#include <lading/error.hpp>
+#include <lading/plugin/store.hpp>
+#include <lading/oci/reference.hpp>
+#include "registry/reader.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <filesystem>
+
+namespace lading {
+
+namespace {
+
+constexpr std::size_t json_limit = 4 << 20;
+
+boost::json::object parse_object(const std::string& bytes, const std::string& what)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(bytes, ec);
+    if (ec || !v.is_object()) throw error(what + " is not a JSON object");
+    return v.as_object();
+}
+
+// The bytes a descriptor leads to must be the ones it names: size and digest both.
+void check_content(const std::string& bytes, const descriptor& d, const std::string& what)
+{
+    if (bytes.size() != d.size)
+        throw error(what + " " + d.digest.str() + " has " + std::to_string(bytes.size()) + " bytes, but its descriptor says " +
+                    std::to_string(d.size));
+    if (auto got = digest::of(bytes); got != d.digest)
+        throw error(what + " " + d.digest.str() + " does not match its digest (its bytes hash to " + got.str() + ")");
+}
+
+std::string read_checked(plugin::store& source, const descriptor& d, const std::string& what)
+{
+    if (d.size > json_limit) throw error(what + " " + d.digest.str() + " is larger than 4 MiB");
+    auto bytes = source.read_small_blob(d.digest, json_limit);
+    check_content(bytes, d, what);
+    return bytes;
+}
+
+// A base layer read where it lies; at its end, its size and digest are checked.
+class checked_blob_source : public byte_source {
+public:
+    checked_blob_source(std::unique_ptr<byte_source> inner, descriptor d, std::string what)
+        : inner_(std::move(inner)), d_(std::move(d)), what_(std::move(what))
+    {
+    }
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        auto n = inner_->read(buf);
+        seen_ += n;
+        if (seen_ > d_.size) throw error(what_ + " is larger than its descriptor says");
+        hash_.update(std::span<const std::uint8_t>(buf.data(), n));
+        if (n == 0 && !checked_) {
+            checked_ = true;
+            if (seen_ != d_.size || hash_.finish() != d_.digest)
+                throw error(what_ + " does not match its digest or size");
+        }
+        return n;
+    }
+
+private:
+    std::unique_ptr<byte_source> inner_;
+    descriptor d_;
+    std::string what_;
+    sha256_hasher hash_;
+    std::uint64_t seen_ = 0;
+    bool checked_ = false;
+};
+
+bool is_index(const boost::json::object& doc)
+{
+    return doc.contains("manifests");
+}
+
+// Fills layers, config, diff_ids and platform from a manifest document and its config.
+void read_image(base_image& base, const boost::json::object& manifest, const std::string& config_bytes,
+                const std::string& what)
+{
+    if (auto* l = manifest.if_contains("layers"); l && l->is_array())
+        for (const auto& d : l->as_array()) base.layers.push_back(descriptor::from_json(d));
+    base.config = parse_object(config_bytes, "config of " + what);
+    auto* rootfs = base.config.if_contains("rootfs");
+    if (!rootfs || !rootfs->is_object()) throw error("config of " + what + " has no rootfs");
+    if (auto* ids = rootfs->as_object().if_contains("diff_ids"); ids && ids->is_array())
+        for (const auto& d : ids->as_array())
+            base.diff_ids.push_back(digest::parse_or_throw(d.is_string() ? d.get_string().c_str() : "", "diff_id of " + what));
+    if (base.diff_ids.size() != base.layers.size())
+        throw error(what + " has " + std::to_string(base.layers.size()) + " layers but " +
+                    std::to_string(base.diff_ids.size()) + " diff_ids");
+    auto text = [&](const char* k) {
+        auto* v = base.config.if_contains(k);
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    base.platform = platform{text("os"), text("architecture"), text("variant")};
+    if (base.platform.os.empty() || base.platform.architecture.empty())
+        throw error("config of " + what + " has no os or architecture");
+}
+
+void copy_between_stores(plugin::store& from, const descriptor& d, plugin::store& to)
+{
+    if (to.blob_size(d.digest)) return;
+    auto src = from.open_blob(d.digest);
+    auto w = to.begin_blob();
+    sha256_hasher hash;
+    std::uint64_t size = 0;
+    std::vector<std::uint8_t> buf(1 << 20);
+    while (auto n = src->read(buf)) {
+        std::span<const std::uint8_t> bytes(buf.data(), n);
+        size += n;
+        hash.update(bytes);
+        w->write(bytes);
+    }
+    if (size != d.size || hash.finish() != d.digest)
+        throw error("blob " + d.digest.str() + " of the base image does not match its digest and size");
+    w->commit(d.digest);
+}
+
+base_image from_layout(const std::string& spec, const platform& wanted, plugin::catalog& plugins)
+{
+    std::string rest = spec.substr(std::string("oci-layout://").size());
+    std::string dir, ref;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        dir = rest.substr(0, at);
+        ref = rest.substr(at + 1);
+    } else {
+        auto slash = rest.rfind('/');
+        auto colon = rest.find(':', slash == std::string::npos ? 0 : slash);
+        if (colon == std::string::npos) throw usage_error("--from " + spec + ": expected oci-layout://DIR:TAG or oci-layout://DIR@DIGEST");
+        dir = rest.substr(0, colon);
+        ref = rest.substr(colon + 1);
+    }
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "index.json"))
+        throw error("--from " + spec + ": " + dir + " is not an OCI image layout (no index.json)");
+    // A base layout is only read: nothing is created, cleaned or written in it.
+    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir,
+                                                  plugin::open_mode::read_only);
+
+    std::optional<descriptor> root;
+    if (auto d = digest::parse(ref)) {
+        if (auto size = source->blob_size(*d)) root = descriptor{"", *d, *size, {}, std::nullopt, {}};
+    } else {
+        for (const auto& n : source->names())
+            if (n.name == ref) root = n.descriptor;
+    }
+    if (!root) throw error("--from " + spec + ": no image \"" + ref + "\" in " + dir);
+
+    base_image base;
+    base.reference = spec;
+    base.manifest_digest = root->digest;
+    auto doc = parse_object(read_checked(*source, *root, "--from " + spec + ": manifest"), spec);
+    if (is_index(doc)) {
+        auto chosen = pick_platform(doc, wanted, spec);
+        doc = parse_object(read_checked(*source, chosen, "--from " + spec + ": manifest"), spec);
+        base.manifest_digest = chosen.digest;
+    }
+    auto* config = doc.if_contains("config");
+    if (!config) throw error(spec + " is neither an image manifest nor an index");
+    auto config_desc = descriptor::from_json(*config);
+    read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec);
+    base.copy_blob = [source](const descriptor& d, plugin::store& to) { copy_between_stores(*source, d, to); };
+    base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
+        for (const auto& layer : layers)
+            if (layer.digest == d)
+                return std::make_unique<checked_blob_source>(source->open_blob(d), layer, "base layer " + d.str());
+        throw error("blob " + d.str() + " is not a layer of the base image");
+    };
+    return base;
+}
+
+base_image from_registry(const std::string& text, const platform& wanted, const host_config& hosts)
+{
+    auto ref = parse_reference(text);
+    const auto reference = !ref.digest.empty() ? ref.digest : (ref.tag.empty() ? "latest" : ref.tag);
+    std::shared_ptr<registry::reader> reader;
+    registry::fetched_manifest m;
+    if (const auto* settings = hosts.registry(ref.domain))
+        for (const auto& mirror : settings->mirrors) {
+            try {
+                auto candidate = std::make_shared<registry::reader>(mirror, ref.repository,
+                                                                    registry::options_for(mirror, &hosts, false));
+                m = candidate->manifest(reference);
+                reader = candidate;
+                break;
+            } catch (const std::exception&) {
+                // A mirror that lacks the image or is down is skipped; the registry itself is next.
+            }
+        }
+    if (!reader) {
+        reader = std::make_shared<registry::reader>(ref.domain, ref.repository,
+                                                    registry::options_for(ref.domain, &hosts, false));
+        m = reader->manifest(reference);
+    }
+    auto doc = parse_object(m.bytes, text);
+    if (is_index(doc)) {
+        auto chosen = pick_platform(doc, wanted, text);
+        m = reader->manifest(chosen.digest.str());
+        check_content(m.bytes, chosen, text + ": manifest");
+        doc = parse_object(m.bytes, text);
+    }
+    auto* config = doc.if_contains("config");
+    if (!config) throw error(text + " is neither an image manifest nor an index");
+    auto config_desc = descriptor::from_json(*config);
+    std::string config_bytes;
+    if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
+    reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { config_bytes.append(reinterpret_cast<const char*>(p), n); });
+    check_content(config_bytes, config_desc, text + ": config");
+
+    base_image base;
+    base.reference = text;
+    base.manifest_digest = m.digest;
+    read_image(base, doc, config_bytes, text);
+    base.registry_host = ref.domain;
+    base.repository = ref.repository;
+    base.copy_blob = [reader](const descriptor& d, plugin::store& to) {
+        if (to.blob_size(d.digest)) return;
+        auto w = to.begin_blob();
+        reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
+        w->commit(d.digest);
+    };
+    return base;
+}
+
+}  // namespace
+
+std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
+                                             plugin::catalog& plugins, const host_config& hosts)
+{
+    if (from.empty() || from == "scratch") return std::nullopt;
+    if (from.starts_with("oci-layout://")) return from_layout(from, wanted, plugins);
+    if (from.find("://") != std::string::npos)
+        throw usage_error("--from " + from + ": use scratch, oci-layout://DIR:TAG, oci-layout://DIR@DIGEST or a registry reference");
+    return from_registry(from, wanted, hosts);
+}
+
+}  // namespace lading

@@ -1,0 +1,93 @@
+#include "base/base_image.hpp"
+#include <lading/error.hpp>
+
+namespace lading {
+
+namespace {
+boost::json::array strings(const std::vector<std::string>& v)
+{
+    boost::json::array a;
+    for (const auto& s : v) a.emplace_back(s);
+    return a;
+}
+
+void merge_env(boost::json::object& runtime, const std::vector<std::string>& env)
+{
+    boost::json::array merged;
+    if (auto* e = runtime.if_contains("Env"); e && e->is_array()) merged = e->as_array();
+    for (const auto& kv : env) {
+        auto key = kv.substr(0, kv.find('='));
+        bool replaced = false;
+        for (auto& existing : merged) {
+            if (!existing.is_string()) continue;
+            std::string s(existing.get_string());
+            if (s.substr(0, s.find('=')) == key) {
+                existing = kv;
+                replaced = true;
+            }
+        }
+        if (!replaced) merged.emplace_back(kv);
+    }
+    runtime["Env"] = std::move(merged);
+}
+}  // namespace
+
+boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
+                                        const std::vector<digest>& diff_ids,
+                                        const std::vector<layer_history>& new_history, std::int64_t created)
+{
+    boost::json::object config = base.config;
+    boost::json::object runtime;
+    if (auto* c = config.if_contains("config"); c && c->is_object()) runtime = c->as_object();
+    merge_env(runtime, settings.env);
+    if (settings.entrypoint) {
+        runtime["Entrypoint"] = strings(*settings.entrypoint);
+        // As in a Dockerfile, a new entrypoint drops the inherited command.
+        if (!settings.cmd) runtime.erase("Cmd");
+    }
+    if (settings.cmd) runtime["Cmd"] = strings(*settings.cmd);
+    if (!settings.workdir.empty()) runtime["WorkingDir"] = settings.workdir;
+    if (!settings.user.empty()) runtime["User"] = settings.user;
+    if (!settings.labels.empty()) {
+        boost::json::object labels;
+        if (auto* l = runtime.if_contains("Labels"); l && l->is_object()) labels = l->as_object();
+        for (const auto& [k, v] : settings.labels) labels[k] = v;
+        runtime["Labels"] = std::move(labels);
+    }
+    config["config"] = std::move(runtime);
+
+    boost::json::array ids;
+    for (const auto& d : diff_ids) ids.emplace_back(d.str());
+    config["rootfs"] = boost::json::object{{"type", "layers"}, {"diff_ids", std::move(ids)}};
+
+    boost::json::array history;
+    if (auto* h = config.if_contains("history"); h && h->is_array()) history = h->as_array();
+    const auto when = rfc3339_utc(created);
+    for (const auto& h : new_history) {
+        boost::json::object entry{{"created", when}, {"created_by", h.created_by}};
+        if (!h.comment.empty()) entry["comment"] = h.comment;
+        history.emplace_back(std::move(entry));
+    }
+    config["history"] = std::move(history);
+    config["created"] = when;
+    return config;
+}
+
+descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what)
+{
+    auto* manifests = index.if_contains("manifests");
+    if (!manifests || !manifests->is_array()) throw error(what + " is an index without manifests");
+    std::string available;
+    for (const auto& m : manifests->as_array()) {
+        auto d = descriptor::from_json(m);
+        if (!d.platform) continue;
+        auto p = *d.platform;
+        available += (available.empty() ? "" : ", ") + p.str();
+        if (p.os == wanted.os && p.architecture == wanted.architecture &&
+            (wanted.variant.empty() || p.variant == wanted.variant))
+            return d;
+    }
+    throw error(what + " has no image for " + wanted.str() + " (it has: " + (available.empty() ? "none" : available) + ")");
+}
+
+}  // namespace lading

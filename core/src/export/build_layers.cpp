@@ -1,0 +1,61 @@
+#include "build_layers.hpp"
+
+#include "export/blob_sink.hpp"
+#include "layer/layer_source.hpp"
+#include "export/parallel_jobs.hpp"
+#include "plugin/compressor.hpp"
+
+namespace lading {
+
+built_layers build_layers(const export_plan& plan, export_destinations& destinations, plugin::catalog& plugins,
+                          progress_listener& progress)
+{
+    const auto& request = plan.request;
+    for (std::size_t o = 0; o < plan.outputs.size(); ++o) destinations.of(plan, o);  // opened in output order
+    std::vector<blob_sink> sinks;
+    for (const auto& variant : plan.variants) sinks.emplace_back(destinations.of(plan, variant.outputs));
+    built_layers built{std::vector<std::vector<layer::built_layer>>(plan.variants.size()),
+                       base_layer_conversions(plan, destinations)};
+    struct job {
+        std::size_t variant, layer;
+    };
+    std::vector<job> jobs;
+    for (std::size_t v = 0; v < plan.variants.size(); ++v) {
+        built.variants[v].resize(request.layers.size());
+        for (std::size_t i = 0; i < request.layers.size(); ++i) jobs.push_back({v, i});
+    }
+    const auto conversion_jobs = built.conversions.prepare(progress);
+    run_parallel(jobs.size() + conversion_jobs, [&](std::size_t j) {
+        if (j >= jobs.size()) return built.conversions.convert(j - jobs.size(), plugins, request.threads, progress, j);
+        const auto& variant = plan.variants[jobs[j].variant];
+        const auto i = jobs[j].layer;
+        plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
+        const auto& path = request.layers[i].path;
+        progress.layer_started(j, path.string() + " (" + variant.compression + ")");
+        auto source = layer::open_layer_source(path, plugins, variant.clamp);
+        layer::compression_choice choice{&codec, variant.level, request.threads};
+        auto& out = built.variants[jobs[j].variant][i];
+        out = layer::build_layer(*source, choice, sinks[jobs[j].variant], progress, j);
+        progress.layer_done(j, out.blob, out.size);
+    });
+    return built;
+}
+
+void commit_layers(const export_plan& plan, built_layers& layers, export_destinations& destinations)
+{
+    for (auto& variant : layers.variants)
+        for (auto& l : variant) l.pending->commit(l.blob);
+    layers.conversions.commit();
+    for (std::size_t p = 0; p < plan.platforms.size(); ++p) {
+        const auto& base = plan.platforms[p].base;
+        for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
+            const auto& out = plan.outputs[o];
+            if (!out.copies_base_layers[p]) continue;
+            auto* target = destinations.of(plan, o);
+            for (std::size_t k = 0; k < base->layers.size(); ++k)
+                if (!out.base_layers[p][k]) base->copy_blob(base->layers[k], *target);
+        }
+    }
+}
+
+}  // namespace lading

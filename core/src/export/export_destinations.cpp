@@ -1,0 +1,60 @@
+#include "export_destinations.hpp"
+
+#include <lading/error.hpp>
+
+#include <stdlib.h>
+
+#include <algorithm>
+
+namespace lading {
+
+export_destinations::export_destinations(plugin::catalog& plugins, std::filesystem::path location)
+    : plugins_(plugins), location_(std::move(location))
+{
+}
+
+export_destinations::~export_destinations()
+{
+    spool_.reset();
+    std::error_code ec;
+    if (!spool_dir_.empty()) std::filesystem::remove_all(spool_dir_, ec);
+}
+
+plugin::store* export_destinations::store(const std::string& backend)
+{
+    auto& s = stores_[backend];
+    if (!s) s = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, backend), location_.string());
+    return s.get();
+}
+
+plugin::store* export_destinations::spool()
+{
+    if (!spool_) {
+        auto base = std::filesystem::temp_directory_path() / "lading-spool-XXXXXX";
+        std::string tmpl = base.string();
+        if (!::mkdtemp(tmpl.data())) throw error("cannot create a temporary directory for the push");
+        spool_dir_ = tmpl;
+        spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_.string());
+    }
+    return spool_.get();
+}
+
+plugin::store* export_destinations::of(const export_plan& plan, std::size_t output)
+{
+    switch (plan.outputs.at(output).destination) {
+    case blob_destination::store: return store(plan.request.outputs[output].store_backend);
+    case blob_destination::spool: return spool();
+    case blob_destination::nowhere: break;
+    }
+    return nullptr;
+}
+
+std::vector<plugin::store*> export_destinations::of(const export_plan& plan, const std::vector<std::size_t>& outputs)
+{
+    std::vector<plugin::store*> stores;
+    for (auto o : outputs)
+        if (auto* s = of(plan, o); s && std::find(stores.begin(), stores.end(), s) == stores.end()) stores.push_back(s);
+    return stores;
+}
+
+}  // namespace lading

@@ -1,0 +1,42 @@
+// The stores one export writes blobs into: the outputs' store backends, opened on first use,
+// and the private spool that holds the blobs of outputs that only push.
+#pragma once
+
+#include "export_plan.hpp"
+
+#include <lading/plugin/catalog.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+class export_destinations {
+public:
+    export_destinations(plugin::catalog& plugins, std::filesystem::path location);
+    ~export_destinations();
+    export_destinations(const export_destinations&) = delete;
+    export_destinations& operator=(const export_destinations&) = delete;
+
+    plugin::store* store(const std::string& backend);
+    // A private temporary store for store=false,push=true: blobs wait there for the push
+    // and are removed with it.
+    plugin::store* spool();
+    // Where an output's blobs go (nullptr: nowhere).
+    plugin::store* of(const export_plan& plan, std::size_t output);
+    // The distinct stores of several outputs, in the order the outputs are listed.
+    std::vector<plugin::store*> of(const export_plan& plan, const std::vector<std::size_t>& outputs);
+
+private:
+    plugin::catalog& plugins_;
+    std::filesystem::path location_;
+    std::map<std::string, std::unique_ptr<plugin::store>> stores_;
+    std::filesystem::path spool_dir_;
+    std::unique_ptr<plugin::store> spool_;
+};
+
+}  // namespace lading

@@ -1,0 +1,54 @@
+#include "export/build_layers.hpp"
+#include "export/export_destinations.hpp"
+#include "export/gather_export_facts.hpp"
+#include "export/plan_export.hpp"
+#include "export/publish_outputs.hpp"
+#include "export/render_output.hpp"
+
+#include "attestation/export_attestations.hpp"
+#include <lading/error.hpp>
+#include <lading/export/exporter.hpp>
+
+#include <ctime>
+
+namespace lading {
+
+namespace {
+
+void check_layers_exist(const export_request& request)
+{
+    for (const auto& l : request.layers) {
+        std::error_code ec;
+        if (!std::filesystem::exists(l.path, ec)) throw error("layer " + l.path.string() + " does not exist");
+    }
+}
+
+}  // namespace
+
+std::vector<output_result> run_export(const export_request& request, plugin::catalog& plugins,
+                                      progress_listener& progress)
+{
+    const auto started = static_cast<std::int64_t>(std::time(nullptr));
+    // Everything that can be refused without reading the layers or the base is refused first.
+    export_facts facts{gather_plugin_facts(request, plugins), {}};
+    check_export_request(request, facts.plugins);
+    check_layers_exist(request);
+    const attestation::export_attestations attestations(request.attestations);
+    facts.bases = resolve_base_images(request, plugins);
+    add_base_layer_facts(facts, plugins);
+
+    const export_plan plan = plan_export(request, facts);
+    if (plan.rewrite_without_epoch)
+        progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
+    export_destinations destinations(plugins, request.store_location);
+    auto layers = build_layers(plan, destinations, plugins, progress);
+    commit_layers(plan, layers, destinations);
+    auto results = render_outputs(plan, layers, attestations, destinations, plugins, progress,
+                                  {started, static_cast<std::int64_t>(std::time(nullptr))});
+    unpack_outputs(plan, results, destinations, plugins, progress);
+    name_outputs(plan, results, destinations);
+    push_outputs(plan, results, destinations, progress);
+    return results;
+}
+
+}  // namespace lading

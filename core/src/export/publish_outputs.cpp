@@ -1,0 +1,53 @@
+#include "publish_outputs.hpp"
+
+#include "export/image_names.hpp"
+#include <lading/oci/reference.hpp>
+#include <lading/registry/pusher.hpp>
+#include "unpack/image_unpacker.hpp"
+
+namespace lading {
+
+void unpack_outputs(const export_plan& plan, const std::vector<output_result>& results,
+                    export_destinations& destinations, plugin::catalog& plugins, progress_listener& progress)
+{
+    for (std::size_t o = 0; o < plan.outputs.size(); ++o)
+        if (plan.outputs[o].names_in_store && plan.outputs[o].unpack)
+            unpack::unpack_image(*destinations.store(plan.request.outputs[o].store_backend), results[o].root, plugins,
+                                 progress);
+}
+
+void name_outputs(const export_plan& plan, const std::vector<output_result>& results,
+                  export_destinations& destinations)
+{
+    for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
+        if (!plan.outputs[o].names_in_store) continue;
+        std::vector<plugin::store::binding> bindings;
+        for (const auto& name : results[o].names) bindings.push_back({name, normalized_name(name), results[o].root});
+        destinations.store(plan.request.outputs[o].store_backend)->set_names(bindings);
+    }
+}
+
+void push_outputs(const export_plan& plan, const std::vector<output_result>& results,
+                  export_destinations& destinations, progress_listener& progress)
+{
+    std::vector<registry::push_job> jobs;
+    for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
+        const auto& spec = plan.request.outputs[o];
+        auto* source = destinations.of(plan, o);
+        for (const auto& push : plan.outputs[o].pushes) {
+            registry::push_job job{parse_reference(results[o].names.at(push.name)), spec.push_by_digest,
+                                   results[o].root, source, spec.registry_insecure, push.mount_from_repository,
+                                   push.mountable, {}, {}};
+            if (push.reads_base_of) job.open_elsewhere = plan.platforms[*push.reads_base_of].base->open_local_blob;
+            if (push.fetches_base_of)
+                job.fetch_into_source = [&base = *plan.platforms[*push.fetches_base_of].base, source](const descriptor& d) {
+                    base.copy_blob(d, *source);
+                };
+            jobs.push_back(std::move(job));
+        }
+    }
+    if (!jobs.empty())
+        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts}, progress);
+}
+
+}  // namespace lading

@@ -1,0 +1,34 @@
+// force-compression converts base layers; this remembers each conversion next to the
+// store's blobs so that a later export finds the converted blob instead of redoing it.
+#pragma once
+
+#include <lading/oci/descriptor.hpp>
+
+#include <optional>
+#include <string>
+
+namespace lading::plugin {
+class store;
+}
+
+namespace lading::layer {
+
+struct converted_layer {
+    digest blob;
+    std::uint64_t size = 0;
+    digest diff_id;  // differs from the source's when the compressor rewrites the tar (estargz)
+    std::string media_suffix;
+    annotation_map annotations;
+};
+
+// The conversion of `source` into `compression` recorded in this store, if the record is
+// there and its blob is still in the store with the recorded size.
+std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,
+                                               const std::string& compression);
+
+// Records a conversion whose blob is already committed to the store. Stores that are not a
+// directory keep no records; a record that cannot be written only costs a later conversion.
+void remember_conversion(plugin::store& store, const digest& source, const std::string& compression,
+                         const converted_layer& converted);
+
+}  // namespace lading::layer

@@ -1,0 +1,36 @@
+#include "posix/owner_lock.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+namespace lading {
+
+namespace {
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+bool still_named(int fd, int dir, const std::string& name)
+{
+    struct stat held {}, named {};
+    return ::fstat(fd, &held) == 0 && ::fstatat(dir, name.c_str(), &named, AT_SYMLINK_NOFOLLOW) == 0 &&
+           same_file(held, named);
+}
+}  // namespace
+
+bool take_owner_lock(int fd, int dir, const std::string& name)
+{
+    while (::flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) return false;
+    return still_named(fd, dir, name);
+}
+
+unpack::unique_fd claim_abandoned(int dir, const std::string& name)
+{
+    unpack::unique_fd fd(::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd) return {};
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !still_named(fd.get(), dir, name)) return {};
+    return fd;
+}
+
+}  // namespace lading

@@ -1,0 +1,45 @@
+// One HTTP/1.1 connection to one origin, plain or TLS, reused for sequential requests.
+#pragma once
+
+#include "registry/http_types.hpp"
+#include "registry/url.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace lading::registry {
+
+struct timeouts {
+    std::chrono::seconds connect{30};
+    std::chrono::seconds io{120};  // idle time allowed for any single read or write
+};
+
+class connection {
+public:
+    // tls is null for plain http. The connection is opened lazily and reopened when the
+    // server closed it.
+    connection(boost::asio::any_io_executor ex, url origin, std::shared_ptr<boost::asio::ssl::context> tls,
+               timeouts limits);
+    ~connection();
+
+    // Sends one request and reads the response. Bodies longer than body_limit fail the
+    // request, unless consume is set, which then receives the body instead. Network
+    // failures throw boost::system::system_error; the connection is closed then.
+    boost::asio::awaitable<http_response> send(http::verb method, const std::string& target, http::fields headers,
+                                               const request_body* body, std::size_t body_limit,
+                                               const body_consumer* consume = nullptr);
+    void close();
+    const url& origin() const { return origin_; }
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+    url origin_;
+};
+
+}  // namespace lading::registry

@@ -1,0 +1,145 @@
+#include <lading/error.hpp>
+#include <lading/store/store_check.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <map>
+#include <set>
+
+namespace lading {
+
+namespace {
+
+constexpr std::size_t document_limit = 4 << 20;
+
+struct blob_state {
+    std::uint64_t size;
+    bool intact;
+};
+
+class checker {
+public:
+    explicit checker(plugin::store& store) : store_(store) {}
+
+    store_check_report run()
+    {
+        for (const auto& c : store_.contents()) note_content(c);
+        std::vector<plugin::stored_name> names;
+        try {
+            names = store_.names();
+        } catch (const std::exception& e) {
+            fault(std::string("index.json: ") + e.what());
+            return std::move(report_);
+        }
+        report_.names = names.size();
+        for (const auto& n : names) follow(n.descriptor, "name " + n.name);
+        for (const auto& [d, state] : blobs_)
+            if (!reached_.contains(d)) {
+                ++report_.dangling;
+                info("dangling: " + d + " (" + std::to_string(state.size) + " bytes) is reached by no name");
+            }
+        return std::move(report_);
+    }
+
+private:
+    void fault(std::string text)
+    {
+        ++report_.faults;
+        report_.findings.push_back({true, std::move(text)});
+    }
+    void info(std::string text) { report_.findings.push_back({false, std::move(text)}); }
+
+    void note_content(const plugin::store_content& c)
+    {
+        using kind = plugin::content_kind;
+        switch (c.kind) {
+        case kind::blob: {
+            ++report_.blobs;
+            auto got = hash_of(c.name);
+            bool intact = got == c.name;
+            if (!intact) fault("corrupt: blob " + c.name + " holds other bytes (they hash to " + got + ")");
+            blobs_[c.name] = {c.size, intact};
+            break;
+        }
+        case kind::temporary_in_use:
+            ++report_.temporaries;
+            info("temporary: " + c.name + " (" + std::to_string(c.size) + " bytes) is being written by a running process");
+            break;
+        case kind::temporary_abandoned:
+            ++report_.temporaries;
+            info("temporary: " + c.name + " (" + std::to_string(c.size) +
+                 " bytes) was abandoned by its writer; the next write to the store removes it");
+            break;
+        case kind::stray: fault("stray: " + c.name + " does not belong there (a link, or a file that is no blob)"); break;
+        }
+    }
+
+    std::string hash_of(const std::string& name)
+    {
+        auto d = digest::parse(name);
+        if (!d) return "(not a digest)";
+        try {
+            auto src = store_.open_blob(*d);
+            sha256_hasher hash;
+            std::vector<std::uint8_t> buf(1 << 20);
+            while (auto n = src->read(buf)) hash.update(std::span<const std::uint8_t>(buf.data(), n));
+            return hash.finish().str();
+        } catch (const std::exception& e) {
+            return std::string("(unreadable: ") + e.what() + ")";
+        }
+    }
+
+    // Checks one descriptor's blob and, for an index or a manifest, what it refers to.
+    void follow(const descriptor& d, const std::string& via)
+    {
+        const auto key = d.digest.str();
+        auto it = blobs_.find(key);
+        if (it == blobs_.end()) {
+            fault("missing: " + key + " (" + via + ") is not in the store");
+            return;
+        }
+        const bool first_visit = reached_.insert(key).second;
+        if (it->second.size != d.size) {
+            fault("size: " + key + " (" + via + ") has " + std::to_string(it->second.size) +
+                  " bytes, its descriptor says " + std::to_string(d.size));
+            return;
+        }
+        if (!it->second.intact) return;  // already reported as corrupt
+        if (!first_visit) return;
+        if (!is_document(d)) return;
+
+        boost::system::error_code ec;
+        auto doc = boost::json::parse(store_.read_small_blob(d.digest, document_limit), ec);
+        if (ec || !doc.is_object()) {
+            fault("corrupt: " + key + " (" + via + ") is not a JSON document");
+            return;
+        }
+        const auto& o = doc.as_object();
+        try {
+            if (auto* m = o.if_contains("manifests"); m && m->is_array())
+                for (const auto& child : m->as_array()) follow(descriptor::from_json(child), "child of " + key);
+            if (auto* c = o.if_contains("config")) follow(descriptor::from_json(*c), "config of " + key);
+            if (auto* l = o.if_contains("layers"); l && l->is_array())
+                for (const auto& layer : l->as_array()) follow(descriptor::from_json(layer), "layer of " + key);
+        } catch (const std::exception& e) {
+            fault("corrupt: " + key + " (" + via + ") has a bad descriptor: " + e.what());
+        }
+    }
+
+    static bool is_document(const descriptor& d)
+    {
+        const auto& t = d.media_type;
+        return t.empty() || t.find("manifest") != std::string::npos || t.find("index") != std::string::npos;
+    }
+
+    plugin::store& store_;
+    store_check_report report_;
+    std::map<std::string, blob_state> blobs_;
+    std::set<std::string> reached_;
+};
+
+}  // namespace
+
+store_check_report check_store(plugin::store& store) { return checker(store).run(); }
+
+}  // namespace lading

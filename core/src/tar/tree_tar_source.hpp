@@ -1,0 +1,41 @@
+// Streams a walked directory tree as one tar archive, reading each file only when its
+// turn comes, so memory stays bounded whatever the tree's size. A file's content comes
+// from the very inode the walk listed, with exactly the size its header announces, or the
+// stream fails naming the file.
+#pragma once
+
+#include <lading/stream/byte_source.hpp>
+#include "tar/tree_walker.hpp"
+#include "tar/walked_file_opener.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lading::tar {
+
+class tree_tar_source : public byte_source {
+public:
+    explicit tree_tar_source(walked_tree tree);
+    std::size_t read(std::span<std::uint8_t> buf) override;
+
+private:
+    // Refills pending_ with the next header, or content, or padding, or the trailer.
+    bool advance();
+
+    // Throws when the file just read to its announced size has more bytes now.
+    void check_no_more_content();
+
+    std::vector<tree_entry> entries_;
+    walked_file_opener opener_;
+    std::size_t next_ = 0;
+    std::string pending_;
+    std::size_t pending_pos_ = 0;
+    std::unique_ptr<file_source> file_;
+    std::uint64_t file_left_ = 0;
+    std::size_t padding_after_file_ = 0;
+    const tree_entry* current_ = nullptr;
+    bool trailer_written_ = false;
+};
+
+}  // namespace lading::tar

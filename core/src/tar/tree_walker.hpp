@@ -1,0 +1,42 @@
+// Lists a directory tree as tar entries in lading's deterministic order.
+#pragma once
+
+#include "tar/entry.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace lading::tar {
+
+// Which inode a name led to when the tree was walked.
+struct file_identity {
+    dev_t device = 0;
+    ino_t inode = 0;
+    friend bool operator==(const file_identity&, const file_identity&) = default;
+};
+
+struct tree_entry {
+    tar::entry header;
+    std::filesystem::path source;  // where the entry was found, for messages
+    file_identity identity;        // what it was when walked; its content must come from the same inode
+};
+
+struct walked_tree {
+    std::filesystem::path root;
+    file_identity root_identity;
+    std::vector<tree_entry> entries;
+};
+
+// Every entry below `root` (not root itself), parents before children, siblings sorted
+// by the bytes of their names. Hardlinked files appear once as a file and then as links
+// to it. Sockets are skipped. When clamp_mtime is set, later mtimes become that value.
+// Only `root` itself may be a symlink: below it, every directory is opened from its parent
+// with O_NOFOLLOW, so a directory swapped for a symlink during the walk cannot lead it out
+// of the tree. Throws lading::error naming the path that could not be read or that changed
+// while it was being looked at.
+walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime);
+
+}  // namespace lading::tar

@@ -1,0 +1,132 @@
+// The command line as users meet it: every command answers --help and -h on stdout with its
+// flags and examples, usage errors are one line on stderr with exit status 2, and -o and
+// --output keep the order they were given in.
+#include <catch2/catch.hpp>
+
+#include "common/export_metadata.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+using namespace lading::test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+struct command_help {
+    std::vector<std::string> argv;       // what follows "lading"
+    std::string usage;                   // the first line starts with this
+    std::vector<std::string> key_flags;  // each must be mentioned
+};
+
+std::vector<command_help> commands()
+{
+    return {
+        {{"export"}, "usage: lading export", {"--output", "-o,", "--layer", "--from", "--platform", "--progress",
+                                              "--metadata-file", "--attest", "--store"}},
+        {{"images"}, "usage: lading images", {"--store"}},
+        {{"inspect"}, "usage: lading inspect", {"--store"}},
+        {{"store", "check"}, "usage: lading store check", {"--store"}},
+        {{"plugins"}, "usage: lading plugins", {"--plugin-path"}},
+        {{"login"}, "usage: lading login", {"--username", "-u,", "--password-stdin", "--insecure"}},
+        {{"version"}, "usage: lading version", {}},
+    };
+}
+
+}  // namespace
+
+TEST_CASE("every command answers --help and -h with its flags and examples", "[integration][cli]")
+{
+    for (const auto& c : commands())
+        for (const std::string help : {"--help", "-h"}) {
+            auto argv = c.argv;
+            argv.push_back(help);
+            DYNAMIC_SECTION("lading " << argv.front() << " " << help)
+            {
+                auto r = lading_cmd().run(argv);
+                INFO(r.describe());
+                CHECK(r.exit_code == 0);
+                CHECK(r.err.empty());
+                CHECK(r.out.starts_with(c.usage));
+                CHECK(contains(r.out, "Examples:\n  lading " + c.argv.front()));
+                CHECK(contains(r.out, "--help"));
+                for (const auto& flag : c.key_flags) CHECK(contains(r.out, flag));
+            }
+        }
+}
+
+TEST_CASE("--help wins over the rest of the line and lading --help lists the commands", "[integration][cli]")
+{
+    auto r = lading_cmd().run({"export", "--not-a-flag", "-o", "type=image", "--help"});
+    INFO(r.describe());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with("usage: lading export"));
+
+    for (const std::string help : {"--help", "-h", "help"}) {
+        auto top = lading_cmd().run({help});
+        INFO(top.describe());
+        CHECK(top.exit_code == 0);
+        CHECK(top.err.empty());
+        for (const std::string command : {"export", "images", "inspect", "store check", "plugins", "login", "version"})
+            CHECK(contains(top.out, "\n  " + command + " "));
+    }
+    auto via_help = lading_cmd().run({"help", "export"});
+    CHECK(via_help.exit_code == 0);
+    CHECK(via_help.out == lading_cmd().run({"export", "--help"}).out);
+}
+
+TEST_CASE("a usage error is exactly one line on stderr and exit status 2", "[integration][cli]")
+{
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"export", "--no-such-flag"}, "--no-such-flag"},
+        {{"export", "./x", "--output"}, "--output needs a value"},
+        {{"export", "./x"}, "no --output given"},
+        {{"images", "extra"}, "takes no arguments"},
+        {{"login", "--password-stdin=yes", "127.0.0.1:1"}, "--password-stdin"},
+        {{"frobnicate"}, "unknown command"},
+        {{}, "no command given"},
+    };
+    for (const auto& [argv, mention] : cases) {
+        auto r = lading_cmd().run(argv);
+        INFO(r.describe());
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        auto lines = split_lines(r.err);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].starts_with("lading: "));
+        CHECK(contains(lines[0], mention));
+    }
+}
+
+TEST_CASE("-o and --output keep their order: the first feeds the metadata keys", "[integration][cli]")
+{
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    const fs::path store = work / "store";
+    const fs::path metadata = work / "metadata.json";
+    // Docker media types for the first, OCI for the second, so the two digests differ.
+    const std::string first = "type=image,name=first:1,oci-mediatypes=false";
+    const std::string second = "type=image,name=second:1";
+
+    for (const bool short_first : {true, false}) {
+        DYNAMIC_SECTION((short_first ? "-o then --output" : "--output then -o"))
+        {
+            auto r = lading_cmd().run({"export", tree.string(), short_first ? "-o" : "--output", first,
+                                       short_first ? "--output" : "-o", second, "--store", store.string(),
+                                       "--metadata-file", metadata.string(), "--progress", "quiet"});
+            require_success(r);
+            auto digests = split_lines(r.out);
+            REQUIRE(digests.size() == 2);
+            CHECK(digests[0] != digests[1]);
+            auto meta = read_export_metadata(metadata);
+            CHECK(meta.image_name == "first:1");
+            CHECK(meta.digest == digests[0]);
+            const auto& outputs = meta.raw.at("lading.outputs").as_array();
+            REQUIRE(outputs.size() == 2);
+            CHECK(outputs[1].at("image.name").as_string() == "second:1");
+            CHECK(outputs[1].at("containerimage.digest").as_string() == digests[1]);
+        }
+    }
+}
