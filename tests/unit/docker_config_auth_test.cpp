@@ -1,9 +1,9 @@
 // config.json "auth" entries through the credential lookup: padded and unpadded base64 of
 // user:password, a password holding ':', and entries that are not base64 refused with one
 // clear message. Files only (DOCKER_CONFIG points at a temporary directory).
-#include <lading/registry/credentials.hpp>
-
 #include <catch2/catch.hpp>
+
+#include "registry/credentials.hpp"
 
 #include "common/file_bytes.hpp"
 #include "common/temp_dir.hpp"
