@@ -1,13 +1,16 @@
 #include "blob_builder.hpp"
 
 #include "blob_tail.hpp"
-#include "json_text.hpp"
+#include "rfc3339.hpp"
 
 #include <algorithm>
 
 namespace lading::plugins::estargz {
 
 namespace {
+
+// "sha256:<hex>", as the TOC and the plugin ABI write digests; the hasher starts over.
+std::string oci_digest(formats::sha256& hasher) { return "sha256:" + hasher.finish_hex(); }
 
 const char* toc_type(char tar_type)
 {
@@ -20,11 +23,6 @@ const char* toc_type(char tar_type)
     case '5': return "dir";
     default: return "fifo";
     }
-}
-
-std::span<const std::uint8_t> bytes_of(const std::string& s)
-{
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
 }  // namespace
@@ -73,7 +71,7 @@ void blob_builder::payload(std::span<const std::uint8_t> bytes)
         bytes = bytes.subspan(n);
         file_pos_ += static_cast<std::int64_t>(n);
         chunk_left_ -= static_cast<std::int64_t>(n);
-        if (chunk_left_ == 0 && chunked) toc_[chunk_].chunk_digest = chunk_hash_.finish();
+        if (chunk_left_ == 0 && chunked) toc_[chunk_].chunk_digest = oci_digest(chunk_hash_);
     }
 }
 
@@ -98,7 +96,7 @@ void blob_builder::start_chunk()
 void blob_builder::entry_end()
 {
     toc_entry& f = toc_[file_];
-    f.digest = file_hash_.finish();
+    f.digest = oci_digest(file_hash_);
     if (file_size_ > 0 && file_size_ <= chunk_size) f.chunk_digest = f.digest;
 }
 
@@ -107,7 +105,7 @@ void blob_builder::finish()
     members_.close_member();
     members_.collect(true);
     std::string json = toc_json(toc_, [this](std::size_t m) { return members_.offset_of(m); });
-    toc_digest_ = sha256_of(bytes_of(json));
+    toc_digest_ = "sha256:" + formats::sha256_hex(json);
     std::vector<std::uint8_t> tail = toc_tar_entry(json);
     json.clear();
     json.shrink_to_fit();
@@ -117,7 +115,7 @@ void blob_builder::finish()
     members_.close_member();
     members_.collect(true);
     members_.write_raw(footer(members_.offset_of(toc_member)));
-    diff_id_ = diff_hash_.finish();
+    diff_id_ = oci_digest(diff_hash_);
 }
 
 void blob_builder::write(std::span<const std::uint8_t> bytes)

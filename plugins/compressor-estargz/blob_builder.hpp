@@ -4,9 +4,10 @@
 #pragma once
 
 #include "member_sequence.hpp"
-#include "sha256.hpp"
 #include "tar_scanner.hpp"
 #include "toc.hpp"
+
+#include <lading/formats/sha256.hpp>
 
 #include <cstdint>
 #include <string>
@@ -40,15 +41,15 @@ private:
 
     member_sequence members_;
     std::vector<toc_entry> toc_;
-    sha256 diff_hash_;
+    formats::sha256 diff_hash_;
     std::uint64_t uncompressed_size_ = 0;
 
     // The regular file whose payload is being read.
     std::size_t file_ = 0;  // its index in toc_
     std::int64_t file_size_ = 0, file_pos_ = 0;
-    sha256 file_hash_;
+    formats::sha256 file_hash_;
     // Files of more than one chunk hash each chunk on its own too.
-    sha256 chunk_hash_;
+    formats::sha256 chunk_hash_;
     std::size_t chunk_ = 0;  // the toc_ entry of the current chunk
     std::int64_t chunk_left_ = 0;
 

@@ -1,10 +1,13 @@
 #include "toc.hpp"
 
-#include "json_text.hpp"
+#include <lading/formats/base64.hpp>
+#include <lading/formats/json_text.hpp>
 
 namespace lading::plugins::estargz {
 
 namespace {
+
+using formats::append_json_string;
 
 // Members of one JSON object; zero values are left out, like Go's omitempty.
 class fields {
@@ -28,7 +31,7 @@ public:
             if (i > 0) out_ += ',';
             append_json_string(out_, values[i].first);
             out_ += ':';
-            append_json_string(out_, base64(values[i].second));
+            append_json_string(out_, formats::base64_encode(values[i].second));
         }
         out_ += '}';
     }

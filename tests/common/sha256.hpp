@@ -1,4 +1,4 @@
-// SHA-256 of a byte string or a file's content, as 64 lowercase hex digits (OpenSSL).
+// SHA-256 of a byte string or a file's content, as 64 lowercase hex digits (lading::formats).
 #pragma once
 
 #include <filesystem>

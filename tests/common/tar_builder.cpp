@@ -94,4 +94,80 @@ std::string padded(const std::string& content) { return content + std::string((b
 
 std::string end_marker() { return std::string(2 * block, '\0'); }
 
+namespace {
+
+std::string header_block(const std::string& name, const member& m, std::uint64_t size)
+{
+    raw_header h;
+    h.name = name;
+    h.typeflag = m.type;
+    h.mode = octal(m.mode, 7);
+    h.uid = octal(m.uid, 7);
+    h.gid = octal(m.gid, 7);
+    h.size_value = size;
+    h.mtime = octal(m.mtime > 0 ? static_cast<std::uint64_t>(m.mtime) : 0, 11);
+    h.link_name = m.link_name;
+    h.user_name = m.user_name;
+    h.group_name = m.group_name;
+    h.dev_major = octal(m.dev_major, 7);
+    h.dev_minor = octal(m.dev_minor, 7);
+    return raw_block(h);
+}
+
+bool carries_payload(char type) { return type == '0' || type == 'x' || type == 'g'; }
+
+}  // namespace
+
+std::string member_blocks(const member& m)
+{
+    std::string out;
+    std::string name = m.name;
+    std::string records;
+    if (name.size() > 100 && m.gnu_long_name) {
+        out += gnu_long_name(name);
+        name.resize(100);
+    } else if (name.size() > 100) {
+        records += pax_record("path", name);
+        name.resize(100);
+    }
+    if (m.link_name.size() > 100) records += pax_record("linkpath", m.link_name);
+    for (const auto& [key, value] : m.pax) records += pax_record(key, value);
+    if (!records.empty()) {
+        out += header_block("PaxHeaders/" + name.substr(0, 80), member{.type = 'x', .mtime = 0}, records.size());
+        out += padded(records);
+    }
+    const std::uint64_t size = carries_payload(m.type) ? m.content.size() : 0;
+    out += header_block(name, m, size);
+    if (size > 0) out += padded(m.content);
+    return out;
+}
+
+std::string archive_of(const std::vector<member>& members, std::size_t record_size)
+{
+    std::string out;
+    for (const auto& m : members) out += member_blocks(m);
+    out += end_marker();
+    if (record_size > 0) out.append((record_size - out.size() % record_size) % record_size, '\0');
+    return out;
+}
+
+member file_member(std::string name, std::string content)
+{
+    return {.name = std::move(name), .content = std::move(content)};
+}
+
+member directory_member(std::string name) { return {.name = std::move(name), .type = '5', .mode = 0755}; }
+
+member symlink_member(std::string name, std::string target)
+{
+    return {.name = std::move(name), .type = '2', .link_name = std::move(target), .mode = 0777};
+}
+
+member hardlink_member(std::string name, std::string target)
+{
+    return {.name = std::move(name), .type = '1', .link_name = std::move(target)};
+}
+
+member pax_member(std::string records) { return {.name = "pax", .type = 'x', .content = std::move(records)}; }
+
 }  // namespace lading::test_tar

@@ -53,4 +53,40 @@ std::string padded(const std::string& content);
 // Two zero blocks.
 std::string end_marker();
 
+// One archive member with its header fields as numbers, for tests that want an ordinary
+// member rather than a hand-set block. A name over 100 bytes or a link name over 100 bytes
+// goes into a PAX 'x' header in front of the member (the name into a GNU 'L' entry instead
+// when gnu_long_name is set), together with the records in `pax`.
+struct member {
+    std::string name{};
+    char type = '0';
+    // The payload of a regular file ('0'); for an 'x' or 'g' member, the extended header's
+    // records as they are written, so that a test can give it any bytes.
+    std::string content{};
+    std::string link_name{};
+    std::uint32_t mode = 0644;
+    std::uint32_t uid = 0, gid = 0;
+    std::string user_name{}, group_name{};
+    std::int64_t mtime = 1'700'000'000;  // a negative time is written as 0
+    std::uint32_t dev_major = 0, dev_minor = 0;
+    std::vector<std::pair<std::string, std::string>> pax{};
+    bool gnu_long_name = false;
+};
+
+// The blocks of one member: its extended header or GNU long name if it needs one, its
+// header, its padded payload.
+std::string member_blocks(const member& m);
+
+// The members, the end-of-archive marker, then zeros up to a multiple of `record_size`
+// (GNU tar writes 10240-byte records; 512 adds nothing).
+std::string archive_of(const std::vector<member>& members, std::size_t record_size = 512);
+
+// A few members of the usual kinds, with the modes archivers give them.
+member file_member(std::string name, std::string content);
+member directory_member(std::string name);
+member symlink_member(std::string name, std::string target);
+member hardlink_member(std::string name, std::string target);
+// A PAX extended header ('x') holding `records` as they are given, for the member after it.
+member pax_member(std::string records);
+
 }  // namespace lading::test_tar

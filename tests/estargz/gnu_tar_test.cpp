@@ -5,6 +5,7 @@
 #include "sample_layer.hpp"
 #include "verifier.hpp"
 
+#include "common/file_bytes.hpp"
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
 
@@ -17,23 +18,18 @@
 
 using namespace estargz_test;
 using lading::test::run_process;
+using lading::test::write_bytes;
 namespace fs = std::filesystem;
 
 namespace {
 
-void put(const fs::path& p, const std::string& content)
-{
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-}
-
 // short_names_only: what the ustar format can hold.
 void make_tree(const fs::path& root, bool short_names_only)
 {
-    put(root / "empty", "");
-    put(root / "small.txt", "small\n");
-    put(root / "big.bin", test_content(5 * mib + 3, 42));
-    put(root / "sub/dir/leaf.txt", "leaf\n");
+    write_bytes(root / "empty", "");
+    write_bytes(root / "small.txt", "small\n");
+    write_bytes(root / "big.bin", test_content(5 * mib + 3, 42));
+    write_bytes(root / "sub/dir/leaf.txt", "leaf\n");
     fs::create_directories(root / "emptydir");
     fs::create_symlink("small.txt", root / "link");
     fs::create_hard_link(root / "small.txt", root / "hard");
@@ -41,7 +37,7 @@ void make_tree(const fs::path& root, bool short_names_only)
         WARN("user xattrs are not supported here; the archives carry none");
     if (short_names_only) return;
     const std::string long_dir(120, 'd');
-    put(root / long_dir / (std::string(130, 'f') + ".txt"), "long path\n");
+    write_bytes(root / long_dir / (std::string(130, 'f') + ".txt"), "long path\n");
     fs::create_symlink(std::string(150, 't'), root / "long-target-link");
 }
 

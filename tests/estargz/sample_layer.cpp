@@ -1,5 +1,7 @@
 #include "sample_layer.hpp"
 
+#include <random>
+
 namespace estargz_test {
 
 namespace {
@@ -66,9 +68,25 @@ std::vector<tar_member> sample_members()
 
 std::vector<std::uint8_t> tar_of(const std::vector<tar_member>& members, std::size_t record)
 {
-    tar_builder b;
-    for (const auto& m : members) b.add(m);
-    return b.finish(record);
+    const std::string tar = lading::test_tar::archive_of(members, record);
+    return {tar.begin(), tar.end()};
+}
+
+std::string test_content(std::size_t size, std::uint64_t seed)
+{
+    static const char* const words[] = {"layer ", "chunk ", "gzip ", "member ", "offset ", "digest\n", "toc "};
+    std::mt19937_64 rng(seed);
+    std::string out;
+    out.reserve(size + 64);
+    while (out.size() < size) {
+        if (rng() % 4 == 0) {
+            for (int i = 0; i < 512; ++i) out += static_cast<char>(rng());
+        } else {
+            for (int i = 0; i < 64; ++i) out += words[rng() % 7];
+        }
+    }
+    out.resize(size);
+    return out;
 }
 
 }  // namespace estargz_test

@@ -3,15 +3,23 @@
 // names and a fractional PAX mtime.
 #pragma once
 
-#include "test_tar.hpp"
+#include "common/tar_builder.hpp"
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 namespace estargz_test {
 
 inline constexpr std::size_t mib = std::size_t{1} << 20;
 
+using tar_member = lading::test_tar::member;
+
+// Deterministic content: runs of text-like and random bytes.
+std::string test_content(std::size_t size, std::uint64_t seed);
+
 std::vector<tar_member> sample_members();
+// The members as a tar stream padded to a multiple of `record` bytes.
 std::vector<std::uint8_t> tar_of(const std::vector<tar_member>& members, std::size_t record = 1024);
 
 // The binary value the sample gives security.capability.

@@ -148,18 +148,20 @@ TEST_CASE("bad input: one line on stderr, the right exit status, the store untou
             make_small_tree(tree);
 
             // A populated store: a failed export must leave it exactly as it is.
-            export_request good;
-            good.layers = {tree};
-            good.outputs = {"type=image,name=good:1,oci-mediatypes=true"};
-            good.store = store;
-            good.metadata_file = work / "good.json";
+            export_request good{
+                .layers = {tree},
+                .outputs = {"type=image,name=good:1,oci-mediatypes=true"},
+                .store = store,
+                .metadata_file = work / "good.json",
+            };
             export_ok(good);
             const auto before = store_snapshot::take(store);
             REQUIRE(before.size() > 0);
 
-            export_request req;
-            req.store = store;
-            req.metadata_file = work / "bad.json";
+            export_request req{
+                .store = store,
+                .metadata_file = work / "bad.json",
+            };
             c.setup(req, work.path(), tree);
             auto r = run_export(req);
             INFO(r.describe());

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/containerd_fixture.hpp"
+#include "common/file_bytes.hpp"
 #include "common/image_name.hpp"
 #include "common/json_file.hpp"
 #include "common/layer_blob.hpp"
@@ -86,31 +87,26 @@ void check_readers_accept(const fs::path& store, const std::string& name, const 
     CHECK(line.ends_with(" true"));  // unpacked
 }
 
-void write_file(const fs::path& p, const std::string& text)
-{
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-}
-
 // A base of two gzip layers (OCI media types) in its own layout, named base:1.
 image_view make_base(const fs::path& work, const env_overrides& env = {})
 {
-    write_file(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
-    write_file(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
-    write_file(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
-    export_request req;
-    req.layers = {work / "base-a", work / "base-b"};
-    req.outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"};
-    req.store = work / "base";
-    req.metadata_file = work / "base-meta.json";
-    req.env = env;
+    write_bytes(work / "base-a" / "etc" / "os-release", "ID=lading-test\n");
+    write_bytes(work / "base-a" / "bin" / "tool", std::string(300000, 'x'));
+    write_bytes(work / "base-b" / "usr" / "share" / "doc", "base layer two\n");
+    export_request req{
+        .layers = {work / "base-a", work / "base-b"},
+        .outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"},
+        .store = work / "base",
+        .metadata_file = work / "base-meta.json",
+        .env = env,
+    };
     auto meta = export_ok(req);
     return read_image(req.store, meta.digest);
 }
 
 export_request app_request(const fs::path& work, const std::string& output)
 {
-    write_file(work / "app" / "app" / "main", "app layer\n");
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
     export_request req;
     req.layers = {work / "app"};
     req.outputs = {output};
@@ -257,7 +253,7 @@ TEST_CASE("conversion records an earlier lading wrote into the store are reused"
         REQUIRE(zst.succeeded());
         const auto digest = "sha256:" + sha256_hex(zst.out);
         std::ofstream(oci_layout(req.store).blob_path(digest), std::ios::binary) << zst.out;
-        write_file(req.store / "conversions" / "sha256" / base.layer_digests[i].substr(7) / "zstd.json",
+        write_bytes(req.store / "conversions" / "sha256" / base.layer_digests[i].substr(7) / "zstd.json",
                    R"({"annotations":{},"diff_id":")" + base.diff_ids[i] + R"(","digest":")" + digest +
                        R"(","media_suffix":"zstd","size":)" + std::to_string(zst.out.size()) + "}");
         converted.push_back(digest);

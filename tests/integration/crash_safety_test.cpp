@@ -72,11 +72,12 @@ TEST_CASE("kill -9 during an export leaves the store readable", "[integration][c
     const fs::path small = work / "small";
     make_small_tree(small);
 
-    export_request first;
-    first.layers = {small};
-    first.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
-    first.store = store;
-    first.metadata_file = work / "a.json";
+    export_request first{
+        .layers = {small},
+        .outputs = {"type=image,name=a:1,oci-mediatypes=true"},
+        .store = store,
+        .metadata_file = work / "a.json",
+    };
     const auto meta_a = export_ok(first);
 
     // ~300 MiB of incompressible data: gzip needs several seconds for it on two cores.
@@ -85,11 +86,12 @@ TEST_CASE("kill -9 during an export leaves the store readable", "[integration][c
     for (int i = 0; i < 75; ++i)
         write_random_file(big / ("blob-" + std::to_string(i) + ".bin"), 4ull << 20, 1000 + i);
 
-    export_request heavy;
-    heavy.layers = {big};
-    heavy.outputs = {"type=image,name=big:1,compression=gzip,oci-mediatypes=true"};
-    heavy.store = store;
-    heavy.metadata_file = work / "big.json";
+    export_request heavy{
+        .layers = {big},
+        .outputs = {"type=image,name=big:1,compression=gzip,oci-mediatypes=true"},
+        .store = store,
+        .metadata_file = work / "big.json",
+    };
     auto child = lading_cmd().start(export_argv(heavy), heavy.env, 5min);
     for (int i = 0; i < 12; ++i) {  // 600 ms, watching for an early exit
         std::this_thread::sleep_for(50ms);
@@ -112,12 +114,13 @@ TEST_CASE("kill -9 during an export leaves the store readable", "[integration][c
     }
 
     // No stale lock or temp file blocks the next export.
-    export_request after;
-    after.layers = {small};
-    after.outputs = {"type=image,name=after:1,oci-mediatypes=true"};
-    after.store = store;
-    after.metadata_file = work / "after.json";
-    after.extra_args = {"--label", "after=crash"};
+    export_request after{
+        .layers = {small},
+        .outputs = {"type=image,name=after:1,oci-mediatypes=true"},
+        .store = store,
+        .metadata_file = work / "after.json",
+        .extra_args = {"--label", "after=crash"},
+    };
     const auto meta_after = export_ok(after);
     check_store_still_serves(store, "a:1", meta_a, work.path());
     check_store_still_serves(store, "after:1", meta_after, work.path());
@@ -135,22 +138,24 @@ TEST_CASE("two concurrent exports into one store both land", "[integration][cras
             if (populated) {
                 const fs::path small = work / "small";
                 make_small_tree(small);
-                export_request first;
-                first.layers = {small};
-                first.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
-                first.store = store;
-                first.metadata_file = work / "a.json";
+                export_request first{
+                    .layers = {small},
+                    .outputs = {"type=image,name=a:1,oci-mediatypes=true"},
+                    .store = store,
+                    .metadata_file = work / "a.json",
+                };
                 meta_a = export_ok(first);
             }
 
             // Same layer (written by both at once), different configs.
             auto request = [&](const std::string& n) {
-                export_request req;
-                req.layers = {tree.root};
-                req.outputs = {"type=image,name=" + n + ":1,compression=gzip,oci-mediatypes=true"};
-                req.store = store;
-                req.metadata_file = work / (n + ".json");
-                req.extra_args = {"--label", "variant=" + n};
+                export_request req{
+                    .layers = {tree.root},
+                    .outputs = {"type=image,name=" + n + ":1,compression=gzip,oci-mediatypes=true"},
+                    .store = store,
+                    .metadata_file = work / (n + ".json"),
+                    .extra_args = {"--label", "variant=" + n},
+                };
                 return req;
             };
             const auto r1_req = request("r1"), r2_req = request("r2");
@@ -191,11 +196,12 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
     const fs::path base_tree = work / "base-tree";
     fs::create_directories(base_tree);
     write_random_file(base_tree / "data.bin", 1u << 20, 7);
-    export_request base;
-    base.layers = {base_tree};
-    base.outputs = {"type=image,name=base:1,compression=gzip,oci-mediatypes=true"};
-    base.store = work / "base";
-    base.metadata_file = work / "base.json";
+    export_request base{
+        .layers = {base_tree},
+        .outputs = {"type=image,name=base:1,compression=gzip,oci-mediatypes=true"},
+        .store = work / "base",
+        .metadata_file = work / "base.json",
+    };
     export_ok(base);
 
     // 3 MiB of incompressible data: each operation takes about a tenth of a second.
@@ -210,10 +216,11 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
         const auto kind = random() % 3;
         const auto name = "r" + std::to_string(round) + ":1";
         std::ofstream(tree / "etc" / "round") << round << '\n';  // a new layer each round
-        export_request req;
-        req.layers = {tree};
-        req.store = store;
-        req.metadata_file = work / ("r" + std::to_string(round) + ".json");
+        export_request req{
+            .layers = {tree},
+            .store = store,
+            .metadata_file = work / ("r" + std::to_string(round) + ".json"),
+        };
         if (kind == 0) {
             req.outputs = {"type=image,name=" + name + ",compression=gzip,oci-mediatypes=true"};
         } else if (kind == 1) {

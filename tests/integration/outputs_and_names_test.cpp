@@ -38,10 +38,11 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     make_small_tree(tree);
 
     SECTION("two outputs, three names") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=false", "type=image,name=c:3"};
-        req.store = store;
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=false", "type=image,name=c:3"},
+            .store = store,
+        };
         require_success(run_export(req));
 
         auto list = list_images(store);
@@ -78,11 +79,12 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("one output with two names: metadata image.name lists both") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "meta.json";
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,\"name=a:1,b:2\",oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "meta.json",
+        };
         auto meta = export_ok(req);
         CHECK(meta.image_name.find("a:1") != std::string::npos);
         CHECK(meta.image_name.find("b:2") != std::string::npos);
@@ -95,11 +97,12 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("name-canonical=true adds NAME@sha256:...") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,name=canon:1,name-canonical=true,oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "meta.json";
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=canon:1,name-canonical=true,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "meta.json",
+        };
         auto meta = export_ok(req);
         auto list = list_images(store);
         INFO(describe_listing(list) << "expected canon:1 and canon:1@" << meta.digest);
@@ -111,11 +114,12 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("dangling-name-prefix=dang adds dang@sha256:...") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,name=named:1,dangling-name-prefix=dang,oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "meta.json";
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=named:1,dangling-name-prefix=dang,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "meta.json",
+        };
         auto meta = export_ok(req);
         auto list = list_images(store);
         INFO(describe_listing(list) << "expected named:1 and dang@" << meta.digest);
@@ -127,11 +131,12 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("dangling-name-prefix without a name gives only the dangling name") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,dangling-name-prefix=dang,oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "meta.json";
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,dangling-name-prefix=dang,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "meta.json",
+        };
         auto meta = export_ok(req);
         auto list = list_images(store);
         INFO(describe_listing(list));
@@ -140,21 +145,23 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("store=false leaves the store byte-identical and still writes the metadata") {
-        export_request first;
-        first.layers = {tree};
-        first.outputs = {"type=image,name=keep:1,oci-mediatypes=true"};
-        first.store = store;
-        first.metadata_file = work / "keep.json";
+        export_request first{
+            .layers = {tree},
+            .outputs = {"type=image,name=keep:1,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "keep.json",
+        };
         export_ok(first);
         const auto before = store_snapshot::take(store);
 
         const fs::path other = work / "other";
         make_small_tree(other, "other");
-        export_request req;
-        req.layers = {other};
-        req.outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "nostore.json";
+        export_request req{
+            .layers = {other},
+            .outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "nostore.json",
+        };
         auto meta = export_ok(req);
         CHECK(meta.digest.size() == 71);
         CHECK(meta.config_digest.rfind("sha256:", 0) == 0);
@@ -169,11 +176,12 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 
     SECTION("store=false on a store that does not exist creates nothing") {
-        export_request req;
-        req.layers = {tree};
-        req.outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"};
-        req.store = store;
-        req.metadata_file = work / "nostore.json";
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=nostore:1,store=false,oci-mediatypes=true"},
+            .store = store,
+            .metadata_file = work / "nostore.json",
+        };
         auto meta = export_ok(req);
         CHECK(meta.digest.rfind("sha256:", 0) == 0);
         CHECK_FALSE(fs::exists(store));

@@ -37,12 +37,13 @@ TEST_CASE("an outside author's compressor plugin is loaded and used", "[integrat
 
     auto tree = dir.path() / "tree";
     make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.outputs = {"type=image,name=outside:1,compression=outside-gzip,compression-level=9,oci-mediatypes=true"};
-    req.store = dir.path() / "store";
-    req.metadata_file = dir.path() / "meta.json";
-    req.extra_args = {"--plugin-path", outside_dir};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=outside:1,compression=outside-gzip,compression-level=9,oci-mediatypes=true"},
+        .store = dir.path() / "store",
+        .metadata_file = dir.path() / "meta.json",
+        .extra_args = {"--plugin-path", outside_dir},
+    };
     auto meta = export_ok(req);
     CHECK(meta.digest.rfind("sha256:", 0) == 0);
 
@@ -66,11 +67,12 @@ TEST_CASE("a compressor of another ABI is refused by name when asked for", "[int
     temp_dir dir;
     auto tree = dir.path() / "tree";
     make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.outputs = {"type=image,name=future:1,compression=future"};
-    req.store = dir.path() / "store";
-    req.extra_args = {"--plugin-path", outside_dir};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=future:1,compression=future"},
+        .store = dir.path() / "store",
+        .extra_args = {"--plugin-path", outside_dir},
+    };
     auto r = run_export(req);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("liblading-compressor-future.so has ABI version 99, lading expects ABI version 1") !=

@@ -42,17 +42,11 @@ TEST_CASE("attestations are pushed to a registry and read back", "[registry][att
     temp_dir work;
     registry_server registry;
     containerd_fixture containerd;
-    make_small_tree(work / "tree");
     const auto sbom = write_spdx_statement(work / "sbom.json");
     const auto ref = registry.address() + "/team/attested:1";
 
-    export_request req;
-    req.layers = {work / "tree"};
-    req.outputs = {"type=registry,name=" + ref + ",oci-artifact=true"};
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
+    auto req = small_tree_export(work.path(), "type=registry,name=" + ref + ",oci-artifact=true");
     req.extra_args = {"--attest", "type=sbom,path=" + sbom.string(), "--attest", "type=provenance"};
-    req.env["SOURCE_DATE_EPOCH"] = "1700000000";
     const auto meta = export_ok(req);
 
     // The tag names the index.

@@ -7,6 +7,7 @@
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/registry_server.hpp"
+#include "registry_support.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
@@ -17,13 +18,8 @@ namespace {
 
 export_request pushed(const fs::path& work, const std::string& flavour, const std::string& ref)
 {
-    const auto tree = work / (flavour + "-tree");
-    make_small_tree(tree, flavour);
-    export_request req;
-    req.layers = {tree};
-    req.outputs = {"type=registry,name=" + ref + ",oci-mediatypes=true"};
+    auto req = small_tree_export(work, "type=registry,name=" + ref + ",oci-mediatypes=true", flavour);
     req.store = work / (flavour + "-store");
-    req.metadata_file = work / (flavour + ".json");
     return req;
 }
 

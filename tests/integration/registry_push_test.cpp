@@ -32,15 +32,8 @@ namespace {
 
 export_request push_request(const fs::path& work, const std::string& output)
 {
-    auto tree = work / "tree";
-    if (!fs::exists(tree)) make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.outputs = {output};
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
+    auto req = small_tree_export(work, output);
     req.progress = "plain";
-    req.env["SOURCE_DATE_EPOCH"] = "1700000000";
     return req;
 }
 
@@ -183,10 +176,8 @@ TEST_CASE("Bearer token auth: scopes asked for, push and pull", "[registry]")
 {
     temp_dir work;
     test_ca ca(work.path() / "pki");
-    token_server tokens({.signing = ca.token_signing(),
-                         .users = {{"robot", "tok-pw"}},
-                         .grants = {{"robot", {{"*", {"pull", "push"}}}}}});
-    registry_server registry({.token = token_auth{tokens.realm(), tokens.service(), tokens.issuer(), ca.ca_certificate()}});
+    token_server tokens(robot_tokens(ca));
+    registry_server registry({.token = token_auth_for(tokens, ca)});
     containerd_fixture containerd;
     auto docker_config = write_docker_config(work.path() / "docker", registry.address(), "robot", "tok-pw");
     const auto ref = registry.address() + "/team/tokened:1";
@@ -414,10 +405,8 @@ TEST_CASE("an identity token in config.json is exchanged with an OAuth2 POST", "
 {
     temp_dir work;
     test_ca ca(work.path() / "pki");
-    token_server tokens({.signing = ca.token_signing(),
-                         .users = {{"robot", "tok-pw"}},
-                         .grants = {{"robot", {{"*", {"pull", "push"}}}}}});
-    registry_server registry({.token = token_auth{tokens.realm(), tokens.service(), tokens.issuer(), ca.ca_certificate()}});
+    token_server tokens(robot_tokens(ca));
+    registry_server registry({.token = token_auth_for(tokens, ca)});
     // An offline token, as `docker login` stores it for OAuth2 registries.
     auto offline = http_fetch(boost::beast::http::verb::get,
                               tokens.realm() + "?service=" + tokens.service() + "&offline_token=true&client_id=test",

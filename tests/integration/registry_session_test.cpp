@@ -60,11 +60,12 @@ TEST_CASE("a token fetch that fails on the network leaves later requests their o
     auto big = work.path() / "big";
     fs::create_directories(big);
     write_random_file(big / "blob.bin", 2u << 20, 7);
-    export_request push;
-    push.layers = {big};
-    push.outputs = {"type=registry,name=" + registry.address() + "/big/img:1,compression=uncompressed,oci-mediatypes=true"};
-    push.store = work.path() / "store";
-    push.metadata_file = work.path() / "meta.json";
+    export_request push{
+        .layers = {big},
+        .outputs = {"type=registry,name=" + registry.address() + "/big/img:1,compression=uncompressed,oci-mediatypes=true"},
+        .store = work.path() / "store",
+        .metadata_file = work.path() / "meta.json",
+    };
     export_ok(push);
 
     boost::asio::io_context io;

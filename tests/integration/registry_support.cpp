@@ -5,38 +5,46 @@
 #include "common/sha256.hpp"
 
 #include <boost/json.hpp>
+#include <lading/formats/base64.hpp>
 
 #include <fstream>
 #include <sstream>
 
 namespace lading::test {
 
-namespace {
-std::string base64(const std::string& in)
+export_request small_tree_export(const std::filesystem::path& work, const std::string& output,
+                                 const std::string& flavour)
 {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-    }
-    if (i + 1 == in.size()) {
-        unsigned v = (unsigned char)in[i] << 16;
-        out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-    } else if (i + 2 == in.size()) {
-        unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-        out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-    }
-    return out;
+    const auto tree = work / (flavour + "-tree");
+    if (!std::filesystem::exists(tree)) make_small_tree(tree, flavour);
+    export_request req{
+        .layers = {tree},
+        .outputs = {output},
+        .store = work / "store",
+        .metadata_file = work / (flavour + "-meta.json"),
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+    };
+    return req;
 }
-}  // namespace
+
+token_server_options robot_tokens(const test_ca& ca)
+{
+    return {.signing = ca.token_signing(),
+            .users = {{"robot", "tok-pw"}},
+            .grants = {{"robot", {{"*", {"pull", "push"}}}}}};
+}
+
+token_auth token_auth_for(const token_server& tokens, const test_ca& ca)
+{
+    return {.realm = tokens.realm(), .service = tokens.service(), .issuer = tokens.issuer(),
+            .root_cert_bundle = ca.ca_certificate()};
+}
 
 std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,
                                           const std::string& user, const std::string& password)
 {
     std::filesystem::create_directories(dir);
-    boost::json::object config{{"auths", boost::json::object{{host, boost::json::object{{"auth", base64(user + ":" + password)}}}}}};
+    boost::json::object config{{"auths", boost::json::object{{host, boost::json::object{{"auth", formats::base64_encode(user + ":" + password)}}}}}};
     std::ofstream(dir / "config.json") << boost::json::serialize(config);
     return dir;
 }

@@ -1,5 +1,5 @@
-// Shortcuts for the registry tests: an export that pushes, reading the result back with
-// skopeo and with ctr, and a docker config directory with credentials.
+// Shortcuts for the registry tests: the export most of them push, reading the result back
+// with skopeo and with ctr, and a docker config directory with credentials.
 #pragma once
 
 #include <filesystem>
@@ -8,9 +8,23 @@
 
 #include "common/containerd_fixture.hpp"
 #include "common/temp_dir.hpp"
+#include "registry_fixtures/registry_server.hpp"
+#include "registry_fixtures/test_ca.hpp"
+#include "registry_fixtures/token_server.hpp"
 #include "support.hpp"
 
 namespace lading::test {
+
+// An export of the small tree `flavour` (see make_small_tree; made under `work` on first use)
+// with the one output `output`, the store work/"store" and the metadata file
+// work/"<flavour>-meta.json", at a fixed SOURCE_DATE_EPOCH so that pushes are reproducible.
+export_request small_tree_export(const std::filesystem::path& work, const std::string& output,
+                                 const std::string& flavour = "small");
+
+// A token server where robot:tok-pw may pull and push every repository, its tokens signed
+// by `ca`; and how a registry_server is told to take them.
+token_server_options robot_tokens(const test_ca& ca);
+token_auth token_auth_for(const token_server& tokens, const test_ca& ca);
 
 // A DOCKER_CONFIG directory whose config.json has `auths` for host with user:password.
 std::filesystem::path write_docker_config(const std::filesystem::path& dir, const std::string& host,

@@ -70,11 +70,12 @@ TEST_CASE("trees differing only in timestamps export to the same digest", "[inte
             const std::string spec = "type=image,name=repro:1,compression=" + compression +
                                      ",oci-mediatypes=true,rewrite-timestamp=true";
             auto export_tree = [&](const fs::path& tree, const std::string& tag, bool epoch_from_env) {
-                export_request req;
-                req.layers = {tree};
-                req.outputs = {spec};
-                req.store = work / ("store-" + tag);
-                req.metadata_file = work / ("metadata-" + tag + ".json");
+                export_request req{
+                    .layers = {tree},
+                    .outputs = {spec},
+                    .store = work / ("store-" + tag),
+                    .metadata_file = work / ("metadata-" + tag + ".json"),
+                };
                 if (epoch_from_env)
                     req.env["SOURCE_DATE_EPOCH"] = epoch;
                 else
@@ -105,12 +106,13 @@ TEST_CASE("the compressor thread count does not change the digest", "[integratio
         DYNAMIC_SECTION("compression=" << compression) {
             std::vector<std::pair<std::string, std::string>> digests;  // threads -> digest
             for (const std::string threads : {"1", "2", "4"}) {
-                export_request req;
-                req.layers = {tree.root};
-                req.outputs = {"type=image,name=threads:1,compression=" + compression + ",oci-mediatypes=true"};
-                req.store = work / ("store-" + compression + "-" + threads);
-                req.metadata_file = work / ("metadata-" + compression + "-" + threads + ".json");
-                req.env = {{"SOURCE_DATE_EPOCH", epoch}, {"LADING_THREADS", threads}};
+                export_request req{
+                    .layers = {tree.root},
+                    .outputs = {"type=image,name=threads:1,compression=" + compression + ",oci-mediatypes=true"},
+                    .store = work / ("store-" + compression + "-" + threads),
+                    .metadata_file = work / ("metadata-" + compression + "-" + threads + ".json"),
+                    .env = {{"SOURCE_DATE_EPOCH", epoch}, {"LADING_THREADS", threads}},
+                };
                 auto meta = export_ok(req);
                 digests.emplace_back(threads, meta.digest + layer_digests(req.store, meta.digest));
             }

@@ -4,6 +4,7 @@
 // to the digest it was reached by.
 #include <catch2/catch.hpp>
 
+#include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
 #include "common/oci_layout.hpp"
 #include "common/required_tool.hpp"
@@ -24,33 +25,29 @@ using namespace std::chrono_literals;
 
 namespace {
 
-void write_file(const fs::path& p, const std::string& text)
-{
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
-
 // A base layout at work/base holding base:1 (one gzip layer); returns its manifest digest.
 std::string make_base(const fs::path& work)
 {
     make_small_tree(work / "base-tree", "base");
-    export_request req;
-    req.layers = {work / "base-tree"};
-    req.outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"};
-    req.store = work / "base";
-    req.metadata_file = work / "base.json";
+    export_request req{
+        .layers = {work / "base-tree"},
+        .outputs = {"type=image,name=base:1,oci-mediatypes=true,compression=gzip"},
+        .store = work / "base",
+        .metadata_file = work / "base.json",
+    };
     return export_ok(req).digest;
 }
 
 export_request on_base(const fs::path& work, const std::string& from, const std::string& name)
 {
     if (!fs::exists(work / "app-tree")) make_small_tree(work / "app-tree", "app");
-    export_request req;
-    req.layers = {work / "app-tree"};
-    req.outputs = {"type=image,name=" + name + ",oci-mediatypes=true"};
-    req.store = work / "store";
-    req.metadata_file = work / (name.substr(0, name.find(':')) + ".json");
-    req.extra_args = {"--from", from};
+    export_request req{
+        .layers = {work / "app-tree"},
+        .outputs = {"type=image,name=" + name + ",oci-mediatypes=true"},
+        .store = work / "store",
+        .metadata_file = work / (name.substr(0, name.find(':')) + ".json"),
+        .extra_args = {"--from", from},
+    };
     return req;
 }
 
@@ -99,8 +96,8 @@ TEST_CASE("a base layout is only read: a planted .lading-tmp link is not followe
     make_base(work.path());
     const fs::path base = work / "base";
     const fs::path outside = work / "outside";
-    write_file(outside / "sentinel", "must stay\n");
-    write_file(outside / "1-0-0123456789abcdef", "named like a temporary\n");
+    write_bytes(outside / "sentinel", "must stay\n");
+    write_bytes(outside / "1-0-0123456789abcdef", "named like a temporary\n");
     fs::remove_all(base / ".lading-tmp");
     fs::create_directory_symlink(outside, base / ".lading-tmp");
     const auto base_before = store_snapshot::take(base);
@@ -124,16 +121,17 @@ TEST_CASE("a store whose .lading-tmp is a link is refused, and nothing it points
     make_base(work.path());
     const fs::path store = work / "base";
     const fs::path outside = work / "outside";
-    write_file(outside / "sentinel", "must stay\n");
+    write_bytes(outside / "sentinel", "must stay\n");
     fs::remove_all(store / ".lading-tmp");
     fs::create_directory_symlink(outside, store / ".lading-tmp");
     const auto outside_before = store_snapshot::take(outside);
 
     make_small_tree(work / "more", "more");
-    export_request req;
-    req.layers = {work / "more"};
-    req.outputs = {"type=image,name=more:1"};
-    req.store = store;
+    export_request req{
+        .layers = {work / "more"},
+        .outputs = {"type=image,name=more:1"},
+        .store = store,
+    };
     auto r = run_export(req);
     INFO(r.describe());
     CHECK(r.exit_code == 1);
@@ -183,9 +181,9 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     const fs::path live = store / ".lading-tmp" / "999999999-0-0123456789abcdef";
     const fs::path abandoned = store / ".lading-tmp" / "999999998-0-0123456789abcdef";
     const fs::path foreign = store / ".lading-tmp" / "notes.txt";  // not a name lading gives
-    write_file(live, "being written elsewhere\n");
-    write_file(abandoned, "left by a crash\n");
-    write_file(foreign, "not lading's\n");
+    write_bytes(live, "being written elsewhere\n");
+    write_bytes(abandoned, "left by a crash\n");
+    write_bytes(foreign, "not lading's\n");
     held_lock writer(live);
 
     auto images = lading_cmd().run({"images", "--store", store.string()});
@@ -196,7 +194,7 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     CHECK(fs::exists(foreign));
 
     // store check reports both kinds and removes neither.
-    write_file(abandoned, "left by a crash\n");
+    write_bytes(abandoned, "left by a crash\n");
     auto check = store_check(store);
     INFO(check.describe());
     CHECK(check.exit_code == 0);
@@ -209,8 +207,8 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     const fs::path staging_parent = store / "unpacked" / "sha256" / std::string(64, 'a');
     const fs::path live_staging = staging_parent / "rootfs.tmp-999999999-AbCdEf";
     const fs::path dead_staging = staging_parent / "rootfs.tmp-999999998-AbCdEf";
-    write_file(live_staging / "etc" / "file", "x\n");
-    write_file(dead_staging / "etc" / "file", "x\n");
+    write_bytes(live_staging / "etc" / "file", "x\n");
+    write_bytes(dead_staging / "etc" / "file", "x\n");
     held_lock unpacker(live_staging, true);
     export_request unpack;
     make_small_tree(work / "u", "unpack");
@@ -258,18 +256,19 @@ TEST_CASE("a base whose config or manifest bytes were replaced is refused", "[in
         REQUIRE(pos != std::string::npos);
         text.insert(pos, "\"rewritten\":true,");
         fs::remove(layout.blob_path(config_digest));
-        write_file(layout.blob_path(config_digest), text);
+        write_bytes(layout.blob_path(config_digest), text);
         refused("oci-layout://" + base.string() + "@" + manifest_digest, config_digest);
         refused("oci-layout://" + base.string() + ":base:1", config_digest);
     }
     SECTION("manifest swapped for another one")
     {
         make_small_tree(work / "other-tree", "other");
-        export_request other;
-        other.layers = {work / "other-tree"};
-        other.outputs = {"type=image,name=other:1,oci-mediatypes=true,compression=gzip"};
-        other.store = base;
-        other.metadata_file = work / "other.json";
+        export_request other{
+            .layers = {work / "other-tree"},
+            .outputs = {"type=image,name=other:1,oci-mediatypes=true,compression=gzip"},
+            .store = base,
+            .metadata_file = work / "other.json",
+        };
         const auto other_digest = export_ok(other).digest;
         fs::remove(layout.blob_path(manifest_digest));
         fs::copy_file(layout.blob_path(other_digest), layout.blob_path(manifest_digest));
@@ -303,7 +302,7 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
     SECTION("an unreferenced blob is dangling, not a fault")
     {
         const std::string bytes = "nobody points here\n";
-        write_file(store / "blobs" / "sha256" / sha256_hex(bytes), bytes);
+        write_bytes(store / "blobs" / "sha256" / sha256_hex(bytes), bytes);
         auto r = store_check(store);
         INFO(r.describe());
         CHECK(r.exit_code == 0);
@@ -316,7 +315,7 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
         auto text = layout.read_blob(layer_digest);
         text[text.size() / 2] ^= 0x55;
         fs::remove(layout.blob_path(layer_digest));
-        write_file(layout.blob_path(layer_digest), text);
+        write_bytes(layout.blob_path(layer_digest), text);
         auto r = store_check(store);
         INFO(r.describe());
         CHECK(r.exit_code == 1);
@@ -336,7 +335,7 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
     }
     SECTION("an index.json that does not parse is a fault")
     {
-        write_file(store / "index.json", "{\"manifests\": [");
+        write_bytes(store / "index.json", "{\"manifests\": [");
         auto r = store_check(store);
         INFO(r.describe());
         CHECK(r.exit_code == 1);

@@ -89,11 +89,12 @@ TEST_CASE("skopeo and umoci read a default export of the fixture tree (OCI media
             temp_dir work;
             const fs::path store = work / "store";
             const std::string name = "app:1";
-            export_request req;
-            req.layers = {tree.root};
-            req.outputs = {default_output_spec(name, compression)};
-            req.store = store;
-            req.metadata_file = work / "metadata.json";
+            export_request req{
+                .layers = {tree.root},
+                .outputs = {default_output_spec(name, compression)},
+                .store = store,
+                .metadata_file = work / "metadata.json",
+            };
             auto meta = export_ok(req);
             check_layout(store, name, meta, compression, true);
 
@@ -170,11 +171,12 @@ TEST_CASE("containerd imports and unpacks every compression with both media-type
                 temp_dir work;
                 const fs::path store = work / "store";
                 const std::string name = "ctr-" + compression + (oci ? "-oci" : "-docker") + ":1";
-                export_request req;
-                req.layers = {tree.root};
-                req.outputs = {output_spec(name, compression, oci)};
-                req.store = store;
-                req.metadata_file = work / "metadata.json";
+                export_request req{
+                    .layers = {tree.root},
+                    .outputs = {output_spec(name, compression, oci)},
+                    .store = store,
+                    .metadata_file = work / "metadata.json",
+                };
                 auto meta = export_ok(req);
                 auto stored = check_layout(store, name, meta, compression, oci);
 

@@ -24,12 +24,12 @@ const tree_fixture& shared_tree();
 void require_success(const process_result& r);
 
 struct export_request {
-    std::vector<std::filesystem::path> layers;  // first one is CONTEXT_DIR, the rest --layer
-    std::vector<std::string> outputs;           // --output SPEC each
-    std::filesystem::path store;
-    std::filesystem::path metadata_file;        // empty: no --metadata-file
-    std::vector<std::string> extra_args;        // e.g. {"--label", "k=v"}
-    env_overrides env;
+    std::vector<std::filesystem::path> layers{};  // first one is CONTEXT_DIR, the rest --layer
+    std::vector<std::string> outputs{};           // --output SPEC each
+    std::filesystem::path store{};
+    std::filesystem::path metadata_file{};        // empty: no --metadata-file
+    std::vector<std::string> extra_args{};        // e.g. {"--label", "k=v"}
+    env_overrides env{};
     std::string platform = "linux/amd64";
     std::string progress = "quiet";
 };

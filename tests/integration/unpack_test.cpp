@@ -16,18 +16,20 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
 #include "common/oci_layout.hpp"
 #include "common/required_tool.hpp"
 #include "common/sha256.hpp"
 #include "common/store_snapshot.hpp"
+#include "common/tar_builder.hpp"
 #include "common/temp_dir.hpp"
 #include "common/tree_compare.hpp"
-#include "hand_written_tar.hpp"
 #include "support.hpp"
 
 namespace fs = std::filesystem;
 using namespace lading::test;
+namespace tt = lading::test_tar;
 using namespace std::chrono_literals;
 
 namespace {
@@ -220,12 +222,13 @@ TEST_CASE("unpack=true applies layers in order, with whiteouts and opaque direct
     for (std::string compression : {"zstd", "uncompressed"}) {
         DYNAMIC_SECTION("compression=" << compression)
         {
-            export_request req;
-            req.layers = {l1, work / "l2.tar", work / "l3.tar.gz"};
-            req.platform = host_platform();
-            req.store = work / ("store-" + compression);
-            req.metadata_file = work / "meta.json";
-            req.outputs = {"type=image,name=layers:1,unpack=true,compression=" + compression};
+            export_request req{
+                .layers = {l1, work / "l2.tar", work / "l3.tar.gz"},
+                .outputs = {"type=image,name=layers:1,unpack=true,compression=" + compression},
+                .store = work / ("store-" + compression),
+                .metadata_file = work / "meta.json",
+                .platform = host_platform(),
+            };
             auto run = export_unpacked(req);
             const auto rootfs = rootfs_of(req.store, run.meta.digest);
             auto differences = compare_trees(expected, rootfs);
@@ -240,12 +243,13 @@ TEST_CASE("unpack=true with --from: the base image's layers, then the new one", 
     temp_dir work;
     const auto base = work / "base";
     make_small_tree(base, "base");
-    export_request base_req;
-    base_req.layers = {base};
-    base_req.platform = host_platform();
-    base_req.store = work / "base-store";
-    base_req.metadata_file = work / "base.json";
-    base_req.outputs = {"type=image,name=base:1,compression=zstd,oci-mediatypes=true"};
+    export_request base_req{
+        .layers = {base},
+        .outputs = {"type=image,name=base:1,compression=zstd,oci-mediatypes=true"},
+        .store = work / "base-store",
+        .metadata_file = work / "base.json",
+        .platform = host_platform(),
+    };
     export_ok(base_req);
 
     const auto top = work / "top";
@@ -280,12 +284,13 @@ TEST_CASE("unpack=true on a multi-platform export unpacks this machine's platfor
 
     SECTION("an index with the host's and another platform")
     {
-        export_request req;
-        req.layers = {tree};
-        req.platform = host_platform() + "," + foreign_platform();
-        req.store = work / "store";
-        req.metadata_file = work / "meta.json";
-        req.outputs = {"type=image,name=multi:1,unpack=true,oci-mediatypes=true"};
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=multi:1,unpack=true,oci-mediatypes=true"},
+            .store = work / "store",
+            .metadata_file = work / "meta.json",
+            .platform = host_platform() + "," + foreign_platform(),
+        };
         auto run = export_unpacked(req);
 
         oci_layout layout(req.store);
@@ -305,12 +310,13 @@ TEST_CASE("unpack=true on a multi-platform export unpacks this machine's platfor
     }
     SECTION("no manifest for the host: nothing unpacked, and the export says so")
     {
-        export_request req;
-        req.layers = {tree};
-        req.platform = foreign_platform();
-        req.store = work / "store";
-        req.metadata_file = work / "meta.json";
-        req.outputs = {"type=image,name=foreign:1,unpack=true"};
+        export_request req{
+            .layers = {tree},
+            .outputs = {"type=image,name=foreign:1,unpack=true"},
+            .store = work / "store",
+            .metadata_file = work / "meta.json",
+            .platform = foreign_platform(),
+        };
         auto run = export_unpacked(req);
         CHECK_FALSE(present(req.store / "unpacked"));
         CHECK(run.process.err.find("has no image for " + host_platform() + ", nothing unpacked") != std::string::npos);
@@ -328,13 +334,14 @@ TEST_CASE("unpack=true with rewrite-timestamp=true: the rootfs carries the clamp
     const timespec old_times[2] = {{500'000'000, 0}, {500'000'000, 0}};
     REQUIRE(::utimensat(AT_FDCWD, (tree / "old/file").c_str(), old_times, 0) == 0);
 
-    export_request req;
-    req.layers = {tree};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}};
-    req.outputs = {"type=image,name=clamped:1,unpack=true,rewrite-timestamp=true"};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=clamped:1,unpack=true,rewrite-timestamp=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", std::to_string(epoch)}},
+        .platform = host_platform(),
+    };
     auto run = export_unpacked(req);
     const auto rootfs = rootfs_of(req.store, run.meta.digest);
 
@@ -355,13 +362,14 @@ TEST_CASE("exporting an image whose rootfs is already unpacked leaves it as it i
     temp_dir work;
     const auto tree = work / "tree";
     make_small_tree(tree);
-    export_request req;
-    req.layers = {tree};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", "1700000000"}};
-    req.outputs = {"type=image,name=again:1,unpack=true"};
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=again:1,unpack=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
     auto first = export_unpacked(req);
     const auto rootfs = rootfs_of(req.store, first.meta.digest);
     write_text(rootfs / "marker", "not from the image\n");
@@ -379,20 +387,11 @@ TEST_CASE("exporting an image whose rootfs is already unpacked leaves it as it i
     CHECK(find_listed(list_images(req.store), "again:2"));
 }
 
-// One PAX extended-header record ("LEN key=value\n", LEN counting itself).
-std::string pax_record(const std::string& key, const std::string& value)
-{
-    const std::string rest = " " + key + "=" + value + "\n";
-    std::size_t len = rest.size() + 1;
-    while (std::to_string(len).size() + rest.size() != len) ++len;
-    return std::to_string(len) + rest;
-}
-
 TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside it changes", "[unpack][hostile]")
 {
     struct hostile {
         std::string title;
-        std::vector<std::vector<tar_member>> layers;
+        std::vector<std::vector<tt::member>> layers;
         bool refused;
         std::string mention;   // refused: in the error line
         std::string lands_at;  // confined: where the payload is, relative to the rootfs ("" for nowhere)
@@ -410,57 +409,57 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
     for (int i = 0; i < 12; ++i) nul_climb += std::string("..\0/", 4);
 
     std::vector<hostile> cases = {
-        {"path traversal ../x", {{tar_file("../x", "payload")}}, false, "", "x"},
-        {"deep traversal towards the sentinel", {{tar_file("a/" + climb + sentinel_rel + "/pwned", "payload")}}, false,
+        {"path traversal ../x", {{tt::file_member("../x", "payload")}}, false, "", "x"},
+        {"deep traversal towards the sentinel", {{tt::file_member("a/" + climb + sentinel_rel + "/pwned", "payload")}}, false,
          "", sentinel_rel + "/pwned"},
-        {"absolute name in the sentinel", {{tar_file(sentinel_abs + "/pwned", "payload")}}, false, "",
+        {"absolute name in the sentinel", {{tt::file_member(sentinel_abs + "/pwned", "payload")}}, false, "",
          sentinel_rel + "/pwned"},
         {"absolute symlink to the sentinel, then a file through it",
-         {{tar_symlink("evil", sentinel_abs), tar_file("evil/pwned", "payload")}},
+         {{tt::symlink_member("evil", sentinel_abs), tt::file_member("evil/pwned", "payload")}},
          false,
          "",
          sentinel_rel + "/pwned"},
         {"symlink to /, then a file through it",
-         {{tar_symlink("root", "/"), tar_file("root" + sentinel_abs + "/pwned", "payload")}},
+         {{tt::symlink_member("root", "/"), tt::file_member("root" + sentinel_abs + "/pwned", "payload")}},
          false,
          "",
          sentinel_rel + "/pwned"},
         {"symlinked parent a -> .., then a/a/escape",
-         {{tar_symlink("a", ".."), tar_file("a/a/escape", "payload")}},
+         {{tt::symlink_member("a", ".."), tt::file_member("a/a/escape", "payload")}},
          false,
          "",
          "escape"},
         {"symlink climbing to the sentinel, in an earlier layer",
-         {{tar_symlink("up", "../../../../../../../../../..")}, {tar_file("up" + sentinel_abs + "/pwned", "payload")}},
+         {{tt::symlink_member("up", "../../../../../../../../../..")}, {tt::file_member("up" + sentinel_abs + "/pwned", "payload")}},
          false,
          "",
          sentinel_rel + "/pwned"},
         {"a file over a symlink to the sentinel's file",
-         {{tar_symlink("s", sentinel_abs + "/secret")}, {tar_file("s", "payload")}},
+         {{tt::symlink_member("s", sentinel_abs + "/secret")}, {tt::file_member("s", "payload")}},
          false,
          "",
          "s"},
-        {"whiteout climbing out to the sentinel", {{tar_file(climb + sentinel_rel + "/../.wh.sentinel", "")}}, false, "",
+        {"whiteout climbing out to the sentinel", {{tt::file_member(climb + sentinel_rel + "/../.wh.sentinel", "")}}, false, "",
          ""},
-        {"hardlink to ../../sentinel/secret", {{tar_hardlink("h", "../../sentinel/secret")}}, true, "is not in the image", ""},
-        {"hardlink to the sentinel's absolute path", {{tar_hardlink("h", sentinel_abs + "/secret")}}, true,
+        {"hardlink to ../../sentinel/secret", {{tt::hardlink_member("h", "../../sentinel/secret")}}, true, "is not in the image", ""},
+        {"hardlink to the sentinel's absolute path", {{tt::hardlink_member("h", sentinel_abs + "/secret")}}, true,
          "is not in the image", ""},
-        {"whiteout .wh...", {{tar_file("keep", "k"), tar_file(".wh...", "")}}, true, "names no entry", ""},
+        {"whiteout .wh...", {{tt::file_member("keep", "k"), tt::file_member(".wh...", "")}}, true, "names no entry", ""},
         // The kernel reads "..\0" as "..": such names must never reach a system call.
         {"NUL in a PAX path climbing to the sentinel",
-         {{tar_pax(pax_record("path", nul_climb + sentinel_rel + "/pwned")), tar_file("p", "payload")}},
+         {{tt::pax_member(tt::pax_record("path", nul_climb + sentinel_rel + "/pwned")), tt::file_member("p", "payload")}},
          true,
          "invalid PAX record",
          "",
          true},
         {"NUL in a PAX whiteout name climbing to the sentinel",
-         {{tar_pax(pax_record("path", nul_climb + sentinel_rel + "/.wh.secret")), tar_file("w", "")}},
+         {{tt::pax_member(tt::pax_record("path", nul_climb + sentinel_rel + "/.wh.secret")), tt::file_member("w", "")}},
          true,
          "invalid PAX record",
          "",
          true},
         {"NUL in a PAX hardlink target outside",
-         {{tar_pax(pax_record("linkpath", nul_climb + sentinel_rel + "/secret")), tar_hardlink("h", "x")}},
+         {{tt::pax_member(tt::pax_record("linkpath", nul_climb + sentinel_rel + "/secret")), tt::hardlink_member("h", "x")}},
          true,
          "invalid PAX record",
          "",
@@ -475,7 +474,7 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
             export_request req;
             for (std::size_t i = 0; i < c.layers.size(); ++i) {
                 const auto file = work / ("layer-" + std::to_string(n) + "-" + std::to_string(i) + ".tar");
-                write_bytes(file, hand_written_tar(c.layers[i]));
+                write_bytes(file, tt::archive_of(c.layers[i]));
                 req.layers.push_back(file);
             }
             req.platform = host_platform();
@@ -541,30 +540,31 @@ TEST_CASE("a small layer whose symlinks make every name re-walk the tree is refu
     for (int i = 0; i < 400; ++i) deep += (i ? "/d" : "d");
     std::string climb;
     for (int i = 0; i < 800; ++i) climb += "x/../";
-    std::vector<tar_member> members;
-    auto add = [&](tar_member m, const std::string& path, const std::string& link = {}) {
-        std::string records = pax_record("path", path);
-        if (!link.empty()) records += pax_record("linkpath", link);
-        members.push_back(tar_pax(records));
+    std::vector<tt::member> members;
+    auto add = [&](tt::member m, const std::string& path, const std::string& link = {}) {
+        std::string records = tt::pax_record("path", path);
+        if (!link.empty()) records += tt::pax_record("linkpath", link);
+        members.push_back(tt::pax_member(records));
         members.push_back(std::move(m));
     };
-    add(tar_dir("long-name"), deep + "/");
-    add(tar_dir("long-name"), deep + "/x/");
+    add(tt::directory_member("long-name"), deep + "/");
+    add(tt::directory_member("long-name"), deep + "/x/");
     for (int i = 0; i < 39; ++i)
-        add(tar_symlink("long-name", "long-target"), deep + "/l" + std::to_string(i), climb + "l" + std::to_string(i + 1));
-    add(tar_symlink("long-name", "x"), deep + "/l39");
-    for (int i = 0; i < 20; ++i) add(tar_file("long-name", "payload"), deep + "/l0/f" + std::to_string(i));
+        add(tt::symlink_member("long-name", "long-target"), deep + "/l" + std::to_string(i), climb + "l" + std::to_string(i + 1));
+    add(tt::symlink_member("long-name", "x"), deep + "/l39");
+    for (int i = 0; i < 20; ++i) add(tt::file_member("long-name", "payload"), deep + "/l0/f" + std::to_string(i));
 
     temp_dir work;
     const auto layer = work / "rewalk.tar";
-    write_bytes(layer, hand_written_tar(members));
-    export_request req;
-    req.layers = {layer};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.env = {{"SOURCE_DATE_EPOCH", "1700000000"}};
-    req.outputs = {"type=image,name=rewalk:1"};
+    write_bytes(layer, tt::archive_of(members));
+    export_request req{
+        .layers = {layer},
+        .outputs = {"type=image,name=rewalk:1"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
     export_ok(req);
     const auto before = store_snapshot::take(req.store);
 
@@ -589,12 +589,13 @@ TEST_CASE("a layer that does not match its diffID fails the unpack and leaves th
     temp_dir work;
     const auto base = work / "base";
     make_small_tree(base, "base");
-    export_request base_req;
-    base_req.layers = {base};
-    base_req.platform = host_platform();
-    base_req.store = work / "base-store";
-    base_req.metadata_file = work / "base.json";
-    base_req.outputs = {"type=image,name=base:1,compression=uncompressed,oci-mediatypes=true"};
+    export_request base_req{
+        .layers = {base},
+        .outputs = {"type=image,name=base:1,compression=uncompressed,oci-mediatypes=true"},
+        .store = work / "base-store",
+        .metadata_file = work / "base.json",
+        .platform = host_platform(),
+    };
     auto base_meta = export_ok(base_req);
 
     oci_layout base_layout(base_req.store);
@@ -658,11 +659,12 @@ TEST_CASE("unpack=true with store=false, or without a name, is a usage error bef
     for (std::string output : {"type=image,name=a:1,unpack=true,store=false", "type=image,unpack=true"}) {
         DYNAMIC_SECTION(output)
         {
-            export_request req;
-            req.layers = {tree};
-            req.store = work / "store";
-            req.metadata_file = work / "meta.json";
-            req.outputs = {output};
+            export_request req{
+                .layers = {tree},
+                .outputs = {output},
+                .store = work / "store",
+                .metadata_file = work / "meta.json",
+            };
             auto r = run_export(req);
             INFO(r.describe());
             CHECK(r.exit_code == 2);
@@ -678,10 +680,11 @@ TEST_CASE("unpack=true with store=false, or without a name, is a usage error bef
 TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack][crash_safety]")
 {
     temp_dir work;
-    export_request req;
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
+    export_request req{
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .platform = host_platform(),
+    };
 
     SECTION("planted leftovers: abandoned ones go, those a running writer holds locked stay")
     {
@@ -758,18 +761,20 @@ TEST_CASE("without root, device nodes are skipped and owners stay the user's", "
     temp_dir work;
     fs::permissions(work.path(), fs::perms::all);
     const auto layer = work / "layer.tar";
-    write_bytes(layer, hand_written_tar({tar_file("file", "content\n"), tar_dir("dev"),
-                                         {"dev/null", '3', {}, {}, 0666, 1, 3}, {"pipe", '6', {}, {}, 0640},
-                                         {"setgid-dir", '5', {}, {}, 02755}}));
+    write_bytes(layer, tt::archive_of({tt::file_member("file", "content\n"), tt::directory_member("dev"),
+                                         {.name = "dev/null", .type = '3', .mode = 0666, .dev_major = 1, .dev_minor = 3},
+                                         {.name = "pipe", .type = '6', .mode = 0640},
+                                         {.name = "setgid-dir", .type = '5', .mode = 02755}}));
     fs::permissions(layer, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
 
-    export_request req;
-    req.layers = {layer};
-    req.platform = host_platform();
-    req.store = work / "store";
-    req.metadata_file = work / "meta.json";
-    req.outputs = {"type=image,name=rootless:1,unpack=true"};
-    req.progress = "plain";
+    export_request req{
+        .layers = {layer},
+        .outputs = {"type=image,name=rootless:1,unpack=true"},
+        .store = work / "store",
+        .metadata_file = work / "meta.json",
+        .platform = host_platform(),
+        .progress = "plain",
+    };
     auto options = lading_cmd().options(export_argv(req), req.env);
     constexpr unsigned nobody = 65534;
     if (running_as_root()) {

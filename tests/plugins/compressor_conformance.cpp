@@ -3,6 +3,7 @@
 #include <lading/plugin/abi.h>
 
 #include "common/codec_driver.hpp"
+#include "common/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <zstd.h>
@@ -164,26 +165,7 @@ bytes decompress(const std::string& name, const bytes& input, const feed& f = bi
 
 // ------------------------------------------------------------------ system tools --
 
-class temp_dir {
-public:
-    temp_dir()
-    {
-        std::string pattern = (fs::temp_directory_path() / "lading-plugin-test-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = pattern;
-    }
-    ~temp_dir()
-    {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
+using lading::test::temp_dir;
 
 void write_file(const fs::path& path, const bytes& data)
 {

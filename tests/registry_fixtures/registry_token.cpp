@@ -3,10 +3,10 @@
 #include <stdexcept>
 
 #include <boost/json.hpp>
+#include <lading/formats/base64.hpp>
 #include <openssl/ec.h>
 #include <openssl/rand.h>
 
-#include "registry_fixtures/base64.hpp"
 
 namespace lading::test {
 
@@ -81,7 +81,9 @@ json::object decode_part(std::string_view token, std::size_t index) {
     }
     std::size_t end = token.find('.', begin);
     if (end == std::string_view::npos) throw std::invalid_argument("not a compact JWS");
-    return json::parse(base64_decode(token.substr(begin, end - begin))).as_object();
+    auto payload = formats::base64url_decode(token.substr(begin, end - begin));
+    if (!payload) throw std::invalid_argument("a JWS part that is not base64url");
+    return json::parse(*payload).as_object();
 }
 
 }  // namespace
@@ -121,7 +123,7 @@ token_signer::token_signer(const std::filesystem::path& key_pem, const std::file
 std::string token_signer::sign(const token_claims& claims) const {
     json::object header{{"typ", "JWT"}, {"alg", algorithm_}};
     if (reference_ == token_key_reference::x5c)
-        header["x5c"] = json::array{json::string(base64_encode(certificate_der_))};
+        header["x5c"] = json::array{json::string(formats::base64_encode(certificate_der_))};
     else
         header["kid"] = key_id_;
 
@@ -141,7 +143,7 @@ std::string token_signer::sign(const token_claims& claims) const {
                          {"access", std::move(access)}};
 
     std::string signing_input =
-        base64url_encode(json::serialize(header)) + "." + base64url_encode(json::serialize(payload));
+        formats::base64url_encode(json::serialize(header)) + "." + formats::base64url_encode(json::serialize(payload));
 
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     if (!ctx) ossl::throw_error("EVP_MD_CTX_new");
@@ -160,7 +162,7 @@ std::string token_signer::sign(const token_claims& claims) const {
     EVP_MD_CTX_free(ctx);
     if (!ok) ossl::throw_error("sign token");
     if (algorithm_ == "ES256") signature = der_ecdsa_to_jose(signature);
-    return signing_input + "." + base64url_encode(signature);
+    return signing_input + "." + formats::base64url_encode(signature);
 }
 
 json::object token_header(std::string_view token) { return decode_part(token, 0); }

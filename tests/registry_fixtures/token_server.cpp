@@ -7,9 +7,9 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
+#include <lading/formats/base64.hpp>
 #include <openssl/rand.h>
 
-#include "registry_fixtures/base64.hpp"
 #include "registry_fixtures/url_encoding.hpp"
 
 namespace lading::test {
@@ -38,7 +38,7 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
 std::string random_token() {
     unsigned char raw[24];
     if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("RAND_bytes failed");
-    return base64url_encode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
+    return formats::base64url_encode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw));
 }
 
 http_response json_error(http::status status, const std::string& error, const std::string& description) {
@@ -55,15 +55,11 @@ http_response unauthorized(const std::string& why) {
 // "Basic base64(user:pass)" -> {user, pass}; nullopt when not Basic or undecodable.
 std::optional<std::pair<std::string, std::string>> basic_credentials(std::string_view header) {
     if (header.size() < 6 || !boost::beast::iequals(header.substr(0, 6), "basic ")) return std::nullopt;
-    std::string decoded;
-    try {
-        decoded = base64_decode(header.substr(6));
-    } catch (const std::invalid_argument&) {
-        return std::nullopt;
-    }
-    auto colon = decoded.find(':');
+    auto decoded = formats::base64_decode(header.substr(6));
+    if (!decoded) return std::nullopt;
+    auto colon = decoded->find(':');
     if (colon == std::string::npos) return std::nullopt;
-    return std::pair{decoded.substr(0, colon), decoded.substr(colon + 1)};
+    return std::pair{decoded->substr(0, colon), decoded->substr(colon + 1)};
 }
 
 }  // namespace

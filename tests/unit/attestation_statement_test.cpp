@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/temp_dir.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -25,13 +27,8 @@ constexpr const char* spdx_statement = R"({
 })";
 
 struct temp_files {
-    fs::path root;
-    temp_files()
-    {
-        char tmpl[] = "/tmp/lading-unit-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~temp_files() { fs::remove_all(root); }
+    lading::test::temp_dir dir;
+    fs::path root = dir.path();
     fs::path write(const std::string& name, const std::string& content)
     {
         std::ofstream(root / name, std::ios::binary) << content;

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <functional>
 
-#include "scratch_dir.hpp"
+#include "common/temp_dir.hpp"
 
 using namespace lading;
 using namespace lading::unpack;
@@ -24,7 +24,7 @@ using parts = std::vector<std::string>;
 
 // A rootfs inside a scratch directory, next to an "outside" directory that must never be reached.
 struct rootfs_fixture {
-    test_fs::scratch_dir scratch;
+    lading::test::temp_dir scratch;
     fs::path root = scratch / "rootfs";
     fs::path outside = scratch / "outside";
     unique_fd root_fd;

@@ -4,7 +4,7 @@
 
 #include "posix/owner_lock.hpp"
 
-#include "scratch_dir.hpp"
+#include "common/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <fstream>
@@ -22,7 +22,7 @@ unique_fd open_file(const std::filesystem::path& p) { return unique_fd(::open(p.
 
 TEST_CASE("claim_abandoned takes a temporary nobody holds and leaves a held one", "[owner_lock]")
 {
-    lading::test_fs::scratch_dir dir;
+    lading::test::temp_dir dir;
     std::ofstream(dir / "held") << "x";
     std::ofstream(dir / "free") << "x";
     auto parent = open_dir(dir.path());
@@ -40,7 +40,7 @@ TEST_CASE("claim_abandoned takes a temporary nobody holds and leaves a held one"
 
 TEST_CASE("claim_abandoned never follows a symbolic link", "[owner_lock]")
 {
-    lading::test_fs::scratch_dir dir;
+    lading::test::temp_dir dir;
     std::ofstream(dir / "target") << "x";
     std::filesystem::create_symlink(dir / "target", dir / "link");
     auto parent = open_dir(dir.path());
@@ -49,7 +49,7 @@ TEST_CASE("claim_abandoned never follows a symbolic link", "[owner_lock]")
 
 TEST_CASE("an owner learns that a cleaner removed its temporary before it could lock it", "[owner_lock]")
 {
-    lading::test_fs::scratch_dir dir;
+    lading::test::temp_dir dir;
     std::ofstream(dir / "tmp") << "x";
     auto parent = open_dir(dir.path());
     auto owner = open_file(dir / "tmp");

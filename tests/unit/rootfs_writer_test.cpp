@@ -15,7 +15,7 @@
 #include <map>
 #include <sstream>
 
-#include "scratch_dir.hpp"
+#include "common/temp_dir.hpp"
 #include "tar_bytes.hpp"
 
 using namespace lading;
@@ -28,7 +28,7 @@ namespace {
 // A rootfs being filled, inside a scratch directory that also holds "outside/secret",
 // which no layer may reach.
 struct unpack_fixture {
-    test_fs::scratch_dir scratch;
+    lading::test::temp_dir scratch;
     fs::path root = scratch / "rootfs";
     fs::path outside = scratch / "outside";
     unique_fd root_fd;

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/temp_dir.hpp"
+
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -19,13 +21,8 @@ using namespace lading;
 namespace {
 
 struct temp_tree {
-    fs::path root;
-    temp_tree()
-    {
-        char tmpl[] = "/tmp/lading-unit-XXXXXX";
-        root = ::mkdtemp(tmpl);
-    }
-    ~temp_tree() { fs::remove_all(root); }
+    lading::test::temp_dir dir;
+    fs::path root = dir.path();
     void file(const std::string& rel, const std::string& content, std::int64_t mtime = 1000)
     {
         fs::create_directories((root / rel).parent_path());

@@ -1,7 +1,7 @@
 #include <lading/oci/digest.hpp>
 #include <lading/error.hpp>
 
-#include <openssl/evp.h>
+#include <lading/formats/sha256.hpp>
 
 namespace lading {
 
@@ -32,15 +32,10 @@ digest digest::of(std::string_view bytes)
 }
 
 struct sha256_hasher::state {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~state() { EVP_MD_CTX_free(ctx); }
+    formats::sha256 hasher;
 };
 
-sha256_hasher::sha256_hasher() : state_(std::make_unique<state>())
-{
-    if (!state_->ctx || EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr) != 1)
-        throw error("cannot initialise sha256 (OpenSSL)");
-}
+sha256_hasher::sha256_hasher() : state_(std::make_unique<state>()) {}
 
 sha256_hasher::~sha256_hasher() = default;
 sha256_hasher::sha256_hasher(sha256_hasher&&) noexcept = default;
@@ -48,7 +43,7 @@ sha256_hasher& sha256_hasher::operator=(sha256_hasher&&) noexcept = default;
 
 void sha256_hasher::update(std::span<const std::uint8_t> bytes)
 {
-    EVP_DigestUpdate(state_->ctx, bytes.data(), bytes.size());
+    state_->hasher.update(bytes);
     bytes_ += bytes.size();
 }
 
@@ -59,18 +54,8 @@ void sha256_hasher::update(std::string_view bytes)
 
 digest sha256_hasher::finish()
 {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(state_->ctx, out, &len);
-    static constexpr char hexdigits[] = "0123456789abcdef";
-    std::string value = "sha256:";
-    for (unsigned i = 0; i < len; ++i) {
-        value += hexdigits[out[i] >> 4];
-        value += hexdigits[out[i] & 0xf];
-    }
-    EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr);
     bytes_ = 0;
-    return digest(std::move(value));
+    return digest("sha256:" + state_->hasher.finish_hex());
 }
 
 }  // namespace lading

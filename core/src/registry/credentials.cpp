@@ -4,7 +4,8 @@
 
 #include "helper_process.hpp"
 
-#include <boost/beast/core/detail/base64.hpp>
+#include <lading/formats/base64.hpp>
+
 #include <boost/json.hpp>
 
 #include <cstdlib>
@@ -13,24 +14,6 @@
 namespace lading::registry {
 
 namespace {
-
-namespace b64 = boost::beast::detail::base64;
-
-std::string base64_decode(std::string_view in)
-{
-    // decoded_size() assumes padded input; an unpadded tail still decodes to up to 2 more bytes.
-    std::string out((in.size() + 3) / 4 * 3, '\0');
-    auto [written, read] = b64::decode(out.data(), in.data(), in.size());
-    out.resize(written);
-    return out;
-}
-
-std::string base64_encode(std::string_view in)
-{
-    std::string out(b64::encoded_size(in.size()), '\0');
-    out.resize(b64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
 
 boost::json::object read_config()
 {
@@ -88,7 +71,7 @@ std::optional<credential> from_auth_entry(const boost::json::object& entry)
 {
     credential c;
     if (auto auth = string_field(entry, "auth"); !auth.empty()) {
-        auto decoded = base64_decode(auth);
+        auto decoded = formats::base64_decode(auth).value_or("");
         while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();
         auto colon = decoded.find(':');
         if (colon == std::string::npos) throw error("config.json has an \"auth\" entry that is not base64 of user:password");
@@ -156,7 +139,7 @@ void store_credential(const std::string& registry_host, const credential& c)
     }
     auto& auths = config["auths"];
     if (!auths.is_object()) auths = boost::json::object{};
-    auths.as_object()[key] = boost::json::object{{"auth", base64_encode(c.username + ":" + c.password)}};
+    auths.as_object()[key] = boost::json::object{{"auth", formats::base64_encode(c.username + ":" + c.password)}};
 
     replace_file_atomically(docker_config_path(), boost::json::serialize(config), 0600);
 }

@@ -4,9 +4,10 @@
 #include "registry/session.hpp"
 #include "registry/tls_settings.hpp"
 
+#include <lading/formats/base64.hpp>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/detail/base64.hpp>
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
@@ -19,14 +20,6 @@ using asio::use_awaitable;
 namespace {
 
 constexpr std::size_t token_body_limit = 1 << 20;
-
-std::string base64(std::string_view in)
-{
-    namespace b64 = boost::beast::detail::base64;
-    std::string out(b64::encoded_size(in.size()), '\0');
-    out.resize(b64::encode(out.data(), in.data(), in.size()));
-    return out;
-}
 
 std::string scope_key(std::vector<std::string> scopes)
 {
@@ -271,7 +264,7 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
         target.target += (target.target.find('?') == std::string::npos ? "?" : "&") + query;
         spec.target = target.str();
         if (cred && !cred->username.empty())
-            spec.headers.set(http::field::authorization, "Basic " + base64(cred->username + ":" + cred->password));
+            spec.headers.set(http::field::authorization, "Basic " + formats::base64_encode(cred->username + ":" + cred->password));
     }
     spec.max_body = token_body_limit;
     http_response r;
@@ -315,7 +308,7 @@ asio::awaitable<http_response> session::attempt(const request_spec& spec, const 
         if (cred && !cred->registry_token.empty()) {
             headers.set(http::field::authorization, "Bearer " + cred->registry_token);
         } else if (auth_scheme_ == "basic" && cred) {
-            headers.set(http::field::authorization, "Basic " + base64(cred->username + ":" + cred->password));
+            headers.set(http::field::authorization, "Basic " + formats::base64_encode(cred->username + ":" + cred->password));
         } else if (auth_scheme_ == "bearer") {
             headers.set(http::field::authorization, "Bearer " + co_await bearer_token(spec.scopes));
         }
