@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/connection.hpp>
+#include <lading/registry/errc.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -85,12 +86,12 @@ struct connection::impl {
             std::vector<std::uint8_t> chunk(256 * 1024);
             std::uint64_t sent = 0;
             while (auto n = source->read(chunk)) {
-                if (sent + n > body->size) throw error("request body is longer than announced");
+                if (sent + n > body->size) throw error(errc::request_failed, "request body is longer than announced");
                 lowest().expires_after(limits.io);
                 co_await asio::async_write(s, asio::buffer(chunk.data(), n), use_awaitable);
                 sent += n;
             }
-            if (sent != body->size) throw error("request body is shorter than announced");
+            if (sent != body->size) throw error(errc::request_failed, "request body is shorter than announced");
         }
 
         http::response_parser<http::buffer_body> parser;
@@ -116,7 +117,7 @@ struct connection::impl {
                 (*consume)(reinterpret_cast<const std::uint8_t*>(chunk.data()), got);
             } else {
                 if (response.body.size() + got > limit)
-                    throw error("response from " + origin.origin() + " is larger than " + std::to_string(limit) +
+                    throw error(errc::response_too_large, "response from " + origin.origin() + " is larger than " + std::to_string(limit) +
                                 " bytes; refusing to read it");
                 response.body.append(chunk.data(), got);
             }
