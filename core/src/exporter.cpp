@@ -419,7 +419,7 @@ std::vector<output_result> run_export(const export_request& given, plugin::regis
     for (const auto& n : namings)
         if (n.unpack) unpack::unpack_image(*n.store, n.bindings.front().descriptor, plugins, progress);
     for (const auto& n : namings) n.store->set_names(n.bindings);
-    if (!pushes.empty()) registry::push_images(pushes, {request.hosts.parallel_uploads, &request.hosts}, progress);
+    if (!pushes.empty()) registry::push_images(pushes, {request.hosts.parallel_uploads, &request.hosts}, progress, request.stop);
     return results;
 }
 
