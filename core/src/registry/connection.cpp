@@ -166,8 +166,8 @@ struct connection::impl {
                 (*consume)(reinterpret_cast<const std::uint8_t*>(chunk.data()), got);
             } else {
                 if (response.body.size() + got > limit)
-                    throw error(errc::response_too_large, "response from " + origin.origin() + " is larger than " + std::to_string(limit) +
-                                " bytes; refusing to read it");
+                    throw error(errc::response_too_large, "response from " + origin.origin() + " is larger than " +
+                                                              std::to_string(limit) + " bytes; refusing to read it");
                 response.body.append(chunk.data(), got);
             }
         }

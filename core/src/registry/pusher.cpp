@@ -166,13 +166,17 @@ private:
                 start.what = "upload of blob " + blob.digest.str();
                 auto started = co_await session_.send(start);
                 auto location = started.header(http::field::location);
-                if (location.empty()) throw error(errc::protocol_violation, "registry " + session_.host() + " started an upload without a Location");
+                if (location.empty())
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " started an upload without a Location");
                 auto put_url = session_.base().resolve(location);
                 put_url.target += (put_url.target.find('?') == std::string::npos ? "?" : "&") +
                                   std::string("digest=") + query_escape(blob.digest.str());
                 if (!put_url.same_origin(session_.base()))
-                    throw error(errc::protocol_violation, "registry " + session_.host() + " sent the upload of " + blob.digest.str() +
-                                " to another host (" + put_url.origin() + "); lading only uploads to the registry itself");
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " sent the upload of " + blob.digest.str() +
+                                    " to another host (" + put_url.origin() +
+                                    "); lading only uploads to the registry itself");
 
                 request_spec put;
                 put.method = http::verb::put;
@@ -185,7 +189,8 @@ private:
                 auto done = co_await session_.send(put);
                 auto echoed = done.header("Docker-Content-Digest");
                 if (!echoed.empty() && echoed != blob.digest.str())
-                    throw error(errc::protocol_violation, "registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
                 ++report_.blobs_uploaded;
                 report_.bytes_uploaded += blob.size;
                 co_return;
@@ -233,7 +238,8 @@ private:
         auto r = co_await session_.send(put);
         auto echoed = r.header("Docker-Content-Digest");
         if (!echoed.empty() && echoed != d.digest.str())
-            throw error(errc::protocol_violation, "registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
+            throw error(errc::protocol_violation,
+                        "registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
     }
 
     session& session_;
