@@ -19,6 +19,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace lading::registry {
@@ -95,8 +96,9 @@ public:
     // Calls into the store (and base-image downloads) run on `blocking`, off the executor
     // that serves every upload.
     image_push(session& s, const push_job& job, progress_listener& progress, push_report& report,
-               asio::any_io_executor blocking)
-        : session_(s), job_(job), progress_(progress), report_(report), blocking_(std::move(blocking))
+               asio::any_io_executor blocking, std::mutex& fetch_lock)
+        : session_(s), job_(job), progress_(progress), report_(report), blocking_(std::move(blocking)),
+          fetch_lock_(fetch_lock)
     {
     }
 
@@ -142,14 +144,19 @@ private:
             co_await try_mount(blob))
             co_return;
         auto* store = job_.source;
-        auto in_store = [store, &blob] { return store->blob_size(blob.digest).has_value(); };
+        const bool in_store =
+            co_await async::blocking_call(blocking_, [store, &blob] { return store->blob_size(blob.digest).has_value(); });
         // A declined mount leaves a base layer that the store never held to be uploaded.
-        if (!job_.open_elsewhere && job_.fetch_into_source && !co_await async::blocking_call(blocking_, in_store))
-            co_await async::blocking_call(blocking_, [this, &blob] { job_.fetch_into_source(blob); });
+        if (!in_store && !job_.open_elsewhere && job_.fetch_into_source)
+            co_await async::blocking_call(blocking_, [this, &blob] {
+                // The base image's reader serves one thread at a time.
+                std::lock_guard one_fetch_at_a_time(fetch_lock_);
+                job_.fetch_into_source(blob);
+            });
         request_body body;
         body.size = blob.size;
         body.blocking_reads = blocking_;
-        if (job_.open_elsewhere && !co_await async::blocking_call(blocking_, in_store))
+        if (!in_store && job_.open_elsewhere)
             body.open = [open = job_.open_elsewhere, d = blob.digest] { return open(d); };
         else
             body.open = [store, d = blob.digest] { return store->open_blob(d); };
@@ -247,6 +254,7 @@ private:
     progress_listener& progress_;
     push_report& report_;
     asio::any_io_executor blocking_;
+    std::mutex& fetch_lock_;
     std::deque<descriptor> queue_;
 };
 
@@ -258,6 +266,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     auto ex = co_await asio::this_coro::executor;
     // Store reads, which may block, never run on `ex`.
     asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));
+    std::mutex fetch_lock;
     push_report report;
     std::map<std::string, std::unique_ptr<session>> sessions;
     std::vector<image_parts> parts(jobs.size());
@@ -286,7 +295,8 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     std::vector<std::function<awaitable<void>()>> pushes;
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
-            image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor());
+            image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor(),
+                            fetch_lock);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
         });

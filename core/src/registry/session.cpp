@@ -57,12 +57,13 @@ asio::awaitable<bool> cancelled()
 asio::awaitable<bool> pause(std::chrono::milliseconds d)
 {
     asio::steady_timer t(co_await asio::this_coro::executor, d);
+    bool expired = true;
     try {
         co_await t.async_wait(use_awaitable);
     } catch (const boost::system::system_error&) {
-        co_return false;
+        expired = false;
     }
-    co_return true;
+    co_return expired;
 }
 
 }  // namespace
@@ -162,9 +163,12 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
             co_return last;
         case action::kind::fail:
             raise(next.error);
-        case action::kind::wait:
-            next = co_await pause(next.delay) ? machine.on_timer_expired() : machine.on_cancelled();
+        case action::kind::wait: {
+            // (co_await stays out of conditions: GCC 12 miscompiles some of those.)
+            const bool expired = co_await pause(next.delay);
+            next = expired ? machine.on_timer_expired() : machine.on_cancelled();
             break;
+        }
         case action::kind::fetch_token:
             if constexpr (requires { machine.on_token(std::string()); }) {
                 std::string token;
@@ -174,9 +178,10 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
                 } catch (...) {
                     thrown = std::current_exception();
                 }
+                const bool stopped = co_await cancelled();
                 if (!thrown) {
                     next = machine.on_token(token);
-                } else if (co_await cancelled()) {
+                } else if (stopped) {
                     next = machine.on_cancelled();
                 } else {
                     auto f = local_failure_of(thrown);
@@ -188,10 +193,11 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
             }
         case action::kind::send: {
             auto outcome = co_await attempt(spec, next.target, next.authorization, next.body_limit);
+            const bool stopped = co_await cancelled();
             if (outcome.response) {
                 last = std::move(*outcome.response);
                 next = machine.on_response(last);
-            } else if (co_await cancelled()) {
+            } else if (stopped) {
                 // A cancelled operation stops here; it is not a network fault to retry.
                 next = machine.on_cancelled();
             } else if (outcome.transport_error) {
