@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "host_environment.hpp"
+#include "interrupt_signals.hpp"
 #include "progress_printer.hpp"
 
 #include <lading/attestation/attest_option.hpp>
@@ -182,6 +183,8 @@ int export_command(const std::vector<std::string>& args)
     request.hosts = load_host_config(config_flag ? std::optional<std::filesystem::path>(*config_flag) : std::nullopt);
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"), request.hosts.plugin_path);
     progress_printer progress(mode);
+    interrupt_signals interrupts;
+    request.stop = interrupts.token();
     auto results = run_export(request, plugins, progress);
 
     if (auto path = cl.last("--metadata-file")) write_metadata_file(*path, results);

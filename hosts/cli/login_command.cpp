@@ -1,14 +1,14 @@
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "interrupt_signals.hpp"
 
+#include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
 #include "registry/credentials.hpp"
 #include "registry/session.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <iostream>
 
@@ -20,24 +20,20 @@ namespace {
 // for (or a Basic-authenticated request to) the catalog-free /v2/ endpoint.
 void check_login(const std::string& host, const registry::credential& cred, bool insecure, const host_config& hosts)
 {
-    boost::asio::io_context io;
     auto options = registry::options_for(host, &hosts, insecure);
     options.credentials = cred;
-    registry::session s(io.get_executor(), host, options);
-    std::exception_ptr failure;
-    boost::asio::co_spawn(
-        io,
+    interrupt_signals interrupts;
+    async::run_blocking(
         [&]() -> boost::asio::awaitable<void> {
+            registry::session s(co_await boost::asio::this_coro::executor, host, options);
             co_await s.ping();
             registry::request_spec spec;
             spec.target = "/v2/";
             spec.expected = {200};
             spec.what = "login";
             co_await s.send(spec);
-        },
-        [&](std::exception_ptr e) { failure = e; });
-    io.run();
-    if (failure) std::rethrow_exception(failure);
+        }(),
+        interrupts.token());
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
         }
     }
     if (!jobs.empty())
-        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts}, progress);
+        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts}, progress, plan.request.stop);
 }
 
 }  // namespace lading

@@ -1,7 +1,11 @@
 #include <lading/error.hpp>
 #include "registry/connection.hpp"
+#include <lading/registry/errc.hpp>
+
+#include "async/blocking_call.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -60,6 +64,58 @@ struct connection::impl {
         }
     }
 
+    static constexpr std::size_t body_chunk = 256 * 1024;
+
+    static void count_sent(std::uint64_t& sent, std::size_t n, const request_body& body)
+    {
+        if (sent + n > body.size) throw error(errc::request_failed, "request body is longer than announced");
+        sent += n;
+    }
+
+    static void check_complete(std::uint64_t sent, const request_body& body)
+    {
+        if (sent != body.size) throw error(errc::request_failed, "request body is shorter than announced");
+    }
+
+    template <class Stream>
+    asio::awaitable<void> write_body(Stream& s, const request_body& body)
+    {
+        auto source = body.open();
+        std::vector<std::uint8_t> chunk(body_chunk);
+        std::uint64_t sent = 0;
+        while (auto n = source->read(chunk)) {
+            count_sent(sent, n, body);
+            lowest().expires_after(limits.io);
+            co_await asio::async_write(s, asio::buffer(chunk.data(), n), use_awaitable);
+        }
+        check_complete(sent, body);
+    }
+
+    // Opens and reads the body on its executor, two chunks in memory: the next one is read
+    // while the current one is written.
+    template <class Stream>
+    asio::awaitable<void> write_body_read_elsewhere(Stream& s, const request_body& body)
+    {
+        using namespace asio::experimental::awaitable_operators;
+        auto source = co_await async::blocking_call(body.blocking_reads, [&body] { return body.open(); });
+        std::vector<std::uint8_t> current(body_chunk), next(body_chunk);
+        auto read_into = [&](std::vector<std::uint8_t>& chunk) {
+            return async::blocking_call(body.blocking_reads, [&source, &chunk] { return source->read(chunk); });
+        };
+        std::uint64_t sent = 0;
+        std::size_t n = co_await read_into(current);
+        while (n > 0) {
+            count_sent(sent, n, body);
+            lowest().expires_after(limits.io);
+            auto [written, following] =
+                co_await (asio::async_write(s, asio::buffer(current.data(), n), use_awaitable) && read_into(next));
+            (void)written;
+            current.swap(next);
+            n = following;
+        }
+        check_complete(sent, body);
+    }
+
     template <class Stream>
     asio::awaitable<http_response> exchange(Stream& s, http::verb method, const std::string& target,
                                             http::fields headers, const request_body* body, std::size_t limit,
@@ -81,16 +137,10 @@ struct connection::impl {
         lowest().expires_after(limits.io);
         co_await http::async_write_header(s, serializer, use_awaitable);
         if (body && body->size > 0) {
-            auto source = body->open();
-            std::vector<std::uint8_t> chunk(256 * 1024);
-            std::uint64_t sent = 0;
-            while (auto n = source->read(chunk)) {
-                if (sent + n > body->size) throw error("request body is longer than announced");
-                lowest().expires_after(limits.io);
-                co_await asio::async_write(s, asio::buffer(chunk.data(), n), use_awaitable);
-                sent += n;
-            }
-            if (sent != body->size) throw error("request body is shorter than announced");
+            if (body->blocking_reads)
+                co_await write_body_read_elsewhere(s, *body);
+            else
+                co_await write_body(s, *body);
         }
 
         http::response_parser<http::buffer_body> parser;
@@ -116,8 +166,8 @@ struct connection::impl {
                 (*consume)(reinterpret_cast<const std::uint8_t*>(chunk.data()), got);
             } else {
                 if (response.body.size() + got > limit)
-                    throw error("response from " + origin.origin() + " is larger than " + std::to_string(limit) +
-                                " bytes; refusing to read it");
+                    throw error(errc::response_too_large, "response from " + origin.origin() + " is larger than " +
+                                                              std::to_string(limit) + " bytes; refusing to read it");
                 response.body.append(chunk.data(), got);
             }
         }

@@ -28,8 +28,13 @@ public:
     ~connection();
 
     // Sends one request and reads the response. Bodies longer than body_limit fail the
-    // request, unless consume is set, which then receives the body instead. Network
-    // failures throw boost::system::system_error; the connection is closed then.
+    // request (lading::error, registry::errc::response_too_large), unless consume is set,
+    // which then receives the body instead. Network failures throw
+    // boost::system::system_error; the connection is closed then.
+    // Threading: runs on the executor given at construction; `consume` is called there, and
+    // so are the body's open() and reads unless the body names blocking_reads.
+    // Cancellation: terminal cancellation of the awaiting coroutine aborts the exchange with
+    // operation_aborted and closes the connection.
     boost::asio::awaitable<http_response> send(http::verb method, const std::string& target, http::fields headers,
                                                const request_body* body, std::size_t body_limit,
                                                const body_consumer* consume = nullptr);

@@ -3,6 +3,7 @@
 
 #include <lading/stream/byte_source.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -20,6 +21,11 @@ struct request_body {
     std::uint64_t size = 0;
     std::function<std::unique_ptr<byte_source>()> open;
     std::string content_type = "application/octet-stream";
+    // Where open() and the source's reads run when they may block (a store plugin reading a
+    // file): a thread pool's executor, so that the connection's thread keeps serving other
+    // requests; the next chunk is read while the previous one is sent. Empty: open() and
+    // the reads run on the connection's executor (bodies held in memory).
+    boost::asio::any_io_executor blocking_reads;
 };
 
 struct http_response {

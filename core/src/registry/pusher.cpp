@@ -1,17 +1,19 @@
+#include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
 #include <lading/registry/pusher.hpp>
 #include "registry/session.hpp"
 
 #include "progress_source.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include "async/blocking_call.hpp"
+
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
@@ -19,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 namespace lading::registry {
@@ -92,8 +95,12 @@ std::string scope_for(const image_reference& r) { return "repository:" + r.repos
 
 class image_push {
 public:
-    image_push(session& s, const push_job& job, progress_listener& progress, push_report& report)
-        : session_(s), job_(job), progress_(progress), report_(report)
+    // Calls into the store (and base-image downloads) run on `blocking`, off the executor
+    // that serves every upload.
+    image_push(session& s, const push_job& job, progress_listener& progress, push_report& report,
+               asio::any_io_executor blocking, std::mutex& fetch_lock)
+        : session_(s), job_(job), progress_(progress), report_(report), blocking_(std::move(blocking)),
+          fetch_lock_(fetch_lock)
     {
     }
 
@@ -145,11 +152,19 @@ private:
             co_return;
         }
         auto* store = job_.source;
+        const bool in_store =
+            co_await async::blocking_call(blocking_, [store, &blob] { return store->blob_size(blob.digest).has_value(); });
         // A declined mount leaves a base layer that the store never held to be uploaded.
-        if (!store->blob_size(blob.digest) && !job_.open_elsewhere && job_.fetch_into_source) job_.fetch_into_source(blob);
+        if (!in_store && !job_.open_elsewhere && job_.fetch_into_source)
+            co_await async::blocking_call(blocking_, [this, &blob] {
+                // The base image's reader serves one thread at a time.
+                std::lock_guard one_fetch_at_a_time(fetch_lock_);
+                job_.fetch_into_source(blob);
+            });
         request_body body;
         body.size = blob.size;
-        if (!store->blob_size(blob.digest) && job_.open_elsewhere)
+        body.blocking_reads = blocking_;
+        if (!in_store && job_.open_elsewhere)
             body.open = [open = job_.open_elsewhere, d = blob.digest] { return open(d); };
         else
             body.open = [store, d = blob.digest] { return store->open_blob(d); };
@@ -171,13 +186,17 @@ private:
                 start.what = "upload of blob " + blob.digest.str();
                 auto started = co_await session_.send(start);
                 auto location = started.header(http::field::location);
-                if (location.empty()) throw error("registry " + session_.host() + " started an upload without a Location");
+                if (location.empty())
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " started an upload without a Location");
                 auto put_url = session_.base().resolve(location);
                 put_url.target += (put_url.target.find('?') == std::string::npos ? "?" : "&") +
                                   std::string("digest=") + query_escape(blob.digest.str());
                 if (!put_url.same_origin(session_.base()))
-                    throw error("registry " + session_.host() + " sent the upload of " + blob.digest.str() +
-                                " to another host (" + put_url.origin() + "); lading only uploads to the registry itself");
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " sent the upload of " + blob.digest.str() +
+                                    " to another host (" + put_url.origin() +
+                                    "); lading only uploads to the registry itself");
 
                 request_spec put;
                 put.method = http::verb::put;
@@ -190,7 +209,8 @@ private:
                 auto done = co_await session_.send(put);
                 auto echoed = done.header("Docker-Content-Digest");
                 if (!echoed.empty() && echoed != blob.digest.str())
-                    throw error("registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
+                    throw error(errc::protocol_violation,
+                                "registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
                 ++report_.blobs_uploaded;
                 report_.bytes_uploaded += blob.size;
                 progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
@@ -239,13 +259,16 @@ private:
         auto r = co_await session_.send(put);
         auto echoed = r.header("Docker-Content-Digest");
         if (!echoed.empty() && echoed != d.digest.str())
-            throw error("registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
+            throw error(errc::protocol_violation,
+                        "registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
     }
 
     session& session_;
     const push_job& job_;
     progress_listener& progress_;
     push_report& report_;
+    asio::any_io_executor blocking_;
+    std::mutex& fetch_lock_;
     std::deque<descriptor> queue_;
 };
 
@@ -255,12 +278,17 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
                                          progress_listener& progress)
 {
     auto ex = co_await asio::this_coro::executor;
+    // Store reads, which may block, never run on `ex`.
+    asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));
+    std::mutex fetch_lock;
     push_report report;
     std::map<std::string, std::unique_ptr<session>> sessions;
     std::vector<image_parts> parts(jobs.size());
     for (std::size_t i = 0; i < jobs.size(); ++i) {
-        std::set<std::string> seen;
-        collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
+        co_await async::blocking_call(blocking.get_executor(), [&, i] {
+            std::set<std::string> seen;
+            collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
+        });
         auto& s = sessions[jobs[i].target.domain];
         if (!s)
             s = std::make_unique<session>(ex, jobs[i].target.domain,
@@ -268,16 +296,21 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     }
     // Learn each registry's scheme and auth first, once, before any job talks to it.
     for (auto& [host, s] : sessions) {
+        std::optional<error> failure;
         try {
             co_await s->ping();
+        } catch (const error& x) {
+            failure.emplace(x.code(), "failed to push to " + host + ": " + x.what());
         } catch (const std::exception& x) {
-            throw error(std::string("failed to push to ") + host + ": " + x.what());
+            failure.emplace("failed to push to " + host + ": " + x.what());
         }
+        if (failure) throw *failure;
     }
     std::vector<std::function<awaitable<void>()>> pushes;
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
-            image_push push(*sessions.at(job.target.domain), job, progress, report);
+            image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor(),
+                            fetch_lock);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
         });
@@ -289,6 +322,8 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
         if (!failures[i]) continue;
         try {
             std::rethrow_exception(failures[i]);
+        } catch (const error& e) {
+            throw error(e.code(), "failed to push " + jobs[i].target.normalized() + ": " + e.what());
         } catch (const std::exception& e) {
             throw error("failed to push " + jobs[i].target.normalized() + ": " + e.what());
         }
@@ -296,32 +331,17 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     co_return report;
 }
 
-push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress)
+push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress,
+                        std::stop_token stop)
 {
-    asio::io_context io;
-    // SIGINT or SIGTERM cancels the push (terminal cancellation, the kind awaitables accept by
-    // default): every request and backoff wait ends with
-    // operation_aborted, nothing is retried, and the caller's cleanup runs as the error unwinds.
-    asio::cancellation_signal cancel;
-    asio::signal_set signals(io, SIGINT, SIGTERM);
-    bool interrupted = false;
-    signals.async_wait([&](boost::system::error_code ec, int) {
-        if (ec) return;
-        interrupted = true;
-        cancel.emit(asio::cancellation_type::terminal);
-    });
-    std::exception_ptr failure;
-    push_report report;
-    asio::co_spawn(io, async_push_images(jobs, settings, progress),
-                   asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, push_report r) {
-                       failure = e;
-                       report = r;
-                       signals.cancel();
-                   }));
-    io.run();
-    if (interrupted) throw error("push interrupted by a signal; nothing was tagged that was not complete");
-    if (failure) std::rethrow_exception(failure);
-    return report;
+    try {
+        return async::run_blocking(async_push_images(jobs, settings, progress), stop);
+    } catch (const std::exception&) {
+        // Whatever the cancelled work reported on its way out, the story is the interruption.
+        if (stop.stop_requested())
+            throw error(errc::interrupted, "push interrupted; nothing was tagged that was not complete");
+        throw;
+    }
 }
 
 }  // namespace lading::registry

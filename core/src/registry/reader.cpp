@@ -1,8 +1,7 @@
+#include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
 #include "registry/reader.hpp"
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_future.hpp>
 
 namespace lading::registry {
 
@@ -15,22 +14,13 @@ constexpr const char* manifest_accept =
     "application/vnd.docker.distribution.manifest.v2+json";
 }
 
-reader::reader(std::string host, std::string repository, session_options options)
-    : host_(std::move(host)), repository_(std::move(repository))
+reader::reader(std::string host, std::string repository, session_options options, std::stop_token stop)
+    : host_(std::move(host)), repository_(std::move(repository)), stop_(std::move(stop))
 {
     session_ = std::make_unique<session>(io_.get_executor(), host_, options);
 }
 
 reader::~reader() = default;
-
-template <class T>
-T reader::run(asio::awaitable<T> work)
-{
-    auto future = asio::co_spawn(io_, std::move(work), asio::use_future);
-    io_.restart();
-    io_.run();
-    return future.get();
-}
 
 fetched_manifest reader::manifest(const std::string& reference)
 {
@@ -48,14 +38,14 @@ fetched_manifest reader::manifest(const std::string& reference)
         auto r = co_await session_->send(spec);
         fetched_manifest m{r.body, r.header(http::field::content_type), digest::of(r.body)};
         if (auto wanted = digest::parse(reference); wanted && *wanted != m.digest)
-            throw error(spec.what + " does not match its digest (got " + m.digest.str() + ")");
+            throw error(errc::protocol_violation, spec.what + " does not match its digest (got " + m.digest.str() + ")");
         // Reached by a tag, the body must still be the manifest the registry names.
         if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
-            throw error(spec.what + " does not match the digest the registry gives for it (" + named->str() + ", got " +
-                        m.digest.str() + ")");
+            throw error(errc::protocol_violation, spec.what + " does not match the digest the registry gives for it (" +
+                                                      named->str() + ", got " + m.digest.str() + ")");
         co_return m;
     };
-    return run(work());
+    return async::run_blocking(io_, work(), stop_);
 }
 
 void reader::blob(const descriptor& d, const body_consumer& consume)
@@ -93,10 +83,11 @@ void reader::blob(const descriptor& d, const body_consumer& consume)
         co_await session_->send(spec);
         auto size = hash.bytes();
         if (size != d.size || hash.finish() != d.digest)
-            throw error(spec.what + " arrived with other content than its digest says (" + std::to_string(size) + " bytes)");
+            throw error(errc::protocol_violation,
+                        spec.what + " arrived with other content than its digest says (" + std::to_string(size) + " bytes)");
         co_return 0;
     };
-    run(work());
+    async::run_blocking(io_, work(), stop_);
 }
 
 }  // namespace lading::registry

@@ -1,5 +1,11 @@
 // Reads manifests and blobs from one registry repository, synchronously, for callers that
 // are not coroutines themselves (base image resolution). Verifies every digest.
+//
+// Threading: each call blocks the calling thread and runs the session (async::run_blocking)
+// on the reader's own io_context, in that thread; `consume` is called in it too. A reader
+// is used by one thread at a time.
+// Cancellation: requesting the `stop` given at construction ends the call under way (and
+// every later one) with lading::error carrying registry::errc::interrupted.
 #pragma once
 
 #include <lading/oci/descriptor.hpp>
@@ -9,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <memory>
+#include <stop_token>
 #include <string>
 
 namespace lading::registry {
@@ -21,7 +28,7 @@ struct fetched_manifest {
 
 class reader {
 public:
-    reader(std::string host, std::string repository, session_options options);
+    reader(std::string host, std::string repository, session_options options, std::stop_token stop = {});
     ~reader();
 
     // By tag or digest; a digest reference is checked against the bytes received.
@@ -33,10 +40,8 @@ public:
     const std::string& repository() const { return repository_; }
 
 private:
-    template <class T>
-    T run(boost::asio::awaitable<T> work);
-
     std::string host_, repository_;
+    std::stop_token stop_;
     boost::asio::io_context io_;
     std::unique_ptr<session> session_;
     bool pinged_ = false;

@@ -3,9 +3,11 @@
 // credentials to another origin. Runs on one executor; not thread-safe.
 #pragma once
 
+#include <lading/error.hpp>
 #include <lading/host_config.hpp>
 #include "registry/connection.hpp"
 #include "registry/credentials.hpp"
+#include <lading/registry/errc.hpp>
 #include "registry/retry_policy.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -47,59 +49,69 @@ struct request_spec {
     std::optional<std::size_t> max_body;
 };
 
-// A response that was not one of the expected statuses, after every retry.
-class registry_error : public std::runtime_error {
+// A response that was not one of the expected statuses, after every retry; its code is
+// errc::unexpected_status. Other registry failures are lading::errors with their errc.
+class registry_error : public lading::error {
 public:
-    registry_error(const std::string& message, unsigned status) : std::runtime_error(message), status_(status) {}
+    registry_error(const std::string& message, unsigned status)
+        : lading::error(errc::unexpected_status, message), status_(status)
+    {
+    }
     unsigned status() const { return status_; }
 
 private:
     unsigned status_;
 };
 
+namespace sansio {
+class authenticator;
+struct registry_settings;
+}  // namespace sansio
+
+// Threading: a session and everything it sends run on the executor given at construction,
+// which must not run its handlers in parallel (an io_context run by one thread, or a
+// strand); a session is not thread-safe.
+// Cancellation: ping() and send() accept the terminal cancellation of the awaiting
+// coroutine (asio's per-operation cancellation, e.g. a cancellation slot bound with
+// co_spawn): the request or backoff under way ends, nothing is retried, and the call throws
+// lading::error with errc::interrupted. The connection that was cancelled is closed.
 class session {
 public:
     session(boost::asio::any_io_executor ex, std::string host, session_options options);
     ~session();
 
     // Picks https or http (insecure and loopback registries may fall back to http) and
-    // learns the auth challenge; throws with a clear message when the registry is unusable.
+    // learns the auth challenge; throws lading::error (errc::unreachable,
+    // certificate_rejected, ...) with a clear message when the registry is unusable.
     boost::asio::awaitable<void> ping();
-    // Sends the request with auth, retries and redirects; returns the final response when
-    // its status is expected, else throws registry_error naming host, what, status and
-    // the registry's error code.
+    // Sends the request with auth, retries and redirects (the decisions are
+    // sansio::request_fsm's); returns the final response when its status is expected, else
+    // throws registry_error naming host, what, status and the registry's error code, or
+    // lading::error with another errc.
     boost::asio::awaitable<http_response> send(const request_spec& spec);
 
     const std::string& host() const { return host_; }
-    const url& base() const { return base_; }
+    const url& base() const;
     // Bytes of request bodies sent so far (all attempts).
     std::uint64_t bytes_sent() const { return bytes_sent_; }
 
 private:
-    boost::asio::awaitable<http_response> attempt(const request_spec& spec, const url& target, bool with_auth);
-    // The ping on one scheme, retried on 408, 429 and 5xx; on network failures only when
-    // asked (on https a failure may rather mean that the registry speaks plain http).
-    boost::asio::awaitable<http_response> ping_with_retries(const request_spec& spec, const url& target,
-                                                            bool retry_network_failures);
+    struct attempt_outcome;
+    // Runs one of the sans-I/O machines: performs each action it asks for.
+    template <class Machine>
+    boost::asio::awaitable<http_response> drive(Machine& machine, const request_spec& spec);
+    boost::asio::awaitable<attempt_outcome> attempt(const request_spec& spec, const url& target,
+                                                    const std::string& authorization, std::size_t body_limit);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
-    void learn_challenge(const http_response& r);
     std::unique_ptr<connection> acquire(const url& u);
     void release(std::unique_ptr<connection> c);
-    std::string describe_failure(const request_spec& spec, const http_response& r) const;
 
     boost::asio::any_io_executor ex_;
     std::string host_;
     session_options options_;
-    url base_;
-    std::string auth_scheme_;  // "", "basic" or "bearer"
-    std::map<std::string, std::string> challenge_params_;
-    struct cached_token {
-        std::string token;
-        std::chrono::steady_clock::time_point expires;
-    };
-    std::map<std::string, cached_token> tokens_;
-    std::string refresh_token_;
+    std::unique_ptr<sansio::registry_settings> settings_;
+    std::unique_ptr<sansio::authenticator> auth_;
     std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;  // per origin
     std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> tls_;
     std::uint64_t bytes_sent_ = 0;

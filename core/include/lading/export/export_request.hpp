@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <stop_token>
 #include <vector>
 
 namespace lading {
@@ -32,6 +33,9 @@ struct export_request {
     std::filesystem::path store_location;
     unsigned threads = 1;  // compressor threads per layer
     host_config hosts;
+    // A stop request cancels the registry push (see registry::push_images); the export then
+    // throws lading::error with registry::errc::interrupted. Other stages run to their end.
+    std::stop_token stop;
 };
 
 // What one output produced, with BuildKit's exporter response keys.

@@ -13,6 +13,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -46,12 +47,27 @@ struct push_report {
 
 // Pushes every job concurrently on the caller's executor (one session per registry host):
 // for embedders that run their own io_context. Same guarantees as push_images.
+//
+// Threading: every handler, and every progress call, runs on the awaiting coroutine's
+// executor, which must not run handlers in parallel (an io_context run by one thread, or a
+// strand). Calls into the job's store (manifest and blob reads, fetch_into_source,
+// open_elsewhere) run on a private thread pool of parallel_uploads threads and never
+// block that executor; the calls into one store may therefore come from several threads.
+// Cancellation: terminal cancellation of the awaiting coroutine (e.g. a cancellation slot
+// bound with co_spawn) ends every request and backoff wait under way; nothing is retried,
+// no further manifest is put, and the call throws lading::error. A store call under way is
+// not interrupted: the push ends when it returns. A name is tagged only after every blob and
+// child manifest it references was accepted, so a cancelled push tags nothing incomplete.
 boost::asio::awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
                                                       progress_listener& progress);
 
-// Pushes every job concurrently (one io_context, one session per registry host) and
-// returns when all are done. Throws lading::error naming the failing name; a name is tagged
-// only after every blob and child manifest it references was accepted.
-push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress);
+// Pushes every job concurrently (async_push_images run with async::run_blocking in the
+// calling thread) and returns when all are done. Throws lading::error naming the failing
+// name, with a registry::errc code where the registry client gave one.
+// Cancellation: requesting `stop` (from any thread) cancels the push as above; it then throws
+// lading::error with errc::interrupted. lading installs no signal handler: turning SIGINT
+// into a stop request is the host program's choice.
+push_report push_images(const std::vector<push_job>& jobs, const push_settings& settings, progress_listener& progress,
+                        std::stop_token stop = {});
 
 }  // namespace lading::registry

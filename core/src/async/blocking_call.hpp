@@ -1,0 +1,27 @@
+// Moves a call that may block (a store plugin reading a file, a synchronous download) off
+// the thread that runs a coroutine's executor, so that other coroutines on it keep going.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <type_traits>
+#include <utility>
+
+namespace lading::async {
+
+// Runs `call()` on `pool` (a thread pool's executor) and resumes the awaiting coroutine on
+// its own executor with the result, or with what `call` threw. A cancellation of the
+// awaiting coroutine does not interrupt `call`: the coroutine resumes when it returns.
+template <class Call>
+boost::asio::awaitable<std::invoke_result_t<Call&>> blocking_call(boost::asio::any_io_executor pool, Call call)
+{
+    using result = std::invoke_result_t<Call&>;
+    co_return co_await boost::asio::co_spawn(
+        pool, [call = std::move(call)]() mutable -> boost::asio::awaitable<result> { co_return call(); },
+        boost::asio::use_awaitable);
+}
+
+}  // namespace lading::async

@@ -1,0 +1,151 @@
+#include <lading/error.hpp>
+#include "registry/challenge.hpp"
+#include <lading/registry/errc.hpp>
+
+#include "authenticator.hpp"
+
+#include <lading/formats/base64.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace lading::registry::sansio {
+
+namespace {
+
+std::string scope_key(std::vector<std::string> scopes)
+{
+    std::sort(scopes.begin(), scopes.end());
+    std::string key;
+    for (const auto& s : scopes) key += s + " ";
+    return key;
+}
+
+failure challenge_failure(std::string message) { return {errc::unsupported_challenge, std::move(message), {}}; }
+
+}  // namespace
+
+std::string basic_authorization(const std::string& username, const std::string& password)
+{
+    return "Basic " + formats::base64_encode(username + ":" + password);
+}
+
+authenticator::authenticator(std::string host, std::optional<credential> credentials, bool insecure)
+    : host_(std::move(host)), credentials_(std::move(credentials)), insecure_(insecure)
+{
+}
+
+std::optional<failure> authenticator::learn_challenge(std::string_view header)
+{
+    if (header.empty())
+        return challenge_failure("registry " + host_ + " asks for authentication but sends no WWW-Authenticate header");
+    std::vector<challenge> challenges;
+    try {
+        challenges = parse_challenges(header);
+    } catch (const error& e) {
+        return challenge_failure("registry " + host_ + ": " + e.what());
+    }
+    for (const auto& c : challenges) {
+        if (c.scheme == "bearer") {
+            if (!c.params.count("realm"))
+                return challenge_failure("registry " + host_ + " sent a Bearer challenge without a realm");
+            scheme_ = auth_scheme::bearer;
+            challenge_params_ = c.params;
+            return std::nullopt;
+        }
+        if (c.scheme == "basic") {
+            scheme_ = auth_scheme::basic;
+            challenge_params_ = c.params;
+            return std::nullopt;
+        }
+    }
+    return challenge_failure("registry " + host_ + " asks for an authentication scheme lading does not speak: " +
+                             std::string(header.substr(0, 100)));
+}
+
+authorization authenticator::for_request() const
+{
+    // A registry token from config.json is used as is, whatever the challenge.
+    if (credentials_ && !credentials_->registry_token.empty()) return {false, "Bearer " + credentials_->registry_token};
+    if (scheme_ == auth_scheme::basic && credentials_)
+        return {false, basic_authorization(credentials_->username, credentials_->password)};
+    if (scheme_ == auth_scheme::bearer) return {true, {}};
+    return {};
+}
+
+std::optional<std::string> authenticator::cached_token(const std::vector<std::string>& scopes,
+                                                       clock::time_point now) const
+{
+    if (auto it = tokens_.find(scope_key(scopes)); it != tokens_.end() && it->second.expires > now)
+        return it->second.token;
+    return std::nullopt;
+}
+
+void authenticator::forget_token(const std::vector<std::string>& scopes) { tokens_.erase(scope_key(scopes)); }
+
+std::variant<token_request, failure> authenticator::request_token(const std::vector<std::string>& scopes,
+                                                                  const url& base) const
+{
+    url realm;
+    try {
+        realm = url::parse(challenge_params_.at("realm"));
+    } catch (const std::exception& e) {
+        return challenge_failure(e.what());
+    }
+    if (realm.scheme == "http" && base.scheme == "https" && !insecure_)
+        return failure{errc::insecure_redirect,
+                       "registry " + host_ + " points its token realm at plain http (" + realm.origin() +
+                           "); refusing to send credentials there",
+                       {}};
+    token_request r;
+    r.realm_origin = realm.origin();
+    const auto service = challenge_params_.find("service");
+    if (credentials_ && (!credentials_->identity_token.empty() || !refresh_token_.empty())) {
+        // OAuth2: an identity (or refresh) token is exchanged with a POST, never sent as a query.
+        r.method = http::verb::post;
+        r.target = realm.str();
+        auto refresh = !refresh_token_.empty() ? refresh_token_ : credentials_->identity_token;
+        r.form = "grant_type=refresh_token&client_id=lading&refresh_token=" + query_escape(refresh);
+        if (service != challenge_params_.end()) r.form += "&service=" + query_escape(service->second);
+        std::string joined;
+        for (const auto& sc : scopes) joined += (joined.empty() ? "" : " ") + sc;
+        r.form += "&scope=" + query_escape(joined);
+        return r;
+    }
+    std::string query;
+    if (service != challenge_params_.end()) query += "service=" + query_escape(service->second);
+    for (const auto& scope : scopes) query += std::string(query.empty() ? "" : "&") + "scope=" + query_escape(scope);
+    r.method = http::verb::get;
+    auto target = realm;
+    target.target += (target.target.find('?') == std::string::npos ? "?" : "&") + query;
+    r.target = target.str();
+    if (credentials_ && !credentials_->username.empty())
+        r.authorization = basic_authorization(credentials_->username, credentials_->password);
+    return r;
+}
+
+std::variant<std::string, failure> authenticator::accept_token(std::string_view body,
+                                                               const std::vector<std::string>& scopes,
+                                                               const std::string& realm_origin, clock::time_point now)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(body, ec);
+    if (ec || !v.is_object())
+        return failure{errc::bad_token_response, "token server " + realm_origin + " returned something that is not JSON", {}};
+    const auto& o = v.as_object();
+    std::string token;
+    for (const char* key : {"token", "access_token"})
+        if (auto* t = o.if_contains(key); t && t->is_string() && !t->get_string().empty())
+            token = std::string(t->get_string());
+    if (token.empty()) return failure{errc::bad_token_response, "token server " + realm_origin + " returned no token", {}};
+    if (auto* rt = o.if_contains("refresh_token"); rt && rt->is_string()) refresh_token_ = std::string(rt->get_string());
+    std::int64_t expires_in = 60;
+    if (auto* e = o.if_contains("expires_in"); e && e->is_int64())
+        expires_in = std::max<std::int64_t>(60, e->get_int64());
+    // Refresh a little early so that a long upload does not start with a token about to expire.
+    tokens_[scope_key(scopes)] = {token, now + std::chrono::seconds(expires_in - 10)};
+    return token;
+}
+
+}  // namespace lading::registry::sansio

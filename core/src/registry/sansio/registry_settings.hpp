@@ -1,0 +1,21 @@
+// What the registry state machines need to know about the session they decide for.
+#pragma once
+
+#include "registry/retry_policy.hpp"
+#include "registry/url.hpp"
+
+#include <cstddef>
+#include <string>
+
+namespace lading::registry::sansio {
+
+struct registry_settings {
+    std::string host;           // host[:port] as the user wrote it
+    url base;                   // https://host/ or, after the ping chose it, http://host/
+    bool insecure = false;      // registry.insecure
+    bool plain_http = false;    // the host configuration says http only
+    retry_policy retry;
+    std::size_t max_body = 4 << 20;
+};
+
+}  // namespace lading::registry::sansio

@@ -1,0 +1,152 @@
+// Token requests, token answers and the token cache, without a token server.
+#include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
+
+#include "registry/sansio/authenticator.hpp"
+#include "registry/sansio/tls_failure.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <catch2/catch.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+using namespace lading::registry;
+using namespace lading::registry::sansio;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::vector<std::string> scopes = {"repository:app:pull,push", "repository:base:pull"};
+const url https_base = url::parse("https://reg.example/");
+
+token_request planned(const authenticator& a, const url& base = https_base)
+{
+    auto r = a.request_token(scopes, base);
+    REQUIRE(std::holds_alternative<token_request>(r));
+    return std::get<token_request>(r);
+}
+
+}  // namespace
+
+TEST_CASE("an anonymous token is a GET with the service and every scope", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="https://auth.example/token?x=1",service="reg svc")"));
+    auto r = planned(a);
+    CHECK(r.method == http::verb::get);
+    CHECK(r.target == "https://auth.example:443/token?x=1&service=reg%20svc&scope=repository%3Aapp%3Apull%2Cpush&"
+                      "scope=repository%3Abase%3Apull");
+    CHECK(r.authorization.empty());
+    CHECK(r.form.empty());
+    CHECK(r.realm_origin == "https://auth.example:443");
+}
+
+TEST_CASE("a user's token request carries Basic credentials", "[registry][sansio]")
+{
+    authenticator a("reg.example", credential{"alice", "secret", {}, {}}, false);
+    REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="https://auth.example/token")"));
+    CHECK(planned(a).authorization == "Basic YWxpY2U6c2VjcmV0");
+}
+
+TEST_CASE("an identity token is exchanged with a POST; a refresh token replaces it", "[registry][sansio]")
+{
+    authenticator a("reg.example", credential{{}, {}, "idt", {}}, false);
+    REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="https://auth.example/token",service="reg")"));
+    auto r = planned(a);
+    CHECK(r.method == http::verb::post);
+    CHECK(r.target == "https://auth.example:443/token");
+    CHECK(r.form == "grant_type=refresh_token&client_id=lading&refresh_token=idt&service=reg&"
+                    "scope=repository%3Aapp%3Apull%2Cpush%20repository%3Abase%3Apull");
+    auto got = a.accept_token(R"({"access_token":"at","refresh_token":"rt2"})", scopes, r.realm_origin,
+                              authenticator::clock::now());
+    CHECK(std::get<std::string>(got) == "at");
+    CHECK(planned(a).form.find("refresh_token=rt2") != std::string::npos);
+}
+
+TEST_CASE("a registry on https never sends credentials to a plain-http realm", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="http://auth.example/token")"));
+    auto r = a.request_token(scopes, https_base);
+    REQUIRE(std::holds_alternative<failure>(r));
+    CHECK(std::get<failure>(r).code == errc::insecure_redirect);
+    CHECK(std::holds_alternative<token_request>(a.request_token(scopes, url::parse("http://reg.example/"))));
+    authenticator insecure("reg.example", std::nullopt, true);
+    REQUIRE_FALSE(insecure.learn_challenge(R"(Bearer realm="http://auth.example/token")"));
+    CHECK(std::holds_alternative<token_request>(insecure.request_token(scopes, https_base)));
+}
+
+TEST_CASE("token answers: token or access_token, else a clear failure", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    auto now = authenticator::clock::now();
+    CHECK(std::get<std::string>(a.accept_token(R"({"token":"t1"})", scopes, "https://auth", now)) == "t1");
+    CHECK(std::get<std::string>(a.accept_token(R"({"token":"","access_token":"t2"})", scopes, "https://auth", now)) == "t2");
+    auto not_json = a.accept_token("<html>", scopes, "https://auth", now);
+    CHECK(std::get<failure>(not_json).code == errc::bad_token_response);
+    CHECK(std::get<failure>(not_json).message == "token server https://auth returned something that is not JSON");
+    CHECK(std::get<failure>(a.accept_token(R"({"token":""})", scopes, "https://auth", now)).message ==
+          "token server https://auth returned no token");
+}
+
+TEST_CASE("tokens are cached per scope set until 10 s before they expire, at least 50 s", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    auto now = authenticator::clock::now();
+    a.accept_token(R"({"token":"long","expires_in":300})", scopes, "https://auth", now);
+    const std::vector<std::string> reordered = {scopes[1], scopes[0]};
+    CHECK(a.cached_token(reordered, now + 289s) == "long");
+    CHECK_FALSE(a.cached_token(reordered, now + 290s));
+    CHECK_FALSE(a.cached_token({"repository:other:pull"}, now));
+    a.accept_token(R"({"token":"short","expires_in":5})", scopes, "https://auth", now);
+    CHECK(a.cached_token(scopes, now + 49s) == "short");
+    CHECK_FALSE(a.cached_token(scopes, now + 50s));
+    a.forget_token(scopes);
+    CHECK_FALSE(a.cached_token(scopes, now));
+}
+
+TEST_CASE("a Basic challenge authorises with the user's credentials only when there are some", "[registry][sansio]")
+{
+    authenticator with("reg.example", credential{"alice", "secret", {}, {}}, false);
+    REQUIRE_FALSE(with.learn_challenge(R"(Basic realm="r")"));
+    CHECK(with.for_request().header == "Basic YWxpY2U6c2VjcmV0");
+    authenticator without("reg.example", std::nullopt, false);
+    CHECK(without.for_request().header.empty());
+    REQUIRE_FALSE(without.learn_challenge(R"(Basic realm="r")"));
+    CHECK(without.for_request().header.empty());
+    CHECK_FALSE(without.for_request().needs_token);
+}
+
+TEST_CASE("TLS failures are classified by OpenSSL reason code, not by text", "[registry][sansio]")
+{
+    auto ssl = [](int reason) {
+        return boost::system::error_code(static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, reason)),
+                                         boost::asio::error::get_ssl_category());
+    };
+    auto verify = classify_tls_failure(ssl(SSL_R_CERTIFICATE_VERIFY_FAILED));
+    CHECK(verify.certificate);
+    CHECK_FALSE(verify.peer_alert);
+    auto required = classify_tls_failure(ssl(SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED));
+    CHECK(required.certificate);
+    CHECK(required.peer_alert);
+    auto unknown_ca = classify_tls_failure(ssl(SSL_R_TLSV1_ALERT_UNKNOWN_CA));
+    CHECK_FALSE(unknown_ca.certificate);
+    CHECK(unknown_ca.peer_alert);
+    auto plain = classify_tls_failure(boost::asio::error::connection_refused);
+    CHECK_FALSE(plain.certificate);
+    CHECK_FALSE(plain.peer_alert);
+    CHECK_FALSE(classify_tls_failure(boost::asio::ssl::error::stream_truncated).certificate);
+}
+
+TEST_CASE("registry error codes compare as std::error_codes with readable messages", "[registry][sansio]")
+{
+    std::error_code ec = errc::interrupted;
+    CHECK(ec.category().name() == std::string("lading.registry"));
+    CHECK(ec == errc::interrupted);
+    CHECK(ec != errc::network_failure);
+    CHECK(ec.message() == "interrupted");
+    lading::error e(errc::authentication_failed, "x");
+    CHECK(e.code() == errc::authentication_failed);
+    CHECK_FALSE(lading::error("plain").code());
+}
