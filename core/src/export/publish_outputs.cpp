@@ -21,7 +21,7 @@ void name_outputs(const export_plan& plan, const std::vector<output_result>& res
 {
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         if (!plan.outputs[o].names_in_store) continue;
-        std::vector<plugin::store::binding> bindings;
+        std::vector<plugin::stored_name> bindings;
         for (const auto& name : results[o].names) bindings.push_back({name, normalized_name(name), results[o].root});
         destinations.store(plan.request.outputs[o].store_backend)->set_names(bindings);
     }

@@ -1,7 +1,7 @@
 #include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
-#include "unpack/host_image.hpp"
+#include "unpack/platform_image.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -115,7 +115,7 @@ std::string store::read_small_blob(const digest& d, std::size_t limit)
     return out;
 }
 
-void store::set_names(const std::vector<binding>& bindings)
+void store::set_names(const std::vector<stored_name>& bindings)
 {
     std::vector<std::string> descriptors;
     descriptors.reserve(bindings.size());
@@ -134,7 +134,7 @@ std::vector<stored_name> store::names()
     };
     if (table_->list_names(handle_, visit, &raw) != LADING_OK) fail("cannot list the names in the store");
     std::vector<stored_name> out;
-    for (auto& [name, json] : raw) out.push_back({name, descriptor::from_json(boost::json::parse(json))});
+    for (auto& [name, json] : raw) out.push_back({name, {}, descriptor::from_json(boost::json::parse(json))});
     return out;
 }
 
@@ -210,7 +210,7 @@ int unpack_into_directory(void* context, const char* area, const char* rootfs)
 
 }  // namespace
 
-unpack_result store::unpack(const unpack::host_image& image, directory_unpacker& host)
+unpack_result store::unpack(const unpack::platform_image& image, directory_unpacker& host)
 {
     if (!features_.unpack) throw error("the " + backend() + " store cannot unpack images (its plugin has no unpack entry)");
     const auto manifest = canonical_json(image.manifest.to_json());

@@ -68,7 +68,8 @@ struct image_parts {
     std::vector<std::pair<descriptor, std::string>> manifests;  // children first, root last
 };
 
-void collect(plugin::store& store, const descriptor& d, image_parts& parts, std::set<std::string>& seen, int depth)
+// Walks the image below `d` in `store`, adding its blobs and manifests to `parts`.
+void collect_image_parts(plugin::store& store, const descriptor& d, image_parts& parts, std::set<std::string>& seen, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
     auto bytes = store.read_small_blob(d.digest, manifest_limit);
@@ -82,7 +83,7 @@ void collect(plugin::store& store, const descriptor& d, image_parts& parts, std:
         if (seen.insert(child.digest.str()).second) parts.blobs.push_back(child);
     };
     if (auto* m = o.if_contains("manifests"); m && m->is_array()) {
-        for (const auto& child : m->as_array()) collect(store, descriptor::from_json(child), parts, seen, depth + 1);
+        for (const auto& child : m->as_array()) collect_image_parts(store, descriptor::from_json(child), parts, seen, depth + 1);
     } else {
         if (auto* c = o.if_contains("config")) add_blob(*c);
         if (auto* l = o.if_contains("layers"); l && l->is_array())
@@ -287,7 +288,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     for (std::size_t i = 0; i < jobs.size(); ++i) {
         co_await async::blocking_call(blocking.get_executor(), [&, i] {
             std::set<std::string> seen;
-            collect(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
+            collect_image_parts(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
         });
         auto& s = sessions[jobs[i].target.domain];
         if (!s)

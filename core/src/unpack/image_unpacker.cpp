@@ -1,6 +1,6 @@
 #include "rootfs_builder.hpp"
 
-#include "unpack/host_image.hpp"
+#include "unpack/platform_image.hpp"
 #include "unpack/image_unpacker.hpp"
 
 namespace lading::unpack {
@@ -8,7 +8,7 @@ namespace lading::unpack {
 void unpack_image(plugin::store& store, const descriptor& root, plugin::catalog& plugins, progress_listener& progress)
 {
     const auto host = platform::host();
-    auto image = find_host_image(store, root, host);
+    auto image = find_platform_image(store, root, host);
     if (!image) {
         progress.step("unpack: " + root.digest.str() + " has no image for " + host.str() + ", nothing unpacked");
         return;

@@ -77,7 +77,7 @@ bool plain_relative(const std::filesystem::path& p, std::size_t least)
 
 }  // namespace
 
-rootfs_builder::rootfs_builder(plugin::store& store, const host_image& image, plugin::catalog& plugins)
+rootfs_builder::rootfs_builder(plugin::store& store, const platform_image& image, plugin::catalog& plugins)
     : store_(store), image_(image), plugins_(plugins), as_root_(::geteuid() == 0)
 {
 }

@@ -6,7 +6,7 @@
 
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
-#include "unpack/host_image.hpp"
+#include "unpack/platform_image.hpp"
 
 #include <string>
 
@@ -14,7 +14,7 @@ namespace lading::unpack {
 
 class rootfs_builder : public plugin::directory_unpacker {
 public:
-    rootfs_builder(plugin::store& store, const host_image& image, plugin::catalog& plugins);
+    rootfs_builder(plugin::store& store, const platform_image& image, plugin::catalog& plugins);
 
     // Builds <store's local root>/area/rootfs (lading_unpack_host in abi.h). Throws
     // lading::error naming the layer and entry that failed, or the place when the store
@@ -28,7 +28,7 @@ public:
 
 private:
     plugin::store& store_;
-    const host_image& image_;
+    const platform_image& image_;
     plugin::catalog& plugins_;
     const bool as_root_;
     std::string skipped_;

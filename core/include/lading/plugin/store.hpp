@@ -13,15 +13,18 @@
 #include <vector>
 
 namespace lading::unpack {
-struct host_image;
+struct platform_image;
 }
 
 namespace lading::plugin {
 
 class blob_writer;
 
+// A name in a store and the root descriptor it points at. `normalized` is its fully
+// qualified form (docker.io/library/...), given when naming; a listing leaves it empty.
 struct stored_name {
     std::string name;
+    std::string normalized;
     lading::descriptor descriptor;
 };
 
@@ -78,12 +81,8 @@ public:
     std::unique_ptr<byte_source> open_blob(const digest& d);
     std::string read_small_blob(const digest& d, std::size_t limit);
 
-    // name → (normalized name, root descriptor); all land together or none do.
-    struct binding {
-        std::string name, normalized;
-        lading::descriptor descriptor;
-    };
-    void set_names(const std::vector<binding>& bindings);
+    // All the names land together or none do.
+    void set_names(const std::vector<stored_name>& names);
     std::vector<stored_name> names();
     // Throws when the backend cannot list what it holds.
     std::vector<store_content> contents();
@@ -99,7 +98,7 @@ public:
     // Has the backend unpack `image`, where and how it keeps root filesystems; `host` does
     // the work for a backend that asks for a directory tree, and what it throws comes out
     // as it is. Throws when the backend cannot unpack.
-    unpack_result unpack(const unpack::host_image& image, directory_unpacker& host);
+    unpack_result unpack(const unpack::platform_image& image, directory_unpacker& host);
 
 private:
     [[noreturn]] void fail(const std::string& what);

@@ -1,4 +1,5 @@
-// Finds, in a stored image, the manifest made for this machine and the layers to unpack.
+// Finds, in a stored image, the manifest made for one platform (this machine's, to unpack)
+// and its layers.
 #pragma once
 
 #include <lading/oci/descriptor.hpp>
@@ -15,7 +16,7 @@ struct image_layer {
     digest diff_id;   // the config's sha256 of its uncompressed tar
 };
 
-struct host_image {
+struct platform_image {
     descriptor manifest;
     lading::platform platform;
     std::vector<image_layer> layers;  // bottom first
@@ -25,7 +26,7 @@ struct host_image {
 // `host`: for an index the first entry that matches, for a single manifest the platform
 // its config states. nullopt when none matches. Throws lading::error when a blob is
 // missing or malformed, or when the config's diffIDs do not pair with the layers.
-std::optional<host_image> find_host_image(plugin::store& store, const descriptor& root, const platform& host);
+std::optional<platform_image> find_platform_image(plugin::store& store, const descriptor& root, const platform& host);
 
 // Same os and architecture, and the same variant unless one of them has none.
 bool platform_matches(const platform& image, const platform& host);

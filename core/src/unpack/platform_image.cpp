@@ -1,5 +1,5 @@
 #include <lading/error.hpp>
-#include "unpack/host_image.hpp"
+#include "unpack/platform_image.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -32,7 +32,7 @@ std::optional<platform> normalized(const platform& p)
     }
 }
 
-host_image read_manifest(plugin::store& store, const descriptor& manifest_descriptor)
+platform_image read_manifest(plugin::store& store, const descriptor& manifest_descriptor)
 {
     auto manifest = read_json_object(store, manifest_descriptor.digest, "manifest");
     auto* layers = manifest.if_contains("layers");
@@ -42,7 +42,7 @@ host_image read_manifest(plugin::store& store, const descriptor& manifest_descri
     auto config_descriptor = descriptor::from_json(*config);
     auto image_config = read_json_object(store, config_descriptor.digest, "image config");
 
-    host_image out;
+    platform_image out;
     out.manifest = manifest_descriptor;
     std::string variant = string_at(image_config, "variant");
     out.platform = platform{string_at(image_config, "os"), string_at(image_config, "architecture"), variant};
@@ -75,7 +75,7 @@ bool platform_matches(const platform& image, const platform& host)
            (a->variant == b->variant || a->variant.empty() || b->variant.empty());
 }
 
-std::optional<host_image> find_host_image(plugin::store& store, const descriptor& root, const platform& host)
+std::optional<platform_image> find_platform_image(plugin::store& store, const descriptor& root, const platform& host)
 {
     auto document = read_json_object(store, root.digest, "image");
     if (auto* manifests = document.if_contains("manifests")) {
