@@ -4,6 +4,7 @@
 
 #include "async/blocking_call.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -11,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <thread>
 
 namespace asio = boost::asio;
@@ -77,4 +79,26 @@ TEST_CASE("a blocking call runs on the pool and resumes on the coroutine's threa
     CHECK(run_blocking(work()));
     CHECK_THROWS_WITH(run_blocking(lading::async::blocking_call(pool.get_executor(), []() -> int { throw std::runtime_error("store read failed"); })),
                       "store read failed");
+}
+
+TEST_CASE("a blocking call beside an operation that fails is waited for, never cancelled across threads", "[async]")
+{
+    // The upload loop's shape: a socket write && the next chunk's read on a pool. When the
+    // write fails, the group must neither race the pool thread with a cancellation (a
+    // use-after-free the sanitizer run reports) nor resume before the read has returned.
+    using namespace asio::experimental::awaitable_operators;
+    asio::thread_pool pool(2);
+    for (int round = 0; round < 300; ++round) {
+        std::atomic<bool> returned{false};
+        auto read_next = lading::async::blocking_call(pool.get_executor(), [&returned, round] {
+            if (round % 2) std::this_thread::sleep_for(50us);
+            returned = true;
+            return 1;
+        });
+        auto both = [](asio::awaitable<int> read) -> asio::awaitable<void> {
+            co_await (fail() && std::move(read));
+        };
+        CHECK_THROWS_WITH(run_blocking(both(std::move(read_next))), "failed inside");
+        CHECK(returned);
+    }
 }
