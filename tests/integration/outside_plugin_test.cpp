@@ -4,6 +4,7 @@
 // plugin with the first, shorter table still loads and works.
 #include <catch2/catch.hpp>
 
+#include "common/json_file.hpp"
 #include "common/process.hpp"
 #include "common/store_snapshot.hpp"
 #include "common/temp_dir.hpp"
@@ -133,4 +134,28 @@ TEST_CASE("a store plugin built with the first, shorter table still works; what 
                                    "--plugin-path", plugin_dir.string()});
     CHECK(check.exit_code == 1);
     CHECK(check.err.find("cannot open " + req.store.string() + " for reading only") != std::string::npos);
+}
+
+TEST_CASE("a plugin of another ABI on the path does not stop a tarball layer from being recognised",
+          "[integration][plugins]")
+{
+    temp_dir dir;
+    const std::string outside_dir = LADING_OUTSIDE_PLUGIN_DIR;
+    auto tree = dir.path() / "tree";
+    make_small_tree(tree);
+    const auto tarball = dir.path() / "extra.tar.gz";
+    auto tar = run_process({"tar", "-czf", tarball.string(), "-C", tree.string(), "."});
+    REQUIRE(tar.succeeded());
+    export_request req{
+        .layers = {tree, tarball},
+        .outputs = {"type=image,name=two-layers:1"},
+        .store = dir.path() / "store",
+        .metadata_file = dir.path() / "meta.json",
+        .extra_args = {"--plugin-path", outside_dir},
+    };
+    export_ok(req);
+    auto inspect = run_process({"skopeo", "inspect", "oci:" + req.store.string() + ":two-layers:1"});
+    INFO(inspect.describe());
+    REQUIRE(inspect.succeeded());
+    CHECK(parse_json(inspect.out, "skopeo inspect").at("Layers").as_array().size() == 2);
 }

@@ -25,12 +25,19 @@ std::vector<std::uint8_t> read_head(byte_source& src, std::size_t want)
     return head;
 }
 
-// The compressor whose format the file starts with; nullptr for a plain tar.
+// The compressor whose format the file starts with; nullptr for a plain tar. A plugin that
+// cannot be loaded (another ABI, a broken file) is passed over: `lading plugins` reports it,
+// and it must not stop layers that other compressors recognise.
 const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> head, plugin::catalog& plugins)
 {
     for (const auto& name : plugins.names(LADING_KIND_COMPRESSOR)) {
         if (name == "uncompressed") continue;
-        const auto* p = plugins.find(LADING_KIND_COMPRESSOR, name);
+        const plugin::loaded_plugin* p = nullptr;
+        try {
+            p = plugins.find(LADING_KIND_COMPRESSOR, name);
+        } catch (const error&) {
+            continue;
+        }
         if (p && plugin::compressor(*p).detect(head)) return p;
     }
     return nullptr;
