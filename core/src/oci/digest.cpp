@@ -31,19 +31,9 @@ digest digest::of(std::string_view bytes)
     return h.finish();
 }
 
-struct sha256_hasher::state {
-    formats::sha256 hasher;
-};
-
-sha256_hasher::sha256_hasher() : state_(std::make_unique<state>()) {}
-
-sha256_hasher::~sha256_hasher() = default;
-sha256_hasher::sha256_hasher(sha256_hasher&&) noexcept = default;
-sha256_hasher& sha256_hasher::operator=(sha256_hasher&&) noexcept = default;
-
 void sha256_hasher::update(std::span<const std::uint8_t> bytes)
 {
-    state_->hasher.update(bytes);
+    hasher_.update(bytes);
     bytes_ += bytes.size();
 }
 
@@ -55,7 +45,7 @@ void sha256_hasher::update(std::string_view bytes)
 digest sha256_hasher::finish()
 {
     bytes_ = 0;
-    return digest("sha256:" + state_->hasher.finish_hex());
+    return digest("sha256:" + hasher_.finish_hex());
 }
 
 }  // namespace lading

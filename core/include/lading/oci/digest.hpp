@@ -1,6 +1,8 @@
 // Content digests ("sha256:<64 hex>") and the incremental hasher that makes them.
 #pragma once
 
+#include <lading/formats/sha256.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -35,19 +37,13 @@ private:
 
 class sha256_hasher {
 public:
-    sha256_hasher();
-    ~sha256_hasher();
-    sha256_hasher(sha256_hasher&&) noexcept;
-    sha256_hasher& operator=(sha256_hasher&&) noexcept;
-
     void update(std::span<const std::uint8_t> bytes);
     void update(std::string_view bytes);
     digest finish();
     std::uint64_t bytes() const { return bytes_; }
 
 private:
-    struct state;
-    std::unique_ptr<state> state_;
+    formats::sha256 hasher_;
     std::uint64_t bytes_ = 0;
 };
 
