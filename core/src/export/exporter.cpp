@@ -1,6 +1,7 @@
 #include "export/build_layers.hpp"
 #include "export/export_destinations.hpp"
 #include "export/gather_export_facts.hpp"
+#include "export/interruption.hpp"
 #include "export/plan_export.hpp"
 #include "export/publish_outputs.hpp"
 #include "export/render_output.hpp"
@@ -41,10 +42,13 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
     if (plan.rewrite_without_epoch)
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
     export_destinations destinations(plugins, request.store_location);
+    throw_if_stopped(request.stop, "before building layers");
     auto layers = build_layers(plan, destinations, plugins, progress);
+    throw_if_stopped(request.stop, "before storing layers");
     commit_layers(plan, layers, destinations);
     auto results = render_outputs(plan, layers, attestations, destinations, plugins, progress,
                                   {started, static_cast<std::int64_t>(std::time(nullptr))});
+    throw_if_stopped(request.stop, "before naming the image");
     unpack_outputs(plan, results, destinations, plugins, progress);
     name_outputs(plan, results, destinations);
     push_outputs(plan, results, destinations, progress);
