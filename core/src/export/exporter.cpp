@@ -14,26 +14,12 @@
 
 namespace lading {
 
-namespace {
-
-void check_layers_exist(const export_request& request)
-{
-    for (const auto& l : request.layers) {
-        std::error_code ec;
-        if (!std::filesystem::exists(l.path, ec)) throw error("layer " + l.path.string() + " does not exist");
-    }
-}
-
-}  // namespace
-
 std::vector<output_result> run_export(const export_request& request, plugin::catalog& plugins,
                                       progress_listener& progress)
 {
     const auto started = static_cast<std::int64_t>(std::time(nullptr));
     // Everything that can be refused without reading the layers or the base is refused first.
-    export_facts facts{gather_plugin_facts(request, plugins), {}};
-    check_export_request(request, facts.plugins);
-    check_layers_exist(request);
+    export_facts facts{check_request_before_work(request, plugins), {}};
     const attestation::export_attestations attestations(request.attestations);
     facts.bases = resolve_base_images(request, plugins);
     add_base_layer_facts(facts, plugins);
