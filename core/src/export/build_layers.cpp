@@ -45,6 +45,8 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         const auto& path = request.layers[i].path;
         const auto label = path.string() + " (" + variant.compression + ")";
         throw_if_stopped(request.stop, "before building layer " + path.string());
+        // Whatever a build holds (compressor threads) is taken inside `build`: a job waiting in
+        // the memo for another export's build of the same layer must hold nothing that build needs.
         auto build = [&](const blob_sink& into) {
             plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
             progress.layer_started(j, label);
