@@ -11,7 +11,9 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
+#include <thread>
 
 using namespace lading::test;
 namespace fs = std::filesystem;
@@ -208,4 +210,41 @@ TEST_CASE("a bake target the exporter refuses stops the bake before anything is 
         CHECK(r.err.find("compression-level=99") != std::string::npos);
     }
     CHECK(store_snapshot::take(work / "store") == before);
+}
+
+TEST_CASE("SIGINT stops a bake while it compresses and leaves no temporary files", "[bake]")
+{
+    temp_dir work;
+    make_bake_trees(work.path(), {"top"});
+    fs::create_directories(work / "big");
+    write_random_file(work / "big/noise.bin", 64u << 20, 13);
+    fs::create_directories(work / "tmp");
+    std::ofstream(work / "bake.json") << R"({"target": {
+      "default": {"context": "big", "layers": ["top"], "tags": ["big:1"]}}})";
+    auto options = lading_cmd().options({"bake", "-f", (work / "bake.json").string(), "--store",
+                                         (work / "store").string(), "--progress", "plain", "--metadata-file",
+                                         (work / "meta.json").string()},
+                                        {{"TMPDIR", (work / "tmp").string()}, {"LADING_THREADS", "1"}});
+    options.stderr_file = work / "stderr";
+    child_process child(options);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    auto compressing = [&] {
+        std::ifstream err(work / "stderr");
+        std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+        return text.find((work / "big").string() + " (gzip): started") != std::string::npos;
+    };
+    while (!compressing() && child.running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(compressing());
+    REQUIRE(child.running());
+    const auto signalled = std::chrono::steady_clock::now();
+    child.send_signal(SIGINT);
+    auto result = child.wait_for(std::chrono::seconds(20));
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(2));
+    CHECK(result.exit_code == 1);  // not ended by the signal: the export stopped in time
+    auto meta = read_json_file(work / "meta.json").as_object();
+    CHECK(json_string(meta.at("default"), "lading.status") == "cancelled");
+    CHECK(json_string(meta.at("default"), "lading.error") == "cancelled: interrupted");
+    CHECK(oci_layout(work / "store").names().empty());
+    CHECK(fs::is_empty(work / "tmp"));  // the shared layers' directory is gone
 }
