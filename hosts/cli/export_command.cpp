@@ -1,11 +1,11 @@
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "export_metadata.hpp"
 #include "host_environment.hpp"
 #include "interrupt_signals.hpp"
 #include "progress_printer.hpp"
 
 #include <lading/attestation/attest_option.hpp>
-#include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
 #include <lading/export/exporter.hpp>
 #include <lading/host_config.hpp>
@@ -13,8 +13,6 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
 
 namespace lading::cli {
@@ -65,36 +63,6 @@ layer_input parse_layer_argument(const std::string& text)
         if (prefix.front() != '.' && prefix.front() != '/') return {text.substr(eq + 1), platform::parse(prefix)};
     }
     return {text, std::nullopt};
-}
-
-boost::json::object metadata_of(const output_result& r)
-{
-    boost::json::object m;
-    m["containerimage.digest"] = r.root.digest.str();
-    if (!r.config.str().empty()) m["containerimage.config.digest"] = r.config.str();
-    m["containerimage.descriptor"] = r.root.to_json();
-    if (!r.names.empty()) {
-        std::string joined;
-        for (const auto& n : r.names) joined += (joined.empty() ? "" : ",") + n;
-        m["image.name"] = joined;
-    }
-    return m;
-}
-
-// BuildKit's keys for the first output; every output's keys under "lading.outputs".
-void write_metadata_file(const std::string& path, const std::vector<output_result>& results)
-{
-    boost::json::object doc = metadata_of(results.front());
-    boost::json::array all;
-    for (const auto& r : results) all.emplace_back(metadata_of(r));
-    doc["lading.outputs"] = std::move(all);
-    auto tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << canonical_json(doc) << '\n';
-        if (!out) throw error("cannot write metadata file " + path);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw error("cannot write metadata file " + path);
 }
 
 }  // namespace
@@ -187,7 +155,7 @@ int export_command(const std::vector<std::string>& args)
     request.stop = interrupts.token();
     auto results = run_export(request, plugins, progress);
 
-    if (auto path = cl.last("--metadata-file")) write_metadata_file(*path, results);
+    if (auto path = cl.last("--metadata-file")) write_metadata_file(*path, export_metadata(results));
     for (const auto& r : results) std::cout << r.root.digest.str() << '\n';
     return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -92,62 +93,168 @@ void progress_printer::emit_json(const std::string& line)
     std::fflush(stderr);
 }
 
+// A bake target's view: its own layer ids mapped to numbers no other export uses.
+class progress_printer::target_view : public progress_listener {
+public:
+    target_view(progress_printer& printer, std::string name) : printer_(printer), prefix_("[" + name + "] ") {}
+
+    void layer_started(std::size_t id, std::string_view label) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        auto [it, fresh] = numbers_.try_emplace(id, 0);
+        if (fresh) it->second = printer_.fresh_number();
+        printer_.show_layer_started(it->second, prefix_, label);
+    }
+    void layer_progress(std::size_t id, std::uint64_t bytes_in, std::uint64_t bytes_out) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        if (auto it = numbers_.find(id); it != numbers_.end()) printer_.show_layer_progress(it->second, bytes_in, bytes_out);
+    }
+    void layer_done(std::size_t id, const digest& blob, std::uint64_t size) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        if (auto it = numbers_.find(id); it != numbers_.end()) printer_.show_layer_done(it->second, blob, size);
+    }
+    void step(std::string_view message) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        printer_.show_step(prefix_, message);
+    }
+    void blob_push_started(std::string_view target, const digest& blob, std::uint64_t size) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        printer_.show_push_started(prefix_, target, blob, size);
+    }
+    void blob_push_progress(std::string_view target, const digest& blob, std::uint64_t sent,
+                            std::uint64_t size) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        printer_.show_push_progress(prefix_, target, blob, sent, size);
+    }
+    void blob_push_done(std::string_view target, const digest& blob, std::uint64_t size,
+                        blob_push_outcome how) override
+    {
+        std::lock_guard lock(printer_.mutex_);
+        printer_.show_push_done(prefix_, target, blob, size, how);
+    }
+
+private:
+    progress_printer& printer_;
+    std::string prefix_;
+    std::map<std::size_t, std::size_t> numbers_;  // the export's layer id -> the number shown
+};
+
+std::unique_ptr<progress_listener> progress_printer::for_target(const std::string& name)
+{
+    return std::make_unique<target_view>(*this, name);
+}
+
+// A number after every one shown or handed out so far.
+std::size_t progress_printer::fresh_number()
+{
+    std::size_t number = std::max(next_fresh_, entries_.empty() ? 1 : entries_.rbegin()->first + 1);
+    next_fresh_ = number + 1;
+    entries_[number];
+    return number;
+}
+
 void progress_printer::layer_started(std::size_t id, std::string_view label)
 {
     std::lock_guard lock(mutex_);
-    auto& s = entries_[id + 1];
-    s.label = "layer " + std::string(label);
-    s.started = std::chrono::steady_clock::now();
-    switch (mode_) {
-    case progress_mode::tty: redraw(); break;
-    case progress_mode::plain: std::fprintf(stderr, "#%zu %s: started\n", id + 1, s.label.c_str()); break;
-    case progress_mode::rawjson:
-        emit_json(boost::json::serialize(
-            boost::json::object{{"event", "layer_started"}, {"id", id + 1}, {"label", s.label}}));
-        break;
-    case progress_mode::quiet: break;
-    }
+    show_layer_started(id + 1, "", label);
 }
 
 void progress_printer::layer_progress(std::size_t id, std::uint64_t bytes_in, std::uint64_t bytes_out)
 {
     std::lock_guard lock(mutex_);
-    auto& s = entries_[id + 1];
+    show_layer_progress(id + 1, bytes_in, bytes_out);
+}
+
+void progress_printer::layer_done(std::size_t id, const digest& blob, std::uint64_t size)
+{
+    std::lock_guard lock(mutex_);
+    show_layer_done(id + 1, blob, size);
+}
+
+void progress_printer::step(std::string_view message)
+{
+    std::lock_guard lock(mutex_);
+    show_step("", message);
+}
+
+void progress_printer::blob_push_started(std::string_view target, const digest& blob, std::uint64_t size)
+{
+    std::lock_guard lock(mutex_);
+    show_push_started("", target, blob, size);
+}
+
+void progress_printer::blob_push_progress(std::string_view target, const digest& blob, std::uint64_t sent,
+                                          std::uint64_t size)
+{
+    std::lock_guard lock(mutex_);
+    show_push_progress("", target, blob, sent, size);
+}
+
+void progress_printer::blob_push_done(std::string_view target, const digest& blob, std::uint64_t size,
+                                      blob_push_outcome how)
+{
+    std::lock_guard lock(mutex_);
+    show_push_done("", target, blob, size, how);
+}
+
+void progress_printer::show_layer_started(std::size_t number, const std::string& prefix, std::string_view label)
+{
+    auto& s = entries_[number];
+    s.label = prefix + "layer " + std::string(label);
+    s.started = std::chrono::steady_clock::now();
+    switch (mode_) {
+    case progress_mode::tty: redraw(); break;
+    case progress_mode::plain: std::fprintf(stderr, "#%zu %s: started\n", number, s.label.c_str()); break;
+    case progress_mode::rawjson:
+        emit_json(boost::json::serialize(
+            boost::json::object{{"event", "layer_started"}, {"id", number}, {"label", s.label}}));
+        break;
+    case progress_mode::quiet: break;
+    }
+}
+
+void progress_printer::show_layer_progress(std::size_t number, std::uint64_t bytes_in, std::uint64_t bytes_out)
+{
+    auto& s = entries_[number];
     s.in = bytes_in;
     s.out = bytes_out;
     if (mode_ == progress_mode::tty && std::chrono::steady_clock::now() - last_draw_ > std::chrono::milliseconds(100))
         redraw();
     else if (mode_ == progress_mode::rawjson)
         emit_json(boost::json::serialize(boost::json::object{
-            {"event", "layer_progress"}, {"id", id + 1}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out}}));
+            {"event", "layer_progress"}, {"id", number}, {"bytes_in", bytes_in}, {"bytes_out", bytes_out}}));
 }
 
-void progress_printer::layer_done(std::size_t id, const digest& blob, std::uint64_t size)
+void progress_printer::show_layer_done(std::size_t number, const digest& blob, std::uint64_t size)
 {
-    std::lock_guard lock(mutex_);
-    auto& s = entries_[id + 1];
+    auto& s = entries_[number];
     s.done = true;
     s.out = size;
     s.digest = blob.str();
     switch (mode_) {
     case progress_mode::tty: redraw(); break;
-    case progress_mode::plain: std::fprintf(stderr, "#%zu %s\n", id + 1, describe(s).c_str()); break;
+    case progress_mode::plain: std::fprintf(stderr, "#%zu %s\n", number, describe(s).c_str()); break;
     case progress_mode::rawjson:
         emit_json(boost::json::serialize(boost::json::object{
-            {"event", "layer_done"}, {"id", id + 1}, {"digest", blob.str()}, {"size", size}, {"bytes_in", s.in}}));
+            {"event", "layer_done"}, {"id", number}, {"digest", blob.str()}, {"size", size}, {"bytes_in", s.in}}));
         break;
     case progress_mode::quiet: break;
     }
 }
 
-void progress_printer::step(std::string_view message)
+void progress_printer::show_step(const std::string& prefix, std::string_view message)
 {
-    std::lock_guard lock(mutex_);
+    const std::string line = prefix + std::string(message);
     switch (mode_) {
     case progress_mode::tty:
-    case progress_mode::plain: std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data()); break;
+    case progress_mode::plain: std::fprintf(stderr, "%s\n", line.c_str()); break;
     case progress_mode::rawjson:
-        emit_json(boost::json::serialize(boost::json::object{{"event", "step"}, {"message", std::string(message)}}));
+        emit_json(boost::json::serialize(boost::json::object{{"event", "step"}, {"message", line}}));
         break;
     case progress_mode::quiet: break;
     }
@@ -155,22 +262,22 @@ void progress_printer::step(std::string_view message)
 }
 
 // Push lines are numbered after every line shown so far, in the order the blobs start.
-std::size_t progress_printer::push_number(std::string_view target, const digest& blob)
+std::size_t progress_printer::push_number(const std::string& prefix, std::string_view target, const digest& blob)
 {
-    auto key = std::string(target) + ' ' + blob.str();
+    auto key = prefix + std::string(target) + ' ' + blob.str();
     auto it = push_numbers_.find(key);
     if (it != push_numbers_.end()) return it->second;
-    std::size_t number = entries_.empty() ? 1 : entries_.rbegin()->first + 1;
+    std::size_t number = fresh_number();
     push_numbers_.emplace(key, number);
     return number;
 }
 
-void progress_printer::blob_push_started(std::string_view target, const digest& blob, std::uint64_t size)
+void progress_printer::show_push_started(const std::string& prefix, std::string_view target, const digest& blob,
+                                         std::uint64_t size)
 {
-    std::lock_guard lock(mutex_);
-    auto number = push_number(target, blob);
+    auto number = push_number(prefix, target, blob);
     auto& s = entries_[number];
-    s.label = "push " + blob.str() + " to " + std::string(target);
+    s.label = prefix + "push " + blob.str() + " to " + std::string(target);
     s.is_push = true;
     s.out = size;
     s.digest = blob.str();
@@ -189,11 +296,10 @@ void progress_printer::blob_push_started(std::string_view target, const digest& 
     }
 }
 
-void progress_printer::blob_push_progress(std::string_view target, const digest& blob, std::uint64_t sent,
-                                          std::uint64_t size)
+void progress_printer::show_push_progress(const std::string& prefix, std::string_view target, const digest& blob,
+                                          std::uint64_t sent, std::uint64_t size)
 {
-    std::lock_guard lock(mutex_);
-    auto number = push_number(target, blob);
+    auto number = push_number(prefix, target, blob);
     auto& s = entries_[number];
     s.in = sent;
     s.out = size;
@@ -204,11 +310,10 @@ void progress_printer::blob_push_progress(std::string_view target, const digest&
             {"event", "push_progress"}, {"id", number}, {"digest", blob.str()}, {"sent", sent}, {"size", size}}));
 }
 
-void progress_printer::blob_push_done(std::string_view target, const digest& blob, std::uint64_t size,
-                                      blob_push_outcome how)
+void progress_printer::show_push_done(const std::string& prefix, std::string_view target, const digest& blob,
+                                      std::uint64_t size, blob_push_outcome how)
 {
-    std::lock_guard lock(mutex_);
-    auto number = push_number(target, blob);
+    auto number = push_number(prefix, target, blob);
     auto& s = entries_[number];
     s.done = true;
     s.outcome = outcome_text(how);

@@ -25,6 +25,8 @@ std::vector<command_help> commands()
     return {
         {{"export"}, "usage: lading export", {"--output", "-o,", "--layer", "--from", "--platform", "--progress",
                                               "--metadata-file", "--attest", "--store"}},
+        {{"bake"}, "usage: lading bake", {"--file", "-f,", "--set", "--print", "--list", "--push", "--metadata-file",
+                                          "--progress", "--store"}},
         {{"images"}, "usage: lading images", {"--store"}},
         {{"inspect"}, "usage: lading inspect", {"--store"}},
         {{"store", "check"}, "usage: lading store check", {"--store"}},

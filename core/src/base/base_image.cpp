@@ -3,6 +3,7 @@
 #include <lading/plugin/store.hpp>
 #include <lading/oci/reference.hpp>
 #include "registry/reader.hpp"
+#include "store/copy_blob.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -99,25 +100,6 @@ void read_image(base_image& base, const boost::json::object& manifest, const std
         throw error("config of " + what + " has no os or architecture");
 }
 
-void copy_between_stores(plugin::store& from, const descriptor& d, plugin::store& to)
-{
-    if (to.blob_size(d.digest)) return;
-    auto src = from.open_blob(d.digest);
-    auto w = to.begin_blob();
-    sha256_hasher hash;
-    std::uint64_t size = 0;
-    std::vector<std::uint8_t> buf(1 << 20);
-    while (auto n = src->read(buf)) {
-        std::span<const std::uint8_t> bytes(buf.data(), n);
-        size += n;
-        hash.update(bytes);
-        w->write(bytes);
-    }
-    if (size != d.size || hash.finish() != d.digest)
-        throw error("blob " + d.digest.str() + " of the base image does not match its digest and size");
-    w->commit(d.digest);
-}
-
 base_image from_layout(const std::string& spec, const platform& wanted, plugin::catalog& plugins)
 {
     std::string rest = spec.substr(std::string("oci-layout://").size());
@@ -160,7 +142,7 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
     if (!config) throw error(spec + " is neither an image manifest nor an index");
     auto config_desc = descriptor::from_json(*config);
     read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec);
-    base.copy_blob = [source](const descriptor& d, plugin::store& to) { copy_between_stores(*source, d, to); };
+    base.copy_blob = [source](const descriptor& d, plugin::store& to) { lading::copy_blob(*source, d, to, "the base image"); };
     base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
         for (const auto& layer : layers)
             if (layer.digest == d)

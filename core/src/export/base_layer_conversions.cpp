@@ -8,7 +8,7 @@
 namespace lading {
 
 base_layer_conversions::base_layer_conversions(const export_plan& plan, export_destinations& destinations)
-    : destinations_(destinations)
+    : destinations_(destinations), stop_(plan.request.stop)
 {
     for (const auto& c : plan.conversions)
         conversions_.push_back({&c, &*plan.platforms.at(c.platform).base, destinations.of(plan, c.outputs), nullptr,
@@ -54,7 +54,7 @@ void base_layer_conversions::convert(std::size_t k, plugin::catalog& plugins, un
     progress.layer_started(progress_id, "base layer " + source.digest.str() + " (" + source.media_type + " → " +
                                             c.plan->compression + ")");
     auto blob = c.source_store ? c.source_store->open_blob(source.digest) : c.base->open_local_blob(source.digest);
-    layer::compression_choice choice{&codec, c.plan->level, threads};
+    layer::compression_choice choice{&codec, c.plan->level, threads, stop_};
     c.built = layer::convert_layer(std::move(blob), source, c.plan->diff_id, plugins, choice, blob_sink(c.stores),
                                    progress, progress_id);
     c.result = layer::converted_layer{c.built->blob, c.built->size, c.built->diff_id, c.built->media_suffix,

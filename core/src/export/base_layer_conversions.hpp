@@ -12,6 +12,7 @@
 #include <lading/progress.hpp>
 
 #include <optional>
+#include <stop_token>
 #include <vector>
 
 namespace lading {
@@ -46,6 +47,7 @@ private:
         std::optional<layer::converted_layer> result;
     };
     export_destinations& destinations_;
+    std::stop_token stop_;  // the export's: a conversion ends with it as a layer build does
     std::vector<conversion> conversions_;
     std::vector<conversion*> pending_;
 };

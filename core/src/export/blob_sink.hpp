@@ -29,6 +29,7 @@ public:
     std::unique_ptr<blob_output> begin() const;
     void put(const digest& d, std::string_view bytes) const;
     bool empty() const { return stores_.empty(); }
+    const std::vector<plugin::store*>& stores() const { return stores_; }
 
 private:
     std::vector<plugin::store*> stores_;

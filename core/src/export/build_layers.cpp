@@ -1,11 +1,24 @@
 #include "build_layers.hpp"
 
 #include "export/blob_sink.hpp"
+#include "export/interruption.hpp"
+#include "export/layer_memo_state.hpp"
 #include "layer/layer_source.hpp"
 #include "export/parallel_jobs.hpp"
 #include "plugin/compressor.hpp"
 
 namespace lading {
+
+namespace {
+
+memo_key memo_key_of(const std::filesystem::path& path, const layer_variant_plan& variant)
+{
+    std::error_code ec;
+    auto source = std::filesystem::weakly_canonical(path, ec);
+    return {(ec ? path : source).string(), variant.compression, variant.level, variant.clamp};
+}
+
+}  // namespace
 
 built_layers build_layers(const export_plan& plan, export_destinations& destinations, plugin::catalog& plugins,
                           progress_listener& progress)
@@ -29,13 +42,27 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         if (j >= jobs.size()) return built.conversions.convert(j - jobs.size(), plugins, request.threads, progress, j);
         const auto& variant = plan.variants[jobs[j].variant];
         const auto i = jobs[j].layer;
-        plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
         const auto& path = request.layers[i].path;
-        progress.layer_started(j, path.string() + " (" + variant.compression + ")");
-        auto source = layer::open_layer_source(path, plugins, variant.clamp);
-        layer::compression_choice choice{&codec, variant.level, request.threads};
+        const auto label = path.string() + " (" + variant.compression + ")";
+        throw_if_stopped(request.stop, "before building layer " + path.string());
+        // Whatever a build holds (compressor threads) is taken inside `build`: a job waiting in
+        // the memo for another export's build of the same layer must hold nothing that build needs.
+        auto build = [&](const blob_sink& into) {
+            plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
+            progress.layer_started(j, label);
+            auto source = layer::open_layer_source(path, plugins, variant.clamp);
+            layer::compression_choice choice{&codec, variant.level, request.threads, request.stop};
+            return layer::build_layer(*source, choice, into, progress, j);
+        };
         auto& out = built.variants[jobs[j].variant][i];
-        out = layer::build_layer(*source, choice, sinks[jobs[j].variant], progress, j);
+        if (!request.shared_layers) {
+            out = build(sinks[jobs[j].variant]);
+        } else {
+            auto taken = request.shared_layers->internals().obtain(memo_key_of(path, variant), sinks[jobs[j].variant],
+                                                                   plugins, request.stop, build);
+            if (taken.reused) progress.layer_started(j, label + ", built once and shared");
+            out = std::move(taken.layer);
+        }
         progress.layer_done(j, out.blob, out.size);
     });
     return built;

@@ -48,4 +48,20 @@ std::vector<std::string> parse_csv_record(std::string_view text)
     return fields;
 }
 
+std::string format_csv_record(const std::vector<std::string>& fields)
+{
+    std::string out;
+    for (const auto& f : fields) {
+        if (!out.empty()) out += ',';
+        if (f.find_first_of(",\"\r\n") == std::string::npos && !f.starts_with(' ')) {
+            out += f;
+            continue;
+        }
+        out += '"';
+        for (char c : f) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        out += '"';
+    }
+    return out;
+}
+
 }  // namespace lading

@@ -12,4 +12,7 @@ namespace lading {
 // bare quote in an unquoted field or an unbalanced quote. One trailing newline is allowed.
 std::vector<std::string> parse_csv_record(std::string_view text);
 
+// The record parse_csv_record reads back as `fields`: a field with a comma or a quote is quoted.
+std::string format_csv_record(const std::vector<std::string>& fields);
+
 }  // namespace lading

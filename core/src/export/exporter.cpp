@@ -1,6 +1,7 @@
 #include "export/build_layers.hpp"
 #include "export/export_destinations.hpp"
 #include "export/gather_export_facts.hpp"
+#include "export/interruption.hpp"
 #include "export/plan_export.hpp"
 #include "export/publish_outputs.hpp"
 #include "export/render_output.hpp"
@@ -13,26 +14,12 @@
 
 namespace lading {
 
-namespace {
-
-void check_layers_exist(const export_request& request)
-{
-    for (const auto& l : request.layers) {
-        std::error_code ec;
-        if (!std::filesystem::exists(l.path, ec)) throw error("layer " + l.path.string() + " does not exist");
-    }
-}
-
-}  // namespace
-
 std::vector<output_result> run_export(const export_request& request, plugin::catalog& plugins,
                                       progress_listener& progress)
 {
     const auto started = static_cast<std::int64_t>(std::time(nullptr));
     // Everything that can be refused without reading the layers or the base is refused first.
-    export_facts facts{gather_plugin_facts(request, plugins), {}};
-    check_export_request(request, facts.plugins);
-    check_layers_exist(request);
+    export_facts facts{check_request_before_work(request, plugins), {}};
     const attestation::export_attestations attestations(request.attestations);
     facts.bases = resolve_base_images(request, plugins);
     add_base_layer_facts(facts, plugins);
@@ -41,10 +28,13 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
     if (plan.rewrite_without_epoch)
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
     export_destinations destinations(plugins, request.store_location);
+    throw_if_stopped(request.stop, "before building layers");
     auto layers = build_layers(plan, destinations, plugins, progress);
+    throw_if_stopped(request.stop, "before storing layers");
     commit_layers(plan, layers, destinations);
     auto results = render_outputs(plan, layers, attestations, destinations, plugins, progress,
                                   {started, static_cast<std::int64_t>(std::time(nullptr))});
+    throw_if_stopped(request.stop, "before naming the image");
     unpack_outputs(plan, results, destinations, plugins, progress);
     name_outputs(plan, results, destinations);
     push_outputs(plan, results, destinations, progress);

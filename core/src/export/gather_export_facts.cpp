@@ -1,4 +1,5 @@
 #include "gather_export_facts.hpp"
+#include "plan_export.hpp"
 
 #include <lading/error.hpp>
 #include "plugin/compressor.hpp"
@@ -6,6 +7,7 @@
 #include <lading/plugin/store.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace lading {
 
@@ -109,6 +111,17 @@ void add_base_layer_facts(export_facts& facts, plugin::catalog& plugins)
                     if (auto suffix = types.layer_suffix_of(layer.media_type))
                         f.base_layer_suffixes.emplace(layer.media_type, *suffix);
     }
+}
+
+plugin_facts check_request_before_work(const export_request& request, plugin::catalog& plugins)
+{
+    auto facts = gather_plugin_facts(request, plugins);
+    check_export_request(request, facts);
+    for (const auto& l : request.layers) {
+        std::error_code ec;
+        if (!std::filesystem::exists(l.path, ec)) throw error("layer " + l.path.string() + " does not exist");
+    }
+    return facts;
 }
 
 }  // namespace lading

@@ -13,6 +13,11 @@ namespace lading {
 // cannot be loaded is recorded, not thrown: planning reports it where it matters.
 plugin_facts gather_plugin_facts(const export_request& request, plugin::catalog& plugins);
 
+// Everything that can be refused without reading the layers or the base images: the
+// request's parameters, the plugins it names, and that every layer path exists. Throws
+// usage_error or lading::error; returns the plugin facts gathered on the way.
+plugin_facts check_request_before_work(const export_request& request, plugin::catalog& plugins);
+
 // The base image of each platform the export builds (see export_facts::bases). Throws
 // lading::error when the base cannot be found or read.
 std::vector<std::optional<base_image>> resolve_base_images(const export_request& request, plugin::catalog& plugins);

@@ -1,4 +1,5 @@
 #include "export/csv_record.hpp"
+#include "text/closest_name.hpp"
 #include <lading/error.hpp>
 #include <lading/export/output_spec.hpp>
 
@@ -18,22 +19,6 @@ constexpr std::array known_keys = {
 };
 
 [[noreturn]] void fail(const std::string& message) { throw usage_error("invalid --output: " + message); }
-
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 std::optional<bool> parse_bool_text(std::string_view v)
 {
@@ -98,16 +83,7 @@ bool is_annotation_key(std::string_view key) { return key.starts_with("annotatio
 
 std::string closest_output_key(std::string_view key)
 {
-    std::string best;
-    std::size_t best_distance = std::max<std::size_t>(3, key.size() / 3) + 1;
-    for (std::string_view candidate : known_keys) {
-        auto d = edit_distance(key, candidate);
-        if (d < best_distance) {
-            best_distance = d;
-            best = candidate;
-        }
-    }
-    return best;
+    return text::closest_name(key, {known_keys.begin(), known_keys.end()});
 }
 
 output_spec parse_output_spec(std::string_view text)

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include "layer/layer_builder.hpp"
+#include "export/interruption.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -44,6 +45,7 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
     bool eof = false, done = false;
     std::uint64_t reported = 0;
     while (!done) {
+        throw_if_stopped(compression.stop, "while building a layer");
         std::size_t n = eof ? 0 : tar_stream.read(in);
         if (n == 0) eof = true;
         diff_hash.update(std::span<const std::uint8_t>(in.data(), n));

@@ -9,6 +9,8 @@
 #include "plugin/compressor.hpp"
 #include <lading/progress.hpp>
 
+#include <stop_token>
+
 namespace lading::layer {
 
 struct built_layer {
@@ -30,6 +32,7 @@ struct compression_choice {
     const plugin::compressor* codec = nullptr;
     int level = 0;
     unsigned threads = 1;
+    std::stop_token stop;  // checked between chunks: the build ends with errc::interrupted
 };
 
 built_layer build_layer(byte_source& tar_stream, const compression_choice& compression, const blob_sink& sink,

@@ -8,12 +8,15 @@
 #include <lading/export/output_spec.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <stop_token>
 #include <vector>
 
 namespace lading {
+
+class layer_memo;
 
 // A --layer: a path, for every platform or (PLATFORM=PATH) for one platform only.
 struct layer_input {
@@ -33,9 +36,13 @@ struct export_request {
     std::filesystem::path store_location;
     unsigned threads = 1;  // compressor threads per layer
     host_config hosts;
-    // A stop request cancels the registry push (see registry::push_images); the export then
-    // throws lading::error with registry::errc::interrupted. Other stages run to their end.
+    // A stop request ends the export between stages, while a layer is being compressed, and
+    // during the registry push (see registry::push_images); the export then throws
+    // lading::error with registry::errc::interrupted. Base image reads run to their end.
     std::stop_token stop;
+    // Exports carrying the same memo compress a layer they share once (see layer_memo.hpp);
+    // none: every layer is built by this export.
+    std::shared_ptr<layer_memo> shared_layers;
 };
 
 // What one output produced, with BuildKit's exporter response keys.

@@ -1,0 +1,146 @@
+#include "bake/bake_variables.hpp"
+
+#include "text/closest_name.hpp"
+
+#include <boost/json.hpp>
+
+namespace lading::bake {
+
+namespace {
+
+boost::json::value to_boost(const json_node& n)
+{
+    switch (n.type) {
+    case json_node::kind::null: return nullptr;
+    case json_node::kind::boolean: return n.boolean;
+    case json_node::kind::number: return boost::json::parse(n.text);
+    case json_node::kind::string: return boost::json::string(n.text);
+    case json_node::kind::array: {
+        boost::json::array a;
+        for (const auto& i : n.items) a.push_back(to_boost(i));
+        return a;
+    }
+    case json_node::kind::object: {
+        boost::json::object o;
+        for (const auto& m : n.members) o[m.key] = to_boost(m.value);
+        return o;
+    }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::string compact_json(const json_node& value)
+{
+    if (auto text = scalar_text(value)) return *text;
+    return boost::json::serialize(to_boost(value));
+}
+
+void bake_variables::read_block(const json_node& block, const std::filesystem::path& file, diagnostics& problems)
+{
+    if (!block.is_object()) {
+        problems.add({file, block.at}, "\"variable\" must be an object of variables, found " +
+                                           std::string(kind_name(block.type)));
+        return;
+    }
+    for (const auto& v : block.members) {
+        auto& d = variables_[v.key];
+        d.where = {file, v.key_at};
+        if (!v.value.is_object()) {
+            problems.add({file, v.value.at}, "variable \"" + v.key + "\" must be an object with \"default\", "
+                                             "\"type\" or \"description\", found " + std::string(kind_name(v.value.type)));
+            continue;
+        }
+        for (const auto& m : v.value.members) {
+            if (m.key == "default") {
+                d.default_value = m.value;
+                d.default_file = file;
+            } else if (m.key == "description" && m.value.is_string()) {
+                d.description = m.value.text;
+            } else if (m.key == "type" && m.value.is_string()) {
+                d.type = parse_variable_type(m.value.text);
+                if (!d.type)
+                    problems.add({file, m.value.at}, "unknown variable type \"" + m.value.text +
+                                                         "\"; use string, number, bool, list(T), map(T) or any");
+            } else if (m.key == "description" || m.key == "type") {
+                problems.add({file, m.value.at}, "\"" + m.key + "\" must be a string, found " +
+                                                     std::string(kind_name(m.value.type)));
+            } else {
+                problems.add({file, m.key_at}, "unknown key \"" + m.key + "\" in variable \"" + v.key + "\"" +
+                                                   text::did_you_mean(m.key, {"default", "type", "description"}));
+            }
+        }
+    }
+}
+
+void bake_variables::resolve(const std::map<std::string, std::string>& environment, diagnostics& problems)
+{
+    environment_ = &environment;
+    problems_ = &problems;
+    for (auto& [name, d] : variables_) {
+        std::vector<std::string> chain;
+        value_of(name, chain);
+    }
+    environment_ = nullptr;
+    problems_ = nullptr;
+}
+
+const json_node& bake_variables::value_of(const std::string& name, std::vector<std::string>& chain)
+{
+    auto& d = variables_.at(name);
+    if (d.progress == declared::state::done) return d.value;
+    d.value.type = json_node::kind::string;  // what a failed variable reads as, so errors do not cascade
+    if (d.progress == declared::state::resolving) {
+        std::string loop;
+        for (const auto& c : chain) loop += c + " -> ";
+        problems_->add(d.where, "variable loop: " + loop + name);
+        return d.value;
+    }
+    d.progress = declared::state::resolving;
+    chain.push_back(name);
+    auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
+    if (auto env = environment_->find(name); env != environment_->end()) {
+        std::string error;
+        if (auto v = parse_environment_value(env->second, type, error))
+            d.value = *v;
+        else
+            problems_->add(d.where, "variable \"" + name + "\" from the environment: " + error);
+    } else if (d.default_value) {
+        json_node value = *d.default_value;
+        name_lookup lookup = [&](const std::string& other) -> std::optional<json_node> {
+            if (!variables_.contains(other)) return std::nullopt;
+            return value_of(other, chain);
+        };
+        if (interpolate(value, lookup, d.default_file, *problems_)) {
+            if (auto e = d.type ? fit_to_type(value, *d.type) : std::nullopt)
+                problems_->add({d.default_file, d.default_value->at}, "default of variable \"" + name + "\": " + *e);
+            else
+                d.value = value;
+        }
+    }
+    chain.pop_back();
+    d.progress = declared::state::done;
+    return d.value;
+}
+
+name_lookup bake_variables::lookup() const
+{
+    return [this](const std::string& name) -> std::optional<json_node> {
+        auto it = variables_.find(name);
+        if (it == variables_.end()) return std::nullopt;
+        return it->second.value;
+    };
+}
+
+std::vector<variable_listing> bake_variables::listing() const
+{
+    std::vector<variable_listing> out;
+    for (const auto& [name, d] : variables_) {
+        auto type = d.type ? d.type->str() : "";
+        out.push_back({name, type, compact_json(d.value), d.description});
+    }
+    return out;
+}
+
+}  // namespace lading::bake

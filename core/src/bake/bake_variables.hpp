@@ -1,0 +1,59 @@
+// The `variable` blocks of all bake files and their values: an environment variable of the
+// same name wins over the default and is converted to the variable's type; defaults may
+// name other variables.
+#pragma once
+
+#include "bake/bake_diagnostics.hpp"
+#include "bake/interpolation.hpp"
+#include "bake/positioned_json.hpp"
+#include "bake/variable_type.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading::bake {
+
+struct variable_listing {
+    std::string name;
+    std::string type;
+    std::string value;  // scalars as text, lists and objects as compact JSON
+    std::string description;
+};
+
+class bake_variables {
+public:
+    // Reads one file's "variable" object; a later file's default, type or description
+    // replaces an earlier one's.
+    void read_block(const json_node& block, const std::filesystem::path& file, diagnostics& problems);
+
+    // Computes every value once all files are read.
+    void resolve(const std::map<std::string, std::string>& environment, diagnostics& problems);
+
+    // For interpolation: a resolved variable's value, or nullopt when none is declared.
+    name_lookup lookup() const;
+    std::vector<variable_listing> listing() const;
+
+private:
+    struct declared {
+        origin where;  // the variable's name in the last file that declared it
+        std::optional<json_node> default_value;
+        std::filesystem::path default_file;
+        std::optional<variable_type> type;
+        std::string description;
+        enum class state { pending, resolving, done } progress = state::pending;
+        json_node value;
+    };
+
+    const json_node& value_of(const std::string& name, std::vector<std::string>& chain);
+
+    std::map<std::string, declared> variables_;
+    const std::map<std::string, std::string>* environment_ = nullptr;
+    diagnostics* problems_ = nullptr;
+};
+
+// Compact JSON text of a value (for listings).
+std::string compact_json(const json_node& value);
+
+}  // namespace lading::bake

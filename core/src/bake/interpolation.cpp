@@ -1,0 +1,152 @@
+#include "bake/interpolation.hpp"
+
+namespace lading::bake {
+
+namespace {
+
+bool is_name_character(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+}
+
+std::string trim(std::string s)
+{
+    auto first = s.find_first_not_of(" \t");
+    if (first == std::string::npos) return {};
+    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+int characters_before(const std::string& text, std::size_t byte_offset)
+{
+    int n = 0;
+    for (std::size_t i = 0; i < byte_offset && i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+// "${AXIS.KEY}" reads KEY of an object value.
+std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
+{
+    if (auto v = lookup(name)) return v;
+    auto dot = name.find('.');
+    if (dot == std::string::npos) return std::nullopt;
+    auto base = lookup(name.substr(0, dot));
+    if (!base || !base->is_object()) return std::nullopt;
+    if (const auto* member = base->find(name.substr(dot + 1))) return *member;
+    return std::nullopt;
+}
+
+class string_interpolator {
+public:
+    string_interpolator(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
+                        diagnostics& problems)
+        : node_(node), lookup_(lookup), file_(file), problems_(problems)
+    {
+    }
+
+    bool run()
+    {
+        const std::string& in = node_.text;
+        if (in.find('$') == std::string::npos) return true;
+        std::string out;
+        bool ok = true;
+        for (std::size_t i = 0; i < in.size();) {
+            if (in.compare(i, 3, "$${") == 0) {
+                out += "${";
+                i += 3;
+                continue;
+            }
+            if (in.compare(i, 2, "${") != 0) {
+                out += in[i++];
+                continue;
+            }
+            auto close = in.find('}', i + 2);
+            if (close == std::string::npos) {
+                report(i, "unterminated \"${\"; write \"$${\" for a literal \"${\"");
+                return false;
+            }
+            auto name = trim(in.substr(i + 2, close - i - 2));
+            bool whole = i == 0 && close == in.size() - 1;
+            ok = substitute(name, i, whole, out) && ok;
+            if (whole && ok && node_.type != json_node::kind::string) return true;
+            i = close + 1;
+        }
+        if (ok) node_.text = out;
+        return ok;
+    }
+
+private:
+    json_node& node_;
+    const name_lookup& lookup_;
+    const std::filesystem::path& file_;
+    diagnostics& problems_;
+
+    void report(std::size_t byte_offset, std::string message)
+    {
+        auto at = node_.at;
+        if (node_.verbatim) at.column += 1 + characters_before(node_.text, byte_offset);
+        problems_.add({file_, at}, std::move(message));
+    }
+
+    bool substitute(const std::string& name, std::size_t offset, bool whole, std::string& out)
+    {
+        bool plain_name = !name.empty() && name.front() != '.' && name.back() != '.';
+        for (char c : name) plain_name = plain_name && is_name_character(c);
+        if (!plain_name) {
+            report(offset, "\"${" + name + "}\" is not a variable name; only ${NAME} references are supported");
+            return false;
+        }
+        auto value = look_up(name, lookup_);
+        if (!value) {
+            report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
+            return false;
+        }
+        if (whole && !value->is_string()) {
+            auto at = node_.at;
+            node_ = *value;
+            node_.at = at;
+            node_.verbatim = false;
+            return true;
+        }
+        auto text = scalar_text(*value);
+        if (!text) {
+            report(offset, "\"" + name + "\" is " + std::string(kind_name(value->type)) +
+                               " and cannot be part of a longer string");
+            return false;
+        }
+        out += *text;
+        return true;
+    }
+};
+
+}  // namespace
+
+std::optional<std::string> scalar_text(const json_node& value)
+{
+    switch (value.type) {
+    case json_node::kind::string:
+    case json_node::kind::number: return value.text;
+    case json_node::kind::boolean: return value.boolean ? "true" : "false";
+    case json_node::kind::null: return "";
+    default: return std::nullopt;
+    }
+}
+
+bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
+                 diagnostics& problems)
+{
+    bool ok = true;
+    switch (node.type) {
+    case json_node::kind::string: return string_interpolator(node, lookup, file, problems).run();
+    case json_node::kind::array:
+        for (auto& item : node.items) ok = interpolate(item, lookup, file, problems) && ok;
+        return ok;
+    case json_node::kind::object:
+        for (auto& member : node.members) ok = interpolate(member.value, lookup, file, problems) && ok;
+        return ok;
+    default: return true;
+    }
+}
+
+}  // namespace lading::bake

@@ -1,0 +1,27 @@
+// "${NAME}" in bake strings: NAME is a variable or, inside a matrix target, an axis (an axis
+// whose values are objects is read as "${AXIS.KEY}"). "$${" writes a literal "${". A string
+// that is exactly one "${NAME}" takes the value's own type, so a list variable can fill a list.
+#pragma once
+
+#include "bake/bake_diagnostics.hpp"
+#include "bake/positioned_json.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace lading::bake {
+
+// The value a name stands for, or nullopt when nothing of that name is declared.
+using name_lookup = std::function<std::optional<json_node>(const std::string& name)>;
+
+// Interpolates every string inside `node` (object keys excepted). Problems are added to
+// `problems` at the position of the reference; returns false when there were any.
+bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
+                 diagnostics& problems);
+
+// A scalar's text as interpolation writes it: strings as they are, numbers as written,
+// booleans as true/false, null as "". Nullopt for lists and objects.
+std::optional<std::string> scalar_text(const json_node& value);
+
+}  // namespace lading::bake

@@ -1,0 +1,56 @@
+// Strict JSON (RFC 8259) read into a tree that remembers where every value and key starts,
+// so that a bake file's problems can be shown at their line and column. Columns count
+// characters (UTF-8 code points) from 1.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lading::bake {
+
+struct source_position {
+    int line = 1;
+    int column = 1;
+    bool operator==(const source_position&) const = default;
+};
+
+struct json_member;
+
+struct json_node {
+    enum class kind { null, boolean, number, string, array, object };
+    kind type = kind::null;
+    source_position at;        // the first character of the value (a string's opening quote)
+    bool boolean = false;
+    std::string text;          // a string's decoded value, or a number as written
+    bool verbatim = false;     // a string without escapes: text is exactly its source characters
+    std::vector<json_node> items;      // an array's elements
+    std::vector<json_member> members;  // an object's members in the order written
+
+    bool is_string() const { return type == kind::string; }
+    bool is_object() const { return type == kind::object; }
+    bool is_array() const { return type == kind::array; }
+    // The member named `key`, or nullptr.
+    const json_node* find(std::string_view key) const;
+};
+
+struct json_member {
+    std::string key;
+    source_position key_at;
+    json_node value;
+};
+
+struct json_syntax_error {
+    source_position at;
+    std::string message;
+};
+
+// Parses a whole document. On malformed input returns nullopt and fills `error` with the
+// position and a description of the first fault.
+std::optional<json_node> parse_positioned_json(std::string_view text, json_syntax_error& error);
+
+// The JSON name of a kind, for "expected a list, found a string" messages.
+std::string_view kind_name(json_node::kind k);
+
+}  // namespace lading::bake

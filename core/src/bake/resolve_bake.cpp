@@ -1,0 +1,441 @@
+#include "bake/resolve_bake.hpp"
+
+#include "bake/set_override.hpp"
+#include "bake/target_fields.hpp"
+#include "text/closest_name.hpp"
+
+#include <lading/error.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace lading::bake {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct group_definition {
+    std::vector<named_reference> targets;
+    std::string description;
+};
+
+struct bake_file {
+    fs::path path;  // as named
+    json_node root;
+};
+
+bool valid_target_name(const std::string& name)
+{
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
+
+std::vector<fs::path> default_files()
+{
+    for (auto name : {"lading-bake.json", "docker-bake.json"})
+        if (fs::exists(name)) return {name};
+    throw usage_error("no bake file: lading-bake.json or docker-bake.json not found in the current directory; "
+                      "name one with -f FILE");
+}
+
+class bake_reader {
+public:
+    explicit bake_reader(const bake_request& request) : request_(request) {}
+
+    bake_reading read()
+    {
+        load_files();
+        for (const auto& f : files_) read_variables(f);
+        variables_.resolve(request_.environment, out_.problems);
+        for (const auto& f : files_) read_groups_and_targets(f);
+        resolve_all_inherits();
+        apply_overrides(resolved_, request_.overrides, out_.problems);
+        if (request_.push)
+            for (auto& [name, fields] : resolved_) apply_push(fields, true);
+        for (const auto& [name, g] : groups_) expand(name, {}, {});  // reports loops and unknown names
+        if (request_.select) select();
+        list();
+        out_.variables = variables_.listing();
+        return std::move(out_);
+    }
+
+private:
+    const bake_request& request_;
+    bake_reading out_;
+    std::vector<bake_file> files_;
+    bake_variables variables_;
+    std::map<std::string, group_definition> groups_;
+    std::map<std::string, target_fields> targets_;   // as merged from the files
+    std::map<std::string, std::vector<std::string>> matrix_groups_;  // matrix target -> its targets
+    std::map<std::string, std::string> matrix_descriptions_;
+    std::map<std::string, target_fields> resolved_;  // with inherits applied
+    std::set<std::set<std::string>> reported_loops_;
+
+    diagnostics& problems() { return out_.problems; }
+
+    void load_files()
+    {
+        auto paths = request_.files.empty() ? default_files() : request_.files;
+        for (const auto& path : paths) {
+            std::ifstream in(path, std::ios::binary);
+            if (!in) {
+                problems().add_command_line("cannot read bake file " + path.string());
+                continue;
+            }
+            std::stringstream text;
+            text << in.rdbuf();
+            out_.sources[path] = text.str();
+            json_syntax_error error;
+            auto root = parse_positioned_json(out_.sources[path], error);
+            if (!root) {
+                problems().add({path, error.at}, "JSON syntax: " + error.message);
+                continue;
+            }
+            if (!root->is_object()) {
+                problems().add({path, root->at}, "a bake file is an object with \"variable\", \"group\" and "
+                                                 "\"target\", found " + std::string(kind_name(root->type)));
+                continue;
+            }
+            for (const auto& m : root->members)
+                if (m.key != "variable" && m.key != "group" && m.key != "target")
+                    problems().add({path, m.key_at}, "unknown block \"" + m.key + "\"" +
+                                                         text::did_you_mean(m.key, {"variable", "group", "target"}));
+            files_.push_back({path, std::move(*root)});
+        }
+    }
+
+    void read_variables(const bake_file& f)
+    {
+        if (const auto* block = f.root.find("variable")) variables_.read_block(*block, f.path, problems());
+    }
+
+    bool check_block(const json_node& block, const bake_file& f, const std::string& what)
+    {
+        if (block.is_object()) return true;
+        problems().add({f.path, block.at}, "\"" + what + "\" must be an object, found " + std::string(kind_name(block.type)));
+        return false;
+    }
+
+    void read_groups_and_targets(const bake_file& f)
+    {
+        if (const auto* block = f.root.find("group"); block && check_block(*block, f, "group"))
+            for (const auto& g : block->members) read_group(g, f);
+        if (const auto* block = f.root.find("target"); block && check_block(*block, f, "target"))
+            for (const auto& t : block->members) read_target(t, f);
+    }
+
+    void read_group(const json_member& g, const bake_file& f)
+    {
+        if (!g.value.is_object()) {
+            problems().add({f.path, g.value.at}, "group \"" + g.key + "\" must be an object with \"targets\", found " +
+                                                     std::string(kind_name(g.value.type)));
+            return;
+        }
+        json_node body = g.value;
+        if (!interpolate(body, variables_.lookup(), f.path, problems())) return;
+        auto& group = groups_[g.key];
+        for (const auto& m : body.members) {
+            if (m.key == "description" && m.value.is_string()) {
+                group.description = m.value.text;
+            } else if (m.key == "targets" && m.value.is_array()) {
+                for (const auto& item : m.value.items) {
+                    if (!item.is_string()) {
+                        problems().add({f.path, item.at}, "an entry of \"targets\" must be a name, found " +
+                                                              std::string(kind_name(item.type)));
+                        continue;
+                    }
+                    bool known = std::any_of(group.targets.begin(), group.targets.end(),
+                                             [&](const named_reference& r) { return r.name == item.text; });
+                    if (!known) group.targets.push_back({item.text, {f.path, item.at}});
+                }
+            } else if (m.key == "targets" || m.key == "description") {
+                problems().add({f.path, m.value.at}, "\"" + m.key + "\" must be " +
+                                                         (m.key == "targets" ? "a list of names" : "a string") +
+                                                         ", found " + std::string(kind_name(m.value.type)));
+            } else if (m.key == "matrix") {
+                problems().add({f.path, m.key_at}, "matrix is not supported for groups");
+            } else {
+                problems().add({f.path, m.key_at}, "unknown key \"" + m.key + "\" in group \"" + g.key + "\"" +
+                                                       text::did_you_mean(m.key, {"targets", "description"}));
+            }
+        }
+    }
+
+    // The keys of a definition that are fields; problems with the others reported.
+    json_node field_members(const json_member& t, const bake_file& f)
+    {
+        json_node fields;
+        fields.type = json_node::kind::object;
+        for (const auto& m : t.value.members) {
+            if (is_build_key(m.key)) {
+                problems().add({f.path, m.key_at}, build_key_message(m.key));
+            } else if (std::find(target_keys().begin(), target_keys().end(), m.key) == target_keys().end()) {
+                problems().add({f.path, m.key_at}, "unknown key \"" + m.key + "\" in target \"" + t.key + "\"" +
+                                                       text::did_you_mean(m.key, target_keys()));
+            } else if (m.key != "matrix" && m.key != "name") {
+                fields.members.push_back(m);
+            }
+        }
+        return fields;
+    }
+
+    void read_target(const json_member& t, const bake_file& f)
+    {
+        if (!valid_target_name(t.key)) {
+            problems().add({f.path, t.key_at}, "invalid target name \"" + t.key +
+                                                   "\"; use letters, digits, '_' and '-'");
+            return;
+        }
+        if (!t.value.is_object()) {
+            problems().add({f.path, t.value.at}, "target \"" + t.key + "\" must be an object, found " +
+                                                     std::string(kind_name(t.value.type)));
+            return;
+        }
+        auto fields = field_members(t, f);
+        const auto* matrix = t.value.find("matrix");
+        const auto* name = t.value.find("name");
+        if (!matrix) {
+            if (name) problems().add({f.path, name->at}, "\"name\" is only for matrix targets");
+            add_definition(t.key, {f.path, t.key_at}, fields, variables_.lookup(), f);
+            return;
+        }
+        expand_matrix(t, *matrix, name, fields, f);
+    }
+
+    void add_definition(const std::string& name, const origin& where, json_node fields, const name_lookup& lookup,
+                        const bake_file& f)
+    {
+        target_fields definition;
+        definition.where = where;
+        for (auto& m : fields.members)
+            if (interpolate(m.value, lookup, f.path, problems()))
+                assign_field(definition, m.key, m.value, fs::absolute(f.path).parent_path(), f.path, problems());
+        auto [it, fresh] = targets_.try_emplace(name, definition);
+        if (!fresh) merge_fields(it->second, definition);
+    }
+
+    using combination = std::vector<std::pair<std::string, json_node>>;
+
+    std::optional<std::vector<combination>> matrix_combinations(const json_node& matrix, const bake_file& f)
+    {
+        json_node axes = matrix;
+        if (!axes.is_object()) {
+            problems().add({f.path, matrix.at}, "matrix must be a map");
+            return std::nullopt;
+        }
+        if (!interpolate(axes, variables_.lookup(), f.path, problems())) return std::nullopt;
+        std::vector<combination> all{{}};
+        for (const auto& axis : axes.members) {
+            if (!axis.value.is_array()) {
+                problems().add({f.path, axis.value.at}, "matrix values must be a list");
+                return std::nullopt;
+            }
+            if (axis.value.items.empty()) {
+                problems().add({f.path, axis.value.at}, "matrix axis \"" + axis.key + "\" has no values");
+                return std::nullopt;
+            }
+            std::vector<combination> next;
+            for (const auto& c : all)
+                for (const auto& v : axis.value.items) {
+                    if (v.is_array()) {
+                        problems().add({f.path, v.at}, "a matrix value must be a string, number, bool or object");
+                        return std::nullopt;
+                    }
+                    auto more = c;
+                    more.emplace_back(axis.key, v);
+                    next.push_back(std::move(more));
+                }
+            all = std::move(next);
+        }
+        return all;
+    }
+
+    void expand_matrix(const json_member& t, const json_node& matrix, const json_node* name_node,
+                       const json_node& fields, const bake_file& f)
+    {
+        auto combinations = matrix_combinations(matrix, f);
+        if (!combinations) return;
+        if (!name_node) {
+            problems().add({f.path, t.key_at}, "matrix target \"" + t.key + "\" needs a \"name\" that tells its "
+                                                  "targets apart, e.g. \"" + t.key + "-${AXIS}\"");
+            return;
+        }
+        auto& generated = matrix_groups_[t.key];
+        if (const auto* d = t.value.find("description"); d && d->is_string()) matrix_descriptions_[t.key] = d->text;
+        for (const auto& c : *combinations) {
+            name_lookup lookup = [&](const std::string& n) -> std::optional<json_node> {
+                for (const auto& [axis, value] : c)
+                    if (axis == n) return value;
+                return variables_.lookup()(n);
+            };
+            json_node name = *name_node;
+            if (!interpolate(name, lookup, f.path, problems())) return;
+            if (!name.is_string() || !valid_target_name(name.text)) {
+                problems().add({f.path, name_node->at}, "matrix target name \"" + compact_json(name) +
+                                                            "\" is not a valid target name; use letters, digits, "
+                                                            "'_' and '-'");
+                return;
+            }
+            if (std::find(generated.begin(), generated.end(), name.text) != generated.end()) {
+                problems().add({f.path, name_node->at}, "matrix target names must be unique; \"" + name.text +
+                                                            "\" is generated more than once");
+                return;
+            }
+            generated.push_back(name.text);
+            add_definition(name.text, {f.path, t.key_at}, fields, lookup, f);
+        }
+    }
+
+    std::vector<std::string_view> all_names() const
+    {
+        std::vector<std::string_view> names;
+        for (const auto& [n, _] : targets_) names.push_back(n);
+        for (const auto& [n, _] : groups_) names.push_back(n);
+        for (const auto& [n, _] : matrix_groups_) names.push_back(n);
+        return names;
+    }
+
+    void resolve_all_inherits()
+    {
+        for (const auto& [name, _] : targets_) {
+            std::vector<std::string> chain;
+            resolve_inherits(name, chain);
+        }
+    }
+
+    const target_fields& resolve_inherits(const std::string& name, std::vector<std::string>& chain)
+    {
+        if (auto done = resolved_.find(name); done != resolved_.end()) return done->second;
+        const auto& own = targets_.at(name);
+        target_fields result;
+        chain.push_back(name);
+        for (const auto& parent : own.inherits.value_or(std::vector<named_reference>{})) {
+            if (parent.name == name) {
+                problems().add(parent.where, "target " + name + " cannot link to itself");
+            } else if (std::find(chain.begin(), chain.end(), parent.name) != chain.end()) {
+                problems().add(parent.where, "infinite loop from " + name + " to " + parent.name);
+            } else if (targets_.contains(parent.name)) {
+                merge_fields(result, resolve_inherits(parent.name, chain));
+            } else if (matrix_groups_.contains(parent.name)) {
+                problems().add(parent.where, "cannot inherit from matrix target \"" + parent.name +
+                                                 "\"; name one of the targets it generates");
+            } else {
+                std::vector<std::string_view> names;
+                for (const auto& [n, _] : targets_) names.push_back(n);
+                problems().add(parent.where, "unknown target \"" + parent.name + "\" in \"inherits\"" +
+                                                 text::did_you_mean(parent.name, names));
+            }
+        }
+        chain.pop_back();
+        merge_fields(result, own);
+        result.inherits.reset();
+        return resolved_[name] = result;
+    }
+
+    // Each loop once, however many of its groups it is entered from.
+    void report_group_loop(const std::vector<std::string>& loop, const origin& where)
+    {
+        if (!reported_loops_.insert(std::set<std::string>(loop.begin(), loop.end())).second) return;
+        std::string text;
+        for (const auto& g : loop) text += g + " -> ";
+        problems().add(where, "group loop: " + text + loop.front());
+    }
+
+    // Adds the targets `name` stands for to `out`; `chain` holds the groups being expanded.
+    void expand(const std::string& name, std::vector<std::string> chain, const std::optional<origin>& where,
+                std::set<std::string>* out = nullptr, std::set<std::string>* groups = nullptr)
+    {
+        bool found = false;
+        if (auto g = groups_.find(name); g != groups_.end()) {
+            found = true;
+            if (auto start = std::find(chain.begin(), chain.end(), name); start != chain.end()) {
+                report_group_loop({start, chain.end()}, *where);
+                return;
+            }
+            if (groups) groups->insert(name);
+            chain.push_back(name);
+            for (const auto& t : g->second.targets) expand(t.name, chain, t.where, out, groups);
+        }
+        if (auto m = matrix_groups_.find(name); m != matrix_groups_.end()) {
+            found = true;
+            if (groups) groups->insert(name);
+            if (out) out->insert(m->second.begin(), m->second.end());
+        }
+        if (resolved_.contains(name)) {
+            found = true;
+            if (out) out->insert(name);
+        }
+        if (found) return;
+        auto message = "unknown target or group \"" + name + "\"" + text::did_you_mean(name, all_names());
+        if (where)
+            problems().add(*where, message);
+        else
+            problems().add_command_line(message);
+    }
+
+    void select()
+    {
+        auto names = request_.names;
+        if (names.empty()) {
+            if (groups_.contains("default")) {
+                names = {"default"};
+            } else if (resolved_.size() == 1) {
+                names = {resolved_.begin()->first};
+            } else if (!resolved_.empty()) {
+                std::string all;
+                for (const auto& [n, _] : resolved_) all += (all.empty() ? "" : ", ") + n;
+                problems().add_command_line("no \"default\" group and several targets; name the targets to export (" +
+                                            all + ")");
+                return;
+            }
+        }
+        std::set<std::string> targets, groups;
+        for (const auto& n : names) expand(n, {}, std::nullopt, &targets, &groups);
+        for (const auto& g : groups) {
+            auto& listed = out_.resolved.groups[g];
+            if (auto declared = groups_.find(g); declared != groups_.end())
+                for (const auto& t : declared->second.targets) listed.push_back(t.name);
+            else
+                listed = matrix_groups_.at(g);
+        }
+        if (names != std::vector<std::string>{"default"}) out_.resolved.groups["default"] = names;
+        for (const auto& t : targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
+    }
+
+    void list()
+    {
+        for (const auto& [name, fields] : resolved_)
+            out_.targets.push_back({name, false, fields.description.value_or("")});
+        for (const auto& [name, g] : groups_) out_.targets.push_back({name, true, g.description});
+        for (const auto& [name, _] : matrix_groups_)
+            if (!groups_.contains(name)) out_.targets.push_back({name, true, matrix_descriptions_[name]});
+        std::sort(out_.targets.begin(), out_.targets.end(),
+                  [](const target_listing& a, const target_listing& b) { return a.name < b.name; });
+    }
+};
+
+}  // namespace
+
+bake_reading read_bake(const bake_request& request)
+{
+    return bake_reader(request).read();
+}
+
+std::map<std::string, std::string> process_environment()
+{
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string entry = *e;
+        auto eq = entry.find('=');
+        if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+    return env;
+}
+
+}  // namespace lading::bake

@@ -1,0 +1,46 @@
+// Reads bake files into the targets to export: files merged in order, variables from the
+// environment, groups, inherits, matrix, --set and --push. Every problem in every file is
+// collected; the result is only meant to be used when there are none.
+#pragma once
+
+#include "bake/bake_diagnostics.hpp"
+#include "bake/bake_target.hpp"
+#include "bake/bake_variables.hpp"
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lading::bake {
+
+struct bake_request {
+    std::vector<std::filesystem::path> files;  // as named; empty: lading-bake.json, else docker-bake.json
+    std::vector<std::string> names;            // targets and groups; empty: the default
+    std::vector<std::string> overrides;        // --set values in the order given
+    bool push = false;
+    bool select = true;  // false: only read and check the files (for listings); names are ignored
+    std::map<std::string, std::string> environment;  // what variables are overridden from
+};
+
+struct target_listing {
+    std::string name;
+    bool group = false;
+    std::string description;
+};
+
+struct bake_reading {
+    resolved_bake resolved;
+    std::vector<target_listing> targets;  // every target and group, by name
+    std::vector<variable_listing> variables;
+    diagnostics problems;
+    source_texts sources;
+};
+
+// Throws usage_error when no file is named and none is found in the current directory.
+bake_reading read_bake(const bake_request& request);
+
+// The process environment as a map, for bake_request::environment.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace lading::bake

@@ -1,0 +1,223 @@
+// lading bake through the real binary: files read from disk (named with -f or found in the
+// working directory), the environment, --set, --push, --print read back as JSON, --list,
+// and bad files reported at their line and column with exit status 2 and no store touched.
+#include <catch2/catch.hpp>
+
+#include "common/file_bytes.hpp"
+#include "common/json_file.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace lading::test;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+process_result bake_in(const fs::path& cwd, std::vector<std::string> args, const env_overrides& env = {})
+{
+    args.insert(args.begin(), "bake");
+    auto options = lading_cmd().options(std::move(args), env, std::chrono::minutes(1));
+    options.cwd = cwd;
+    return run_process(options);
+}
+
+json::object printed(const process_result& r)
+{
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    return parse_json(r.out, "lading bake --print").as_object();
+}
+
+std::vector<std::string> strings_at(const json::value& v)
+{
+    std::vector<std::string> out;
+    for (const auto& s : v.as_array()) out.emplace_back(s.as_string());
+    return out;
+}
+
+using strings = std::vector<std::string>;
+
+const char* project_file = R"J({
+  "variable": {
+    "TAG": {"default": "dev", "description": "image tag"},
+    "DEBUG": {"default": false},
+    "PLATFORMS": {"type": "list(string)", "default": ["linux/amd64"]}
+  },
+  "group": {
+    "default": {"targets": ["app"]},
+    "all": {"targets": ["app", "tools"]}
+  },
+  "target": {
+    "base": {"context": "rootfs", "platforms": "${PLATFORMS}", "labels": {"tier": "base"}},
+    "app": {
+      "inherits": ["base"],
+      "description": "the app",
+      "tags": ["127.0.0.1:5000/app:${TAG}"],
+      "labels": {"debug": "${DEBUG}"},
+      "layers": ["linux/arm64=arm.tar"],
+      "output": ["type=image,compression=zstd"]
+    },
+    "tools": {
+      "inherits": ["base"],
+      "matrix": {"tool": ["curl", "jq"]},
+      "name": "tool-${tool}",
+      "entrypoint": ["/bin/${tool}"]
+    }
+  }
+})J";
+
+}  // namespace
+
+TEST_CASE("lading bake --print resolves groups, inherits, matrix and variables from the environment",
+          "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "lading-bake.json", project_file);
+    auto all = printed(bake_in(dir.path(), {"all", "--print"}, {{"TAG", "1.4"}, {"PLATFORMS", "linux/arm64,linux/amd64"}}));
+    CHECK(strings_at(all.at("group").at("default").at("targets")) == strings{"all"});
+    CHECK(strings_at(all.at("group").at("tools").at("targets")) == strings{"tool-curl", "tool-jq"});
+    const auto& targets = all.at("target").as_object();
+    REQUIRE(targets.size() == 3);
+    const auto& app = targets.at("app").as_object();
+    CHECK(app.at("context").as_string() == (dir.path() / "rootfs").string());
+    CHECK(strings_at(app.at("platforms")) == strings{"linux/arm64", "linux/amd64"});
+    CHECK(strings_at(app.at("tags")) == strings{"127.0.0.1:5000/app:1.4"});
+    CHECK(strings_at(app.at("layers")) == strings{"linux/arm64=" + (dir.path() / "arm.tar").string()});
+    CHECK(app.at("labels").at("tier").as_string() == "base");
+    CHECK(app.at("labels").at("debug").as_string() == "false");
+    CHECK(strings_at(targets.at("tool-jq").at("entrypoint")) == strings{"/bin/jq"});
+    CHECK_FALSE(targets.at("tool-jq").as_object().contains("tags"));
+
+    // No name: the default group.
+    auto defaults = printed(bake_in(dir.path(), {"--print"}));
+    CHECK(defaults.at("target").as_object().size() == 1);
+    CHECK(strings_at(defaults.at("target").at("app").at("tags")) == strings{"127.0.0.1:5000/app:dev"});
+}
+
+TEST_CASE("lading bake --set and --push change the printed targets", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "docker-bake.json", project_file);
+    auto r = printed(bake_in(dir.path(), {"-f", "docker-bake.json", "all", "--print", "--set", "*.platform=linux/s390x",
+                                          "--set", "app.tags+=127.0.0.1:5000/app:latest", "--set", "tool-*.labels.k=v",
+                                          "--set", "app.output+=type=registry,name=127.0.0.1:5000/other", "--push"}));
+    const auto& app = r.at("target").at("app");
+    CHECK(strings_at(app.at("platforms")) == strings{"linux/s390x"});
+    CHECK(strings_at(app.at("tags")) == strings{"127.0.0.1:5000/app:dev", "127.0.0.1:5000/app:latest"});
+    CHECK(strings_at(app.at("output")) ==
+          strings{"type=image,compression=zstd,push=true", "type=registry,name=127.0.0.1:5000/other"});
+    CHECK(strings_at(r.at("target").at("tool-curl").at("output")) == strings{"type=image,push=true"});
+    CHECK(r.at("target").at("tool-curl").at("labels").at("k").as_string() == "v");
+    CHECK(strings_at(r.at("target").at("tool-jq").at("platforms")) == strings{"linux/s390x"});
+}
+
+TEST_CASE("lading bake finds lading-bake.json before docker-bake.json, and later -f files override", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "docker-bake.json", R"({"target": {"docker": {}}})");
+    auto docker = printed(bake_in(dir.path(), {"--print"}));
+    CHECK(docker.at("target").as_object().contains("docker"));
+
+    write_bytes(dir / "lading-bake.json", R"({"target": {"lading": {"tags": ["a:1"], "labels": {"x": "1"}}}})");
+    auto lading = printed(bake_in(dir.path(), {"--print"}));
+    CHECK(lading.at("target").as_object().contains("lading"));
+    CHECK_FALSE(lading.at("target").as_object().contains("docker"));
+
+    write_bytes(dir / "override.json", R"({"target": {"lading": {"tags": ["b:1"], "labels": {"y": "2"}}}})");
+    auto merged = printed(bake_in(dir.path(), {"-f", "lading-bake.json", "-f", "override.json", "--print"}));
+    CHECK(strings_at(merged.at("target").at("lading").at("tags")) == strings{"b:1"});
+    CHECK(merged.at("target").at("lading").at("labels").as_object().size() == 2);
+
+    temp_dir empty;
+    auto none = bake_in(empty.path(), {"--print"});
+    INFO(none.describe());
+    CHECK(none.exit_code == 2);
+    CHECK(contains(none.err, "no bake file"));
+}
+
+TEST_CASE("lading bake --list prints the targets and groups, or the variables", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "lading-bake.json", project_file);
+    auto targets = bake_in(dir.path(), {"--list", "targets"});
+    INFO(targets.describe());
+    REQUIRE(targets.exit_code == 0);
+    CHECK(split_lines(targets.out) == strings{
+                                          "NAME       TYPE    DESCRIPTION",
+                                          "all        group",
+                                          "app        target  the app",
+                                          "base       target",
+                                          "default    group",
+                                          "tool-curl  target",
+                                          "tool-jq    target",
+                                          "tools      group",
+                                      });
+    auto variables = bake_in(dir.path(), {"--list=variables"}, {{"TAG", "9"}});
+    INFO(variables.describe());
+    REQUIRE(variables.exit_code == 0);
+    CHECK(split_lines(variables.out) == strings{
+                                            "VARIABLE   TYPE          VALUE            DESCRIPTION",
+                                            "DEBUG                    false",
+                                            "PLATFORMS  list(string)  [\"linux/amd64\"]",
+                                            "TAG                      9                image tag",
+                                        });
+    auto bad = bake_in(dir.path(), {"--list", "everything"});
+    CHECK(bad.exit_code == 2);
+    CHECK(contains(bad.err, "--list takes targets or variables"));
+}
+
+TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exits 2 and exports nothing",
+          "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "syntax.json", "{\n  \"target\": {\"a\": {\"tags\": [\"x\"]}\n}\n");
+    write_bytes(dir / "bad.json", R"J({
+  "variable": {"V": {"defualt": "x"}},
+  "group": {"default": {"targets": ["app", "g1"]}, "g1": {"targets": ["g2"]}, "g2": {"targets": ["g1"]}},
+  "target": {
+    "app": {"tgas": ["x"], "platforms": "linux/amd64", "labels": {"v": "${NOPE}"}, "dockerfile": "Dockerfile"},
+    "p": {"inherits": ["q"]},
+    "q": {"inherits": ["p"]},
+    "m": {"matrix": {"x": "1"}, "name": "m-${x}"}
+  }
+})J");
+    auto store = dir / "store";
+    auto r = bake_in(dir.path(), {"-f", "syntax.json", "-f", "bad.json", "app", "missing", "--store", store.string()});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    for (const auto& expected : strings{
+             "syntax.json:4:1: JSON syntax: expected ',' or '}', found end of file",
+             "bad.json:2:22: unknown key \"defualt\" in variable \"V\"; did you mean \"default\"?",
+             "bad.json:5:13: unknown key \"tgas\" in target \"app\"; did you mean \"tags\"?",
+             "bad.json:5:41: \"platforms\" must be a list of strings, found a string",
+             "bad.json:5:73: unknown variable \"NOPE\"; declare it in a \"variable\" block",
+             "bad.json:5:84: \"dockerfile\" is a Dockerfile build key; lading exports directory trees and tarballs",
+             "bad.json:7:24: infinite loop from q to p",
+             "bad.json:8:27: matrix values must be a list",
+             "bad.json:3:98: group loop: g1 -> g2 -> g1",
+             "lading: unknown target or group \"missing\"",
+             "lading: 10 problems in the bake files; nothing was exported",
+         })
+        CHECK(contains(r.err, expected));
+    // The source line and a caret under the column.
+    CHECK(contains(r.err, "bad.json:5:13: unknown key \"tgas\" in target \"app\"; did you mean \"tags\"?\n"
+                          "      \"app\": {\"tgas\": [\"x\"], \"platforms\": \"linux/amd64\", \"labels\": {\"v\": \"${NOPE}\"}, "
+                          "\"dockerfile\": \"Dockerfile\"},\n"
+                          "              ^\n"));
+    CHECK_FALSE(fs::exists(store));
+}
+
+TEST_CASE("lading bake --print accepts the example file in conf/", "[integration][bake]")
+{
+    auto r = bake_in(LADING_CONF_DIR, {"-f", "lading-bake.example.json", "release", "--print"});
+    auto doc = printed(r);
+    const auto& targets = doc.at("target").as_object();
+    CHECK(targets.size() == 3);
+    CHECK(targets.at("app").at("context").as_string() == (fs::path(LADING_CONF_DIR) / "sample-rootfs").string());
+    CHECK(strings_at(targets.at("tools-jq").at("tags")) == strings{"127.0.0.1:5000/jq:dev"});
+    CHECK(targets.at("app").at("source-date-epoch").as_string() == "1700000000");
+}

@@ -1,0 +1,372 @@
+// Reading bake files into resolved targets: real files in a temporary directory, read the way
+// `lading bake` reads them (files merged in order, the environment given explicitly).
+#include "bake/resolve_bake.hpp"
+
+#include "common/file_bytes.hpp"
+#include "common/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace lading::bake;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct bake_files {
+    lading::test::temp_dir dir{"lading-bake-"};
+
+    fs::path write(const std::string& name, const std::string& text)
+    {
+        auto path = dir / name;
+        lading::test::write_bytes(path, text);
+        return path;
+    }
+
+    bake_reading read(std::vector<fs::path> files, std::vector<std::string> names = {},
+                      std::vector<std::string> overrides = {}, std::map<std::string, std::string> env = {},
+                      bool push = false)
+    {
+        bake_request request;
+        request.files = std::move(files);
+        request.names = std::move(names);
+        request.overrides = std::move(overrides);
+        request.environment = std::move(env);
+        request.push = push;
+        return read_bake(request);
+    }
+};
+
+std::string all_messages(const bake_reading& r)
+{
+    std::string text;
+    for (const auto& d : r.problems.list())
+        text += d.file.filename().string() + ":" + std::to_string(d.at.line) + ":" + std::to_string(d.at.column) +
+                ": " + d.message + "\n";
+    return text;
+}
+
+const target& target_named(const bake_reading& r, const std::string& name)
+{
+    auto it = std::find_if(r.resolved.targets.begin(), r.resolved.targets.end(),
+                           [&](const target& t) { return t.name == name; });
+    if (it == r.resolved.targets.end()) FAIL("no target " << name << " in the result");
+    return *it;
+}
+
+std::vector<std::string> names_of(const bake_reading& r)
+{
+    std::vector<std::string> names;
+    for (const auto& t : r.resolved.targets) names.push_back(t.name);
+    return names;
+}
+
+// Whether the problems hold exactly this message at this line and column.
+bool has_problem(const bake_reading& r, int line, int column, const std::string& message)
+{
+    return std::any_of(r.problems.list().begin(), r.problems.list().end(), [&](const diagnostic& d) {
+        return d.at.line == line && d.at.column == column && d.message == message;
+    });
+}
+
+using strings = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("bake: the default group, named groups of groups, and a lone target", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("lading-bake.json", R"J({
+  "group": {
+    "default": {"targets": ["all"]},
+    "all": {"targets": ["web", "backend"]},
+    "backend": {"targets": ["api", "worker", "api"]}
+  },
+  "target": {"web": {}, "api": {}, "worker": {}, "unused": {}}
+})J");
+    auto r = f.read({file});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"api", "web", "worker"});
+    CHECK(r.resolved.groups.at("default") == strings{"all"});
+    CHECK(r.resolved.groups.at("backend") == strings{"api", "worker"});
+
+    auto backend = f.read({file}, {"backend", "web"});
+    CHECK(names_of(backend) == strings{"api", "web", "worker"});
+    CHECK(backend.resolved.groups.at("default") == strings{"backend", "web"});
+
+    auto lone = f.write("lone.json", R"J({"target": {"only": {"tags": ["o:1"]}}})J");
+    CHECK(names_of(f.read({lone})) == strings{"only"});
+
+    auto several = f.read({f.write("several.json", R"J({"target": {"a": {}, "b": {}}})J")});
+    CHECK(all_messages(several).find("no \"default\" group and several targets") != std::string::npos);
+}
+
+TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("b.json", R"J({
+  "target": {
+    "base": {"context": "root", "platforms": ["linux/amd64"], "labels": {"a": "base", "b": "base"},
+             "annotations": ["index:x=1"], "tags": ["base:1"], "cmd": ["/base"]},
+    "extra": {"labels": {"b": "extra"}, "tags": ["extra:1"], "layers": ["top.tar"]},
+    "app": {"inherits": ["base", "extra"], "labels": {"c": "app"}, "annotations": ["manifest:y=2"],
+            "env": {"K": "V"}, "user": "1000"}
+  }
+})J");
+    auto r = f.read({file}, {"app"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.context == (f.dir.path() / "root"));
+    CHECK(app.platforms == strings{"linux/amd64"});
+    CHECK(app.tags == strings{"extra:1"});
+    CHECK(app.labels == std::map<std::string, std::string>{{"a", "base"}, {"b", "extra"}, {"c", "app"}});
+    CHECK(app.annotations == strings{"index:x=1", "manifest:y=2"});
+    CHECK(app.layers == strings{(f.dir.path() / "top.tar").string()});
+    CHECK(app.cmd == strings{"/base"});
+    CHECK(app.env.at("K") == "V");
+    CHECK(app.user == "1000");
+    CHECK(names_of(r) == strings{"app"});
+}
+
+TEST_CASE("bake: a matrix makes one target per combination and its name builds them all", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("m.json", R"J({
+  "variable": {"REG": {"default": "r.example"}},
+  "target": {
+    "base": {"labels": {"from": "base"}},
+    "tool": {
+      "inherits": ["base"],
+      "description": "tools",
+      "matrix": {"name": ["curl", "jq"], "conf": [{"tag": "min", "level": 1}, {"tag": "max", "level": 9}]},
+      "name": "tool-${name}-${conf.tag}",
+      "tags": ["${REG}/${name}:${conf.tag}"],
+      "output": ["type=image,compression=zstd,compression-level=${conf.level}"]
+    }
+  }
+})J");
+    auto r = f.read({file}, {"tool"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"tool-curl-max", "tool-curl-min", "tool-jq-max", "tool-jq-min"});
+    CHECK(r.resolved.groups.at("tool") == strings{"tool-curl-min", "tool-curl-max", "tool-jq-min", "tool-jq-max"});
+    const auto& jq = target_named(r, "tool-jq-max");
+    CHECK(jq.tags == strings{"r.example/jq:max"});
+    CHECK(jq.outputs == strings{"type=image,compression=zstd,compression-level=9"});
+    CHECK(jq.labels.at("from") == "base");
+    CHECK(jq.description == "tools");
+    CHECK(names_of(f.read({file}, {"tool-curl-min"})) == strings{"tool-curl-min"});
+}
+
+TEST_CASE("bake: variables take the environment, converted to their type", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("v.json", R"J({
+  "variable": {
+    "TAG": {"default": "latest", "description": "the tag"},
+    "REPO": {"default": "app-${TAG}"},
+    "EPOCH": {"type": "number", "default": 0},
+    "DEBUG": {"default": false},
+    "PLATFORMS": {"type": "list(string)", "default": ["linux/amd64"]},
+    "EXTRA": {"type": "map(string)", "default": {"a": "1"}}
+  },
+  "target": {
+    "app": {
+      "tags": ["${REPO}:${TAG}", "$${TAG}"],
+      "platforms": "${PLATFORMS}",
+      "labels": "${EXTRA}",
+      "env": {"DEBUG": "${DEBUG}"},
+      "source-date-epoch": "${EPOCH}"
+    }
+  }
+})J");
+    auto defaults = f.read({file});
+    INFO(all_messages(defaults));
+    REQUIRE(defaults.problems.empty());
+    const auto& d = target_named(defaults, "app");
+    CHECK(d.tags == strings{"app-latest:latest", "${TAG}"});
+    CHECK(d.platforms == strings{"linux/amd64"});
+    CHECK(d.labels == std::map<std::string, std::string>{{"a", "1"}});
+    CHECK(d.env.at("DEBUG") == "false");
+    CHECK(d.source_date_epoch == "0");
+
+    auto r = f.read({file}, {}, {},
+                    {{"TAG", "1.2"}, {"EPOCH", "1700000000"}, {"DEBUG", "1"},
+                     {"PLATFORMS", "linux/arm64,linux/riscv64"}, {"EXTRA", R"J({"b": "2"})J"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& e = target_named(r, "app");
+    CHECK(e.tags == strings{"app-1.2:1.2", "${TAG}"});
+    CHECK(e.platforms == strings{"linux/arm64", "linux/riscv64"});
+    CHECK(e.labels == std::map<std::string, std::string>{{"b", "2"}});
+    CHECK(e.env.at("DEBUG") == "true");
+    CHECK(e.source_date_epoch == "1700000000");
+
+    auto listing = r.variables;
+    REQUIRE(listing.size() == 6);
+    CHECK(listing[0].name == "DEBUG");
+    CHECK(listing[0].value == "true");
+    CHECK(listing[3].name == "PLATFORMS");
+    CHECK(listing[3].type == "list(string)");
+    CHECK(listing[3].value == R"(["linux/arm64","linux/riscv64"])");
+    CHECK(listing[5].description == "the tag");
+
+    auto bad = f.read({file}, {}, {}, {{"EPOCH", "soon"}, {"DEBUG", "maybe"}});
+    CHECK(has_problem(bad, 5, 5, "variable \"EPOCH\" from the environment: \"soon\" is not a number"));
+    CHECK(has_problem(bad, 6, 5, "variable \"DEBUG\" from the environment: \"maybe\" is not a bool (true or false)"));
+}
+
+TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")
+{
+    bake_files f;
+    auto first = f.write("docker-bake.json", R"J({
+  "variable": {"TAG": {"default": "1"}},
+  "target": {"app": {"context": "ctx", "tags": ["a:${TAG}"], "platforms": ["linux/amd64"],
+                     "labels": {"x": "1", "y": "1"}, "annotations": ["index:a=1"], "output": ["type=image"]}}
+})J");
+    auto second = f.write("over/override.json", R"J({
+  "variable": {"TAG": {"default": "2"}},
+  "target": {"app": {"tags": ["b:${TAG}"], "labels": {"y": "2"}, "annotations": ["index:b=2"],
+                     "layers": ["linux/arm64=arm.tar"]}}
+})J");
+    auto r = f.read({first, second});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.context == f.dir.path() / "ctx");
+    CHECK(app.tags == strings{"b:2"});
+    CHECK(app.platforms == strings{"linux/amd64"});
+    CHECK(app.outputs == strings{"type=image"});
+    CHECK(app.labels == std::map<std::string, std::string>{{"x", "1"}, {"y", "2"}});
+    CHECK(app.annotations == strings{"index:a=1", "index:b=2"});
+    CHECK(app.layers == strings{"linux/arm64=" + (f.dir.path() / "over/arm.tar").string()});
+}
+
+TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("s.json", R"J({
+  "target": {
+    "app-a": {"tags": ["a:1"], "platforms": ["linux/amd64"], "output": ["type=image"], "labels": {"k": "v"}},
+    "app-b": {"tags": ["b:1"]},
+    "other": {"tags": ["o:1"], "attest": ["type=sbom,path=sbom.json"]}
+  }
+})J");
+    auto r = f.read({file}, {"app-a", "app-b", "other"},
+                    {"app-*.tags+=extra:1", "*.platform=linux/arm64,linux/amd64", "other.tags=o:2",
+                     "other.tags=o:3", "app-a.labels.k=w", "app-a.env.E=1", "app-b.cmd=[\"/b\", \"x\"]",
+                     "other.attest+=type=provenance", "app-a.description=first", "app-?.user=2"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& a = target_named(r, "app-a");
+    CHECK(a.tags == strings{"a:1", "extra:1"});
+    CHECK(a.platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(a.labels.at("k") == "w");
+    CHECK(a.env.at("E") == "1");
+    CHECK(a.description == "first");
+    CHECK(a.user == "2");
+    const auto& b = target_named(r, "app-b");
+    CHECK(b.tags == strings{"b:1", "extra:1"});
+    CHECK(b.cmd == strings{"/b", "x"});
+    const auto& other = target_named(r, "other");
+    CHECK(other.tags == strings{"o:2", "o:3"});
+    CHECK(other.platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(other.attest == strings{"type=sbom,path=" + (f.dir.path() / "sbom.json").string(), "type=provenance"});
+    CHECK_FALSE(other.user);
+
+    auto bad = f.read({file}, {"app-a"}, {"nothing*.tags=x", "app-a.tgas=x", "app-a", "app-a.inherits=other",
+                                         "app-a.dockerfile=Dockerfile", "app-a.user+=x", "app-a.labels=x"});
+    auto text = all_messages(bad);
+    CHECK(text.find("could not find any target matching \"nothing*\"") != std::string::npos);
+    CHECK(text.find("unknown key: tgas; did you mean \"tags\"?") != std::string::npos);
+    CHECK(text.find("--set \"app-a\" must be PATTERN.KEY=VALUE") != std::string::npos);
+    CHECK(text.find("\"inherits\" cannot be changed with --set") != std::string::npos);
+    CHECK(text.find("\"dockerfile\" is a Dockerfile build key") != std::string::npos);
+    CHECK(text.find("+= appends to lists and \"user\" is not one") != std::string::npos);
+    CHECK(text.find("name the entry: app-a.labels.KEY=VALUE") != std::string::npos);
+    CHECK(bad.problems.list().size() == 7);
+}
+
+TEST_CASE("bake: --push pushes image outputs as buildx does", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("p.json", R"J({
+  "target": {
+    "none": {},
+    "image": {"output": ["type=image,name=a:1,push=false", "type=registry,name=r/a:1"]},
+    "set-false": {"output": ["type=image,name=b:1", "type=registry,name=r/b:1"]}
+  }
+})J");
+    auto r = f.read({file}, {"none", "image", "set-false"}, {"set-false.push=false"}, {}, true);
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(target_named(r, "none").outputs == strings{"type=image,push=true"});
+    CHECK(target_named(r, "image").outputs == strings{"type=image,name=a:1,push=true", "type=registry,name=r/a:1"});
+    // --set false first drops the registry output; --push then pushes the image one again.
+    CHECK(target_named(r, "set-false").outputs == strings{"type=image,name=b:1,push=true"});
+
+    auto off = f.read({file}, {"set-false"}, {"set-false.push=false"});
+    CHECK(target_named(off, "set-false").outputs == strings{"type=image,name=b:1,push=false"});
+}
+
+TEST_CASE("bake: every problem in every file is reported at its line and column", "[bake][diagnostics]")
+{
+    bake_files f;
+    auto broken = f.write("broken.json", "{\n  \"target\": {\"x\": {\"tags\": [\"a\",]}}\n}\n");
+    auto file = f.write("problems.json", R"J({
+  "variable": {"N": {"type": "number", "defualt": 1}, "T": {"type": "lst(string)"}},
+  "group": {"default": {"targets": ["a", "nope"]}, "g1": {"targets": ["g2"]}, "g2": {"targets": ["g1"]}},
+  "target": {
+    "a": {"inherits": ["b"], "tag": ["x"], "dockerfile": "Dockerfile", "platforms": "linux/amd64"},
+    "b": {"inherits": ["a"], "labels": {"k": "v-${UNDECLARED}"}, "cmd": 5},
+    "c": {"inherits": ["c"]},
+    "d": {"matrix": ["x"], "name": "d-${x}"},
+    "e": {"matrix": {"x": "one"}, "name": "e-${x}"},
+    "f": {"matrix": {"x": ["1", "2"]}, "name": "f"},
+    "g": {"name": "g", "source-date-epoch": "yesterday"},
+    "h": {"inherits": ["d", "missing"]}
+  },
+  "targets": {}
+})J");
+    auto r = f.read({broken, file}, {"a", "unknown"});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(has_problem(r, 2, 33, "JSON syntax: trailing comma before ']'"));
+    CHECK(has_problem(r, 2, 40, "unknown key \"defualt\" in variable \"N\"; did you mean \"default\"?"));
+    CHECK(has_problem(r, 2, 69, "unknown variable type \"lst(string)\"; use string, number, bool, list(T), map(T) or any"));
+    CHECK(text.find(":3:42: unknown target or group \"nope\"") != std::string::npos);
+    CHECK(has_problem(r, 3, 98, "group loop: g1 -> g2 -> g1"));
+    CHECK(has_problem(r, 5, 30, "unknown key \"tag\" in target \"a\"; did you mean \"tags\"?"));
+    CHECK(has_problem(r, 5, 44, "\"dockerfile\" is a Dockerfile build key; lading exports directory trees and "
+                                "tarballs, it does not run builds (use \"context\", \"layers\" and \"from\")"));
+    CHECK(has_problem(r, 5, 85, "\"platforms\" must be a list of strings, found a string"));
+    CHECK(has_problem(r, 6, 49, "unknown variable \"UNDECLARED\"; declare it in a \"variable\" block"));
+    CHECK(has_problem(r, 6, 73, "\"cmd\" must be a list of strings or a string, found a number"));
+    CHECK(has_problem(r, 6, 24, "infinite loop from b to a"));
+    CHECK(has_problem(r, 12, 24, "unknown target \"d\" in \"inherits\"; did you mean \"a\"?"));
+    CHECK(has_problem(r, 7, 24, "target c cannot link to itself"));
+    CHECK(has_problem(r, 8, 21, "matrix must be a map"));
+    CHECK(has_problem(r, 9, 27, "matrix values must be a list"));
+    CHECK(has_problem(r, 10, 48, "matrix target names must be unique; \"f\" is generated more than once"));
+    CHECK(has_problem(r, 11, 19, "\"name\" is only for matrix targets"));
+    CHECK(has_problem(r, 11, 45, "\"source-date-epoch\" must be whole seconds since 1970, found \"yesterday\""));
+    CHECK(has_problem(r, 12, 29, "unknown target \"missing\" in \"inherits\""));
+    CHECK(has_problem(r, 14, 3, "unknown block \"targets\"; did you mean \"target\"?"));
+    CHECK(text.find(":1:1: unknown target or group \"unknown\"") != std::string::npos);  // on the command line
+    CHECK(r.problems.list().size() == 21);
+}
+
+TEST_CASE("bake: problems print with the file, the line and a caret", "[bake][diagnostics]")
+{
+    bake_files f;
+    auto file = f.write("lading-bake.json", "{\n  \"target\": {\n\t\"app\": {\"tgas\": [\"x\"]}\n  }\n}\n");
+    auto r = f.read({file});
+    REQUIRE(r.problems.list().size() == 1);
+    auto text = render_diagnostics(r.problems.list(), r.sources);
+    CHECK(text == file.string() + ":3:10: unknown key \"tgas\" in target \"app\"; did you mean \"tags\"?\n"
+                                  "  \t\"app\": {\"tgas\": [\"x\"]}\n"
+                                  "  \t        ^\n");
+}
