@@ -99,6 +99,9 @@ TEST_CASE("bake: the default group, named groups of groups, and a lone target", 
     auto lone = f.write("lone.json", R"J({"target": {"only": {"tags": ["o:1"]}}})J");
     CHECK(names_of(f.read({lone})) == strings{"only"});
 
+    auto empty = f.read({f.write("empty.json", "{}")});
+    CHECK(all_messages(empty) == ":1:1: the bake files define no targets\n");
+
     auto several = f.read({f.write("several.json", R"J({"target": {"a": {}, "b": {}}})J")});
     CHECK(all_messages(several).find("no \"default\" group and several targets") != std::string::npos);
 }
@@ -276,6 +279,10 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(other.platforms == strings{"linux/arm64", "linux/amd64"});
     CHECK(other.attest == strings{"type=sbom,path=" + (f.dir.path() / "sbom.json").string(), "type=provenance"});
     CHECK_FALSE(other.user);
+
+    auto cleared = f.read({file}, {"app-a"}, {"app-a.tags=", "app-a.platforms="});
+    CHECK(target_named(cleared, "app-a").tags.empty());
+    CHECK(target_named(cleared, "app-a").platforms.empty());
 
     auto bad = f.read({file}, {"app-a"}, {"nothing*.tags=x", "app-a.tgas=x", "app-a", "app-a.inherits=other",
                                          "app-a.dockerfile=Dockerfile", "app-a.user+=x", "app-a.labels=x"});

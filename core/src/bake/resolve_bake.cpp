@@ -137,10 +137,9 @@ private:
                                                      std::string(kind_name(g.value.type)));
             return;
         }
-        json_node body = g.value;
-        if (!interpolate(body, variables_.lookup(), f.path, problems())) return;
         auto& group = groups_[g.key];
-        for (const auto& m : body.members) {
+        for (auto m : g.value.members) {
+            if (!interpolate(m.value, variables_.lookup(), f.path, problems())) continue;
             if (m.key == "description" && m.value.is_string()) {
                 group.description = m.value.text;
             } else if (m.key == "targets" && m.value.is_array()) {
@@ -387,7 +386,10 @@ private:
                 names = {"default"};
             } else if (resolved_.size() == 1) {
                 names = {resolved_.begin()->first};
-            } else if (!resolved_.empty()) {
+            } else if (resolved_.empty()) {
+                if (problems().empty()) problems().add_command_line("the bake files define no targets");
+                return;
+            } else {
                 std::string all;
                 for (const auto& [n, _] : resolved_) all += (all.empty() ? "" : ", ") + n;
                 problems().add_command_line("no \"default\" group and several targets; name the targets to export (" +
