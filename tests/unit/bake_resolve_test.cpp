@@ -162,6 +162,17 @@ TEST_CASE("bake: a matrix makes one target per combination and its name builds t
     CHECK(jq.labels.at("from") == "base");
     CHECK(jq.description == "tools");
     CHECK(names_of(f.read({file}, {"tool-curl-min"})) == strings{"tool-curl-min"});
+
+    // A later file that defines the matrix target again merges into the same targets.
+    auto over = f.write("m-over.json", R"J({"target": {"tool": {"matrix": {"name": ["curl"], "conf": [{"tag": "min"}]},
+                                                                 "name": "tool-${name}-${conf.tag}", "user": "7"}}})J");
+    auto merged = f.read({file, over}, {"tool"});
+    INFO(all_messages(merged));
+    REQUIRE(merged.problems.empty());
+    CHECK(names_of(merged).size() == 4);
+    CHECK(target_named(merged, "tool-curl-min").user == "7");
+    CHECK(target_named(merged, "tool-curl-min").tags == strings{"r.example/curl:min"});
+    CHECK_FALSE(target_named(merged, "tool-jq-min").user);
 }
 
 TEST_CASE("bake: variables take the environment, converted to their type", "[bake]")

@@ -266,6 +266,7 @@ private:
             return;
         }
         auto& generated = matrix_groups_[t.key];
+        std::set<std::string> this_definition;
         if (const auto* d = t.value.find("description"); d && d->is_string()) matrix_descriptions_[t.key] = d->text;
         for (const auto& c : *combinations) {
             name_lookup lookup = [&](const std::string& n) -> std::optional<json_node> {
@@ -281,12 +282,14 @@ private:
                                                             "'_' and '-'");
                 return;
             }
-            if (std::find(generated.begin(), generated.end(), name.text) != generated.end()) {
+            if (!this_definition.insert(name.text).second) {
                 problems().add({f.path, name_node->at}, "matrix target names must be unique; \"" + name.text +
                                                             "\" is generated more than once");
                 return;
             }
-            generated.push_back(name.text);
+            // A later file may define the same matrix target again; its targets merge by name.
+            if (std::find(generated.begin(), generated.end(), name.text) == generated.end())
+                generated.push_back(name.text);
             add_definition(name.text, {f.path, t.key_at}, fields, lookup, f);
         }
     }
