@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -42,6 +43,20 @@ std::vector<fs::path> default_files()
         if (fs::exists(name)) return {name};
     throw usage_error("no bake file: lading-bake.json or docker-bake.json not found in the current directory; "
                       "name one with -f FILE");
+}
+
+// "-" is standard input; its relative paths are relative to the working directory.
+std::optional<std::string> read_file(const fs::path& path)
+{
+    std::stringstream text;
+    if (path == "-") {
+        text << std::cin.rdbuf();
+        return text.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    text << in.rdbuf();
+    return text.str();
 }
 
 class bake_reader {
@@ -83,14 +98,12 @@ private:
     {
         auto paths = request_.files.empty() ? default_files() : request_.files;
         for (const auto& path : paths) {
-            std::ifstream in(path, std::ios::binary);
-            if (!in) {
+            auto text = read_file(path);
+            if (!text) {
                 problems().add_command_line("cannot read bake file " + path.string());
                 continue;
             }
-            std::stringstream text;
-            text << in.rdbuf();
-            out_.sources[path] = text.str();
+            out_.sources[path] = *text;
             json_syntax_error error;
             auto root = parse_positioned_json(out_.sources[path], error);
             if (!root) {
