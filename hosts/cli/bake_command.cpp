@@ -19,8 +19,8 @@ const command_spec& bake_spec()
         .summary = "Exports the targets of a bake file (JSON, as docker buildx bake reads it).",
         .flags =
             {
-                {{"-f", "--file"}, "FILE", "bake file; repeatable, later files override earlier ones "
-                                           "(default ./lading-bake.json, else ./docker-bake.json)"},
+                {{"-f", "--file"}, "FILE", "bake file (- for stdin); repeatable, later files override earlier "
+                                           "ones (default ./lading-bake.json, else ./docker-bake.json)"},
                 {{"--set"}, "PATTERN.KEY=VALUE", "override a key of the targets matching PATTERN (a glob); "
                                                  "KEY+=VALUE appends to a list; repeatable"},
                 {{"--push"}, "", "push every image output (as --set '*.push=true')"},
@@ -66,7 +66,8 @@ int bake_command(const std::vector<std::string>& args)
     if (!reading.problems.empty()) {
         std::cerr << bake::render_diagnostics(reading.problems.list(), reading.sources);
         auto count = reading.problems.list().size();
-        std::cerr << "lading: " << count << (count == 1 ? " problem" : " problems") << " in the bake files; nothing was exported\n";
+        std::cerr << "lading: " << count << (count == 1 ? " problem" : " problems")
+                  << " in the bake files; nothing was exported\n";
         return 2;
     }
     if (listing) {

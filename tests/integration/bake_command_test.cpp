@@ -131,6 +131,12 @@ TEST_CASE("lading bake finds lading-bake.json before docker-bake.json, and later
     CHECK(strings_at(merged.at("target").at("lading").at("tags")) == strings{"b:1"});
     CHECK(merged.at("target").at("lading").at("labels").as_object().size() == 2);
 
+    auto stdin_options = lading_cmd().options({"bake", "-f", "-", "--print"});
+    stdin_options.cwd = dir.path();
+    stdin_options.stdin_data = R"({"target": {"piped": {"context": "ctx"}}})";
+    auto piped = printed(run_process(stdin_options));
+    CHECK(piped.at("target").at("piped").at("context").as_string() == (dir.path() / "ctx").string());
+
     temp_dir empty;
     auto none = bake_in(empty.path(), {"--print"});
     INFO(none.describe());

@@ -99,6 +99,9 @@ TEST_CASE("bake: the default group, named groups of groups, and a lone target", 
     auto lone = f.write("lone.json", R"J({"target": {"only": {"tags": ["o:1"]}}})J");
     CHECK(names_of(f.read({lone})) == strings{"only"});
 
+    auto empty = f.read({f.write("empty.json", "{}")});
+    CHECK(all_messages(empty) == ":1:1: the bake files define no targets\n");
+
     auto several = f.read({f.write("several.json", R"J({"target": {"a": {}, "b": {}}})J")});
     CHECK(all_messages(several).find("no \"default\" group and several targets") != std::string::npos);
 }
@@ -159,6 +162,17 @@ TEST_CASE("bake: a matrix makes one target per combination and its name builds t
     CHECK(jq.labels.at("from") == "base");
     CHECK(jq.description == "tools");
     CHECK(names_of(f.read({file}, {"tool-curl-min"})) == strings{"tool-curl-min"});
+
+    // A later file that defines the matrix target again merges into the same targets.
+    auto over = f.write("m-over.json", R"J({"target": {"tool": {"matrix": {"name": ["curl"], "conf": [{"tag": "min"}]},
+                                                                 "name": "tool-${name}-${conf.tag}", "user": "7"}}})J");
+    auto merged = f.read({file, over}, {"tool"});
+    INFO(all_messages(merged));
+    REQUIRE(merged.problems.empty());
+    CHECK(names_of(merged).size() == 4);
+    CHECK(target_named(merged, "tool-curl-min").user == "7");
+    CHECK(target_named(merged, "tool-curl-min").tags == strings{"r.example/curl:min"});
+    CHECK_FALSE(target_named(merged, "tool-jq-min").user);
 }
 
 TEST_CASE("bake: variables take the environment, converted to their type", "[bake]")
@@ -276,6 +290,10 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(other.platforms == strings{"linux/arm64", "linux/amd64"});
     CHECK(other.attest == strings{"type=sbom,path=" + (f.dir.path() / "sbom.json").string(), "type=provenance"});
     CHECK_FALSE(other.user);
+
+    auto cleared = f.read({file}, {"app-a"}, {"app-a.tags=", "app-a.platforms="});
+    CHECK(target_named(cleared, "app-a").tags.empty());
+    CHECK(target_named(cleared, "app-a").platforms.empty());
 
     auto bad = f.read({file}, {"app-a"}, {"nothing*.tags=x", "app-a.tgas=x", "app-a", "app-a.inherits=other",
                                          "app-a.dockerfile=Dockerfile", "app-a.user+=x", "app-a.labels=x"});

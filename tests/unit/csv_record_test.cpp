@@ -26,3 +26,18 @@ TEST_CASE("malformed quoting is an error with a column", "[csv]")
     CHECK_THROWS_WITH(parse_csv_record(R"("a"b,c)"), Catch::Contains("extraneous"));
     CHECK_THROWS_AS(parse_csv_record(R"(")"), lading::usage_error);
 }
+
+TEST_CASE("a formatted record reads back as the same fields", "[csv]")
+{
+    for (const auto& fields : std::vector<std::vector<std::string>>{
+             {"type=image", "push=true"},
+             {"name=a:1,b:2", "x"},
+             {R"(annotation.k=say "hi")", ""},
+             {" leading space", "a\nb"},
+         }) {
+        auto text = lading::format_csv_record(fields);
+        INFO(text);
+        CHECK(parse_csv_record(text) == fields);
+    }
+    CHECK(lading::format_csv_record({"type=image", "name=a:1,b:2"}) == R"(type=image,"name=a:1,b:2")");
+}

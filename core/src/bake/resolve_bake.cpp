@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 
@@ -42,6 +43,20 @@ std::vector<fs::path> default_files()
         if (fs::exists(name)) return {name};
     throw usage_error("no bake file: lading-bake.json or docker-bake.json not found in the current directory; "
                       "name one with -f FILE");
+}
+
+// "-" is standard input; its relative paths are relative to the working directory.
+std::optional<std::string> read_file(const fs::path& path)
+{
+    std::stringstream text;
+    if (path == "-") {
+        text << std::cin.rdbuf();
+        return text.str();
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    text << in.rdbuf();
+    return text.str();
 }
 
 class bake_reader {
@@ -83,14 +98,12 @@ private:
     {
         auto paths = request_.files.empty() ? default_files() : request_.files;
         for (const auto& path : paths) {
-            std::ifstream in(path, std::ios::binary);
-            if (!in) {
+            auto text = read_file(path);
+            if (!text) {
                 problems().add_command_line("cannot read bake file " + path.string());
                 continue;
             }
-            std::stringstream text;
-            text << in.rdbuf();
-            out_.sources[path] = text.str();
+            out_.sources[path] = *text;
             json_syntax_error error;
             auto root = parse_positioned_json(out_.sources[path], error);
             if (!root) {
@@ -137,10 +150,9 @@ private:
                                                      std::string(kind_name(g.value.type)));
             return;
         }
-        json_node body = g.value;
-        if (!interpolate(body, variables_.lookup(), f.path, problems())) return;
         auto& group = groups_[g.key];
-        for (const auto& m : body.members) {
+        for (auto m : g.value.members) {
+            if (!interpolate(m.value, variables_.lookup(), f.path, problems())) continue;
             if (m.key == "description" && m.value.is_string()) {
                 group.description = m.value.text;
             } else if (m.key == "targets" && m.value.is_array()) {
@@ -267,6 +279,7 @@ private:
             return;
         }
         auto& generated = matrix_groups_[t.key];
+        std::set<std::string> this_definition;
         if (const auto* d = t.value.find("description"); d && d->is_string()) matrix_descriptions_[t.key] = d->text;
         for (const auto& c : *combinations) {
             name_lookup lookup = [&](const std::string& n) -> std::optional<json_node> {
@@ -282,12 +295,14 @@ private:
                                                             "'_' and '-'");
                 return;
             }
-            if (std::find(generated.begin(), generated.end(), name.text) != generated.end()) {
+            if (!this_definition.insert(name.text).second) {
                 problems().add({f.path, name_node->at}, "matrix target names must be unique; \"" + name.text +
                                                             "\" is generated more than once");
                 return;
             }
-            generated.push_back(name.text);
+            // A later file may define the same matrix target again; its targets merge by name.
+            if (std::find(generated.begin(), generated.end(), name.text) == generated.end())
+                generated.push_back(name.text);
             add_definition(name.text, {f.path, t.key_at}, fields, lookup, f);
         }
     }
@@ -387,7 +402,10 @@ private:
                 names = {"default"};
             } else if (resolved_.size() == 1) {
                 names = {resolved_.begin()->first};
-            } else if (!resolved_.empty()) {
+            } else if (resolved_.empty()) {
+                if (problems().empty()) problems().add_command_line("the bake files define no targets");
+                return;
+            } else {
                 std::string all;
                 for (const auto& [n, _] : resolved_) all += (all.empty() ? "" : ", ") + n;
                 problems().add_command_line("no \"default\" group and several targets; name the targets to export (" +

@@ -122,7 +122,7 @@ bool check_key(const override_text& o, diagnostics& problems)
 // The override's value as the JSON a file would hold for the key.
 std::optional<json_node> value_node(const override_text& o, diagnostics& problems)
 {
-    if (o.key == "platforms") return list_node(split_commas(o.value));
+    if (o.key == "platforms") return list_node(o.value.empty() ? std::vector<std::string>{} : split_commas(o.value));
     if ((o.key == "entrypoint" || o.key == "cmd") && o.value.starts_with("[")) {
         json_syntax_error error;
         auto parsed = parse_positioned_json(o.value, error);
@@ -133,7 +133,7 @@ std::optional<json_node> value_node(const override_text& o, diagnostics& problem
         }
         return parsed;
     }
-    if (is_list_key(o.key)) return list_node({o.value});
+    if (is_list_key(o.key)) return list_node(o.value.empty() ? std::vector<std::string>{} : std::vector{o.value});
     return string_node(o.value);
 }
 
