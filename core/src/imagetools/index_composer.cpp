@@ -68,8 +68,8 @@ annotation_request parse_annotation_request(const std::string& text)
     auto head = text.substr(0, eq);
     a.value = text.substr(eq + 1);
     // The type part ends at the first ':' outside a [platform] filter.
-    std::size_t colon = std::string::npos;
-    for (std::size_t i = 0, depth = 0; i < head.size(); ++i) {
+    std::size_t colon = std::string::npos, depth = 0;
+    for (std::size_t i = 0; i < head.size(); ++i) {
         if (head[i] == '[') ++depth;
         else if (head[i] == ']' && depth > 0) --depth;
         else if (head[i] == ':' && depth == 0) {
@@ -77,6 +77,7 @@ annotation_request parse_annotation_request(const std::string& text)
             break;
         }
     }
+    if (depth > 0) throw usage_error("--annotation \"" + text + "\" has an unclosed '['");
     std::string type = colon == std::string::npos ? "" : head.substr(0, colon);
     a.key = colon == std::string::npos ? head : head.substr(colon + 1);
     if (a.key.empty()) throw usage_error("--annotation \"" + text + "\" has an empty key");
