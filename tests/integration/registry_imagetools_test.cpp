@@ -160,7 +160,8 @@ TEST_CASE("imagetools create merges shards pushed by digest from their metadata 
         INFO(r.describe());
         REQUIRE(r.succeeded());
         CHECK_THAT(r.err, Catch::Contains("mounted"));
-        CHECK_THAT(r.err, Catch::Contains("push: 0 blobs uploaded (0 bytes), 4 mounted"));
+        CHECK_THAT(r.err, Catch::Contains("push: 0 blobs uploaded (0 bytes)"));
+        CHECK_THAT(r.err, Catch::Contains(": mounted"));
         CHECK(skopeo_raw_digest(registry.address() + "/other/app:v1", {"--tls-verify=false"}) == index_digest);
         check_copy_all(work.path(), registry.address() + "/other/app:v1", 2);
     }

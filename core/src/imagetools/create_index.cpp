@@ -112,10 +112,11 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     std::vector<annotation_request> annotations;
     for (const auto& a : request.annotations) annotations.push_back(parse_annotation_request(a));
 
-    std::vector<source_reference> sources;
-    for (const auto& s : request.sources) sources.push_back(parse_source(s));
+    // A SOURCE the local store holds is read from there; metadata files name pushed images.
+    std::vector<std::pair<source_reference, bool>> sources;  // with: may be a store name
+    for (const auto& s : request.sources) sources.emplace_back(parse_source(s), true);
     for (const auto& f : request.metadata_files)
-        for (auto& s : sources_from_metadata_file(f)) sources.push_back(std::move(s));
+        for (auto& s : sources_from_metadata_file(f)) sources.emplace_back(std::move(s), false);
     if (sources.empty() && !request.append)
         throw usage_error("no source given; name images (REG/REPO@sha256:..., oci-layout://DIR:TAG, a store name) or --from-metadata FILE");
 
@@ -127,10 +128,10 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
         g.carried = images.index_annotations;
         add(g, images, open.registry(first));
     }
-    for (const auto& s : sources) {
+    for (const auto& [s, may_be_store] : sources) {
         if (s.kind == source_kind::layout) {
             add(g, read_source_images(*open.layout(s.layout_dir), s.reference, s.text), open.layout(s.layout_dir));
-        } else if (auto store = open.store_holding(s.text)) {
+        } else if (auto store = may_be_store ? open.store_holding(s.text) : nullptr) {
             add(g, read_source_images(*store, s.text, s.text), store);
         } else {
             auto reference = !s.image.digest.empty() ? s.image.digest : (s.image.tag.empty() ? "latest" : s.image.tag);
