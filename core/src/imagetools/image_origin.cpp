@@ -1,4 +1,5 @@
 #include "imagetools/image_origin.hpp"
+#include "imagetools/downloading_source.hpp"
 
 #include <lading/error.hpp>
 #include <lading/oci/reference.hpp>
@@ -34,7 +35,7 @@ bool same_name(const std::string& stored, const std::string& wanted)
 
 image_origin::image_origin(const std::string& host, const std::string& repository, registry::session_options options,
                            std::stop_token stop)
-    : label_(host + "/" + repository), host_(host), repository_(repository),
+    : label_(host + "/" + repository), host_(host), repository_(repository), options_(options), stop_(stop),
       reader_(std::make_unique<registry::reader>(host, repository, std::move(options), std::move(stop)))
 {
 }
@@ -80,14 +81,14 @@ std::string image_origin::small_blob(const descriptor& d)
     return bytes;
 }
 
-void image_origin::copy_blob(const descriptor& d, plugin::store& to)
+std::unique_ptr<byte_source> image_origin::stream_blob(const descriptor& d) const
 {
-    if (to.blob_size(d.digest)) return;
     if (!reader_) throw error("blob " + d.digest.str() + " is not in " + label_);
-    auto w = to.begin_blob();
-    // The reader checks size and digest before it returns.
-    reader_->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
-    w->commit(d.digest);
+    return std::make_unique<downloading_source>([host = host_, repository = repository_, options = options_,
+                                                 stop = stop_, d](const downloading_source::chunk_sink& sink) {
+        // The reader checks size and digest before it returns.
+        registry::reader(host, repository, options, stop).blob(d, sink);
+    });
 }
 
 }  // namespace lading::imagetools

@@ -23,8 +23,9 @@ public:
     registry::fetched_manifest manifest(const std::string& reference);
     // A small blob (a config), checked against its descriptor.
     std::string small_blob(const descriptor& d);
-    // Copies a blob into `to` unless it is there already (registry origins).
-    void copy_blob(const descriptor& d, plugin::store& to);
+    // A registry origin's blob as it downloads (each call downloads it again, on a connection
+    // of its own); the size and digest are checked at its end.
+    std::unique_ptr<byte_source> stream_blob(const descriptor& d) const;
 
     const std::string& label() const { return label_; }
     bool is_registry() const { return reader_ != nullptr; }
@@ -34,6 +35,8 @@ public:
 
 private:
     std::string label_, host_, repository_;
+    registry::session_options options_;
+    std::stop_token stop_;
     std::unique_ptr<registry::reader> reader_;
     std::shared_ptr<plugin::store> store_;
 };

@@ -42,9 +42,9 @@ std::vector<target_repository> group_by_repository(const publish_request& reques
 }
 
 // Puts the manifests below `d` (itself included) from a registry origin into `staging`, so
-// that the pusher finds them there; returns the blobs they reference.
-void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& staging, std::vector<digest>& blobs,
-                     int depth)
+// that the pusher finds them there; adds the blobs they reference to `blobs`.
+void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& staging,
+                     std::map<digest, descriptor>& blobs, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
     std::string bytes;
@@ -62,9 +62,13 @@ void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& s
     const auto& o = v.as_object();
     if (auto* m = o.if_contains("manifests"); m && m->is_array())
         for (const auto& child : m->as_array()) stage_manifests(origin, descriptor::from_json(child), staging, blobs, depth + 1);
-    if (auto* c = o.if_contains("config")) blobs.push_back(descriptor::from_json(*c).digest);
+    auto add = [&](const boost::json::value& v) {
+        auto blob = descriptor::from_json(v);
+        blobs.emplace(blob.digest, blob);
+    };
+    if (auto* c = o.if_contains("config")) add(*c);
     if (auto* l = o.if_contains("layers"); l && l->is_array())
-        for (const auto& layer : l->as_array()) blobs.push_back(descriptor::from_json(layer).digest);
+        for (const auto& layer : l->as_array()) add(layer);
 }
 
 registry::push_job copy_job(image_origin& origin, const index_child& child, const target_repository& target,
@@ -81,12 +85,14 @@ registry::push_job copy_job(image_origin& origin, const index_child& child, cons
         return job;
     }
     job.source = &staging;
-    stage_manifests(origin, child.descriptor, staging, job.mountable, 0);
-    if (origin.host() == target.host && origin.repository() != target.repository)
+    std::map<digest, descriptor> blobs;
+    stage_manifests(origin, child.descriptor, staging, blobs, 0);
+    if (origin.host() == target.host && origin.repository() != target.repository) {
         job.mount_from_repository = origin.repository();
-    else
-        job.mountable.clear();
-    job.fetch_into_source = [&origin, &staging](const descriptor& d) { origin.copy_blob(d, staging); };
+        for (const auto& [d, _] : blobs) job.mountable.push_back(d);
+    }
+    // Blobs that are neither in the target repository nor mounted stream from the origin.
+    job.open_elsewhere = [&origin, blobs = std::move(blobs)](const digest& d) { return origin.stream_blob(blobs.at(d)); };
     return job;
 }
 
@@ -97,7 +103,7 @@ void publish_index(const publish_request& request, plugin::catalog& plugins, pro
     const auto& index = *request.index;
     auto repos = group_by_repository(request);
 
-    // Blobs copied from another registry wait in a private spool, removed at the end.
+    // The manifests copied from a registry wait in a private spool, removed at the end.
     export_destinations spool_owner(plugins, {});
     std::vector<registry::push_job> copies;
     for (auto& repo : repos)
