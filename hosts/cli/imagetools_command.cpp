@@ -134,17 +134,17 @@ const command_spec& imagetools_create_spec()
     static const command_spec spec{
         .name = "imagetools create",
         .usage = "lading imagetools create [-t NAME]... [SOURCE]... [--from-metadata FILE]... [flags]",
-        .summary = "Merges images and indexes into one index in a registry (multi-platform images from CI shards).",
+        .summary = "Merges images and indexes into one index in registries or the local store (CI shards).",
         .flags =
             [] {
                 std::vector<flag_spec> f{
-                    {{"-t", "--tag"}, "NAME", "registry name to write the index to; repeatable, any registries"},
+                    {{"-t", "--tag"}, "NAME", "where the index goes: REG/REPO:TAG, or a local store name; repeatable"},
                     {{"--from-metadata"}, "FILE", "take the image a lading export/bake --metadata-file names; repeatable"},
                     {{"--append"}, "", "keep the images of the index already at the first -t"},
                     {{"--annotation"}, "A", "index:K=V, manifest-descriptor[os/arch]:K=V or K=V (index); repeatable"},
                     {{"--dry-run"}, "", "print the index JSON and write nothing"},
                     {{"--metadata-file"}, "FILE", "write containerimage.digest, descriptor and image.name as JSON"},
-                    {{"--store"}, "DIR", "local store where SOURCE names are looked up first"},
+                    {{"--store"}, "DIR", "local store: SOURCE names are looked up there first, -t NAME written there"},
                     {{"--progress"}, "MODE", "auto, plain, tty, rawjson or quiet, on stderr"},
                     {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
                 };
@@ -157,6 +157,7 @@ const command_spec& imagetools_create_spec()
                 "lading imagetools create -t reg.example/app:1 reg.example/app@sha256:<amd64> reg.example/app@sha256:<arm64>",
                 "lading imagetools create -t reg.example/app:1 --append other.example/app:1-riscv64",
                 "lading imagetools create --dry-run --annotation index:org.opencontainers.image.version=1 app:amd64 app:arm64",
+                "lading imagetools create -t app:multi app:amd64 app:arm64   # into the local store",
             },
         .details =
             "SOURCE is REG/REPO@sha256:..., REG/REPO:TAG, oci-layout://DIR:TAG, oci-layout://DIR@sha256:...\n"
@@ -165,7 +166,8 @@ const command_spec& imagetools_create_spec()
             "every image is checked to be there before the index is written by digest, then tagged last.\n"
             "The result is a Docker manifest list when every image is Docker-typed, else an OCI index;\n"
             "an annotation a Docker list cannot carry is an error. The same digest is kept once; two images\n"
-            "of one platform are both kept, with a warning. Prints the index digest on stdout.\n",
+            "of one platform are both kept, with a warning. A -t without a registry host (app:1,\n"
+            "team/app:1) names the index in the local store instead. Prints the index digest on stdout.\n",
     };
     return spec;
 }

@@ -322,7 +322,7 @@ TEST_CASE("imagetools create carries attestation manifests with their images", "
     for (const auto& d : children) CHECK(fs::exists(work / "attested-copy" / "blobs" / "sha256" / d.substr(7)));
 }
 
-TEST_CASE("imagetools create reads images from the local store and OCI layouts", "[registry][imagetools]")
+TEST_CASE("imagetools create reads from and writes to the local store, and reads OCI layouts", "[registry][imagetools]")
 {
     temp_dir work;
     registry_server registry;
@@ -342,6 +342,33 @@ TEST_CASE("imagetools create reads images from the local store and OCI layouts",
     REQUIRE(index.at("manifests").as_array().size() == 2);
     CHECK(json_string(index.at("manifests").at(1).at("platform"), "architecture") == "arm64");
     check_copy_all(work.path(), target, 2);
+
+    SECTION("a -t without a registry names the index in the local store")
+    {
+        auto named = imagetools({"create", "--store", local.store.string(), "-t", "app:multi", "app:amd64", "app:arm64"});
+        INFO(named.describe());
+        REQUIRE(named.succeeded());
+        const auto listed = find_listed(list_images(local.store), "app:multi");
+        REQUIRE(listed);
+        CHECK(named.out == listed->digest + "\n");
+        auto raw = run_process({"skopeo", "inspect", "--raw", "oci:" + local.store.string() + ":app:multi"});
+        INFO(raw.describe());
+        REQUIRE(raw.succeeded());
+        CHECK("sha256:" + sha256_hex(raw.out) == listed->digest);
+        CHECK(parse_json(raw.out, "stored index").at("manifests").as_array().size() == 2);
+
+        // From a registry into a store that holds none of it yet: the index, two manifests,
+        // two configs and the two trees' layers.
+        const auto fresh = work / "fresh-store";
+        auto copied = imagetools({"create", "--store", fresh.string(), "-t", "team/copied:1", target});
+        INFO(copied.describe());
+        REQUIRE(copied.succeeded());
+        REQUIRE(find_listed(list_images(fresh), "team/copied:1"));
+        auto check = lading_cmd().run({"store", "check", "--store", fresh.string()});
+        INFO(check.describe());
+        CHECK(check.succeeded());
+        CHECK_THAT(check.out, Catch::Contains("1 names, 7 blobs, 0 faults"));
+    }
 
     auto unknown = imagetools({"create", "--store", local.store.string(), "-t", target, "oci-layout://" +
                                (work / "nowhere").string() + ":x"});

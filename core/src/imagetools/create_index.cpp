@@ -3,6 +3,7 @@
 #include "imagetools/index_publisher.hpp"
 #include "imagetools/source_images.hpp"
 #include "imagetools/source_reference.hpp"
+#include "imagetools/store_publisher.hpp"
 
 #include "registry/session.hpp"
 
@@ -71,9 +72,25 @@ private:
     std::shared_ptr<image_origin> store_;
 };
 
-std::vector<image_reference> parse_targets(const std::vector<std::string>& texts)
+// docker's rule: the first path component names a registry when it has a '.' or a ':' or is
+// localhost. A target without one ("app:1", "team/app:1") is a name in the local store.
+bool names_a_registry(const std::string& text)
 {
-    std::vector<image_reference> targets;
+    auto slash = text.find('/');
+    if (slash == std::string::npos) return false;
+    auto first = text.substr(0, slash);
+    return first.find_first_of(".:") != std::string::npos || first == "localhost";
+}
+
+struct targets {
+    std::vector<image_reference> registry;
+    std::vector<std::string> store;  // names as given
+    bool empty() const { return registry.empty() && store.empty(); }
+};
+
+targets parse_targets(const std::vector<std::string>& texts)
+{
+    targets out;
     for (const auto& t : texts) {
         image_reference ref;
         try {
@@ -82,10 +99,14 @@ std::vector<image_reference> parse_targets(const std::vector<std::string>& texts
             throw usage_error("-t " + t + ": " + e.what());
         }
         if (!ref.digest.empty()) throw usage_error("-t " + t + ": a target names a tag, not a digest");
+        if (!names_a_registry(t)) {
+            out.store.push_back(t);
+            continue;
+        }
         if (ref.tag.empty()) ref.tag = "latest";
-        targets.push_back(ref);
+        out.registry.push_back(ref);
     }
-    return targets;
+    return out;
 }
 
 struct gathered {
@@ -107,7 +128,8 @@ void add(gathered& g, const source_images& images, const std::shared_ptr<image_o
 composed_index create_index(const create_request& request, plugin::catalog& plugins, progress_listener& progress)
 {
     auto targets = parse_targets(request.targets);
-    if (targets.empty() && !request.dry_run) throw usage_error("no target given; add -t REGISTRY/REPOSITORY:TAG");
+    if (targets.empty() && !request.dry_run)
+        throw usage_error("no target given; add -t REGISTRY/REPOSITORY:TAG (or -t NAME for the local store)");
     if (request.append && targets.empty()) throw usage_error("--append needs -t: the index appended to is the first one");
     std::vector<annotation_request> annotations;
     for (const auto& a : request.annotations) annotations.push_back(parse_annotation_request(a));
@@ -123,10 +145,21 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     origins open(request, plugins);
     gathered g;
     if (request.append) {
-        const auto& first = targets.front();
-        auto images = read_source_images(*open.registry(first), first.tag, "--append " + first.normalized());
+        const auto& first = request.targets.front();
+        std::shared_ptr<image_origin> origin;
+        std::string reference;
+        if (names_a_registry(first)) {
+            const auto& ref = targets.registry.front();
+            origin = open.registry(ref);
+            reference = ref.tag;
+        } else {
+            origin = open.store_holding(first);
+            if (!origin) throw error("--append " + first + ": no such name in the store " + request.store_location.string());
+            reference = first;
+        }
+        auto images = read_source_images(*origin, reference, "--append " + first);
         g.carried = images.index_annotations;
-        add(g, images, open.registry(first));
+        add(g, images, origin);
     }
     for (const auto& [s, may_be_store] : sources) {
         if (s.kind == source_kind::layout) {
@@ -142,13 +175,20 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     auto index = compose_index(g.children, g.carried, annotations);
     if (request.dry_run) return index;
 
-    publish_request publish;
-    publish.index = &index;
-    publish.origin_of = std::move(g.origin_of);
-    publish.targets = targets;
-    publish.hosts = &request.hosts;
-    publish.stop = request.stop;
-    publish_index(publish, plugins, progress);
+    if (!targets.registry.empty()) {
+        publish_request publish;
+        publish.index = &index;
+        publish.origin_of = g.origin_of;
+        publish.targets = targets.registry;
+        publish.hosts = &request.hosts;
+        publish.stop = request.stop;
+        publish_index(publish, plugins, progress);
+    }
+    if (!targets.store.empty()) {
+        plugin::store store(plugins.get(LADING_KIND_STORE, "oci-layout"), request.store_location.string());
+        store_index(index, g.origin_of, targets.store, store);
+        for (const auto& name : targets.store) progress.step("named " + name + " in " + store.location());
+    }
     return index;
 }
 

@@ -18,11 +18,11 @@ namespace lading::imagetools {
 struct create_request {
     std::vector<std::string> sources;         // REG/REPO[:TAG|@DIGEST], oci-layout://..., store names
     std::vector<std::string> metadata_files;  // --from-metadata
-    std::vector<std::string> targets;         // -t, registry references
+    std::vector<std::string> targets;         // -t: registry references, or names in the local store
     bool append = false;                      // the index at targets[0] is a source too, first
     std::vector<std::string> annotations;     // --annotation
     bool dry_run = false;
-    std::filesystem::path store_location;     // where store names are looked up
+    std::filesystem::path store_location;     // where store names are looked up and written
     host_config hosts;
     std::stop_token stop;
 };
