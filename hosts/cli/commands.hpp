@@ -15,6 +15,7 @@ int plugins_command(const std::vector<std::string>& args);
 int login_command(const std::vector<std::string>& args);
 int store_command(const std::vector<std::string>& args);
 int bake_command(const std::vector<std::string>& args);
+int imagetools_command(const std::vector<std::string>& args);
 
 // What each command's --help prints.
 const command_spec& export_spec();
@@ -24,5 +25,8 @@ const command_spec& plugins_spec();
 const command_spec& login_spec();
 const command_spec& store_check_spec();
 const command_spec& bake_spec();
+const command_spec& imagetools_spec();
+const command_spec& imagetools_create_spec();
+const command_spec& imagetools_inspect_spec();
 
 }  // namespace lading::cli

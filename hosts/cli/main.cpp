@@ -44,6 +44,7 @@ const command commands[] = {
     {"images", images_spec, images_command},
     {"inspect", inspect_spec, inspect_command}, {"store", store_check_spec, store_command},
     {"plugins", plugins_spec, plugins_command}, {"login", login_spec, login_command},
+    {"imagetools", imagetools_spec, imagetools_command},
     {"version", version_spec, version_command},
 };
 

@@ -33,6 +33,9 @@ std::vector<command_help> commands()
         {{"plugins"}, "usage: lading plugins", {"--plugin-path"}},
         {{"login"}, "usage: lading login", {"--username", "-u,", "--password-stdin", "--insecure"}},
         {{"version"}, "usage: lading version", {}},
+        {{"imagetools", "create"}, "usage: lading imagetools create",
+         {"--tag", "-t,", "--from-metadata", "--append", "--annotation", "--dry-run", "--metadata-file"}},
+        {{"imagetools", "inspect"}, "usage: lading imagetools inspect", {"--raw"}},
     };
 }
 
@@ -87,6 +90,14 @@ TEST_CASE("a usage error is exactly one line on stderr and exit status 2", "[int
         {{"images", "extra"}, "takes no arguments"},
         {{"login", "--password-stdin=yes", "127.0.0.1:1"}, "--password-stdin"},
         {{"frobnicate"}, "unknown command"},
+        {{"imagetools", "frobnicate"}, "unknown imagetools command"},
+        {{"imagetools", "create", "127.0.0.1:1/app@sha256:" + std::string(64, 'a')}, "no target given"},
+        {{"imagetools", "create", "-t", "127.0.0.1:1/app:1"}, "no source given"},
+        {{"imagetools", "create", "-t", "127.0.0.1:1/app:1", "--annotation", "manifest:k=v", "127.0.0.1:1/app:0"},
+         "manifest-descriptor"},
+        {{"imagetools", "create", "-t", "127.0.0.1:1/app@sha256:" + std::string(64, 'a'), "127.0.0.1:1/app:0"},
+         "not a digest"},
+        {{"imagetools", "create", "-t", "store://", "127.0.0.1:1/app:0"}, "store:// needs a name"},
         {{}, "no command given"},
     };
     for (const auto& [argv, mention] : cases) {

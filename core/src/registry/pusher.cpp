@@ -257,11 +257,31 @@ private:
         put.scopes = {scope_for(job_.target)};
         put.expected = {201, 200};
         put.what = "manifest " + job_.target.name() + ":" + reference;
-        auto r = co_await session_.send(put);
+        auto r = co_await send_manifest(put);
         auto echoed = r.header("Docker-Content-Digest");
         if (!echoed.empty() && echoed != d.digest.str())
             throw error(errc::protocol_violation,
                         "registry " + session_.host() + " computed " + echoed + " for manifest " + d.digest.str());
+    }
+
+    // distribution's filesystem storage rewrites a blob's repository link in place when another
+    // client (a second CI shard pushing the same layer) commits the same blob; a manifest put
+    // that reads the link meanwhile fails with DIGEST_INVALID or MANIFEST_BLOB_UNKNOWN although
+    // every blob is there. Such a put is tried again after a short wait.
+    awaitable<http_response> send_manifest(const request_spec& put)
+    {
+        for (int round = 1;; ++round) {
+            try {
+                co_return co_await session_.send(put);
+            } catch (const registry_error& e) {
+                const std::string what = e.what();
+                bool racing_link = e.status() == 400 && (what.find("DIGEST_INVALID") != std::string::npos ||
+                                                         what.find("MANIFEST_BLOB_UNKNOWN") != std::string::npos);
+                if (!racing_link || round >= 3) throw;
+            }
+            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(200 * round));
+            co_await pause.async_wait(use_awaitable);
+        }
     }
 
     session& session_;

@@ -1,0 +1,399 @@
+// `lading imagetools create` against real registries (Debian's docker-registry 2.8): the CI
+// sharding recipe (platforms pushed by digest from separate processes, merged from their
+// metadata files), sources in other repositories and registries, --append, Docker lists,
+// annotations, attestations, --dry-run, and a missing image. skopeo reads every result back.
+#include <catch2/catch.hpp>
+
+#include "attestation_support.hpp"
+#include "common/json_file.hpp"
+#include "common/sha256.hpp"
+#include "common/temp_dir.hpp"
+#include "registry_fixtures/fault_proxy.hpp"
+#include "registry_fixtures/http_client.hpp"
+#include "registry_fixtures/registry_server.hpp"
+#include "registry_support.hpp"
+#include "support.hpp"
+
+#include <set>
+
+using namespace lading::test;
+namespace fs = std::filesystem;
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr const char* docker_list_media_type = "application/vnd.docker.distribution.manifest.list.v2+json";
+constexpr const char* docker_manifest_media_type = "application/vnd.docker.distribution.manifest.v2+json";
+
+// One shard of the recipe: `platform` pushed by digest to `repository`, as its own process.
+export_request shard(const fs::path& work, const std::string& repository, const std::string& platform,
+                     const std::string& extra_output_params = "")
+{
+    auto name = platform;
+    for (auto& c : name)
+        if (c == '/') c = '-';
+    auto req = small_tree_export(work, "type=image,push=true,push-by-digest=true,name-canonical=true,name=" + repository +
+                                           extra_output_params,
+                                 "small");
+    req.platform = platform;
+    req.store = work / ("store-" + name + (extra_output_params.empty() ? "" : "-docker"));
+    req.metadata_file = work / (name + (extra_output_params.empty() ? "" : "-docker") + ".json");
+    return req;
+}
+
+process_result imagetools(std::vector<std::string> args)
+{
+    args.insert(args.begin(), "imagetools");
+    return lading_cmd().run(args, {}, std::chrono::minutes(2));
+}
+
+std::string raw_manifest(const std::string& ref)
+{
+    auto r = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    return r.out;
+}
+
+std::string media_type_of(const boost::json::value& doc) { return json_string(doc, "mediaType"); }
+
+std::vector<std::string> tags_of(const registry_server& registry, const std::string& repository)
+{
+    auto r = http_fetch(http::verb::get, registry.base_url() + "/v2/" + repository + "/tags/list");
+    if (r.result_int() == 404) return {};
+    REQUIRE(r.result_int() == 200);
+    std::vector<std::string> tags;
+    auto doc = parse_json(r.body(), "tags list");
+    if (auto* t = doc.as_object().if_contains("tags"); t && t->is_array())
+        for (const auto& v : t->as_array()) tags.emplace_back(v.as_string());
+    return tags;
+}
+
+std::string catalog(const registry_server& registry)
+{
+    auto r = http_fetch(http::verb::get, registry.base_url() + "/v2/_catalog");
+    REQUIRE(r.result_int() == 200);
+    return r.body();
+}
+
+// `skopeo copy --all` of ref into a fresh OCI layout; every blob the index reaches must be
+// there and hash to its name.
+void check_copy_all(const fs::path& work, const std::string& ref, std::size_t expected_children)
+{
+    const auto dir = work / ("copy-" + std::to_string(std::hash<std::string>{}(ref)));
+    auto r = run_process({"skopeo", "copy", "--all", "--src-tls-verify=false", "docker://" + ref, "oci:" + dir.string() + ":x"});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    auto read = [&](const std::string& digest) {
+        auto path = dir / "blobs" / "sha256" / digest.substr(7);
+        REQUIRE(fs::exists(path));
+        auto bytes = read_text_file(path);
+        CHECK("sha256:" + sha256_hex(bytes) == digest);
+        return bytes;
+    };
+    auto layout_index = parse_json(read_text_file(dir / "index.json"), "copied index.json");
+    auto index = parse_json(read(json_string(layout_index.at("manifests").at(0), "digest")), "copied index");
+    const auto& children = index.at("manifests").as_array();
+    CHECK(children.size() == expected_children);
+    for (const auto& child : children) {
+        auto manifest = parse_json(read(json_string(child, "digest")), "copied manifest");
+        read(json_string(manifest.at("config"), "digest"));
+        for (const auto& layer : manifest.at("layers").as_array()) read(json_string(layer, "digest"));
+    }
+}
+
+std::set<std::string> child_digests(const boost::json::value& index)
+{
+    std::set<std::string> out;
+    for (const auto& c : index.at("manifests").as_array()) out.insert(json_string(c, "digest"));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("imagetools create merges shards pushed by digest from their metadata files", "[registry][imagetools]")
+{
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/app";
+
+    // Two runners, two processes, at the same time.
+    auto amd = shard(work.path(), repo, "linux/amd64");
+    auto arm = shard(work.path(), repo, "linux/arm64");
+    auto p1 = lading_cmd().start(export_argv(amd), amd.env);
+    auto p2 = lading_cmd().start(export_argv(arm), arm.env);
+    require_success(p1.wait());
+    require_success(p2.wait());
+    const auto amd_meta = read_export_metadata(amd.metadata_file);
+    const auto arm_meta = read_export_metadata(arm.metadata_file);
+    CHECK(tags_of(registry, "team/app").empty());  // pushed by digest: no tag yet
+
+    const auto meta_out = work / "index-meta.json";
+    auto created = imagetools({"create", "-t", repo + ":v1", "--from-metadata", amd.metadata_file.string(),
+                               "--from-metadata", arm.metadata_file.string(), "--metadata-file", meta_out.string()});
+    INFO(created.describe());
+    REQUIRE(created.succeeded());
+
+    const auto raw = raw_manifest(repo + ":v1");
+    const auto index = parse_json(raw, "merged index");
+    INFO(raw);
+    CHECK(media_type_of(index) == oci_index_media_type);
+    const auto& children = index.at("manifests").as_array();
+    REQUIRE(children.size() == 2);
+    CHECK(json_string(children[0], "digest") == amd_meta.digest);
+    CHECK(json_string(children[0].at("platform"), "architecture") == "amd64");
+    CHECK(json_string(children[0].at("platform"), "os") == "linux");
+    CHECK(json_string(children[1], "digest") == arm_meta.digest);
+    CHECK(json_string(children[1].at("platform"), "architecture") == "arm64");
+    for (const auto& c : children) CHECK(media_type_of(c) == oci_manifest_media_type);
+    const auto index_digest = "sha256:" + sha256_hex(raw);
+    CHECK(created.out == index_digest + "\n");
+    const auto written = read_export_metadata(meta_out);
+    CHECK(written.digest == index_digest);
+    CHECK(written.image_name == repo + ":v1");
+    CHECK(json_string(written.descriptor, "mediaType") == oci_index_media_type);
+    check_copy_all(work.path(), repo + ":v1", 2);
+
+    SECTION("a source in another repository of the registry is mounted")
+    {
+        auto r = imagetools({"create", "--progress", "plain", "-t", registry.address() + "/other/app:v1", repo + ":v1"});
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        CHECK_THAT(r.err, Catch::Contains("mounted"));
+        CHECK_THAT(r.err, Catch::Contains("push: 0 blobs uploaded (0 bytes)"));
+        CHECK_THAT(r.err, Catch::Contains(": mounted"));
+        CHECK(skopeo_raw_digest(registry.address() + "/other/app:v1", {"--tls-verify=false"}) == index_digest);
+        check_copy_all(work.path(), registry.address() + "/other/app:v1", 2);
+    }
+
+    SECTION("a source in another registry is copied, to several tags in several registries")
+    {
+        registry_server far;
+        auto r = imagetools({"create", "-t", far.address() + "/mirror/app:v1", "-t", far.address() + "/mirror/app:latest",
+                             "-t", registry.address() + "/third/app:v1", repo + ":v1"});
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        for (const auto& ref : {far.address() + "/mirror/app:v1", far.address() + "/mirror/app:latest",
+                                registry.address() + "/third/app:v1"})
+            CHECK(skopeo_raw_digest(ref, {"--tls-verify=false"}) == index_digest);
+        for (const auto& c : children) CHECK(far.has_blob(json_string(c, "digest")));
+        check_copy_all(work.path(), far.address() + "/mirror/app:v1", 2);
+    }
+
+    SECTION("--append adds to the index at the first tag, keeping its images first")
+    {
+        auto arm7 = shard(work.path(), repo, "linux/arm/v7");
+        const auto arm7_meta = export_ok(arm7);
+        auto r = imagetools({"create", "--append", "-t", repo + ":v1", "--from-metadata", arm7.metadata_file.string(),
+                             "--annotation", "index:org.opencontainers.image.version=1.2"});
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        const auto appended = parse_json(raw_manifest(repo + ":v1"), "appended index");
+        const auto& all = appended.at("manifests").as_array();
+        REQUIRE(all.size() == 3);
+        CHECK(json_string(all[0], "digest") == amd_meta.digest);
+        CHECK(json_string(all[1], "digest") == arm_meta.digest);
+        CHECK(json_string(all[2], "digest") == arm7_meta.digest);
+        CHECK(json_string(all[2].at("platform"), "variant") == "v7");
+        CHECK(json_string(appended.at("annotations"), "org.opencontainers.image.version") == "1.2");
+
+        auto missing = imagetools({"create", "--append", "-t", repo + ":nothing-here", repo + "@" + amd_meta.digest});
+        CHECK(missing.exit_code == 1);
+        CHECK_THAT(missing.err, Catch::Contains("nothing-here"));
+    }
+
+    SECTION("annotations land on the OCI index and the descriptors of the platform named")
+    {
+        auto r = imagetools({"create", "-t", repo + ":annotated", repo + ":v1", "--annotation",
+                             "index:org.opencontainers.image.source=https://example.invalid/app", "--annotation",
+                             "manifest-descriptor[linux/arm64]:com.example.note=arm"});
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        const auto annotated = parse_json(raw_manifest(repo + ":annotated"), "annotated index");
+        CHECK(json_string(annotated.at("annotations"), "org.opencontainers.image.source") == "https://example.invalid/app");
+        const auto& m = annotated.at("manifests").as_array();
+        CHECK_FALSE(m[0].as_object().contains("annotations"));
+        CHECK(json_string(m[1].at("annotations"), "com.example.note") == "arm");
+
+        auto bad = imagetools({"create", "-t", repo + ":bad", repo + ":v1", "--annotation", "manifest:k=v"});
+        CHECK(bad.exit_code == 2);
+        CHECK(split_lines(bad.err).size() == 1);
+    }
+
+    SECTION("--dry-run prints the index and writes nothing")
+    {
+        const auto before = catalog(registry);
+        auto r = imagetools({"create", "--dry-run", "-t", registry.address() + "/dry/app:v1", repo + ":v1"});
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        CHECK("sha256:" + sha256_hex(r.out.substr(0, r.out.size() - 1)) == index_digest);
+        CHECK(catalog(registry) == before);
+        CHECK(tags_of(registry, "dry/app").empty());
+    }
+
+    SECTION("an image missing from the registry stops the merge before any tag is written")
+    {
+        // The arm64 manifest is deleted from the repository the new tag is in.
+        auto del = http_fetch(http::verb::delete_, registry.base_url() + "/v2/team/app/manifests/" + arm_meta.digest);
+        REQUIRE(del.result_int() == 202);
+        auto r = imagetools({"create", "-t", repo + ":v2", "-t", registry.address() + "/elsewhere/app:v2",
+                             repo + "@" + index_digest});
+        INFO(r.describe());
+        CHECK(r.exit_code == 1);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains(arm_meta.digest));
+        const auto tags = tags_of(registry, "team/app");
+        CHECK(std::find(tags.begin(), tags.end(), "v2") == tags.end());
+        CHECK(tags_of(registry, "elsewhere/app").empty());
+    }
+}
+
+TEST_CASE("imagetools create writes a Docker list only for Docker-typed images", "[registry][imagetools]")
+{
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/typed";
+    const auto docker_amd = export_ok(shard(work.path(), repo, "linux/amd64", ",oci-mediatypes=false"));
+    const auto docker_arm = export_ok(shard(work.path(), repo, "linux/arm64", ",oci-mediatypes=false"));
+    const auto oci_arm = export_ok(shard(work.path(), repo, "linux/arm64"));
+
+    auto docker = imagetools({"create", "-t", repo + ":docker", repo + "@" + docker_amd.digest, repo + "@" + docker_arm.digest});
+    INFO(docker.describe());
+    REQUIRE(docker.succeeded());
+    const auto list = parse_json(raw_manifest(repo + ":docker"), "docker list");
+    CHECK(media_type_of(list) == docker_list_media_type);
+    for (const auto& c : list.at("manifests").as_array()) CHECK(media_type_of(c) == docker_manifest_media_type);
+    check_copy_all(work.path(), repo + ":docker", 2);
+
+    auto mixed = imagetools({"create", "-t", repo + ":mixed", repo + "@" + docker_amd.digest, repo + "@" + oci_arm.digest});
+    INFO(mixed.describe());
+    REQUIRE(mixed.succeeded());
+    const auto index = parse_json(raw_manifest(repo + ":mixed"), "mixed index");
+    CHECK(media_type_of(index) == oci_index_media_type);
+    CHECK(media_type_of(index.at("manifests").at(0)) == docker_manifest_media_type);
+    CHECK(media_type_of(index.at("manifests").at(1)) == oci_manifest_media_type);
+
+    // A Docker list has nowhere to put an annotation: an error, and nothing is written.
+    const auto before = catalog(registry);
+    auto annotated = imagetools({"create", "-t", registry.address() + "/annotated/typed:v1", "--annotation", "index:k=v",
+                                 repo + "@" + docker_amd.digest, repo + "@" + docker_arm.digest});
+    CHECK(annotated.exit_code == 2);
+    CHECK(split_lines(annotated.err).size() == 1);
+    CHECK_THAT(annotated.err, Catch::Contains("Docker manifest list"));
+    CHECK(catalog(registry) == before);
+}
+
+TEST_CASE("imagetools create carries attestation manifests with their images", "[registry][imagetools][attest]")
+{
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/attested";
+    auto amd = shard(work.path(), repo, "linux/amd64");
+    auto arm = shard(work.path(), repo, "linux/arm64");
+    amd.extra_args = arm.extra_args = {"--attest", "type=provenance"};
+    const auto amd_meta = export_ok(amd);
+    const auto arm_meta = export_ok(arm);
+
+    const auto target = registry.address() + "/release/attested:v1";
+    auto r = imagetools({"create", "-t", target, "--from-metadata", amd.metadata_file.string(), "--from-metadata",
+                         arm.metadata_file.string()});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    const auto index = parse_json(raw_manifest(target), "merged attested index");
+    INFO(boost::json::serialize(index));
+    const auto platforms = platform_entries(index);
+    const auto attestations = attestation_entries(index);
+    REQUIRE(platforms.size() == 2);
+    REQUIRE(attestations.size() == 2);
+    std::set<std::string> platform_digests;
+    for (const auto& p : platforms) platform_digests.insert(json_string(p, "digest"));
+    for (const auto& a : attestations)
+        CHECK(platform_digests.count(json_string(a.at("annotations"), "vnd.docker.reference.digest")) == 1);
+    // Each source index's children are the merged index's children.
+    auto children = child_digests(index);
+    for (const auto& source : {amd_meta.digest, arm_meta.digest})
+        for (const auto& d : child_digests(parse_json(raw_manifest(repo + "@" + source), "source index")))
+            CHECK(children.count(d) == 1);
+    // skopeo copies every image, attestation manifests included.
+    auto copy = run_process({"skopeo", "copy", "--all", "--src-tls-verify=false", "docker://" + target,
+                             "oci:" + (work / "attested-copy").string() + ":x"});
+    INFO(copy.describe());
+    CHECK(copy.succeeded());
+    for (const auto& d : children) CHECK(fs::exists(work / "attested-copy" / "blobs" / "sha256" / d.substr(7)));
+}
+
+TEST_CASE("imagetools create reads from and writes to the local store, and reads OCI layouts", "[registry][imagetools]")
+{
+    temp_dir work;
+    registry_server registry;
+    auto local = small_tree_export(work.path(), "type=image,name=app:amd64");
+    export_ok(local);
+    auto arm = small_tree_export(work.path(), "type=image,name=app:arm64", "arm");
+    arm.platform = "linux/arm64";
+    arm.metadata_file = work / "arm-meta.json";
+    export_ok(arm);
+
+    const auto target = registry.address() + "/team/local:v1";
+    auto r = imagetools({"create", "--store", local.store.string(), "-t", target, "app:amd64",
+                         "oci-layout://" + local.store.string() + ":app:arm64"});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    const auto index = parse_json(raw_manifest(target), "index from the store");
+    REQUIRE(index.at("manifests").as_array().size() == 2);
+    CHECK(json_string(index.at("manifests").at(1).at("platform"), "architecture") == "arm64");
+    check_copy_all(work.path(), target, 2);
+
+    SECTION("a -t store://NAME names the index in the local store")
+    {
+        auto named = imagetools({"create", "--store", local.store.string(), "-t", "store://app:multi", "app:amd64", "app:arm64"});
+        INFO(named.describe());
+        REQUIRE(named.succeeded());
+        const auto listed = find_listed(list_images(local.store), "app:multi");
+        REQUIRE(listed);
+        CHECK(named.out == listed->digest + "\n");
+        auto raw = run_process({"skopeo", "inspect", "--raw", "oci:" + local.store.string() + ":app:multi"});
+        INFO(raw.describe());
+        REQUIRE(raw.succeeded());
+        CHECK("sha256:" + sha256_hex(raw.out) == listed->digest);
+        CHECK(parse_json(raw.out, "stored index").at("manifests").as_array().size() == 2);
+
+        // From a registry into a store that holds none of it yet: the index, two manifests,
+        // two configs and the two trees' layers.
+        const auto fresh = work / "fresh-store";
+        auto copied = imagetools({"create", "--store", fresh.string(), "-t", "store://team/copied:1", target});
+        INFO(copied.describe());
+        REQUIRE(copied.succeeded());
+        REQUIRE(find_listed(list_images(fresh), "team/copied:1"));
+        auto check = lading_cmd().run({"store", "check", "--store", fresh.string()});
+        INFO(check.describe());
+        CHECK(check.succeeded());
+        CHECK_THAT(check.out, Catch::Contains("1 names, 7 blobs, 0 faults"));
+    }
+
+    auto unknown = imagetools({"create", "--store", local.store.string(), "-t", target, "oci-layout://" +
+                               (work / "nowhere").string() + ":x"});
+    CHECK(unknown.exit_code == 1);
+    CHECK(split_lines(unknown.err).size() == 1);
+}
+
+TEST_CASE("a shard's manifest put that meets the registry's blob link race is tried again", "[registry][imagetools]")
+{
+    // distribution's filesystem storage rewrites a repository's blob link in place when a
+    // second shard commits the same layer; a manifest put reading it meanwhile gets
+    // DIGEST_INVALID. The proxy plays that answer once.
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.answer("PUT", "/manifests/", 1,
+                 {400, {}, R"({"errors":[{"code":"DIGEST_INVALID","message":"provided digest did not match uploaded content"}]})"});
+    auto req = shard(work.path(), proxy.address() + "/team/raced", "linux/amd64");
+    const auto meta = export_ok(req);
+    CHECK(proxy.pending_scripts() == 0);
+    CHECK(skopeo_raw_digest(registry.address() + "/team/raced@" + meta.digest, {"--tls-verify=false"}) == meta.digest);
+
+    // A 400 that is not the race fails at once.
+    proxy.answer("PUT", "/manifests/", 5, {400, {}, R"({"errors":[{"code":"MANIFEST_INVALID","message":"bad"}]})"});
+    auto again = run_export(shard(work.path(), proxy.address() + "/team/raced2", "linux/arm64"));
+    CHECK(again.exit_code == 1);
+    CHECK(proxy.pending_scripts() == 1);
+}
