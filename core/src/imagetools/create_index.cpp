@@ -94,6 +94,7 @@ targets parse_targets(const std::vector<std::string>& texts)
 {
     targets out;
     for (const auto& t : texts) {
+        if (t == store_scheme) throw usage_error("-t " + t + ": store:// needs a name, e.g. store://app:1");
         image_reference ref;
         try {
             ref = parse_reference(local_store_name(t).value_or(t));
@@ -102,7 +103,6 @@ targets parse_targets(const std::vector<std::string>& texts)
         }
         if (!ref.digest.empty()) throw usage_error("-t " + t + ": a target names a tag, not a digest");
         if (auto name = local_store_name(t)) {
-            if (name->empty()) throw usage_error("-t " + t + ": store:// needs a name, e.g. store://app:1");
             out.store.push_back(*name);
             continue;
         }
