@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "attestation_support.hpp"
+#include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
 #include "common/sha256.hpp"
 #include "common/temp_dir.hpp"
@@ -14,6 +15,7 @@
 #include "registry_support.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <set>
 
 using namespace lading::test;
@@ -396,4 +398,67 @@ TEST_CASE("a shard's manifest put that meets the registry's blob link race is tr
     auto again = run_export(shard(work.path(), proxy.address() + "/team/raced2", "linux/arm64"));
     CHECK(again.exit_code == 1);
     CHECK(proxy.pending_scripts() == 1);
+}
+
+// docs/ci-sharding.md as a CI system runs it: the same bake file on two runners, each with only
+// its own platform's tree, narrowed by --set, then one merge job reading both metadata files.
+TEST_CASE("the bake sharding recipe: two runners push by digest, imagetools merges their metadata", "[registry][imagetools][bake]")
+{
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/app";
+    const std::string bake_file = R"({
+  "variable": {"IMAGE": {"default": "registry.example.com/team/app"}},
+  "target": {
+    "app": {
+      "platforms": ["linux/amd64", "linux/arm64"],
+      "layers": ["linux/amd64=out/linux-amd64/rootfs", "linux/arm64=out/linux-arm64/rootfs"],
+      "entrypoint": ["/usr/bin/app"],
+      "output": ["type=image,push=true,push-by-digest=true,name-canonical=true,name=${IMAGE}"],
+      "attest": ["type=provenance"]
+    }
+  }
+})";
+    auto runner = [&](const std::string& platform) {
+        auto shard = platform;
+        std::replace(shard.begin(), shard.end(), '/', '-');
+        const auto dir = work.path() / ("runner-" + shard);
+        make_small_tree(dir / "out" / shard / "rootfs", shard);
+        write_bytes(dir / "lading-bake.json", bake_file);
+        const auto meta = dir / ("meta-" + shard + ".json");
+        auto env = lading_cli::hermetic_env();
+        env["IMAGE"] = repo;
+        auto p = lading_cmd().start({"bake", "-f", (dir / "lading-bake.json").string(), "app", "--set",
+                                     "*.platforms=" + platform, "--metadata-file", meta.string(), "--store",
+                                     (dir / "store").string(), "--progress", "plain"},
+                                    env);
+        return std::pair{std::move(p), meta};
+    };
+    auto [amd, amd_meta] = runner("linux/amd64");
+    auto [arm, arm_meta] = runner("linux/arm64");
+    require_success(amd.wait());
+    require_success(arm.wait());
+    CHECK(tags_of(registry, "team/app").empty());
+
+    auto created = imagetools({"create", "-t", repo + ":v1", "--from-metadata", amd_meta.string(), "--from-metadata",
+                               arm_meta.string()});
+    INFO(created.describe());
+    REQUIRE(created.succeeded());
+    const auto raw = raw_manifest(repo + ":v1");
+    INFO(raw);
+    const auto index = parse_json(raw, "merged index");
+    CHECK(created.out == "sha256:" + sha256_hex(raw) + "\n");
+    std::set<std::string> platforms;
+    std::size_t attestations = 0;
+    for (const auto& c : index.at("manifests").as_array()) {
+        const auto& p = c.at("platform");
+        if (json_string(p, "os") == "unknown") {
+            ++attestations;
+            continue;
+        }
+        platforms.insert(json_string(p, "os") + "/" + json_string(p, "architecture"));
+    }
+    CHECK(platforms == std::set<std::string>{"linux/amd64", "linux/arm64"});
+    CHECK(attestations == 2);  // one provenance manifest per shard travelled with its image
+    check_copy_all(work.path(), repo + ":v1", 4);
 }

@@ -46,6 +46,18 @@ TEST_CASE("a bake target's context and layers stack in order, platform-only laye
     CHECK(r.from == "scratch");
 }
 
+TEST_CASE("a layer for a platform the target does not build is left out", "[bake]")
+{
+    auto t = app();
+    t.platforms = {"linux/amd64"};
+    auto r = export_request_for(t, {});
+    REQUIRE(r.layers.size() == 2);
+    CHECK(r.layers[1].path == "/src/extra.tar");
+
+    t.platforms = {"linux/amd64", "linux/arm64"};
+    CHECK(export_request_for(t, {}).layers.size() == 3);
+}
+
 TEST_CASE("tags name every output without a name; no output means type=image", "[bake]")
 {
     auto t = app();

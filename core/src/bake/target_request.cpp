@@ -61,12 +61,6 @@ std::int64_t parse_epoch(const std::string& text)
 export_request build_request(const target& t, const request_defaults& defaults)
 {
     export_request request;
-    if (t.context) request.layers.push_back({*t.context, std::nullopt});
-    for (const auto& l : t.layers) request.layers.push_back(parse_layer(l));
-    request.from = t.from.value_or("scratch");
-    if (request.layers.empty() && request.from == "scratch")
-        throw usage_error("nothing to export: give it a context, layers or from");
-
     request.settings.platform = platform::host();
     for (const auto& text : t.platforms) {
         auto p = platform::parse(text);
@@ -74,6 +68,18 @@ export_request build_request(const target& t, const request_defaults& defaults)
             throw usage_error("platforms lists " + p.str() + " twice");
         request.platforms.push_back(p);
     }
+    auto built = [&](const layer_input& layer) {
+        return !layer.only || request.platforms.empty() ||
+               std::find(request.platforms.begin(), request.platforms.end(), *layer.only) != request.platforms.end();
+    };
+    if (t.context) request.layers.push_back({*t.context, std::nullopt});
+    // A file describes every platform; a shard narrowed with --set '*.platforms=...' leaves the
+    // other platforms' layers out, which need not even exist on that runner.
+    for (const auto& l : t.layers)
+        if (auto layer = parse_layer(l); built(layer)) request.layers.push_back(std::move(layer));
+    request.from = t.from.value_or("scratch");
+    if (request.layers.empty() && request.from == "scratch")
+        throw usage_error("nothing to export: give it a context, layers or from");
     request.settings.entrypoint = t.entrypoint;
     request.settings.cmd = t.cmd;
     for (const auto& [k, v] : t.env) request.settings.env.push_back(k + "=" + v);
