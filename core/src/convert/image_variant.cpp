@@ -1,13 +1,68 @@
 #include "convert/image_variant.hpp"
 
+#include "convert/source_image.hpp"
+#include "convert/stoppable_source.hpp"
+#include "convert/variant_documents.hpp"
+#include "convert/variant_layers.hpp"
+#include "layer/layer_conversion.hpp"
+#include "plugin/compressor.hpp"
+#include "plugin/media_types.hpp"
+
 #include <lading/error.hpp>
+#include <lading/plugin/catalog.hpp>
+
+#include <algorithm>
+#include <thread>
 
 namespace lading::convert {
 
-descriptor make_variant(plugin::store&, plugin::catalog&, const descriptor&, const variant_request& request,
-                        std::stop_token)
+namespace {
+
+const plugin::loaded_plugin& find_compressor(plugin::catalog& plugins, const std::string& name)
 {
-    throw lading::error("converting images to " + request.compression + " variants is not built yet");
+    const plugin::loaded_plugin* found = name.empty() ? nullptr : plugins.find(LADING_KIND_COMPRESSOR, name);
+    if (found) return *found;
+    std::string available;
+    for (const auto& n : plugins.names(LADING_KIND_COMPRESSOR)) available += (available.empty() ? "" : ", ") + n;
+    throw usage_error("unknown compression \"" + name + "\" (available: " + available + ")");
+}
+
+int checked_level(const plugin::compressor& codec, std::optional<int> level)
+{
+    if (!level) return codec.level_default();
+    if (*level < codec.level_min() || *level > codec.level_max())
+        throw usage_error("compression level " + std::to_string(*level) + " is out of range for " + codec.name() +
+                          " (" + std::to_string(codec.level_min()) + " to " + std::to_string(codec.level_max()) + ")");
+    return *level;
+}
+
+void collect_layers(const source_node& node, std::vector<const source_layer*>& out)
+{
+    for (const auto& l : node.layers) out.push_back(&l);
+    for (const auto& child : node.children) collect_layers(child, out);
+}
+
+}  // namespace
+
+descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const descriptor& original,
+                        const variant_request& request, std::stop_token stop)
+{
+    plugin::compressor codec(find_compressor(plugins, request.compression));
+    const int level = checked_level(codec, request.level);
+    plugin::media_types oci(plugins.get(LADING_KIND_MEDIATYPE, "oci"));
+    oci.of(LADING_OBJECT_LAYER, codec.media_suffix());  // throws when OCI has no layer type for it
+
+    const auto source = read_source_image(store, original);
+    std::vector<const source_layer*> layers, to_convert;
+    collect_layers(source, layers);
+    for (const auto* l : layers)
+        if (layer::needs_conversion(l->blob, oci.base_layer_suffix(l->blob), codec.name(), codec.media_suffix()))
+            to_convert.push_back(l);
+
+    const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
+    const auto converted = convert_layers(store, plugins, {&codec, level, threads}, to_convert, stop);
+    if (stop.stop_requested()) throw conversion_stopped("converting " + original.digest.str());
+    return write_variant_documents(store, oci, source, converted);
 }
 
 }  // namespace lading::convert
