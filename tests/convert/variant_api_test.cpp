@@ -1,5 +1,6 @@
 // lading::convert::make_variant in process, as lading-mirror calls it: several calls for
-// one original at once, stop requests, and conversion records whose blob no longer holds.
+// one original at once (one process, one store), stop requests (also while a call waits
+// for another), and conversion records whose blob no longer holds.
 #include "variant_support.hpp"
 
 #include "common/json_file.hpp"
@@ -106,6 +107,31 @@ TEST_CASE("a stop request ends a conversion and leaves the store as it was", "[c
         stop.request_stop();
         expect_stopped([&] { call.get(); });
     }
+}
+
+TEST_CASE("a call waiting for another conversion of the same image honours a stop request", "[convert][api]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto store = work / "store";
+    const auto original = export_original(work, store, "app:1", 24ull << 20);
+    converter c;
+    auto first = std::async(std::launch::async, [&] { return c.variant(store, original, "estargz").digest; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::stop_source stop;
+    auto second = std::async(std::launch::async,
+                             [&] { return c.variant(store, original, "estargz", std::nullopt, stop.get_token()).digest; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop.request_stop();
+    try {
+        second.get();
+        FAIL("the second call did not wait for the first");
+    } catch (const lading::error& e) {
+        INFO(e.what());
+        CHECK(e.code() == std::errc::operation_canceled);
+    }
+    const auto made = first.get();
+    CHECK(c.variant(store, original, "estargz").digest == made);
 }
 
 TEST_CASE("a conversion record whose blob no longer holds is converted again", "[convert][api]")

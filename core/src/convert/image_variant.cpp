@@ -1,5 +1,6 @@
 #include "convert/image_variant.hpp"
 
+#include "convert/one_at_a_time.hpp"
 #include "convert/source_image.hpp"
 #include "convert/stoppable_source.hpp"
 #include "convert/variant_documents.hpp"
@@ -10,6 +11,7 @@
 
 #include <lading/error.hpp>
 #include <lading/plugin/catalog.hpp>
+#include <lading/plugin/store.hpp>
 
 #include <algorithm>
 #include <thread>
@@ -36,6 +38,12 @@ int checked_level(const plugin::compressor& codec, std::optional<int> level)
     return *level;
 }
 
+one_at_a_time& calls_in_progress()
+{
+    static one_at_a_time calls;
+    return calls;
+}
+
 void collect_layers(const source_node& node, std::vector<const source_layer*>& out)
 {
     for (const auto& l : node.layers) out.push_back(&l);
@@ -52,6 +60,8 @@ descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const de
     plugin::media_types oci(plugins.get(LADING_KIND_MEDIATYPE, "oci"));
     oci.of(LADING_OBJECT_LAYER, codec.media_suffix());  // throws when OCI has no layer type for it
 
+    const auto turn = calls_in_progress().wait_for(
+        store.location() + "\n" + original.digest.str() + "\n" + codec.name() + "\n" + std::to_string(level), stop);
     const auto source = read_source_image(store, original);
     std::vector<const source_layer*> layers, to_convert;
     collect_layers(source, layers);

@@ -28,7 +28,8 @@ struct variant_request {
 // original gives an index of variant manifests without its attestation manifests (they stay
 // with the original, which the subjects name). New blobs and manifests are written to
 // `store`, nothing is named; the same input always gives the same root digest, which is
-// returned. Throws lading::usage_error for an unknown compressor or a level out of its range,
+// returned. Concurrent calls are safe; those in one process for the same store, original and
+// compression run one after the other, the later ones reusing the first's layers. Throws lading::usage_error for an unknown compressor or a level out of its range,
 // lading::error otherwise; a stop request ends it with std::errc::operation_canceled.
 descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const descriptor& original,
                         const variant_request& request, std::stop_token stop = {});
