@@ -78,6 +78,7 @@ int convert_command(const std::vector<std::string>& args)
     for (const auto& n : names) normalized_name(n);  // a bad name fails before any work
 
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
+    convert::check_variant_request(plugins, request);
     auto store = open_store(cl, plugins);
     descriptor original{"", find_stored(*store, source), 0, {}, std::nullopt, {}};
     interrupt_signals interrupts;

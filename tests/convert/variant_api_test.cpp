@@ -158,3 +158,15 @@ TEST_CASE("a conversion record whose blob no longer holds is converted again", "
     CHECK(c.variant(store, original, "zstd").digest == variant);
     CHECK("sha256:" + sha256_hex(file_text(blob)) == converted);
 }
+
+TEST_CASE("a request is checked before any image is at hand", "[convert][api]")
+{
+    lading::plugin::catalog plugins({LADING_TEST_PLUGIN_DIR});
+    using lading::convert::check_variant_request;
+    CHECK_NOTHROW(check_variant_request(plugins, {"zstd", 19}));
+    CHECK_NOTHROW(check_variant_request(plugins, {"estargz", std::nullopt}));
+    CHECK_THROWS_AS(check_variant_request(plugins, {"zstd", 99}), lading::usage_error);
+    CHECK_THROWS_WITH(check_variant_request(plugins, {"lz4", std::nullopt}),
+                      "unknown compression \"lz4\" (available: estargz, gzip, uncompressed, zstd)");
+    CHECK_THROWS_AS(check_variant_request(plugins, {"", std::nullopt}), lading::usage_error);
+}

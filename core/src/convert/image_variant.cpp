@@ -52,13 +52,20 @@ void collect_layers(const source_node& node, std::vector<const source_layer*>& o
 
 }  // namespace
 
+void check_variant_request(plugin::catalog& plugins, const variant_request& request)
+{
+    plugin::compressor codec(find_compressor(plugins, request.compression));
+    checked_level(codec, request.level);
+    plugin::media_types(plugins.get(LADING_KIND_MEDIATYPE, "oci")).of(LADING_OBJECT_LAYER, codec.media_suffix());
+}
+
 descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const descriptor& original,
                         const variant_request& request, std::stop_token stop)
 {
+    check_variant_request(plugins, request);
     plugin::compressor codec(find_compressor(plugins, request.compression));
     const int level = checked_level(codec, request.level);
     plugin::media_types oci(plugins.get(LADING_KIND_MEDIATYPE, "oci"));
-    oci.of(LADING_OBJECT_LAYER, codec.media_suffix());  // throws when OCI has no layer type for it
 
     const auto turn = calls_in_progress().wait_for(
         store.location() + "\n" + original.digest.str() + "\n" + codec.name() + "\n" + std::to_string(level), stop);

@@ -31,6 +31,12 @@ struct variant_request {
 // returned. Concurrent calls are safe; those in one process for the same store, original and
 // compression run one after the other, the later ones reusing the first's layers. Throws lading::usage_error for an unknown compressor or a level out of its range,
 // lading::error otherwise; a stop request ends it with std::errc::operation_canceled.
+// Checks a request before any image is at hand (a server's --variant options at start-up):
+// throws lading::usage_error naming the compressors available when there is none of that
+// name, or the range when the level is outside it; lading::error when OCI media types cannot
+// name the compressor's layers.
+void check_variant_request(plugin::catalog& plugins, const variant_request& request);
+
 descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const descriptor& original,
                         const variant_request& request, std::stop_token stop = {});
 
