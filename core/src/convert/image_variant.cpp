@@ -72,9 +72,13 @@ descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const de
     const auto source = read_source_image(store, original);
     std::vector<const source_layer*> layers, to_convert;
     collect_layers(source, layers);
-    for (const auto* l : layers)
-        if (layer::needs_conversion(l->blob, oci.base_layer_suffix(l->blob), codec.name(), codec.media_suffix()))
-            to_convert.push_back(l);
+    for (const auto* l : layers) {
+        auto suffix = oci.layer_suffix_of(l->blob.media_type);
+        if (!suffix)
+            throw error("layer " + l->blob.digest.str() + " is a " + l->blob.media_type +
+                        ", not a layer type lading can convert");
+        if (layer::needs_conversion(l->blob, *suffix, codec.name(), codec.media_suffix())) to_convert.push_back(l);
+    }
 
     const unsigned threads = request.threads ? request.threads : std::max(1u, std::thread::hardware_concurrency());
     const auto converted = convert_layers(store, plugins, {&codec, level, threads}, to_convert, stop);
