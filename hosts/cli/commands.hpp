@@ -16,6 +16,7 @@ int login_command(const std::vector<std::string>& args);
 int store_command(const std::vector<std::string>& args);
 int bake_command(const std::vector<std::string>& args);
 int imagetools_command(const std::vector<std::string>& args);
+int convert_command(const std::vector<std::string>& args);
 
 // What each command's --help prints.
 const command_spec& export_spec();
@@ -28,5 +29,6 @@ const command_spec& bake_spec();
 const command_spec& imagetools_spec();
 const command_spec& imagetools_create_spec();
 const command_spec& imagetools_inspect_spec();
+const command_spec& convert_spec();
 
 }  // namespace lading::cli

@@ -45,6 +45,7 @@ const command commands[] = {
     {"inspect", inspect_spec, inspect_command}, {"store", store_check_spec, store_command},
     {"plugins", plugins_spec, plugins_command}, {"login", login_spec, login_command},
     {"imagetools", imagetools_spec, imagetools_command},
+    {"convert", convert_spec, convert_command},
     {"version", version_spec, version_command},
 };
 
