@@ -5,7 +5,16 @@
 #include "export/parallel_jobs.hpp"
 #include "plugin/compressor.hpp"
 
+#include <thread>
+
 namespace lading {
+
+namespace {
+unsigned threads_or_cores(unsigned threads)
+{
+    return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+}  // namespace
 
 built_layers build_layers(const export_plan& plan, export_destinations& destinations, plugin::catalog& plugins,
                           progress_listener& progress)
@@ -25,19 +34,24 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         for (std::size_t i = 0; i < request.layers.size(); ++i) jobs.push_back({v, i});
     }
     const auto conversion_jobs = built.conversions.prepare(progress);
+    const auto budget = request.budget ? request.budget : std::make_shared<thread_budget>(threads_or_cores(request.threads));
+    // A job takes every free thread of the budget: one layer at a time with all of them
+    // holds one compressor's buffers instead of several.
     run_parallel(jobs.size() + conversion_jobs, [&](std::size_t j) {
-        if (j >= jobs.size()) return built.conversions.convert(j - jobs.size(), plugins, request.threads, progress, j);
+        const auto share = budget->take(budget->size());
+        if (j >= jobs.size())
+            return built.conversions.convert(j - jobs.size(), plugins, share.threads(), progress, j);
         const auto& variant = plan.variants[jobs[j].variant];
         const auto i = jobs[j].layer;
         plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
         const auto& path = request.layers[i].path;
         progress.layer_started(j, path.string() + " (" + variant.compression + ")");
         auto source = layer::open_layer_source(path, plugins, variant.clamp);
-        layer::compression_choice choice{&codec, variant.level, request.threads};
+        layer::compression_choice choice{&codec, variant.level, share.threads()};
         auto& out = built.variants[jobs[j].variant][i];
         out = layer::build_layer(*source, choice, sinks[jobs[j].variant], progress, j);
         progress.layer_done(j, out.blob, out.size);
-    });
+    }, budget->size());
     return built;
 }
 
