@@ -1,11 +1,15 @@
 #include "tar/background_walk.hpp"
 
+#include <iterator>
+
 namespace lading::tar {
 
 namespace {
-// Enough entries to keep the reader busy between two wake-ups of the walk, few enough that
-// their names and attributes stay a small, fixed amount of memory.
-constexpr std::size_t max_waiting_entries = 512;
+// Entries handed over at once, and the most that wait: enough to keep the reader busy
+// between two wake-ups of the walk, few enough that their names and attributes stay a
+// small, fixed amount of memory.
+constexpr std::size_t batch_entries = 128;
+constexpr std::size_t max_waiting_entries = 1024;
 
 struct walk_stopped {};
 }  // namespace
@@ -41,16 +45,24 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
         root_open_ = true;
         changed_.notify_all();
     };
-    auto emit = [&](tree_entry&& e) {
+    std::vector<tree_entry> batch;
+    auto hand_over = [&] {
         std::unique_lock lock(mutex_);
         changed_.wait(lock, [&] { return stopping_ || ready_.size() < max_waiting_entries; });
         if (stopping_) throw walk_stopped{};
-        ready_.push_back(std::move(e));
-        if (ready_.size() == 1) changed_.notify_all();
+        const bool was_empty = ready_.empty();
+        std::move(batch.begin(), batch.end(), std::back_inserter(ready_));
+        batch.clear();
+        if (was_empty) changed_.notify_all();
+    };
+    auto emit = [&](tree_entry&& e) {
+        batch.push_back(std::move(e));
+        if (batch.size() == batch_entries) hand_over();
     };
     std::exception_ptr failure;
     try {
         walk_tree(root_, clamp_mtime, opened, emit);
+        if (!batch.empty()) hand_over();
     } catch (const walk_stopped&) {
     } catch (...) {
         failure = std::current_exception();
@@ -63,15 +75,19 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
 
 std::optional<tree_entry> background_walk::next()
 {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
-    if (ready_.empty()) {
-        if (failure_) std::rethrow_exception(failure_);
-        return std::nullopt;
+    if (taken_.empty()) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
+        if (ready_.empty()) {
+            if (failure_) std::rethrow_exception(failure_);
+            return std::nullopt;
+        }
+        std::move(ready_.begin(), ready_.end(), std::back_inserter(taken_));
+        ready_.clear();
+        changed_.notify_all();
     }
-    tree_entry e = std::move(ready_.front());
-    ready_.pop_front();
-    if (ready_.size() == max_waiting_entries - 1) changed_.notify_all();
+    tree_entry e = std::move(taken_.front());
+    taken_.pop_front();
     return e;
 }
 

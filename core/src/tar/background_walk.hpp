@@ -1,7 +1,8 @@
 // Walks a directory tree on a thread of its own and hands the entries out in walk order,
 // so a tar stream can start with the first entry while the rest of the tree is still being
 // listed. At most a bounded number of entries wait at any time: memory does not grow with
-// the tree.
+// the tree. Entries cross between the threads in batches, so the two rarely wait on each
+// other.
 #pragma once
 
 #include "tar/tree_walker.hpp"
@@ -12,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 namespace lading::tar {
 
@@ -38,7 +40,8 @@ private:
     file_identity root_identity_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<tree_entry> ready_;
+    std::vector<tree_entry> ready_;        // handed over by the walk, not yet taken
+    std::deque<tree_entry> taken_;         // taken by the reader, not yet handed out
     bool root_open_ = false;
     bool finished_ = false;
     bool stopping_ = false;
