@@ -27,20 +27,18 @@ run() {
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
   awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >> "$work/$name.runs"
 }
-lading_zstd() {  # lading_zstd EXTRA_OUTPUT_OPTIONS
-  "$LADING" export "$corpus" --output "type=image,name=bench:zstd,compression=zstd,oci-mediatypes=true$1" \
-    --store "$work/store" --progress quiet
-}
+spec="type=image,name=bench:zstd,compression=zstd,oci-mediatypes=true"
+lading_zstd=("$LADING" export "$corpus" --store "$work/store" --progress quiet --output)
 
 names=("tar | zstd -3 -T2" "lading zstd" "lading zstd budget 1" "lading zstd budget 2" "lading zstd to store")
 files=(peer lading budget1 budget2 store)
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   run peer bash -c "set -o pipefail; tar -C '$corpus' -cf - . | zstd -3 -T2 -q > /dev/null"
-  run lading lading_zstd ,store=false
-  LADING_THREADS=1 run budget1 lading_zstd ,store=false
-  LADING_THREADS=2 run budget2 lading_zstd ,store=false
-  run store lading_zstd ""
+  run lading "${lading_zstd[@]}" "$spec,store=false"
+  LADING_THREADS=1 run budget1 "${lading_zstd[@]}" "$spec,store=false"
+  LADING_THREADS=2 run budget2 "${lading_zstd[@]}" "$spec,store=false"
+  run store "${lading_zstd[@]}" "$spec"
 done
 
 median() {  # median COLUMN FILE
