@@ -62,8 +62,8 @@ int run_resolved_bake(const lading::bake::resolved_bake& bake, const bake_run_fl
 
     auto plugins = make_plugin_catalog({}, defaults.hosts.plugin_path);
     interrupt_signals interrupts;
-    // The thread budget bounds the targets running at once; each compresses as `lading export` does.
-    bake::bake_settings settings{.concurrent_targets = defaults.threads, .stop = interrupts.token(), .shared_layers = {}};
+    // One thread budget for all targets; it also bounds how many run at once.
+    bake::bake_settings settings{.concurrent_targets = defaults.threads, .stop = interrupts.token(), .shared_layers = {}, .budget = {}};
     auto results = bake::run_bake(std::move(jobs), plugins, settings);
 
     if (!flags.metadata_file.empty()) write_metadata_file(flags.metadata_file, bake_metadata(results));

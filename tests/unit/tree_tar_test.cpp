@@ -316,3 +316,36 @@ TEST_CASE("walking and reading a deep tree keeps a few descriptors open, whateve
     CHECK(entries[300].content == "deep content");
     CHECK(entries[301].content == "top content");
 }
+
+TEST_CASE("a tree walked in the background streams the same bytes as a finished walk", "[tar][walk]")
+{
+    temp_tree t;
+    // More entries than wait at once between the walk and the reader.
+    for (int d = 0; d < 12; ++d)
+        for (int f = 0; f < 100; ++f)
+            t.file("d" + std::to_string(d) + "/f" + std::to_string(f), std::string(f * 37, char('a' + d)));
+    fs::create_hard_link(t.root / "d0/f1", t.root / "d9/hard");
+    fs::create_symlink("d0/f2", t.root / "link");
+
+    tar::tree_tar_source finished(tar::walk_tree(t.root, 500));
+    tar::tree_tar_source streamed(std::make_unique<tar::background_walk>(t.root, 500));
+    CHECK(read_all(streamed, 4096) == read_all(finished, 4096));
+}
+
+TEST_CASE("a background walk of a missing or non-directory root fails at once", "[tar][walk]")
+{
+    CHECK_THROWS_WITH(tar::background_walk("/nonexistent/lading", std::nullopt), Catch::Contains("/nonexistent/lading"));
+    temp_tree t;
+    t.file("plain", "x");
+    CHECK_THROWS_WITH(tar::background_walk(t.root / "plain", std::nullopt), Catch::Contains("is not a directory"));
+}
+
+TEST_CASE("a tree source dropped early stops its background walk", "[tar][walk]")
+{
+    temp_tree t;
+    for (int f = 0; f < 3000; ++f) t.file("f" + std::to_string(f), "x");
+    tar::tree_tar_source src(std::make_unique<tar::background_walk>(t.root, std::nullopt));
+    std::vector<std::uint8_t> buf(4096);
+    CHECK(src.read(buf) == buf.size());
+    // Leaving the scope joins the walk, which waits on a full queue: it must be told to stop.
+}

@@ -58,6 +58,7 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
     std::stop_source stop_all;
     std::stop_callback forward(settings.stop, [&] { stop_all.request_stop(); });
     auto memo = settings.shared_layers ? settings.shared_layers : std::make_shared<layer_memo>();
+    auto budget = settings.budget ? settings.budget : std::make_shared<thread_budget>(settings.concurrent_targets);
     progress_listener silent;
     first_failure failure;
 
@@ -74,6 +75,7 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
             }
             job.request.stop = stop_all.get_token();
             job.request.shared_layers = memo;
+            job.request.budget = budget;
             try {
                 result.outputs = run_export(job.request, plugins, job.progress ? *job.progress : silent);
                 result.status = bake_status::done;

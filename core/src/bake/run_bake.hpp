@@ -3,6 +3,7 @@
 #pragma once
 
 #include <lading/export/export_request.hpp>
+#include <lading/export/thread_budget.hpp>
 #include <lading/plugin/catalog.hpp>
 #include <lading/progress.hpp>
 
@@ -33,11 +34,14 @@ struct bake_settings {
     std::stop_token stop;             // the program's own stop (a signal): cancels every target
     // Given to every export; none: run_bake makes one for this run.
     std::shared_ptr<layer_memo> shared_layers;
+    // Shared by every export, so all targets together compress on at most its size of threads;
+    // none: run_bake makes one of concurrent_targets threads.
+    std::shared_ptr<thread_budget> budget;
 };
 
 // Every request is checked first (parameters, plugins, layer paths): a bad one throws
 // usage_error or lading::error naming its target, and nothing runs. Then the targets run in
-// the order given, up to concurrent_targets at once, with one layer memo. The first failure
+// the order given, up to concurrent_targets at once, with one layer memo and one thread budget. The first failure
 // stops the running exports and skips the waiting ones (cancelled); targets that finished
 // keep what they exported. One result per job, in the order of `jobs`.
 std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& plugins, const bake_settings& settings);

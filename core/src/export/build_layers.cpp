@@ -7,6 +7,8 @@
 #include "export/parallel_jobs.hpp"
 #include "plugin/compressor.hpp"
 
+#include <thread>
+
 namespace lading {
 
 namespace {
@@ -16,6 +18,11 @@ memo_key memo_key_of(const std::filesystem::path& path, const layer_variant_plan
     std::error_code ec;
     auto source = std::filesystem::weakly_canonical(path, ec);
     return {(ec ? path : source).string(), variant.compression, variant.level, variant.clamp};
+}
+
+unsigned threads_or_cores(unsigned threads)
+{
+    return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace
@@ -38,20 +45,28 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         for (std::size_t i = 0; i < request.layers.size(); ++i) jobs.push_back({v, i});
     }
     const auto conversion_jobs = built.conversions.prepare(progress);
+    const auto budget = request.budget ? request.budget : std::make_shared<thread_budget>(threads_or_cores(request.threads));
+    // A job takes every free thread of the budget: one layer at a time with all of them
+    // holds one compressor's buffers instead of several.
     run_parallel(jobs.size() + conversion_jobs, [&](std::size_t j) {
-        if (j >= jobs.size()) return built.conversions.convert(j - jobs.size(), plugins, request.threads, progress, j);
+        if (j >= jobs.size()) {
+            const auto share = budget->take(budget->size());
+            return built.conversions.convert(j - jobs.size(), plugins, share.threads(), progress, j);
+        }
         const auto& variant = plan.variants[jobs[j].variant];
         const auto i = jobs[j].layer;
         const auto& path = request.layers[i].path;
         const auto label = path.string() + " (" + variant.compression + ")";
         throw_if_stopped(request.stop, "before building layer " + path.string());
-        // Whatever a build holds (compressor threads) is taken inside `build`: a job waiting in
-        // the memo for another export's build of the same layer must hold nothing that build needs.
+        // Whatever a build holds (its share of the thread budget) is taken inside `build`: a job
+        // waiting in the memo for another export's build of the same layer must hold nothing
+        // that build needs.
         auto build = [&](const blob_sink& into) {
+            const auto share = budget->take(budget->size());
             plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
             progress.layer_started(j, label);
             auto source = layer::open_layer_source(path, plugins, variant.clamp);
-            layer::compression_choice choice{&codec, variant.level, request.threads, request.stop};
+            layer::compression_choice choice{&codec, variant.level, share.threads(), request.stop};
             return layer::build_layer(*source, choice, into, progress, j);
         };
         auto& out = built.variants[jobs[j].variant][i];
@@ -64,7 +79,7 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
             out = std::move(taken.layer);
         }
         progress.layer_done(j, out.blob, out.size);
-    });
+    }, budget->size());
     return built;
 }
 

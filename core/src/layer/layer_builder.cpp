@@ -1,6 +1,7 @@
 #include <lading/error.hpp>
 #include "layer/layer_builder.hpp"
 #include "export/interruption.hpp"
+#include "stream/read_ahead_source.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -10,6 +11,11 @@ namespace lading::layer {
 
 namespace {
 constexpr std::size_t buffer_size = 1 << 20;
+// The tar stream is made (files read, archives decompressed) and hashed for the diffID
+// on a thread of its own, while this one compresses. The compressor takes input in jobs
+// (zstd: 8 MiB at the default level) and only once a worker is free; 8 MiB waiting lets a
+// free worker get its next job at once instead of waiting for the tree to be read.
+constexpr std::size_t read_ahead_chunks = 8;
 
 annotation_map parse_annotations(const std::string& json, const std::string& codec)
 {
@@ -26,8 +32,11 @@ annotation_map parse_annotations(const std::string& json, const std::string& cod
 built_layer build_layer(byte_source& tar_stream, const compression_choice& compression, const blob_sink& sink,
                         progress_listener& progress, std::size_t progress_id)
 {
-    std::vector<std::uint8_t> in(buffer_size), out(buffer_size);
+    std::vector<std::uint8_t> out(buffer_size);
     sha256_hasher diff_hash, blob_hash;
+    read_ahead_source ahead(tar_stream, buffer_size, read_ahead_chunks,
+                            [&](std::span<const std::uint8_t> chunk) { diff_hash.update(chunk); });
+    std::uint64_t tar_bytes = 0;
     auto output = sink.begin();
     auto codec = compression.codec->compress(compression.level, compression.threads);
 
@@ -46,23 +55,25 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
     std::uint64_t reported = 0;
     while (!done) {
         throw_if_stopped(compression.stop, "while building a layer");
-        std::size_t n = eof ? 0 : tar_stream.read(in);
-        if (n == 0) eof = true;
-        diff_hash.update(std::span<const std::uint8_t>(in.data(), n));
-        lading_stream_io io{in.data(), n, out.data(), out.size()};
+        const auto in = eof ? std::span<const std::uint8_t>() : ahead.next_chunk();
+        if (in.empty()) eof = true;
+        tar_bytes += in.size();
+        static constexpr std::uint8_t nothing = 0;  // plugins never see a null input pointer
+        lading_stream_io io{in.empty() ? &nothing : in.data(), in.size(), out.data(), out.size()};
         for (;;) {
             done = codec->transform(io, eof);
             bool produced = drain(io);
             if (done) break;
             if (io.avail_in == 0 && !produced && !eof) break;
         }
-        if (diff_hash.bytes() - reported >= (8u << 20) || done) {
-            reported = diff_hash.bytes();
-            progress.layer_progress(progress_id, diff_hash.bytes(), blob_hash.bytes());
+        if (tar_bytes - reported >= (8u << 20) || done) {
+            reported = tar_bytes;
+            progress.layer_progress(progress_id, tar_bytes, blob_hash.bytes());
         }
     }
 
     built_layer layer;
+    // The read-ahead thread ended with the stream: its hash of the tar is complete.
     layer.uncompressed_size = diff_hash.bytes();
     layer.size = blob_hash.bytes();
     layer.blob = blob_hash.finish();

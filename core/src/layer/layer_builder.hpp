@@ -1,6 +1,7 @@
 // Turns one layer source into one compressed blob: tar bytes → compressor → sink, with
-// the diffID and the blob digest hashed in the same pass. Nothing is held in memory
-// beyond two fixed buffers.
+// the diffID and the blob digest hashed in the same pass. The tar stream is read and
+// hashed a few fixed-size chunks ahead on a thread of its own; memory stays fixed
+// whatever the layer's size.
 #pragma once
 
 #include "export/blob_sink.hpp"

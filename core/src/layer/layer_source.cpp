@@ -51,7 +51,7 @@ std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw error("layer " + path.string() + " cannot be read: " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return std::make_unique<tar::tree_tar_source>(tar::walk_tree(path, clamp_mtime));
+    if (S_ISDIR(st.st_mode)) return std::make_unique<tar::tree_tar_source>(std::make_unique<tar::background_walk>(path, clamp_mtime));
     if (!S_ISREG(st.st_mode)) throw error("layer " + path.string() + " is neither a directory nor a tar archive file");
 
     auto what = "layer " + path.string();

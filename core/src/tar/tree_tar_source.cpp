@@ -6,7 +6,22 @@
 
 namespace lading::tar {
 
-tree_tar_source::tree_tar_source(walked_tree tree) : entries_(std::move(tree.entries)), opener_(tree) {}
+tree_tar_source::tree_tar_source(walked_tree tree)
+    : entries_(std::move(tree.entries)), opener_(tree.root, tree.root_identity)
+{
+}
+
+tree_tar_source::tree_tar_source(std::unique_ptr<background_walk> walk)
+    : walk_(std::move(walk)), opener_(walk_->root(), walk_->root_identity())
+{
+}
+
+std::optional<tree_entry> tree_tar_source::next_entry()
+{
+    if (walk_) return walk_->next();
+    if (next_ < entries_.size()) return std::move(entries_[next_++]);
+    return std::nullopt;
+}
 
 bool tree_tar_source::advance()
 {
@@ -17,12 +32,12 @@ bool tree_tar_source::advance()
         padding_after_file_ = 0;
         return true;
     }
-    if (next_ < entries_.size()) {
-        current_ = &entries_[next_++];
-        pending_ = encode_header(current_->header);
-        if (current_->header.type == entry_type::regular && current_->header.size > 0) {
-            file_ = std::make_unique<file_source>(opener_.open(*current_).release(), current_->source);
-            file_left_ = current_->header.size;
+    if (auto entry = next_entry()) {
+        current_ = std::move(*entry);
+        pending_ = encode_header(current_.header);
+        if (current_.header.type == entry_type::regular && current_.header.size > 0) {
+            file_ = std::make_unique<file_source>(opener_.open(current_).release(), current_.source);
+            file_left_ = current_.header.size;
             padding_after_file_ = padding_for(file_left_);
         }
         return true;
@@ -50,7 +65,7 @@ std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
             auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() - filled, file_left_));
             auto n = file_->read(buf.subspan(filled, want));
             if (n == 0)
-                throw_changed(*current_, "it shrank while it was being read");
+                throw_changed(current_, "it shrank while it was being read");
             file_left_ -= n;
             filled += n;
             if (file_left_ == 0) {
@@ -67,7 +82,7 @@ std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
 void tree_tar_source::check_no_more_content()
 {
     std::uint8_t probe = 0;
-    if (file_->read(std::span(&probe, 1)) != 0) throw_changed(*current_, "it grew while it was being read");
+    if (file_->read(std::span(&probe, 1)) != 0) throw_changed(current_, "it grew while it was being read");
 }
 
 }  // namespace lading::tar

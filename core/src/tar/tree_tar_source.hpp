@@ -5,6 +5,7 @@
 #pragma once
 
 #include <lading/stream/byte_source.hpp>
+#include "tar/background_walk.hpp"
 #include "tar/tree_walker.hpp"
 #include "tar/walked_file_opener.hpp"
 
@@ -16,7 +17,10 @@ namespace lading::tar {
 
 class tree_tar_source : public byte_source {
 public:
+    // The entries of a walk that already finished.
     explicit tree_tar_source(walked_tree tree);
+    // The entries of a walk still under way, each as soon as the walk reaches it.
+    explicit tree_tar_source(std::unique_ptr<background_walk> walk);
     std::size_t read(std::span<std::uint8_t> buf) override;
 
 private:
@@ -26,15 +30,19 @@ private:
     // Throws when the file just read to its announced size has more bytes now.
     void check_no_more_content();
 
+    // The next entry in walk order, or nothing at the end.
+    std::optional<tree_entry> next_entry();
+
     std::vector<tree_entry> entries_;
-    walked_file_opener opener_;
     std::size_t next_ = 0;
+    std::unique_ptr<background_walk> walk_;
+    walked_file_opener opener_;
     std::string pending_;
     std::size_t pending_pos_ = 0;
     std::unique_ptr<file_source> file_;
     std::uint64_t file_left_ = 0;
     std::size_t padding_after_file_ = 0;
-    const tree_entry* current_ = nullptr;
+    tree_entry current_;
     bool trailer_written_ = false;
 };
 

@@ -130,8 +130,8 @@ std::vector<std::string> sorted_children(unique_fd dir, const std::filesystem::p
 
 struct walker {
     std::optional<std::int64_t> clamp;
+    const std::function<void(tree_entry&&)>& emit;
     std::map<std::pair<dev_t, ino_t>, std::string> first_link_name;
-    std::vector<tree_entry> out;
 
     // `dir` is the open directory that `dir_path` names and `dir_id` identifies. While a
     // subdirectory is visited only the subdirectory stays open: `dir` is then opened again
@@ -200,7 +200,7 @@ struct walker {
         h.xattrs = opened ? xattrs_of_fd(opened.get(), p) : xattrs_of_name(dir_fd, child, p);
         bool is_dir = h.type == entry_type::directory;
         std::string child_prefix = h.name;
-        out.push_back(std::move(te));
+        emit(std::move(te));
         if (!is_dir) return;
         dir.reset();
         visit_children(opened, identity_of(st), p, child_prefix);
@@ -214,15 +214,27 @@ struct walker {
 
 walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime)
 {
+    walked_tree tree;
+    walk_tree(root, clamp_mtime, [&](const std::filesystem::path& r, const file_identity& id) {
+        tree.root = r;
+        tree.root_identity = id;
+    }, [&](tree_entry&& e) { tree.entries.push_back(std::move(e)); });
+    return tree;
+}
+
+void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
+               const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
+               const std::function<void(tree_entry&&)>& emit)
+{
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) fail(root, "find context directory");
     if (!S_ISDIR(st.st_mode)) throw error(root.string() + " is not a directory");
     unique_fd root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!root_fd) fail(root, "open directory");
     if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
-    walker w{clamp_mtime, {}, {}};
+    opened(root, identity_of(st));
+    walker w{clamp_mtime, emit, {}};
     w.visit_children(root_fd, identity_of(st), root, "");
-    return {root, identity_of(st), std::move(w.out)};
 }
 
 }  // namespace lading::tar

@@ -4,6 +4,7 @@
 #include "tar/entry.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -38,5 +39,11 @@ struct walked_tree {
 // of the tree. Throws lading::error naming the path that could not be read or that changed
 // while it was being looked at.
 walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime);
+
+// The same walk, handing each entry to `emit` as soon as it is known instead of keeping
+// them all; `opened` is called first, once the root is open, with the root's identity.
+void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
+               const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
+               const std::function<void(tree_entry&&)>& emit);
 
 }  // namespace lading::tar

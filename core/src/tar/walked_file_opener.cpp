@@ -36,14 +36,14 @@ void throw_changed(const tree_entry& e, const std::string& how)
     throw error(e.source.string() + " changed while the layer was being written (" + how + "); nothing was stored");
 }
 
-walked_file_opener::walked_file_opener(const walked_tree& tree)
-    : root_fd_(::open(tree.root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC))
+walked_file_opener::walked_file_opener(const std::filesystem::path& root, const file_identity& root_identity)
+    : root_fd_(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC))
 {
-    if (!root_fd_) fail(tree.root, "open directory");
+    if (!root_fd_) fail(root, "open directory");
     struct stat st {};
-    if (::fstat(root_fd_.get(), &st) != 0) fail(tree.root, "stat");
-    if (file_identity{st.st_dev, st.st_ino} != tree.root_identity)
-        throw error(tree.root.string() + " was replaced while the layer was being written; nothing was stored");
+    if (::fstat(root_fd_.get(), &st) != 0) fail(root, "stat");
+    if (file_identity{st.st_dev, st.st_ino} != root_identity)
+        throw error(root.string() + " was replaced while the layer was being written; nothing was stored");
 }
 
 int walked_file_opener::directory(const std::string& relative, const tree_entry& e)

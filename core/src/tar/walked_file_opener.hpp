@@ -16,7 +16,7 @@ namespace lading::tar {
 class walked_file_opener {
 public:
     // Opens the tree's root; throws lading::error if it is no longer the directory walked.
-    explicit walked_file_opener(const walked_tree& tree);
+    walked_file_opener(const std::filesystem::path& root, const file_identity& root_identity);
 
     // A read-only descriptor of the regular file `e` describes. Throws lading::error naming
     // the file when it cannot be opened or is no longer the file that was walked.

@@ -2,6 +2,7 @@
 
 #include <lading/error.hpp>
 #include "layer/layer_source.hpp"
+#include "stream/read_ahead_source.hpp"
 #include "tar/tar_reader.hpp"
 #include "unpack/rootfs_staging.hpp"
 #include "unpack/rootfs_writer.hpp"
@@ -19,29 +20,10 @@ namespace {
 
 constexpr const char* estargz_toc_annotation = "containerd.io/snapshot/stargz/toc.digest";
 
-// Passes a stream through while hashing it: the sha256 of a layer's uncompressed bytes is its diffID.
-class hashing_source : public byte_source {
-public:
-    explicit hashing_source(byte_source& inner) : inner_(inner) {}
-    std::size_t read(std::span<std::uint8_t> buf) override
-    {
-        auto n = inner_.read(buf);
-        hasher_.update(buf.first(n));
-        return n;
-    }
-    // Reads what is left (the end-of-archive padding, and a decompressor's trailer checks).
-    digest finish()
-    {
-        std::uint8_t buf[65536];
-        while (read(buf) > 0) {
-        }
-        return hasher_.finish();
-    }
-
-private:
-    byte_source& inner_;
-    sha256_hasher hasher_;
-};
+// A layer is decompressed and hashed for its diffID this far ahead of the files being
+// written, on a thread of its own.
+constexpr std::size_t read_ahead_chunk = 1 << 20;
+constexpr std::size_t read_ahead_chunks = 4;
 
 std::string counted(std::uint64_t n, const std::string& thing)
 {
@@ -101,11 +83,16 @@ bool rootfs_builder::unpack_into(const std::string& area_name, const std::string
     for (const auto& l : image_.layers) {
         const std::string what = "layer " + l.blob.digest.str();
         auto uncompressed = layer::open_uncompressed(store_.open_blob(l.blob.digest), plugins_, what);
-        hashing_source hashed(*uncompressed);
-        tar::tar_reader reader(hashed, what);
+        sha256_hasher diff_hash;
+        read_ahead_source ahead(*uncompressed, read_ahead_chunk, read_ahead_chunks,
+                                [&](std::span<const std::uint8_t> chunk) { diff_hash.update(chunk); });
+        tar::tar_reader reader(ahead, what);
         writer.apply_layer(reader, what,
                            {.skip_estargz_metadata = l.blob.annotations.count(estargz_toc_annotation) > 0});
-        auto diff_id = hashed.finish();
+        // What is left: the end-of-archive padding, and a decompressor's trailer checks.
+        while (!ahead.next_chunk().empty()) {
+        }
+        auto diff_id = diff_hash.finish();
         if (diff_id != l.diff_id)
             throw error(what + " does not match the image config: its uncompressed content is " + diff_id.str() +
                         ", the config says " + l.diff_id.str());

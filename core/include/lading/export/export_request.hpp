@@ -6,6 +6,7 @@
 #include <lading/host_config.hpp>
 #include <lading/oci/image_config.hpp>
 #include <lading/export/output_spec.hpp>
+#include <lading/export/thread_budget.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -34,7 +35,11 @@ struct export_request {
     // --attest: statements attached to every image; with any, the root is always an index.
     std::vector<attestation::attest_option> attestations;
     std::filesystem::path store_location;
-    unsigned threads = 1;  // compressor threads per layer
+    // The threads layers and conversions compress with: `budget` when set (exports running
+    // side by side may share one), else a budget of `threads` (0: one per core) for this
+    // export alone.
+    unsigned threads = 0;
+    std::shared_ptr<thread_budget> budget;
     host_config hosts;
     // A stop request ends the export between stages, while a layer is being compressed, and
     // during the registry push (see registry::push_images); the export then throws

@@ -1,0 +1,94 @@
+#include "tar/background_walk.hpp"
+
+#include <iterator>
+
+namespace lading::tar {
+
+namespace {
+// Entries handed over at once, and the most that wait: enough to keep the reader busy
+// between two wake-ups of the walk, few enough that their names and attributes stay a
+// small, fixed amount of memory.
+constexpr std::size_t batch_entries = 128;
+constexpr std::size_t max_waiting_entries = 1024;
+
+struct walk_stopped {};
+}  // namespace
+
+background_walk::background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime)
+    : root_(std::move(root))
+{
+    thread_ = std::thread([this, clamp_mtime] { run(clamp_mtime); });
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return root_open_ || finished_; });
+    if (!root_open_ && failure_) {
+        lock.unlock();
+        thread_.join();
+        std::rethrow_exception(failure_);
+    }
+}
+
+background_walk::~background_walk()
+{
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void background_walk::run(std::optional<std::int64_t> clamp_mtime)
+{
+    auto opened = [&](const std::filesystem::path&, const file_identity& id) {
+        std::lock_guard lock(mutex_);
+        root_identity_ = id;
+        root_open_ = true;
+        changed_.notify_all();
+    };
+    std::vector<tree_entry> batch;
+    auto hand_over = [&] {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return stopping_ || ready_.size() < max_waiting_entries; });
+        if (stopping_) throw walk_stopped{};
+        const bool was_empty = ready_.empty();
+        std::move(batch.begin(), batch.end(), std::back_inserter(ready_));
+        batch.clear();
+        if (was_empty) changed_.notify_all();
+    };
+    auto emit = [&](tree_entry&& e) {
+        batch.push_back(std::move(e));
+        if (batch.size() == batch_entries) hand_over();
+    };
+    std::exception_ptr failure;
+    try {
+        walk_tree(root_, clamp_mtime, opened, emit);
+        if (!batch.empty()) hand_over();
+    } catch (const walk_stopped&) {
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    failure_ = failure;
+    finished_ = true;
+    changed_.notify_all();
+}
+
+std::optional<tree_entry> background_walk::next()
+{
+    if (taken_.empty()) {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
+        if (ready_.empty()) {
+            if (failure_) std::rethrow_exception(failure_);
+            return std::nullopt;
+        }
+        std::move(ready_.begin(), ready_.end(), std::back_inserter(taken_));
+        ready_.clear();
+        changed_.notify_all();
+    }
+    tree_entry e = std::move(taken_.front());
+    taken_.pop_front();
+    return e;
+}
+
+}  // namespace lading::tar

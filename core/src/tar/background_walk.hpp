@@ -1,0 +1,52 @@
+// Walks a directory tree on a thread of its own and hands the entries out in walk order,
+// so a tar stream can start with the first entry while the rest of the tree is still being
+// listed. At most a bounded number of entries wait at any time: memory does not grow with
+// the tree. Entries cross between the threads in batches, so the two rarely wait on each
+// other.
+#pragma once
+
+#include "tar/tree_walker.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace lading::tar {
+
+class background_walk {
+public:
+    // Returns once the root is open; throws lading::error when it cannot be walked at all.
+    background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime);
+    // Stops the walk if it still runs.
+    ~background_walk();
+    background_walk(const background_walk&) = delete;
+    background_walk& operator=(const background_walk&) = delete;
+
+    const std::filesystem::path& root() const { return root_; }
+    const file_identity& root_identity() const { return root_identity_; }
+
+    // The next entry, or nothing once every entry was handed out. Rethrows the walk's error
+    // when the walk failed before reaching that entry.
+    std::optional<tree_entry> next();
+
+private:
+    void run(std::optional<std::int64_t> clamp_mtime);
+
+    std::filesystem::path root_;
+    file_identity root_identity_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<tree_entry> ready_;        // handed over by the walk, not yet taken
+    std::deque<tree_entry> taken_;         // taken by the reader, not yet handed out
+    bool root_open_ = false;
+    bool finished_ = false;
+    bool stopping_ = false;
+    std::exception_ptr failure_;
+    std::thread thread_;
+};
+
+}  // namespace lading::tar
