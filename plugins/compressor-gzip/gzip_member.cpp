@@ -26,12 +26,15 @@ member_encoder::~member_encoder()
 
 void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out)
 {
+    // Deflated into this encoder's own buffer, sized for the worst case once, then copied
+    // out at its real size: members wait in the pool and in the caller's queue, and a
+    // buffer per member sized for the worst case would hold several times their size.
     std::size_t bound = isal_ ? isal_deflate::bound(input.size())
                               : libdeflate_deflate_compress_bound(compressor_, input.size());
+    if (scratch_.size() < bound) scratch_.resize(bound);
+    std::size_t body = deflate(input, std::span(scratch_).first(bound));
     out.assign(std::begin(member_header), std::end(member_header));
-    out.resize(sizeof member_header + bound);
-    std::size_t body = deflate(input, std::span(out).subspan(sizeof member_header));
-    out.resize(sizeof member_header + body);
+    out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(body));
     put_trailer(out, libdeflate_crc32(0, input.data(), input.size()), input.size());
 }
 

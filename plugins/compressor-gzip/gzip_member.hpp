@@ -30,6 +30,7 @@ private:
 
     libdeflate_compressor* compressor_ = nullptr;
     std::unique_ptr<isal_deflate> isal_;
+    std::vector<std::uint8_t> scratch_;
 };
 
 }  // namespace lading::plugins::gzip
