@@ -1,7 +1,6 @@
 #include "blob_builder.hpp"
 
 #include "blob_tail.hpp"
-#include "rfc3339.hpp"
 
 #include <algorithm>
 
@@ -11,6 +10,11 @@ namespace {
 
 // "sha256:<hex>", as the TOC and the plugin ABI write digests; the hasher starts over.
 std::string oci_digest(formats::sha256& hasher) { return "sha256:" + hasher.finish_hex(); }
+
+std::span<const std::uint8_t> as_bytes(std::string_view text)
+{
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 
 const char* toc_type(char tar_type)
 {
@@ -37,7 +41,8 @@ void blob_builder::entry(const tar_entry& e)
     t.name = e.name;
     t.type = toc_type(e.type);
     t.size = e.size;
-    t.modtime = rfc3339_utc(e.mtime, e.mtime_nanos);
+    t.mtime = e.mtime;
+    t.mtime_nanos = e.mtime_nanos;
     if (e.type == '1' || e.type == '2') t.link_name = e.link_name;
     t.mode = e.mode;
     t.uid = e.uid;
@@ -97,21 +102,28 @@ void blob_builder::entry_end()
 {
     toc_entry& f = toc_[file_];
     f.digest = oci_digest(file_hash_);
-    if (file_size_ > 0 && file_size_ <= chunk_size) f.chunk_digest = f.digest;
+    f.chunk_digest_is_digest = file_size_ > 0 && file_size_ <= chunk_size;
 }
 
 void blob_builder::finish()
 {
     members_.close_member();
     members_.collect(true);
-    std::string json = toc_json(toc_, [this](std::size_t m) { return members_.offset_of(m); });
-    toc_digest_ = "sha256:" + formats::sha256_hex(json);
-    std::vector<std::uint8_t> tail = toc_tar_entry(json);
-    json.clear();
-    json.shrink_to_fit();
+    // The TOC is serialised twice rather than held: once for its size (the tar header
+    // comes first) and digest, once into the TOC member.
+    const member_offsets offset_of = [this](std::size_t m) { return members_.offset_of(m); };
+    formats::sha256 toc_hash;
+    std::uint64_t json_size = 0;
+    write_toc_json(toc_, offset_of, [&](std::string_view piece) {
+        toc_hash.update(piece);
+        json_size += piece.size();
+    });
+    toc_digest_ = oci_digest(toc_hash);
 
     std::size_t toc_member = members_.open_member();
-    write(tail);
+    write(toc_tar_header(json_size));
+    write_toc_json(toc_, offset_of, [this](std::string_view piece) { write(as_bytes(piece)); });
+    write(toc_tar_end(json_size));
     members_.close_member();
     members_.collect(true);
     members_.write_raw(footer(members_.offset_of(toc_member)));

@@ -10,6 +10,7 @@
 #include <lading/formats/sha256.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,7 @@ private:
     void start_chunk();
 
     member_sequence members_;
-    std::vector<toc_entry> toc_;
+    std::deque<toc_entry> toc_;  // a deque: no doubling slack, no copies as it grows
     formats::sha256 diff_hash_;
     std::uint64_t uncompressed_size_ = 0;
 

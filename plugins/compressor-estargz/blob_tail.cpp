@@ -10,19 +10,22 @@ namespace lading::plugins::estargz {
 
 constexpr std::size_t block = formats::ustar::block_size;
 
-std::vector<std::uint8_t> toc_tar_entry(const std::string& toc_json)
+std::array<std::uint8_t, block> toc_tar_header(std::uint64_t json_size)
 {
-    if (toc_json.size() >= (std::uint64_t{1} << 33)) throw std::runtime_error("estargz: TOC larger than 8 GiB");
-    std::size_t padded = (toc_json.size() + block - 1) / block * block;
-    std::vector<std::uint8_t> out(block + padded + 2 * block, 0);
+    if (json_size >= (std::uint64_t{1} << 33)) throw std::runtime_error("estargz: TOC larger than 8 GiB");
     formats::ustar::ustar_fields h;  // mode, owner and mtime 0
     h.name = toc_entry_name;
     h.typeflag = '0';
-    h.size = toc_json.size();
+    h.size = json_size;
     const std::string header = formats::ustar::encode_block(h);
+    std::array<std::uint8_t, block> out;
     std::memcpy(out.data(), header.data(), block);
-    std::memcpy(out.data() + block, toc_json.data(), toc_json.size());
     return out;
+}
+
+std::vector<std::uint8_t> toc_tar_end(std::uint64_t json_size)
+{
+    return std::vector<std::uint8_t>(formats::ustar::padding_for(json_size) + 2 * block, 0);
 }
 
 std::array<std::uint8_t, footer_size> footer(std::uint64_t toc_offset)

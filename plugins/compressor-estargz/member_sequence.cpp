@@ -13,8 +13,9 @@ constexpr std::size_t buffered_member_cap = 5u << 20;
 constexpr std::size_t streamed_piece = 1u << 20;
 // Beyond this more threads only cost memory (each holds two members in flight).
 constexpr unsigned max_workers = 16;
-// Per worker: many small members (headers, small files), or about two chunk-sized ones.
-constexpr gzip::pool_shape pool_per_worker{16, 10u << 20};
+// Per worker: many small members (headers, small files), or one chunk-sized one and more
+// small ones; more does not make the workers busier, only the process larger.
+constexpr gzip::pool_shape pool_per_worker{16, 6u << 20};
 }  // namespace
 
 member_sequence::member_sequence(int level, unsigned threads)
@@ -32,13 +33,17 @@ std::size_t member_sequence::open_member()
 void member_sequence::write(std::span<const std::uint8_t> bytes)
 {
     if (!open_) open_member();
+    const std::size_t needed = content_.size() + bytes.size();
+    // Streaming starts before the buffer would outgrow the cap, so it never holds more.
+    if (!streaming_ && needed > buffered_member_cap) start_streaming();
     if (streaming_) {
         stream_.write(bytes, streamed_);
         if (streamed_.size() >= streamed_piece) queue_streamed();
         return;
     }
+    // Doubling would take a chunk-sized member's buffer to 8 MiB.
+    if (needed > content_.capacity()) content_.reserve(std::min(std::max(needed, 2 * content_.capacity()), buffered_member_cap));
     content_.insert(content_.end(), bytes.begin(), bytes.end());
-    if (content_.size() > buffered_member_cap) start_streaming();
 }
 
 void member_sequence::close_member()

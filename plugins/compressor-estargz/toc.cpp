@@ -1,5 +1,7 @@
 #include "toc.hpp"
 
+#include "rfc3339.hpp"
+
 #include <lading/formats/base64.hpp>
 #include <lading/formats/json_text.hpp>
 
@@ -58,7 +60,7 @@ void append_entry(std::string& out, const toc_entry& e, const member_offsets& of
     f.text("name", e.name, true);
     f.text("type", e.type, true);
     f.number("size", e.size);
-    f.text("modtime", e.modtime);
+    f.text("modtime", rfc3339_utc(e.mtime, e.mtime_nanos));
     f.text("linkName", e.link_name);
     f.number("mode", e.mode);
     f.number("uid", e.uid);
@@ -72,21 +74,26 @@ void append_entry(std::string& out, const toc_entry& e, const member_offsets& of
     f.text("digest", e.digest);
     f.number("chunkOffset", e.chunk_offset);
     f.number("chunkSize", e.chunk_size);
-    f.text("chunkDigest", e.chunk_digest);
+    f.text("chunkDigest", e.chunk_digest_is_digest ? e.digest : e.chunk_digest);
     out += '}';
 }
 
 }  // namespace
 
-std::string toc_json(const std::vector<toc_entry>& entries, const member_offsets& offset_of)
+void write_toc_json(const std::deque<toc_entry>& entries, const member_offsets& offset_of, const text_sink& sink)
 {
+    constexpr std::size_t piece = 64 * 1024;
     std::string out = "{\"version\":1,\"entries\":[";
     for (std::size_t i = 0; i < entries.size(); ++i) {
         if (i > 0) out += ',';
         append_entry(out, entries[i], offset_of);
+        if (out.size() >= piece) {
+            sink(out);
+            out.clear();
+        }
     }
     out += "]}";
-    return out;
+    sink(out);
 }
 
 }  // namespace lading::plugins::estargz

@@ -9,23 +9,41 @@
 
 namespace lading::plugins::gzip {
 
-member_encoder::member_encoder(int level) : compressor_(libdeflate_alloc_compressor(level))
+member_encoder::member_encoder(int level)
 {
+    if (level >= isal_level_min && level <= isal_level_max) {
+        isal_ = std::make_unique<isal_deflate>(level);
+        return;
+    }
+    compressor_ = libdeflate_alloc_compressor(level);
     if (compressor_ == nullptr) throw std::runtime_error("gzip: cannot create a deflate compressor");
 }
 
-member_encoder::~member_encoder() { libdeflate_free_compressor(compressor_); }
+member_encoder::~member_encoder()
+{
+    if (compressor_ != nullptr) libdeflate_free_compressor(compressor_);
+}
 
 void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out)
 {
-    std::size_t bound = libdeflate_deflate_compress_bound(compressor_, input.size());
+    // Deflated into this encoder's own buffer, sized for the worst case once, then copied
+    // out at its real size: members wait in the pool and in the caller's queue, and a
+    // buffer per member sized for the worst case would hold several times their size.
+    std::size_t bound = isal_ ? isal_deflate::bound(input.size())
+                              : libdeflate_deflate_compress_bound(compressor_, input.size());
+    if (scratch_.size() < bound) scratch_.resize(bound);
+    std::size_t body = deflate(input, std::span(scratch_).first(bound));
     out.assign(std::begin(member_header), std::end(member_header));
-    out.resize(sizeof member_header + bound);
-    std::size_t body = libdeflate_deflate_compress(compressor_, input.data(), input.size(),
-                                                   out.data() + sizeof member_header, bound);
-    if (body == 0) throw std::runtime_error("gzip: deflate output exceeded its bound");
-    out.resize(sizeof member_header + body);
+    out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(body));
     put_trailer(out, libdeflate_crc32(0, input.data(), input.size()), input.size());
+}
+
+std::size_t member_encoder::deflate(std::span<const std::uint8_t> input, std::span<std::uint8_t> out)
+{
+    if (isal_) return isal_->compress(input, out);
+    std::size_t body = libdeflate_deflate_compress(compressor_, input.data(), input.size(), out.data(), out.size());
+    if (body == 0) throw std::runtime_error("gzip: deflate output exceeded its bound");
+    return body;
 }
 
 }  // namespace lading::plugins::gzip

@@ -1,7 +1,10 @@
 // One input chunk as one complete gzip member (RFC 1952).
 #pragma once
 
+#include "isal_deflate.hpp"
+
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -10,7 +13,8 @@ struct libdeflate_compressor;
 namespace lading::plugins::gzip {
 
 // Writes members whose every byte depends only on the input and the level (the fixed
-// header of gzip_framing.hpp), so equal layers always hash equal.
+// header of gzip_framing.hpp), so equal layers always hash equal. Levels 1..3 deflate
+// through ISA-L, every other level through libdeflate.
 class member_encoder {
 public:
     explicit member_encoder(int level);
@@ -22,7 +26,11 @@ public:
     void encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out);
 
 private:
-    libdeflate_compressor* compressor_;
+    std::size_t deflate(std::span<const std::uint8_t> input, std::span<std::uint8_t> out);
+
+    libdeflate_compressor* compressor_ = nullptr;
+    std::unique_ptr<isal_deflate> isal_;
+    std::vector<std::uint8_t> scratch_;
 };
 
 }  // namespace lading::plugins::gzip

@@ -320,6 +320,33 @@ TEST_CASE("every advertised level works and stays deterministic", "[plugins][com
     }
 }
 
+TEST_CASE("gzip levels 1 to 3 (ISA-L) give the same bytes for any thread count, read by gzip", "[plugins][compressor][gzip]")
+{
+    temp_dir dir;
+    const auto& table = compressor("gzip");
+    // Text, random runs (stored blocks), a zero run (igzip's constant shortcut), a short tail.
+    bytes input = mixed_bytes(4 * mib + 12'345, 13);
+    input.insert(input.end(), mib + 3, 0);
+    const bytes tail = compressible_bytes(777, 14);
+    input.insert(input.end(), tail.begin(), tail.end());
+    for (int level : {1, 2, 3}) {
+        CAPTURE(level);
+        const bytes reference = compress(table, input, level, 1, big_feed);
+        for (unsigned threads : {2u, 8u}) {
+            CAPTURE(threads);
+            CHECK(same(compress(table, input, level, threads, odd_feed), reference));
+        }
+        CHECK(same(decompress("gzip", reference, tiny_feed), input));
+        write_file(dir / "level.gz", reference);
+        CHECK(shell("gzip -t " + quoted(dir / "level.gz")) == 0);
+        CHECK(shell("gzip -dc " + quoted(dir / "level.gz") + " > " + quoted(dir / "level.out")) == 0);
+        CHECK(same(read_file(dir / "level.out"), input));
+    }
+    // Faster levels trade size: level 1 is larger than the default on text.
+    const bytes text = compressible_bytes(2 * mib, 15);
+    CHECK(compress(table, text, 1, 2).size() > compress(table, text, 6, 2).size());
+}
+
 TEST_CASE("zstd frames are libzstd's multi-threaded output for any worker count", "[plugins][compressor][zstd]")
 {
     // Large enough for several 8 MiB jobs at level 3.
