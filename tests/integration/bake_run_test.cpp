@@ -178,7 +178,8 @@ TEST_CASE("the first failing bake target cancels the others; finished ones keep 
         auto meta = read_json_file(work / "meta.json").as_object();
         CHECK(json_string(meta.at("b-early"), "lading.status") == "failed");
         CHECK(json_string(meta.at("c-big"), "lading.status") == "cancelled");
-        CHECK(oci_layout(work / "store").names().empty());
+        // c-big may have been stopped before it opened the store at all.
+        CHECK((!fs::exists(work / "store" / "index.json") || oci_layout(work / "store").names().empty()));
         for (const auto& line : lines_containing(r.err, "[c-big] layer " + (work / "big").string()))
             CHECK(line.find(" done ") == std::string::npos);
     }
