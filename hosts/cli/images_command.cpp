@@ -4,19 +4,30 @@
 
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
+#include "export/image_names.hpp"
 
 #include <iostream>
 
 namespace lading::cli {
 
 namespace {
+// containerd keeps names in their normalised form (docker.io/library/app:1).
+std::string normalized_form(const std::string& name)
+{
+    try {
+        return normalized_name(name);
+    } catch (const std::exception&) {
+        return name;
+    }
+}
+
 // Through the store's plugin, whatever the store is. A plugin that can open for reading
 // only first checks that there is a store, so that none is created here; the store is then
 // opened as for an export, which also clears the temporaries killed writers left.
 std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalog& plugins)
 {
-    auto location = store_location(cl.last("--store")).string();
     const auto& backend = plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout"));
+    auto location = plugin::location_for(backend, store_location(cl.last("--store")), cl.last("--store").value_or(""));
     if (plugin::features_of(backend).read_only) {
         plugin::store probe(backend, location, plugin::open_mode::read_only);
     }
@@ -26,8 +37,9 @@ std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalo
 std::vector<flag_spec> store_flags()
 {
     return {
-        {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
-        {{"--backend"}, "NAME", "store plugin (default oci-layout)"},
+        {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store); "
+                             "containerd's socket with --backend containerd (default $CONTAINERD_ADDRESS)"},
+        {{"--backend"}, "NAME", "store plugin (default oci-layout; containerd: $CONTAINERD_NAMESPACE)"},
         {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
     };
 }
@@ -82,7 +94,7 @@ int inspect_command(const std::vector<std::string>& args)
     std::optional<digest> target = digest::parse(wanted);
     if (!target)
         for (const auto& n : store->names())
-            if (n.name == wanted) target = n.descriptor.digest;
+            if (n.name == wanted || n.name == normalized_form(wanted)) target = n.descriptor.digest;
     if (!target) throw error("no image named \"" + wanted + "\" in " + store->location() + "; see lading images");
     if (!store->blob_size(*target)) throw error("blob " + target->str() + " is not in " + store->location());
     std::cout << store->read_small_blob(*target, 4 << 20) << '\n';

@@ -10,6 +10,14 @@
 
 namespace lading::plugin {
 
+std::string location_for(const loaded_plugin& plugin, const std::filesystem::path& directory,
+                         const std::string& daemon_address)
+{
+    const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
+    const bool has_entry = t->header.struct_size >= offsetof(lading_store_v1, local_root) + sizeof(void*);
+    return has_entry && !t->local_root ? daemon_address : directory.string();
+}
+
 store_features features_of(const loaded_plugin& plugin)
 {
     const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
@@ -48,7 +56,7 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
     : library_(plugin.library),
       table_(reinterpret_cast<const lading_store_v1*>(plugin.header)),
       features_(features_of(plugin)),
-      location_(location)
+      location_(location.empty() ? std::string(plugin.header->name) : location)  // a daemon at its default place
 {
     char err[512] = {};
     if (mode == open_mode::read_only) {
@@ -58,7 +66,8 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
     } else {
         handle_ = table_->open(location.c_str(), err, sizeof err);
     }
-    if (!handle_) throw error("cannot open the " + backend() + " store at " + location + ": " + err);
+    if (!handle_)
+        throw error("cannot open the " + backend() + " store" + (location.empty() ? "" : " at " + location) + ": " + err);
 }
 
 store::~store() { table_->close(handle_); }

@@ -31,6 +31,9 @@ struct export_request {
     // --attest: statements attached to every image; with any, the root is always an index.
     std::vector<attestation::attest_option> attestations;
     std::filesystem::path store_location;
+    // --store as given, "" without it: where a store that is not a directory (containerd)
+    // is reached; without it such a store looks where its plugin looks by default.
+    std::string daemon_store_address;
     unsigned threads = 1;  // compressor threads per layer
     host_config hosts;
     // A stop request cancels the registry push (see registry::push_images); the export then

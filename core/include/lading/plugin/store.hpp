@@ -49,6 +49,12 @@ struct store_features {
 };
 store_features features_of(const loaded_plugin& plugin);
 
+// Where to open a store: a directory store (its table has local_root, or predates it) in
+// `directory`, a daemon's store (local_root NULL) at `daemon_address`, "" meaning wherever
+// its plugin looks by default.
+std::string location_for(const loaded_plugin& plugin, const std::filesystem::path& directory,
+                         const std::string& daemon_address);
+
 // The host's own unpacker of an image into a directory tree, lent to a store that keeps
 // root filesystems as directories (lading_unpack_host in abi.h).
 class directory_unpacker {
