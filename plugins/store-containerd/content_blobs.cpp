@@ -20,7 +20,7 @@ std::string new_ref()
 }
 }  // namespace
 
-std::optional<std::uint64_t> content_size(connection& c, const std::string& digest)
+std::optional<content_info> info_of(connection& c, const std::string& digest)
 {
     auto ctx = c.context(call_kind::read);
     api::content::InfoRequest req;
@@ -29,7 +29,14 @@ std::optional<std::uint64_t> content_size(connection& c, const std::string& dige
     auto s = c.content().Info(ctx.get(), req, &resp);
     if (s.error_code() == grpc::StatusCode::NOT_FOUND) return std::nullopt;
     c.check(s, "blob " + digest);
-    return static_cast<std::uint64_t>(resp.info().size());
+    return content_info{static_cast<std::uint64_t>(resp.info().size()),
+                        label_map(resp.info().labels().begin(), resp.info().labels().end())};
+}
+
+std::optional<std::uint64_t> content_size(connection& c, const std::string& digest)
+{
+    auto info = info_of(c, digest);
+    return info ? std::optional(info->size) : std::nullopt;
 }
 
 std::string read_content(connection& c, const std::string& digest, std::size_t limit)

@@ -14,7 +14,12 @@ namespace containerd_store {
 
 using label_map = std::map<std::string, std::string>;
 
-// The size of a blob the namespace holds, or nullopt.
+struct content_info {
+    std::uint64_t size;
+    label_map labels;
+};
+// What containerd knows of a blob the namespace holds, or nullopt.
+std::optional<content_info> info_of(connection& c, const std::string& digest);
 std::optional<std::uint64_t> content_size(connection& c, const std::string& digest);
 
 // A whole small blob (a manifest, an index, a config); throws when it is larger than limit.

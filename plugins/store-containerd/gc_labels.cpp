@@ -51,6 +51,18 @@ std::map<std::string, std::string> child_ref_labels(const boost::json::object& d
     return labels;
 }
 
+std::pair<std::string, std::string> distribution_source_label(const std::map<std::string, std::string>& current,
+                                                              const std::string& registry,
+                                                              const std::string& repository)
+{
+    const auto key = "containerd.io/distribution.source." + registry;
+    auto it = current.find(key);
+    if (it == current.end() || it->second.empty()) return {key, repository};
+    std::string listed = "," + it->second + ",";
+    if (listed.find("," + repository + ",") != std::string::npos) return {key, it->second};
+    return {key, it->second + "," + repository};
+}
+
 std::string config_digest(const boost::json::object& manifest)
 {
     auto* c = manifest.if_contains("config");

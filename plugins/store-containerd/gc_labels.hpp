@@ -24,6 +24,12 @@ std::map<std::string, std::string> child_ref_labels(const boost::json::object& d
 std::vector<std::pair<std::string, std::string>> compressed_layer_diff_ids(const boost::json::object& manifest,
                                                                            std::string_view config_bytes);
 
+// containerd.io/distribution.source.<registry> with `repository` added to the comma-separated
+// list `current` holds (as containerd's pull keeps it).
+std::pair<std::string, std::string> distribution_source_label(const std::map<std::string, std::string>& current,
+                                                              const std::string& registry,
+                                                              const std::string& repository);
+
 // The config digest of a manifest, or "" when it has none.
 std::string config_digest(const boost::json::object& manifest);
 

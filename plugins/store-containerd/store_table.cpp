@@ -183,13 +183,28 @@ int unpack(lading_store* s, const lading_unpack_request* request, const char** w
         remember);
 }
 
+int blob_source(lading_store* s, const char* digest, const char* registry, const char* repository) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            refuse_if_read_only(s);
+            auto info = info_of(s->daemon, digest);
+            if (!info) return static_cast<int>(LADING_NOT_FOUND);
+            auto label = distribution_source_label(info->labels, registry, repository);
+            if (info->labels[label.first] != label.second) set_content_labels(s->daemon, digest, {label});
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
 // No local directory (local_root NULL), no file listing and no side records: containerd
 // holds the content, and the host uses its own defaults where a store has none of these.
 const lading_store_v1 table{
     lading::sdk::make_header<lading_store_v1>(LADING_KIND_STORE, "containerd", "1.0.0"),
     &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
-    &open_read_only, nullptr, nullptr, nullptr, nullptr, &unpack,
+    &open_read_only, nullptr, nullptr, nullptr, nullptr, &unpack, &blob_source,
 };
 
 }  // namespace

@@ -236,11 +236,13 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     read_image(base, doc, config_bytes, text);
     base.registry_host = ref.domain;
     base.repository = ref.repository;
-    base.copy_blob = [reader](const descriptor& d, plugin::store& to) {
-        if (to.blob_size(d.digest)) return;
-        auto w = to.begin_blob();
-        reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
-        w->commit(d.digest);
+    base.copy_blob = [reader, host = ref.domain, repository = ref.repository](const descriptor& d, plugin::store& to) {
+        if (!to.blob_size(d.digest)) {
+            auto w = to.begin_blob();
+            reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
+            w->commit(d.digest);
+        }
+        to.note_source(d.digest, host, repository);
     };
     return base;
 }

@@ -29,6 +29,7 @@ store_features features_of(const loaded_plugin& plugin)
     f.metadata = has(offsetof(lading_store_v1, metadata_put)) && t->metadata_get && t->metadata_put;
     f.local_root = has(offsetof(lading_store_v1, local_root)) && t->local_root;
     f.unpack = has(offsetof(lading_store_v1, unpack)) && t->unpack;
+    f.blob_source = has(offsetof(lading_store_v1, blob_source)) && t->blob_source;
     return f;
 }
 
@@ -188,6 +189,13 @@ bool store::put_metadata(const std::string& key, std::string_view value)
         LADING_OK)
         fail("cannot write the record " + key + " in the store at " + location_);
     return true;
+}
+
+void store::note_source(const digest& d, const std::string& registry, const std::string& repository)
+{
+    if (!features_.blob_source) return;
+    if (table_->blob_source(handle_, d.str().c_str(), registry.c_str(), repository.c_str()) == LADING_ERROR)
+        fail("cannot note where blob " + d.str() + " came from in the store at " + location_);
 }
 
 std::optional<std::filesystem::path> store::local_root()

@@ -46,6 +46,7 @@ struct store_features {
     bool metadata = false;    // metadata_get and metadata_put
     bool local_root = false;  // local_root
     bool unpack = false;      // unpack
+    bool blob_source = false; // blob_source
 };
 store_features features_of(const loaded_plugin& plugin);
 
@@ -97,6 +98,10 @@ public:
     // them keeps none: get_metadata finds nothing, put_metadata returns false.
     std::optional<std::string> get_metadata(const std::string& key);
     bool put_metadata(const std::string& key, std::string_view value);
+
+    // Notes where a stored blob was pulled from, in a backend that keeps it (blob_source in
+    // abi.h); nothing happens in one that does not.
+    void note_source(const digest& d, const std::string& registry, const std::string& repository);
 
     // The directory the store lives in, when it is one and its backend says so.
     std::optional<std::filesystem::path> local_root();
