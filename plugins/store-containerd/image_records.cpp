@@ -1,34 +1,12 @@
 #include "image_records.hpp"
 
+#include "descriptor_json.hpp"
+
 #include <optional>
 
 namespace containerd_store {
 
 namespace {
-
-boost::json::object to_json(const containerd::types::Descriptor& d)
-{
-    boost::json::object o;
-    o["mediaType"] = d.media_type();
-    o["digest"] = d.digest();
-    o["size"] = d.size();
-    if (d.annotations_size() > 0) {
-        boost::json::object a;
-        for (const auto& [k, v] : d.annotations()) a[k] = v;
-        o["annotations"] = std::move(a);
-    }
-    return o;
-}
-
-void from_json(const boost::json::object& o, containerd::types::Descriptor& d)
-{
-    d.set_media_type(std::string(o.at("mediaType").as_string()));
-    d.set_digest(std::string(o.at("digest").as_string()));
-    d.set_size(o.at("size").to_number<std::int64_t>());
-    if (auto* a = o.if_contains("annotations"); a && a->is_object())
-        for (const auto& [k, v] : a->get_object())
-            if (v.is_string()) (*d.mutable_annotations())[std::string(k)] = std::string(v.get_string());
-}
 
 std::optional<api::images::Image> get_image(connection& c, const std::string& name)
 {
@@ -98,7 +76,7 @@ void bind_images(connection& c, const std::vector<image_record>& records)
             auto before = get_image(c, r.name);
             api::images::Image image;
             image.set_name(r.name);
-            from_json(r.target, *image.mutable_target());
+            *image.mutable_target() = from_json(r.target);
             put_image(c, image);
             done.emplace_back(r.name, std::move(before));
         }

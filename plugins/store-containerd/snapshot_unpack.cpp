@@ -1,6 +1,7 @@
 #include "snapshot_unpack.hpp"
 
 #include "content_blobs.hpp"
+#include "descriptor_json.hpp"
 #include "gc_labels.hpp"
 
 #include <boost/json/parse.hpp>
@@ -58,17 +59,6 @@ void remove_snapshot(connection& c, const std::string& key)
     (void)c.snapshots().Remove(ctx.get(), req, &empty);
 }
 
-void set_descriptor(const std::string& json, containerd::types::Descriptor& d)
-{
-    auto o = boost::json::parse(json).as_object();
-    d.set_media_type(std::string(o.at("mediaType").as_string()));
-    d.set_digest(std::string(o.at("digest").as_string()));
-    d.set_size(o.at("size").to_number<std::int64_t>());
-    if (auto* a = o.if_contains("annotations"); a && a->is_object())
-        for (const auto& [k, v] : a->get_object())
-            if (v.is_string()) (*d.mutable_annotations())[std::string(k)] = std::string(v.get_string());
-}
-
 // Prepare on the parent, apply the layer, check its diffID, commit under the chain ID.
 void apply_layer(connection& c, const layer_to_apply& layer, const std::string& parent, const std::string& chain_id)
 {
@@ -87,7 +77,7 @@ void apply_layer(connection& c, const layer_to_apply& layer, const std::string& 
     try {
         auto ctx = c.context(call_kind::leased);
         api::diff::ApplyRequest req;
-        set_descriptor(layer.descriptor_json, *req.mutable_diff());
+        *req.mutable_diff() = from_json(boost::json::parse(layer.descriptor_json).as_object());
         *req.mutable_mounts() = prepared.mounts();
         api::diff::ApplyResponse applied;
         c.check(c.diff().Apply(ctx.get(), req, &applied), "applying layer " + req.diff().digest());
