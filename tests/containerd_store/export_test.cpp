@@ -45,7 +45,7 @@ TEST_CASE("an export into containerd is named, labelled, unpacked and survives g
     const std::vector<std::string> export_args{"export", shared_tree().root.string(), "--layer", extra.string(),
                                                "--source-date-epoch", epoch, "--platform", "linux/amd64",
                                                "--metadata-file", meta_file.string(), "--progress", "plain",
-                                               "--output", "type=image,name=app:1,store=containerd,unpack=true"};
+                                               "--output", "type=image,name=app:1,name-canonical=true,store=containerd,unpack=true"};
     auto first = d.lading(export_args);
     INFO(first.describe());
     REQUIRE(first.succeeded());
@@ -60,6 +60,7 @@ TEST_CASE("an export into containerd is named, labelled, unpacked and survives g
     auto images = d.images();
     REQUIRE(images.count("docker.io/library/app:1") == 1);
     CHECK(images["docker.io/library/app:1"] == meta.digest);
+    CHECK(images["docker.io/library/app:1@" + meta.digest] == meta.digest);  // name-canonical
     CHECK(d.leases().empty());
 
     // Labels: manifest -> config and layers; layers -> diffIDs; config -> top snapshot.
