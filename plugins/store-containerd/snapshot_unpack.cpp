@@ -5,7 +5,7 @@
 #include "gc_labels.hpp"
 
 #include <boost/json/parse.hpp>
-#include <openssl/sha.h>
+#include <lading/formats/sha256.hpp>
 
 #include <chrono>
 #include <random>
@@ -14,19 +14,6 @@
 namespace containerd_store {
 
 namespace {
-
-std::string sha256_digest(const std::string& text)
-{
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    ::SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), md);
-    static const char* hex = "0123456789abcdef";
-    std::string out = "sha256:";
-    for (unsigned char b : md) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
-}
 
 // containerd's unpack key: unique, and naming the chain ID it becomes.
 std::string extract_key(const std::string& chain_id)
@@ -108,7 +95,8 @@ void apply_layer(connection& c, const layer_to_apply& layer, const std::string& 
 std::vector<std::string> chain_ids(const std::vector<std::string>& diff_ids)
 {
     std::vector<std::string> chain;
-    for (const auto& d : diff_ids) chain.push_back(chain.empty() ? d : sha256_digest(chain.back() + " " + d));
+    for (const auto& d : diff_ids)
+        chain.push_back(chain.empty() ? d : "sha256:" + lading::formats::sha256_hex(chain.back() + " " + d));
     return chain;
 }
 
