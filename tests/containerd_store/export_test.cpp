@@ -156,3 +156,26 @@ TEST_CASE("an export into containerd is named, labelled, unpacked and survives g
         CHECK(now[derived_chain.back()] == chain.back());
     }
 }
+
+TEST_CASE("a multi-platform index names each manifest for containerd's collector", "[containerd]")
+{
+    containerd_daemon d;
+    temp_dir work("lading-ctrd-index-");
+    make_small_tree(work.path() / "tree");
+    const auto meta_file = work.path() / "meta.json";
+    auto r = d.lading({"export", (work.path() / "tree").string(), "--platform", "linux/amd64,linux/arm64",
+                       "--progress", "quiet", "--metadata-file", meta_file.string(), "--output",
+                       "type=image,name=multi:1,store=containerd"});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    const auto meta = read_export_metadata(meta_file);
+    const auto index = parse(inspect(d, "multi:1"));
+    const auto& manifests = index.at("manifests").as_array();
+    REQUIRE(manifests.size() == 2);
+    auto labels = d.contents()[meta.digest];
+    for (std::size_t i = 0; i < manifests.size(); ++i)
+        CHECK(labels["containerd.io/gc.ref.content.m." + std::to_string(i)] == manifests[i].at("digest").as_string());
+    auto check = d.ctr_ok({"images", "check", "--snapshotter", d.snapshotter});
+    INFO(check);
+    CHECK(check.find("complete (2/2)") != std::string::npos);
+}
