@@ -36,16 +36,18 @@ echo "preparing: the corpus image (gzip, OCI) as an OCI tarball (not measured)" 
 "$LADING" export "$corpus" --output type=image,name=corpus:1 --store "$work/store" --progress quiet >/dev/null
 tar -C "$work/store" -cf "$work/corpus.tar" .
 
-measure "ctr images import (OCI tar, unpack)" ctr -a "$sock" -n import images import \
+# Each run starts with no dirty pages left by the one before (unpacking writes ~700 MB).
+measured() { sync; measure "$@"; }
+measured "ctr images import (OCI tar, unpack)" ctr -a "$sock" -n import images import \
   --snapshotter "$snapshotter" "$work/corpus.tar"
-measure "lading --from oci-layout (same image)" env CONTAINERD_NAMESPACE=copy "$LADING" export \
+measured "lading --from oci-layout (same image)" env CONTAINERD_NAMESPACE=copy "$LADING" export \
   --from "oci-layout://$work/store:corpus:1" --output type=image,name=corpus:1,store=containerd,unpack=true \
   --store "$sock" --progress quiet
-measure "lading store=containerd gzip" env CONTAINERD_NAMESPACE=gzip "$LADING" export "$corpus" \
+measured "lading store=containerd gzip" env CONTAINERD_NAMESPACE=gzip "$LADING" export "$corpus" \
   --output type=image,name=corpus:1,store=containerd,unpack=true --store "$sock" --progress quiet
-measure "lading store=containerd zstd" env CONTAINERD_NAMESPACE=zstd "$LADING" export "$corpus" \
+measured "lading store=containerd zstd" env CONTAINERD_NAMESPACE=zstd "$LADING" export "$corpus" \
   --output type=image,name=corpus:1,store=containerd,unpack=true,compression=zstd --store "$sock" --progress quiet
-measure "lading export gzip (OCI layout)" "$LADING" export "$corpus" \
+measured "lading export gzip (OCI layout)" "$LADING" export "$corpus" \
   --output type=image,name=corpus:1 --store "$work/layout-again" --progress quiet
 
 print_results "store=containerd ($snapshotter)"
