@@ -15,6 +15,7 @@ set -euo pipefail
 bench_name=estargz-corpus
 bench_subdir=estargz
 source "$(dirname "${BASH_SOURCE[0]}")/corpus-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/private-containerd.sh"
 gopath=/usr/share/gocode
 
 for tool in go containerd ctr tar; do
@@ -31,27 +32,7 @@ if [ ! -x "$ctr_remote" ]; then
 fi
 
 rm -rf "$work"; mkdir -p "$work"
-sock=$work/containerd.sock
-cat > "$work/containerd.toml" <<TOML
-version = 2
-root = "$work/containerd-root"
-state = "$work/containerd-state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[plugins]
-  [plugins."io.containerd.internal.v1.opt"]
-    path = "$work/opt"
-TOML
-containerd --config "$work/containerd.toml" > "$work/containerd.log" 2>&1 &
-containerd_pid=$!
-trap 'kill "$containerd_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do ctr -a "$sock" version >/dev/null 2>&1 && break; sleep 0.1; done
-ctr -a "$sock" version >/dev/null 2>&1 || die "containerd did not start: $(tail -3 "$work/containerd.log")"
+start_private_containerd "$work"
 
 export SOURCE_DATE_EPOCH=1700000000
 echo "preparing: the corpus image (gzip, OCI) in a store and in containerd (not measured)" >&2

@@ -88,7 +88,8 @@ const command_spec& export_spec()
                 {{"--attest"}, "SPEC", "type=sbom,path=FILE or type=provenance[,path=FILE]; repeatable"},
                 {{"--source-date-epoch"}, "N", "seconds since 1970 for created times (default $SOURCE_DATE_EPOCH)"},
                 {{"--metadata-file"}, "FILE", "write BuildKit's metadata keys as JSON (first output first)"},
-                {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
+                {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store); "
+                                     "containerd's socket for store=containerd (default $CONTAINERD_ADDRESS)"},
                 {{"--progress"}, "MODE", "auto, plain, tty, rawjson or quiet, on stderr"},
                 {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
                 {{"--config"}, "FILE", "host configuration file (registries, plugins)"},
@@ -144,6 +145,7 @@ int export_command(const std::vector<std::string>& args)
     for (const auto& o : outputs) request.outputs.push_back(parse_output_spec(o));
 
     request.store_location = store_location(cl.last("--store"));
+    request.daemon_store_address = cl.last("--store").value_or("");
     request.threads = compressor_threads();
     auto mode = parse_progress_mode(cl.last("--progress").value_or("auto"));
 

@@ -247,6 +247,7 @@ const lading_store_v1 table{
     &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
     &open_read_only, &list_contents, &metadata_get, &metadata_put, &local_root, &unpack,
+    nullptr,  // blob_source: a layout keeps no provenance
 };
 
 }  // namespace

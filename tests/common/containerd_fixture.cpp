@@ -32,7 +32,7 @@ child_process start_server(const fs::path& config, const fs::path& log) {
 }
 
 fs::path write_config(const fs::path& dir, const fs::path& root, const fs::path& state,
-                      const fs::path& socket) {
+                      const fs::path& socket, bool with_overlayfs) {
     fs::path config = dir / "config.toml";
     std::ofstream f(config);
     f << "version = 2\n"
@@ -44,7 +44,7 @@ fs::path write_config(const fs::path& dir, const fs::path& root, const fs::path&
       << "  \"io.containerd.snapshotter.v1.btrfs\",\n"
       << "  \"io.containerd.snapshotter.v1.devmapper\",\n"
       << "  \"io.containerd.snapshotter.v1.zfs\",\n"
-      << "  \"io.containerd.snapshotter.v1.overlayfs\",\n"
+      << (with_overlayfs ? "" : "  \"io.containerd.snapshotter.v1.overlayfs\",\n")
       << "  \"io.containerd.internal.v1.tracing\",\n"
       << "]\n"
       << "[grpc]\n"
@@ -64,13 +64,13 @@ fs::path write_config(const fs::path& dir, const fs::path& root, const fs::path&
 
 }  // namespace
 
-containerd_fixture::containerd_fixture(std::chrono::seconds startup_timeout)
+containerd_fixture::containerd_fixture(std::chrono::seconds startup_timeout, bool with_overlayfs)
     : dir_(make_short_dir()),
       socket_(dir_.path() / "containerd.sock"),
       root_(dir_.path() / "root"),
       state_(dir_.path() / "state"),
       log_(dir_.path() / "containerd.log"),
-      server_(start_server(write_config(dir_.path(), root_, state_, socket_), log_)) {
+      server_(start_server(write_config(dir_.path(), root_, state_, socket_, with_overlayfs), log_)) {
     auto deadline = std::chrono::steady_clock::now() + startup_timeout;
     std::string last;
     for (;;) {
@@ -113,6 +113,20 @@ std::vector<std::string> containerd_fixture::ctr_argv(const std::vector<std::str
 process_result containerd_fixture::ctr(const std::vector<std::string>& args,
                                        std::chrono::milliseconds timeout) const {
     return run_process(ctr_argv(args), timeout);
+}
+
+std::string containerd_fixture::usable_snapshotter() const {
+    auto r = ctr({"plugins", "ls"}, std::chrono::seconds(30));
+    if (!r.succeeded()) throw std::runtime_error("ctr plugins ls failed:\n" + r.describe());
+    std::istringstream lines(r.out);
+    std::string type, id;
+    while (lines >> type >> id) {
+        std::string rest;
+        std::getline(lines, rest);
+        if (type == "io.containerd.snapshotter.v1" && id == "overlayfs" && rest.find(" ok") != std::string::npos)
+            return "overlayfs";
+    }
+    return "native";
 }
 
 std::string containerd_fixture::image_check_line(const std::string& full_name) const {

@@ -18,7 +18,8 @@ class containerd_fixture {
 public:
     // Throws std::runtime_error (naming the Debian package if containerd/ctr is missing, or
     // quoting the end of containerd's log if it does not come up).
-    explicit containerd_fixture(std::chrono::seconds startup_timeout = std::chrono::seconds(30));
+    explicit containerd_fixture(std::chrono::seconds startup_timeout = std::chrono::seconds(30),
+                                bool with_overlayfs = false);
     ~containerd_fixture();
     containerd_fixture(const containerd_fixture&) = delete;
     containerd_fixture& operator=(const containerd_fixture&) = delete;
@@ -32,6 +33,9 @@ public:
     std::vector<std::string> ctr_argv(const std::vector<std::string>& args) const;
     process_result ctr(const std::vector<std::string>& args,
                        std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
+
+    // "overlayfs" when it was asked for and containerd's overlayfs plugin loaded, else "native".
+    std::string usable_snapshotter() const;
 
     // The `ctr images check` line of one image (by its full name), trailing blanks removed;
     // "" when the image is not listed. Throws std::runtime_error when ctr fails.

@@ -142,6 +142,28 @@ TEST_CASE("the oci-layout store exports a full lading_store_v1 table", "[plugins
     CHECK(t.metadata_put);
     CHECK(t.local_root);
     CHECK(t.unpack);
+    CHECK_FALSE(t.blob_source);  // a layout keeps no provenance
+}
+
+TEST_CASE("the containerd store's table: no local root, its own unpack, blob provenance", "[plugins][store]")
+{
+    const auto file = fs::path(LADING_TEST_PLUGIN_DIR) / "liblading-store-containerd.so";
+    if (!fs::exists(file)) {
+        WARN("the containerd store plugin is not built (no gRPC or containerd protos): nothing to check");
+        return;
+    }
+    const auto& t = reinterpret_cast<const lading_store_v1&>(load_header(file));
+    CHECK(t.header.abi_version == LADING_PLUGIN_ABI_VERSION);
+    CHECK(t.header.kind == LADING_KIND_STORE);
+    CHECK(t.header.struct_size == sizeof(lading_store_v1));
+    CHECK(std::string(t.header.name) == "containerd");
+    CHECK(t.open_read_only);
+    CHECK_FALSE(t.local_root);  // the host then opens it at --store or its own default
+    CHECK(t.unpack);
+    CHECK(t.blob_source);
+    char error[256] = {};
+    CHECK(t.open("/nonexistent/containerd.sock", error, sizeof error) == nullptr);
+    CHECK(std::string(error).find("no containerd socket at /nonexistent/containerd.sock") != std::string::npos);
 }
 
 TEST_CASE("a plugin built with the first store table declares the first size", "[plugins][store]")

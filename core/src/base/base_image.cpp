@@ -3,10 +3,12 @@
 #include <lading/plugin/store.hpp>
 #include <lading/oci/reference.hpp>
 #include "registry/reader.hpp"
+#include "export/image_names.hpp"
 #include "store/copy_blob.hpp"
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace lading {
@@ -100,34 +102,18 @@ void read_image(base_image& base, const boost::json::object& manifest, const std
         throw error("config of " + what + " has no os or architecture");
 }
 
-base_image from_layout(const std::string& spec, const platform& wanted, plugin::catalog& plugins)
+// A base image stored under a name (or by digest) in a store opened for reading only.
+base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> source, const std::string& ref,
+                      const std::vector<std::string>& name_forms, const platform& wanted, const std::string& where)
 {
-    std::string rest = spec.substr(std::string("oci-layout://").size());
-    std::string dir, ref;
-    if (auto at = rest.rfind('@'); at != std::string::npos) {
-        dir = rest.substr(0, at);
-        ref = rest.substr(at + 1);
-    } else {
-        auto slash = rest.rfind('/');
-        auto colon = rest.find(':', slash == std::string::npos ? 0 : slash);
-        if (colon == std::string::npos) throw usage_error("--from " + spec + ": expected oci-layout://DIR:TAG or oci-layout://DIR@DIGEST");
-        dir = rest.substr(0, colon);
-        ref = rest.substr(colon + 1);
-    }
-    if (!std::filesystem::exists(std::filesystem::path(dir) / "index.json"))
-        throw error("--from " + spec + ": " + dir + " is not an OCI image layout (no index.json)");
-    // A base layout is only read: nothing is created, cleaned or written in it.
-    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir,
-                                                  plugin::open_mode::read_only);
-
     std::optional<descriptor> root;
     if (auto d = digest::parse(ref)) {
         if (auto size = source->blob_size(*d)) root = descriptor{"", *d, *size, {}, std::nullopt, {}};
     } else {
         for (const auto& n : source->names())
-            if (n.name == ref) root = n.descriptor;
+            if (std::find(name_forms.begin(), name_forms.end(), n.name) != name_forms.end()) root = n.descriptor;
     }
-    if (!root) throw error("--from " + spec + ": no image \"" + ref + "\" in " + dir);
+    if (!root) throw error("--from " + spec + ": no image \"" + ref + "\" in " + where);
 
     base_image base;
     base.reference = spec;
@@ -150,6 +136,42 @@ base_image from_layout(const std::string& spec, const platform& wanted, plugin::
         throw error("blob " + d.str() + " is not a layer of the base image");
     };
     return base;
+}
+
+base_image from_layout(const std::string& spec, const platform& wanted, plugin::catalog& plugins)
+{
+    std::string rest = spec.substr(std::string("oci-layout://").size());
+    std::string dir, ref;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        dir = rest.substr(0, at);
+        ref = rest.substr(at + 1);
+    } else {
+        auto slash = rest.rfind('/');
+        auto colon = rest.find(':', slash == std::string::npos ? 0 : slash);
+        if (colon == std::string::npos) throw usage_error("--from " + spec + ": expected oci-layout://DIR:TAG or oci-layout://DIR@DIGEST");
+        dir = rest.substr(0, colon);
+        ref = rest.substr(colon + 1);
+    }
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "index.json"))
+        throw error("--from " + spec + ": " + dir + " is not an OCI image layout (no index.json)");
+    // A base layout is only read: nothing is created, cleaned or written in it.
+    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir,
+                                                  plugin::open_mode::read_only);
+    return from_store(spec, source, ref, {ref}, wanted, dir);
+}
+
+// containerd://NAME or containerd://sha256:...: an image of containerd's store, which keeps
+// names in their normalised form.
+base_image from_containerd(const std::string& spec, const platform& wanted, plugin::catalog& plugins,
+                           const std::string& address)
+{
+    std::string ref = spec.substr(std::string("containerd://").size());
+    if (ref.empty()) throw usage_error("--from " + spec + ": expected containerd://NAME or containerd://sha256:DIGEST");
+    auto source = std::make_shared<plugin::store>(plugins.get(LADING_KIND_STORE, "containerd"), address,
+                                                  plugin::open_mode::read_only);
+    std::vector<std::string> forms{ref};
+    if (!digest::parse(ref)) forms.push_back(normalized_name(ref));
+    return from_store(spec, source, ref, forms, wanted, "containerd");
 }
 
 base_image from_registry(const std::string& text, const platform& wanted, const host_config& hosts)
@@ -196,11 +218,13 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     read_image(base, doc, config_bytes, text);
     base.registry_host = ref.domain;
     base.repository = ref.repository;
-    base.copy_blob = [reader](const descriptor& d, plugin::store& to) {
-        if (to.blob_size(d.digest)) return;
-        auto w = to.begin_blob();
-        reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
-        w->commit(d.digest);
+    base.copy_blob = [reader, host = ref.domain, repository = ref.repository](const descriptor& d, plugin::store& to) {
+        if (!to.blob_size(d.digest)) {
+            auto w = to.begin_blob();
+            reader->blob(d, [&](const std::uint8_t* p, std::size_t n) { w->write(std::span(p, n)); });
+            w->commit(d.digest);
+        }
+        to.note_source(d.digest, host, repository);
     };
     return base;
 }
@@ -208,12 +232,15 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
 }  // namespace
 
 std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
-                                             plugin::catalog& plugins, const host_config& hosts)
+                                             plugin::catalog& plugins, const host_config& hosts,
+                                             const std::string& daemon_store_address)
 {
     if (from.empty() || from == "scratch") return std::nullopt;
     if (from.starts_with("oci-layout://")) return from_layout(from, wanted, plugins);
+    if (from.starts_with("containerd://")) return from_containerd(from, wanted, plugins, daemon_store_address);
     if (from.find("://") != std::string::npos)
-        throw usage_error("--from " + from + ": use scratch, oci-layout://DIR:TAG, oci-layout://DIR@DIGEST or a registry reference");
+        throw usage_error("--from " + from + ": use scratch, oci-layout://DIR:TAG, oci-layout://DIR@DIGEST, "
+                          "containerd://NAME or a registry reference");
     return from_registry(from, wanted, hosts);
 }
 

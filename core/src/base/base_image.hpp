@@ -37,12 +37,14 @@ struct base_image {
     std::function<std::unique_ptr<byte_source>(const digest&)> open_local_blob;
 };
 
-// Resolves "scratch" (nullopt), "oci-layout://DIR:TAG", "oci-layout://DIR@sha256:..." or
-// a registry reference; from an index, picks the manifest for `wanted`. Throws lading::error
-// saying what could not be found.
+// Resolves "scratch" (nullopt), "oci-layout://DIR:TAG", "oci-layout://DIR@sha256:...",
+// "containerd://NAME" or a registry reference; from an index, picks the manifest for `wanted`.
+// Throws lading::error saying what could not be found.
 // Registry bases are read from the host configuration's mirrors first, then the registry.
+// containerd is reached at daemon_store_address, or where its plugin looks by default ("").
 std::optional<base_image> resolve_base_image(const std::string& from, const platform& wanted,
-                                             plugin::catalog& plugins, const host_config& hosts);
+                                             plugin::catalog& plugins, const host_config& hosts,
+                                             const std::string& daemon_store_address = {});
 
 // The base's config with the export's settings applied on top and the new history appended;
 // `diff_ids` lists every layer, the base's first (a converted base layer may change its own).

@@ -8,8 +8,9 @@
 
 namespace lading {
 
-export_destinations::export_destinations(plugin::catalog& plugins, std::filesystem::path location)
-    : plugins_(plugins), location_(std::move(location))
+export_destinations::export_destinations(plugin::catalog& plugins, std::filesystem::path location,
+                                         std::string daemon_address)
+    : plugins_(plugins), location_(std::move(location)), daemon_address_(std::move(daemon_address))
 {
 }
 
@@ -23,7 +24,10 @@ export_destinations::~export_destinations()
 plugin::store* export_destinations::store(const std::string& backend)
 {
     auto& s = stores_[backend];
-    if (!s) s = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, backend), location_.string());
+    if (!s) {
+        const auto& plugin = plugins_.get(LADING_KIND_STORE, backend);
+        s = std::make_unique<plugin::store>(plugin, plugin::location_for(plugin, location_, daemon_address_));
+    }
     return s.get();
 }
 

@@ -17,7 +17,9 @@ namespace lading {
 
 class export_destinations {
 public:
-    export_destinations(plugin::catalog& plugins, std::filesystem::path location);
+    // A store plugin with a local root lives in the directory `location`; one without (a
+    // daemon's store) at `daemon_address`, or its own default when that is "".
+    export_destinations(plugin::catalog& plugins, std::filesystem::path location, std::string daemon_address = {});
     ~export_destinations();
     export_destinations(const export_destinations&) = delete;
     export_destinations& operator=(const export_destinations&) = delete;
@@ -34,6 +36,7 @@ public:
 private:
     plugin::catalog& plugins_;
     std::filesystem::path location_;
+    std::string daemon_address_;
     std::map<std::string, std::unique_ptr<plugin::store>> stores_;
     std::filesystem::path spool_dir_;
     std::unique_ptr<plugin::store> spool_;

@@ -27,7 +27,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
     const export_plan plan = plan_export(request, facts);
     if (plan.rewrite_without_epoch)
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
-    export_destinations destinations(plugins, request.store_location);
+    export_destinations destinations(plugins, request.store_location, request.daemon_store_address);
     throw_if_stopped(request.stop, "before building layers");
     auto layers = build_layers(plan, destinations, plugins, progress);
     throw_if_stopped(request.stop, "before storing layers");

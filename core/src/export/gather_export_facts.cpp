@@ -97,7 +97,11 @@ std::vector<std::optional<base_image>> resolve_base_images(const export_request&
     if (wanted.empty()) wanted.push_back(request.settings.platform);
     std::vector<std::optional<base_image>> bases;
     // registry.insecure applies to the pushed registry only, never to the base image's pull.
-    for (const auto& p : wanted) bases.push_back(resolve_base_image(request.from, p, plugins, request.hosts));
+    // containerd://NAME reads the containerd the outputs write to, when one does.
+    std::string daemon;
+    for (const auto& o : request.outputs)
+        if (o.store && o.store_backend == "containerd") daemon = request.daemon_store_address;
+    for (const auto& p : wanted) bases.push_back(resolve_base_image(request.from, p, plugins, request.hosts, daemon));
     return bases;
 }
 

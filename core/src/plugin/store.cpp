@@ -10,6 +10,14 @@
 
 namespace lading::plugin {
 
+std::string location_for(const loaded_plugin& plugin, const std::filesystem::path& directory,
+                         const std::string& daemon_address)
+{
+    const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
+    const bool has_entry = t->header.struct_size >= offsetof(lading_store_v1, local_root) + sizeof(void*);
+    return has_entry && !t->local_root ? daemon_address : directory.string();
+}
+
 store_features features_of(const loaded_plugin& plugin)
 {
     const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
@@ -21,6 +29,7 @@ store_features features_of(const loaded_plugin& plugin)
     f.metadata = has(offsetof(lading_store_v1, metadata_put)) && t->metadata_get && t->metadata_put;
     f.local_root = has(offsetof(lading_store_v1, local_root)) && t->local_root;
     f.unpack = has(offsetof(lading_store_v1, unpack)) && t->unpack;
+    f.blob_source = has(offsetof(lading_store_v1, blob_source)) && t->blob_source;
     return f;
 }
 
@@ -48,7 +57,7 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
     : library_(plugin.library),
       table_(reinterpret_cast<const lading_store_v1*>(plugin.header)),
       features_(features_of(plugin)),
-      location_(location)
+      location_(location.empty() ? std::string(plugin.header->name) : location)  // a daemon at its default place
 {
     char err[512] = {};
     if (mode == open_mode::read_only) {
@@ -58,7 +67,8 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
     } else {
         handle_ = table_->open(location.c_str(), err, sizeof err);
     }
-    if (!handle_) throw error("cannot open the " + backend() + " store at " + location + ": " + err);
+    if (!handle_)
+        throw error("cannot open the " + backend() + " store" + (location.empty() ? "" : " at " + location) + ": " + err);
 }
 
 store::~store() { table_->close(handle_); }
@@ -179,6 +189,13 @@ bool store::put_metadata(const std::string& key, std::string_view value)
         LADING_OK)
         fail("cannot write the record " + key + " in the store at " + location_);
     return true;
+}
+
+void store::note_source(const digest& d, const std::string& registry, const std::string& repository)
+{
+    if (!features_.blob_source) return;
+    if (table_->blob_source(handle_, d.str().c_str(), registry.c_str(), repository.c_str()) == LADING_ERROR)
+        fail("cannot note where blob " + d.str() + " came from in the store at " + location_);
 }
 
 std::optional<std::filesystem::path> store::local_root()

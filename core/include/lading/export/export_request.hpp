@@ -35,6 +35,9 @@ struct export_request {
     // --attest: statements attached to every image; with any, the root is always an index.
     std::vector<attestation::attest_option> attestations;
     std::filesystem::path store_location;
+    // --store as given, "" without it: where a store that is not a directory (containerd)
+    // is reached; without it such a store looks where its plugin looks by default.
+    std::string daemon_store_address;
     // The threads layers and conversions compress with: `budget` when set (exports running
     // side by side may share one), else a budget of `threads` (0: one per core) for this
     // export alone.

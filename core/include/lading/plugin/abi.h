@@ -237,6 +237,14 @@ typedef struct lading_store_v1 {
      * when it was unpacked already, LADING_ERROR on failure; on success *where says where
      * the tree is (a path, a snapshot key), valid until the next call on the handle. */
     int (*unpack)(lading_store* store, const lading_unpack_request* request, const char** where);
+
+    /* ---- appended; present when header.struct_size covers it. May be NULL. ---- */
+
+    /* Notes that a stored blob was pulled from `repository` on `registry` (a base image's
+     * layer), for a store that keeps such provenance (containerd: the label
+     * containerd.io/distribution.source.<registry>=<repository>[,<repository>...]).
+     * Returns LADING_OK, LADING_NOT_FOUND when the blob is not in the store, or LADING_ERROR. */
+    int (*blob_source)(lading_store* store, const char* digest, const char* registry, const char* repository);
 } lading_store_v1;
 
 #ifdef __cplusplus

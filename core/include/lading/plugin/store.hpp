@@ -46,8 +46,15 @@ struct store_features {
     bool metadata = false;    // metadata_get and metadata_put
     bool local_root = false;  // local_root
     bool unpack = false;      // unpack
+    bool blob_source = false; // blob_source
 };
 store_features features_of(const loaded_plugin& plugin);
+
+// Where to open a store: a directory store (its table has local_root, or predates it) in
+// `directory`, a daemon's store (local_root NULL) at `daemon_address`, "" meaning wherever
+// its plugin looks by default.
+std::string location_for(const loaded_plugin& plugin, const std::filesystem::path& directory,
+                         const std::string& daemon_address);
 
 // The host's own unpacker of an image into a directory tree, lent to a store that keeps
 // root filesystems as directories (lading_unpack_host in abi.h).
@@ -91,6 +98,10 @@ public:
     // them keeps none: get_metadata finds nothing, put_metadata returns false.
     std::optional<std::string> get_metadata(const std::string& key);
     bool put_metadata(const std::string& key, std::string_view value);
+
+    // Notes where a stored blob was pulled from, in a backend that keeps it (blob_source in
+    // abi.h); nothing happens in one that does not.
+    void note_source(const digest& d, const std::string& registry, const std::string& repository);
 
     // The directory the store lives in, when it is one and its backend says so.
     std::optional<std::filesystem::path> local_root();
