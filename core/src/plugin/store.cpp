@@ -181,6 +181,13 @@ bool store::put_metadata(const std::string& key, std::string_view value)
     return true;
 }
 
+std::optional<std::filesystem::path> store::blob_path(const digest& d)
+{
+    const char* path = table_->blob_path ? table_->blob_path(handle_, d.str().c_str()) : nullptr;
+    if (!path) return std::nullopt;
+    return std::filesystem::path(path);
+}
+
 std::optional<std::filesystem::path> store::local_root()
 {
     const char* root = features_.local_root ? table_->local_root(handle_) : nullptr;
