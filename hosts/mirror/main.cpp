@@ -34,16 +34,15 @@ int main(int argc, char** argv)
         server.start();
         std::cerr << "lading-mirror: serving on " << server.local_endpoint() << " from " << cmd.server.cache.string()
                   << '\n';
-        // The first signal stops accepting and lets the requests under way finish; a second one exits at once.
+        // The first signal stops accepting and lets the requests under way finish; the handler
+        // is removed then, so that a second signal ends the program at once.
         boost::asio::signal_set signals(io, SIGTERM, SIGINT);
         std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                                     int) {
             if (ec) return;
             std::cerr << "lading-mirror: stopping\n";
             server.stop();
-            signals.async_wait([](const boost::system::error_code& again, int sig) {
-                if (!again) std::_Exit(128 + sig);
-            });
+            signals.clear();
         };
         signals.async_wait(on_signal);
         io.run();
