@@ -137,3 +137,39 @@ TEST_CASE("manifests, blobs and their headers", "[mirror][protocol]")
         for (const auto& r : up.proxy().requests()) CHECK((r.method == "GET" || r.method == "HEAD"));
     }
 }
+
+TEST_CASE("bad options: one line on stderr, usage errors exit 2, the cache is not created", "[mirror][usage]")
+{
+    temp_dir work("lading-mirror-usage-");
+    const auto cache = (work / "cache").string();
+    auto run = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), mirror_binary().string());
+        return run_process(args, std::chrono::seconds(30));
+    };
+    struct bad {
+        std::vector<std::string> args;
+        int status;
+    };
+    for (const auto& b : std::vector<bad>{
+             {{"--cache", cache}, 2},
+             {{"--upstream", "ftp://x", "--cache", cache}, 2},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--listen", "127.0.0.1:99999"}, 2},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--max-size", "lots"}, 2},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--tag-ttl", "soon"}, 2},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--bogus"}, 2},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--variant", "nope", "--listen", "127.0.0.1:0"}, 1},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--htpasswd", (work / "missing").string(),
+               "--listen", "127.0.0.1:0"},
+              1},
+         }) {
+        auto r = run(b.args);
+        INFO(r.describe());
+        CHECK(r.exit_code == b.status);
+        CHECK(r.err.find("lading-mirror: ") == 0);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK_FALSE(std::filesystem::exists(cache));
+    }
+    auto help = run({"--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("--upstream") != std::string::npos);
+}

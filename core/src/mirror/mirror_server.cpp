@@ -66,6 +66,19 @@ tcp::endpoint parse_listen(const std::string& text)
     return {address, static_cast<unsigned short>(port)};
 }
 
+std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path& cert, const std::filesystem::path& key)
+{
+    auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    tls->use_certificate_chain_file(cert.string(), ec);
+    if (ec) throw error("cannot use the TLS certificate " + cert.string() + ": " + ec.message());
+    tls->use_private_key_file(key.string(), asio::ssl::context::pem, ec);
+    if (ec) throw error("cannot use the TLS key " + key.string() + ": " + ec.message());
+    return tls;
+}
+
 beast::tcp_stream& lowest(beast::tcp_stream& s) { return s; }
 beast::tcp_stream& lowest(asio::ssl::stream<beast::tcp_stream>& s) { return s.next_layer(); }
 
@@ -84,35 +97,30 @@ struct server::impl : std::enable_shared_from_this<impl> {
         if (options.cache.empty()) throw usage_error("no cache directory: give --cache DIR");
         if (options.tls_cert.empty() != options.tls_key.empty())
             throw usage_error("--tls-cert and --tls-key go together");
-        std::filesystem::create_directories(options.cache);
-        store = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, options.store_backend),
-                                                options.cache.string());
+        // Everything that can be wrong with the options is found before the cache is touched.
+        for (const auto& v : options.variants) plugins.get(LADING_KIND_COMPRESSOR, v.compression);
+        const auto& store_plugin = plugins.get(LADING_KIND_STORE, options.store_backend);
+        if (!options.htpasswd.empty()) users = std::make_unique<htpasswd_file>(options.htpasswd);
+        if (!options.tls_cert.empty()) tls = make_tls_context(options.tls_cert, options.tls_key);
         for (const auto& u : options.upstreams) {
             if (upstreams.count(u.name)) throw usage_error("the upstream " + u.name + " is configured twice");
             upstreams[u.name] = std::make_unique<upstream>(strand, u.name, u.url, options.hosts);
         }
+        listen(parse_listen(options.listen));
+
+        std::filesystem::create_directories(options.cache);
+        store = std::make_unique<plugin::store>(store_plugin, options.cache.string());
         blobs = std::make_unique<blob_cache>(strand, *store, options.max_size, metrics);
         manifests = std::make_unique<manifest_cache>(*store, *blobs, options.tag_ttl, metrics,
                                                      [this](const std::string& note) { log(note); });
-        if (!options.variants.empty()) {
-            for (const auto& v : options.variants) plugins.get(LADING_KIND_COMPRESSOR, v.compression);
+        if (!options.variants.empty())
             variants = std::make_unique<variant_tags>(options.variants, *store, plugins, *blobs, *manifests, strand);
-        }
-        if (!options.htpasswd.empty()) users = std::make_unique<htpasswd_file>(options.htpasswd);
-        if (!options.tls_cert.empty()) {
-            tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-            tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                             asio::ssl::context::no_tlsv1_1);
-            boost::system::error_code ec;
-            tls->use_certificate_chain_file(options.tls_cert.string(), ec);
-            if (ec) throw error("cannot use the TLS certificate " + options.tls_cert.string() + ": " + ec.message());
-            tls->use_private_key_file(options.tls_key.string(), asio::ssl::context::pem, ec);
-            if (ec) throw error("cannot use the TLS key " + options.tls_key.string() + ": " + ec.message());
-        }
         handler = std::make_unique<request_handler>(upstreams, *upstreams.at(options.upstreams.front().name), *blobs,
                                                     *manifests, metrics, users.get(), variants.get());
-        auto endpoint = parse_listen(options.listen);
+    }
+
+    void listen(const tcp::endpoint& endpoint)
+    {
         boost::system::error_code ec;
         acceptor.open(endpoint.protocol(), ec);
         if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
