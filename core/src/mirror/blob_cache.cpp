@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -222,7 +223,8 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         if (hash.bytes() != size || hash.finish() != d)
             throw error(registry::errc::protocol_violation,
                         spec.what + " arrived with other content than its digest says");
-        writer->commit(d);
+        co_await asio::co_spawn(
+            durability_, [&]() -> asio::awaitable<void> { writer->commit(d); co_return; }, asio::use_awaitable);
         verified_.insert(d);
         add(d, size);
         evict_beyond_cap(d);

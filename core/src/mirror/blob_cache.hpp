@@ -15,6 +15,7 @@
 #include <lading/plugin/store.hpp>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
 #include <list>
@@ -87,6 +88,8 @@ private:
     std::set<digest> verified_;  // checked (or committed) during this run
     std::map<digest, std::uint64_t> known_sizes_;
     std::uint64_t total_ = 0;
+    // Where a committed download is made durable (fsync), so the strand goes on serving meanwhile.
+    boost::asio::thread_pool durability_{1};
 };
 
 }  // namespace lading::mirror
