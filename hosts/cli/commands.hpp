@@ -14,6 +14,7 @@ int inspect_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int login_command(const std::vector<std::string>& args);
 int store_command(const std::vector<std::string>& args);
+int convert_command(const std::vector<std::string>& args);
 
 // What each command's --help prints.
 const command_spec& export_spec();
@@ -22,5 +23,6 @@ const command_spec& inspect_spec();
 const command_spec& plugins_spec();
 const command_spec& login_spec();
 const command_spec& store_check_spec();
+const command_spec& convert_spec();
 
 }  // namespace lading::cli

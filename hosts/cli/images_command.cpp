@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "host_environment.hpp"
+#include "local_store.hpp"
 
 #include <lading/error.hpp>
 #include <lading/plugin/store.hpp>
@@ -8,30 +9,6 @@
 #include <iostream>
 
 namespace lading::cli {
-
-namespace {
-// Through the store's plugin, whatever the store is. A plugin that can open for reading
-// only first checks that there is a store, so that none is created here; the store is then
-// opened as for an export, which also clears the temporaries killed writers left.
-std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalog& plugins)
-{
-    auto location = store_location(cl.last("--store")).string();
-    const auto& backend = plugins.get(LADING_KIND_STORE, cl.last("--backend").value_or("oci-layout"));
-    if (plugin::features_of(backend).read_only) {
-        plugin::store probe(backend, location, plugin::open_mode::read_only);
-    }
-    return std::make_unique<plugin::store>(backend, location);
-}
-
-std::vector<flag_spec> store_flags()
-{
-    return {
-        {{"--store"}, "DIR", "local store (default $LADING_STORE, else ~/.local/share/lading/store)"},
-        {{"--backend"}, "NAME", "store plugin (default oci-layout)"},
-        {{"--plugin-path"}, "DIR", "another directory to load plugins from; repeatable"},
-    };
-}
-}  // namespace
 
 const command_spec& images_spec()
 {
@@ -79,13 +56,7 @@ int inspect_command(const std::vector<std::string>& args)
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
 
-    std::optional<digest> target = digest::parse(wanted);
-    if (!target)
-        for (const auto& n : store->names())
-            if (n.name == wanted) target = n.descriptor.digest;
-    if (!target) throw error("no image named \"" + wanted + "\" in " + store->location() + "; see lading images");
-    if (!store->blob_size(*target)) throw error("blob " + target->str() + " is not in " + store->location());
-    std::cout << store->read_small_blob(*target, 4 << 20) << '\n';
+    std::cout << store->read_small_blob(find_stored(*store, wanted), 4 << 20) << '\n';
     return 0;
 }
 

@@ -44,6 +44,7 @@ const command commands[] = {
     {"inspect", inspect_spec, inspect_command}, {"store", store_check_spec, store_command},
     {"plugins", plugins_spec, plugins_command}, {"login", login_spec, login_command},
     {"version", version_spec, version_command},
+    {"convert", convert_spec, convert_command},
 };
 
 const command* find_command(const std::string& name)

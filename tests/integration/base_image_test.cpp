@@ -8,6 +8,7 @@
 #include "common/containerd_fixture.hpp"
 #include "common/file_bytes.hpp"
 #include "common/image_name.hpp"
+#include "common/image_view.hpp"
 #include "common/json_file.hpp"
 #include "common/layer_blob.hpp"
 #include "common/oci_layout.hpp"
@@ -28,29 +29,6 @@ namespace {
 constexpr const char* epoch = "1700000000";
 constexpr const char* epoch_rfc3339 = "2023-11-14T22:13:20Z";
 constexpr const char* stargz_toc = "containerd.io/snapshot/stargz/toc.digest";
-
-struct image_view {
-    std::string digest;
-    boost::json::object manifest, config;
-    std::vector<std::string> layer_digests, layer_types, diff_ids;
-    std::vector<boost::json::object> layers;
-};
-
-image_view read_image(const fs::path& store, const std::string& manifest_digest)
-{
-    oci_layout layout(store);
-    image_view v;
-    v.digest = manifest_digest;
-    v.manifest = layout.read_json_blob(manifest_digest).as_object();
-    v.config = layout.read_json_blob(json_string(v.manifest.at("config"), "digest")).as_object();
-    for (const auto& l : v.manifest.at("layers").as_array()) {
-        v.layers.push_back(l.as_object());
-        v.layer_digests.push_back(json_string(l, "digest"));
-        v.layer_types.push_back(json_string(l, "mediaType"));
-    }
-    for (const auto& d : v.config.at("rootfs").at("diff_ids").as_array()) v.diff_ids.emplace_back(d.as_string());
-    return v;
-}
 
 // Every layer blob decompresses (with gzip or zstd, not lading) to the tar its diffID names.
 void check_diff_ids(const fs::path& store, const image_view& image)

@@ -26,6 +26,7 @@ std::vector<command_help> commands()
         {{"export"}, "usage: lading export", {"--output", "-o,", "--layer", "--from", "--platform", "--progress",
                                               "--metadata-file", "--attest", "--store"}},
         {{"images"}, "usage: lading images", {"--store"}},
+        {{"convert"}, "usage: lading convert", {"--compression", "--compression-level", "-t,", "--store"}},
         {{"inspect"}, "usage: lading inspect", {"--store"}},
         {{"store", "check"}, "usage: lading store check", {"--store"}},
         {{"plugins"}, "usage: lading plugins", {"--plugin-path"}},
@@ -68,7 +69,8 @@ TEST_CASE("--help wins over the rest of the line and lading --help lists the com
         INFO(top.describe());
         CHECK(top.exit_code == 0);
         CHECK(top.err.empty());
-        for (const std::string command : {"export", "images", "inspect", "store check", "plugins", "login", "version"})
+        for (const std::string command : {"export", "images", "inspect", "store check", "plugins", "login", "version",
+                                           "convert"})
             CHECK(contains(top.out, "\n  " + command + " "));
     }
     auto via_help = lading_cmd().run({"help", "export"});
@@ -83,6 +85,7 @@ TEST_CASE("a usage error is exactly one line on stderr and exit status 2", "[int
         {{"export", "./x", "--output"}, "--output needs a value"},
         {{"export", "./x"}, "no --output given"},
         {{"images", "extra"}, "takes no arguments"},
+        {{"convert", "app:1"}, "no --compression given"},
         {{"login", "--password-stdin=yes", "127.0.0.1:1"}, "--password-stdin"},
         {{"frobnicate"}, "unknown command"},
         {{}, "no command given"},

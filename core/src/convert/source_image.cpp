@@ -1,0 +1,124 @@
+#include "convert/source_image.hpp"
+
+#include "attestation/attestation_manifest.hpp"
+#include <lading/error.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <boost/json/parse.hpp>
+
+#include <string_view>
+
+namespace lading::convert {
+
+namespace {
+
+constexpr std::size_t max_document = 4u << 20;
+constexpr int max_index_depth = 4;
+
+constexpr std::string_view image_manifest_types[] = {
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+};
+constexpr std::string_view index_types[] = {
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+};
+
+template <std::size_t N>
+bool one_of(const std::string_view (&types)[N], std::string_view media_type)
+{
+    for (auto t : types)
+        if (t == media_type) return true;
+    return false;
+}
+
+boost::json::object read_object(plugin::store& store, const digest& d, const std::string& what)
+{
+    if (!store.blob_size(d)) throw error(what + " " + d.str() + " is not in the store " + store.location());
+    boost::system::error_code ec;
+    auto v = boost::json::parse(store.read_small_blob(d, max_document), ec);
+    if (ec || !v.is_object()) throw error(what + " " + d.str() + " in the store is not a JSON object");
+    return std::move(v.as_object());
+}
+
+// The document's own mediaType wins over the descriptor's; an OCI document may leave it out,
+// and then what it holds tells.
+std::string media_type_of(const boost::json::object& document, const descriptor& self)
+{
+    if (auto* t = document.if_contains("mediaType"); t && t->is_string()) return std::string(t->get_string());
+    if (!self.media_type.empty()) return self.media_type;
+    if (document.contains("manifests")) return std::string(index_types[0]);
+    if (document.contains("layers")) return std::string(image_manifest_types[0]);
+    return {};
+}
+
+bool is_attestation(const descriptor& entry)
+{
+    auto it = entry.annotations.find(std::string(attestation::reference_type_annotation));
+    return it != entry.annotations.end() && it->second == attestation::attestation_reference_type;
+}
+
+void read_manifest(plugin::store& store, source_node& node)
+{
+    const auto what = "manifest " + node.self.digest.str();
+    auto* layers = node.document.if_contains("layers");
+    auto* config = node.document.if_contains("config");
+    if (!layers || !layers->is_array() || !config || !config->is_object())
+        throw error(what + " has no layers or no config");
+    node.config_entry = config->get_object();
+    node.config = read_object(store, descriptor::from_json(*config).digest, "image config");
+
+    const boost::json::array* diff_ids = nullptr;
+    if (auto* rootfs = node.config.if_contains("rootfs"); rootfs && rootfs->is_object())
+        if (auto* ids = rootfs->get_object().if_contains("diff_ids"); ids && ids->is_array()) diff_ids = &ids->get_array();
+    const auto& list = layers->get_array();
+    if (!diff_ids || diff_ids->size() != list.size())
+        throw error("the image config of " + what + " lists " + std::to_string(diff_ids ? diff_ids->size() : 0) +
+                    " diffIDs for its " + std::to_string(list.size()) + " layers");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_object()) throw error(what + " has a layer that is not a descriptor");
+        const auto& id = (*diff_ids)[i];
+        node.layers.push_back({list[i].get_object(), descriptor::from_json(list[i]),
+                               digest::parse_or_throw(id.is_string() ? std::string_view(id.get_string()) : "",
+                                                      "diffID " + std::to_string(i + 1) + " of " + what)});
+    }
+}
+
+source_node read_node(plugin::store& store, const descriptor& self, boost::json::object entry, int depth)
+{
+    source_node node{self, std::move(entry), read_object(store, self.digest, "image"), false, {}, {}, {}, {}};
+    const auto type = media_type_of(node.document, self);
+    // The subject a variant names is the document as it is stored.
+    const auto size = *store.blob_size(self.digest);
+    if (self.size != 0 && self.size != size)
+        throw error(self.digest.str() + " is " + std::to_string(size) + " bytes in the store, not " +
+                    std::to_string(self.size) + " as its descriptor says");
+    node.self = descriptor{type, self.digest, size, {}, std::nullopt, {}};
+    if (one_of(image_manifest_types, type)) {
+        read_manifest(store, node);
+        return node;
+    }
+    if (!one_of(index_types, type))
+        throw error(self.digest.str() + " is a " + (type.empty() ? "document without a media type" : type) +
+                    ", not an image manifest or index that lading can convert");
+    if (depth >= max_index_depth) throw error("index " + self.digest.str() + " nests indexes too deeply");
+    node.is_index = true;
+    auto* manifests = node.document.if_contains("manifests");
+    if (!manifests || !manifests->is_array()) throw error("index " + self.digest.str() + " has no manifests list");
+    for (const auto& e : manifests->get_array()) {
+        auto child = descriptor::from_json(e);
+        if (is_attestation(child)) continue;
+        node.children.push_back(read_node(store, child, e.get_object(), depth + 1));
+    }
+    if (node.children.empty()) throw error("index " + self.digest.str() + " lists no image to convert");
+    return node;
+}
+
+}  // namespace
+
+source_node read_source_image(plugin::store& store, const descriptor& root)
+{
+    return read_node(store, root, root.to_json(), 0);
+}
+
+}  // namespace lading::convert
