@@ -157,7 +157,7 @@ TEST_CASE("bad options: one line on stderr, usage errors exit 2, the cache is no
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--max-size", "lots"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--tag-ttl", "soon"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--bogus"}, 2},
-             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--variant", "nope", "--listen", "127.0.0.1:0"}, 1},
+             {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--variant", "nope", "--listen", "127.0.0.1:0"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--htpasswd", (work / "missing").string(),
                "--listen", "127.0.0.1:0"},
               1},

@@ -1,5 +1,6 @@
 #include <lading/mirror/mirror_server.hpp>
 
+#include "convert/image_variant.hpp"
 #include "mirror/blob_cache.hpp"
 #include "mirror/htpasswd_file.hpp"
 #include "mirror/manifest_cache.hpp"
@@ -98,7 +99,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         if (options.tls_cert.empty() != options.tls_key.empty())
             throw usage_error("--tls-cert and --tls-key go together");
         // Everything that can be wrong with the options is found before the cache is touched.
-        for (const auto& v : options.variants) plugins.get(LADING_KIND_COMPRESSOR, v.compression);
+        for (const auto& v : options.variants) convert::check_variant_request(plugins, {v.compression, std::nullopt});
         const auto& store_plugin = plugins.get(LADING_KIND_STORE, options.store_backend);
         if (!options.htpasswd.empty()) users = std::make_unique<htpasswd_file>(options.htpasswd);
         if (!options.tls_cert.empty()) tls = make_tls_context(options.tls_cert, options.tls_key);
