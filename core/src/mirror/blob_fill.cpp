@@ -2,6 +2,7 @@
 
 #include <lading/error.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -54,11 +55,12 @@ void blob_fill::fail(std::string why)
     changed_.notify_all();
 }
 
-asio::awaitable<void> blob_fill::wait_for(std::uint64_t offset)
+asio::awaitable<void> blob_fill::wait_for(std::uint64_t offset, std::uint64_t want)
 {
+    const auto end = std::min(size_, offset + want);
     for (;;) {
         if (!failure_.empty()) throw error(failure_);
-        if (offset < written_ || done_) co_return;
+        if ((offset < written_ && written_ >= end) || done_) co_return;
         co_await changed_.wait();
     }
 }

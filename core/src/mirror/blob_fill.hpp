@@ -31,9 +31,9 @@ public:
     void finish();
     void fail(std::string why);
 
-    // Consumer: returns once the bytes at `offset` are there (or the blob is complete); throws
-    // lading::error when the fill failed.
-    boost::asio::awaitable<void> wait_for(std::uint64_t offset);
+    // Consumer: returns once `want` bytes from `offset` are there (fewer at the blob's end), or
+    // once the blob is complete; throws lading::error when the fill failed.
+    boost::asio::awaitable<void> wait_for(std::uint64_t offset, std::uint64_t want = 1);
     // Reads up to buf.size() bytes at offset (< available()).
     std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> buf) const;
     std::uint64_t available() const { return written_; }

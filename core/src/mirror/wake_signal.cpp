@@ -12,9 +12,14 @@ wake_signal::wake_signal(asio::any_io_executor ex) : timer_(std::move(ex), asio:
 asio::awaitable<void> wake_signal::wait()
 {
     boost::system::error_code ignored;
+    ++waiting_;
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    --waiting_;
 }
 
-void wake_signal::notify_all() { timer_.cancel(); }
+void wake_signal::notify_all()
+{
+    if (waiting_ > 0) timer_.cancel();
+}
 
 }  // namespace lading::mirror

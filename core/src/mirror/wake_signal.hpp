@@ -16,6 +16,7 @@ public:
 
 private:
     boost::asio::steady_timer timer_;
+    unsigned waiting_ = 0;  // a notification with no one waiting costs nothing
 };
 
 }  // namespace lading::mirror
