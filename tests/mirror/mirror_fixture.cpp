@@ -148,6 +148,15 @@ std::string require_clean_cache(const std::filesystem::path& cache)
     return r.out;
 }
 
+std::filesystem::path write_mirror_hosts_dir(const std::filesystem::path& dir, const std::string& upstream,
+                                             const std::string& mirror)
+{
+    std::filesystem::create_directories(dir / upstream);
+    std::ofstream(dir / upstream / "hosts.toml") << "server = \"http://" << upstream << "\"\n\n[host.\"http://" << mirror
+                                                 << "\"]\n  capabilities = [\"pull\", \"resolve\"]\n";
+    return dir;
+}
+
 void skopeo_pull(const std::string& ref, const std::filesystem::path& dir, const std::vector<std::string>& extra)
 {
     std::vector<std::string> argv{"skopeo", "copy", "--src-tls-verify=false"};

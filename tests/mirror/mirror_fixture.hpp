@@ -82,6 +82,11 @@ std::uint64_t metric(const std::string& mirror_url, const std::string& name);
 // `lading store check` on the cache: its output; REQUIREs exit 0 and "0 faults".
 std::string require_clean_cache(const std::filesystem::path& cache);
 
+// A containerd hosts directory (ctr --hosts-dir) whose hosts.toml for `upstream` (host:port,
+// plain HTTP) names the mirror as a pull and resolve host; returns the directory.
+std::filesystem::path write_mirror_hosts_dir(const std::filesystem::path& dir, const std::string& upstream,
+                                             const std::string& mirror);
+
 // skopeo copy docker://REF -> oci:DIR:latest over plain HTTP; REQUIREs success.
 void skopeo_pull(const std::string& ref, const std::filesystem::path& dir,
                  const std::vector<std::string>& extra = {});

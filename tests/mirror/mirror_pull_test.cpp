@@ -94,11 +94,7 @@ TEST_CASE("ctr pulls through the mirror named in a containerd hosts.toml", "[mir
     containerd_fixture ctr;
 
     // server = the upstream, host = the mirror: containerd asks the mirror with ?ns=<upstream>.
-    auto hosts = work / "hosts";
-    std::filesystem::create_directories(hosts / up.address());
-    std::ofstream(hosts / up.address() / "hosts.toml")
-        << "server = \"http://" << up.address() << "\"\n\n[host.\"http://" << mirror.address() << "\"]\n"
-        << "  capabilities = [\"pull\", \"resolve\"]\n";
+    auto hosts = write_mirror_hosts_dir(work / "hosts", up.address(), mirror.address());
     auto digest = ctr_pull_digest(ctr, up.address() + "/app:1", {"--hosts-dir", hosts.string()});
     CHECK(digest == image.manifest_digest);
     auto log = mirror.log();

@@ -80,11 +80,7 @@ TEST_CASE("zstd and estargz variants of an upstream image", "[mirror][variant]")
 
     // ctr pulls the variant through the mirror and unpacks its zstd layers.
     containerd_fixture ctr;
-    auto hosts = work / "hosts";
-    std::filesystem::create_directories(hosts / up.address());
-    std::ofstream(hosts / up.address() / "hosts.toml")
-        << "server = \"http://" << up.address() << "\"\n\n[host.\"http://" << mirror.address() << "\"]\n"
-        << "  capabilities = [\"pull\", \"resolve\"]\n";
+    auto hosts = write_mirror_hosts_dir(work / "hosts", up.address(), mirror.address());
     CHECK(ctr_pull_digest(ctr, up.address() + "/app:1-zstd", {"--hosts-dir", hosts.string()}) == zstd_digest);
     require_clean_cache(work / "cache");
 
