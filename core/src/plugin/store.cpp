@@ -198,6 +198,13 @@ void store::note_source(const digest& d, const std::string& registry, const std:
         fail("cannot note where blob " + d.str() + " came from in the store at " + location_);
 }
 
+std::optional<std::filesystem::path> store::blob_path(const digest& d)
+{
+    const char* path = table_->blob_path ? table_->blob_path(handle_, d.str().c_str()) : nullptr;
+    if (!path) return std::nullopt;
+    return std::filesystem::path(path);
+}
+
 std::optional<std::filesystem::path> store::local_root()
 {
     const char* root = features_.local_root ? table_->local_root(handle_) : nullptr;

@@ -153,6 +153,9 @@ struct connection::impl {
         response.status = parser.get().result_int();
         for (const auto& f : parser.get().base()) response.headers.insert(f.name_string(), f.value());
         std::vector<char> chunk(64 * 1024);
+        // Beast reads at most the buffer's free capacity (512 bytes after a small header): a
+        // buffer as large as a chunk makes a body a few syscalls per chunk instead of hundreds.
+        if (buffer.capacity() < chunk.size()) buffer.reserve(chunk.size());
         while (!parser.is_done()) {
             parser.get().body().data = chunk.data();
             parser.get().body().size = chunk.size();

@@ -105,6 +105,8 @@ public:
 
     // The directory the store lives in, when it is one and its backend says so.
     std::optional<std::filesystem::path> local_root();
+    // A local file holding a blob's bytes, when the backend keeps blobs as files and says so.
+    std::optional<std::filesystem::path> blob_path(const digest& d);
 
     // Has the backend unpack `image`, where and how it keeps root filesystems; `host` does
     // the work for a backend that asks for a directory tree, and what it throws comes out

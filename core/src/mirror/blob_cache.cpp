@@ -1,0 +1,265 @@
+#include "mirror/blob_cache.hpp"
+
+#include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <sys/stat.h>
+#include <vector>
+
+namespace lading::mirror {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t known_sizes_limit = 100000;
+
+std::filesystem::path spool_dir_for(plugin::store& store)
+{
+    if (auto root = store.local_root()) return *root;
+    return std::filesystem::temp_directory_path();
+}
+
+}  // namespace
+
+blob_cache::blob_cache(asio::any_io_executor ex, plugin::store& store, std::optional<std::uint64_t> max_size,
+                       mirror_metrics& metrics)
+    : ex_(std::move(ex)), store_(store), spool_dir_(spool_dir_for(store)), max_size_(max_size), metrics_(metrics)
+{
+    load_index();
+}
+
+// The blobs a previous run left, oldest file first, so that eviction starts with them.
+void blob_cache::load_index()
+{
+    if (!store_.features().contents) return;
+    std::vector<std::pair<std::int64_t, plugin::store_content>> blobs;
+    for (auto& c : store_.contents()) {
+        if (c.kind != plugin::content_kind::blob) continue;
+        auto d = digest::parse(c.name);
+        if (!d) continue;
+        std::int64_t mtime = 0;
+        struct stat st {};
+        if (auto path = store_.blob_path(*d); path && ::stat(path->c_str(), &st) == 0) mtime = st.st_mtim.tv_sec;
+        blobs.emplace_back(mtime, c);
+    }
+    std::stable_sort(blobs.begin(), blobs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    for (auto& [mtime, c] : blobs) add(*digest::parse(c.name), c.size);
+}
+
+void blob_cache::add(const digest& d, std::uint64_t size)
+{
+    if (index_.count(d)) return touch(d);
+    recency_.push_back(d);
+    index_.emplace(d, entry{size, std::prev(recency_.end())});
+    total_ += size;
+    metrics_.cache_bytes = total_;
+}
+
+void blob_cache::touch(const digest& d)
+{
+    auto it = index_.find(d);
+    if (it == index_.end()) return;
+    recency_.splice(recency_.end(), recency_, it->second.recency);
+}
+
+void blob_cache::forget(const digest& d)
+{
+    auto it = index_.find(d);
+    if (it == index_.end()) return;
+    total_ -= it->second.size;
+    recency_.erase(it->second.recency);
+    index_.erase(it);
+    verified_.erase(d);
+    metrics_.cache_bytes = total_;
+}
+
+// Blobs are removed through their file, which only a backend that names blob files allows;
+// clients still reading an evicted blob keep their open descriptor.
+void blob_cache::evict_beyond_cap(const digest& keep)
+{
+    if (!max_size_) return;
+    auto it = recency_.begin();
+    while (total_ > *max_size_ && it != recency_.end()) {
+        auto d = *it++;
+        if (d == keep) continue;
+        auto path = store_.blob_path(d);
+        if (!path) return;
+        std::error_code ec;
+        std::filesystem::remove(*path, ec);
+        if (ec) continue;
+        forget(d);
+        ++metrics_.evictions;
+    }
+}
+
+void blob_cache::remember_size(const digest& d, std::uint64_t size)
+{
+    if (known_sizes_.size() >= known_sizes_limit) known_sizes_.clear();
+    known_sizes_[d] = size;
+}
+
+std::shared_ptr<cached_file> blob_cache::open_cached(const digest& d)
+{
+    auto file = cached_file::open(store_, d);
+    if (!file) {
+        forget(d);
+        return nullptr;
+    }
+    if (!verified_.count(d)) {
+        // A blob from an earlier run (or changed on disk since) is served only once checked.
+        if (!file->matches(d)) {
+            if (auto path = store_.blob_path(d)) std::filesystem::remove(*path);
+            forget(d);
+            return nullptr;
+        }
+        verified_.insert(d);
+    }
+    add(d, file->size());
+    touch(d);
+    return file;
+}
+
+asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
+{
+    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    registry::request_spec spec;
+    spec.method = registry::http::verb::head;
+    spec.target = "/v2/" + repository + "/blobs/" + d.str();
+    spec.scopes = {"repository:" + repository + ":pull"};
+    spec.expected = {200};
+    spec.what = "blob " + d.str() + " of " + from.host() + "/" + repository;
+    auto r = co_await from.send(spec);
+    auto text = r.header(registry::http::field::content_length);
+    std::uint64_t size = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
+    co_return size;
+}
+
+asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string& repository, const digest& d)
+{
+    if (!fills_.count(d) && (index_.count(d) || store_.blob_size(d))) {
+        if (auto file = open_cached(d)) {
+            ++metrics_.cache_hits;
+            co_return blob_handle{file, nullptr};
+        }
+    }
+    ++metrics_.cache_misses;
+    if (auto found = fills_.find(d); found != fills_.end()) {
+        auto slot = found->second;
+        while (!slot->settled) co_await slot->ready.wait();
+        if (!slot->fill) {
+            if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
+            throw error(slot->failure);
+        }
+        co_return blob_handle{nullptr, slot->fill};
+    }
+    auto slot = std::make_shared<fill_slot>(ex_);
+    fills_.emplace(d, slot);
+    try {
+        auto size = co_await upstream_size(from, repository, d);
+        slot->fill = std::make_shared<blob_fill>(ex_, spool_dir_, size);
+    } catch (const registry::registry_error& e) {
+        slot->failure = e.what();
+        slot->failure_status = e.status();
+    } catch (const std::exception& e) {
+        slot->failure = e.what();
+    }
+    slot->settled = true;
+    slot->ready.notify_all();
+    if (!slot->fill) {
+        fills_.erase(d);
+        ++metrics_.upstream_errors;
+        if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
+        throw error(slot->failure);
+    }
+    ++metrics_.fills_in_flight;
+    asio::co_spawn(ex_, download(slot, from, repository, d), asio::detached);
+    co_return blob_handle{nullptr, slot->fill};
+}
+
+asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
+                                           digest d)
+{
+    auto& fill = *slot->fill;
+    const auto size = fill.size();
+    try {
+        auto writer = store_.begin_blob();
+        sha256_hasher hash;
+        // A download that breaks off is retried from the start; bytes already passed on are
+        // skipped, so the spool and the store see the blob once.
+        std::uint64_t delivered = 0, position = 0;
+        registry::body_consumer consume = [&](const std::uint8_t* p, std::size_t n) {
+            const std::uint64_t end = position + n;
+            if (end > size) throw error("the upstream sends more than the blob's " + std::to_string(size) + " bytes");
+            if (end > delivered) {
+                const auto skip = static_cast<std::size_t>(delivered > position ? delivered - position : 0);
+                std::span<const std::uint8_t> fresh(p + skip, n - skip);
+                hash.update(fresh);
+                writer->write(fresh);
+                fill.append(fresh);
+                metrics_.bytes_from_upstream += fresh.size();
+                delivered = end;
+            }
+            position = end;
+        };
+        std::function<void()> restart = [&] { position = 0; };
+        registry::request_spec spec;
+        spec.target = "/v2/" + repository + "/blobs/" + d.str();
+        spec.scopes = {"repository:" + repository + ":pull"};
+        spec.expected = {200};
+        spec.what = "blob " + d.str() + " of " + from.host() + "/" + repository;
+        spec.consume = &consume;
+        spec.on_attempt = &restart;
+        co_await from.send(spec);
+        if (hash.bytes() != size || hash.finish() != d)
+            throw error(registry::errc::protocol_violation,
+                        spec.what + " arrived with other content than its digest says");
+        co_await asio::co_spawn(
+            durability_, [&]() -> asio::awaitable<void> { writer->commit(d); co_return; }, asio::use_awaitable);
+        verified_.insert(d);
+        add(d, size);
+        evict_beyond_cap(d);
+        fill.finish();
+    } catch (const std::exception& e) {
+        ++metrics_.upstream_errors;
+        fill.fail(e.what());
+    }
+    --metrics_.fills_in_flight;
+    if (auto it = fills_.find(d); it != fills_.end() && it->second == slot) fills_.erase(it);
+}
+
+std::optional<std::string> blob_cache::read_small(const digest& d)
+{
+    if (!store_.blob_size(d)) return std::nullopt;
+    auto bytes = store_.read_small_blob(d, 4 << 20);
+    if (digest::of(bytes) != d) {
+        if (auto path = store_.blob_path(d)) std::filesystem::remove(*path);
+        forget(d);
+        return std::nullopt;
+    }
+    add(d, bytes.size());
+    touch(d);
+    return bytes;
+}
+
+void blob_cache::put_small(const digest& d, std::string_view bytes)
+{
+    if (!store_.blob_size(d)) {
+        auto writer = store_.begin_blob();
+        writer->write(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+        writer->commit(d);
+    }
+    add(d, bytes.size());
+    evict_beyond_cap(d);
+}
+
+}  // namespace lading::mirror

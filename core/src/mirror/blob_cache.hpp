@@ -1,0 +1,95 @@
+// The mirror's content-addressed cache in a store plugin: blobs served from it, misses
+// fetched from the upstream once however many clients ask at the same time (each reads the
+// download as it arrives), digests checked before anything is committed or served, and
+// least-recently-used blobs evicted to stay under a size cap.
+// Threading: on the mirror's strand only.
+#pragma once
+
+#include "mirror/blob_fill.hpp"
+#include "mirror/cached_file.hpp"
+#include "mirror/mirror_metrics.hpp"
+#include "mirror/upstream.hpp"
+#include "mirror/wake_signal.hpp"
+
+#include <lading/oci/digest.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <filesystem>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace lading::mirror {
+
+// Where a client reads a blob from: exactly one of the two is set.
+struct blob_handle {
+    std::shared_ptr<cached_file> file;  // committed in the cache
+    std::shared_ptr<blob_fill> fill;    // on its way from the upstream
+    std::uint64_t size() const { return file ? file->size() : fill->size(); }
+};
+
+class blob_cache {
+public:
+    blob_cache(boost::asio::any_io_executor ex, plugin::store& store, std::optional<std::uint64_t> max_size,
+               mirror_metrics& metrics);
+
+    // The blob from the cache (checked against its digest once per run), else from the
+    // download under way, else from a new download of /v2/<repository>/blobs/<d>. Throws
+    // registry_error for the upstream's answers (404...), lading::error otherwise.
+    boost::asio::awaitable<blob_handle> open(upstream& from, const std::string& repository, const digest& d);
+
+    // Sizes learnt from manifests, so that a miss needs no HEAD before its download.
+    void remember_size(const digest& d, std::uint64_t size);
+
+    // Small blobs (manifests), read whole and checked against their digest every time.
+    std::optional<std::string> read_small(const digest& d);
+    void put_small(const digest& d, std::string_view bytes);
+
+    std::uint64_t total_size() const { return total_; }
+
+private:
+    struct fill_slot {
+        explicit fill_slot(boost::asio::any_io_executor ex) : ready(std::move(ex)) {}
+        std::shared_ptr<blob_fill> fill;
+        std::string failure;
+        std::optional<unsigned> failure_status;
+        bool settled = false;
+        wake_signal ready;
+    };
+    struct entry {
+        std::uint64_t size;
+        std::list<digest>::iterator recency;
+    };
+
+    std::shared_ptr<cached_file> open_cached(const digest& d);
+    boost::asio::awaitable<std::uint64_t> upstream_size(upstream& from, const std::string& repository, const digest& d);
+    boost::asio::awaitable<void> download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
+                                          digest d);
+    void load_index();
+    void add(const digest& d, std::uint64_t size);
+    void touch(const digest& d);
+    void forget(const digest& d);
+    void evict_beyond_cap(const digest& keep);
+
+    boost::asio::any_io_executor ex_;
+    plugin::store& store_;
+    std::filesystem::path spool_dir_;
+    std::optional<std::uint64_t> max_size_;
+    mirror_metrics& metrics_;
+    std::map<digest, std::shared_ptr<fill_slot>> fills_;
+    std::map<digest, entry> index_;
+    std::list<digest> recency_;  // least recently used first
+    std::set<digest> verified_;  // checked (or committed) during this run
+    std::map<digest, std::uint64_t> known_sizes_;
+    std::uint64_t total_ = 0;
+    // Where a committed download is made durable (fsync), so the strand goes on serving meanwhile.
+    boost::asio::thread_pool durability_{1};
+};
+
+}  // namespace lading::mirror

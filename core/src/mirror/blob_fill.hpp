@@ -1,0 +1,50 @@
+// One blob on its way from the upstream into the cache. The bytes go to an unlinked spool
+// file as they arrive, so that every client waiting for the blob reads them from there at
+// its own pace, while the upstream download runs once.
+// Threading: used on the mirror's strand only.
+#pragma once
+
+#include "mirror/wake_signal.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+
+namespace lading::mirror {
+
+class blob_fill {
+public:
+    // Creates the spool file in `spool_dir` and unlinks it at once (it lives as long as the
+    // fill). Throws lading::error when it cannot.
+    blob_fill(boost::asio::any_io_executor ex, const std::filesystem::path& spool_dir, std::uint64_t size);
+    ~blob_fill();
+    blob_fill(const blob_fill&) = delete;
+    blob_fill& operator=(const blob_fill&) = delete;
+
+    std::uint64_t size() const { return size_; }
+
+    // Producer: appends the next bytes, then marks the end (verified and committed) or a failure.
+    void append(std::span<const std::uint8_t> bytes);
+    void finish();
+    void fail(std::string why);
+
+    // Consumer: returns once `want` bytes from `offset` are there (fewer at the blob's end), or
+    // once the blob is complete; throws lading::error when the fill failed.
+    boost::asio::awaitable<void> wait_for(std::uint64_t offset, std::uint64_t want = 1);
+    // Reads up to buf.size() bytes at offset (< available()).
+    std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> buf) const;
+    std::uint64_t available() const { return written_; }
+
+private:
+    int fd_ = -1;
+    std::uint64_t size_;
+    std::uint64_t written_ = 0;
+    bool done_ = false;
+    std::string failure_;
+    wake_signal changed_;
+};
+
+}  // namespace lading::mirror

@@ -1,0 +1,195 @@
+#include "mirror/manifest_cache.hpp"
+
+#include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+
+namespace lading::mirror {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* manifest_accept =
+    "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.docker.distribution.manifest.v2+json";
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The upstream's own answer about the content (it does not exist, access denied) is final;
+// anything else (down, 5xx after retries) lets a known manifest be served stale.
+bool upstream_said_no(const std::exception_ptr& e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const registry::registry_error& r) {
+        return r.status() == 404 || r.status() == 401 || r.status() == 403;
+    } catch (...) {
+        return false;
+    }
+}
+
+std::string media_type_in(const std::string& bytes)
+{
+    std::error_code ec;
+    auto doc = json::parse(bytes, ec);
+    if (ec || !doc.is_object()) return "application/octet-stream";
+    const auto& o = doc.as_object();
+    if (auto* mt = o.if_contains("mediaType"); mt && mt->is_string()) return std::string(mt->as_string());
+    return o.contains("manifests") ? "application/vnd.oci.image.index.v1+json"
+                                   : "application/vnd.oci.image.manifest.v1+json";
+}
+
+}  // namespace
+
+std::string tag_record_key(const std::string& upstream_name, const std::string& repository, const std::string& tag)
+{
+    std::string host = upstream_name;
+    std::replace(host.begin(), host.end(), ':', '_');
+    return "mirror/tags/" + host + "/" + repository + "/_tag/" + tag;
+}
+
+manifest_cache::manifest_cache(plugin::store& store, blob_cache& blobs, std::chrono::seconds tag_ttl,
+                               mirror_metrics& metrics, std::function<void(const std::string&)> note)
+    : store_(store), blobs_(blobs), ttl_(tag_ttl), metrics_(metrics), note_(std::move(note))
+{
+}
+
+std::optional<manifest_cache::tag_record> manifest_cache::record(const std::string& key)
+{
+    if (auto it = tags_.find(key); it != tags_.end()) return it->second;
+    auto text = store_.get_metadata(key);
+    if (!text) return std::nullopt;
+    std::error_code ec;
+    auto doc = json::parse(*text, ec);
+    if (ec || !doc.is_object()) return std::nullopt;
+    const auto& o = doc.as_object();
+    auto* d = o.if_contains("digest");
+    auto* mt = o.if_contains("mediaType");
+    auto* at = o.if_contains("resolved");
+    if (!d || !d->is_string() || !mt || !mt->is_string() || !at || !at->is_int64()) return std::nullopt;
+    auto parsed = digest::parse(d->as_string());
+    if (!parsed) return std::nullopt;
+    tag_record r{*parsed, std::string(mt->as_string()), at->as_int64()};
+    tags_[key] = r;
+    return r;
+}
+
+void manifest_cache::save(const std::string& key, const tag_record& r)
+{
+    tags_[key] = r;
+    json::object o{{"digest", r.digest.str()}, {"mediaType", r.media_type}, {"resolved", r.resolved}};
+    store_.put_metadata(key, json::serialize(o));
+}
+
+std::string manifest_cache::media_type_of(const digest& d, const std::string& bytes)
+{
+    if (auto mt = store_.get_metadata("mirror/media-types/sha256/" + std::string(d.hex())); mt && !mt->empty())
+        return *mt;
+    return media_type_in(bytes);
+}
+
+void manifest_cache::keep(const served_manifest& m)
+{
+    blobs_.put_small(m.digest, m.bytes);
+    store_.put_metadata("mirror/media-types/sha256/" + std::string(m.digest.hex()), m.media_type);
+    std::error_code ec;
+    auto doc = json::parse(m.bytes, ec);
+    if (ec || !doc.is_object()) return;
+    auto learn = [&](const json::value& v) {
+        if (!v.is_object()) return;
+        auto* d = v.as_object().if_contains("digest");
+        auto* s = v.as_object().if_contains("size");
+        if (!d || !d->is_string() || !s || !s->is_int64() || s->as_int64() < 0) return;
+        if (auto parsed = digest::parse(d->as_string())) blobs_.remember_size(*parsed, static_cast<std::uint64_t>(s->as_int64()));
+    };
+    const auto& o = doc.as_object();
+    if (auto* c = o.if_contains("config")) learn(*c);
+    for (const char* list : {"layers", "manifests", "blobs"})
+        if (auto* l = o.if_contains(list); l && l->is_array())
+            for (const auto& v : l->as_array()) learn(v);
+}
+
+std::optional<served_manifest> manifest_cache::cached(const digest& d)
+{
+    auto bytes = blobs_.read_small(d);
+    if (!bytes) return std::nullopt;
+    served_manifest m{*bytes, media_type_of(d, *bytes), d};
+    return m;
+}
+
+void manifest_cache::bind_tag(const upstream& from, const std::string& repository, const std::string& tag,
+                              const served_manifest& m)
+{
+    save(tag_record_key(from.name(), repository, tag), {m.digest, m.media_type, unix_now()});
+}
+
+asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std::string& repository,
+                                                       const std::string& reference)
+{
+    registry::request_spec spec;
+    spec.target = "/v2/" + repository + "/manifests/" + reference;
+    spec.headers.set(registry::http::field::accept, manifest_accept);
+    spec.scopes = {"repository:" + repository + ":pull"};
+    spec.expected = {200};
+    spec.what = "manifest " + from.host() + "/" + repository + ":" + reference;
+    auto r = co_await from.send(spec);
+    served_manifest m{r.body, r.header(registry::http::field::content_type), digest::of(r.body)};
+    if (m.media_type.empty()) m.media_type = media_type_in(m.bytes);
+    if (auto wanted = digest::parse(reference); wanted && *wanted != m.digest)
+        throw error(registry::errc::protocol_violation, spec.what + " does not match its digest");
+    if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
+        throw error(registry::errc::protocol_violation, spec.what + " does not match the digest the upstream gives");
+    keep(m);
+    co_return m;
+}
+
+asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::string& repository,
+                                                     const std::string& reference)
+{
+    if (auto d = digest::parse(reference)) {
+        if (auto m = cached(*d)) {
+            ++metrics_.cache_hits;
+            co_return *m;
+        }
+        ++metrics_.cache_misses;
+        try {
+            co_return co_await fetch(from, repository, reference);
+        } catch (...) {
+            ++metrics_.upstream_errors;
+            throw;
+        }
+    }
+    const auto key = tag_record_key(from.name(), repository, reference);
+    auto known = record(key);
+    std::optional<served_manifest> last;
+    if (known) last = cached(known->digest);
+    if (last && unix_now() - known->resolved < ttl_.count()) {
+        ++metrics_.cache_hits;
+        co_return *last;
+    }
+    ++metrics_.cache_misses;
+    std::exception_ptr failure;
+    try {
+        auto m = co_await fetch(from, repository, reference);
+        save(key, {m.digest, m.media_type, unix_now()});
+        co_return m;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    ++metrics_.upstream_errors;
+    if (!last || upstream_said_no(failure)) std::rethrow_exception(failure);
+    if (note_) note_("serving " + from.name() + "/" + repository + ":" + reference + " stale: the upstream did not answer");
+    co_return *last;
+}
+
+}  // namespace lading::mirror

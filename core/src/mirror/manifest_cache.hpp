@@ -1,0 +1,71 @@
+// Manifests through the cache: by digest they never change, so a cached copy (checked against
+// its digest) is always served; by tag they are re-resolved upstream once the tag's record is
+// older than the TTL, and the last known manifest is served when the upstream cannot answer.
+// Tag records and manifests' media types are kept as store metadata records, so a restarted
+// mirror still knows them. Threading: on the mirror's strand only.
+#pragma once
+
+#include "mirror/blob_cache.hpp"
+#include "mirror/upstream.hpp"
+
+#include <lading/oci/digest.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace lading::mirror {
+
+struct served_manifest {
+    std::string bytes;
+    std::string media_type;
+    lading::digest digest;
+};
+
+class manifest_cache {
+public:
+    manifest_cache(plugin::store& store, blob_cache& blobs, std::chrono::seconds tag_ttl, mirror_metrics& metrics,
+                   std::function<void(const std::string&)> note);
+
+    // Throws registry_error for the upstream's answers (404...), lading::error otherwise.
+    boost::asio::awaitable<served_manifest> get(upstream& from, const std::string& repository,
+                                                const std::string& reference);
+
+    // Binds a tag the mirror made itself (a variant) as if resolved now.
+    void bind_tag(const upstream& from, const std::string& repository, const std::string& tag,
+                  const served_manifest& m);
+    // A manifest already in the cache, with its media type.
+    std::optional<served_manifest> cached(const digest& d);
+    // Stores a manifest the mirror made (or fetched) and remembers what it references.
+    void keep(const served_manifest& m);
+
+private:
+    struct tag_record {
+        lading::digest digest;
+        std::string media_type;
+        std::int64_t resolved = 0;  // unix seconds
+    };
+
+    boost::asio::awaitable<served_manifest> fetch(upstream& from, const std::string& repository,
+                                                  const std::string& reference);
+    std::optional<tag_record> record(const std::string& key);
+    void save(const std::string& key, const tag_record& r);
+    std::string media_type_of(const digest& d, const std::string& bytes);
+
+    plugin::store& store_;
+    blob_cache& blobs_;
+    std::chrono::seconds ttl_;
+    mirror_metrics& metrics_;
+    std::function<void(const std::string&)> note_;
+    std::map<std::string, tag_record> tags_;
+};
+
+// The metadata key of a tag record: "mirror/tags/<upstream>/<repository>/_tag/<tag>".
+std::string tag_record_key(const std::string& upstream_name, const std::string& repository, const std::string& tag);
+
+}  // namespace lading::mirror

@@ -1,0 +1,147 @@
+#include "mirror/variant_tags.hpp"
+
+#include "convert/image_variant.hpp"
+
+#include <lading/error.hpp>
+#include <lading/plugin/catalog.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+namespace lading::mirror {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+std::string record_key(const digest& original, const std::string& compression)
+{
+    return "mirror/variants/sha256/" + std::string(original.hex()) + "/" + compression;
+}
+
+std::vector<descriptor> referenced(const std::string& bytes)
+{
+    std::vector<descriptor> out;
+    auto doc = json::parse(bytes);
+    const auto& o = doc.as_object();
+    if (auto* c = o.if_contains("config")) out.push_back(descriptor::from_json(*c));
+    for (const char* list : {"layers", "manifests"})
+        if (auto* l = o.if_contains(list); l && l->is_array())
+            for (const auto& v : l->as_array()) out.push_back(descriptor::from_json(v));
+    return out;
+}
+
+bool is_index(const std::string& media_type)
+{
+    return media_type == "application/vnd.oci.image.index.v1+json" ||
+           media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
+}
+
+}  // namespace
+
+variant_config parse_variant_option(const std::string& text)
+{
+    auto colon = text.find(':');
+    variant_config v{text.substr(0, colon), ""};
+    v.suffix = colon == std::string::npos ? "-" + v.compression : text.substr(colon + 1);
+    if (v.compression.empty()) throw usage_error("--variant needs a compression: --variant zstd[:SUFFIX]");
+    if (v.suffix.empty()) throw usage_error("--variant " + text + ": the tag suffix is empty");
+    for (char c : v.suffix)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            throw usage_error("--variant " + text + ": a tag suffix holds letters, digits, '-', '_' and '.' only");
+    return v;
+}
+
+variant_tags::variant_tags(std::vector<variant_config> variants, plugin::store& cache, plugin::catalog& plugins,
+                           blob_cache& blobs, manifest_cache& manifests, asio::any_io_executor ex)
+    : variants_(std::move(variants)), cache_(cache), plugins_(plugins), blobs_(blobs), manifests_(manifests),
+      ex_(std::move(ex))
+{
+}
+
+variant_tags::~variant_tags() { converter_.join(); }
+
+std::optional<variant_ask> variant_tags::parse(const std::string& tag) const
+{
+    for (const auto& v : variants_)
+        if (tag.size() > v.suffix.size() && tag.ends_with(v.suffix))
+            return variant_ask{tag.substr(0, tag.size() - v.suffix.size()), &v};
+    return std::nullopt;
+}
+
+// Every blob the original reaches, in the cache and complete (children of an index too).
+asio::awaitable<void> variant_tags::fetch_all_blobs(upstream& from, const std::string& repository,
+                                                    const served_manifest& m)
+{
+    for (const auto& d : referenced(m.bytes)) {
+        if (is_index(m.media_type) || d.media_type.find("manifest") != std::string::npos) {
+            auto child = co_await manifests_.get(from, repository, d.digest.str());
+            co_await fetch_all_blobs(from, repository, child);
+            continue;
+        }
+        auto handle = co_await blobs_.open(from, repository, d.digest);
+        // Waiting past the last byte returns once the download is committed; a failure throws.
+        if (handle.fill) co_await handle.fill->wait_for(handle.fill->size());
+    }
+}
+
+asio::awaitable<served_manifest> variant_tags::convert(const served_manifest& original, const variant_config& v)
+{
+    descriptor root;
+    root.media_type = original.media_type;
+    root.digest = original.digest;
+    root.size = original.bytes.size();
+    auto location = cache_.location();
+    const auto& plugin = plugins_.get(LADING_KIND_STORE, cache_.backend());
+    auto request = convert::variant_request{v.compression, std::nullopt};
+    auto made = co_await asio::co_spawn(
+        converter_,
+        [&]() -> asio::awaitable<descriptor> {
+            // Its own handle on the cache: the strand keeps using the other one meanwhile.
+            plugin::store store(plugin, location);
+            co_return convert::make_variant(store, plugins_, root, request);
+        },
+        asio::use_awaitable);
+    auto m = manifests_.cached(made.digest);
+    if (!m) throw error("the " + v.compression + " variant of " + original.digest.str() + " is not in the cache");
+    m->media_type = made.media_type.empty() ? m->media_type : made.media_type;
+    manifests_.keep(*m);
+    cache_.put_metadata(record_key(original.digest, v.compression), made.digest.str());
+    co_return *m;
+}
+
+asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::string& repository, variant_ask ask)
+{
+    const auto& v = *ask.variant;
+    auto original = co_await manifests_.get(from, repository, ask.original_tag);
+    const auto key = record_key(original.digest, v.compression);
+    for (;;) {
+        if (auto made = cache_.get_metadata(key))
+            if (auto d = digest::parse(*made))
+                if (auto m = manifests_.cached(*d)) co_return *m;
+        auto busy = converting_.find(key);
+        if (busy == converting_.end()) break;
+        auto done = busy->second;
+        co_await done->wait();
+        if (!converting_.count(key) && !cache_.get_metadata(key)) throw error("the " + v.compression + " conversion failed");
+    }
+    auto done = std::make_shared<wake_signal>(ex_);
+    converting_[key] = done;
+    std::exception_ptr failure;
+    std::optional<served_manifest> result;
+    try {
+        co_await fetch_all_blobs(from, repository, original);
+        result = co_await convert(original, v);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    converting_.erase(key);
+    done->notify_all();
+    if (failure) std::rethrow_exception(failure);
+    co_return *result;
+}
+
+}  // namespace lading::mirror

@@ -1,0 +1,58 @@
+// `--variant COMPRESSION[:SUFFIX]`: a tag `TAG-SUFFIX` names the upstream's `TAG` re-encoded
+// with another compressor (convert::make_variant). Every blob of the original is brought into
+// the cache first; the conversion runs off the strand, once per original digest and
+// compression however many clients ask, and its result is recorded in the store, so the
+// same upstream digest always gives the same variant.
+// Threading: on the mirror's strand only (the conversion itself runs on its own thread).
+#pragma once
+
+#include "mirror/blob_cache.hpp"
+#include "mirror/manifest_cache.hpp"
+#include "mirror/wake_signal.hpp"
+
+#include <lading/mirror/mirror_server.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading::mirror {
+
+struct variant_ask {
+    std::string original_tag;
+    const variant_config* variant = nullptr;
+};
+
+class variant_tags {
+public:
+    variant_tags(std::vector<variant_config> variants, plugin::store& cache, plugin::catalog& plugins,
+                 blob_cache& blobs, manifest_cache& manifests, boost::asio::any_io_executor ex);
+    ~variant_tags();
+
+    // The variant a tag names, when it ends with a configured suffix.
+    std::optional<variant_ask> parse(const std::string& tag) const;
+    boost::asio::awaitable<served_manifest> get(upstream& from, const std::string& repository, variant_ask ask);
+
+private:
+    boost::asio::awaitable<void> fetch_all_blobs(upstream& from, const std::string& repository,
+                                                 const served_manifest& m);
+    boost::asio::awaitable<served_manifest> convert(const served_manifest& original, const variant_config& v);
+
+    std::vector<variant_config> variants_;
+    plugin::store& cache_;
+    plugin::catalog& plugins_;
+    blob_cache& blobs_;
+    manifest_cache& manifests_;
+    boost::asio::any_io_executor ex_;
+    boost::asio::thread_pool converter_{1};
+    std::map<std::string, std::shared_ptr<wake_signal>> converting_;  // "<digest>/<compression>"
+};
+
+// "zstd" -> {zstd, "-zstd"}; "estargz:-esgz" -> {estargz, "-esgz"}. Throws lading::usage_error.
+variant_config parse_variant_option(const std::string& text);
+
+}  // namespace lading::mirror

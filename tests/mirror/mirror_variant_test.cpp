@@ -1,0 +1,93 @@
+// --variant: REPO:TAG-zstd and REPO:TAG-esgz served as the upstream's REPO:TAG re-encoded,
+// read back by ctr (through a hosts.toml) and by the stargz-snapshotter library's verifier;
+// the original's digests stay as they are.
+#include "mirror_fixture.hpp"
+#include "registry_support.hpp"
+#include "verifier.hpp"
+
+#include "common/sha256.hpp"
+#include "registry_fixtures/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+
+using namespace lading::test;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+const header_list any_manifest{{"Accept", "application/vnd.oci.image.index.v1+json, "
+                                          "application/vnd.oci.image.manifest.v1+json, "
+                                          "application/vnd.docker.distribution.manifest.v2+json"}};
+
+json::object manifest_at(const mirror_process& mirror, const std::string& reference, std::string* digest = nullptr)
+{
+    http_client_options slow;
+    slow.timeout = std::chrono::seconds(180);
+    auto r = http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/" + reference, {}, any_manifest, slow);
+    INFO(r.body());
+    REQUIRE(r.result_int() == 200);
+    CHECK(r["Docker-Content-Digest"] == "sha256:" + sha256_hex(r.body()));
+    if (digest) *digest = std::string(r["Docker-Content-Digest"]);
+    return json::parse(r.body()).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("zstd and estargz variants of an upstream image", "[mirror][variant]")
+{
+    temp_dir work("lading-mirror-variant-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {400000, 300000}, 16);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--variant", "zstd", "--variant", "estargz:-esgz"}});
+
+    std::string original_digest, zstd_digest, esgz_digest;
+    manifest_at(mirror, "1", &original_digest);
+    CHECK(original_digest == image.manifest_digest);
+
+    auto zstd = manifest_at(mirror, "1-zstd", &zstd_digest);
+    CHECK(zstd_digest != image.manifest_digest);
+    CHECK(zstd.at("subject").at("digest").as_string() == image.manifest_digest);
+    REQUIRE(zstd.at("layers").as_array().size() == 2);
+    for (const auto& l : zstd.at("layers").as_array())
+        CHECK(l.at("mediaType").as_string() == "application/vnd.oci.image.layer.v1.tar+zstd");
+    // Asked again (and after a restart), the same variant comes back.
+    std::string again;
+    manifest_at(mirror, "1-zstd", &again);
+    CHECK(again == zstd_digest);
+
+    auto esgz = manifest_at(mirror, "1-esgz", &esgz_digest);
+    CHECK(esgz.at("subject").at("digest").as_string() == image.manifest_digest);
+    for (const auto& l : esgz.at("layers").as_array()) {
+        const auto d = std::string(l.at("digest").as_string());
+        auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + d);
+        REQUIRE(blob.result_int() == 200);
+        const auto file = work / ("esgz-" + d.substr(7));
+        std::ofstream(file, std::ios::binary) << blob.body();
+        auto toc = std::string(l.at("annotations").at("containerd.io/snapshot/stargz/toc.digest").as_string());
+        auto report = estargz_test::run_verifier(file, toc);
+        INFO(report.output);
+        CHECK(report.ok);
+    }
+    // The original is untouched, by tag and by digest.
+    std::string still;
+    manifest_at(mirror, "1", &still);
+    CHECK(still == image.manifest_digest);
+
+    // ctr pulls the variant through the mirror and unpacks its zstd layers.
+    containerd_fixture ctr;
+    auto hosts = write_mirror_hosts_dir(work / "hosts", up.address(), mirror.address());
+    CHECK(ctr_pull_digest(ctr, up.address() + "/app:1-zstd", {"--hosts-dir", hosts.string()}) == zstd_digest);
+    require_clean_cache(work / "cache");
+
+    auto stopped = mirror.stop();
+    CHECK(stopped.exit_code == 0);
+    mirror_process restarted(work / "cache", {{"--upstream", up.url(), "--variant", "zstd"}});
+    std::string after_restart;
+    manifest_at(restarted, "1-zstd", &after_restart);
+    CHECK(after_restart == zstd_digest);
+}
