@@ -62,7 +62,11 @@ variant_tags::variant_tags(std::vector<variant_config> variants, plugin::store& 
 {
 }
 
-variant_tags::~variant_tags() { converter_.join(); }
+variant_tags::~variant_tags()
+{
+    stopping_.request_stop();
+    converter_.join();
+}
 
 std::optional<variant_ask> variant_tags::parse(const std::string& tag) const
 {
@@ -102,7 +106,7 @@ asio::awaitable<served_manifest> variant_tags::convert(const served_manifest& or
         [&]() -> asio::awaitable<descriptor> {
             // Its own handle on the cache: the strand keeps using the other one meanwhile.
             plugin::store store(plugin, location);
-            co_return convert::make_variant(store, plugins_, root, request);
+            co_return convert::make_variant(store, plugins_, root, request, stopping_.get_token());
         },
         asio::use_awaitable);
     auto m = manifests_.cached(made.digest);

@@ -17,6 +17,7 @@
 
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ private:
     blob_cache& blobs_;
     manifest_cache& manifests_;
     boost::asio::any_io_executor ex_;
+    // Asked to stop when the mirror goes away, so shutting down does not wait for a whole
+    // conversion to finish.
+    std::stop_source stopping_;
     boost::asio::thread_pool converter_{1};
     std::map<std::string, std::shared_ptr<wake_signal>> converting_;  // "<digest>/<compression>"
 };
