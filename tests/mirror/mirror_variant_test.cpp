@@ -91,3 +91,31 @@ TEST_CASE("zstd and estargz variants of an upstream image", "[mirror][variant]")
     manifest_at(restarted, "1-zstd", &after_restart);
     CHECK(after_restart == zstd_digest);
 }
+
+TEST_CASE("a variant whose layers the size cap evicted is made again, not served broken", "[mirror][variant][eviction]")
+{
+    temp_dir work("lading-mirror-variant-evict-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {1 << 20}, 21);
+    auto big = push_image(work.path(), up.registry().address(), "big:1", {3 << 20}, 22);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--variant", "zstd", "--max-size", "3500K"}});
+
+    std::string first;
+    auto variant = manifest_at(mirror, "1-zstd", &first);
+    const auto layer = std::string(variant.at("layers").at(0).at("digest").as_string());
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + layer).result_int() == 200);
+    manifest_at(mirror, "1-zstd");  // the manifest is now more recent than the layer
+    // A 3 MiB blob of another image pushes the variant's layer out of the 3.5 MB cache.
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/big/blobs/" + big.layer_digests[0]).result_int() == 200);
+    REQUIRE(metric(mirror.url(), "lading_mirror_evictions_total") >= 1);
+    REQUIRE_FALSE(std::filesystem::exists(work / "cache" / "blobs" / "sha256" / layer.substr(7)));
+    REQUIRE(std::filesystem::exists(work / "cache" / "blobs" / "sha256" / first.substr(7)));
+
+    std::string second;
+    manifest_at(mirror, "1-zstd", &second);
+    CHECK(second == first);  // the same variant, made again from the same original
+    auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + layer);
+    REQUIRE(blob.result_int() == 200);
+    CHECK("sha256:" + sha256_hex(blob.body()) == layer);
+    require_clean_cache(work / "cache");
+}

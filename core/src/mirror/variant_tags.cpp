@@ -117,6 +117,19 @@ asio::awaitable<served_manifest> variant_tags::convert(const served_manifest& or
     co_return *m;
 }
 
+bool variant_tags::complete(const served_manifest& variant)
+{
+    for (const auto& d : referenced(variant.bytes)) {
+        if (is_index(variant.media_type)) {
+            auto child = manifests_.cached(d.digest);
+            if (!child || !complete(*child)) return false;
+        } else if (!cache_.blob_size(d.digest)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::string& repository, variant_ask ask)
 {
     const auto& v = *ask.variant;
@@ -125,7 +138,7 @@ asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::st
     for (;;) {
         if (auto made = cache_.get_metadata(key))
             if (auto d = digest::parse(*made))
-                if (auto m = manifests_.cached(*d)) co_return *m;
+                if (auto m = manifests_.cached(*d); m && complete(*m)) co_return *m;
         auto busy = converting_.find(key);
         if (busy == converting_.end()) break;
         auto done = busy->second;

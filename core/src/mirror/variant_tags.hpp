@@ -42,6 +42,9 @@ private:
     boost::asio::awaitable<void> fetch_all_blobs(upstream& from, const std::string& repository,
                                                  const served_manifest& m);
     boost::asio::awaitable<served_manifest> convert(const served_manifest& original, const variant_config& v);
+    // Whether every blob a variant made earlier reaches is still in the cache: eviction may
+    // have taken some, and the upstream does not have them.
+    bool complete(const served_manifest& variant);
 
     std::vector<variant_config> variants_;
     plugin::store& cache_;
