@@ -72,10 +72,25 @@ void streaming_upload::fail(std::string why)
     queued_.clear();
 }
 
+void streaming_upload::give_up(std::string why)
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (!failure_) failure_ = std::move(why);
+    }
+    abandon();
+}
+
 void streaming_upload::hand_over(piece p)
 {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return ended_ || abandoned_ || queued_.size() < chunks_queued || p.last; });
+    auto room = [&] { return ended_ || abandoned_ || queued_.size() < chunks_queued || p.last; };
+    if (!changed_.wait_until(lock, open_deadline_, [&] { return opened_ || room(); })) {
+        lock.unlock();
+        give_up("the registry did not open the upload within " + std::to_string(open_within.count()) + " s");
+        return;
+    }
+    changed_.wait(lock, room);
     if (ended_ || abandoned_) return;  // failed: the bytes are dropped, the caller uploads them later
     queued_.push_back(std::move(p));
     changed_.notify_all();
@@ -130,6 +145,11 @@ asio::awaitable<void> streaming_upload::run()
     start.expected = {202};
     start.what = what;
     auto location = next_location(s, co_await s.send(start), what);
+    {
+        std::lock_guard lock(mutex_);
+        opened_ = true;
+    }
+    changed_.notify_all();
 
     std::uint64_t offset = 0;
     for (;;) {

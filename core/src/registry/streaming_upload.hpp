@@ -2,7 +2,9 @@
 // is known: a POST opens the upload, a PATCH (with Content-Range) carries each chunk as it
 // fills, and the final PUT with ?digest= carries the rest once the producer names the
 // digest. The requests run on the upload's own thread; the producer waits only when a full
-// chunk is already queued, so memory stays at about three chunks.
+// chunk is already queued, so memory stays at about three chunks, and gives the upload up
+// when the registry has not opened it within open_within (a registry that is down must not
+// hold the build back for all its retries).
 //
 // A failure (network, registry, a broken PATCH that the registry 2.8 cannot resume) never
 // reaches the producer: the upload ends unfinished and finish() says why. The caller keeps
@@ -12,6 +14,7 @@
 #include <lading/host_config.hpp>
 #include <lading/oci/digest.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -38,6 +41,8 @@ struct upload_target {
 class streaming_upload {
 public:
     static constexpr std::size_t chunk_size = 4 << 20;
+    // How long the producer may wait, at most, for the registry to open the upload.
+    static constexpr std::chrono::seconds open_within{5};
 
     // A stop request on `stop` abandons the upload at once (the producer is not held back).
     explicit streaming_upload(upload_target target, std::stop_token stop = {});
@@ -62,6 +67,7 @@ private:
     piece next_piece();
     void fail(std::string why);
     void abandon();
+    void give_up(std::string why);
     boost::asio::awaitable<void> run();
 
     upload_target target_;
@@ -71,6 +77,8 @@ private:
     std::condition_variable changed_;
     std::deque<piece> queued_;
     bool abandoned_ = false;
+    bool opened_ = false;  // the registry answered the POST
+    std::chrono::steady_clock::time_point open_deadline_ = std::chrono::steady_clock::now() + open_within;
     bool ended_ = false;  // the upload thread is done, successfully or not
     std::optional<std::string> failure_;
 
