@@ -6,12 +6,17 @@
 #                      vs umoci insert into a fresh layout, then skopeo copy
 #   floor:             curl POST + streamed PUT of the image's largest blob alone: what the
 #                      registry itself needs to take in the bytes, whatever the client
+#   streaming:         tree → store and tree → registry (layers streamed while compressed),
+#                      gzip and zstd, BENCH_RUNS times each, interleaved: medians of wall time
+#                      and CPU seconds, and the registry/store ratio (aim: ≤ 1.15)
 # Every run goes to a fresh repository, so every blob is uploaded. Prints wall time and peak
-# resident memory (GNU time) of each.
+# resident memory (GNU time) of each, and the load average before and after.
 #
 # Usage: bench/export-corpus.sh first (it builds and caches the corpus), then
 #        bench/push-corpus.sh
-# Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench).
+# Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench),
+#   BENCH_RUNS (default 3), BENCH_PEERS=0 (only the streaming table), LADING_BASELINE (another lading binary whose tree → registry is
+#   measured beside, e.g. one that compresses and then uploads).
 set -euo pipefail
 
 bench_name=push-corpus
@@ -59,6 +64,7 @@ curl_upload_largest_blob() {
     -T "$work/store/blobs/sha256/$blob" "$location&digest=sha256:$blob"
 }
 export -f curl_upload_largest_blob
+if [ "${BENCH_PEERS:-1}" != 0 ]; then
 measure "floor: curl PUT of the layer" bash -c curl_upload_largest_blob
 measure "lading store→registry" "$LADING" export --from "oci-layout://$work/store:corpus:1" \
   --output "type=registry,name=$reg/store-lading:1,store=false,oci-mediatypes=true" --progress quiet
@@ -70,3 +76,49 @@ export -f umoci_then_skopeo
 measure "umoci insert + skopeo copy" bash -c umoci_then_skopeo
 
 print_results push
+fi
+
+# Streaming: the same compression into a store and into the registry, interleaved.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A walls cpus rss
+timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds and peak RSS to NAME's lists
+  local name=$1; shift
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
+  read -r secs user sys kib < "$work/time"
+  walls[$name]+="$secs "
+  rss[$name]+="$kib "
+  cpus[$name]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') "
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+streaming_names=()
+for codec in gzip zstd; do
+  streaming_names+=("tree→store $codec" "tree→registry $codec" "tree→registry+store $codec")
+  [ -n "${LADING_BASELINE:-}" ] && streaming_names+=("baseline tree→registry $codec")
+done
+for run in $(seq "${BENCH_RUNS:-3}"); do
+  echo "streaming: run $run of ${BENCH_RUNS:-3}" >&2
+  for codec in gzip zstd; do
+    out="compression=$codec,oci-mediatypes=true"
+    rm -rf "$work/store-$codec"
+    timed_run "tree→store $codec" "$LADING" export "$corpus" --output "type=image,name=c:1,$out" \
+      --store "$work/store-$codec" --progress quiet
+    timed_run "tree→registry $codec" "$LADING" export "$corpus" \
+      --output "type=registry,name=$reg/stream-$codec-$run:1,store=false,$out" --progress quiet
+    rm -rf "$work/store-both-$codec"
+    timed_run "tree→registry+store $codec" "$LADING" export "$corpus" --store "$work/store-both-$codec" \
+      --output "type=registry,name=$reg/both-$codec-$run:1,$out" --progress quiet
+    if [ -n "${LADING_BASELINE:-}" ]; then
+      timed_run "baseline tree→registry $codec" "$LADING_BASELINE" export "$corpus" \
+        --output "type=registry,name=$reg/baseline-$codec-$run:1,store=false,$out" --progress quiet
+    fi
+  done
+done
+printf '\n%-36s %10s %10s %8s %14s   (medians of %s runs; load %s before, %s after)\n' "streaming" "seconds" "CPU-s" \
+  "vs store" "peak RSS KiB" "${BENCH_RUNS:-3}" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+for name in "${streaming_names[@]}"; do
+  codec=${name##* }
+  wall=$(median <<< "${walls[$name]}")
+  store_wall=$(median <<< "${walls[tree→store $codec]}")
+  printf '%-36s %10s %10s %8s %14s\n' "$name" "$wall" "$(median <<< "${cpus[$name]}")" \
+    "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")"
+done

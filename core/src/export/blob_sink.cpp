@@ -26,7 +26,12 @@ private:
 
 blob_sink::blob_sink(std::vector<plugin::store*> stores) : stores_(std::move(stores)) {}
 
-std::unique_ptr<blob_output> blob_sink::begin() const { return std::make_unique<tee_output>(stores_); }
+std::unique_ptr<blob_output> blob_sink::begin() const
+{
+    auto output = std::make_unique<tee_output>(stores_);
+    if (wrap_) return wrap_(std::move(output));
+    return output;
+}
 
 void blob_sink::put(const digest& d, std::string_view bytes) const
 {

@@ -33,7 +33,11 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
     const auto& request = plan.request;
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) destinations.of(plan, o);  // opened in output order
     std::vector<blob_sink> sinks;
-    for (const auto& variant : plan.variants) sinks.emplace_back(destinations.of(plan, variant.outputs));
+    for (const auto& variant : plan.variants) {
+        sinks.emplace_back(destinations.of(plan, variant.outputs));
+        // A layer shared through the memo is built once for several exports: it is not streamed.
+        if (!request.shared_layers) destinations.streamed().stream_from(sinks.back(), plan, variant, progress);
+    }
     built_layers built{std::vector<std::vector<layer::built_layer>>(plan.variants.size()),
                        base_layer_conversions(plan, destinations)};
     struct job {

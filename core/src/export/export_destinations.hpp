@@ -1,8 +1,10 @@
 // The stores one export writes blobs into: the outputs' store backends, opened on first use,
-// and the private spool that holds the blobs of outputs that only push.
+// the private spool that holds the blobs of outputs that only push, and the record of the
+// layers registries received while they were built.
 #pragma once
 
 #include "export_plan.hpp"
+#include "export/streamed_layers.hpp"
 
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
@@ -32,6 +34,7 @@ public:
     plugin::store* of(const export_plan& plan, std::size_t output);
     // The distinct stores of several outputs, in the order the outputs are listed.
     std::vector<plugin::store*> of(const export_plan& plan, const std::vector<std::size_t>& outputs);
+    streamed_layers& streamed() { return streamed_; }
 
 private:
     plugin::catalog& plugins_;
@@ -40,6 +43,7 @@ private:
     std::map<std::string, std::unique_ptr<plugin::store>> stores_;
     std::filesystem::path spool_dir_;
     std::unique_ptr<plugin::store> spool_;
+    streamed_layers streamed_;
 };
 
 }  // namespace lading

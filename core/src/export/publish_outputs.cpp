@@ -37,7 +37,8 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
         for (const auto& push : plan.outputs[o].pushes) {
             registry::push_job job{parse_reference(results[o].names.at(push.name)), spec.push_by_digest,
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
-                                   push.mountable, {}, {}};
+                                   push.mountable, {}, {}, {}};
+            job.uploaded_earlier = destinations.streamed().accepted_by(job.target.domain, job.target.repository);
             if (push.reads_base_of) job.open_elsewhere = plan.platforms[*push.reads_base_of].base->open_local_blob;
             if (push.fetches_base_of)
                 job.fetch_into_source = [&base = *plan.platforms[*push.fetches_base_of].base, source](const descriptor& d) {

@@ -82,6 +82,7 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
     if (auto own = codec->diff_id(); !own.empty()) layer.diff_id = digest::parse_or_throw(own, "compressor diffID");
     layer.annotations = parse_annotations(codec->annotations_json(), compression.codec->name());
     layer.media_suffix = compression.codec->media_suffix();
+    output->written(layer.blob);
     layer.pending = std::move(output);
     return layer;
 }

@@ -135,6 +135,14 @@ private:
         using outcome = progress_listener::blob_push_outcome;
         const auto target = job_.target.normalized();
         progress_.blob_push_started(target, blob.digest, blob.size);
+        if (std::find(job_.uploaded_earlier.begin(), job_.uploaded_earlier.end(), blob.digest) !=
+            job_.uploaded_earlier.end()) {
+            ++report_.blobs_uploaded;
+            report_.bytes_uploaded += blob.size;
+            progress_.blob_push_progress(target, blob.digest, blob.size, blob.size);
+            progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
+            co_return;
+        }
         request_spec head;
         head.method = http::verb::head;
         head.target = repo_path() + "/blobs/" + blob.digest.str();

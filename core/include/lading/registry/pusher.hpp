@@ -34,6 +34,9 @@ struct push_job {
     // Copies a mountable blob into `source` from where it came from (the base image's
     // registry) when the registry declines the mount (202), so that it can be uploaded.
     std::function<void(const descriptor&)> fetch_into_source;
+    // Blobs this repository already accepted from this program (layers streamed while they
+    // were built): reported as uploaded, without asking the registry again.
+    std::vector<digest> uploaded_earlier;
 };
 
 struct push_settings {

@@ -1,0 +1,91 @@
+#include "export/streamed_layers.hpp"
+
+#include "registry/streaming_upload.hpp"
+#include <lading/oci/reference.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace lading {
+
+namespace {
+
+// The stores' output, with the same bytes streamed to registries as they are written.
+class streaming_output : public blob_output {
+public:
+    streaming_output(std::unique_ptr<blob_output> kept, const std::vector<registry::upload_target>& targets,
+                     std::stop_token stop, streamed_layers& record, progress_listener& progress)
+        : kept_(std::move(kept)), record_(record), progress_(progress)
+    {
+        for (const auto& t : targets) uploads_.push_back(std::make_unique<registry::streaming_upload>(t, stop));
+    }
+    void write(std::span<const std::uint8_t> bytes) override
+    {
+        kept_->write(bytes);
+        for (auto& u : uploads_) u->write(bytes);
+    }
+    void written(const digest& d) override
+    {
+        kept_->written(d);
+        for (auto& u : uploads_) {
+            const auto& t = u->target();
+            if (auto why = u->finish(d))
+                progress_.step("warning: streaming layer " + d.str() + " to " + t.domain + "/" + t.repository +
+                               " failed (" + *why + "); the push uploads it again");
+            else
+                record_.record(t.domain, t.repository, d);
+        }
+        uploads_.clear();
+    }
+    void commit(const digest& d) override { kept_->commit(d); }
+
+private:
+    std::unique_ptr<blob_output> kept_;
+    std::vector<std::unique_ptr<registry::streaming_upload>> uploads_;
+    streamed_layers& record_;
+    progress_listener& progress_;
+};
+
+std::vector<registry::upload_target> push_targets(const export_plan& plan, const layer_variant_plan& variant)
+{
+    std::vector<registry::upload_target> targets;
+    for (auto o : variant.outputs)
+        for (const auto& push : plan.outputs[o].pushes) {
+            auto ref = parse_reference(plan.outputs[o].names.at(push.name).text);
+            auto same = [&](const registry::upload_target& t) {
+                return t.domain == ref.domain && t.repository == ref.repository;
+            };
+            if (std::none_of(targets.begin(), targets.end(), same))
+                targets.push_back({ref.domain, ref.repository, plan.request.outputs[o].registry_insecure,
+                                   &plan.request.hosts});
+        }
+    return targets;
+}
+
+}  // namespace
+
+void streamed_layers::stream_from(blob_sink& sink, const export_plan& plan, const layer_variant_plan& variant,
+                                  progress_listener& progress)
+{
+    auto targets = push_targets(plan, variant);
+    if (targets.empty()) return;
+    sink.wrap_outputs([this, targets, stop = plan.request.stop, &progress](std::unique_ptr<blob_output> kept)
+                          -> std::unique_ptr<blob_output> {
+        return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, progress);
+    });
+}
+
+std::vector<digest> streamed_layers::accepted_by(const std::string& domain, const std::string& repository) const
+{
+    std::lock_guard lock(mutex_);
+    auto it = accepted_.find({domain, repository});
+    return it == accepted_.end() ? std::vector<digest>{} : it->second;
+}
+
+void streamed_layers::record(const std::string& domain, const std::string& repository, const digest& d)
+{
+    std::lock_guard lock(mutex_);
+    accepted_[{domain, repository}].push_back(d);
+}
+
+}  // namespace lading

@@ -1,0 +1,90 @@
+// Uploads one blob to a registry while its bytes are still being produced, before its digest
+// is known: a POST opens the upload, a PATCH (with Content-Range) carries each chunk as it
+// fills, and the final PUT with ?digest= carries the rest once the producer names the
+// digest. The requests run on the upload's own thread; the producer waits only when a full
+// chunk is already queued, so memory stays at about three chunks, and gives the upload up
+// when the registry has not opened it within open_within (a registry that is down must not
+// hold the build back for all its retries).
+//
+// A failure (network, registry, a broken PATCH that the registry 2.8 cannot resume) never
+// reaches the producer: the upload ends unfinished and finish() says why. The caller keeps
+// the bytes (a store or the push spool) and uploads the blob again from there.
+#pragma once
+
+#include <lading/host_config.hpp>
+#include <lading/oci/digest.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+
+namespace lading::registry {
+
+struct upload_target {
+    std::string domain;      // the registry host, "127.0.0.1:5000"
+    std::string repository;  // "library/app"
+    bool insecure = false;   // registry.insecure of the output
+    const host_config* hosts = nullptr;
+};
+
+class streaming_upload {
+public:
+    static constexpr std::size_t chunk_size = 4 << 20;
+    // How long the producer may wait, at most, for the registry to open the upload.
+    static constexpr std::chrono::seconds open_within{5};
+
+    // A stop request on `stop` abandons the upload at once (the producer is not held back).
+    explicit streaming_upload(upload_target target, std::stop_token stop = {});
+    // Abandons an upload that was not finished; the registry drops it in time.
+    ~streaming_upload();
+    streaming_upload(const streaming_upload&) = delete;
+    streaming_upload& operator=(const streaming_upload&) = delete;
+
+    // The next bytes of the blob (called from one producer thread).
+    void write(std::span<const std::uint8_t> bytes);
+    // The blob is complete and hashes to `d`: sends what is left, then waits for the
+    // registry to accept it. Empty on success, else why the upload failed.
+    std::optional<std::string> finish(const digest& d);
+    const upload_target& target() const { return target_; }
+
+private:
+    struct piece {
+        std::vector<std::uint8_t> bytes;
+        std::optional<digest> last;  // set on the final piece
+    };
+    void hand_over(piece p);
+    piece next_piece();
+    void fail(std::string why);
+    void abandon();
+    void give_up(std::string why);
+    boost::asio::awaitable<void> run();
+
+    upload_target target_;
+    std::vector<std::uint8_t> filling_;
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<piece> queued_;
+    bool abandoned_ = false;
+    bool opened_ = false;  // the registry answered the POST
+    std::chrono::steady_clock::time_point open_deadline_ = std::chrono::steady_clock::now() + open_within;
+    bool ended_ = false;  // the upload thread is done, successfully or not
+    std::optional<std::string> failure_;
+
+    std::stop_source stop_;
+    std::thread thread_;
+    std::optional<std::stop_callback<std::function<void()>>> on_stop_;
+};
+
+}  // namespace lading::registry

@@ -1,0 +1,151 @@
+// Layers streamed to the registry while they are compressed (push=true): chunked PATCHes
+// through a fault proxy that records them, read back by skopeo, with the same digests as an
+// export to a store; a PATCH broken off mid-body and a registry answering 500 to the final
+// PUT either end in a complete push (the layer uploaded again from the spool) or in one
+// error line with no tag.
+#include <catch2/catch.hpp>
+
+#include "common/random_data.hpp"
+#include "common/temp_dir.hpp"
+#include "registry_fixtures/fault_proxy.hpp"
+#include "registry_fixtures/registry_server.hpp"
+#include "registry_support.hpp"
+#include "support.hpp"
+
+#include <algorithm>
+
+using namespace lading::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A tree whose layer is well over two 4 MiB upload chunks, compressed or not.
+export_request streamed_tree_export(const fs::path& work, const std::string& output)
+{
+    const auto tree = work / "streamed-tree";
+    if (!fs::exists(tree)) {
+        fs::create_directories(tree / "data");
+        write_random_file(tree / "data" / "noise.bin", 10 << 20, 13);
+        write_text_file(tree / "data" / "words.txt", 3 << 20, 14);
+    }
+    return {.layers = {tree},
+            .outputs = {output},
+            .store = work / "store",
+            .metadata_file = work / "meta.json",
+            .env = {{"SOURCE_DATE_EPOCH", "1700000000"}, {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}}};
+}
+
+std::size_t count_requests(const fault_proxy& proxy, const std::string& method, const std::string& part)
+{
+    auto all = proxy.requests();
+    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [&](const proxied_request& r) {
+        return r.method == method && r.target.find(part) != std::string::npos;
+    }));
+}
+
+// skopeo copies every blob out of the registry and checks each against its digest.
+void require_intact(const std::string& ref, const fs::path& dir)
+{
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir.string()});
+    INFO(copy.err);
+    REQUIRE(copy.exit_code == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a push streams each new layer in chunks while it is built, with the digests of a store export",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto in_store = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1,oci-mediatypes=true"));
+    const auto name = proxy.address() + "/streamed/app";
+
+    SECTION("store=false: chunked PATCHes, no blob in any store")
+    {
+        auto req = streamed_tree_export(work.path(), "type=registry,name=" + name + ":1,store=false,oci-mediatypes=true");
+        req.store = work.path() / "untouched";
+        auto meta = export_ok(req);
+        CHECK_FALSE(fs::exists(req.store));
+        CHECK(meta.digest == in_store.digest);
+        CHECK(count_requests(proxy, "PATCH", "/v2/streamed/app/blobs/uploads/") >= 2);
+        CHECK(skopeo_digest(registry.address() + "/streamed/app:1", {"--tls-verify=false"}) == in_store.digest);
+        require_intact(registry.address() + "/streamed/app:1", work.path() / "copy");
+    }
+    SECTION("store=true: the store gets the same blobs as the registry")
+    {
+        auto req = streamed_tree_export(work.path(), "type=image,name=" + name + ":2,push=true,oci-mediatypes=true");
+        req.store = work.path() / "second-store";
+        auto meta = export_ok(req);
+        CHECK(meta.digest == in_store.digest);
+        CHECK(count_requests(proxy, "PATCH", "/blobs/uploads/") >= 2);
+        CHECK(find_listed(list_images(req.store), name + ":2").has_value());
+        CHECK(skopeo_digest(registry.address() + "/streamed/app:2", {"--tls-verify=false"}) == in_store.digest);
+        require_intact(registry.address() + "/streamed/app:2", work.path() / "copy");
+    }
+    SECTION("gzip and zstd outputs to two repositories each get their layer")
+    {
+        auto req = streamed_tree_export(work.path(), "type=registry,\"name=" + name + ":3," + proxy.address() +
+                                                         "/streamed/other:3\",store=false");
+        req.outputs.push_back("type=registry,name=" + name + ":zstd,store=false,compression=zstd");
+        auto r = run_export(req);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(count_requests(proxy, "PATCH", "/v2/streamed/other/blobs/uploads/") >= 2);
+        CHECK(skopeo_digest(registry.address() + "/streamed/app:3", {"--tls-verify=false"}) ==
+              skopeo_digest(registry.address() + "/streamed/other:3", {"--tls-verify=false"}));
+        require_intact(registry.address() + "/streamed/other:3", work.path() / "copy-other");
+        require_intact(registry.address() + "/streamed/app:zstd", work.path() / "copy-zstd");
+    }
+}
+
+TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered or fails cleanly",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto expected = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1")).digest;
+    const auto name = proxy.address() + "/faulty/app";
+
+    SECTION("a PATCH dropped after part of its body: the layer is uploaded again, the push completes")
+    {
+        proxy.drop_requests("PATCH", "/blobs/uploads/", 1, 1 << 20);
+        auto dreq = streamed_tree_export(work.path(), "type=registry,name=" + name + ":1,store=false");
+        dreq.progress = "plain";
+        auto r = run_export(dreq);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        // registry 2.8 forgets an upload whose PATCH broke off: the stream gives up with a
+        // warning and the push uploads the layer again from the spool.
+        CHECK(r.err.find("warning: streaming layer") != std::string::npos);
+        auto meta = read_export_metadata(dreq.metadata_file);
+        CHECK(proxy.pending_scripts() == 0);
+        CHECK(meta.digest == expected);
+        CHECK(skopeo_digest(registry.address() + "/faulty/app:1", {"--tls-verify=false"}) == expected);
+        require_intact(registry.address() + "/faulty/app:1", work.path() / "copy");
+    }
+    SECTION("a 500 on the final PUT is retried")
+    {
+        proxy.answer_500("PUT", "/blobs/uploads/", 2);
+        auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":2,store=false"));
+        CHECK(proxy.pending_scripts() == 0);
+        CHECK(skopeo_digest(registry.address() + "/faulty/app:2", {"--tls-verify=false"}) == expected);
+        require_intact(registry.address() + "/faulty/app:2", work.path() / "copy");
+    }
+    SECTION("a registry that always answers 500 to the PUT: one error line, no tag")
+    {
+        proxy.answer_500("PUT", "/blobs/uploads/", 1000);
+        auto r = run_export(streamed_tree_export(work.path(), "type=registry,name=" + name + ":3,store=false"));
+        CHECK(r.exit_code == 1);
+        auto lines = split_lines(r.err);
+        REQUIRE_FALSE(lines.empty());
+        CHECK(lines.back().find("HTTP 500") != std::string::npos);
+        CHECK(lines.back().find(name + ":3") != std::string::npos);
+        CHECK(count_requests(proxy, "PUT", "/manifests/") == 0);
+        auto tag = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                                "docker://" + registry.address() + "/faulty/app:3"});
+        CHECK(tag.exit_code != 0);
+    }
+}
