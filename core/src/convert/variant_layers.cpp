@@ -54,7 +54,8 @@ std::map<digest, layer::converted_layer> convert_layers(plugin::store& store, pl
         if (!store.blob_size(source.blob.digest))
             throw error("layer " + source.blob.digest.str() + " is not in the store " + store.location());
         auto blob = std::make_unique<stoppable_source>(store.open_blob(source.blob.digest), stop, what);
-        layer::compression_choice choice{target.codec, target.level, target.threads};
+        // The source above stops the conversion with conversion_stopped; no second stop check.
+        layer::compression_choice choice{target.codec, target.level, target.threads, {}};
         job.built = layer::convert_layer(std::move(blob), source.blob, source.diff_id, plugins, choice, sink, quiet, k);
     });
     if (stop.stop_requested()) throw conversion_stopped("converting to " + compression);
