@@ -1,4 +1,5 @@
 #include "imagetools/manifest_writer.hpp"
+#include "registry/manifest_accept.hpp"
 
 #include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
@@ -8,13 +9,6 @@ namespace lading::imagetools {
 
 namespace asio = boost::asio;
 namespace http = registry::http;
-
-namespace {
-constexpr const char* manifest_accept =
-    "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.docker.distribution.manifest.v2+json";
-}
 
 manifest_writer::manifest_writer(std::string host, std::string repository, registry::session_options options,
                                  std::stop_token stop)
@@ -35,7 +29,7 @@ bool manifest_writer::has_manifest(const digest& d)
         registry::request_spec head;
         head.method = http::verb::head;
         head.target = "/v2/" + repository_ + "/manifests/" + d.str();
-        head.headers.set(http::field::accept, manifest_accept);
+        head.headers.set(http::field::accept, registry::manifest_accept);
         head.scopes = {"repository:" + repository_ + ":pull,push"};
         head.expected = {200, 404};
         head.what = "manifest " + name() + "@" + d.str();

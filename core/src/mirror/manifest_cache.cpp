@@ -1,4 +1,5 @@
 #include "mirror/manifest_cache.hpp"
+#include "registry/manifest_accept.hpp"
 
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
@@ -14,11 +15,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-constexpr const char* manifest_accept =
-    "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.docker.distribution.manifest.v2+json";
 
 std::int64_t unix_now()
 {
@@ -138,7 +134,7 @@ asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std
 {
     registry::request_spec spec;
     spec.target = "/v2/" + repository + "/manifests/" + reference;
-    spec.headers.set(registry::http::field::accept, manifest_accept);
+    spec.headers.set(registry::http::field::accept, registry::manifest_accept);
     spec.scopes = {"repository:" + repository + ":pull"};
     spec.expected = {200};
     spec.what = "manifest " + from.host() + "/" + repository + ":" + reference;

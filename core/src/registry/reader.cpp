@@ -1,18 +1,12 @@
 #include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
+#include "registry/manifest_accept.hpp"
 #include "registry/reader.hpp"
 
 namespace lading::registry {
 
 namespace asio = boost::asio;
-
-namespace {
-constexpr const char* manifest_accept =
-    "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, "
-    "application/vnd.docker.distribution.manifest.list.v2+json, "
-    "application/vnd.docker.distribution.manifest.v2+json";
-}
 
 reader::reader(std::string host, std::string repository, session_options options, std::stop_token stop)
     : host_(std::move(host)), repository_(std::move(repository)), stop_(std::move(stop))
