@@ -259,6 +259,44 @@ TEST_CASE("rootfs writer: an entry replaces what is there, a directory keeps a d
     CHECK(f.outside_entries().empty());
 }
 
+TEST_CASE("rootfs writer: an entry after a removed or replaced directory lands in what is there now",
+          "[unpack][writer][chain]")
+{
+    // The writer keeps the directories of the last entry open: each case removes one of them
+    // just before an entry that names it again.
+    unpack_fixture f;
+    SECTION("a directory replaced by a symlink in the same layer")
+    {
+        f.apply({tt::directory("c/"), tt::directory("a/b/"), tt::file("a/b/f1", "1"), tt::symlink("a/b", "../c"),
+                 tt::file("a/b/f2", "2")});
+        CHECK(S_ISLNK(lstat_of(f.root / "a/b").st_mode));
+        CHECK(read_file(f.root / "c/f2") == "2");
+        CHECK_FALSE(present(f.root / "c/f1"));
+    }
+    SECTION("a directory replaced by a file, then a directory again")
+    {
+        f.apply({tt::file("d/e/f1", "1"), tt::file("d/e", "a file now"), tt::directory("d/e/"), tt::file("d/e/f2", "2")});
+        CHECK(read_file(f.root / "d/e/f2") == "2");
+        CHECK_FALSE(present(f.root / "d/e/f1"));
+    }
+    SECTION("a whiteout of the directory the layer below ended in")
+    {
+        f.apply({tt::file("w/sub/old", "old")});
+        f.apply({tt::whiteout(".wh.w"), tt::file("w/sub/new", "new")});
+        CHECK(read_file(f.root / "w/sub/new") == "new");
+        CHECK_FALSE(present(f.root / "w/sub/old"));
+    }
+    SECTION("an opaque marker over the directory the layer below ended in")
+    {
+        f.apply({tt::file("o/s/old", "old")});
+        f.apply({tt::whiteout("o/.wh..wh..opq"), tt::file("o/s/new", "new")});
+        CHECK(read_file(f.root / "o/s/new") == "new");
+        CHECK_FALSE(present(f.root / "o/s/old"));
+    }
+    f.writer.finish();
+    CHECK(f.outside_entries().empty());
+}
+
 TEST_CASE("rootfs writer: a directory that is read-only in the image still receives its entries",
           "[unpack][writer]")
 {

@@ -53,7 +53,7 @@ void set_mode(std::uint32_t mode, Chmod chmod)
 }  // namespace
 
 rootfs_writer::rootfs_writer(int root_fd, bool as_root, resolution_limits limits)
-    : root_fd_(root_fd), as_root_(as_root), limits_(limits), budget_(limits), buffer_(1u << 20)
+    : root_fd_(root_fd), as_root_(as_root), limits_(limits), budget_(limits), chain_(root_fd), buffer_(1u << 20)
 {
     directories_[""] = {};  // 0755 unless a layer has an entry for the root itself
 }
@@ -89,10 +89,23 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
     if (classify_whiteout(base).kind != whiteout_kind::none) return apply_whiteout(components, base);
 
     std::vector<std::string> created;
-    auto dir = open_confined_dir(root_fd_, components, {.create_missing = true, .budget = &budget_}, &created);
+    const auto dir = chain_.open(components, budget_, created);
     for (const auto& c : created) directories_[c] = {};
-    const int dir_fd = dir->fd.get();
-    const std::string path = join_path(dir->path, base);
+    const int dir_fd = dir.fd;
+    const std::string path = join_path(dir.path, base);
+
+    if (h.type == tar::entry_type::regular) {
+        // Most files are new: creating first saves looking the name up.
+        auto fd = create_file(dir_fd, base);
+        if (!fd && errno == EEXIST) {
+            replace_existing(dir_fd, base, path);
+            fd = create_file(dir_fd, base);
+        }
+        if (!fd) fail_errno("cannot create the file");
+        write_regular(fd.get(), dir_fd, base, e, layer);
+        note_added(path);
+        return;
+    }
 
     // Whatever is there goes, unless a directory meets a directory: then only the
     // attributes change.
@@ -100,14 +113,11 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
     const bool exists = ::fstatat(dir_fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
     if (!exists && errno != ENOENT) fail_errno("cannot look up " + tar::printable_name(path));
     const bool keep_directory = exists && S_ISDIR(st.st_mode) && h.type == tar::entry_type::directory;
-    if (exists && !keep_directory) {
-        remove_tree_at(dir_fd, base);
-        forget_below(path);
-    }
+    if (exists && !keep_directory) replace_existing(dir_fd, base, path);
 
     const timespec times[2] = {mtime_of(e), mtime_of(e)};
     switch (h.type) {
-    case tar::entry_type::regular: write_regular(dir_fd, base, e, layer); break;
+    case tar::entry_type::regular: break;  // done above
     case tar::entry_type::directory:
         if (!keep_directory && ::mkdirat(dir_fd, base.c_str(), 0700) != 0) fail_errno("cannot create the directory");
         set_owner(dir_fd, base, h);
@@ -174,10 +184,20 @@ void rootfs_writer::apply_whiteout(const std::vector<std::string>& parent, const
     forget_below(path);
 }
 
-void rootfs_writer::write_regular(int dir_fd, const std::string& name, const tar::read_entry& e, tar::tar_reader& layer)
+unique_fd rootfs_writer::create_file(int dir_fd, const std::string& name)
 {
-    unique_fd fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!fd) fail_errno("cannot create the file");
+    return unique_fd(::openat(dir_fd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+}
+
+void rootfs_writer::replace_existing(int dir_fd, const std::string& name, const std::string& path)
+{
+    remove_tree_at(dir_fd, name);
+    forget_below(path);
+}
+
+void rootfs_writer::write_regular(int fd, int dir_fd, const std::string& name, const tar::read_entry& e,
+                                  tar::tar_reader& layer)
+{
     for (;;) {
         std::size_t n = 0;
         try {
@@ -187,14 +207,14 @@ void rootfs_writer::write_regular(int dir_fd, const std::string& name, const tar
             throw;
         }
         if (n == 0) break;
-        write_all(fd.get(), buffer_.data(), n);
+        write_all(fd, buffer_.data(), n);
     }
     // The owner first: chown clears setuid and setgid.
     set_owner(dir_fd, name, e.header);
-    set_mode(e.header.mode, [&](std::uint32_t m) { return ::fchmod(fd.get(), m); });
+    set_mode(e.header.mode, [&](std::uint32_t m) { return ::fchmod(fd, m); });
     set_xattrs(dir_fd, name, e.header);
     const timespec times[2] = {mtime_of(e), mtime_of(e)};
-    if (::futimens(fd.get(), times) != 0) fail_errno("cannot set the mtime");
+    if (::futimens(fd, times) != 0) fail_errno("cannot set the mtime");
 }
 
 void rootfs_writer::make_hardlink(int dir_fd, const std::string& name, const tar::entry& h)
@@ -248,6 +268,7 @@ void rootfs_writer::note_added(const std::string& path)
 
 void rootfs_writer::forget_below(const std::string& path)
 {
+    chain_.forget(path);
     directories_.erase(path);
     const auto prefix = path + "/";
     for (auto it = directories_.lower_bound(prefix); it != directories_.end() && it->first.starts_with(prefix);)

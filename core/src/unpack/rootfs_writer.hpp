@@ -10,6 +10,7 @@
 
 #include "tar/tar_reader.hpp"
 #include "unpack/confined_path.hpp"
+#include "unpack/directory_chain.hpp"
 
 #include <cstdint>
 #include <map>
@@ -65,7 +66,9 @@ private:
     void apply_entry(const tar::read_entry& e, tar::tar_reader& layer, const layer_options& options);
     void apply_root_entry(const tar::read_entry& e);
     void apply_whiteout(const std::vector<std::string>& parent, const std::string& base);
-    void write_regular(int dir_fd, const std::string& name, const tar::read_entry& e, tar::tar_reader& layer);
+    static unique_fd create_file(int dir_fd, const std::string& name);
+    void replace_existing(int dir_fd, const std::string& name, const std::string& path);
+    void write_regular(int fd, int dir_fd, const std::string& name, const tar::read_entry& e, tar::tar_reader& layer);
     void make_hardlink(int dir_fd, const std::string& name, const tar::entry& h);
     void set_owner(int dir_fd, const std::string& name, const tar::entry& h);
     void set_xattrs(int dir_fd, const std::string& name, const tar::entry& h);
@@ -76,6 +79,7 @@ private:
     bool as_root_;
     resolution_limits limits_;
     resolution_budget budget_;         // of the layer being applied
+    directory_chain chain_;            // the parent directory of the entry applied last
     std::uint64_t bytes_applied_ = 0;  // of all layers, up to the last header of each
     unpack_counts counts_;
     std::map<std::string, dir_attributes> directories_;  // path in the rootfs → attributes to set at the end
