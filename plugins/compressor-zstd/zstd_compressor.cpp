@@ -10,6 +10,14 @@ namespace lading::plugins::zstd {
 namespace {
 // Only worker counts >= 1 give identical frames for any count; keep some sanity cap.
 constexpr unsigned max_workers = 64;
+
+// libzstd sizes a worker's job at four windows (8 MiB at the default level) and keeps about
+// five jobs of input in flight: some 55 MiB with two workers. Jobs of 4 MiB need about 30
+// MiB for 0.4% more output. Levels up to 7 have windows of 2 MiB at most (libzstd's table
+// for large inputs); higher levels keep libzstd's jobs, as jobs shorter than two of their
+// windows would cost more ratio.
+constexpr int last_small_window_level = 7;
+constexpr int small_window_job_size = 4 << 20;
 }  // namespace
 
 zstd_compressor::zstd_compressor(int level, unsigned threads) : cctx_(ZSTD_createCCtx())
@@ -21,6 +29,8 @@ zstd_compressor::zstd_compressor(int level, unsigned threads) : cctx_(ZSTD_creat
         check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_checksumFlag, 1), "enabling checksums");
         check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_contentSizeFlag, 0), "disabling the content size");
         check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_nbWorkers, workers), "enabling worker threads");
+        if (level <= last_small_window_level)
+            check(ZSTD_CCtx_setParameter(cctx_, ZSTD_c_jobSize, small_window_job_size), "setting the job size");
     } catch (...) {
         ZSTD_freeCCtx(cctx_);
         throw;

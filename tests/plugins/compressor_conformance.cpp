@@ -349,14 +349,15 @@ TEST_CASE("gzip levels 1 to 3 (ISA-L) give the same bytes for any thread count, 
 
 TEST_CASE("zstd frames are libzstd's multi-threaded output for any worker count", "[plugins][compressor][zstd]")
 {
-    // Large enough for several 8 MiB jobs at level 3.
+    // Large enough for several jobs, of 4 MiB (levels up to 7) or libzstd's own size.
     const bytes input = mixed_bytes(26 * mib + 99, 5);
-    auto libzstd = [&](int workers) {
+    auto libzstd = [&](int workers, int level = 3, int job_size = 4 * mib) {
         ZSTD_CCtx* cctx = ZSTD_createCCtx();
-        ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 3);
+        ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 0);
         ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, workers);
+        if (job_size) ZSTD_CCtx_setParameter(cctx, ZSTD_c_jobSize, job_size);
         bytes out(ZSTD_compressBound(input.size()));
         ZSTD_outBuffer o{out.data(), out.size(), 0};
         ZSTD_inBuffer i{input.data(), input.size(), 0};
@@ -378,7 +379,10 @@ TEST_CASE("zstd frames are libzstd's multi-threaded output for any worker count"
     CHECK(same(libzstd(4), ours));
     // Why nbWorkers is never 0: single-threaded libzstd writes different frames.
     CHECK_FALSE(same(libzstd(0), ours));
+    CHECK_FALSE(same(libzstd(1, 3, 0), ours));  // libzstd's 8 MiB jobs: more memory
     CHECK(same(decompress("zstd", ours, medium_feed), input));
+    // A level with a window above 2 MiB keeps libzstd's job size.
+    CHECK(same(compress(compressor("zstd"), input, 9, 2), libzstd(2, 9, 0)));
 }
 
 TEST_CASE("detect recognises its own format and nothing else", "[plugins][compressor]")

@@ -13,9 +13,9 @@ namespace {
 constexpr std::size_t buffer_size = 1 << 20;
 // The tar stream is made (files read, archives decompressed) and hashed for the diffID
 // on a thread of its own, while this one compresses. The compressor takes input in jobs
-// (zstd: 8 MiB at the default level) and only once a worker is free; 8 MiB waiting lets a
+// (zstd: 4 MiB at the default level) and only once a worker is free; 4 MiB waiting lets a
 // free worker get its next job at once instead of waiting for the tree to be read.
-constexpr std::size_t read_ahead_chunks = 8;
+constexpr std::size_t read_ahead_chunks = 4;
 
 annotation_map parse_annotations(const std::string& json, const std::string& codec)
 {
