@@ -83,3 +83,27 @@ TEST_CASE("the thread budget changes neither digests nor the bound on threads", 
         }
     }
 }
+
+TEST_CASE("uncompressed layers take one thread each, so they are built side by side", "[integration][budget]")
+{
+    temp_dir work;
+    // Large enough that the first copy is still running when the second could start.
+    const auto one = create_tree_fixture(work / "one", {.seed = 7, .bulk_text_size = 64ull << 20});
+    const auto two = create_tree_fixture(work / "two", {.seed = 8, .bulk_text_size = 64ull << 20});
+    export_request req{
+        .layers = {one.root, two.root},
+        .outputs = {"type=image,name=copies:1,compression=uncompressed"},
+        .store = work / "store",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}, {"LADING_THREADS", "2"}},
+        .progress = "plain",
+    };
+    auto r = run_export(req);
+    require_success(r);
+    INFO(r.err);
+    // Plain progress: "#N layer PATH (uncompressed): started", later "...: ... done sha256:...".
+    const auto second_started = r.err.find("#2 layer ");
+    const auto first_done = r.err.find(" done sha256:");
+    REQUIRE(second_started != std::string::npos);
+    REQUIRE(first_done != std::string::npos);
+    CHECK(second_started < first_done);
+}

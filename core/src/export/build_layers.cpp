@@ -66,8 +66,9 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         // waiting in the memo for another export's build of the same layer must hold nothing
         // that build needs.
         auto build = [&](const blob_sink& into) {
-            const auto share = budget->take(budget->size());
             plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
+            // An uncompressed layer is a copy that one thread does: the rest build other layers.
+            const auto share = budget->take(codec.media_suffix().empty() ? 1 : budget->size());
             progress.layer_started(j, label);
             auto source = layer::open_layer_source(path, plugins, variant.clamp);
             layer::compression_choice choice{&codec, variant.level, share.threads(), request.stop};
