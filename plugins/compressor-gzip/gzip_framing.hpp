@@ -16,6 +16,7 @@ inline void put_le32(std::vector<std::uint8_t>& out, std::uint32_t v)
 }
 
 // CRC-32 and ISIZE (the length modulo 2^32).
+inline constexpr std::size_t trailer_size = 8;
 inline void put_trailer(std::vector<std::uint8_t>& out, std::uint32_t crc, std::uint64_t length)
 {
     put_le32(out, crc);

@@ -33,7 +33,9 @@ void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std
                               : libdeflate_deflate_compress_bound(compressor_, input.size());
     if (scratch_.size() < bound) scratch_.resize(bound);
     std::size_t body = deflate(input, std::span(scratch_).first(bound));
-    out.assign(std::begin(member_header), std::end(member_header));
+    out.clear();
+    out.reserve(std::size(member_header) + body + trailer_size);  // else the trailer would double it
+    out.insert(out.end(), std::begin(member_header), std::end(member_header));
     out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(body));
     put_trailer(out, libdeflate_crc32(0, input.data(), input.size()), input.size());
 }
