@@ -84,7 +84,9 @@ void blob_builder::payload(std::span<const std::uint8_t> bytes)
 
 void blob_builder::start_chunk()
 {
-    std::size_t member = members_.open_member();
+    chunk_left_ = std::min(chunk_size, file_size_ - file_pos_);
+    // The chunk, the padding after it and, often, the next entry's header blocks.
+    std::size_t member = members_.open_member(static_cast<std::size_t>(chunk_left_) + 3 * tar_block);
     if (file_pos_ > 0) {
         toc_entry c;
         c.name = file_entries_.front().name;
@@ -94,7 +96,6 @@ void blob_builder::start_chunk()
     toc_entry& c = file_entries_.back();
     c.member = member;
     c.chunk_offset = file_pos_;
-    chunk_left_ = std::min(chunk_size, file_size_ - file_pos_);
     // Like the reference writer: every full-size chunk states its size, even a last one.
     if (chunk_left_ == chunk_size) c.chunk_size = chunk_size;
 }
@@ -123,7 +124,7 @@ void blob_builder::finish()
     });
     toc_digest_ = oci_digest(toc_hash);
 
-    std::size_t toc_member = members_.open_member();
+    std::size_t toc_member = members_.open_member(static_cast<std::size_t>(json_size) + 4 * tar_block);
     write(toc_tar_header(json_size));
     write_toc_json(toc_, offset_of, [this](std::string_view piece) { write(as_bytes(piece)); });
     write(toc_tar_end(json_size));

@@ -24,7 +24,7 @@ member_encoder::~member_encoder()
     if (compressor_ != nullptr) libdeflate_free_compressor(compressor_);
 }
 
-void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out)
+void member_encoder::encode(std::span<const std::uint8_t> input, byte_buffer& out)
 {
     // Deflated into this encoder's own buffer, sized for the worst case once, then copied
     // out at its real size: members wait in the pool and in the caller's queue, and a

@@ -1,0 +1,54 @@
+// The byte buffers of the gzip and estargz codecs (chunks, members, their compressed
+// output): large ones are pages mapped for them alone and unmapped when freed. Through
+// malloc, buffers of a few hundred KiB to a few MiB freed on one thread and allocated on
+// another would stay in glibc's arenas as free but resident memory, growing the process
+// by tens of MiB over a layer; mapped pages go back to the system at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include <sys/mman.h>
+
+namespace lading::plugins::gzip {
+
+template <class T>
+struct mapped_allocator {
+    using value_type = T;
+    // Below this, malloc's own free lists serve best.
+    static constexpr std::size_t mapped_from = 128 * 1024;
+
+    mapped_allocator() = default;
+    template <class U>
+    mapped_allocator(const mapped_allocator<U>&) noexcept
+    {
+    }
+
+    T* allocate(std::size_t n)
+    {
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < mapped_from) return static_cast<T*>(::operator new(bytes));
+        void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) noexcept
+    {
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < mapped_from)
+            ::operator delete(p);
+        else
+            ::munmap(p, bytes);
+    }
+    template <class U>
+    bool operator==(const mapped_allocator<U>&) const noexcept
+    {
+        return true;
+    }
+};
+
+using byte_buffer = std::vector<std::uint8_t, mapped_allocator<std::uint8_t>>;
+
+}  // namespace lading::plugins::gzip
