@@ -46,7 +46,7 @@ void member_sequence::write(std::span<const std::uint8_t> bytes)
         return;
     }
     make_room(needed);
-    content_.insert(content_.end(), bytes.begin(), bytes.end());
+    gzip::append(content_, bytes);
 }
 
 void member_sequence::make_room(std::size_t size)
@@ -81,7 +81,7 @@ void member_sequence::write_raw(std::span<const std::uint8_t> bytes)
 {
     close_member();
     collect(true);
-    ready_.emplace_back(bytes.begin(), bytes.end());
+    gzip::append(ready_.emplace_back(), bytes);
     queued_bytes_ += bytes.size();
 }
 

@@ -29,7 +29,7 @@ void member_stream::begin(gzip::byte_buffer& out)
     staging_.clear();
     crc_ = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
     length_ = 0;
-    out.insert(out.end(), std::begin(gzip::member_header), std::end(gzip::member_header));
+    gzip::append(out, gzip::member_header);
 }
 
 void member_stream::write(std::span<const std::uint8_t> content, gzip::byte_buffer& out)
@@ -42,7 +42,7 @@ void member_stream::write(std::span<const std::uint8_t> content, gzip::byte_buff
             continue;
         }
         std::size_t n = std::min(content.size(), block_size - staging_.size());
-        staging_.insert(staging_.end(), content.begin(), content.begin() + static_cast<std::ptrdiff_t>(n));
+        gzip::append(staging_, content.first(n));
         content = content.subspan(n);
         if (staging_.size() == block_size) {
             deflate_block(staging_, Z_NO_FLUSH, out);

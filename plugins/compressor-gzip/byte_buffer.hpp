@@ -7,7 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include <sys/mman.h>
@@ -42,6 +45,15 @@ struct mapped_allocator {
         else
             ::munmap(p, bytes);
     }
+    // resize() leaves new bytes uninitialised, as append() overwrites them at once.
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args)
+    {
+        if constexpr (sizeof...(Args) == 0)
+            ::new (static_cast<void*>(p)) U;
+        else
+            ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
     template <class U>
     bool operator==(const mapped_allocator<U>&) const noexcept
     {
@@ -50,5 +62,14 @@ struct mapped_allocator {
 };
 
 using byte_buffer = std::vector<std::uint8_t, mapped_allocator<std::uint8_t>>;
+
+// Appends bytes with one memcpy (insert() copies a vector with its own allocator byte by byte).
+inline void append(byte_buffer& buffer, std::span<const std::uint8_t> bytes)
+{
+    if (bytes.empty()) return;
+    const std::size_t used = buffer.size();
+    buffer.resize(used + bytes.size());
+    std::memcpy(buffer.data() + used, bytes.data(), bytes.size());
+}
 
 }  // namespace lading::plugins::gzip

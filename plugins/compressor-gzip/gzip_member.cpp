@@ -35,8 +35,8 @@ void member_encoder::encode(std::span<const std::uint8_t> input, byte_buffer& ou
     std::size_t body = deflate(input, std::span(scratch_).first(bound));
     out.clear();
     out.reserve(std::size(member_header) + body + trailer_size);  // else the trailer would double it
-    out.insert(out.end(), std::begin(member_header), std::end(member_header));
-    out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(body));
+    append(out, member_header);
+    append(out, std::span(scratch_).first(body));
     put_trailer(out, libdeflate_crc32(0, input.data(), input.size()), input.size());
 }
 

@@ -77,7 +77,8 @@ void member_pool::make_room(byte_buffer& content, std::size_t capacity)
         content.reserve(capacity);
         return;
     }
-    spare->assign(content.begin(), content.end());
+    spare->clear();
+    append(*spare, content);
     content.swap(*spare);
     spares_.erase(spare);
 }
