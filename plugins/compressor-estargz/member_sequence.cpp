@@ -52,8 +52,8 @@ void member_sequence::write(std::span<const std::uint8_t> bytes)
 void member_sequence::make_room(std::size_t size)
 {
     if (size <= content_.capacity()) return;
-    // Small members grow by doubling; large ones take a large buffer (at most the cap: doubling
-    // would take a chunk-sized member's buffer to 8 MiB).
+    // Members grow by doubling up to a quarter of a large buffer, then take a large buffer (at
+    // most the cap: doubling would take a chunk-sized member's buffer to 8 MiB).
     std::size_t capacity = std::max(size, 2 * content_.capacity());
     if (capacity > large_buffer / 4) capacity = std::min(std::max(size, large_buffer), buffered_member_cap);
     pool_.make_room(content_, capacity);
