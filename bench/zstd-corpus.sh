@@ -13,6 +13,7 @@ set -euo pipefail
 bench_name=zstd-corpus
 bench_subdir=zstd
 source "$(dirname "${BASH_SOURCE[0]}")/corpus-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/interleaved-rounds.sh"
 rounds=${1:-5}
 command -v zstd >/dev/null 2>&1 || die "'zstd' is not installed: run scripts/setup"
 
@@ -20,13 +21,6 @@ rm -rf "$work"; mkdir -p "$work"
 export SOURCE_DATE_EPOCH=1700000000
 tar -C "$corpus" -cf - . > /dev/null  # page cache warm for everyone
 
-# run NAME CMD...: one timed run, appended to $work/NAME.runs as "wall cpu_s rss_kib".
-run() {
-  local name=$1; shift
-  rm -rf "$work/store"
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
-  awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >> "$work/$name.runs"
-}
 spec="type=image,name=bench:zstd,compression=zstd,oci-mediatypes=true"
 lading_zstd=("$LADING" export "$corpus" --store "$work/store" --progress quiet --output)
 
@@ -34,22 +28,11 @@ names=("tar | zstd -3 -T2" "lading zstd" "lading zstd budget 1" "lading zstd bud
 files=(peer lading budget1 budget2 store)
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
-  run peer bash -c "set -o pipefail; tar -C '$corpus' -cf - . | zstd -3 -T2 -q > /dev/null"
-  run lading "${lading_zstd[@]}" "$spec,store=false"
-  LADING_THREADS=1 run budget1 "${lading_zstd[@]}" "$spec,store=false"
-  LADING_THREADS=2 run budget2 "${lading_zstd[@]}" "$spec,store=false"
-  run store "${lading_zstd[@]}" "$spec"
+  round_run peer bash -c "set -o pipefail; tar -C '$corpus' -cf - . | zstd -3 -T2 -q > /dev/null"
+  round_run lading "${lading_zstd[@]}" "$spec,store=false"
+  LADING_THREADS=1 round_run budget1 "${lading_zstd[@]}" "$spec,store=false"
+  LADING_THREADS=2 round_run budget2 "${lading_zstd[@]}" "$spec,store=false"
+  round_run store "${lading_zstd[@]}" "$spec"
 done
 
-median() {  # median COLUMN FILE
-  sort -n -k"$1","$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
-}
-peer_wall=$(median 1 "$work/peer.runs")
-printf '\n%-24s %9s %9s %11s %13s\n' "median of $rounds rounds" "wall (s)" "CPU-s" "RSS (KiB)" "wall / peer"
-for i in "${!files[@]}"; do
-  f="$work/${files[$i]}.runs"
-  wall=$(median 1 "$f")
-  printf '%-24s %9s %9s %11s %13s\n' "${names[$i]}" "$wall" "$(median 2 "$f")" "$(median 3 "$f")" \
-    "$(awk -v a="$wall" -v b="$peer_wall" 'BEGIN { printf "%.2fx", a / b }')"
-done
-echo "corpus $(du -sh "$corpus" | cut -f1), $(nproc) cores, load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+print_round_medians "$rounds" peer names files

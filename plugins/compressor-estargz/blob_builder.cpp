@@ -54,13 +54,15 @@ void blob_builder::entry(const tar_entry& e)
         t.dev_minor = e.dev_minor;
     }
     t.xattrs = e.xattrs;
-    toc_.push_back(std::move(t));
-    if (e.type == '0') {
-        file_ = toc_.size() - 1;
-        file_size_ = e.size;
-        file_pos_ = 0;
-        chunk_left_ = 0;
+    if (e.type != '0') {
+        toc_.append(t);
+        return;
     }
+    file_entries_.clear();
+    file_entries_.push_back(std::move(t));
+    file_size_ = e.size;
+    file_pos_ = 0;
+    chunk_left_ = 0;
 }
 
 void blob_builder::payload(std::span<const std::uint8_t> bytes)
@@ -76,33 +78,35 @@ void blob_builder::payload(std::span<const std::uint8_t> bytes)
         bytes = bytes.subspan(n);
         file_pos_ += static_cast<std::int64_t>(n);
         chunk_left_ -= static_cast<std::int64_t>(n);
-        if (chunk_left_ == 0 && chunked) toc_[chunk_].chunk_digest = oci_digest(chunk_hash_);
+        if (chunk_left_ == 0 && chunked) file_entries_.back().chunk_digest = oci_digest(chunk_hash_);
     }
 }
 
 void blob_builder::start_chunk()
 {
-    std::size_t member = members_.open_member();
+    chunk_left_ = std::min(chunk_size, file_size_ - file_pos_);
+    // The chunk, the padding after it and, often, the next entry's header blocks.
+    std::size_t member = members_.open_member(static_cast<std::size_t>(chunk_left_) + 3 * tar_block);
     if (file_pos_ > 0) {
         toc_entry c;
-        c.name = toc_[file_].name;
+        c.name = file_entries_.front().name;
         c.type = "chunk";
-        toc_.push_back(std::move(c));
+        file_entries_.push_back(std::move(c));
     }
-    chunk_ = file_pos_ == 0 ? file_ : toc_.size() - 1;
-    toc_entry& c = toc_[chunk_];
+    toc_entry& c = file_entries_.back();
     c.member = member;
     c.chunk_offset = file_pos_;
-    chunk_left_ = std::min(chunk_size, file_size_ - file_pos_);
     // Like the reference writer: every full-size chunk states its size, even a last one.
     if (chunk_left_ == chunk_size) c.chunk_size = chunk_size;
 }
 
 void blob_builder::entry_end()
 {
-    toc_entry& f = toc_[file_];
+    toc_entry& f = file_entries_.front();
     f.digest = oci_digest(file_hash_);
     f.chunk_digest_is_digest = file_size_ > 0 && file_size_ <= chunk_size;
+    for (const auto& e : file_entries_) toc_.append(e);
+    file_entries_.clear();
 }
 
 void blob_builder::finish()
@@ -120,7 +124,7 @@ void blob_builder::finish()
     });
     toc_digest_ = oci_digest(toc_hash);
 
-    std::size_t toc_member = members_.open_member();
+    std::size_t toc_member = members_.open_member(static_cast<std::size_t>(json_size) + 4 * tar_block);
     write(toc_tar_header(json_size));
     write_toc_json(toc_, offset_of, [this](std::string_view piece) { write(as_bytes(piece)); });
     write(toc_tar_end(json_size));

@@ -4,13 +4,13 @@
 #pragma once
 
 #include "member_sequence.hpp"
+#include "packed_toc.hpp"
 #include "tar_scanner.hpp"
 #include "toc.hpp"
 
 #include <lading/formats/sha256.hpp>
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -41,17 +41,17 @@ private:
     void start_chunk();
 
     member_sequence members_;
-    std::deque<toc_entry> toc_;  // a deque: no doubling slack, no copies as it grows
+    packed_toc toc_;  // every finished entry
     formats::sha256 diff_hash_;
     std::uint64_t uncompressed_size_ = 0;
 
-    // The regular file whose payload is being read.
-    std::size_t file_ = 0;  // its index in toc_
+    // The regular file whose payload is being read: its entry, then one per further chunk,
+    // packed into toc_ once its digest is known.
+    std::vector<toc_entry> file_entries_;
     std::int64_t file_size_ = 0, file_pos_ = 0;
     formats::sha256 file_hash_;
     // Files of more than one chunk hash each chunk on its own too.
     formats::sha256 chunk_hash_;
-    std::size_t chunk_ = 0;  // the toc_ entry of the current chunk
     std::int64_t chunk_left_ = 0;
 
     std::string toc_digest_, diff_id_;

@@ -24,7 +24,7 @@ private:
     blob_builder builder_;
     tar_scanner scanner_;
     bool finished_ = false;
-    std::vector<std::uint8_t> pending_;  // output being handed out across calls
+    gzip::byte_buffer pending_;  // output being handed out across calls
     std::size_t pending_pos_ = 0;
 };
 

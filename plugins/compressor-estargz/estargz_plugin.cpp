@@ -17,6 +17,8 @@ struct estargz_format {
     static constexpr int32_t level_min = 0;
     static constexpr int32_t level_max = 9;
     static constexpr int32_t level_default = 6;
+    // The blob holds the input tar plus the TOC entry: its diffID is the codec's own.
+    static constexpr uint32_t flags = LADING_COMPRESSOR_OWN_DIFF_ID;
 
     // An eStargz blob starts like any gzip stream; only its footer tells them apart, and
     // the gzip plugin already claims the format.

@@ -13,9 +13,12 @@ constexpr std::size_t buffered_member_cap = 5u << 20;
 constexpr std::size_t streamed_piece = 1u << 20;
 // Beyond this more threads only cost memory (each holds two members in flight).
 constexpr unsigned max_workers = 16;
-// Per worker: many small members (headers, small files), or one chunk-sized one and more
-// small ones; more does not make the workers busier, only the process larger.
-constexpr gzip::pool_shape pool_per_worker{16, 6u << 20};
+// Per worker: many small members (headers, small files), or one chunk-sized one; more does
+// not make the workers busier, only the process larger.
+constexpr gzip::pool_shape pool_per_worker{16, 3u << 20};
+// Buffers for members of more than the pool recycles with its jobs all get this capacity (a
+// chunk and what follows it, mostly), so that any of them can be reused for any other.
+constexpr std::size_t large_buffer = (4u << 20) + (64u << 10);
 }  // namespace
 
 member_sequence::member_sequence(int level, unsigned threads)
@@ -23,10 +26,11 @@ member_sequence::member_sequence(int level, unsigned threads)
 {
 }
 
-std::size_t member_sequence::open_member()
+std::size_t member_sequence::open_member(std::size_t expected_size)
 {
     close_member();
     open_ = true;
+    make_room(std::min(expected_size, buffered_member_cap));
     return opened_++;
 }
 
@@ -41,9 +45,18 @@ void member_sequence::write(std::span<const std::uint8_t> bytes)
         if (streamed_.size() >= streamed_piece) queue_streamed();
         return;
     }
-    // Doubling would take a chunk-sized member's buffer to 8 MiB.
-    if (needed > content_.capacity()) content_.reserve(std::min(std::max(needed, 2 * content_.capacity()), buffered_member_cap));
-    content_.insert(content_.end(), bytes.begin(), bytes.end());
+    make_room(needed);
+    gzip::append(content_, bytes);
+}
+
+void member_sequence::make_room(std::size_t size)
+{
+    if (size <= content_.capacity()) return;
+    // Members grow by doubling up to a quarter of a large buffer, then take a large buffer (at
+    // most the cap: doubling would take a chunk-sized member's buffer to 8 MiB).
+    std::size_t capacity = std::max(size, 2 * content_.capacity());
+    if (capacity > large_buffer / 4) capacity = std::min(std::max(size, large_buffer), buffered_member_cap);
+    pool_.make_room(content_, capacity);
 }
 
 void member_sequence::close_member()
@@ -57,7 +70,7 @@ void member_sequence::close_member()
         return;
     }
     if (pool_.full()) {
-        std::vector<std::uint8_t> oldest;
+        gzip::byte_buffer oldest;
         pool_.pop(oldest, true);
         place(oldest);
     }
@@ -68,17 +81,17 @@ void member_sequence::write_raw(std::span<const std::uint8_t> bytes)
 {
     close_member();
     collect(true);
-    ready_.emplace_back(bytes.begin(), bytes.end());
+    gzip::append(ready_.emplace_back(), bytes);
     queued_bytes_ += bytes.size();
 }
 
 void member_sequence::collect(bool wait)
 {
-    std::vector<std::uint8_t> member;
+    gzip::byte_buffer member;
     while (pool_.pop(member, wait)) place(member);
 }
 
-bool member_sequence::take_output(std::vector<std::uint8_t>& out)
+bool member_sequence::take_output(gzip::byte_buffer& out)
 {
     if (ready_.empty()) return false;
     out.swap(ready_.front());
@@ -92,7 +105,7 @@ std::uint64_t member_sequence::offset_of(std::size_t member) const
     return offsets_[member];
 }
 
-void member_sequence::place(std::vector<std::uint8_t>& member)
+void member_sequence::place(gzip::byte_buffer& member)
 {
     offsets_.push_back(queued_bytes_);
     queued_bytes_ += member.size();

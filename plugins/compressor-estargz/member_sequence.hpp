@@ -19,7 +19,8 @@ public:
     member_sequence(int level, unsigned threads);
 
     // Closes the open member, if any, and opens the next one; returns its ordinal.
-    std::size_t open_member();
+    // expected_size: the bytes it will likely hold, so its buffer is made that big at once.
+    std::size_t open_member(std::size_t expected_size = 0);
     // Appends to the open member, opening one when none is.
     void write(std::span<const std::uint8_t> bytes);
     void close_member();
@@ -29,13 +30,14 @@ public:
     // Queues the output of members that are finished; with wait, of all of them.
     void collect(bool wait);
     // The next queued piece of the blob, in order; false when none is queued.
-    bool take_output(std::vector<std::uint8_t>& out);
+    bool take_output(gzip::byte_buffer& out);
 
     // Blob offset of a member whose output (or, when streamed, whose start) is queued.
     std::uint64_t offset_of(std::size_t member) const;
 
 private:
-    void place(std::vector<std::uint8_t>& member);
+    void make_room(std::size_t size);
+    void place(gzip::byte_buffer& member);
     void start_streaming();
     void queue_streamed();
 
@@ -44,9 +46,9 @@ private:
     bool open_ = false;
     bool streaming_ = false;
     std::size_t opened_ = 0;
-    std::vector<std::uint8_t> content_;  // of the open member while buffered
-    std::vector<std::uint8_t> streamed_;  // output of the streamed member not yet queued
-    std::deque<std::vector<std::uint8_t>> ready_;
+    gzip::byte_buffer content_;  // of the open member while buffered
+    gzip::byte_buffer streamed_;  // output of the streamed member not yet queued
+    std::deque<gzip::byte_buffer> ready_;
     std::vector<std::uint64_t> offsets_;  // by ordinal, once known
     std::uint64_t queued_bytes_ = 0;  // blob bytes queued so far
 };

@@ -23,16 +23,16 @@ member_stream::member_stream(int level)
 
 member_stream::~member_stream() { deflateEnd(&stream_); }
 
-void member_stream::begin(std::vector<std::uint8_t>& out)
+void member_stream::begin(gzip::byte_buffer& out)
 {
     if (deflateReset(&stream_) != Z_OK) throw std::runtime_error("estargz: zlib reset failed");
     staging_.clear();
     crc_ = static_cast<std::uint32_t>(crc32(0, nullptr, 0));
     length_ = 0;
-    out.insert(out.end(), std::begin(gzip::member_header), std::end(gzip::member_header));
+    gzip::append(out, gzip::member_header);
 }
 
-void member_stream::write(std::span<const std::uint8_t> content, std::vector<std::uint8_t>& out)
+void member_stream::write(std::span<const std::uint8_t> content, gzip::byte_buffer& out)
 {
     while (!content.empty()) {
         // Whole blocks straight from the caller's buffer when nothing is staged.
@@ -42,7 +42,7 @@ void member_stream::write(std::span<const std::uint8_t> content, std::vector<std
             continue;
         }
         std::size_t n = std::min(content.size(), block_size - staging_.size());
-        staging_.insert(staging_.end(), content.begin(), content.begin() + static_cast<std::ptrdiff_t>(n));
+        gzip::append(staging_, content.first(n));
         content = content.subspan(n);
         if (staging_.size() == block_size) {
             deflate_block(staging_, Z_NO_FLUSH, out);
@@ -51,14 +51,14 @@ void member_stream::write(std::span<const std::uint8_t> content, std::vector<std
     }
 }
 
-void member_stream::end(std::vector<std::uint8_t>& out)
+void member_stream::end(gzip::byte_buffer& out)
 {
     deflate_block(staging_, Z_FINISH, out);
     staging_.clear();
     gzip::put_trailer(out, crc_, length_);
 }
 
-void member_stream::deflate_block(std::span<const std::uint8_t> block, int flush, std::vector<std::uint8_t>& out)
+void member_stream::deflate_block(std::span<const std::uint8_t> block, int flush, gzip::byte_buffer& out)
 {
     crc_ = static_cast<std::uint32_t>(crc32(crc_, block.data(), static_cast<uInt>(block.size())));
     length_ += block.size();

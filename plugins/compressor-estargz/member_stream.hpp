@@ -4,6 +4,8 @@
 // the buffer sizes).
 #pragma once
 
+#include "byte_buffer.hpp"
+
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -20,15 +22,15 @@ public:
     member_stream& operator=(const member_stream&) = delete;
 
     // Each appends compressed bytes to out.
-    void begin(std::vector<std::uint8_t>& out);
-    void write(std::span<const std::uint8_t> content, std::vector<std::uint8_t>& out);
-    void end(std::vector<std::uint8_t>& out);
+    void begin(gzip::byte_buffer& out);
+    void write(std::span<const std::uint8_t> content, gzip::byte_buffer& out);
+    void end(gzip::byte_buffer& out);
 
 private:
-    void deflate_block(std::span<const std::uint8_t> block, int flush, std::vector<std::uint8_t>& out);
+    void deflate_block(std::span<const std::uint8_t> block, int flush, gzip::byte_buffer& out);
 
     z_stream stream_{};
-    std::vector<std::uint8_t> staging_;
+    gzip::byte_buffer staging_;
     std::uint32_t crc_ = 0;
     std::uint64_t length_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "toc.hpp"
 
+#include "packed_toc.hpp"
 #include "rfc3339.hpp"
 
 #include <lading/formats/base64.hpp>
@@ -80,18 +81,20 @@ void append_entry(std::string& out, const toc_entry& e, const member_offsets& of
 
 }  // namespace
 
-void write_toc_json(const std::deque<toc_entry>& entries, const member_offsets& offset_of, const text_sink& sink)
+void write_toc_json(const packed_toc& entries, const member_offsets& offset_of, const text_sink& sink)
 {
     constexpr std::size_t piece = 64 * 1024;
     std::string out = "{\"version\":1,\"entries\":[";
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (i > 0) out += ',';
-        append_entry(out, entries[i], offset_of);
+    bool first = true;
+    entries.for_each([&](const toc_entry& e) {
+        if (!first) out += ',';
+        first = false;
+        append_entry(out, e, offset_of);
         if (out.size() >= piece) {
             sink(out);
             out.clear();
         }
-    }
+    });
     out += "]}";
     sink(out);
 }

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,12 +33,14 @@ struct toc_entry {
     bool chunk_digest_is_digest = false;  // a single-chunk file: chunkDigest repeats digest
 };
 
+class packed_toc;
+
 using member_offsets = std::function<std::uint64_t(std::size_t member)>;
 using text_sink = std::function<void(std::string_view piece)>;
 
 // {"version":1,"entries":[...]} with nothing after the closing brace: readers hash exactly
 // the bytes their JSON decoder consumes. Handed to sink in pieces of about 64 KiB, so the
 // whole text is never held; the same entries always give the same text.
-void write_toc_json(const std::deque<toc_entry>& entries, const member_offsets& offset_of, const text_sink& sink);
+void write_toc_json(const packed_toc& entries, const member_offsets& offset_of, const text_sink& sink);
 
 }  // namespace lading::plugins::estargz

@@ -45,7 +45,7 @@ lading_status gzip_compressor::transform(lading_stream_io& io, bool finish)
 void gzip_compressor::take_input(lading_stream_io& io)
 {
     std::size_t n = std::min(io.avail_in, chunk_size - chunk_.size());
-    chunk_.insert(chunk_.end(), io.next_in, io.next_in + n);
+    append(chunk_, {io.next_in, n});
     io.next_in += n;
     io.avail_in -= n;
 }

@@ -26,10 +26,10 @@ private:
     void wait_for_member();
 
     member_pool pool_;
-    std::vector<std::uint8_t> chunk_;
+    byte_buffer chunk_;
     std::uint64_t members_ = 0;
     // The member being handed out, possibly across many calls with small output buffers.
-    std::vector<std::uint8_t> pending_;
+    byte_buffer pending_;
     std::size_t pending_pos_ = 0;
 };
 

@@ -24,7 +24,7 @@ member_encoder::~member_encoder()
     if (compressor_ != nullptr) libdeflate_free_compressor(compressor_);
 }
 
-void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out)
+void member_encoder::encode(std::span<const std::uint8_t> input, byte_buffer& out)
 {
     // Deflated into this encoder's own buffer, sized for the worst case once, then copied
     // out at its real size: members wait in the pool and in the caller's queue, and a
@@ -33,8 +33,10 @@ void member_encoder::encode(std::span<const std::uint8_t> input, std::vector<std
                               : libdeflate_deflate_compress_bound(compressor_, input.size());
     if (scratch_.size() < bound) scratch_.resize(bound);
     std::size_t body = deflate(input, std::span(scratch_).first(bound));
-    out.assign(std::begin(member_header), std::end(member_header));
-    out.insert(out.end(), scratch_.begin(), scratch_.begin() + static_cast<std::ptrdiff_t>(body));
+    out.clear();
+    out.reserve(std::size(member_header) + body + trailer_size);  // else the trailer would double it
+    append(out, member_header);
+    append(out, std::span(scratch_).first(body));
     put_trailer(out, libdeflate_crc32(0, input.data(), input.size()), input.size());
 }
 

@@ -1,6 +1,7 @@
 // One input chunk as one complete gzip member (RFC 1952).
 #pragma once
 
+#include "byte_buffer.hpp"
 #include "isal_deflate.hpp"
 
 #include <cstdint>
@@ -23,14 +24,14 @@ public:
     member_encoder& operator=(const member_encoder&) = delete;
 
     // Replaces the contents of out with the member encoding input.
-    void encode(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& out);
+    void encode(std::span<const std::uint8_t> input, byte_buffer& out);
 
 private:
     std::size_t deflate(std::span<const std::uint8_t> input, std::span<std::uint8_t> out);
 
     libdeflate_compressor* compressor_ = nullptr;
     std::unique_ptr<isal_deflate> isal_;
-    std::vector<std::uint8_t> scratch_;
+    byte_buffer scratch_;
 };
 
 }  // namespace lading::plugins::gzip

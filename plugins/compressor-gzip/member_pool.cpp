@@ -44,7 +44,7 @@ bool member_pool::full() const
     return !empty() && (submitted_ - popped_ == jobs_.size() || content_in_flight_ >= content_budget_);
 }
 
-void member_pool::submit(std::vector<std::uint8_t>& content)
+void member_pool::submit(byte_buffer& content)
 {
     job& j = job_at(submitted_);
     content_in_flight_ += content.size();
@@ -69,7 +69,21 @@ void member_pool::submit(std::vector<std::uint8_t>& content)
     work_.notify_one();
 }
 
-bool member_pool::pop(std::vector<std::uint8_t>& member, bool wait)
+void member_pool::make_room(byte_buffer& content, std::size_t capacity)
+{
+    if (content.capacity() >= capacity) return;
+    auto spare = std::find_if(spares_.begin(), spares_.end(), [&](const auto& s) { return s.capacity() >= capacity; });
+    if (spare == spares_.end()) {
+        content.reserve(capacity);
+        return;
+    }
+    spare->clear();
+    append(*spare, content);
+    content.swap(*spare);
+    spares_.erase(spare);
+}
+
+bool member_pool::pop(byte_buffer& member, bool wait)
 {
     if (empty()) return false;
     job& j = job_at(popped_);
@@ -80,10 +94,13 @@ bool member_pool::pop(std::vector<std::uint8_t>& member, bool wait)
     }
     ++popped_;
     content_in_flight_ -= j.content.size();
-    // Small buffers are recycled by the next submit; bigger ones are released, else the
-    // buffers of all jobs would add up to more than the budget.
+    // Small buffers are recycled by the next submit; bigger ones are kept aside for
+    // make_room, else the buffers of all jobs would add up to more than the budget.
     j.content.clear();
-    if (j.content.capacity() > recycled_capacity_) std::vector<std::uint8_t>().swap(j.content);
+    if (j.content.capacity() > recycled_capacity_) {
+        if (spares_.size() <= encoders_.size()) spares_.push_back(std::move(j.content));
+        byte_buffer().swap(j.content);
+    }
     if (j.failure) std::rethrow_exception(j.failure);
     member.swap(j.member);
     return true;

@@ -36,15 +36,20 @@ public:
     bool empty() const { return submitted_ == popped_; }
 
     // Takes content (which must not find the pool full()); content comes back empty.
-    void submit(std::vector<std::uint8_t>& content);
+    void submit(byte_buffer& content);
+    // Gives content room for `capacity` bytes, keeping what it holds. Buffers too big to be
+    // recycled with their job are kept aside when popped and handed out again here, so
+    // large members do not allocate and free megabytes each time (glibc would keep the
+    // freed memory, and the process would grow).
+    void make_room(byte_buffer& content, std::size_t capacity);
     // Swaps the oldest finished member into `member`; with wait, waits for it. False when
     // nothing is in flight or, without wait, the oldest is not finished.
-    bool pop(std::vector<std::uint8_t>& member, bool wait);
+    bool pop(byte_buffer& member, bool wait);
 
 private:
     struct job {
-        std::vector<std::uint8_t> content;
-        std::vector<std::uint8_t> member;
+        byte_buffer content;
+        byte_buffer member;
         bool done = false;
         std::exception_ptr failure;
     };
@@ -59,6 +64,7 @@ private:
     std::size_t content_in_flight_ = 0;  // bytes of submitted members not yet popped
     std::size_t content_budget_;
     std::size_t recycled_capacity_;  // content buffers up to this size are kept for reuse
+    std::vector<byte_buffer> spares_;  // bigger ones, at most one per worker and one more
 
     std::mutex mutex_;
     std::condition_variable work_;

@@ -78,6 +78,7 @@ TEST_CASE("the estargz plugin exports a gzip-suffixed compressor table", "[estar
     CHECK(t.level_min == 0);
     CHECK(t.level_max == 9);
     CHECK(t.level_default == 6);
+    CHECK(t.flags == LADING_COMPRESSOR_OWN_DIFF_ID);  // the host need not hash the input tar
 
     const bytes blob = compress_ok(tar_of(sample_members())).blob;
     CHECK(t.detect(blob.data(), blob.size()) == 0);  // the gzip plugin claims gzip streams

@@ -74,6 +74,10 @@ TEST_CASE("lading export with compression=estargz writes a verifiable eStargz la
     REQUIRE(v.ok);
     CHECK(v.chunks >= 3);
     CHECK(layer.config_diff_id == v.diff_id);
+    // And by gzip: the diffID is the sha256 of the whole decompressed blob, TOC entry included.
+    auto tar_hash = lading::test::run_process({"sh", "-c", "gzip -dc \"$0\" | sha256sum", layer.blob.string()});
+    REQUIRE(tar_hash.exit_code == 0);
+    CHECK(layer.config_diff_id == "sha256:" + tar_hash.out.substr(0, 64));
     CHECK(annotations.at("io.containers.estargz.uncompressed-size").as_string() == std::to_string(v.uncompressed_size));
 
     // Another thread count, another store: the same layer.

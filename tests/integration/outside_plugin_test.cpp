@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/json_file.hpp"
+#include "common/oci_layout.hpp"
 #include "common/process.hpp"
 #include "common/store_snapshot.hpp"
 #include "common/temp_dir.hpp"
@@ -134,6 +135,35 @@ TEST_CASE("a store plugin built with the first, shorter table still works; what 
                                    "--plugin-path", plugin_dir.string()});
     CHECK(check.exit_code == 1);
     CHECK(check.err.find("cannot open " + req.store.string() + " for reading only") != std::string::npos);
+}
+
+TEST_CASE("a compressor with the first, shorter table gets its diffID from the host's hash of the tar",
+          "[integration][plugins]")
+{
+    temp_dir dir;
+    const auto plugin_dir = dir.path() / "plugins";
+    std::filesystem::create_directories(plugin_dir);
+    std::filesystem::copy_file(outside_dir + "/liblading-compressor-first-table-gzip.so",
+                               plugin_dir / "liblading-compressor-first-table-gzip.so");
+    const auto tree = dir.path() / "tree";
+    make_small_tree(tree);
+    export_request req;
+    req.layers = {tree};
+    req.outputs = {"type=image,name=old:1,oci-mediatypes=true,compression=first-table-gzip"};
+    req.store = dir.path() / "store";
+    req.metadata_file = dir.path() / "meta.json";
+    req.extra_args = {"--plugin-path", plugin_dir.string()};
+    export_ok(req);
+
+    oci_layout layout(req.store);
+    auto entry = layout.find_entry("old:1");
+    REQUIRE(entry);
+    auto manifest = layout.read_json_blob(std::string(entry->at("digest").as_string()));
+    auto config = layout.read_json_blob(std::string(manifest.at("config").at("digest").as_string()));
+    const auto blob = layout.blob_path(std::string(manifest.at("layers").at(0).at("digest").as_string()));
+    auto tar_hash = run_process({"sh", "-c", "gzip -dc \"$0\" | sha256sum", blob.string()});
+    REQUIRE(tar_hash.exit_code == 0);
+    CHECK(std::string(config.at("rootfs").at("diff_ids").at(0).as_string()) == "sha256:" + tar_hash.out.substr(0, 64));
 }
 
 TEST_CASE("a plugin of another ABI on the path does not stop a tarball layer from being recognised",

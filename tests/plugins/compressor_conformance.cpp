@@ -9,6 +9,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -238,7 +239,17 @@ TEST_CASE("compressor plugins export a valid lading_compressor_v1 table", "[plug
         CHECK(table.diff_id != nullptr);
         CHECK(table.last_error != nullptr);
         CHECK(table.destroy != nullptr);
+        CHECK(table.flags == 0);  // the diffID is the sha256 of the input
     }
+}
+
+TEST_CASE("a compressor built with the first table declares the first size, without flags", "[plugins][compressor]")
+{
+    const auto& t = lading::test::compressor_table(LADING_OUTSIDE_PLUGIN_DIR, "first-table-gzip");
+    CHECK(t.header.abi_version == LADING_PLUGIN_ABI_VERSION);
+    CHECK(t.header.struct_size == offsetof(lading_compressor_v1, flags));
+    CHECK(t.header.struct_size < sizeof(lading_compressor_v1));
+    CHECK(std::string(t.header.name) == "first-table-gzip");
 }
 
 TEST_CASE("compressors round-trip awkward sizes through tiny and big buffers", "[plugins][compressor]")

@@ -34,8 +34,10 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
 {
     std::vector<std::uint8_t> out(buffer_size);
     sha256_hasher diff_hash, blob_hash;
-    read_ahead_source ahead(tar_stream, buffer_size, read_ahead_chunks,
-                            [&](std::span<const std::uint8_t> chunk) { diff_hash.update(chunk); });
+    const bool hash_input = compression.input_digest_needed || !compression.codec->reports_own_diff_id();
+    read_ahead_source ahead(tar_stream, buffer_size, read_ahead_chunks, [&](std::span<const std::uint8_t> chunk) {
+        if (hash_input) diff_hash.update(chunk);
+    });
     std::uint64_t tar_bytes = 0;
     auto output = sink.begin();
     auto codec = compression.codec->compress(compression.level, compression.threads);
@@ -73,13 +75,16 @@ built_layer build_layer(byte_source& tar_stream, const compression_choice& compr
     }
 
     built_layer layer;
-    // The read-ahead thread ended with the stream: its hash of the tar is complete.
-    layer.uncompressed_size = diff_hash.bytes();
+    layer.uncompressed_size = tar_bytes;
     layer.size = blob_hash.bytes();
     layer.blob = blob_hash.finish();
-    layer.input_digest = diff_hash.finish();
+    // The read-ahead thread ended with the stream: its hash of the tar is complete.
+    if (hash_input) layer.input_digest = diff_hash.finish();
     layer.diff_id = layer.input_digest;
-    if (auto own = codec->diff_id(); !own.empty()) layer.diff_id = digest::parse_or_throw(own, "compressor diffID");
+    if (auto own = codec->diff_id(); !own.empty())
+        layer.diff_id = digest::parse_or_throw(own, "compressor diffID");
+    else if (!hash_input)
+        throw error(compression.codec->name() + " compressor declares its own diffID but reported none");
     layer.annotations = parse_annotations(codec->annotations_json(), compression.codec->name());
     layer.media_suffix = compression.codec->media_suffix();
     output->written(layer.blob);

@@ -19,7 +19,8 @@ struct built_layer {
     std::uint64_t size = 0;
     digest diff_id;
     // The sha256 of the tar stream given; equal to diff_id unless the compressor rewrites the
-    // archive (estargz adds its TOC).
+    // archive (estargz adds its TOC). Empty when the compressor reports its own diffID and the
+    // caller did not ask for it (compression_choice::input_digest_needed).
     digest input_digest;
     std::uint64_t uncompressed_size = 0;
     annotation_map annotations;  // from the compressor (e.g. estargz's TOC digest)
@@ -34,6 +35,9 @@ struct compression_choice {
     int level = 0;
     unsigned threads = 1;
     std::stop_token stop;  // checked between chunks: the build ends with errc::interrupted
+    // The caller reads built_layer::input_digest (a conversion checks it against the base
+    // image's diffID). Otherwise the input is hashed only when the diffID is its hash.
+    bool input_digest_needed = false;
 };
 
 built_layer build_layer(byte_source& tar_stream, const compression_choice& compression, const blob_sink& sink,

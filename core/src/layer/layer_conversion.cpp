@@ -25,7 +25,9 @@ built_layer convert_layer(std::unique_ptr<byte_source> blob, const descriptor& l
     const auto what = "base layer " + layer.digest.str();
     auto tar_stream = std::make_unique<tar::checked_tar_source>(open_uncompressed(std::move(blob), plugins, what),
                                                                 std::nullopt, what);
-    auto built = build_layer(*tar_stream, compression, sink, progress, progress_id);
+    compression_choice checked = compression;
+    checked.input_digest_needed = true;
+    auto built = build_layer(*tar_stream, checked, sink, progress, progress_id);
     if (built.input_digest != diff_id)
         throw error(what + " decompresses to " + built.input_digest.str() + ", but the base image's config says " +
                     diff_id.str());

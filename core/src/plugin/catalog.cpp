@@ -37,7 +37,7 @@ bool parse_file_name(const std::string& file, lading_plugin_kind& kind, std::str
 std::size_t minimum_table_size(lading_plugin_kind kind)
 {
     switch (kind) {
-    case LADING_KIND_COMPRESSOR: return sizeof(lading_compressor_v1);
+    case LADING_KIND_COMPRESSOR: return offsetof(lading_compressor_v1, flags);  // the first table had no more
     case LADING_KIND_MEDIATYPE: return sizeof(lading_mediatype_v1);
     case LADING_KIND_STORE: return offsetof(lading_store_v1, open_read_only);  // the first table had no more
     }

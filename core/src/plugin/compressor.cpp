@@ -2,6 +2,7 @@
 #include "plugin/compressor.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 
 namespace lading::plugin {
@@ -12,6 +13,12 @@ compressor::compressor(const loaded_plugin& plugin)
 }
 
 bool compressor::detect(std::span<const std::uint8_t> head) const { return table_->detect(head.data(), head.size()) == 1; }
+
+bool compressor::reports_own_diff_id() const
+{
+    const bool has_flags = table_->header.struct_size >= offsetof(lading_compressor_v1, flags) + sizeof(table_->flags);
+    return has_flags && (table_->flags & LADING_COMPRESSOR_OWN_DIFF_ID) != 0;
+}
 
 std::unique_ptr<codec_stream> compressor::compress(int level, unsigned threads) const
 {

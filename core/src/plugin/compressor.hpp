@@ -23,6 +23,9 @@ public:
     int level_max() const { return table_->level_max; }
     int level_default() const { return table_->level_default; }
     bool detect(std::span<const std::uint8_t> head) const;
+    // True when the codec rewrites the tar stream and reports the diffID of what it wrote
+    // (LADING_COMPRESSOR_OWN_DIFF_ID); read only from a table that has the flags field.
+    bool reports_own_diff_id() const;
 
     std::unique_ptr<codec_stream> compress(int level, unsigned threads) const;
     std::unique_ptr<codec_stream> decompress() const;

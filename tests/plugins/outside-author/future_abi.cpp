@@ -5,7 +5,7 @@ namespace {
 const lading_compressor_v1 table{
     lading_plugin_header{LADING_PLUGIN_ABI_VERSION + 98, sizeof(lading_compressor_v1), LADING_KIND_COMPRESSOR,
                          "future", "9.9.9"},
-    "", 0, 0, 0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+    "", 0, 0, 0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, 0,
 };
 }  // namespace
 

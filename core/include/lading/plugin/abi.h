@@ -81,7 +81,17 @@ typedef struct lading_compressor_v1 {
     const char* (*diff_id)(lading_codec* codec);
     const char* (*last_error)(lading_codec* codec);
     void (*destroy)(lading_codec* codec);
+
+    /* ---- appended; present when header.struct_size covers it ---- */
+
+    uint32_t flags; /* lading_compressor_flag bits */
 } lading_compressor_v1;
+
+typedef enum lading_compressor_flag {
+    /* The codec rewrites the tar stream (estargz adds its TOC) and diff_id() always returns
+     * the diffID of what it wrote, so the host need not hash the input for the diffID. */
+    LADING_COMPRESSOR_OWN_DIFF_ID = 1u << 0
+} lading_compressor_flag;
 
 /* ---------------------------------------------------------------- media types --- */
 

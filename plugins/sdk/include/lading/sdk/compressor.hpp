@@ -6,6 +6,7 @@
 //   static bool detect(const uint8_t* head, size_t len);
 //   static std::unique_ptr<codec> make_compressor(int32_t level, uint32_t threads);
 //   static std::unique_ptr<codec> make_decompressor();
+// optionally static constexpr uint32_t flags (lading_compressor_flag bits, else none),
 // and calls LADING_EXPORT_PLUGIN(lading::sdk::compressor_table<MyCodec>::table).
 #pragma once
 
@@ -106,6 +107,14 @@ struct compressor_table {
     static const char* last_error(lading_codec* c) noexcept { return c->error.c_str(); }
     static void destroy(lading_codec* c) noexcept { delete c; }
 
+    static constexpr uint32_t flags()
+    {
+        if constexpr (requires { Impl::flags; })
+            return Impl::flags;
+        else
+            return 0;
+    }
+
     static inline const lading_compressor_v1 table{
         make_header<lading_compressor_v1>(LADING_KIND_COMPRESSOR, Impl::name, Impl::version),
         Impl::media_suffix,
@@ -120,6 +129,7 @@ struct compressor_table {
         &diff_id,
         &last_error,
         &destroy,
+        flags(),
     };
 };
 
