@@ -30,6 +30,7 @@ has sse4_2 avx avx2 && paths+=(avx2)
 has sse4_2 avx avx2 avx512f avx512bw avx512vl avx512cd avx512dq && paths+=(avx512)
 
 export SOURCE_DATE_EPOCH=1700000000
+export LADING_GZIP_ENCODER=isal  # levels 1..3 through igzip, which the shim pins to one path
 store=$BENCH_DIR/isal-paths-store
 echo "tree: $tree ($(du -sh "$tree" | cut -f1)); paths this CPU runs: ${paths[*]}"
 for level in 1 2 3; do

@@ -11,7 +11,7 @@ namespace lading::plugins::gzip {
 
 member_encoder::member_encoder(int level)
 {
-    if (level >= isal_level_min && level <= isal_level_max) {
+    if (level >= isal_level_min && level <= isal_level_max && isal_requested()) {
         isal_ = std::make_unique<isal_deflate>(level);
         return;
     }

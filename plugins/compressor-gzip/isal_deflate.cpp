@@ -3,6 +3,8 @@
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -28,6 +30,12 @@ constexpr std::size_t stored_block_max = 65535;
 constexpr std::size_t stored_block_header = 5;
 
 }  // namespace
+
+bool isal_requested()
+{
+    const char* v = std::getenv("LADING_GZIP_ENCODER");
+    return v != nullptr && std::string_view(v) == "isal";
+}
 
 isal_deflate::isal_deflate(int level)
     : level_(level),

@@ -1,7 +1,10 @@
 // Raw deflate through ISA-L's igzip for the fast levels 1..3 (ISA-L's own levels 1..3),
-// several times faster than libdeflate at a few percent larger output. One whole buffer
-// per call (igzip's stateless mode), so the bytes depend only on the input, the level and
-// the instruction set igzip dispatches to on this CPU (see the README on reproducibility).
+// several times faster than libdeflate at a few percent larger output, when the user asks
+// for it with LADING_GZIP_ENCODER=isal. Not by default: igzip's SIMD paths (sse, avx2 and
+// avx512 alike; ISA-L 2.30) now and then encode the same buffer, with the same zeroed
+// state, into other valid bytes from one process to the next (about one export in 30 of a
+// many-file tree as estargz level 1), so blobs would not be reproducible. Its portable C
+// path does not, but is slower than libdeflate.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,9 @@ namespace lading::plugins::gzip {
 
 inline constexpr int isal_level_min = 1;
 inline constexpr int isal_level_max = 3;
+
+// Whether LADING_GZIP_ENCODER=isal asks for igzip at levels 1..3.
+bool isal_requested();
 
 class isal_deflate {
 public:

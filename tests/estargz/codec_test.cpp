@@ -136,7 +136,6 @@ TEST_CASE("every level gives a verified, deterministic blob", "[estargz][levels]
 {
     const auto members = sample_members();
     const bytes tar = tar_of(members);
-    // Levels 1..3 deflate through ISA-L, the others through libdeflate.
     for (int level : {0, 1, 2, 3, 9}) {
         CAPTURE(level);
         const compressed one = compress_ok(tar, feed{21, 100'000, 9'999, false}, 1, level);

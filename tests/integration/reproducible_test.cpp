@@ -102,7 +102,6 @@ TEST_CASE("the compressor thread count does not change the digest", "[integratio
     // 48 MiB of compressible text on top of the fixture: many gzip blocks and zstd jobs.
     const auto tree = create_tree_fixture(work / "tree", {.seed = 3, .bulk_text_size = 48ull << 20});
 
-    // gzip level 1 is ISA-L's encoder, whose state must not leak from one chunk to the next.
     for (const std::string compression : {"gzip", "gzip,compression-level=1", "zstd"}) {
         DYNAMIC_SECTION("compression=" << compression) {
             std::vector<std::pair<std::string, std::string>> digests;  // threads -> digest
