@@ -15,6 +15,17 @@ using namespace lading::test;
 
 namespace {
 const std::string outside_dir = LADING_OUTSIDE_PLUGIN_DIR;
+
+// A plugin directory of its own, below `dir`, holding only `library` of the outside-author
+// build: force-compression looks at every compressor, and the future-ABI one beside it in
+// outside_dir would be refused.
+std::filesystem::path plugin_dir_with(const temp_dir& dir, const std::string& library)
+{
+    const auto plugin_dir = dir.path() / "plugins";
+    std::filesystem::create_directories(plugin_dir);
+    std::filesystem::copy_file(outside_dir + "/" + library, plugin_dir / library);
+    return plugin_dir;
+}
 }
 
 TEST_CASE("an outside author's compressor plugin is loaded and used", "[integration][plugins]")
@@ -86,11 +97,7 @@ TEST_CASE("a store plugin built with the first, shorter table still works; what 
           "[integration][plugins][store]")
 {
     temp_dir dir;
-    // A directory of its own: force-compression looks at every compressor, and the
-    // future-ABI one beside it in outside_dir would be refused.
-    const auto plugin_dir = dir.path() / "plugins";
-    std::filesystem::create_directories(plugin_dir);
-    std::filesystem::copy_file(outside_dir + "/liblading-store-first-table.so", plugin_dir / "liblading-store-first-table.so");
+    const auto plugin_dir = plugin_dir_with(dir, "liblading-store-first-table.so");
     const auto tree = dir.path() / "tree";
     make_small_tree(tree);
     export_request base;
@@ -141,10 +148,7 @@ TEST_CASE("a compressor with the first, shorter table gets its diffID from the h
           "[integration][plugins]")
 {
     temp_dir dir;
-    const auto plugin_dir = dir.path() / "plugins";
-    std::filesystem::create_directories(plugin_dir);
-    std::filesystem::copy_file(outside_dir + "/liblading-compressor-first-table-gzip.so",
-                               plugin_dir / "liblading-compressor-first-table-gzip.so");
+    const auto plugin_dir = plugin_dir_with(dir, "liblading-compressor-first-table-gzip.so");
     const auto tree = dir.path() / "tree";
     make_small_tree(tree);
     export_request req;
