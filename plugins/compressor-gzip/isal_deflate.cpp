@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <string_view>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lading::plugins::gzip {
 
@@ -57,10 +57,10 @@ std::size_t isal_deflate::compress(std::span<const std::uint8_t> input, std::spa
     constexpr std::size_t limit = std::numeric_limits<std::uint32_t>::max();
     if (input.size() > limit / 2 || out.size() < bound(input.size()))
         throw std::logic_error("gzip: ISA-L buffer sizes out of range");
-    // Every call starts from a zeroed stream and level buffer. Reusing them as igzip allows
-    // gave, now and then, other (valid) bytes for the same chunk while several encoders ran
-    // at once (ISA-L 2.30, AVX-512 path: about one chunk in 3000); with zeroed state that
-    // never happened in any run since. Clearing costs ~350 KiB of memset per chunk.
+    // Every call starts from a zeroed stream and level buffer: reusing them as igzip allows
+    // gave other (valid) bytes for the same chunk more often (about one chunk in 3000 with
+    // several encoders at once). Zeroing lowers that rate but does not end it (see the
+    // header), which is why igzip is used only when asked for. ~350 KiB of memset per chunk.
     isal_zstream& s = *stream_;
     std::memset(&s, 0, sizeof s);
     std::memset(level_buffer_.get(), 0, level_buffer_size_);
