@@ -1,5 +1,6 @@
 #include "gzip_member.hpp"
 
+#include "deflate_encoder_choice.hpp"
 #include "gzip_framing.hpp"
 
 #include <libdeflate.h>
@@ -11,7 +12,7 @@ namespace lading::plugins::gzip {
 
 member_encoder::member_encoder(int level)
 {
-    if (level >= isal_level_min && level <= isal_level_max && isal_requested()) {
+    if (encoder_for_level(level) == deflate_encoder::isal) {
         isal_ = std::make_unique<isal_deflate>(level);
         return;
     }

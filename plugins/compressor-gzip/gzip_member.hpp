@@ -14,8 +14,8 @@ struct libdeflate_compressor;
 namespace lading::plugins::gzip {
 
 // Writes members whose every byte depends only on the input and the level (the fixed
-// header of gzip_framing.hpp), so equal layers always hash equal. Every level deflates
-// through libdeflate, unless ISA-L is asked for (isal_deflate.hpp) at levels 1..3.
+// header of gzip_framing.hpp), so equal layers always hash equal. The encoder for each
+// level is chosen in deflate_encoder_choice.hpp.
 class member_encoder {
 public:
     explicit member_encoder(int level);

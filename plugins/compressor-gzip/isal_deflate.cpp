@@ -3,12 +3,10 @@
 #include <isa-l/igzip_lib.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 
 namespace lading::plugins::gzip {
 
@@ -31,15 +29,9 @@ constexpr std::size_t stored_block_header = 5;
 
 }  // namespace
 
-bool isal_requested()
-{
-    const char* v = std::getenv("LADING_GZIP_ENCODER");
-    return v != nullptr && std::string_view(v) == "isal";
-}
-
-isal_deflate::isal_deflate(int level)
+isal_deflate::isal_deflate(int level, std::uint32_t stream_bucket)
     : level_(level),
-      stream_(std::make_unique<isal_zstream>()),
+      slot_(stream_bucket),
       level_buffer_size_(level_buffer_size(level))
 {
     level_buffer_ = std::make_unique<std::uint8_t[]>(level_buffer_size_);
@@ -57,11 +49,9 @@ std::size_t isal_deflate::compress(std::span<const std::uint8_t> input, std::spa
     constexpr std::size_t limit = std::numeric_limits<std::uint32_t>::max();
     if (input.size() > limit / 2 || out.size() < bound(input.size()))
         throw std::logic_error("gzip: ISA-L buffer sizes out of range");
-    // Every call starts from a zeroed stream and level buffer: reusing them as igzip allows
-    // gave other (valid) bytes for the same chunk more often (about one chunk in 3000 with
-    // several encoders at once). Zeroing lowers that rate but does not end it (see the
-    // header), which is why igzip is used only when asked for. ~350 KiB of memset per chunk.
-    isal_zstream& s = *stream_;
+    // Every call starts from a zeroed stream and level buffer (~350 KiB of memset), so that
+    // nothing of the previous chunk, compressed on whichever thread, reaches this one.
+    isal_zstream& s = *slot_.stream();
     std::memset(&s, 0, sizeof s);
     std::memset(level_buffer_.get(), 0, level_buffer_size_);
     isal_deflate_stateless_init(&s);

@@ -1,29 +1,20 @@
-// Raw deflate through ISA-L's igzip for the fast levels 1..3 (ISA-L's own levels 1..3),
-// several times faster than libdeflate at a few percent larger output, when the user asks
-// for it with LADING_GZIP_ENCODER=isal. Not by default: igzip's SIMD paths (sse, avx2 and
-// avx512 alike; ISA-L 2.30) now and then encode the same buffer, with the same zeroed
-// state, into other valid bytes from one process to the next (about one export in 30 of a
-// many-file tree as estargz level 1), so blobs would not be reproducible. Its portable C
-// path does not, but is slower than libdeflate.
+// Raw deflate through ISA-L's igzip levels 1..3 (deflate_encoder_choice.hpp says when).
+// Each encoder keeps its stream where its address cannot change the bytes
+// (isal_stream_slot.hpp).
 #pragma once
+
+#include "isal_stream_slot.hpp"
 
 #include <cstdint>
 #include <memory>
 #include <span>
 
-struct isal_zstream;
-
 namespace lading::plugins::gzip {
-
-inline constexpr int isal_level_min = 1;
-inline constexpr int isal_level_max = 3;
-
-// Whether LADING_GZIP_ENCODER=isal asks for igzip at levels 1..3.
-bool isal_requested();
 
 class isal_deflate {
 public:
-    explicit isal_deflate(int level);
+    // stream_bucket: where the stream is placed (isal_stream_slot.hpp); tests vary it.
+    explicit isal_deflate(int level, std::uint32_t stream_bucket = pinned_stream_bucket);
     ~isal_deflate();
     isal_deflate(const isal_deflate&) = delete;
     isal_deflate& operator=(const isal_deflate&) = delete;
@@ -36,7 +27,7 @@ public:
 
 private:
     int level_;
-    std::unique_ptr<isal_zstream> stream_;
+    isal_stream_slot slot_;
     std::unique_ptr<std::uint8_t[]> level_buffer_;
     std::uint32_t level_buffer_size_;
 };

@@ -84,8 +84,8 @@ TEST_CASE("skopeo and umoci read a default export of the fixture tree (OCI media
     require_tools({tools::skopeo, tools::umoci, tools::gzip, tools::zstd});
     const auto& tree = shared_tree();
 
-    // gzip level 1 with LADING_GZIP_ENCODER=isal deflates through ISA-L rather than
-    // libdeflate: Go's reader checks it too.
+    // gzip level 1 deflates through ISA-L's igzip rather than libdeflate (on x86-64): Go's
+    // reader checks it too.
     const std::pair<std::string, std::string> variants[] = {
         {"gzip", ""}, {"gzip", ",compression-level=1"}, {"uncompressed", ""}, {"zstd", ""}};
     for (const auto& [compression, level] : variants) {
@@ -99,7 +99,6 @@ TEST_CASE("skopeo and umoci read a default export of the fixture tree (OCI media
                 .store = store,
                 .metadata_file = work / "metadata.json",
             };
-            if (!level.empty()) req.env["LADING_GZIP_ENCODER"] = "isal";
             auto meta = export_ok(req);
             check_layout(store, name, meta, compression, true);
 

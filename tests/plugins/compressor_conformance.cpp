@@ -358,28 +358,43 @@ TEST_CASE("gzip levels 1 to 3 give the same bytes for any thread count, read by 
     CHECK(compress(table, text, 1, 2).size() > compress(table, text, 6, 2).size());
 }
 
-TEST_CASE("LADING_GZIP_ENCODER=isal deflates levels 1 to 3 through ISA-L, read by gzip", "[plugins][compressor][gzip]")
+TEST_CASE("LADING_GZIP_ENCODER chooses igzip or libdeflate per level; igzip's output is read by gzip",
+          "[plugins][compressor][gzip]")
 {
     temp_dir dir;
     const auto& table = compressor("gzip");
     const bytes input = mixed_bytes(3 * mib + 4'321, 17);
     struct encoder_override {
-        encoder_override() { ::setenv("LADING_GZIP_ENCODER", "isal", 1); }
+        explicit encoder_override(const char* value) { ::setenv("LADING_GZIP_ENCODER", value, 1); }
         ~encoder_override() { ::unsetenv("LADING_GZIP_ENCODER"); }
     };
-    for (int level : {1, 3}) {
+    auto with = [&](const char* encoder, int level) {
+        if (encoder == nullptr) return compress(table, input, level, 2, odd_feed);
+        encoder_override set(encoder);
+        return compress(table, input, level, 2, odd_feed);
+    };
+    for (int level : {1, 2, 3, 6}) {
         CAPTURE(level);
-        bytes fast;
-        {
-            encoder_override isal;
-            fast = compress(table, input, level, 2, odd_feed);
-        }
-        // igzip's bytes are not libdeflate's: the override reached the encoder.
-        CHECK_FALSE(same(fast, compress(table, input, level, 2, odd_feed)));
-        write_file(dir / "isal.gz", fast);
+        const bytes by_default = with(nullptr, level);
+        const bytes isal = with("isal", level);
+        const bytes libdeflate = with("libdeflate", level);
+#if defined(__x86_64__)
+        const bool default_is_isal = level <= 2;
+#else
+        const bool default_is_isal = false;
+#endif
+        CHECK(same(by_default, default_is_isal ? isal : libdeflate));
+        // igzip's bytes are not libdeflate's: each setting reached the encoder.
+        CHECK(same(isal, libdeflate) == (level > 3));
+        write_file(dir / "isal.gz", isal);
         CHECK(shell("gzip -t " + quoted(dir / "isal.gz")) == 0);
-        CHECK(same(decompress("gzip", fast, tiny_feed), input));
+        CHECK(same(decompress("gzip", isal, tiny_feed), input));
     }
+
+    encoder_override wrong("zlib");
+    char error[512] = "";
+    CHECK(table.compressor_new(1, 2, error, sizeof error) == nullptr);
+    CHECK_THAT(error, Catch::Contains("LADING_GZIP_ENCODER") && Catch::Contains("isal or libdeflate"));
 }
 
 TEST_CASE("zstd frames are libzstd's multi-threaded output for any worker count", "[plugins][compressor][zstd]")
