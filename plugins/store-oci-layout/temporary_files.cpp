@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
 #include <random>
 #include <stdexcept>
@@ -25,8 +28,11 @@ std::string unique_name()
     return std::to_string(::getpid()) + "-" + std::to_string(temp_counter++) + "-" + random;
 }
 
-// "<digits>-<digits>-<16 hex>": the only names visit_temporaries looks at.
-bool is_temporary_name(std::string_view name)
+enum class temporary_name { none, locked, legacy };
+
+// "<digits>-<digits>-<16 hex>" names a temporary locked by its writer. "<pid>-<n>" is what
+// releases before the lock wrote: their writers only ever decided liveness by the pid.
+temporary_name name_form(std::string_view name)
 {
     auto digits = [&](std::size_t& i) {
         std::size_t start = i;
@@ -34,12 +40,22 @@ bool is_temporary_name(std::string_view name)
         return i > start;
     };
     std::size_t i = 0;
-    if (!digits(i) || i >= name.size() || name[i++] != '-') return false;
-    if (!digits(i) || i >= name.size() || name[i++] != '-') return false;
-    if (name.size() - i != 16) return false;
+    if (!digits(i) || i >= name.size() || name[i++] != '-') return temporary_name::none;
+    if (!digits(i)) return temporary_name::none;
+    if (i == name.size()) return temporary_name::legacy;
+    if (name[i++] != '-' || name.size() - i != 16) return temporary_name::none;
     for (; i < name.size(); ++i)
-        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return false;
-    return true;
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f'))) return temporary_name::none;
+    return temporary_name::locked;
+}
+
+// A legacy temporary's writer held no lock, so its lock is always free: it is abandoned
+// only when the process its name gives is gone too (in this PID namespace, as those
+// releases judged it themselves).
+bool legacy_writer_alive(std::string_view name)
+{
+    const long pid = std::strtol(std::string(name.substr(0, name.find('-'))).c_str(), nullptr, 10);
+    return pid > 0 && pid <= INT_MAX && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
@@ -112,9 +128,9 @@ void locked_temporary::commit_to(const std::filesystem::path& target)
 
 namespace {
 
-// Calls take(dir, name, fd, st) for each regular file under .lading-tmp with a temporary's
+// Calls take(dir, name, st, free) for each regular file under .lading-tmp with a temporary's
 // name, opened without following a link and with its lock attempted: `free` says whether
-// the lock was won (nobody holds the file).
+// the lock was won (nobody holds the file) and, for a legacy name, its process is gone.
 void for_each_temporary(const std::filesystem::path& root,
                         const std::function<void(int dir, const std::string& name, const struct stat& st, bool free)>& take)
 {
@@ -124,11 +140,14 @@ void for_each_temporary(const std::filesystem::path& root,
     for (auto it = std::filesystem::directory_iterator(temp_dir(root), ec);
          !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
         auto name = it->path().filename().string();
-        if (!is_temporary_name(name)) continue;
+        const auto form = name_form(name);
+        if (form == temporary_name::none) continue;
         int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0) continue;
         struct stat st {};
-        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) take(dir, name, st, ::flock(fd, LOCK_EX | LOCK_NB) == 0);
+        if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+            take(dir, name, st,
+                 ::flock(fd, LOCK_EX | LOCK_NB) == 0 && (form == temporary_name::locked || !legacy_writer_alive(name)));
         ::close(fd);
     }
     ::close(dir);

@@ -1,7 +1,9 @@
 // The layout's temporaries (<root>/.lading-tmp/<pid>-<n>-<random>): each is flock()ed by its
 // writer for as long as it exists, so a temporary nobody holds a lock on is abandoned. The
 // pid in the name is only there to keep names unique; it is never used to decide liveness,
-// which would be wrong for a writer in another PID namespace.
+// which would be wrong for a writer in another PID namespace. The exception are the
+// "<pid>-<n>" temporaries of releases that wrote them without a lock: those are abandoned
+// once their process is gone, the rule those releases applied themselves.
 #pragma once
 
 #include <cstdint>

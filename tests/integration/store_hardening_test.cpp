@@ -185,6 +185,11 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     write_bytes(abandoned, "left by a crash\n");
     write_bytes(foreign, "not lading's\n");
     held_lock writer(live);
+    // Earlier releases wrote "<pid>-<n>" without a lock: gone with their process, kept while it runs.
+    const fs::path legacy_dead = store / ".lading-tmp" / "999999997-4";
+    const fs::path legacy_running = store / ".lading-tmp" / (std::to_string(::getpid()) + "-5");
+    write_bytes(legacy_dead, "left by a crash of an earlier release\n");
+    write_bytes(legacy_running, "being written by an earlier release\n");
 
     auto images = lading_cmd().run({"images", "--store", store.string()});
     INFO(images.describe());
@@ -192,16 +197,22 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     CHECK(fs::exists(live));
     CHECK_FALSE(fs::exists(abandoned));
     CHECK(fs::exists(foreign));
+    CHECK_FALSE(fs::exists(legacy_dead));
+    CHECK(fs::exists(legacy_running));
 
     // store check reports both kinds and removes neither.
     write_bytes(abandoned, "left by a crash\n");
+    write_bytes(legacy_dead, "left by a crash of an earlier release\n");
     auto check = store_check(store);
     INFO(check.describe());
     CHECK(check.exit_code == 0);
     const auto lines = findings_of(check);
     CHECK(any_line_has(lines, "999999999-0-0123456789abcdef", "running"));
     CHECK(any_line_has(lines, "999999998-0-0123456789abcdef", "abandoned"));
+    CHECK(any_line_has(lines, "999999997-4", "abandoned"));
+    CHECK(any_line_has(lines, legacy_running.filename().string(), "running"));
     CHECK(fs::exists(abandoned));
+    CHECK(fs::exists(legacy_dead));
 
     // The unpack staging of another namespace's export survives an unpack here as well.
     const fs::path staging_parent = store / "unpacked" / "sha256" / std::string(64, 'a');

@@ -166,6 +166,12 @@ void fault_proxy::strip_query(std::string method, const std::string& path_regex,
     add_rule(std::move(r));
 }
 
+void fault_proxy::stall_requests(std::string method, const std::string& path_regex, unsigned count) {
+    rule r = rule_for(std::move(method), path_regex, count);
+    r.stall = true;
+    add_rule(std::move(r));
+}
+
 void fault_proxy::drop_connections_after(std::uint64_t client_bytes, unsigned connections) {
     std::lock_guard lock(mutex_);
     for (unsigned i = 0; i < connections; ++i) connection_budgets_.push_back(client_bytes);
@@ -326,6 +332,10 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
             head->size -= head->target.size() - path.size();
             rec.outcome = fault_outcome::rewritten;
             script.reset();
+        } else if (script && script->stall) {
+            record({l->id, head->method, head->target, fault_outcome::stalled, 0});
+            while (co_await read_more()) buf.clear();
+            co_return l->close();
         } else if (script && script->cut_response_after) {
             rec.outcome = fault_outcome::dropped;
             l->response_budget = *script->cut_response_after;

@@ -4,7 +4,8 @@
 //    (N = 0 closes it on accept);
 //  - per HTTP request whose method and path match: answer it here (500, 429 + Retry-After,
 //    anything) without forwarding, forward the head and the first N body bytes and then
-//    drop the connection, cut the answer after N bytes, or forward it without its query.
+//    drop the connection, cut the answer after N bytes, forward it without its query, or
+//    stall it (never forwarded nor answered: the client waits, e.g. to be killed mid-push).
 // Each script applies to the next `count` matches, then expires; the first live script that
 // matches wins. Requests are framed by Content-Length / chunked so scripts work on
 // keep-alive connections. An injected answer consumes the request body first, so the
@@ -39,7 +40,7 @@ struct injected_response {
     bool close_connection = false;
 };
 
-enum class fault_outcome { passed, answered, dropped, rewritten };
+enum class fault_outcome { passed, answered, dropped, rewritten, stalled };
 
 struct proxied_request {
     std::size_t connection = 0;  // 1-based, in accept order
@@ -80,6 +81,9 @@ public:
     // cross-repository mount POST /v2/R/blobs/uploads/?mount=D&from=S becomes a plain
     // upload start, which the registry answers 202 as one that declines the mount.
     void strip_query(std::string method, const std::string& path_regex, unsigned count);
+    // Matching requests are neither forwarded nor answered; the connection stays open, its
+    // further bytes discarded, until the client closes it or the proxy stops.
+    void stall_requests(std::string method, const std::string& path_regex, unsigned count = 1);
     // The next `connections` accepted connections are dropped after forwarding
     // `client_bytes` bytes from the client.
     void drop_connections_after(std::uint64_t client_bytes, unsigned connections = 1);
@@ -103,6 +107,7 @@ private:
         std::uint64_t drop_after = 0;
         std::optional<std::uint64_t> cut_response_after;
         bool strip_query = false;
+        bool stall = false;
         injected_response response;
     };
     struct link;

@@ -623,6 +623,16 @@ TEST_CASE("fault proxy injects answers and drops on script", "[registry_fixtures
         CHECK(proxy.connections() == 3);
         CHECK(proxy.pending_scripts() == 0);
     }
+    SECTION("a stalled request gets no answer; the next connection is served") {
+        http_connection patient("127.0.0.1", proxy.port(), false, {.timeout = std::chrono::milliseconds(300)});
+        proxy.stall_requests("POST", "/blobs/uploads/$", 1);
+        CHECK_THROWS(send(patient, http::verb::post, "/v2/app/blobs/uploads/"));
+        auto seen = proxy.requests();
+        REQUIRE_FALSE(seen.empty());
+        CHECK(seen.back().outcome == fault_outcome::stalled);
+        CHECK(proxy.bytes_upstream() == 0);
+        CHECK(send(c, http::verb::post, "/v2/app/blobs/uploads/").result_int() == 202);
+    }
 }
 
 TEST_CASE("redirecting front sends blob downloads to another origin", "[registry_fixtures]") {

@@ -1,9 +1,5 @@
 #include "export_destinations.hpp"
 
-#include <lading/error.hpp>
-
-#include <stdlib.h>
-
 #include <algorithm>
 
 namespace lading {
@@ -16,9 +12,7 @@ export_destinations::export_destinations(plugin::catalog& plugins, std::filesyst
 
 export_destinations::~export_destinations()
 {
-    spool_.reset();
-    std::error_code ec;
-    if (!spool_dir_.empty()) std::filesystem::remove_all(spool_dir_, ec);
+    spool_.reset();  // closed before its directory goes
 }
 
 plugin::store* export_destinations::store(const std::string& backend)
@@ -34,11 +28,9 @@ plugin::store* export_destinations::store(const std::string& backend)
 plugin::store* export_destinations::spool()
 {
     if (!spool_) {
-        auto base = std::filesystem::temp_directory_path() / "lading-spool-XXXXXX";
-        std::string tmpl = base.string();
-        if (!::mkdtemp(tmpl.data())) throw error("cannot create a temporary directory for the push");
-        spool_dir_ = tmpl;
-        spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_.string());
+        spool_dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-spool-",
+                                                                 "for the push");
+        spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_->path().string());
     }
     return spool_.get();
 }

@@ -5,6 +5,7 @@
 
 #include "export_plan.hpp"
 #include "export/streamed_layers.hpp"
+#include "posix/owned_temporary_directory.hpp"
 
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
@@ -28,7 +29,8 @@ public:
 
     plugin::store* store(const std::string& backend);
     // A private temporary store for store=false,push=true: blobs wait there for the push
-    // and are removed with it.
+    // and are removed with it ($TMPDIR/lading-spool-<pid>-XXXXXX; one a killed process left
+    // is removed by the next spool made there).
     plugin::store* spool();
     // Where an output's blobs go (nullptr: nowhere).
     plugin::store* of(const export_plan& plan, std::size_t output);
@@ -41,8 +43,8 @@ private:
     std::filesystem::path location_;
     std::string daemon_address_;
     std::map<std::string, std::unique_ptr<plugin::store>> stores_;
-    std::filesystem::path spool_dir_;
-    std::unique_ptr<plugin::store> spool_;
+    std::unique_ptr<owned_temporary_directory> spool_dir_;
+    std::unique_ptr<plugin::store> spool_;  // declared after its directory: closed first
     streamed_layers streamed_;
 };
 

@@ -4,8 +4,6 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 
-#include <stdlib.h>
-
 namespace lading {
 
 namespace {
@@ -39,9 +37,7 @@ std::size_t layer_memo::layers_reused() const { return state_->reused(); }
 
 layer_memo::state::~state()
 {
-    spool_.reset();
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+    spool_.reset();  // closed before its directory goes
 }
 
 std::size_t layer_memo::state::built() const
@@ -59,10 +55,9 @@ std::size_t layer_memo::state::reused() const
 plugin::store& layer_memo::state::spool(plugin::catalog& plugins)
 {
     if (!spool_) {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "lading-layers-XXXXXX").string();
-        if (!::mkdtemp(tmpl.data())) throw error("cannot create a temporary directory for shared layers");
-        dir_ = tmpl;
-        spool_ = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir_.string());
+        dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-layers-",
+                                                           "for shared layers");
+        spool_ = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir_->path().string());
     }
     return *spool_;
 }

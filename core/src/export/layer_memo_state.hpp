@@ -4,6 +4,7 @@
 
 #include "export/blob_sink.hpp"
 #include "layer/layer_builder.hpp"
+#include "posix/owned_temporary_directory.hpp"
 #include <lading/export/layer_memo.hpp>
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
@@ -60,7 +61,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable_any changed_;
     std::map<memo_key, std::shared_ptr<const layer::built_layer>> entries_;  // null: being built
-    std::filesystem::path dir_;
+    std::unique_ptr<owned_temporary_directory> dir_;  // $TMPDIR/lading-layers-<pid>-XXXXXX
     std::unique_ptr<plugin::store> spool_;
     std::size_t built_ = 0, reused_ = 0;
 };

@@ -1,5 +1,8 @@
 // Small files that are replaced whole: written to a private temporary beside the target,
 // fsynced, then renamed over it, so a reader sees the old or the new content, never a mix.
+// The temporary ("<name>.tmp-<pid>-<salt>-<n>") is locked by its writer (posix/owner_lock.hpp)
+// until it is renamed; those a killed writer left are removed by the next replacement of the
+// same file.
 #pragma once
 
 #include <sys/types.h>
@@ -11,5 +14,8 @@ namespace lading {
 
 // Creates the parent directories as needed. Throws lading::error naming the path.
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode);
+
+// Whether `name` is a temporary replace_file_atomically gives for a file named `target`.
+bool is_replacement_temporary(std::string_view name, std::string_view target);
 
 }  // namespace lading

@@ -1,9 +1,12 @@
 #include "posix/owner_lock.hpp"
+#include "posix/tree_removal.hpp"
+#include <lading/error.hpp>
 
 #include <cerrno>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace lading {
 
@@ -31,6 +34,33 @@ unpack::unique_fd claim_abandoned(int dir, const std::string& name)
     if (!fd) return {};
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !still_named(fd.get(), dir, name)) return {};
     return fd;
+}
+
+void remove_abandoned(int dir, const std::function<bool(std::string_view name)>& ours,
+                      const std::function<bool(const struct stat&)>& removable)
+{
+    std::vector<std::string> names;
+    try {
+        names = unpack::list_directory(dir);
+    } catch (const error&) {
+        return;
+    }
+    for (const auto& name : names) {
+        if (!ours(name)) continue;  // nothing else is even opened
+        auto claimed = claim_abandoned(dir, name);
+        struct stat st {};
+        if (!claimed || ::fstat(claimed.get(), &st) != 0 || !removable(st)) continue;
+        try {
+            unpack::remove_tree_at(dir, name);
+        } catch (const error&) {
+            // Left for the next cleaner.
+        }
+    }
+}
+
+void remove_abandoned_directories(int dir, const std::function<bool(std::string_view name)>& ours)
+{
+    remove_abandoned(dir, ours, [](const struct stat& st) { return S_ISDIR(st.st_mode) && st.st_uid == ::geteuid(); });
 }
 
 }  // namespace lading

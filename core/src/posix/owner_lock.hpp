@@ -6,7 +6,11 @@
 
 #include "posix/unique_fd.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
+
+#include <sys/stat.h>
 
 namespace lading {
 
@@ -18,5 +22,15 @@ bool take_owner_lock(int fd, int dir, const std::string& name);
 // returned descriptor (empty when the temporary is in use or gone) keeps the lock while
 // the caller removes the temporary.
 unpack::unique_fd claim_abandoned(int dir, const std::string& name);
+
+// Removes each entry of `dir` that `ours` names, that nobody holds the lock on and whose
+// status `removable` accepts (a directory with everything in it), holding its lock while
+// it goes so that its owner cannot be in it. Never through a link; an entry that cannot be
+// removed now stays for a later cleaner.
+void remove_abandoned(int dir, const std::function<bool(std::string_view name)>& ours,
+                      const std::function<bool(const struct stat&)>& removable);
+
+// remove_abandoned for directories of this user only.
+void remove_abandoned_directories(int dir, const std::function<bool(std::string_view name)>& ours);
 
 }  // namespace lading

@@ -39,14 +39,7 @@ void remove_stale_staging(const fs::path& holders)
     for (auto it = fs::directory_iterator(holders, ec); !ec && it != fs::directory_iterator();
          it.increment(ec)) {
         unique_fd dir(::open(it->path().c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (!dir) continue;
-        std::error_code inner;
-        for (auto t = fs::directory_iterator(it->path(), inner); !inner && t != fs::directory_iterator(); t.increment(inner)) {
-            auto name = t->path().filename().string();
-            if (!is_staging_name(name)) continue;
-            // Held while the tree goes, so its writer (in any PID namespace) cannot be in it.
-            if (auto claimed = claim_abandoned(dir.get(), name)) remove_tree_at(dir.get(), name);
-        }
+        if (dir) remove_abandoned_directories(dir.get(), is_staging_name);
     }
 }
 
