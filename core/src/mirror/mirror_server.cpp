@@ -153,6 +153,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
         auto self = shared_from_this();
         boost::system::error_code ignored;
         auto peer = socket.remote_endpoint(ignored);
+        socket.set_option(tcp::no_delay(true), ignored);  // headers and body leave without waiting for ACKs
         auto remote = peer.address().to_string() + ":" + std::to_string(peer.port());
         auto id = next_connection++;
         auto& state = connections[id];
