@@ -205,6 +205,7 @@ const lading_store_v1 table{
     &open_store, &close_store, &last_error, &blob_exists, &blob_begin, &blob_write, &blob_commit,
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
     &open_read_only, nullptr, nullptr, nullptr, nullptr, &unpack, &blob_source,
+    nullptr,  // open_scratch: lading never spools into a daemon
 };
 
 }  // namespace

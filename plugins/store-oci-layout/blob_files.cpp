@@ -18,14 +18,17 @@ bool valid_digest(const char* digest)
     return true;
 }
 
-blob_file_writer::blob_file_writer(const std::filesystem::path& root) : root_(root), temp_(root) {}
+blob_file_writer::blob_file_writer(const std::filesystem::path& root, durability kept)
+    : root_(root), kept_(kept), temp_(root)
+{
+}
 
 void blob_file_writer::write(const std::uint8_t* data, std::size_t len) { temp_.write(data, len); }
 
 void blob_file_writer::commit(const std::string& digest)
 {
     if (!valid_digest(digest.c_str())) throw std::runtime_error("refusing to store a blob under \"" + digest + "\"");
-    temp_.commit_to(blob_path(root_, digest));
+    temp_.commit_to(blob_path(root_, digest), kept_);
 }
 
 blob_file_reader::blob_file_reader(const std::filesystem::path& root, const std::string& digest)

@@ -13,17 +13,18 @@ namespace oci_layout {
 
 class blob_file_writer {
 public:
-    explicit blob_file_writer(const std::filesystem::path& root);
+    blob_file_writer(const std::filesystem::path& root, durability kept);
     blob_file_writer(const blob_file_writer&) = delete;
     blob_file_writer& operator=(const blob_file_writer&) = delete;
 
     void write(const std::uint8_t* data, std::size_t len);
-    // fsync, rename to blobs/sha256/<hex>, fsync the directory. A blob already present is
-    // kept as it is (content addressing makes both the same).
+    // Renames to blobs/sha256/<hex> (flushed first and after when durability asks). A blob
+    // already present is kept as it is (content addressing makes both the same).
     void commit(const std::string& digest);
 
 private:
     std::filesystem::path root_;
+    durability kept_;
     locked_temporary temp_;
 };
 

@@ -19,6 +19,7 @@
 struct lading_store {
     std::filesystem::path root;
     bool read_only = false;
+    oci_layout::durability blobs = oci_layout::durability::flushed;
     std::string path_buffer;
     std::string root_text = root.string();
     std::string unpacked_where;
@@ -39,12 +40,13 @@ using lading::sdk::barrier;
 thread_local std::string last_error_text;
 void remember(const std::string& message) { last_error_text = message; }
 
-lading_store* open_in_mode(const char* location, bool read_only, char* error, size_t error_len) noexcept
+lading_store* open_in_mode(const char* location, bool read_only, oci_layout::durability blobs, char* error,
+                           size_t error_len) noexcept
 {
     return barrier<lading_store*>(
         nullptr,
         [&] {
-            auto s = std::make_unique<lading_store>(std::filesystem::absolute(location), read_only);
+            auto s = std::make_unique<lading_store>(std::filesystem::absolute(location), read_only, blobs);
             if (read_only)
                 oci_layout::check_layout(s->root);
             else
@@ -56,12 +58,18 @@ lading_store* open_in_mode(const char* location, bool read_only, char* error, si
 
 lading_store* open_store(const char* location, char* error, size_t error_len) noexcept
 {
-    return open_in_mode(location, false, error, error_len);
+    return open_in_mode(location, false, oci_layout::durability::flushed, error, error_len);
 }
 
 lading_store* open_read_only(const char* location, char* error, size_t error_len) noexcept
 {
-    return open_in_mode(location, true, error, error_len);
+    return open_in_mode(location, true, oci_layout::durability::flushed, error, error_len);
+}
+
+// Blobs of a spool are not flushed: the file and rename are the same, only the fsyncs go.
+lading_store* open_scratch(const char* location, char* error, size_t error_len) noexcept
+{
+    return open_in_mode(location, false, oci_layout::durability::unflushed, error, error_len);
 }
 
 void refuse_if_read_only(const lading_store* s)
@@ -92,7 +100,7 @@ lading_blob_writer* blob_begin(lading_store* s) noexcept
         nullptr,
         [&] {
             refuse_if_read_only(s);
-            return new lading_blob_writer{s, oci_layout::blob_file_writer(s->root)};
+            return new lading_blob_writer{s, oci_layout::blob_file_writer(s->root, s->blobs)};
         },
         remember);
 }
@@ -248,6 +256,7 @@ const lading_store_v1 table{
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
     &open_read_only, &list_contents, &metadata_get, &metadata_put, &local_root, &unpack,
     nullptr,  // blob_source: a layout keeps no provenance
+    &open_scratch,
 };
 
 }  // namespace

@@ -116,14 +116,14 @@ void locked_temporary::write(const std::uint8_t* data, std::size_t len)
     }
 }
 
-void locked_temporary::commit_to(const std::filesystem::path& target)
+void locked_temporary::commit_to(const std::filesystem::path& target, durability kept)
 {
-    if (::fsync(fd_) != 0) throw_errno("cannot flush " + path_.string());
+    if (kept == durability::flushed && ::fsync(fd_) != 0) throw_errno("cannot flush " + path_.string());
     if (::rename(path_.c_str(), target.c_str()) != 0) throw_errno("cannot store " + target.string());
     int fd = fd_;
     fd_ = -1;
     ::close(fd);
-    fsync_directory(target.parent_path());
+    if (kept == durability::flushed) fsync_directory(target.parent_path());
 }
 
 namespace {

@@ -14,6 +14,10 @@
 
 namespace oci_layout {
 
+// flushed: fsync before the rename and of the directory after, so a crash keeps the file.
+// unflushed: the rename alone, for a spool that a crash makes garbage anyway.
+enum class durability { flushed, unflushed };
+
 // A file being written under .lading-tmp, locked from before it is visible until it is
 // renamed into place or removed.
 class locked_temporary {
@@ -24,8 +28,9 @@ public:
     locked_temporary& operator=(const locked_temporary&) = delete;
 
     void write(const std::uint8_t* data, std::size_t len);
-    // fsync, rename onto target (still holding the lock), fsync target's directory.
-    void commit_to(const std::filesystem::path& target);
+    // Renames onto target, still holding the lock; flushed: fsync before, and fsync of
+    // target's directory after.
+    void commit_to(const std::filesystem::path& target, durability kept = durability::flushed);
     const std::filesystem::path& path() const { return path_; }
 
 private:

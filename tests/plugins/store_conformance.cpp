@@ -143,6 +143,34 @@ TEST_CASE("the oci-layout store exports a full lading_store_v1 table", "[plugins
     CHECK(t.local_root);
     CHECK(t.unpack);
     CHECK_FALSE(t.blob_source);  // a layout keeps no provenance
+    CHECK(t.open_scratch);
+}
+
+TEST_CASE("a scratch oci-layout store (a spool) keeps blobs like any other, without flushing them", "[plugins][store]")
+{
+    const auto& t = oci_layout_table();
+    temp_dir dir;
+    const fs::path root = dir / "spool";
+    char error[512] = "";
+    store_handle s(t.open_scratch(root.c_str(), error, sizeof error), t.close);
+    REQUIRE(s);
+    CHECK(fs::is_regular_file(root / "oci-layout"));
+
+    const std::string digest = "sha256:f803ecaf782a68ab35fd4c17b97629fc14d3c1e4a2d8af8580fceb6b7ab24264";  // of "spool\n"
+    const std::string bytes = "spool\n";
+    auto* w = t.blob_begin(s.get());
+    REQUIRE(w);
+    CHECK(t.blob_write(w, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) == LADING_OK);
+    CHECK(t.blob_commit(w, digest.c_str()) == LADING_OK);
+    std::uint64_t size = 0;
+    CHECK(t.blob_exists(s.get(), digest.c_str(), &size) == 1);
+    CHECK(size == bytes.size());
+    CHECK(file_text(root / "blobs" / "sha256" / digest.substr(7)) == bytes);
+    CHECK(fs::is_empty(root / ".lading-tmp"));
+
+    // The same directory opened as a store afterwards reads it: only the flushes differ.
+    auto again = open_store(root, true);
+    CHECK(t.blob_exists(again.get(), digest.c_str(), &size) == 1);
 }
 
 TEST_CASE("the containerd store's table: no local root, its own unpack, blob provenance", "[plugins][store]")

@@ -30,7 +30,8 @@ plugin::store* export_destinations::spool()
     if (!spool_) {
         spool_dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-spool-",
                                                                  "for the push");
-        spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_->path().string());
+        spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_->path().string(),
+                                                plugin::open_mode::scratch);
     }
     return spool_.get();
 }

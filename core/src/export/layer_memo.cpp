@@ -57,7 +57,8 @@ plugin::store& layer_memo::state::spool(plugin::catalog& plugins)
     if (!spool_) {
         dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-layers-",
                                                            "for shared layers");
-        spool_ = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir_->path().string());
+        spool_ = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir_->path().string(),
+                                                plugin::open_mode::scratch);
     }
     return *spool_;
 }

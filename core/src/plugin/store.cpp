@@ -18,6 +18,13 @@ std::string location_for(const loaded_plugin& plugin, const std::filesystem::pat
     return has_entry && !t->local_root ? daemon_address : directory.string();
 }
 
+namespace {
+bool has_open_scratch(const lading_store_v1& t)
+{
+    return t.header.struct_size >= offsetof(lading_store_v1, open_scratch) + sizeof(void*) && t.open_scratch;
+}
+}  // namespace
+
 store_features features_of(const loaded_plugin& plugin)
 {
     const auto* t = reinterpret_cast<const lading_store_v1*>(plugin.header);
@@ -64,6 +71,8 @@ store::store(const loaded_plugin& plugin, const std::string& location, open_mode
         if (!features_.read_only)
             throw error("the " + backend() + " store plugin cannot open " + location + " for reading only");
         handle_ = table_->open_read_only(location.c_str(), err, sizeof err);
+    } else if (mode == open_mode::scratch && has_open_scratch(*table_)) {
+        handle_ = table_->open_scratch(location.c_str(), err, sizeof err);
     } else {
         handle_ = table_->open(location.c_str(), err, sizeof err);
     }

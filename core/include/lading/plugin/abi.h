@@ -255,6 +255,14 @@ typedef struct lading_store_v1 {
      * containerd.io/distribution.source.<registry>=<repository>[,<repository>...]).
      * Returns LADING_OK, LADING_NOT_FOUND when the blob is not in the store, or LADING_ERROR. */
     int (*blob_source)(lading_store* store, const char* digest, const char* registry, const char* repository);
+
+    /* ---- appended; present when header.struct_size covers it. May be NULL. ---- */
+
+    /* Opens (creating) a store as open does, for the host's own spools: directories it
+     * removes when it is done and that a crash leaves as garbage. Nothing written through
+     * the handle needs to survive a crash, so a store may skip the flushes that make its
+     * blobs durable. When NULL, the host uses open. */
+    lading_store* (*open_scratch)(const char* location, char* error, size_t error_len);
 } lading_store_v1;
 
 #ifdef __cplusplus

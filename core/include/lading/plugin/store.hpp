@@ -36,7 +36,9 @@ struct store_content {
     std::uint64_t size;
 };
 
-enum class open_mode { read_write, read_only };
+// scratch: a spool of lading's own, removed when done: what is written need not survive a
+// crash (open_scratch in abi.h; plain open for a plugin without it).
+enum class open_mode { read_write, read_only, scratch };
 
 // The entries appended to lading_store_v1 that a plugin has: an older plugin's table is
 // shorter, and any appended entry may be NULL.
