@@ -23,7 +23,19 @@ blob_file_writer::blob_file_writer(const std::filesystem::path& root, durability
 {
 }
 
-void blob_file_writer::write(const std::uint8_t* data, std::size_t len) { temp_.write(data, len); }
+namespace {
+constexpr std::uint64_t writeback_stretch = 8 << 20;
+}
+
+void blob_file_writer::write(const std::uint8_t* data, std::size_t len)
+{
+    temp_.write(data, len);
+    written_ += len;
+    if (kept_ == durability::flushed && written_ - written_back_ >= writeback_stretch) {
+        temp_.start_writeback(written_back_, written_ - written_back_);
+        written_back_ = written_;
+    }
+}
 
 void blob_file_writer::commit(const std::string& digest)
 {

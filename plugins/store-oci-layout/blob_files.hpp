@@ -17,6 +17,8 @@ public:
     blob_file_writer(const blob_file_writer&) = delete;
     blob_file_writer& operator=(const blob_file_writer&) = delete;
 
+    // A durable blob's bytes start going to disk every few MiB while it is written, so the
+    // fsync at commit waits for the last stretch only, not for a whole layer at the end.
     void write(const std::uint8_t* data, std::size_t len);
     // Renames to blobs/sha256/<hex> (flushed first and after when durability asks). A blob
     // already present is kept as it is (content addressing makes both the same).
@@ -26,6 +28,8 @@ private:
     std::filesystem::path root_;
     durability kept_;
     locked_temporary temp_;
+    std::uint64_t written_ = 0;
+    std::uint64_t written_back_ = 0;  // bytes handed to start_writeback so far
 };
 
 class blob_file_reader {

@@ -116,6 +116,12 @@ void locked_temporary::write(const std::uint8_t* data, std::size_t len)
     }
 }
 
+void locked_temporary::start_writeback(std::uint64_t offset, std::uint64_t length)
+{
+    // Advisory: a failure only leaves the work to the fsync at commit.
+    ::sync_file_range(fd_, static_cast<off64_t>(offset), static_cast<off64_t>(length), SYNC_FILE_RANGE_WRITE);
+}
+
 void locked_temporary::commit_to(const std::filesystem::path& target, durability kept)
 {
     if (kept == durability::flushed && ::fsync(fd_) != 0) throw_errno("cannot flush " + path_.string());

@@ -32,6 +32,8 @@ public:
     // target's directory after.
     void commit_to(const std::filesystem::path& target, durability kept = durability::flushed);
     const std::filesystem::path& path() const { return path_; }
+    // Asks the kernel to start writing these bytes to disk now, without waiting for them.
+    void start_writeback(std::uint64_t offset, std::uint64_t length);
 
 private:
     std::filesystem::path path_;
