@@ -19,6 +19,7 @@ env_overrides lading_cli::hermetic_env() {
         {"LADING_THREADS", std::nullopt},
         {"LADING_PLUGIN_PATH", std::nullopt},
         {"LADING_CERTS_D", std::nullopt},
+        {"LADING_CACHE_DIR", std::nullopt},
     };
 }
 
