@@ -63,14 +63,6 @@ process_result export_passes(const export_request& req)
     return r;
 }
 
-// skopeo copies every blob out of the registry and checks each against its digest.
-void require_intact(const std::string& ref, const fs::path& dir)
-{
-    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir.string()});
-    INFO(copy.err);
-    REQUIRE(copy.exit_code == 0);
-}
-
 // The one hint file a push left under `cache`.
 fs::path only_hint(const fs::path& cache)
 {
@@ -106,7 +98,7 @@ TEST_CASE("a repeat push of an unchanged tree uploads no layer again", "[registr
         CHECK(blob_uploads(proxy, "hinted/app") == uploads);
         CHECK(read_export_metadata(req.metadata_file).digest == first_digest);
         CHECK(skopeo_digest(registry.address() + "/hinted/app:1", {"--tls-verify=false"}) == first_digest);
-        require_intact(registry.address() + "/hinted/app:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/hinted/app:1", work / "copy");
     }
     SECTION("store=true: the hint is kept in the store, none in the cache directory")
     {
@@ -122,7 +114,7 @@ TEST_CASE("a repeat push of an unchanged tree uploads no layer again", "[registr
         CHECK(skopeo_digest(registry.address() + "/hinted/app:1", {"--tls-verify=false"}) ==
               read_export_metadata(req.metadata_file).digest);
         CHECK(find_listed(list_images(req.store), ref).has_value());
-        require_intact(registry.address() + "/hinted/app:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/hinted/app:1", work / "copy");
     }
 }
 
@@ -153,7 +145,7 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         const auto changed = read_export_metadata(req.metadata_file).digest;
         CHECK(changed != first);
         CHECK(skopeo_digest(registry.address() + "/stale/app:1", {"--tls-verify=false"}) == changed);
-        require_intact(registry.address() + "/stale/app:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/stale/app:1", work / "copy");
     }
     SECTION("a new repository that lacks the hinted blob: streamed there")
     {
@@ -163,7 +155,7 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         CHECK(again.err.find(not_streamed) == std::string::npos);
         CHECK(blob_uploads(proxy, "stale/other") >= 3);
         CHECK(skopeo_digest(registry.address() + "/stale/other:1", {"--tls-verify=false"}) == first);
-        require_intact(registry.address() + "/stale/other:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/stale/other:1", work / "copy");
     }
     SECTION("a hint naming another blob the repository holds: not streamed, then uploaded by the push")
     {
@@ -187,7 +179,7 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         CHECK(again.err.find("already in " + proxy.address() + "/stale/misled as " + seed_layer) != std::string::npos);
         CHECK(blob_uploads(proxy, "stale/misled") > before);
         CHECK(skopeo_digest(registry.address() + "/stale/misled:1", {"--tls-verify=false"}) == first);
-        require_intact(registry.address() + "/stale/misled:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/stale/misled:1", work / "copy");
     }
     SECTION("a garbled hint is ignored: streamed, and the hint made whole again")
     {
@@ -197,6 +189,6 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         CHECK(blob_uploads(proxy, "stale/app") >= uploads + 3);
         CHECK(read_json_file(only_hint(cache)).is_object());
         CHECK(read_export_metadata(req.metadata_file).digest == first);
-        require_intact(registry.address() + "/stale/app:1", work / "copy");
+        require_skopeo_copy_intact(registry.address() + "/stale/app:1", work / "copy");
     }
 }
