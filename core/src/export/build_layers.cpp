@@ -10,6 +10,7 @@
 #include "registry/blob_presence.hpp"
 #include "plugin/compressor.hpp"
 
+#include <future>
 #include <thread>
 
 namespace lading {
@@ -40,7 +41,10 @@ std::vector<plugin::store*> stores_for_hints(const export_plan& plan, const laye
 struct layer_destination {
     blob_sink sink;
     std::string hint_key;
-    std::optional<digest> fingerprint;  // of the source before the build, to remember after it
+    // The source's fingerprint, remembered with the blob once it is built: taken before the
+    // build when a hint is checked against it, else beside the build (a stat walk of a large
+    // tree takes a noticeable part of a second).
+    std::future<std::optional<digest>> fingerprint;
 };
 
 layer_destination hinted_destination(const blob_sink& variant_sink, std::vector<registry::upload_target> targets,
@@ -48,15 +52,22 @@ layer_destination hinted_destination(const blob_sink& variant_sink, std::vector<
                                      const std::filesystem::path& path, const push_hint_book& hints,
                                      export_destinations& destinations, progress_listener& progress)
 {
-    layer_destination d{variant_sink, push_hint_key(path, variant), layer::source_fingerprint(path)};
-    auto hint = d.fingerprint ? hints.find(d.hint_key) : std::nullopt;
-    if (hint && hint->fingerprint == *d.fingerprint)
-        std::erase_if(targets, [&](const registry::upload_target& t) {
-            if (!registry::repository_has_blob(t, hint->blob, plan.request.stop)) return false;
-            progress.step("layer " + path.string() + " (" + variant.compression + ") already in " + t.domain + "/" +
-                          t.repository + " as " + hint->blob.str() + " (from the last export of this tree): not streamed");
-            return true;
-        });
+    layer_destination d{variant_sink, push_hint_key(path, variant), {}};
+    auto hint = hints.find(d.hint_key);
+    if (!hint) {
+        d.fingerprint = std::async(std::launch::async, [path] { return layer::source_fingerprint(path); });
+    } else {
+        auto now = layer::source_fingerprint(path);
+        d.fingerprint = std::async(std::launch::deferred, [now] { return now; });
+        if (now == hint->fingerprint)
+            std::erase_if(targets, [&](const registry::upload_target& t) {
+                if (!registry::repository_has_blob(t, hint->blob, plan.request.stop)) return false;
+                progress.step("layer " + path.string() + " (" + variant.compression + ") already in " + t.domain +
+                              "/" + t.repository + " as " + hint->blob.str() +
+                              " (from the last export of this tree): not streamed");
+                return true;
+            });
+    }
     destinations.streamed().stream_from(d.sink, targets, plan.request.stop, progress);
     return d;
 }
@@ -123,7 +134,8 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
             auto into = hinted_destination(sinks[jobs[j].variant], targets[jobs[j].variant], plan, variant, path, book,
                                            destinations, progress);
             out = build(into.sink);
-            if (into.fingerprint) book.remember(into.hint_key, {*into.fingerprint, out.blob, out.size});
+            if (auto fingerprint = into.fingerprint.get())
+                book.remember(into.hint_key, {*fingerprint, out.blob, out.size});
         } else if (!request.shared_layers) {
             // A layer shared through the memo is built once for several exports: it is not streamed.
             out = build(sinks[jobs[j].variant]);
