@@ -5,12 +5,21 @@
 #include <unistd.h>
 
 #include "printable_path.hpp"
+#include "temp_dir.hpp"
 
 namespace lading::test {
 
 lading_cli::lading_cli(std::filesystem::path binary) : binary_(std::move(binary)) {}
 
 bool lading_cli::exists() const { return ::access(binary_.c_str(), X_OK) == 0; }
+
+namespace {
+// Push hints of the runs of one test process: kept out of the user's ~/.cache, removed at exit.
+const std::filesystem::path& test_cache_dir() {
+    static const temp_dir dir("lading-test-cache-");
+    return dir.path();
+}
+}  // namespace
 
 env_overrides lading_cli::hermetic_env() {
     return {
@@ -19,6 +28,7 @@ env_overrides lading_cli::hermetic_env() {
         {"LADING_THREADS", std::nullopt},
         {"LADING_PLUGIN_PATH", std::nullopt},
         {"LADING_CERTS_D", std::nullopt},
+        {"LADING_CACHE_DIR", test_cache_dir().string()},
     };
 }
 

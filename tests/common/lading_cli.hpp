@@ -39,7 +39,8 @@ public:
     child_process start(std::vector<std::string> args, const env_overrides& env = {},
                         std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;
 
-    // The environment every run starts from (variables removed so the host cannot leak in).
+    // The environment every run starts from (variables removed so the host cannot leak in;
+    // LADING_CACHE_DIR set to a directory of this test process).
     static env_overrides hermetic_env();
 
 private:

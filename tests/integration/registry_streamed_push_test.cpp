@@ -43,14 +43,6 @@ std::size_t count_requests(const fault_proxy& proxy, const std::string& method, 
     }));
 }
 
-// skopeo copies every blob out of the registry and checks each against its digest.
-void require_intact(const std::string& ref, const fs::path& dir)
-{
-    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir.string()});
-    INFO(copy.err);
-    REQUIRE(copy.exit_code == 0);
-}
-
 }  // namespace
 
 TEST_CASE("a push streams each new layer in chunks while it is built, with the digests of a store export",
@@ -71,7 +63,7 @@ TEST_CASE("a push streams each new layer in chunks while it is built, with the d
         CHECK(meta.digest == in_store.digest);
         CHECK(count_requests(proxy, "PATCH", "/v2/streamed/app/blobs/uploads/") >= 2);
         CHECK(skopeo_digest(registry.address() + "/streamed/app:1", {"--tls-verify=false"}) == in_store.digest);
-        require_intact(registry.address() + "/streamed/app:1", work.path() / "copy");
+        require_skopeo_copy_intact(registry.address() + "/streamed/app:1", work.path() / "copy");
     }
     SECTION("store=true: the store gets the same blobs as the registry")
     {
@@ -82,7 +74,7 @@ TEST_CASE("a push streams each new layer in chunks while it is built, with the d
         CHECK(count_requests(proxy, "PATCH", "/blobs/uploads/") >= 2);
         CHECK(find_listed(list_images(req.store), name + ":2").has_value());
         CHECK(skopeo_digest(registry.address() + "/streamed/app:2", {"--tls-verify=false"}) == in_store.digest);
-        require_intact(registry.address() + "/streamed/app:2", work.path() / "copy");
+        require_skopeo_copy_intact(registry.address() + "/streamed/app:2", work.path() / "copy");
     }
     SECTION("gzip and zstd outputs to two repositories each get their layer")
     {
@@ -95,8 +87,8 @@ TEST_CASE("a push streams each new layer in chunks while it is built, with the d
         CHECK(count_requests(proxy, "PATCH", "/v2/streamed/other/blobs/uploads/") >= 2);
         CHECK(skopeo_digest(registry.address() + "/streamed/app:3", {"--tls-verify=false"}) ==
               skopeo_digest(registry.address() + "/streamed/other:3", {"--tls-verify=false"}));
-        require_intact(registry.address() + "/streamed/other:3", work.path() / "copy-other");
-        require_intact(registry.address() + "/streamed/app:zstd", work.path() / "copy-zstd");
+        require_skopeo_copy_intact(registry.address() + "/streamed/other:3", work.path() / "copy-other");
+        require_skopeo_copy_intact(registry.address() + "/streamed/app:zstd", work.path() / "copy-zstd");
     }
 }
 
@@ -124,7 +116,7 @@ TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered
         CHECK(proxy.pending_scripts() == 0);
         CHECK(meta.digest == expected);
         CHECK(skopeo_digest(registry.address() + "/faulty/app:1", {"--tls-verify=false"}) == expected);
-        require_intact(registry.address() + "/faulty/app:1", work.path() / "copy");
+        require_skopeo_copy_intact(registry.address() + "/faulty/app:1", work.path() / "copy");
     }
     SECTION("a 500 on the final PUT is retried")
     {
@@ -132,7 +124,7 @@ TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered
         auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":2,store=false"));
         CHECK(proxy.pending_scripts() == 0);
         CHECK(skopeo_digest(registry.address() + "/faulty/app:2", {"--tls-verify=false"}) == expected);
-        require_intact(registry.address() + "/faulty/app:2", work.path() / "copy");
+        require_skopeo_copy_intact(registry.address() + "/faulty/app:2", work.path() / "copy");
     }
     SECTION("a registry that always answers 500 to the PUT: one error line, no tag")
     {

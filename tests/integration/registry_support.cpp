@@ -72,6 +72,13 @@ std::string skopeo_raw_digest(const std::string& ref, const std::vector<std::str
     return "sha256:" + sha256_hex(r.out);
 }
 
+void require_skopeo_copy_intact(const std::string& ref, const std::filesystem::path& dir)
+{
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir.string()});
+    INFO(copy.describe());
+    REQUIRE(copy.exit_code == 0);
+}
+
 std::filesystem::path write_ctr_hosts_dir(const std::filesystem::path& dir, const std::string& host,
                                           const std::filesystem::path& ca)
 {

@@ -37,6 +37,10 @@ std::string skopeo_digest(const std::string& ref, const std::vector<std::string>
 // where `skopeo inspect` would need a tag list).
 std::string skopeo_raw_digest(const std::string& ref, const std::vector<std::string>& extra);
 
+// skopeo copies docker://REF (a plain-HTTP registry) into dir:DIR, checking every blob
+// against its digest; required to succeed.
+void require_skopeo_copy_intact(const std::string& ref, const std::filesystem::path& dir);
+
 // A ctr --hosts-dir for an https registry at host:port trusting `ca`.
 std::filesystem::path write_ctr_hosts_dir(const std::filesystem::path& dir, const std::string& host,
                                           const std::filesystem::path& ca);

@@ -4,6 +4,7 @@
 #include "export/interruption.hpp"
 #include "export/layer_memo_state.hpp"
 #include "layer/layer_source.hpp"
+#include "export/hinted_layer_streams.hpp"
 #include "export/parallel_jobs.hpp"
 #include "plugin/compressor.hpp"
 
@@ -33,11 +34,8 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
     const auto& request = plan.request;
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) destinations.of(plan, o);  // opened in output order
     std::vector<blob_sink> sinks;
-    for (const auto& variant : plan.variants) {
-        sinks.emplace_back(destinations.of(plan, variant.outputs));
-        // A layer shared through the memo is built once for several exports: it is not streamed.
-        if (!request.shared_layers) destinations.streamed().stream_from(sinks.back(), plan, variant, progress);
-    }
+    for (const auto& variant : plan.variants) sinks.emplace_back(destinations.of(plan, variant.outputs));
+    const hinted_layer_streams streams(plan, destinations);
     built_layers built{std::vector<std::vector<layer::built_layer>>(plan.variants.size()),
                        base_layer_conversions(plan, destinations)};
     struct job {
@@ -75,9 +73,14 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
             return layer::build_layer(*source, choice, into, progress, j);
         };
         auto& out = built.variants[jobs[j].variant][i];
-        if (!request.shared_layers) {
+        if (!request.shared_layers && streams.pushed(jobs[j].variant)) {
+            auto into = streams.destination(jobs[j].variant, sinks[jobs[j].variant], path, progress);
+            out = build(into.sink);
+            streams.remember(jobs[j].variant, into, out);
+        } else if (!request.shared_layers) {
             out = build(sinks[jobs[j].variant]);
         } else {
+            // A layer shared through the memo is built once for several exports: it is not streamed.
             auto taken = request.shared_layers->internals().obtain(memo_key_of(path, variant), sinks[jobs[j].variant],
                                                                    plugins, request.stop, build);
             if (taken.reused) progress.layer_started(j, label + ", built once and shared");

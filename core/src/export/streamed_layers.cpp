@@ -46,7 +46,10 @@ private:
     progress_listener& progress_;
 };
 
-std::vector<registry::upload_target> push_targets(const export_plan& plan, const layer_variant_plan& variant)
+}  // namespace
+
+std::vector<registry::upload_target> streamed_layers::push_targets(const export_plan& plan,
+                                                                   const layer_variant_plan& variant)
 {
     std::vector<registry::upload_target> targets;
     for (auto o : variant.outputs)
@@ -62,14 +65,11 @@ std::vector<registry::upload_target> push_targets(const export_plan& plan, const
     return targets;
 }
 
-}  // namespace
-
-void streamed_layers::stream_from(blob_sink& sink, const export_plan& plan, const layer_variant_plan& variant,
-                                  progress_listener& progress)
+void streamed_layers::stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets,
+                                  std::stop_token stop, progress_listener& progress)
 {
-    auto targets = push_targets(plan, variant);
     if (targets.empty()) return;
-    sink.wrap_outputs([this, targets, stop = plan.request.stop, &progress](std::unique_ptr<blob_output> kept)
+    sink.wrap_outputs([this, targets, stop, &progress](std::unique_ptr<blob_output> kept)
                           -> std::unique_ptr<blob_output> {
         return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, progress);
     });

@@ -6,6 +6,7 @@
 
 #include "export/blob_sink.hpp"
 #include "export_plan.hpp"
+#include "registry/streaming_upload.hpp"
 
 #include <lading/oci/digest.hpp>
 #include <lading/progress.hpp>
@@ -20,10 +21,12 @@ namespace lading {
 
 class streamed_layers {
 public:
-    // Makes every blob begun on `sink` also stream to the repositories `variant`'s outputs
-    // push to (nothing when they push nowhere).
-    void stream_from(blob_sink& sink, const export_plan& plan, const layer_variant_plan& variant,
+    // Makes every blob begun on `sink` also stream to `targets` (nothing when empty).
+    void stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets, std::stop_token stop,
                      progress_listener& progress);
+    // The distinct repositories `variant`'s outputs push to.
+    static std::vector<registry::upload_target> push_targets(const export_plan& plan,
+                                                             const layer_variant_plan& variant);
     // The blobs that `repository` on the registry `domain` accepted while they were built.
     std::vector<digest> accepted_by(const std::string& domain, const std::string& repository) const;
 

@@ -1,0 +1,52 @@
+// The streams of an export's new layers to the repositories it pushes to (push=true),
+// spared where a push hint (push_hints.hpp) shows that a repository holds the layer already.
+// The hint only spares the stream: the push still checks the blob really built, so a wrong
+// hint costs an upload, never a wrong image.
+#pragma once
+
+#include "export/blob_sink.hpp"
+#include "export/push_hints.hpp"
+#include "export_destinations.hpp"
+#include "export_plan.hpp"
+#include "layer/layer_builder.hpp"
+#include "registry/streaming_upload.hpp"
+#include <lading/progress.hpp>
+
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+// Where one layer is built, and what to remember about it once it is.
+struct hinted_layer_destination {
+    blob_sink sink;
+    std::string hint_key;
+    // The source's fingerprint: taken before the build when a hint is checked against it,
+    // else beside the build (a stat walk of a large tree takes a good part of a second).
+    std::future<std::optional<digest>> fingerprint;
+};
+
+class hinted_layer_streams {
+public:
+    hinted_layer_streams(const export_plan& plan, export_destinations& destinations);
+
+    // Whether the layers of plan.variants[variant] go to any repository.
+    bool pushed(std::size_t variant) const { return !targets_[variant].empty(); }
+    // Where the layer from `source` of that variant is built: `variant_sink`, streaming to
+    // every repository it is pushed to but those that hold the blob its hint names.
+    hinted_layer_destination destination(std::size_t variant, const blob_sink& variant_sink,
+                                         const std::filesystem::path& source, progress_listener& progress) const;
+    // Keeps the hint for the next export of the same source.
+    void remember(std::size_t variant, hinted_layer_destination& built_into, const layer::built_layer& layer) const;
+
+private:
+    const export_plan& plan_;
+    export_destinations& destinations_;
+    std::vector<std::vector<registry::upload_target>> targets_;  // [variant]
+    std::vector<push_hint_book> hints_;                          // [variant]
+};
+
+}  // namespace lading

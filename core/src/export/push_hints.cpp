@@ -1,0 +1,107 @@
+#include "export/push_hints.hpp"
+
+#include "posix/atomic_file.hpp"
+#include <lading/oci/canonical_json.hpp>
+#include <lading/plugin/store.hpp>
+#include <lading/version.hpp>
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace lading {
+
+namespace {
+
+constexpr std::size_t largest_hint = 4096;
+
+std::string metadata_key(const std::string& key) { return "push-hints/sha256/" + key; }
+
+std::optional<push_hint> parse_hint(const std::string& text)
+{
+    boost::system::error_code ec;
+    auto value = boost::json::parse(text, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    const auto& o = value.as_object();
+    try {
+        return push_hint{digest::parse_or_throw(o.at("fingerprint").as_string(), "push hint"),
+                         digest::parse_or_throw(o.at("digest").as_string(), "push hint"),
+                         o.at("size").to_number<std::uint64_t>()};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<std::string> read_small_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text(largest_hint + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad() || in.gcount() > static_cast<std::streamsize>(largest_hint)) return std::nullopt;
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+}  // namespace
+
+std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant)
+{
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(source, ec);
+    boost::json::object material{{"lading", std::string(version())},
+                                 {"source", (ec ? source : absolute).lexically_normal().string()},
+                                 {"compression", variant.compression},
+                                 {"level", variant.level}};
+    if (variant.clamp) material["clamp"] = *variant.clamp;
+    sha256_hasher hash;
+    hash.update(canonical_json(material));
+    return std::string(hash.finish().hex());
+}
+
+std::optional<std::filesystem::path> lading_cache_directory()
+{
+    if (const char* d = std::getenv("LADING_CACHE_DIR"); d && *d) return std::filesystem::path(d);
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "lading";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "lading";
+    return std::nullopt;
+}
+
+push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata)
+    : stores_(std::move(stores_with_metadata))
+{
+    if (stores_.empty()) cache_ = lading_cache_directory();
+}
+
+std::optional<push_hint> push_hint_book::find(const std::string& key) const
+{
+    try {
+        for (auto* s : stores_)
+            if (auto text = s->get_metadata(metadata_key(key)))
+                if (auto hint = parse_hint(*text)) return hint;
+        if (cache_)
+            if (auto text = read_small_file(*cache_ / "push-hints" / (key + ".json"))) return parse_hint(*text);
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+}
+
+void push_hint_book::remember(const std::string& key, const push_hint& hint) const
+{
+    const auto text = canonical_json(boost::json::object{
+        {"fingerprint", hint.fingerprint.str()}, {"digest", hint.blob.str()}, {"size", hint.size}});
+    for (auto* s : stores_) {
+        try {
+            s->put_metadata(metadata_key(key), text);
+        } catch (const std::exception&) {
+        }
+    }
+    if (!cache_) return;
+    try {
+        replace_file_atomically(*cache_ / "push-hints" / (key + ".json"), text, 0644);
+    } catch (const std::exception&) {
+    }
+}
+
+}  // namespace lading

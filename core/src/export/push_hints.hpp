@@ -1,0 +1,56 @@
+// Hints that spare a repeat push of an unchanged tree its upload: after a new layer is built
+// for a push, lading notes the fingerprint of its source (layer/source_fingerprint.hpp) and
+// the blob it gave. The next export of the same source with the same settings finds the note;
+// when the fingerprint still matches and the repository already holds that blob, the layer
+// is not streamed there while it is built.
+//
+// A hint is never trusted for correctness: the push that follows the build asks the
+// registry for every blob the image really has. When the built blob is the hinted one the
+// push skips it; when the tree changed in a way the fingerprint missed, the new blob is
+// uploaded from the store or spool like any blob that was not streamed. A wrong hint costs
+// time, never a wrong image. Hints that cannot be read or written are ignored.
+#pragma once
+
+#include "export_plan.hpp"
+#include <lading/oci/digest.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading {
+
+namespace plugin {
+class store;
+}
+
+struct push_hint {
+    digest fingerprint;  // of the layer's source when it was built
+    digest blob;         // the compressed layer it gave
+    std::uint64_t size = 0;
+};
+
+// The hex name of the hint for `source` built as `variant`: everything that decides the
+// layer's bytes (the absolute source path, compression, level, time clamp, lading's version).
+std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant);
+
+// $LADING_CACHE_DIR, else $XDG_CACHE_HOME/lading, else ~/.cache/lading; nullopt when none is set.
+std::optional<std::filesystem::path> lading_cache_directory();
+
+// Where one variant's hints live: in the metadata of the stores its layers are kept in
+// (those that keep metadata), else in files under the cache directory.
+class push_hint_book {
+public:
+    explicit push_hint_book(std::vector<plugin::store*> stores_with_metadata);
+
+    std::optional<push_hint> find(const std::string& key) const;
+    void remember(const std::string& key, const push_hint& hint) const;
+
+private:
+    std::vector<plugin::store*> stores_;
+    std::optional<std::filesystem::path> cache_;
+};
+
+}  // namespace lading

@@ -1,0 +1,38 @@
+#include "registry/blob_presence.hpp"
+
+#include "registry/session.hpp"
+#include <lading/async/run_blocking.hpp>
+
+#include <boost/asio/this_coro.hpp>
+
+namespace lading::registry {
+
+namespace {
+
+boost::asio::awaitable<bool> head_blob(const upload_target& target, const digest& d)
+{
+    auto options = options_for(target.domain, target.hosts, target.insecure);
+    options.retry.max_attempts = 1;  // a registry that struggles is better left to the push's retries
+    session s(co_await boost::asio::this_coro::executor, target.domain, std::move(options));
+    co_await s.ping();
+    request_spec head;
+    head.method = http::verb::head;
+    head.target = "/v2/" + target.repository + "/blobs/" + d.str();
+    head.scopes = {"repository:" + target.repository + ":pull,push"};
+    head.expected = {200, 404};
+    head.what = "blob " + d.str();
+    co_return (co_await s.send(head)).status == 200;
+}
+
+}  // namespace
+
+bool repository_has_blob(const upload_target& target, const digest& d, std::stop_token stop)
+{
+    try {
+        return async::run_blocking(head_blob(target, d), std::move(stop));
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace lading::registry

@@ -1,0 +1,16 @@
+// Whether a repository already holds a blob, asked before a layer is streamed to it.
+#pragma once
+
+#include "registry/streaming_upload.hpp"
+#include <lading/oci/digest.hpp>
+
+#include <stop_token>
+
+namespace lading::registry {
+
+// One HEAD of the blob in `target`'s repository, through a session like the push's (same
+// credentials, host settings and TLS), with a single attempt: any failure (unreachable,
+// refused, an unexpected status) answers false, so the caller streams the layer as usual.
+bool repository_has_blob(const upload_target& target, const digest& d, std::stop_token stop);
+
+}  // namespace lading::registry
