@@ -4,6 +4,8 @@
 #include "registry/blob_presence.hpp"
 #include <lading/plugin/store.hpp>
 
+#include <sched.h>
+
 #include <algorithm>
 
 namespace lading {
@@ -41,7 +43,12 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
     auto targets = targets_[v];
     auto hint = hints_[v].find(d.hint_key);
     if (!hint) {
-        d.fingerprint = std::async(std::launch::async, [source] { return layer::source_fingerprint(source); });
+        d.fingerprint = std::async(std::launch::async, [source] {
+            // Only for the next export: it takes the cores the layer's build leaves idle.
+            sched_param idle{};
+            ::sched_setscheduler(0, SCHED_IDLE, &idle);
+            return layer::source_fingerprint(source);
+        });
     } else {
         auto now = layer::source_fingerprint(source);
         d.fingerprint = std::async(std::launch::deferred, [now] { return now; });
