@@ -9,8 +9,14 @@
 #include <catch2/catch.hpp>
 #include <libdeflate.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <set>
@@ -104,5 +110,45 @@ TEST_CASE("every igzip stream lading makes sits in the pinned bucket", "[plugins
     CHECK(deflate_with(first, input) == deflate_with(second, input));
     CHECK_THROWS_AS(isal_stream_slot(stream_bucket_mask + 1), std::invalid_argument);
 }
+
+TEST_CASE("each bucket falls on exactly one slot of an aligned block of 2^15 slots", "[plugins][compressor][gzip][isal]")
+{
+    // What lets a slot be found inside one reserved block of address space.
+    for (std::uintptr_t block : {std::uintptr_t{0x7f00}, std::uintptr_t{0x1234} << 15}) {
+        std::vector<int> hits(stream_bucket_mask + 1);
+        for (std::uintptr_t slot = 0; slot <= stream_bucket_mask; ++slot)
+            ++hits[stream_bucket(((block << 15) + slot) << 16)];
+        CHECK(std::count(hits.begin(), hits.end(), 1) == static_cast<long>(hits.size()));
+    }
+}
+
+#if !defined(__SANITIZE_ADDRESS__)  // the sanitizer's shadow memory needs far more address space
+TEST_CASE("without room to reserve a block, a stream is still placed in the pinned bucket",
+          "[plugins][compressor][gzip][isal]")
+{
+    pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // Address space for what the process has plus 1 GiB: too little for the 4 GiB
+        // reservation, enough for the search of free addresses.
+        std::ifstream statm("/proc/self/statm");
+        unsigned long long pages = 0;
+        statm >> pages;
+        const rlim_t limit = pages * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE)) + (rlim_t{1} << 30);
+        rlimit r{limit, limit};
+        if (::setrlimit(RLIMIT_AS, &r) != 0) ::_exit(2);
+        try {
+            isal_stream_slot slot;
+            ::_exit(stream_bucket(reinterpret_cast<std::uintptr_t>(slot.stream())) == pinned_stream_bucket ? 0 : 3);
+        } catch (...) {
+            ::_exit(4);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+}
+#endif
 
 #endif
