@@ -9,6 +9,8 @@
 #   streaming:         tree → store and tree → registry (layers streamed while compressed),
 #                      gzip and zstd, BENCH_RUNS times each, interleaved: medians of wall time
 #                      and CPU seconds, and the registry/store ratio (aim: ≤ 1.15)
+#   repeat push:       the same tree pushed twice to one repository: the second finds its layer
+#                      there through the push hint and streams nothing
 # Every run goes to a fresh repository, so every blob is uploaded. Prints wall time and peak
 # resident memory (GNU time) of each, and the load average before and after.
 #
@@ -42,6 +44,7 @@ for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && b
 reg=127.0.0.1:$port
 
 export SOURCE_DATE_EPOCH=1700000000
+export LADING_CACHE_DIR=$work/cache  # push hints of this run only
 echo "preparing: the corpus image in a store (not measured)" >&2
 "$LADING" export "$corpus" --output type=image,name=corpus:1,oci-mediatypes=true --store "$work/store" --progress quiet >/dev/null
 
@@ -122,3 +125,13 @@ for name in "${streaming_names[@]}"; do
   printf '%-36s %10s %10s %8s %14s\n' "$name" "$wall" "$(median <<< "${cpus[$name]}")" \
     "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")"
 done
+
+# Repeat push: the same tree to the same repository once more. The push hint left by the first
+# push finds the layer there, so nothing is streamed; compared with the first push.
+repeat="type=registry,name=$reg/repeat:1,store=false,compression=zstd,oci-mediatypes=true"
+timed_run "first push zstd" "$LADING" export "$corpus" --output "$repeat" --progress quiet
+timed_run "repeat push zstd" "$LADING" export "$corpus" --output "$repeat" --progress quiet
+printf '%-36s %10s %10s %8s %14s\n' "repeat push zstd (same repository)" "${walls[repeat push zstd]% }" \
+  "${cpus[repeat push zstd]% }" "$(awk -v a="${walls[repeat push zstd]% }" -v b="${walls[first push zstd]% }" \
+  'BEGIN { printf "%.2fx", a / b }')" "${rss[repeat push zstd]% }"
+echo "(the last ratio is against the first push of that tree to that repository)"
