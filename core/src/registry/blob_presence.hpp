@@ -1,12 +1,16 @@
 // Whether a repository already holds a blob, asked before a layer is streamed to it.
 #pragma once
 
+#include "registry/session.hpp"
 #include "registry/streaming_upload.hpp"
 #include <lading/oci/digest.hpp>
 
 #include <stop_token>
 
 namespace lading::registry {
+
+// The HEAD that asks whether `repository` holds blob d: 200 yes, 404 no.
+request_spec blob_head_request(const std::string& repository, const digest& d);
 
 // One HEAD of the blob in `target`'s repository, through a session like the push's (same
 // credentials, host settings and TLS), with a single attempt: any failure (unreachable,

@@ -2,6 +2,7 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 #include <lading/registry/pusher.hpp>
+#include "registry/blob_presence.hpp"
 #include "registry/session.hpp"
 
 #include "progress_source.hpp"
@@ -143,13 +144,7 @@ private:
             progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
             co_return;
         }
-        request_spec head;
-        head.method = http::verb::head;
-        head.target = repo_path() + "/blobs/" + blob.digest.str();
-        head.scopes = {scope_for(job_.target)};
-        head.expected = {200, 404};
-        head.what = "blob " + blob.digest.str();
-        auto exists = co_await session_.send(head);
+        auto exists = co_await session_.send(blob_head_request(job_.target.repository, blob.digest));
         if (exists.status == 200) {
             ++report_.blobs_skipped;
             progress_.blob_push_done(target, blob.digest, blob.size, outcome::already_there);
@@ -190,7 +185,7 @@ private:
                 request_spec start;
                 start.method = http::verb::post;
                 start.target = repo_path() + "/blobs/uploads/";
-                start.scopes = head.scopes;
+                start.scopes = {scope_for(job_.target)};
                 start.expected = {202};
                 start.what = "upload of blob " + blob.digest.str();
                 auto started = co_await session_.send(start);
@@ -211,7 +206,7 @@ private:
                 put.method = http::verb::put;
                 put.target = put_url.target;
                 put.body = &body;
-                put.scopes = head.scopes;
+                put.scopes = {scope_for(job_.target)};
                 put.expected = {201, 204};
                 put.what = "upload of blob " + blob.digest.str();
                 put.follow_redirects = false;
