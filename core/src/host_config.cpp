@@ -1,4 +1,5 @@
 #include <lading/error.hpp>
+#include "xdg_directory.hpp"
 #include <lading/host_config.hpp>
 
 #include <boost/json/parse.hpp>
@@ -86,9 +87,9 @@ host_config load_host_config(const std::optional<std::filesystem::path>& explici
     else if (const char* e = std::getenv("LADING_CONFIG"); e && *e) path = e;
     else {
         required = false;
-        if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) path = std::filesystem::path(x) / "lading" / "config.json";
-        else if (const char* h = std::getenv("HOME"); h && *h) path = std::filesystem::path(h) / ".config" / "lading" / "config.json";
-        else return {};
+        auto directory = lading_xdg_directory("XDG_CONFIG_HOME", ".config");
+        if (!directory) return {};
+        path = *directory / "config.json";
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) {

@@ -1,5 +1,6 @@
 #include "host_environment.hpp"
 
+#include "xdg_directory.hpp"
 #include <lading/error.hpp>
 
 #include <charconv>
@@ -12,9 +13,8 @@ std::filesystem::path store_location(const std::optional<std::string>& from_flag
 {
     if (from_flag && !from_flag->empty()) return *from_flag;
     if (const char* s = std::getenv("LADING_STORE"); s && *s) return s;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) return std::filesystem::path(x) / "lading" / "store";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return std::filesystem::path(h) / ".local" / "share" / "lading" / "store";
+    if (auto directory = lading_xdg_directory("XDG_DATA_HOME", std::filesystem::path(".local") / "share"))
+        return *directory / "store";
     throw usage_error("no store location: pass --store DIR or set LADING_STORE");
 }
 

@@ -1,4 +1,5 @@
 #include "export/push_hints.hpp"
+#include "xdg_directory.hpp"
 
 #include "posix/atomic_file.hpp"
 #include <lading/oci/canonical_json.hpp>
@@ -63,9 +64,7 @@ std::string push_hint_key(const std::filesystem::path& source, const layer_varia
 std::optional<std::filesystem::path> lading_cache_directory()
 {
     if (const char* d = std::getenv("LADING_CACHE_DIR"); d && *d) return std::filesystem::path(d);
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "lading";
-    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "lading";
-    return std::nullopt;
+    return lading_xdg_directory("XDG_CACHE_HOME", ".cache");
 }
 
 push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata)

@@ -1,0 +1,14 @@
+#include "xdg_directory.hpp"
+
+#include <cstdlib>
+
+namespace lading {
+
+std::optional<std::filesystem::path> lading_xdg_directory(const char* variable, const std::filesystem::path& fallback)
+{
+    if (const char* x = std::getenv(variable); x && *x) return std::filesystem::path(x) / "lading";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / fallback / "lading";
+    return std::nullopt;
+}
+
+}  // namespace lading
