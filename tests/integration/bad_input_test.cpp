@@ -71,6 +71,17 @@ std::vector<bad_case> bad_cases() {
          [](auto& req, auto&, auto& tree) {
              with_output(req, "type=image,name=a:1,compression=zstd,compression-level=0", tree);
          }},
+        // The gzip plugin's own setting, refused when the plugin is first asked to compress.
+        {"LADING_GZIP_ENCODER=zlib with gzip", 1, {"LADING_GZIP_ENCODER", "zlib"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=gzip,compression-level=1", tree);
+             req.env["LADING_GZIP_ENCODER"] = "zlib";
+         }},
+        {"LADING_GZIP_ENCODER=zlib with estargz", 1, {"LADING_GZIP_ENCODER", "zlib"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,compression=estargz,oci-mediatypes=true", tree);
+             req.env["LADING_GZIP_ENCODER"] = "zlib";
+         }},
         {"upper-case name UPPER/Case:1", 2, {"UPPER/Case"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=UPPER/Case:1", tree); }},
         {"malformed name a::b", 2, {"a::b"}, {},
@@ -194,4 +205,22 @@ TEST_CASE("bad input: one line on stderr, the right exit status, the store untou
             CHECK(before == after);
         }
     }
+}
+
+TEST_CASE("a compressor setting the plugin refuses creates no store", "[integration][bad_input]") {
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=a:1,compression=gzip"},
+        .store = work / "fresh-store",
+        .env = {{"LADING_GZIP_ENCODER", "fast"}},
+    };
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    CHECK(split_lines(r.err).size() == 1);
+    CHECK(mentions(r.err, "LADING_GZIP_ENCODER"));
+    CHECK_FALSE(fs::exists(work / "fresh-store"));
 }

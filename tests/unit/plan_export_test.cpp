@@ -45,10 +45,10 @@ plugin_facts shipped_plugins()
 {
     plugin_facts p;
     p.compressor_names = {"estargz", "gzip", "uncompressed", "zstd"};
-    p.compressors = {{"gzip", {"gzip", "gzip", 0, 9, 6}},
-                     {"estargz", {"estargz", "gzip", 0, 9, 6}},
-                     {"zstd", {"zstd", "zstd", 1, 22, 3}},
-                     {"uncompressed", {"uncompressed", "", 0, 0, 0}}};
+    p.compressors = {{"gzip", {"gzip", "gzip", 0, 9, 6, {}}},
+                     {"estargz", {"estargz", "gzip", 0, 9, 6, {}}},
+                     {"zstd", {"zstd", "zstd", 1, 22, 3, {}}},
+                     {"uncompressed", {"uncompressed", "", 0, 0, 0, {}}}};
     p.media_types = {{"oci", oci_types()}, {"docker", docker_types()}};
     for (auto& [family, f] : p.media_types)
         f.base_layer_suffixes = {{oci_gzip, "gzip"}, {oci_zstd, "zstd"}, {oci_tar, ""}, {docker_gzip, "gzip"}};
@@ -174,6 +174,18 @@ TEST_CASE("plan: a missing plugin is reported with the loader's message where it
     } catch (const error& e) {
         CHECK(std::string(e.what()) == "no store plugin named \"containerd\"");
     }
+}
+
+TEST_CASE("plan: a compressor that refused to start at the asked level fails the plan", "[plan]")
+{
+    auto r = request_for({"type=image,name=a:1,compression=gzip,compression-level=1"});
+    auto f = facts_for(r);
+    f.plugins.compressors["gzip"].start_failures[1] = "gzip compressor could not start: a plugin setting";
+    CHECK_THROWS_WITH(plan_export(r, f), "gzip compressor could not start: a plugin setting");
+
+    // Another level, the default one included, still plans.
+    r = request_for({"type=image,name=a:1,compression=gzip"});
+    CHECK_NOTHROW(plan_export(r, f));
 }
 
 TEST_CASE("plan: unpack needs a store and a name", "[plan]")

@@ -23,6 +23,11 @@ void compressor_facts::check_level(int level) const
                           name + " (" + std::to_string(level_min) + " to " + std::to_string(level_max) + ")");
 }
 
+void compressor_facts::check_starts(int level) const
+{
+    if (auto it = start_failures.find(level); it != start_failures.end()) throw error(it->second);
+}
+
 const std::string& media_type_facts::layer_type(const std::string& suffix) const
 {
     auto it = layer_types.find(suffix);

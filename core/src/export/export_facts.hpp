@@ -18,9 +18,14 @@ struct compressor_facts {
     std::string name;
     std::string media_suffix;
     int level_min = 0, level_max = 0, level_default = 0;
+    // Level → why the plugin refused to start a compressor at it (its own settings, such
+    // as an environment variable it reads), found by starting one before any work.
+    std::map<int, std::string> start_failures;
 
     // Throws usage_error naming the range when `level` is outside it.
     void check_level(int level) const;
+    // Throws lading::error with the plugin's message when it could not start at `level`.
+    void check_starts(int level) const;
 };
 
 struct media_type_facts {

@@ -39,7 +39,23 @@ void add_compressor(plugin_facts& facts, plugin::catalog& plugins, const std::st
     if (!loaded) return;
     plugin::compressor codec(*loaded);
     facts.compressors.emplace(name, compressor_facts{codec.name(), codec.media_suffix(), codec.level_min(),
-                                                     codec.level_max(), codec.level_default()});
+                                                     codec.level_max(), codec.level_default(), {}});
+}
+
+// Starts (and drops) a compressor at the level an output asks for, so that a plugin that
+// refuses it fails the export before any store is opened or layer built.
+void try_compressor_start(plugin_facts& facts, plugin::catalog& plugins, const output_spec& spec)
+{
+    auto found = facts.compressors.find(spec.compression);
+    if (found == facts.compressors.end()) return;
+    auto& f = found->second;
+    const int level = spec.compression_level.value_or(f.level_default);
+    if (level < f.level_min || level > f.level_max || f.start_failures.count(level)) return;
+    try {
+        plugin::compressor(*plugins.find(LADING_KIND_COMPRESSOR, spec.compression)).compress(level, 1);
+    } catch (const error& e) {
+        f.start_failures.emplace(level, e.what());
+    }
 }
 
 void add_media_types(plugin_facts& facts, plugin::catalog& plugins, const std::string& family)
@@ -72,6 +88,7 @@ plugin_facts gather_plugin_facts(const export_request& request, plugin::catalog&
     facts.compressor_names = plugins.names(LADING_KIND_COMPRESSOR);
     for (const auto& spec : request.outputs) {
         add_compressor(facts, plugins, spec.compression);
+        try_compressor_start(facts, plugins, spec);
         add_media_types(facts, plugins, spec.media_type_family());
         // With attestations an output that leaves oci-mediatypes unset gets OCI media types.
         if (!request.attestations.empty()) add_media_types(facts, plugins, "oci");

@@ -66,6 +66,7 @@ void check_output(const output_spec& spec, const plugin_facts& plugins)
         fail("unsupported compression type \"" + spec.compression + "\" (available: " + list + ")");
     }
     if (spec.compression_level) codec->check_level(*spec.compression_level);
+    codec->check_starts(spec.compression_level.value_or(codec->level_default));
 
     const auto& types = plugins.media_type(spec.media_type_family());
     if (spec.compression == "estargz" && !spec.oci_mediatypes)
