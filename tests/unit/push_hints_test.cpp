@@ -70,3 +70,37 @@ TEST_CASE("push hints in the cache directory", "[push_hints]")
         }
     }
 }
+
+TEST_CASE("the cache keeps the hints used last", "[push_hints]")
+{
+    test::temp_dir dir;
+    cache_dir_override cache(dir / "cache");
+    const push_hint_book book({}, 3);
+    layer_variant_plan zstd;
+    zstd.compression = "zstd";
+    zstd.level = 3;
+    const auto hints = dir / "cache" / "push-hints";
+    auto key_for = [&](int i) { return push_hint_key(dir / ("tree" + std::to_string(i)), zstd); };
+    // Each hint written a minute after the one before, so their ages differ on any filesystem.
+    auto age = [&](int i, int minutes_ago) {
+        fs::last_write_time(hints / (key_for(i) + ".json"),
+                            fs::file_time_type::clock::now() - std::chrono::minutes(minutes_ago));
+    };
+    for (int i = 0; i < 3; ++i) {
+        book.remember(key_for(i), {digest_of("fingerprint"), digest_of("blob" + std::to_string(i)), 1});
+        age(i, 10 - i);
+    }
+    test::write_bytes(hints / "unrelated.txt", "not a hint");
+
+    REQUIRE(book.find(key_for(0)).has_value());  // tree0, the oldest, is used again
+    book.remember(key_for(3), {digest_of("fingerprint"), digest_of("blob3"), 1});
+
+    CHECK(book.find(key_for(0)).has_value());
+    CHECK_FALSE(book.find(key_for(1)).has_value());  // used longest ago
+    CHECK(book.find(key_for(2)).has_value());
+    CHECK(book.find(key_for(3)).has_value());
+    CHECK(fs::exists(hints / "unrelated.txt"));
+    std::size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(hints)) ++files;
+    CHECK(files == 4);  // three hints and the unrelated file
+}

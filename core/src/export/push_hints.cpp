@@ -8,8 +8,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <utility>
 
 namespace lading {
 
@@ -45,6 +48,27 @@ std::optional<std::string> read_small_file(const std::filesystem::path& path)
     return text;
 }
 
+bool is_hint_file_name(const std::string& name)
+{
+    return name.size() == 64 + 5 && name.ends_with(".json") &&
+           std::all_of(name.begin(), name.begin() + 64, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+// Removes the hint files used longest ago until at most `keep` are left.
+void prune_hint_files(const std::filesystem::path& dir, std::size_t keep)
+{
+    std::vector<std::pair<std::filesystem::file_time_type, std::filesystem::path>> hints;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (!is_hint_file_name(entry.path().filename().string())) continue;
+        auto used = entry.last_write_time(ec);
+        if (!ec) hints.emplace_back(used, entry.path());
+    }
+    if (hints.size() <= keep) return;
+    std::sort(hints.begin(), hints.end());
+    for (std::size_t i = 0; i < hints.size() - keep; ++i) std::filesystem::remove(hints[i].second, ec);
+}
+
 }  // namespace
 
 std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant)
@@ -67,8 +91,8 @@ std::optional<std::filesystem::path> lading_cache_directory()
     return lading_xdg_directory("XDG_CACHE_HOME", ".cache");
 }
 
-push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata)
-    : stores_(std::move(stores_with_metadata))
+push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata, std::size_t cache_limit)
+    : stores_(std::move(stores_with_metadata)), cache_limit_(cache_limit)
 {
     if (stores_.empty()) cache_ = lading_cache_directory();
 }
@@ -79,8 +103,15 @@ std::optional<push_hint> push_hint_book::find(const std::string& key) const
         for (auto* s : stores_)
             if (auto text = s->get_metadata(metadata_key(key)))
                 if (auto hint = parse_hint(*text)) return hint;
-        if (cache_)
-            if (auto text = read_small_file(*cache_ / "push-hints" / (key + ".json"))) return parse_hint(*text);
+        if (cache_) {
+            const auto file = *cache_ / "push-hints" / (key + ".json");
+            if (auto text = read_small_file(file)) {
+                auto hint = parse_hint(*text);
+                std::error_code ec;
+                if (hint) std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now(), ec);
+                return hint;
+            }
+        }
     } catch (const std::exception&) {
     }
     return std::nullopt;
@@ -99,6 +130,7 @@ void push_hint_book::remember(const std::string& key, const push_hint& hint) con
     if (!cache_) return;
     try {
         replace_file_atomically(*cache_ / "push-hints" / (key + ".json"), text, 0644);
+        prune_hint_files(*cache_ / "push-hints", cache_limit_);
     } catch (const std::exception&) {
     }
 }

@@ -40,10 +40,15 @@ std::string push_hint_key(const std::filesystem::path& source, const layer_varia
 std::optional<std::filesystem::path> lading_cache_directory();
 
 // Where one variant's hints live: in the metadata of the stores its layers are kept in
-// (those that keep metadata), else in files under the cache directory.
+// (those that keep metadata), else in files under the cache directory. The cache keeps the
+// `cache_limit` hints used last (a file's mtime is its last use); older ones are dropped
+// when a new one is written, so CI runners exporting from fresh paths do not fill it.
 class push_hint_book {
 public:
-    explicit push_hint_book(std::vector<plugin::store*> stores_with_metadata);
+    static constexpr std::size_t default_cache_limit = 1000;
+
+    explicit push_hint_book(std::vector<plugin::store*> stores_with_metadata,
+                            std::size_t cache_limit = default_cache_limit);
 
     std::optional<push_hint> find(const std::string& key) const;
     void remember(const std::string& key, const push_hint& hint) const;
@@ -51,6 +56,7 @@ public:
 private:
     std::vector<plugin::store*> stores_;
     std::optional<std::filesystem::path> cache_;
+    std::size_t cache_limit_;
 };
 
 }  // namespace lading
