@@ -13,6 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
@@ -97,6 +98,21 @@ struct connection::impl {
         check_complete(sent, body);
     }
 
+    // A body of unknown size: each read of the source goes out as one HTTP chunk, and an
+    // empty read ends the body.
+    template <class Stream>
+    asio::awaitable<void> write_chunked_body(Stream& s, const request_body& body)
+    {
+        auto source = body.open();
+        std::vector<std::uint8_t> chunk(body_chunk);
+        while (auto n = source->read(chunk)) {
+            lowest().expires_after(limits.io);
+            co_await asio::async_write(s, http::make_chunk(asio::buffer(chunk.data(), n)), use_awaitable);
+        }
+        lowest().expires_after(limits.io);
+        co_await asio::async_write(s, http::make_chunk_last(), use_awaitable);
+    }
+
     // Opens and reads the body on its executor, two chunks in memory: the next one is read
     // while the current one is written.
     template <class Stream>
@@ -133,7 +149,10 @@ struct connection::impl {
                                        ? origin.host
                                        : origin.host_port());
         req.set(http::field::user_agent, "lading");
-        if (body) {
+        if (body && body->chunked) {
+            req.chunked(true);
+            req.set(http::field::content_type, body->content_type);
+        } else if (body) {
             req.content_length(body->size);
             req.set(http::field::content_type, body->content_type);
         } else if (method == http::verb::put || method == http::verb::post || method == http::verb::patch) {
@@ -142,7 +161,9 @@ struct connection::impl {
         http::request_serializer<http::empty_body> serializer{req};
         lowest().expires_after(limits.io);
         co_await http::async_write_header(s, serializer, use_awaitable);
-        if (body && body->size > 0) {
+        if (body && body->chunked) {
+            co_await write_chunked_body(s, *body);
+        } else if (body && body->size > 0) {
             if (body->blocking_reads)
                 co_await write_body_read_elsewhere(s, *body);
             else

@@ -19,6 +19,9 @@ namespace http = boost::beast::http;
 // A request body that can be produced again for a retry (a blob reopened from the store).
 struct request_body {
     std::uint64_t size = 0;
+    // The size is not known when the request starts: the body goes out with
+    // Transfer-Encoding: chunked, one chunk per read of the source, and `size` is ignored.
+    bool chunked = false;
     std::function<std::unique_ptr<byte_source>()> open;
     std::string content_type = "application/octet-stream";
     // Where open() and the source's reads run when they may block (a store plugin reading a

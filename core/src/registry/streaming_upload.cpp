@@ -14,8 +14,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::size_t chunks_queued = 1;
-
 // Where the registry wants the next request of an upload, from the Location it answered.
 url next_location(const session& s, const http_response& r, const std::string& what)
 {
@@ -33,7 +31,7 @@ url next_location(const session& s, const http_response& r, const std::string& w
 
 streaming_upload::streaming_upload(upload_target target, std::stop_token stop) : target_(std::move(target))
 {
-    filling_.reserve(chunk_size);
+    filling_.reserve(piece_size);
     thread_ = std::thread([this] {
         try {
             async::run_blocking(run(), stop_.get_token());
@@ -84,7 +82,7 @@ void streaming_upload::give_up(std::string why)
 void streaming_upload::hand_over(piece p)
 {
     std::unique_lock lock(mutex_);
-    auto room = [&] { return ended_ || abandoned_ || queued_.size() < chunks_queued || p.last; };
+    auto room = [&] { return ended_ || abandoned_ || queued_.size() < pieces_queued || p.last; };
     if (!changed_.wait_until(lock, open_deadline_, [&] { return opened_ || room(); })) {
         lock.unlock();
         give_up("the registry did not open the upload within " + std::to_string(open_within.count()) + " s");
@@ -107,16 +105,46 @@ streaming_upload::piece streaming_upload::next_piece()
     return p;
 }
 
+// The PATCH body: the pieces as the producer hands them over, up to the final one, whose
+// digest it keeps for the PUT. It can be opened once only: a body already partly sent is
+// gone, so a retry of the PATCH fails the upload instead of sending other bytes.
+class streaming_upload::piece_reader : public byte_source {
+public:
+    piece_reader(streaming_upload& upload, std::optional<digest>& last) : upload_(upload), last_(last) {}
+
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        while (at_ == current_.bytes.size()) {
+            if (current_.last) {
+                last_ = current_.last;
+                return 0;
+            }
+            current_ = upload_.next_piece();
+            at_ = 0;
+        }
+        auto n = std::min(buf.size(), current_.bytes.size() - at_);
+        std::copy_n(current_.bytes.begin() + static_cast<std::ptrdiff_t>(at_), n, buf.begin());
+        at_ += n;
+        return n;
+    }
+
+private:
+    streaming_upload& upload_;
+    std::optional<digest>& last_;
+    piece current_;
+    std::size_t at_ = 0;
+};
+
 void streaming_upload::write(std::span<const std::uint8_t> bytes)
 {
     while (!bytes.empty()) {
-        auto n = std::min(bytes.size(), chunk_size - filling_.size());
+        auto n = std::min(bytes.size(), piece_size - filling_.size());
         filling_.insert(filling_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
         bytes = bytes.subspan(n);
-        if (filling_.size() == chunk_size) {
+        if (filling_.size() == piece_size) {
             hand_over({std::move(filling_), std::nullopt});
             filling_ = {};
-            filling_.reserve(chunk_size);
+            filling_.reserve(piece_size);
         }
     }
 }
@@ -151,40 +179,38 @@ asio::awaitable<void> streaming_upload::run()
     }
     changed_.notify_all();
 
-    std::uint64_t offset = 0;
-    for (;;) {
-        auto p = next_piece();
-        request_body body;
-        body.size = p.bytes.size();
-        body.open = [&p] { return std::make_unique<memory_source>(std::span<const std::uint8_t>(p.bytes)); };
-        request_spec send;
-        send.body = &body;
-        send.scopes = scopes;
-        send.what = what;
-        send.follow_redirects = false;
-        if (!p.last) {
-            send.method = http::verb::patch;
-            send.target = location.target;
-            // The registry refuses (416) a chunk that does not start where its upload ends,
-            // such as one resent after a connection broke mid-body.
-            send.headers.set(http::field::content_range,
-                             std::to_string(offset) + "-" + std::to_string(offset + p.bytes.size() - 1));
-            send.expected = {202};
-            location = next_location(s, co_await s.send(send), what);
-            offset += p.bytes.size();
-            continue;
-        }
-        send.method = http::verb::put;
-        send.target = location.target + (location.target.find('?') == std::string::npos ? "?" : "&") +
-                      "digest=" + query_escape(p.last->str());
-        send.expected = {201, 204};
-        auto done = co_await s.send(send);
-        auto echoed = done.header("Docker-Content-Digest");
-        if (!echoed.empty() && echoed != p.last->str())
-            throw error(errc::protocol_violation,
-                        "registry " + s.host() + " stored blob " + p.last->str() + " as " + echoed);
-        co_return;
-    }
+    std::optional<digest> last;
+    bool opened_once = false;
+    request_body body;
+    body.chunked = true;
+    body.open = [&]() -> std::unique_ptr<byte_source> {
+        if (opened_once) throw error(errc::request_failed, "the streamed body was cut off and cannot be sent again");
+        opened_once = true;
+        return std::make_unique<piece_reader>(*this, last);
+    };
+    request_spec send;
+    send.method = http::verb::patch;
+    send.target = location.target;
+    send.body = &body;
+    send.scopes = scopes;
+    send.expected = {202};
+    send.what = what;
+    send.follow_redirects = false;
+    location = next_location(s, co_await s.send(send), what);
+    if (!last) throw error(errc::protocol_violation, "registry " + s.host() + " accepted the " + what + " before its end");
+
+    request_spec close;
+    close.method = http::verb::put;
+    close.target = location.target + (location.target.find('?') == std::string::npos ? "?" : "&") +
+                   "digest=" + query_escape(last->str());
+    close.scopes = scopes;
+    close.expected = {201, 204};
+    close.what = what;
+    close.follow_redirects = false;
+    auto done = co_await s.send(close);
+    auto echoed = done.header("Docker-Content-Digest");
+    if (!echoed.empty() && echoed != last->str())
+        throw error(errc::protocol_violation, "registry " + s.host() + " stored blob " + last->str() + " as " + echoed);
 }
 
 }  // namespace lading::registry
