@@ -308,6 +308,36 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(bad.problems.list().size() == 7);
 }
 
+TEST_CASE("bake: --set with a matrix target's name reaches every target it generates", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("m.json", R"J({
+  "group": {"all": {"targets": ["tools", "app"]}},
+  "target": {
+    "app": {"tags": ["app:1"]},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "tags": ["${tool}:1"]}
+  }
+})J");
+    auto r = f.read({file}, {"all"}, {"tools.platforms=linux/arm64,linux/amd64", "tool-jq.tags+=jq:2", "tool-*.user=5"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(target_named(r, "tool-curl").platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(target_named(r, "tool-jq").platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(target_named(r, "app").platforms.empty());
+    CHECK(target_named(r, "tool-curl").tags == strings{"curl:1"});
+    CHECK(target_named(r, "tool-jq").tags == strings{"jq:1", "jq:2"});
+    CHECK(target_named(r, "tool-curl").user == "5");
+    CHECK_FALSE(target_named(r, "app").user);
+
+    // Groups are not --set patterns (as in bake), and a pattern must match some target.
+    auto bad = f.read({file}, {"all"}, {"all.tags=x", "tool.tags=x"});
+    auto text = all_messages(bad);
+    CHECK(text.find("could not find any target matching \"all\"; \"all\" is a group and --set names targets (or a "
+                    "glob over them)") != std::string::npos);
+    CHECK(text.find("could not find any target matching \"tool\"\n") != std::string::npos);
+    CHECK(bad.problems.list().size() == 2);
+}
+
 TEST_CASE("bake: --push pushes image outputs as buildx does", "[bake]")
 {
     bake_files f;

@@ -70,7 +70,9 @@ public:
         variables_.resolve(request_.environment, out_.problems);
         for (const auto& f : files_) read_groups_and_targets(f);
         resolve_all_inherits();
-        apply_overrides(resolved_, request_.overrides, out_.problems);
+        std::set<std::string> group_names;
+        for (const auto& [name, _] : groups_) group_names.insert(name);
+        apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
         if (request_.push)
             for (auto& [name, fields] : resolved_) apply_push(fields, true);
         for (const auto& [name, g] : groups_) expand(name, {}, {});  // reports loops and unknown names
