@@ -338,6 +338,40 @@ TEST_CASE("bake: --set with a matrix target's name reaches every target it gener
     CHECK(bad.problems.list().size() == 2);
 }
 
+TEST_CASE("bake: object keys are interpolated like values", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("k.json", R"J({
+  "variable": {"NS": {"default": "example"}, "N": {"type": "number", "default": 3}},
+  "target": {
+    "app": {"labels": {"org.${NS}.x": "v", "plain": "p", "n${N}": "${NS}", "${N}": "n", "label-$${x}": "l"},
+            "env": {"${NS}_HOME": "/h"}},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "labels": {"${tool}.version": "1"}}
+  }
+})J");
+    auto r = f.read({file}, {"app", "tools"}, {}, {{"NS", "from-env"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.labels == std::map<std::string, std::string>{
+                            {"org.from-env.x", "v"}, {"plain", "p"}, {"n3", "from-env"}, {"3", "n"}, {"label-${x}", "l"}});
+    CHECK(app.env == std::map<std::string, std::string>{{"from-env_HOME", "/h"}});
+    CHECK(target_named(r, "tool-jq").labels == std::map<std::string, std::string>{{"jq.version", "1"}});
+
+    auto broken = f.write("k-bad.json", R"J({
+  "variable": {"A": {"default": "x"}, "LIST": {"type": "list(string)", "default": ["a"]}},
+  "target": {
+    "app": {"labels": {"k.x": "1", "k.${A}": "2"}, "env": {"E_${MISSING}": "v", "${LIST}": "w"}}
+  }
+})J");
+    auto bad = f.read({broken}, {"app"});
+    INFO(all_messages(bad));
+    CHECK(has_problem(bad, 4, 36, "duplicate key \"k.x\" (written \"k.${A}\"); the same key is at line 4, column 24"));
+    CHECK(has_problem(bad, 4, 63, "unknown variable \"MISSING\"; declare it in a \"variable\" block"));
+    CHECK(has_problem(bad, 4, 81, "an object key must be a string; \"${LIST}\" is a list"));
+    CHECK(bad.problems.list().size() == 3);
+}
+
 TEST_CASE("bake: --push pushes image outputs as buildx does", "[bake]")
 {
     bake_files f;

@@ -15,8 +15,9 @@ namespace lading::bake {
 // The value a name stands for, or nullopt when nothing of that name is declared.
 using name_lookup = std::function<std::optional<json_node>(const std::string& name)>;
 
-// Interpolates every string inside `node` (object keys excepted). Problems are added to
-// `problems` at the position of the reference; returns false when there were any.
+// Interpolates every string inside `node`, object keys included (two keys that become the
+// same are an error). Problems are added to `problems` at the position of the reference;
+// returns false when there were any.
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
 
