@@ -372,6 +372,53 @@ TEST_CASE("bake: object keys are interpolated like values", "[bake]")
     CHECK(bad.problems.list().size() == 3);
 }
 
+TEST_CASE("bake: ${target.NAME.KEY} reads another target's key as its file writes it", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("t.json", R"J({
+  "variable": {"REG": {"default": "r.example"}},
+  "target": {
+    "app": {"tags": "${target.base.tags}", "labels": {"built-from": "${target.base.name}"},
+            "platforms": "${target.tool-jq.platforms}", "from": "${target.base.from}"},
+    "base": {"tags": ["${REG}/base:1"], "user": "1000"},
+    "child": {"inherits": ["base"]},
+    "reader": {"user": "${target.child.user}", "workdir": "/home/${target.base.user}", "description": null},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "platforms": ["linux/arm64"],
+              "tags": ["${REG}/${tool}:${target.base.user}"]}
+  }
+})J");
+    auto r = f.read({file}, {"app", "reader", "tools"}, {"base.tags=other:2"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.tags == strings{"r.example/base:1"});  // a target defined later; --set does not reach references
+    CHECK(app.labels.at("built-from") == "base");
+    CHECK(app.platforms == strings{"linux/arm64"});
+    CHECK_FALSE(app.from);  // a key the target does not set leaves this one unset
+    CHECK_FALSE(target_named(r, "reader").user);  // as written: before inherits
+    CHECK(target_named(r, "reader").workdir == "/home/1000");
+    CHECK_FALSE(target_named(r, "reader").description);  // null leaves a key unset
+    CHECK(target_named(r, "tool-jq").tags == strings{"r.example/jq:1000"});
+
+    auto broken = f.write("t-bad.json", R"J({
+  "target": {
+    "a": {"tags": "${target.b.tags}", "user": "${target.nope.user}"},
+    "b": {"tags": "${target.a.tags}", "description": "${target.m.tags} ${target.a.tgas} ${target.a}"},
+    "m": {"matrix": {"x": ["1"]}, "name": "m-${x}"}
+  },
+  "group": {"g": {"targets": ["${target.a.name}"]}}
+})J");
+    auto bad = f.read({broken}, {"a"});
+    INFO(all_messages(bad));
+    CHECK(has_problem(bad, 4, 20, "reference loop: \"${target.a.tags}\" depends on itself"));
+    CHECK(has_problem(bad, 3, 48, "unknown target \"nope\" in \"${target.nope.user}\""));
+    CHECK(has_problem(bad, 4, 55, "\"m\" is a matrix target; reference one of the targets it generates"));
+    CHECK(has_problem(bad, 4, 72, "unknown key \"tgas\" in \"${target.a.tgas}\"; did you mean \"tags\"?"));
+    CHECK(has_problem(bad, 4, 89, "\"${target.a}\" names no key; write ${target.a.KEY}"));
+    CHECK(has_problem(bad, 7, 32, "\"${target.a.name}\" works only in a target's keys"));
+    CHECK(bad.problems.list().size() == 6);
+}
+
 TEST_CASE("bake: --push pushes image outputs as buildx does", "[bake]")
 {
     bake_files f;

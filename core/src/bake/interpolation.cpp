@@ -97,7 +97,13 @@ private:
             report(offset, "\"${" + name + "}\" is not a variable name; only ${NAME} references are supported");
             return false;
         }
-        auto value = look_up(name, lookup_);
+        std::optional<json_node> value;
+        try {
+            value = look_up(name, lookup_);
+        } catch (const lookup_refusal& refusal) {
+            if (!refusal.message.empty()) report(offset, refusal.message);
+            return false;
+        }
         if (!value) {
             report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
             return false;
