@@ -112,6 +112,12 @@ TEST_CASE("lading bake --set and --push change the printed targets", "[integrati
     CHECK(strings_at(r.at("target").at("tool-curl").at("output")) == strings{"type=image,push=true"});
     CHECK(r.at("target").at("tool-curl").at("labels").at("k").as_string() == "v");
     CHECK(strings_at(r.at("target").at("tool-jq").at("platforms")) == strings{"linux/s390x"});
+
+    // A matrix target's own name reaches every target it generates, and only those.
+    auto matrix = printed(bake_in(dir.path(), {"all", "--print", "--set", "tools.platforms=linux/arm64,linux/riscv64"}));
+    for (auto name : {"tool-curl", "tool-jq"})
+        CHECK(strings_at(matrix.at("target").at(name).at("platforms")) == strings{"linux/arm64", "linux/riscv64"});
+    CHECK(strings_at(matrix.at("target").at("app").at("platforms")) == strings{"linux/amd64"});
 }
 
 TEST_CASE("lading bake finds lading-bake.json before docker-bake.json, and later -f files override", "[integration][bake]")

@@ -308,6 +308,117 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(bad.problems.list().size() == 7);
 }
 
+TEST_CASE("bake: --set with a matrix target's name reaches every target it generates", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("m.json", R"J({
+  "group": {"all": {"targets": ["tools", "app"]}},
+  "target": {
+    "app": {"tags": ["app:1"]},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "tags": ["${tool}:1"]}
+  }
+})J");
+    auto r = f.read({file}, {"all"}, {"tools.platforms=linux/arm64,linux/amd64", "tool-jq.tags+=jq:2", "tool-*.user=5"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(target_named(r, "tool-curl").platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(target_named(r, "tool-jq").platforms == strings{"linux/arm64", "linux/amd64"});
+    CHECK(target_named(r, "app").platforms.empty());
+    CHECK(target_named(r, "tool-curl").tags == strings{"curl:1"});
+    CHECK(target_named(r, "tool-jq").tags == strings{"jq:1", "jq:2"});
+    CHECK(target_named(r, "tool-curl").user == "5");
+    CHECK_FALSE(target_named(r, "app").user);
+
+    // Groups are not --set patterns (as in bake), and a pattern must match some target.
+    auto bad = f.read({file}, {"all"}, {"all.tags=x", "tool.tags=x"});
+    auto text = all_messages(bad);
+    CHECK(text.find("could not find any target matching \"all\"; \"all\" is a group and --set names targets (or a "
+                    "glob over them)") != std::string::npos);
+    CHECK(text.find("could not find any target matching \"tool\"\n") != std::string::npos);
+    CHECK(bad.problems.list().size() == 2);
+}
+
+TEST_CASE("bake: object keys are interpolated like values", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("k.json", R"J({
+  "variable": {"NS": {"default": "example"}, "N": {"type": "number", "default": 3}},
+  "target": {
+    "app": {"labels": {"org.${NS}.x": "v", "plain": "p", "n${N}": "${NS}", "${N}": "n", "label-$${x}": "l"},
+            "env": {"${NS}_HOME": "/h"}},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "labels": {"${tool}.version": "1"}}
+  }
+})J");
+    auto r = f.read({file}, {"app", "tools"}, {}, {{"NS", "from-env"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.labels == std::map<std::string, std::string>{
+                            {"org.from-env.x", "v"}, {"plain", "p"}, {"n3", "from-env"}, {"3", "n"}, {"label-${x}", "l"}});
+    CHECK(app.env == std::map<std::string, std::string>{{"from-env_HOME", "/h"}});
+    CHECK(target_named(r, "tool-jq").labels == std::map<std::string, std::string>{{"jq.version", "1"}});
+
+    auto broken = f.write("k-bad.json", R"J({
+  "variable": {"A": {"default": "x"}, "LIST": {"type": "list(string)", "default": ["a"]}},
+  "target": {
+    "app": {"labels": {"k.x": "1", "k.${A}": "2"}, "env": {"E_${MISSING}": "v", "${LIST}": "w"}}
+  }
+})J");
+    auto bad = f.read({broken}, {"app"});
+    INFO(all_messages(bad));
+    CHECK(has_problem(bad, 4, 36, "duplicate key \"k.x\" (written \"k.${A}\"); the same key is at line 4, column 24"));
+    CHECK(has_problem(bad, 4, 63, "unknown variable \"MISSING\"; declare it in a \"variable\" block"));
+    CHECK(has_problem(bad, 4, 81, "an object key must be a string; \"${LIST}\" is a list"));
+    CHECK(bad.problems.list().size() == 3);
+}
+
+TEST_CASE("bake: ${target.NAME.KEY} reads another target's key as its file writes it", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("t.json", R"J({
+  "variable": {"REG": {"default": "r.example"}},
+  "target": {
+    "app": {"tags": "${target.base.tags}", "labels": {"built-from": "${target.base.name}"},
+            "platforms": "${target.tool-jq.platforms}", "from": "${target.base.from}"},
+    "base": {"tags": ["${REG}/base:1"], "user": "1000"},
+    "child": {"inherits": ["base"]},
+    "reader": {"user": "${target.child.user}", "workdir": "/home/${target.base.user}", "description": null},
+    "tools": {"matrix": {"tool": ["curl", "jq"]}, "name": "tool-${tool}", "platforms": ["linux/arm64"],
+              "tags": ["${REG}/${tool}:${target.base.user}"]}
+  }
+})J");
+    auto r = f.read({file}, {"app", "reader", "tools"}, {"base.tags=other:2"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.tags == strings{"r.example/base:1"});  // a target defined later; --set does not reach references
+    CHECK(app.labels.at("built-from") == "base");
+    CHECK(app.platforms == strings{"linux/arm64"});
+    CHECK_FALSE(app.from);  // a key the target does not set leaves this one unset
+    CHECK_FALSE(target_named(r, "reader").user);  // as written: before inherits
+    CHECK(target_named(r, "reader").workdir == "/home/1000");
+    CHECK_FALSE(target_named(r, "reader").description);  // null leaves a key unset
+    CHECK(target_named(r, "tool-jq").tags == strings{"r.example/jq:1000"});
+
+    auto broken = f.write("t-bad.json", R"J({
+  "target": {
+    "a": {"tags": "${target.b.tags}", "user": "${target.nope.user}"},
+    "b": {"tags": "${target.a.tags}", "description": "${target.m.tags} ${target.a.tgas} ${target.a}"},
+    "m": {"matrix": {"x": ["1"]}, "name": "m-${x}"}
+  },
+  "group": {"g": {"targets": ["${target.a.name}"]}}
+})J");
+    auto bad = f.read({broken}, {"a"});
+    INFO(all_messages(bad));
+    CHECK(has_problem(bad, 4, 20, "reference loop: \"${target.a.tags}\" depends on itself"));
+    CHECK(has_problem(bad, 3, 48, "unknown target \"nope\" in \"${target.nope.user}\""));
+    CHECK(has_problem(bad, 4, 55, "\"m\" is a matrix target; reference one of the targets it generates"));
+    CHECK(has_problem(bad, 4, 72, "unknown key \"tgas\" in \"${target.a.tgas}\"; did you mean \"tags\"?"));
+    CHECK(has_problem(bad, 4, 89, "\"${target.a}\" names no key; write ${target.a.KEY}"));
+    CHECK(has_problem(bad, 7, 32, "\"${target.a.name}\" works only in a target's keys"));
+    CHECK(bad.problems.list().size() == 6);
+}
+
 TEST_CASE("bake: --push pushes image outputs as buildx does", "[bake]")
 {
     bake_files f;

@@ -97,7 +97,13 @@ private:
             report(offset, "\"${" + name + "}\" is not a variable name; only ${NAME} references are supported");
             return false;
         }
-        auto value = look_up(name, lookup_);
+        std::optional<json_node> value;
+        try {
+            value = look_up(name, lookup_);
+        } catch (const lookup_refusal& refusal) {
+            if (!refusal.message.empty()) report(offset, refusal.message);
+            return false;
+        }
         if (!value) {
             report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
             return false;
@@ -119,6 +125,54 @@ private:
         return true;
     }
 };
+
+// An object key interpolated like a string value; a key must end up a string, so a number or
+// a bool is written as text.
+bool interpolate_key(json_member& member, const name_lookup& lookup, const std::filesystem::path& file,
+                     diagnostics& problems)
+{
+    json_node key;
+    key.type = json_node::kind::string;
+    key.at = member.key_at;
+    key.text = member.key;
+    key.verbatim = member.key_verbatim;
+    if (!string_interpolator(key, lookup, file, problems).run()) return false;
+    auto text = scalar_text(key);
+    if (!text || key.type == json_node::kind::null) {
+        problems.add({file, member.key_at}, "an object key must be a string; \"" + member.key + "\" is " +
+                                                std::string(kind_name(key.type)));
+        return false;
+    }
+    member.key = *text;
+    return true;
+}
+
+// Keys are interpolated first, so two that become the same are reported at the later one.
+bool interpolate_members(json_node& object, const name_lookup& lookup, const std::filesystem::path& file,
+                         diagnostics& problems)
+{
+    bool ok = true;
+    for (std::size_t i = 0; i < object.members.size(); ++i) {
+        auto& member = object.members[i];
+        auto written = member.key;
+        if (!interpolate_key(member, lookup, file, problems)) {
+            ok = false;
+            continue;
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& earlier = object.members[j];
+            if (earlier.key != member.key) continue;
+            problems.add({file, member.key_at}, "duplicate key \"" + member.key + "\" (written \"" + written +
+                                                    "\"); the same key is at line " +
+                                                    std::to_string(earlier.key_at.line) + ", column " +
+                                                    std::to_string(earlier.key_at.column));
+            ok = false;
+            break;
+        }
+    }
+    for (auto& member : object.members) ok = interpolate(member.value, lookup, file, problems) && ok;
+    return ok;
+}
 
 }  // namespace
 
@@ -142,9 +196,7 @@ bool interpolate(json_node& node, const name_lookup& lookup, const std::filesyst
     case json_node::kind::array:
         for (auto& item : node.items) ok = interpolate(item, lookup, file, problems) && ok;
         return ok;
-    case json_node::kind::object:
-        for (auto& member : node.members) ok = interpolate(member.value, lookup, file, problems) && ok;
-        return ok;
+    case json_node::kind::object: return interpolate_members(node, lookup, file, problems);
     default: return true;
     }
 }

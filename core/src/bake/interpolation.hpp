@@ -13,10 +13,17 @@
 namespace lading::bake {
 
 // The value a name stands for, or nullopt when nothing of that name is declared.
+// A lookup that knows the name but cannot give its value throws lookup_refusal.
 using name_lookup = std::function<std::optional<json_node>(const std::string& name)>;
 
-// Interpolates every string inside `node` (object keys excepted). Problems are added to
-// `problems` at the position of the reference; returns false when there were any.
+// Its message is reported at the reference; an empty one means the problem was already reported.
+struct lookup_refusal {
+    std::string message;
+};
+
+// Interpolates every string inside `node`, object keys included (two keys that become the
+// same are an error). Problems are added to `problems` at the position of the reference;
+// returns false when there were any.
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
 

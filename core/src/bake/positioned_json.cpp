@@ -141,7 +141,7 @@ private:
             if (peek() != '"') fail("expected a quoted key, found " + describe_here());
             json_member member;
             member.key_at = here_;
-            read_string(member.key);
+            member.key_verbatim = read_string(member.key);
             for (const auto& m : node.members)
                 if (m.key == member.key) fail("duplicate key \"" + member.key + "\"", member.key_at);
             skip_space();

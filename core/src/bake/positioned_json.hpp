@@ -39,6 +39,7 @@ struct json_member {
     std::string key;
     source_position key_at;
     json_node value;
+    bool key_verbatim = false;  // as json_node::verbatim, for the key
 };
 
 struct json_syntax_error {

@@ -2,6 +2,7 @@
 
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
+#include "bake/target_references.hpp"
 #include "text/closest_name.hpp"
 
 #include <lading/error.hpp>
@@ -69,8 +70,11 @@ public:
         for (const auto& f : files_) read_variables(f);
         variables_.resolve(request_.environment, out_.problems);
         for (const auto& f : files_) read_groups_and_targets(f);
+        add_definitions();
         resolve_all_inherits();
-        apply_overrides(resolved_, request_.overrides, out_.problems);
+        std::set<std::string> group_names;
+        for (const auto& [name, _] : groups_) group_names.insert(name);
+        apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
         if (request_.push)
             for (auto& [name, fields] : resolved_) apply_push(fields, true);
         for (const auto& [name, g] : groups_) expand(name, {}, {});  // reports loops and unknown names
@@ -86,6 +90,7 @@ private:
     std::vector<bake_file> files_;
     bake_variables variables_;
     std::map<std::string, group_definition> groups_;
+    std::vector<target_definition> definitions_;     // in the order read
     std::map<std::string, target_fields> targets_;   // as merged from the files
     std::map<std::string, std::vector<std::string>> matrix_groups_;  // matrix target -> its targets
     std::map<std::string, std::string> matrix_descriptions_;
@@ -152,7 +157,7 @@ private:
         }
         auto& group = groups_[g.key];
         for (auto m : g.value.members) {
-            if (!interpolate(m.value, variables_.lookup(), f.path, problems())) continue;
+            if (!interpolate(m.value, outside_targets(variables_.lookup()), f.path, problems())) continue;
             if (m.key == "description" && m.value.is_string()) {
                 group.description = m.value.text;
             } else if (m.key == "targets" && m.value.is_array()) {
@@ -214,22 +219,30 @@ private:
         const auto* name = t.value.find("name");
         if (!matrix) {
             if (name) problems().add({f.path, name->at}, "\"name\" is only for matrix targets");
-            add_definition(t.key, {f.path, t.key_at}, fields, variables_.lookup(), f);
+            definitions_.push_back({t.key, {f.path, t.key_at}, fields, variables_.lookup(), f.path});
             return;
         }
         expand_matrix(t, *matrix, name, fields, f);
     }
 
-    void add_definition(const std::string& name, const origin& where, json_node fields, const name_lookup& lookup,
-                        const bake_file& f)
+    // Interpolated only once every file is read, so that "${target.NAME.KEY}" can name a
+    // target defined later or in another file. A key that interpolates to null stays unset.
+    void add_definitions()
     {
-        target_fields definition;
-        definition.where = where;
-        for (auto& m : fields.members)
-            if (interpolate(m.value, lookup, f.path, problems()))
-                assign_field(definition, m.key, m.value, fs::absolute(f.path).parent_path(), f.path, problems());
-        auto [it, fresh] = targets_.try_emplace(name, definition);
-        if (!fresh) merge_fields(it->second, definition);
+        target_references references(definitions_, matrix_groups_, problems());
+        for (std::size_t d = 0; d < definitions_.size(); ++d) {
+            const auto& written = definitions_[d];
+            target_fields definition;
+            definition.where = written.where;
+            for (std::size_t m = 0; m < written.fields.members.size(); ++m) {
+                const auto* value = references.field(d, m);
+                if (!value || value->type == json_node::kind::null) continue;
+                assign_field(definition, written.fields.members[m].key, *value,
+                             fs::absolute(written.file).parent_path(), written.file, problems());
+            }
+            auto [it, fresh] = targets_.try_emplace(written.name, definition);
+            if (!fresh) merge_fields(it->second, definition);
+        }
     }
 
     using combination = std::vector<std::pair<std::string, json_node>>;
@@ -241,7 +254,7 @@ private:
             problems().add({f.path, matrix.at}, "matrix must be a map");
             return std::nullopt;
         }
-        if (!interpolate(axes, variables_.lookup(), f.path, problems())) return std::nullopt;
+        if (!interpolate(axes, outside_targets(variables_.lookup()), f.path, problems())) return std::nullopt;
         std::vector<combination> all{{}};
         for (const auto& axis : axes.members) {
             if (!axis.value.is_array()) {
@@ -282,13 +295,13 @@ private:
         std::set<std::string> this_definition;
         if (const auto* d = t.value.find("description"); d && d->is_string()) matrix_descriptions_[t.key] = d->text;
         for (const auto& c : *combinations) {
-            name_lookup lookup = [&](const std::string& n) -> std::optional<json_node> {
+            name_lookup lookup = [this, c](const std::string& n) -> std::optional<json_node> {
                 for (const auto& [axis, value] : c)
                     if (axis == n) return value;
                 return variables_.lookup()(n);
             };
             json_node name = *name_node;
-            if (!interpolate(name, lookup, f.path, problems())) return;
+            if (!interpolate(name, outside_targets(lookup), f.path, problems())) return;
             if (!name.is_string() || !valid_target_name(name.text)) {
                 problems().add({f.path, name_node->at}, "matrix target name \"" + compact_json(name) +
                                                             "\" is not a valid target name; use letters, digits, "
@@ -303,7 +316,7 @@ private:
             // A later file may define the same matrix target again; its targets merge by name.
             if (std::find(generated.begin(), generated.end(), name.text) == generated.end())
                 generated.push_back(name.text);
-            add_definition(name.text, {f.path, t.key_at}, fields, lookup, f);
+            definitions_.push_back({name.text, {f.path, t.key_at}, fields, lookup, f.path});
         }
     }
 

@@ -178,6 +178,19 @@ std::optional<bool> parse_push(const std::string& value)
     return std::nullopt;
 }
 
+// A target by its name first, as bake does; then a matrix target's name, which stands for the
+// targets it generates; then the pattern as a glob over target names.
+std::vector<std::string> matching_targets(const std::string& pattern, const std::map<std::string, target_fields>& targets,
+                                          const override_names& names)
+{
+    if (targets.contains(pattern)) return {pattern};
+    if (auto m = names.matrix_targets.find(pattern); m != names.matrix_targets.end()) return m->second;
+    std::vector<std::string> matched;
+    for (const auto& [name, fields] : targets)
+        if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) matched.push_back(name);
+    return matched;
+}
+
 }  // namespace
 
 void apply_push(target_fields& fields, bool push)
@@ -209,19 +222,20 @@ void apply_push(target_fields& fields, bool push)
     fields.outputs = kept;
 }
 
-void apply_overrides(std::map<std::string, target_fields>& targets, const std::vector<std::string>& overrides,
-                     diagnostics& problems)
+void apply_overrides(std::map<std::string, target_fields>& targets, const override_names& names,
+                     const std::vector<std::string>& overrides, diagnostics& problems)
 {
     std::set<std::pair<std::string, std::string>> assigned;  // (target, key) already given with "="
     auto cwd = fs::current_path();
     for (const auto& text : overrides) {
         auto o = parse_override(text, problems);
         if (!o || !check_key(*o, problems)) continue;
-        std::vector<std::string> matched;
-        for (const auto& [name, fields] : targets)
-            if (fnmatch(o->pattern.c_str(), name.c_str(), 0) == 0) matched.push_back(name);
+        auto matched = matching_targets(o->pattern, targets, names);
         if (matched.empty()) {
-            problems.add_command_line("could not find any target matching \"" + o->pattern + "\"");
+            auto message = "could not find any target matching \"" + o->pattern + "\"";
+            if (names.groups.contains(o->pattern))
+                message += "; \"" + o->pattern + "\" is a group and --set names targets (or a glob over them)";
+            problems.add_command_line(message);
             continue;
         }
         if (o->key == "push") {
