@@ -27,12 +27,15 @@ namespace {
 const std::string not_streamed = "(from the last export of this tree): not streamed";
 
 // A tree whose layer takes a PATCH and a PUT when streamed, with its hints under work/cache.
-export_request hinted_export(const fs::path& work, const std::string& output, const fs::path& cache)
+// A layer larger than streamed_layers::hold_limit (8 MiB) is still being built when its
+// hint has been checked; a smaller one is built completely before its stream opens.
+export_request hinted_export(const fs::path& work, const std::string& output, const fs::path& cache,
+                             std::size_t noise_bytes = 5 << 20)
 {
     const auto tree = work / "hinted-tree";
     if (!fs::exists(tree)) {
         fs::create_directories(tree / "data");
-        write_random_file(tree / "data" / "noise.bin", 5 << 20, 21);
+        write_random_file(tree / "data" / "noise.bin", noise_bytes, 21);
         write_text_file(tree / "data" / "words.txt", 64 << 10, 22);
     }
     return {.layers = {tree},
@@ -124,7 +127,8 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
     const auto cache = work / "cache";
-    const auto req = hinted_export(work.path(), "type=registry,name=" + proxy.address() + "/stale/app:1,store=false", cache);
+    const auto req = hinted_export(work.path(), "type=registry,name=" + proxy.address() + "/stale/app:1,store=false",
+                                   cache, 12 << 20);
     const auto first = read_export_metadata((export_passes(req), req.metadata_file)).digest;
     const auto uploads = blob_uploads(proxy, "stale/app");
 

@@ -40,7 +40,7 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
 {
     const auto& variant = plan_.variants[v];
     hinted_layer_destination d{variant_sink, push_hint_key(source, variant), {}};
-    auto targets = targets_[v];
+    const auto& targets = targets_[v];
     auto hint = hints_[v].find(d.hint_key);
     if (!hint) {
         d.fingerprint = std::async(std::launch::async, [source] {
@@ -49,19 +49,33 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
             ::sched_setscheduler(0, SCHED_IDLE, &idle);
             return layer::source_fingerprint(source);
         });
-    } else {
-        auto now = layer::source_fingerprint(source);
-        d.fingerprint = std::async(std::launch::deferred, [now] { return now; });
-        if (now == hint->fingerprint)
-            std::erase_if(targets, [&](const registry::upload_target& t) {
-                if (!registry::repository_has_blob(t, hint->blob, plan_.request.stop)) return false;
-                progress.step("layer " + source.string() + " (" + variant.compression + ") already in " + t.domain +
-                              "/" + t.repository + " as " + hint->blob.str() +
-                              " (from the last export of this tree): not streamed");
-                return true;
-            });
+        destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress);
+        return d;
     }
-    destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress);
+    // The hint is checked while the layer's build starts: its first bytes wait for the answer.
+    std::promise<std::optional<digest>> fingerprint;
+    d.fingerprint = fingerprint.get_future();
+    holders_future holders =
+        std::async(std::launch::async, [fingerprint = std::move(fingerprint), hint = *hint, targets, source,
+                                        label = source.string() + " (" + variant.compression + ")",
+                                        stop = plan_.request.stop, &progress]() mutable {
+            std::optional<digest> now;
+            try {
+                now = layer::source_fingerprint(source);
+            } catch (const std::exception&) {
+            }
+            fingerprint.set_value(now);
+            std::vector<registry::upload_target> holding;
+            if (now != hint.fingerprint) return holding;
+            for (const auto& t : targets)
+                if (registry::repository_has_blob(t, hint.blob, stop)) {
+                    progress.step("layer " + label + " already in " + t.domain + "/" + t.repository + " as " +
+                                  hint.blob.str() + " (from the last export of this tree): not streamed");
+                    holding.push_back(t);
+                }
+            return holding;
+        }).share();
+    destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress, std::move(holders));
     return d;
 }
 

@@ -24,8 +24,9 @@ namespace lading {
 struct hinted_layer_destination {
     blob_sink sink;
     std::string hint_key;
-    // The source's fingerprint: taken before the build when a hint is checked against it,
-    // else beside the build (a stat walk of a large tree takes a good part of a second).
+    // The source's fingerprint, taken beside the build (a stat walk of a large tree takes a
+    // good part of a second): at idle priority when there is no hint, else at once, since
+    // the layer's first bytes wait for the hint's check before they are streamed.
     std::future<std::optional<digest>> fingerprint;
 };
 

@@ -4,6 +4,7 @@
 #include <lading/oci/reference.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 
 namespace lading {
@@ -13,20 +14,30 @@ namespace {
 // The stores' output, with the same bytes streamed to registries as they are written.
 class streaming_output : public blob_output {
 public:
-    streaming_output(std::unique_ptr<blob_output> kept, const std::vector<registry::upload_target>& targets,
-                     std::stop_token stop, streamed_layers& record, progress_listener& progress)
-        : kept_(std::move(kept)), record_(record), progress_(progress)
+    streaming_output(std::unique_ptr<blob_output> kept, std::vector<registry::upload_target> targets,
+                     std::stop_token stop, streamed_layers& record, progress_listener& progress, holders_future holders)
+        : kept_(std::move(kept)), targets_(std::move(targets)), stop_(std::move(stop)), holders_(std::move(holders)),
+          record_(record), progress_(progress)
     {
-        for (const auto& t : targets) uploads_.push_back(std::make_unique<registry::streaming_upload>(t, stop));
+        if (!holders_.valid()) start_uploads();
     }
     void write(std::span<const std::uint8_t> bytes) override
     {
         kept_->write(bytes);
+        if (holders_.valid()) {
+            const bool known = holders_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+            if (!known && held_.size() + bytes.size() <= streamed_layers::hold_limit) {
+                held_.insert(held_.end(), bytes.begin(), bytes.end());
+                return;
+            }
+            start_uploads();
+        }
         for (auto& u : uploads_) u->write(bytes);
     }
     void written(const digest& d) override
     {
         kept_->written(d);
+        if (holders_.valid()) start_uploads();
         for (auto& u : uploads_) {
             const auto& t = u->target();
             if (auto why = u->finish(d))
@@ -40,7 +51,26 @@ public:
     void commit(const digest& d) override { kept_->commit(d); }
 
 private:
+    // Opens the uploads to the targets that do not hold the blob, and sends them what was held back.
+    void start_uploads()
+    {
+        if (holders_.valid()) {
+            for (const auto& h : holders_.get())
+                std::erase_if(targets_, [&](const registry::upload_target& t) {
+                    return t.domain == h.domain && t.repository == h.repository;
+                });
+            holders_ = {};
+        }
+        for (const auto& t : targets_) uploads_.push_back(std::make_unique<registry::streaming_upload>(t, stop_));
+        for (auto& u : uploads_) u->write(held_);
+        held_ = {};
+    }
+
     std::unique_ptr<blob_output> kept_;
+    std::vector<registry::upload_target> targets_;
+    std::stop_token stop_;
+    holders_future holders_;  // valid until the uploads are opened
+    std::vector<std::uint8_t> held_;
     std::vector<std::unique_ptr<registry::streaming_upload>> uploads_;
     streamed_layers& record_;
     progress_listener& progress_;
@@ -66,12 +96,12 @@ std::vector<registry::upload_target> streamed_layers::push_targets(const export_
 }
 
 void streamed_layers::stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets,
-                                  std::stop_token stop, progress_listener& progress)
+                                  std::stop_token stop, progress_listener& progress, holders_future holders)
 {
     if (targets.empty()) return;
-    sink.wrap_outputs([this, targets, stop, &progress](std::unique_ptr<blob_output> kept)
+    sink.wrap_outputs([this, targets, stop, &progress, holders](std::unique_ptr<blob_output> kept)
                           -> std::unique_ptr<blob_output> {
-        return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, progress);
+        return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, progress, holders);
     });
 }
 

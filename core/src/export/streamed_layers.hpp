@@ -11,6 +11,7 @@
 #include <lading/oci/digest.hpp>
 #include <lading/progress.hpp>
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <string>
@@ -19,11 +20,17 @@
 
 namespace lading {
 
+// The targets, among a layer's, found to hold the blob the layer is expected to become.
+using holders_future = std::shared_future<std::vector<registry::upload_target>>;
+
 class streamed_layers {
 public:
-    // Makes every blob begun on `sink` also stream to `targets` (nothing when empty).
+    // Makes every blob begun on `sink` also stream to `targets` (nothing when empty). With
+    // `holders`, nothing is sent until it is known (the first bytes are held back, up to
+    // hold_limit, then the build waits) and the targets it names are left out.
     void stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets, std::stop_token stop,
-                     progress_listener& progress);
+                     progress_listener& progress, holders_future holders = {});
+    static constexpr std::size_t hold_limit = 8 << 20;
     // The distinct repositories `variant`'s outputs push to.
     static std::vector<registry::upload_target> push_targets(const export_plan& plan,
                                                              const layer_variant_plan& variant);
