@@ -7,6 +7,7 @@
 #include "attestation_support.hpp"
 #include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
+#include "common/random_data.hpp"
 #include "common/sha256.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -461,4 +462,97 @@ TEST_CASE("the bake sharding recipe: two runners push by digest, imagetools merg
     CHECK(platforms == std::set<std::string>{"linux/amd64", "linux/arm64"});
     CHECK(attestations == 2);  // one provenance manifest per shard travelled with its image
     check_copy_all(work.path(), repo + ":v1", 4);
+}
+
+namespace {
+
+// Requests the proxy relayed after the first `from`, with `method`, whose target contains
+// every one of `parts`.
+std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std::string& method,
+                           const std::vector<std::string>& parts)
+{
+    const auto all = proxy.requests();
+    return std::count_if(all.begin() + static_cast<std::ptrdiff_t>(from), all.end(), [&](const proxied_request& r) {
+        return r.method == method && std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
+                   return r.target.find(p) != std::string::npos;
+               });
+    });
+}
+
+}  // namespace
+
+TEST_CASE("imagetools create moves a blob that several images share once per target repository", "[registry][imagetools]")
+{
+    // Three images in one repository: amd64 and arm64 share a big layer; a second amd64 build,
+    // told apart by an annotation, shares that layer, its small layer and its config with the
+    // first. Merging them into a repository of another registry streams each blob once; into
+    // another repository of the same registry, mounts each once.
+    temp_dir work;
+    registry_server near_registry, far_registry;
+    fault_proxy near("127.0.0.1", near_registry.port());
+    fault_proxy far("127.0.0.1", far_registry.port());
+    const auto source_repo = near.address() + "/team/shared";
+    constexpr std::uint64_t big_size = 8 << 20;
+    fs::create_directories(work / "big");
+    write_random_file(work / "big" / "assets.bin", big_size, 13);
+    auto image = [&](const std::string& platform, const std::string& flavour, const std::string& name,
+                     const std::string& extra_output) {
+        const auto small = work / ("small-" + flavour);
+        if (!fs::exists(small)) make_small_tree(small, flavour);
+        export_request req{
+            .layers = {work / "big", small},
+            .outputs = {"type=image,push=true,push-by-digest=true,name-canonical=true,name=" + source_repo + extra_output},
+            .store = work / ("store-" + name),
+            .metadata_file = work / (name + ".json"),
+            .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+            .platform = platform,
+        };
+        return export_ok(req).digest;
+    };
+    const auto amd = image("linux/amd64", "amd", "amd", "");
+    const auto arm = image("linux/arm64", "arm", "arm", "");
+    const auto amd_again = image("linux/amd64", "amd", "amd-again", ",annotation-manifest.org.example.build=2");
+    REQUIRE(std::set<std::string>{amd, arm, amd_again}.size() == 3);
+
+    const auto amd_manifest = parse_json(raw_manifest(source_repo + "@" + amd), "amd64 manifest");
+    const auto again_manifest = parse_json(raw_manifest(source_repo + "@" + amd_again), "second amd64 manifest");
+    const auto arm_manifest = parse_json(raw_manifest(source_repo + "@" + arm), "arm64 manifest");
+    const auto big_layer = json_string(amd_manifest.at("layers").at(0), "digest");
+    const auto config = json_string(amd_manifest.at("config"), "digest");
+    REQUIRE(json_string(arm_manifest.at("layers").at(0), "digest") == big_layer);
+    REQUIRE(json_string(again_manifest.at("layers").at(0), "digest") == big_layer);
+    REQUIRE(json_string(again_manifest.at("config"), "digest") == config);
+    REQUIRE(json_string(arm_manifest.at("config"), "digest") != config);
+    REQUIRE(amd_manifest.at("layers").at(0).at("size").to_number<std::uint64_t>() > big_size);
+
+    const auto near_before = near.requests().size();
+    const auto far_before = far.requests().size();
+    const auto far_bytes_before = far.bytes_upstream();
+    const auto far_target = far.address() + "/release/app:v1";
+    const auto near_target = near.address() + "/release/app:v1";
+    auto created = imagetools({"create", "--progress", "plain", "-t", far_target, "-t", near_target,
+                               source_repo + "@" + amd, source_repo + "@" + arm, source_repo + "@" + amd_again});
+    INFO(created.describe());
+    REQUIRE(created.succeeded());
+
+    for (const auto& shared : {big_layer, config}) {
+        const auto hex = shared.substr(7);
+        INFO("shared blob " << shared);
+        CHECK(count_requests(far, far_before, "PUT", {"/v2/release/app/blobs/uploads/", hex}) == 1);
+        CHECK(count_requests(far, far_before, "POST", {"mount=", hex}) == 0);
+        CHECK(count_requests(near, near_before, "POST", {"/v2/release/app/blobs/uploads/", "mount=", hex}) == 1);
+        CHECK(count_requests(near, near_before, "PUT", {"/v2/release/app/blobs/uploads/", hex}) == 0);
+    }
+    // The big layer was read from its repository once and crossed to the other registry once.
+    CHECK(count_requests(near, near_before, "GET", {"/v2/team/shared/blobs/" + big_layer}) == 1);
+    CHECK(far.bytes_upstream() - far_bytes_before < big_size * 3 / 2);
+    // Five distinct blobs each way: two configs, the big layer, two small layers.
+    CHECK_THAT(created.err, Catch::Contains("push: 5 blobs uploaded ("));
+    CHECK_THAT(created.err, Catch::Contains(", 5 mounted, "));
+
+    for (const auto& target : {far_target, near_target}) {
+        const auto index = parse_json(raw_manifest(target), "merged index");
+        CHECK(child_digests(index) == std::set<std::string>{amd, arm, amd_again});
+        check_copy_all(work.path(), target, 3);
+    }
 }

@@ -3,6 +3,7 @@
 #include <lading/registry/errc.hpp>
 #include <lading/registry/pusher.hpp>
 #include "registry/blob_presence.hpp"
+#include "registry/blob_transfers.hpp"
 #include "registry/session.hpp"
 
 #include "progress_source.hpp"
@@ -100,9 +101,9 @@ public:
     // Calls into the store (and base-image downloads) run on `blocking`, off the executor
     // that serves every upload.
     image_push(session& s, const push_job& job, progress_listener& progress, push_report& report,
-               asio::any_io_executor blocking, std::mutex& fetch_lock)
+               asio::any_io_executor blocking, std::mutex& fetch_lock, blob_transfers& transfers)
         : session_(s), job_(job), progress_(progress), report_(report), blocking_(std::move(blocking)),
-          fetch_lock_(fetch_lock)
+          fetch_lock_(fetch_lock), transfers_(transfers)
     {
     }
 
@@ -125,6 +126,13 @@ private:
         while (!queue_.empty()) {
             auto blob = queue_.front();
             queue_.pop_front();
+            // A blob that another image is sending to this repository is taken last, so that
+            // this image's own blobs do not wait behind it.
+            if (!queue_.empty() && transfers_.under_way(job_.target.domain, job_.target.repository, blob.digest) &&
+                put_last_.insert(blob.digest.str()).second) {
+                queue_.push_back(blob);
+                continue;
+            }
             co_await push_blob(blob);
         }
     }
@@ -133,9 +141,20 @@ private:
 
     awaitable<void> push_blob(const descriptor& blob)
     {
-        using outcome = progress_listener::blob_push_outcome;
         const auto target = job_.target.normalized();
         progress_.blob_push_started(target, blob.digest, blob.size);
+        const bool transferred_here = co_await transfers_.once(
+            job_.target.domain, job_.target.repository, blob.digest, [&] { return transfer_blob(blob, target); });
+        if (!transferred_here) {
+            // Another image of this push put it there.
+            ++report_.blobs_skipped;
+            progress_.blob_push_done(target, blob.digest, blob.size, progress_listener::blob_push_outcome::already_there);
+        }
+    }
+
+    awaitable<void> transfer_blob(const descriptor& blob, const std::string& target)
+    {
+        using outcome = progress_listener::blob_push_outcome;
         if (std::find(job_.uploaded_earlier.begin(), job_.uploaded_earlier.end(), blob.digest) !=
             job_.uploaded_earlier.end()) {
             ++report_.blobs_uploaded;
@@ -293,7 +312,9 @@ private:
     push_report& report_;
     asio::any_io_executor blocking_;
     std::mutex& fetch_lock_;
+    blob_transfers& transfers_;
     std::deque<descriptor> queue_;
+    std::set<std::string> put_last_;
 };
 
 }  // namespace
@@ -305,6 +326,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     // Store reads, which may block, never run on `ex`.
     asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));
     std::mutex fetch_lock;
+    blob_transfers transfers;
     push_report report;
     std::map<std::string, std::unique_ptr<session>> sessions;
     std::vector<image_parts> parts(jobs.size());
@@ -334,7 +356,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
             image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor(),
-                            fetch_lock);
+                            fetch_lock, transfers);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
         });

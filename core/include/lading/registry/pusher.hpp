@@ -50,6 +50,8 @@ struct push_report {
 
 // Pushes every job concurrently on the caller's executor (one session per registry host):
 // for embedders that run their own io_context. Same guarantees as push_images.
+// A blob that several jobs send to one repository is checked, mounted or uploaded once; the
+// other jobs wait for that transfer and report the blob as already there (or fail with it).
 //
 // Threading: every handler, and every progress call, runs on the awaiting coroutine's
 // executor, which must not run handlers in parallel (an io_context run by one thread, or a
