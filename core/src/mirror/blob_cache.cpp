@@ -126,9 +126,29 @@ std::shared_ptr<cached_file> blob_cache::open_cached(const digest& d)
     return file;
 }
 
-asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
+// A committed blob that no download is replacing, checked against its digest.
+std::shared_ptr<cached_file> blob_cache::committed(const digest& d)
 {
-    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    if (fills_.count(d) || (!index_.count(d) && !store_.blob_size(d))) return nullptr;
+    return open_cached(d);
+}
+
+[[noreturn]] void blob_cache::rethrow_failure(const fill_slot& slot)
+{
+    if (slot.failure_status) throw registry::registry_error(slot.failure, *slot.failure_status);
+    throw error(slot.failure_code, slot.failure);
+}
+
+// The download another request started, once it knows its size.
+asio::awaitable<std::shared_ptr<blob_fill>> blob_cache::joined(std::shared_ptr<fill_slot> slot)
+{
+    while (!slot->settled) co_await slot->ready.wait();
+    if (!slot->fill) rethrow_failure(*slot);
+    co_return slot->fill;
+}
+
+asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std::string& repository, const digest& d)
+{
     registry::request_spec spec;
     spec.method = registry::http::verb::head;
     spec.target = "/v2/" + repository + "/blobs/" + d.str();
@@ -136,31 +156,59 @@ asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const s
     spec.expected = {200};
     spec.what = "blob " + d.str() + " of " + from.host() + "/" + repository;
     auto r = co_await from.send(spec);
+    if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != d)
+        throw error(registry::errc::protocol_violation, spec.what + ": the upstream names another digest");
     auto text = r.header(registry::http::field::content_length);
     std::uint64_t size = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
-    co_return size;
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        auto known = known_sizes_.find(d);
+        if (known == known_sizes_.end())
+            throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
+        size = known->second;
+    }
+    remember_size(d, size);
+    blob_facts facts{size, r.header(registry::http::field::content_type)};
+    if (facts.media_type.empty()) facts.media_type = "application/octet-stream";
+    co_return facts;
+}
+
+asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
+{
+    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    co_return (co_await upstream_head(from, repository, d)).size;
+}
+
+asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& repository, const digest& d)
+{
+    if (auto file = committed(d)) {
+        ++metrics_.cache_hits;
+        co_return blob_facts{file->size(), "application/octet-stream"};
+    }
+    if (auto found = fills_.find(d); found != fills_.end()) {
+        auto fill = co_await joined(found->second);
+        co_return blob_facts{fill->size(), "application/octet-stream"};
+    }
+    std::exception_ptr failure;
+    try {
+        co_return co_await upstream_head(from, repository, d);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    ++metrics_.upstream_errors;
+    std::rethrow_exception(failure);
 }
 
 asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string& repository, const digest& d)
 {
-    if (!fills_.count(d) && (index_.count(d) || store_.blob_size(d))) {
-        if (auto file = open_cached(d)) {
-            ++metrics_.cache_hits;
-            co_return blob_handle{file, nullptr};
-        }
+    if (auto file = committed(d)) {
+        ++metrics_.cache_hits;
+        co_return blob_handle{file, nullptr};
     }
     ++metrics_.cache_misses;
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto slot = found->second;
-        while (!slot->settled) co_await slot->ready.wait();
-        if (!slot->fill) {
-            if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
-            throw error(slot->failure);
-        }
-        co_return blob_handle{nullptr, slot->fill};
+        auto fill = co_await joined(found->second);
+        co_return blob_handle{nullptr, fill};
     }
     auto slot = std::make_shared<fill_slot>(ex_);
     fills_.emplace(d, slot);
@@ -170,6 +218,9 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
     } catch (const registry::registry_error& e) {
         slot->failure = e.what();
         slot->failure_status = e.status();
+    } catch (const error& e) {
+        slot->failure = e.what();
+        slot->failure_code = e.code();
     } catch (const std::exception& e) {
         slot->failure = e.what();
     }
@@ -178,8 +229,7 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
     if (!slot->fill) {
         fills_.erase(d);
         ++metrics_.upstream_errors;
-        if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
-        throw error(slot->failure);
+        rethrow_failure(*slot);
     }
     ++metrics_.fills_in_flight;
     asio::co_spawn(ex_, download(slot, from, repository, d), asio::detached);
