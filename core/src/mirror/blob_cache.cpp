@@ -236,16 +236,16 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
     co_return blob_handle{nullptr, slot->fill};
 }
 
+// The bytes are hashed and spooled as they arrive; the store gets them once they are verified.
 asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
                                            digest d)
 {
     auto& fill = *slot->fill;
     const auto size = fill.size();
     try {
-        auto writer = store_.begin_blob();
         sha256_hasher hash;
         // A download that breaks off is retried from the start; bytes already passed on are
-        // skipped, so the spool and the store see the blob once.
+        // skipped, so the spool sees the blob once.
         std::uint64_t delivered = 0, position = 0;
         registry::body_consumer consume = [&](const std::uint8_t* p, std::size_t n) {
             const std::uint64_t end = position + n;
@@ -254,7 +254,6 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
                 const auto skip = static_cast<std::size_t>(delivered > position ? delivered - position : 0);
                 std::span<const std::uint8_t> fresh(p + skip, n - skip);
                 hash.update(fresh);
-                writer->write(fresh);
                 fill.append(fresh);
                 metrics_.bytes_from_upstream += fresh.size();
                 delivered = end;
@@ -273,8 +272,10 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         if (hash.bytes() != size || hash.finish() != d)
             throw error(registry::errc::protocol_violation,
                         spec.what + " arrived with other content than its digest says");
+        const auto target = store_.blob_path(d);
         co_await asio::co_spawn(
-            durability_, [&]() -> asio::awaitable<void> { writer->commit(d); co_return; }, asio::use_awaitable);
+            durability_, [&]() -> asio::awaitable<void> { store_spooled(fill, d, target); co_return; },
+            asio::use_awaitable);
         verified_.insert(d);
         add(d, size);
         evict_beyond_cap(d);
@@ -285,6 +286,22 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
     }
     --metrics_.fills_in_flight;
     if (auto it = fills_.find(d); it != fills_.end() && it->second == slot) fills_.erase(it);
+}
+
+// On the durability thread: the spool file becomes the blob's file where the store keeps
+// blobs as files on its filesystem, else its bytes are copied through the store's writer.
+void blob_cache::store_spooled(const blob_fill& fill, const digest& d, const std::optional<std::filesystem::path>& target)
+{
+    if (target && fill.link_as(*target)) return;
+    auto writer = store_.begin_blob();
+    std::vector<std::uint8_t> chunk(1 << 20);
+    for (std::uint64_t at = 0; at < fill.size();) {
+        auto n = fill.read_at(at, chunk);
+        if (n == 0) throw error("the spool file of " + d.str() + " ended early");
+        writer->write(std::span(chunk.data(), n));
+        at += n;
+    }
+    writer->commit(d);
 }
 
 std::optional<std::string> blob_cache::read_small(const digest& d)

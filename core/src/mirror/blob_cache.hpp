@@ -87,6 +87,7 @@ private:
     boost::asio::awaitable<std::uint64_t> upstream_size(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<void> download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
                                           digest d);
+    void store_spooled(const blob_fill& fill, const digest& d, const std::optional<std::filesystem::path>& target);
     void load_index();
     void add(const digest& d, std::uint64_t size);
     void touch(const digest& d);
@@ -104,7 +105,8 @@ private:
     std::set<digest> verified_;  // checked (or committed) during this run
     std::map<digest, std::uint64_t> known_sizes_;
     std::uint64_t total_ = 0;
-    // Where a committed download is made durable (fsync), so the strand goes on serving meanwhile.
+    // Where a verified download is put into the store and made durable (fsync), so the strand
+    // goes on serving meanwhile.
     boost::asio::thread_pool durability_{1};
 };
 
