@@ -26,6 +26,8 @@ public:
     blob_fill& operator=(const blob_fill&) = delete;
 
     std::uint64_t size() const { return size_; }
+    // Whether link_as can work: the spool was made with O_TMPFILE (some filesystems refuse it).
+    bool linkable() const { return linkable_; }
 
     // Producer: appends the next bytes, then marks the end (verified and committed) or a failure.
     void append(std::span<const std::uint8_t> bytes);
