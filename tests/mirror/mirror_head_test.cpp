@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace lading::test;
 namespace http = boost::beast::http;
 
@@ -55,6 +57,25 @@ TEST_CASE("a HEAD of an uncached blob downloads nothing", "[mirror][head]")
         CHECK(local[http::field::content_length] == std::to_string(size));
         CHECK(heads_of_layer() == 2);
         require_clean_cache(work / "cache");
+    }
+    SECTION("a HEAD while the blob downloads is answered from the download")
+    {
+        up.proxy().stall_requests("GET", "/blobs/" + layer);
+        std::thread client([&] {
+            try {
+                http_fetch(http::verb::get, base + "/blobs/" + layer);
+            } catch (const std::exception&) {
+                // The connection dies with the mirror.
+            }
+        });
+        wait_until([&] { return metric(mirror.url(), "lading_mirror_upstream_fetches_in_flight") == 1; },
+                   "the download is under way");
+        auto head = http_fetch(http::verb::head, base + "/blobs/" + layer);
+        CHECK(head.result_int() == 200);
+        CHECK(head[http::field::content_length] == std::to_string(size));
+        CHECK(heads_of_layer() == 1);  // the download's own size lookup, none for the client's HEAD
+        mirror.kill9();
+        client.join();
     }
     SECTION("its errors are those of a GET")
     {
