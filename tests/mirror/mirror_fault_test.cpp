@@ -26,15 +26,6 @@ http_response get_blob(const mirror_process& mirror, const std::string& repo, co
     return http_fetch(http::verb::get, mirror.url() + "/v2/" + repo + "/blobs/" + digest, {}, {}, o);
 }
 
-void wait_until(const std::function<bool()>& condition, const char* what)
-{
-    for (int i = 0; i < 400; ++i) {
-        if (condition()) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-    FAIL("timed out waiting until " << what);
-}
-
 }  // namespace
 
 TEST_CASE("upstream 5xx answers and broken downloads are retried", "[mirror][faults]")

@@ -79,11 +79,11 @@ counted_upstream::counted_upstream(registry_options options)
 {
 }
 
-std::size_t counted_upstream::blob_gets(const std::string& digest) const
+std::size_t counted_upstream::requests(const std::string& method, const std::string& path_part) const
 {
     std::size_t n = 0;
     for (const auto& r : proxy_.requests())
-        if (r.method == "GET" && r.target.find("/blobs/" + digest) != std::string::npos) ++n;
+        if (r.method == method && r.target.find(path_part) != std::string::npos) ++n;
     return n;
 }
 
@@ -124,6 +124,15 @@ void mirror_process::kill9()
 {
     process_->send_signal(SIGKILL);
     process_->wait_for(std::chrono::seconds(10));
+}
+
+void wait_until(const std::function<bool()>& condition, const char* what)
+{
+    for (int i = 0; i < 400; ++i) {
+        if (condition()) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    FAIL("timed out waiting until " << what);
 }
 
 std::uint64_t metric(const std::string& mirror_url, const std::string& name)

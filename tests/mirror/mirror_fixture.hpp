@@ -9,6 +9,7 @@
 #include "registry_fixtures/registry_server.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,8 +40,10 @@ public:
     fault_proxy& proxy() { return proxy_; }
     std::string url() const { return "http://" + proxy_.address(); }
     std::string address() const { return proxy_.address(); }
+    // Requests with this method whose target contains `path_part` that reached the upstream.
+    std::size_t requests(const std::string& method, const std::string& path_part) const;
     // GET requests for one blob that reached the upstream.
-    std::size_t blob_gets(const std::string& digest) const;
+    std::size_t blob_gets(const std::string& digest) const { return requests("GET", "/blobs/" + digest); }
 
 private:
     registry_server registry_;
@@ -75,6 +78,9 @@ private:
 
 std::filesystem::path lading_binary();
 std::filesystem::path mirror_binary();
+
+// Polls `condition` every 25 ms; FAILs the test after 10 s.
+void wait_until(const std::function<bool()>& condition, const char* what);
 
 // A value of the mirror's /metrics page.
 std::uint64_t metric(const std::string& mirror_url, const std::string& name);

@@ -126,9 +126,29 @@ std::shared_ptr<cached_file> blob_cache::open_cached(const digest& d)
     return file;
 }
 
-asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
+// A committed blob that no download is replacing, checked against its digest.
+std::shared_ptr<cached_file> blob_cache::committed(const digest& d)
 {
-    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    if (fills_.count(d) || (!index_.count(d) && !store_.blob_size(d))) return nullptr;
+    return open_cached(d);
+}
+
+[[noreturn]] void blob_cache::rethrow_failure(const fill_slot& slot)
+{
+    if (slot.failure_status) throw registry::registry_error(slot.failure, *slot.failure_status);
+    throw error(slot.failure_code, slot.failure);
+}
+
+// The download another request started, once it knows its size.
+asio::awaitable<std::shared_ptr<blob_fill>> blob_cache::joined(std::shared_ptr<fill_slot> slot)
+{
+    while (!slot->settled) co_await slot->ready.wait();
+    if (!slot->fill) rethrow_failure(*slot);
+    co_return slot->fill;
+}
+
+asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std::string& repository, const digest& d)
+{
     registry::request_spec spec;
     spec.method = registry::http::verb::head;
     spec.target = "/v2/" + repository + "/blobs/" + d.str();
@@ -136,31 +156,59 @@ asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const s
     spec.expected = {200};
     spec.what = "blob " + d.str() + " of " + from.host() + "/" + repository;
     auto r = co_await from.send(spec);
+    if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != d)
+        throw error(registry::errc::protocol_violation, spec.what + ": the upstream names another digest");
     auto text = r.header(registry::http::field::content_length);
     std::uint64_t size = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-        throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
-    co_return size;
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+        auto known = known_sizes_.find(d);
+        if (known == known_sizes_.end())
+            throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
+        size = known->second;
+    }
+    remember_size(d, size);
+    blob_facts facts{size, r.header(registry::http::field::content_type)};
+    if (facts.media_type.empty()) facts.media_type = "application/octet-stream";
+    co_return facts;
+}
+
+asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
+{
+    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    co_return (co_await upstream_head(from, repository, d)).size;
+}
+
+asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& repository, const digest& d)
+{
+    if (auto file = committed(d)) {
+        ++metrics_.cache_hits;
+        co_return blob_facts{file->size(), "application/octet-stream"};
+    }
+    if (auto found = fills_.find(d); found != fills_.end()) {
+        auto fill = co_await joined(found->second);
+        co_return blob_facts{fill->size(), "application/octet-stream"};
+    }
+    std::exception_ptr failure;
+    try {
+        co_return co_await upstream_head(from, repository, d);
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    ++metrics_.upstream_errors;
+    std::rethrow_exception(failure);
 }
 
 asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string& repository, const digest& d)
 {
-    if (!fills_.count(d) && (index_.count(d) || store_.blob_size(d))) {
-        if (auto file = open_cached(d)) {
-            ++metrics_.cache_hits;
-            co_return blob_handle{file, nullptr};
-        }
+    if (auto file = committed(d)) {
+        ++metrics_.cache_hits;
+        co_return blob_handle{file, nullptr};
     }
     ++metrics_.cache_misses;
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto slot = found->second;
-        while (!slot->settled) co_await slot->ready.wait();
-        if (!slot->fill) {
-            if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
-            throw error(slot->failure);
-        }
-        co_return blob_handle{nullptr, slot->fill};
+        auto fill = co_await joined(found->second);
+        co_return blob_handle{nullptr, fill};
     }
     auto slot = std::make_shared<fill_slot>(ex_);
     fills_.emplace(d, slot);
@@ -170,6 +218,9 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
     } catch (const registry::registry_error& e) {
         slot->failure = e.what();
         slot->failure_status = e.status();
+    } catch (const error& e) {
+        slot->failure = e.what();
+        slot->failure_code = e.code();
     } catch (const std::exception& e) {
         slot->failure = e.what();
     }
@@ -178,24 +229,23 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
     if (!slot->fill) {
         fills_.erase(d);
         ++metrics_.upstream_errors;
-        if (slot->failure_status) throw registry::registry_error(slot->failure, *slot->failure_status);
-        throw error(slot->failure);
+        rethrow_failure(*slot);
     }
     ++metrics_.fills_in_flight;
     asio::co_spawn(ex_, download(slot, from, repository, d), asio::detached);
     co_return blob_handle{nullptr, slot->fill};
 }
 
+// The bytes are hashed and spooled as they arrive; the store gets them once they are verified.
 asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
                                            digest d)
 {
     auto& fill = *slot->fill;
     const auto size = fill.size();
     try {
-        auto writer = store_.begin_blob();
         sha256_hasher hash;
         // A download that breaks off is retried from the start; bytes already passed on are
-        // skipped, so the spool and the store see the blob once.
+        // skipped, so the spool sees the blob once.
         std::uint64_t delivered = 0, position = 0;
         registry::body_consumer consume = [&](const std::uint8_t* p, std::size_t n) {
             const std::uint64_t end = position + n;
@@ -204,7 +254,6 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
                 const auto skip = static_cast<std::size_t>(delivered > position ? delivered - position : 0);
                 std::span<const std::uint8_t> fresh(p + skip, n - skip);
                 hash.update(fresh);
-                writer->write(fresh);
                 fill.append(fresh);
                 metrics_.bytes_from_upstream += fresh.size();
                 delivered = end;
@@ -223,8 +272,10 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         if (hash.bytes() != size || hash.finish() != d)
             throw error(registry::errc::protocol_violation,
                         spec.what + " arrived with other content than its digest says");
+        const auto target = store_.blob_path(d);
         co_await asio::co_spawn(
-            durability_, [&]() -> asio::awaitable<void> { writer->commit(d); co_return; }, asio::use_awaitable);
+            durability_, [&]() -> asio::awaitable<void> { store_spooled(fill, d, target); co_return; },
+            asio::use_awaitable);
         verified_.insert(d);
         add(d, size);
         evict_beyond_cap(d);
@@ -235,6 +286,22 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
     }
     --metrics_.fills_in_flight;
     if (auto it = fills_.find(d); it != fills_.end() && it->second == slot) fills_.erase(it);
+}
+
+// On the durability thread: the spool file becomes the blob's file where the store keeps
+// blobs as files on its filesystem, else its bytes are copied through the store's writer.
+void blob_cache::store_spooled(const blob_fill& fill, const digest& d, const std::optional<std::filesystem::path>& target)
+{
+    if (target && fill.link_as(*target)) return;
+    auto writer = store_.begin_blob();
+    std::vector<std::uint8_t> chunk(1 << 20);
+    for (std::uint64_t at = 0; at < fill.size();) {
+        auto n = fill.read_at(at, chunk);
+        if (n == 0) throw error("the spool file of " + d.str() + " ended early");
+        writer->write(std::span(chunk.data(), n));
+        at += n;
+    }
+    writer->commit(d);
 }
 
 std::optional<std::string> blob_cache::read_small(const digest& d)

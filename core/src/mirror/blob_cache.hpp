@@ -34,6 +34,12 @@ struct blob_handle {
     std::uint64_t size() const { return file ? file->size() : fill->size(); }
 };
 
+// What a HEAD answers about a blob.
+struct blob_facts {
+    std::uint64_t size = 0;
+    std::string media_type;
+};
+
 class blob_cache {
 public:
     blob_cache(boost::asio::any_io_executor ex, plugin::store& store, std::optional<std::uint64_t> max_size,
@@ -43,6 +49,11 @@ public:
     // download under way, else from a new download of /v2/<repository>/blobs/<d>. Throws
     // registry_error for the upstream's answers (404...), lading::error otherwise.
     boost::asio::awaitable<blob_handle> open(upstream& from, const std::string& repository, const digest& d);
+
+    // The blob's size and type without its bytes: from the cache, the download under way, or
+    // the upstream's HEAD (whose size is remembered for a later download). Nothing is fetched
+    // or written. Throws as open() does.
+    boost::asio::awaitable<blob_facts> head(upstream& from, const std::string& repository, const digest& d);
 
     // Sizes learnt from manifests, so that a miss needs no HEAD before its download.
     void remember_size(const digest& d, std::uint64_t size);
@@ -59,6 +70,7 @@ private:
         std::shared_ptr<blob_fill> fill;
         std::string failure;
         std::optional<unsigned> failure_status;
+        std::error_code failure_code;
         bool settled = false;
         wake_signal ready;
     };
@@ -67,10 +79,15 @@ private:
         std::list<digest>::iterator recency;
     };
 
+    std::shared_ptr<cached_file> committed(const digest& d);
     std::shared_ptr<cached_file> open_cached(const digest& d);
+    boost::asio::awaitable<std::shared_ptr<blob_fill>> joined(std::shared_ptr<fill_slot> slot);
+    [[noreturn]] void rethrow_failure(const fill_slot& slot);
+    boost::asio::awaitable<blob_facts> upstream_head(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<std::uint64_t> upstream_size(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<void> download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
                                           digest d);
+    void store_spooled(const blob_fill& fill, const digest& d, const std::optional<std::filesystem::path>& target);
     void load_index();
     void add(const digest& d, std::uint64_t size);
     void touch(const digest& d);
@@ -88,7 +105,8 @@ private:
     std::set<digest> verified_;  // checked (or committed) during this run
     std::map<digest, std::uint64_t> known_sizes_;
     std::uint64_t total_ = 0;
-    // Where a committed download is made durable (fsync), so the strand goes on serving meanwhile.
+    // Where a verified download is put into the store and made durable (fsync), so the strand
+    // goes on serving meanwhile.
     boost::asio::thread_pool durability_{1};
 };
 

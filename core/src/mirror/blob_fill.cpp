@@ -12,10 +12,29 @@ namespace lading::mirror {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// A linkable spool is written back as it grows, as the store does with its blobs, so that
+// flushing it at the end is short.
+constexpr std::uint64_t writeback_stretch = 8 << 20;
+
+bool flush_directory(const std::filesystem::path& dir)
+{
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+}  // namespace
+
 blob_fill::blob_fill(asio::any_io_executor ex, const std::filesystem::path& spool_dir, std::uint64_t size)
     : size_(size), changed_(std::move(ex))
 {
-    fd_ = ::open(spool_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    // Readable as the store's own blob files are, in case it is linked into the store.
+    fd_ = ::open(spool_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    linkable_ = fd_ >= 0;
     if (fd_ < 0) {
         // Filesystems without O_TMPFILE: a named file, unlinked at once.
         auto pattern = (spool_dir / ".lading-mirror-spool-XXXXXX").string();
@@ -40,6 +59,12 @@ void blob_fill::append(std::span<const std::uint8_t> bytes)
         done += static_cast<std::size_t>(n);
     }
     written_ += bytes.size();
+    if (linkable_ && written_ - written_back_ >= writeback_stretch) {
+        // Advisory: a failure only leaves the work to the flush in link_as.
+        ::sync_file_range(fd_, static_cast<off64_t>(written_back_), static_cast<off64_t>(written_ - written_back_),
+                          SYNC_FILE_RANGE_WRITE);
+        written_back_ = written_;
+    }
     changed_.notify_all();
 }
 
@@ -63,6 +88,18 @@ asio::awaitable<void> blob_fill::wait_for(std::uint64_t offset, std::uint64_t wa
         if ((offset < written_ && written_ >= end) || done_) co_return;
         co_await changed_.wait();
     }
+}
+
+bool blob_fill::link_as(const std::filesystem::path& target) const
+{
+    if (!linkable_) return false;
+    if (::fsync(fd_) != 0) throw error(std::string("cannot flush the spool file: ") + std::strerror(errno));
+    const auto self = "/proc/self/fd/" + std::to_string(fd_);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, target.c_str(), AT_SYMLINK_FOLLOW) != 0 && errno != EEXIST)
+        return false;
+    if (!flush_directory(target.parent_path()))
+        throw error("cannot flush " + target.parent_path().string() + ": " + std::strerror(errno));
+    return true;
 }
 
 std::size_t blob_fill::read_at(std::uint64_t offset, std::span<std::uint8_t> buf) const

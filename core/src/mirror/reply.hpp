@@ -19,8 +19,9 @@ struct reply {
     std::string body;
     std::optional<blob_handle> blob;  // when set, the body is blob bytes first .. first+length
     std::uint64_t first = 0, length = 0;
+    bool length_only = false;  // a HEAD answer about a blob: `length` is announced, nothing is sent
 
-    std::uint64_t content_length() const { return blob ? length : body.size(); }
+    std::uint64_t content_length() const { return blob || length_only ? length : body.size(); }
 };
 
 inline reply error_reply(const std::string& code, const std::string& message, const std::string& detail = {})

@@ -48,6 +48,11 @@ reply request_handler::failure(const std::exception_ptr& e, endpoint kind)
         if (x.status() == 401 || x.status() == 403) return error_reply("DENIED", "the upstream refused access", x.what());
         if (x.status() == 429) return error_reply("TOOMANYREQUESTS", "the upstream asks to slow down", x.what());
         return error_reply("UNAVAILABLE", "the upstream did not answer", x.what());
+    } catch (const lading::error& x) {
+        // The session turns an upstream's 401 into these once its credentials (or their lack) are refused.
+        if (x.code() == registry::errc::credentials_required || x.code() == registry::errc::authentication_failed)
+            return error_reply("DENIED", "the upstream refused access", x.what());
+        return error_reply("UNAVAILABLE", "the upstream did not answer", x.what());
     } catch (const std::exception& x) {
         return error_reply("UNAVAILABLE", "the upstream did not answer", x.what());
     }
@@ -116,13 +121,23 @@ asio::awaitable<reply> request_handler::manifest(const request_head&, upstream& 
     co_return failure(problem, endpoint::manifest);
 }
 
+// A HEAD is answered without fetching the blob: from the cache, the download under way or
+// the upstream's own HEAD.
 asio::awaitable<reply> request_handler::blob(const request_head& req, upstream& from, const route& r)
 {
     std::exception_ptr problem;
     try {
         auto d = *digest::parse(r.reference);
-        auto handle = co_await blobs_.open(from, r.repository, d);
-        const auto size = handle.size();
+        const bool head_only = req.method() == http::verb::head;
+        std::optional<blob_handle> handle;
+        blob_facts facts{0, "application/octet-stream"};
+        if (head_only) {
+            facts = co_await blobs_.head(from, r.repository, d);
+        } else {
+            handle = co_await blobs_.open(from, r.repository, d);
+            facts.size = handle->size();
+        }
+        const auto size = facts.size;
         auto range = parse_range(req[http::field::range], size);
         reply out;
         out.headers.set("Docker-Content-Digest", d.str());
@@ -133,8 +148,9 @@ asio::awaitable<reply> request_handler::blob(const request_head& req, upstream& 
             out.headers.set(http::field::content_range, "bytes */" + std::to_string(size));
             co_return out;
         }
-        out.headers.set(http::field::content_type, "application/octet-stream");
+        out.headers.set(http::field::content_type, facts.media_type);
         out.blob = handle;
+        out.length_only = head_only;
         if (range.outcome == range_outcome::partial) {
             out.status = 206;
             out.first = range.first;

@@ -1,0 +1,70 @@
+// The mirror's spool file for a download: read back while written, and made the cached
+// blob's file by a hard link once complete (or, where the spool cannot be linked, left to
+// the caller to copy, with nothing created).
+#include <catch2/catch.hpp>
+
+#include "mirror/blob_fill.hpp"
+
+#include "common/temp_dir.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+using namespace lading::mirror;
+
+namespace {
+
+std::string file_text(const std::filesystem::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::span<const std::uint8_t> as_bytes(const std::string& s)
+{
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+TEST_CASE("a complete spool file becomes the blob's file by a hard link", "[mirror]")
+{
+    lading::test::temp_dir dir("lading-blob-fill-");
+    boost::asio::io_context io;
+    std::string bytes;
+    for (int i = 0; i < 20000; ++i) bytes += std::to_string(i * 7919) + ",";
+    blob_fill fill(io.get_executor(), dir.path(), bytes.size());
+    fill.append(as_bytes(bytes.substr(0, 1000)));
+    fill.append(as_bytes(bytes.substr(1000)));
+    REQUIRE(fill.available() == bytes.size());
+    std::string middle(100, '\0');
+    CHECK(fill.read_at(5000, std::span(reinterpret_cast<std::uint8_t*>(middle.data()), middle.size())) == 100);
+    CHECK(middle == bytes.substr(5000, 100));
+
+    const auto target = dir / "blob";
+    const auto elsewhere = dir / "missing" / "blob";
+    if (fill.linkable()) {
+        REQUIRE(fill.link_as(target));
+        CHECK(file_text(target) == bytes);
+        struct stat st {};
+        REQUIRE(::stat(target.c_str(), &st) == 0);
+        CHECK((st.st_mode & 0600) == 0600);
+        CHECK(fill.link_as(target));  // already there: nothing to do
+        CHECK(file_text(target) == bytes);
+    } else {
+        // A filesystem without O_TMPFILE: the spool has no inode that can be named.
+        CHECK_FALSE(fill.link_as(target));
+        CHECK_FALSE(std::filesystem::exists(target));
+    }
+    CHECK_FALSE(fill.link_as(elsewhere));
+    CHECK_FALSE(std::filesystem::exists(elsewhere.parent_path()));
+    // Only what link_as named is in the directory: the spool itself never had a name.
+    std::size_t names = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++names;
+    CHECK(names == (fill.linkable() ? 1u : 0u));
+}
