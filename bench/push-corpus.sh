@@ -83,14 +83,18 @@ fi
 
 # Streaming: the same compression into a store and into the registry, interleaved.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A walls cpus rss
-timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds and peak RSS to NAME's lists
+declare -A walls cpus rss registry_cpus
+# CPU seconds the registry has used so far: it shares the machine's cores with lading.
+registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$registry_pid/stat"; }
+timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds, peak RSS and the registry's CPU to NAME's lists
   local name=$1; shift
+  local registry_before; registry_before=$(registry_cpu)
   /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
   read -r secs user sys kib < "$work/time"
   walls[$name]+="$secs "
   rss[$name]+="$kib "
   cpus[$name]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') "
+  registry_cpus[$name]+="$(awk -v a="$registry_before" -v b="$(registry_cpu)" 'BEGIN { printf "%.2f", b - a }') "
 }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 streaming_names=()
@@ -116,15 +120,17 @@ for run in $(seq "${BENCH_RUNS:-3}"); do
     fi
   done
 done
-printf '\n%-36s %10s %10s %8s %14s   (medians of %s runs; load %s before, %s after)\n' "streaming" "seconds" "CPU-s" \
-  "vs store" "peak RSS KiB" "${BENCH_RUNS:-3}" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n%-36s %10s %10s %8s %14s %13s   (medians of %s runs; load %s before, %s after)\n' "streaming" "seconds" \
+  "CPU-s" "vs store" "peak RSS KiB" "registry CPU" "${BENCH_RUNS:-3}" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)"
 for name in "${streaming_names[@]}"; do
   codec=${name##* }
   wall=$(median <<< "${walls[$name]}")
   store_wall=$(median <<< "${walls[tree→store $codec]}")
-  printf '%-36s %10s %10s %8s %14s\n' "$name" "$wall" "$(median <<< "${cpus[$name]}")" \
-    "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")"
+  printf '%-36s %10s %10s %8s %14s %13s\n' "$name" "$wall" "$(median <<< "${cpus[$name]}")" \
+    "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")" \
+    "$(median <<< "${registry_cpus[$name]}")"
 done
+echo "(registry CPU: CPU seconds docker-registry spent during the run, on the same cores)"
 
 # Repeat push: the same tree to the same repository once more. The push hint left by the first
 # push finds the layer there, so nothing is streamed; compared with the first push.
