@@ -37,6 +37,17 @@ export_request push_request(const fs::path& work, const std::string& output)
     return req;
 }
 
+// Runs a push that must succeed with its layer streamed while it was built (no fallback
+// upload from the store), and returns its metadata.
+export_metadata streamed_push_ok(const export_request& req)
+{
+    auto r = run_export(req);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("warning: streaming layer") == std::string::npos);
+    return read_export_metadata(req.metadata_file);
+}
+
 // One line on stderr that starts with "lading:" (progress lines are plain-mode steps).
 std::string last_line(const std::string& text)
 {
@@ -154,7 +165,7 @@ TEST_CASE("htpasswd Basic auth: login, push, and clear errors without secrets", 
     const auto ref = registry.address() + "/private/app:1";
     auto req = push_request(work.path(), "type=registry,name=" + ref);
     req.env.insert(env.begin(), env.end());
-    auto meta = export_ok(req);
+    auto meta = streamed_push_ok(req);
     CHECK(skopeo_digest(ref, {"--cert-dir", ca.client_cert_dir().string(), "--creds", "ci:s3cret-pw"}) == meta.digest);
     auto hosts = write_ctr_hosts_dir(work.path() / "ctr-hosts", registry.address(), ca.ca_certificate());
     CHECK(ctr_pull_digest(containerd, ref, {"--hosts-dir", hosts.string(), "--user", "ci:s3cret-pw"}) == meta.digest);
@@ -183,7 +194,7 @@ TEST_CASE("Bearer token auth: scopes asked for, push and pull", "[registry]")
     const auto ref = registry.address() + "/team/tokened:1";
     auto req = push_request(work.path(), "type=registry,name=" + ref);
     req.env["DOCKER_CONFIG"] = docker_config.string();
-    auto meta = export_ok(req);
+    auto meta = streamed_push_ok(req);
 
     bool asked_push_scope = false;
     for (const auto& r : tokens.requests())
