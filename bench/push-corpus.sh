@@ -18,7 +18,10 @@
 #        bench/push-corpus.sh
 # Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench),
 #   BENCH_RUNS (default 3), BENCH_PEERS=0 (only the streaming table), LADING_BASELINE (another lading binary whose tree → registry is
-#   measured beside, e.g. one that compresses and then uploads).
+#   measured beside, e.g. one that compresses and then uploads), BENCH_REGISTRY_STORAGE (the
+#   registry's storage directory, default under BENCH_DIR; a fresh directory in tmpfs such as
+#   /dev/shm/push-bench takes the registry's fsync of each uploaded blob out of the comparison,
+#   leaving lading's own cost of streaming beside its own fsync of the store).
 set -euo pipefail
 
 bench_name=push-corpus
@@ -34,7 +37,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 cat > "$work/registry.yml" <<YML
 version: 0.1
 log: {level: error}
-storage: {filesystem: {rootdirectory: $work/registry}}
+storage: {filesystem: {rootdirectory: ${BENCH_REGISTRY_STORAGE:-$work/registry}}}
 http: {addr: "127.0.0.1:$port"}
 YML
 docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
