@@ -27,10 +27,10 @@ namespace {
 const std::string not_streamed = "(from the last export of this tree): not streamed";
 
 // A tree whose layer takes a PATCH and a PUT when streamed, with its hints under work/cache.
-// A layer larger than streamed_layers::hold_limit (8 MiB) is still being built when its
-// hint has been checked; a smaller one is built completely before its stream opens.
+// A layer larger than streamed_layers::hold_limit (4 MiB) is still being built when its
+// hint has been checked; a smaller one can be built completely before its stream opens.
 export_request hinted_export(const fs::path& work, const std::string& output, const fs::path& cache,
-                             std::size_t noise_bytes = 5 << 20)
+                             std::size_t noise_bytes = 2 << 20)
 {
     const auto tree = work / "hinted-tree";
     if (!fs::exists(tree)) {

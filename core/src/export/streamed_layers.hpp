@@ -30,7 +30,7 @@ public:
     // hold_limit, then the build waits) and the targets it names are left out.
     void stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets, std::stop_token stop,
                      progress_listener& progress, holders_future holders = {});
-    static constexpr std::size_t hold_limit = 8 << 20;
+    static constexpr std::size_t hold_limit = 4 << 20;
     // The distinct repositories `variant`'s outputs push to.
     static std::vector<registry::upload_target> push_targets(const export_plan& plan,
                                                              const layer_variant_plan& variant);
