@@ -1,10 +1,11 @@
 // `lading bake` pushing to a real docker-registry: targets that share a layer push it where
-// each needs it, and skopeo reads back the images the metadata file names.
+// each needs it, once per repository, and skopeo reads back the images the metadata file names.
 #include <catch2/catch.hpp>
 
 #include "common/json_file.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
+#include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/registry_server.hpp"
 #include "registry_support.hpp"
 #include "support.hpp"
@@ -64,4 +65,42 @@ TEST_CASE("lading bake pushes targets that share a layer to a registry", "[regis
     REQUIRE(two_layers.size() == 2);
     CHECK(one_layers[0] == two_layers[0]);  // the shared context, built once
     CHECK(one_layers[1] != two_layers[1]);
+}
+
+TEST_CASE("lading bake targets pushing a shared layer to one repository at once upload it once", "[registry][bake]")
+{
+    // Three targets with one context, pushed side by side to three tags of one repository: the
+    // first build's bytes reach every target at the same moment (the layer memo), so all three
+    // pushes want the layer at once. The registry sits behind a counting proxy.
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    fs::create_directories(work / "shared");
+    write_random_file(work / "shared" / "assets.bin", 16u << 20, 21);
+    const auto repo = proxy.address() + "/bake/app";
+    std::ofstream(work / "lading-bake.json") << R"({
+      "variable": {"REPO": {"default": "unset"}},
+      "group": {"default": {"targets": ["a", "b", "c"]}},
+      "target": {
+        "a": {"context": "shared", "tags": ["${REPO}:a"], "output": ["type=registry,store=false"]},
+        "b": {"context": "shared", "tags": ["${REPO}:b"], "output": ["type=registry,store=false"]},
+        "c": {"context": "shared", "tags": ["${REPO}:c"], "output": ["type=registry,store=false"]}
+      }
+    })";
+    auto r = lading_cmd().run({"bake", "-f", (work / "lading-bake.json").string(), "--store", (work / "store").string(),
+                               "--progress", "plain", "--metadata-file", (work / "meta.json").string()},
+                              {{"REPO", repo}, {"SOURCE_DATE_EPOCH", "1700000000"}, {"LADING_THREADS", "3"}});
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+
+    const auto layers = layer_digests(repo + ":a");
+    REQUIRE(layers.size() == 1);
+    for (const auto* tag : {":b", ":c"}) CHECK(layer_digests(repo + tag) == layers);
+    const auto meta = read_json_file(work / "meta.json").as_object();
+    for (const auto* t : {"a", "b", "c"})
+        CHECK(skopeo_digest(repo + ":" + t, {"--tls-verify=false"}) == json_string(meta.at(t), "containerimage.digest"));
+    const auto hex = layers[0].substr(7);
+    CHECK(count_requests(proxy, 0, "PUT", {"/v2/bake/app/blobs/uploads/", hex}) == 1);
+    CHECK(count_requests(proxy, 0, "PATCH", {"/v2/bake/app/blobs/uploads/"}) == 0);
+    require_skopeo_copy_intact(repo + ":c", work / "copy");
 }

@@ -464,23 +464,6 @@ TEST_CASE("the bake sharding recipe: two runners push by digest, imagetools merg
     check_copy_all(work.path(), repo + ":v1", 4);
 }
 
-namespace {
-
-// Requests the proxy relayed after the first `from`, with `method`, whose target contains
-// every one of `parts`.
-std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std::string& method,
-                           const std::vector<std::string>& parts)
-{
-    const auto all = proxy.requests();
-    return std::count_if(all.begin() + static_cast<std::ptrdiff_t>(from), all.end(), [&](const proxied_request& r) {
-        return r.method == method && std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
-                   return r.target.find(p) != std::string::npos;
-               });
-    });
-}
-
-}  // namespace
-
 TEST_CASE("imagetools create moves a blob that several images share once per target repository", "[registry][imagetools]")
 {
     // Three images in one repository: amd64 and arm64 share a big layer; a second amd64 build,

@@ -1,5 +1,6 @@
 #include "registry_fixtures/fault_proxy.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <boost/asio/as_tuple.hpp>
@@ -393,6 +394,18 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
             co_return l->close();
         }
     }
+}
+
+std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std::string& method,
+                           const std::vector<std::string>& parts)
+{
+    const auto all = proxy.requests();
+    return static_cast<std::size_t>(
+        std::count_if(all.begin() + static_cast<std::ptrdiff_t>(from), all.end(), [&](const proxied_request& r) {
+            return r.method == method && std::all_of(parts.begin(), parts.end(), [&](const std::string& p) {
+                       return r.target.find(p) != std::string::npos;
+                   });
+        }));
 }
 
 }  // namespace lading::test

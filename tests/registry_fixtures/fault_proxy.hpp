@@ -137,4 +137,9 @@ private:
     std::thread thread_;
 };
 
+// Requests the proxy relayed after the first `from`, with `method`, whose target contains
+// every one of `parts`.
+std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std::string& method,
+                           const std::vector<std::string>& parts);
+
 }  // namespace lading::test

@@ -1,10 +1,14 @@
-// One transfer per blob and repository within a push: the first caller transfers, the others
-// wait for it and share its outcome; other blobs and repositories go their own way at once.
-// Timers only, no sockets.
-#include "registry/blob_transfers.hpp"
+// One transfer per blob and repository among the pushes sharing a table: the first caller
+// transfers, the others wait for it and share its outcome; other blobs and repositories go
+// their own way at once. Callers on one executor, and on executors of their own run by their
+// own threads (bake targets). Timers only, no sockets.
+#include <lading/registry/blob_transfers.hpp>
 
 #include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -13,7 +17,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -149,4 +156,214 @@ TEST_CASE("other blobs and other repositories are transferred side by side", "[r
     CHECK(transfers == 3);
     CHECK(most_running == 3);
     for (const auto& r : results) CHECK(r.transferred);
+}
+
+namespace {
+
+// An io_context run by a thread of its own until `stop` or destruction, as each bake target's
+// export runs its pushes.
+class executor_thread {
+public:
+    executor_thread() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+    ~executor_thread() { stop(); }
+    asio::io_context& io() { return io_; }
+    void stop()
+    {
+        work_.reset();
+        if (thread_.joinable()) thread_.join();
+    }
+
+private:
+    asio::io_context io_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::thread thread_;
+};
+
+template <typename Predicate>
+bool wait_until(Predicate done, std::chrono::milliseconds limit = 5000ms)
+{
+    const auto give_up = std::chrono::steady_clock::now() + limit;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
+struct threaded_result {
+    std::atomic<bool> ended{false};
+    bool transferred = false;
+    std::string failure;
+};
+
+asio::awaitable<void> threaded_caller(blob_transfers& table, digest d, std::function<asio::awaitable<void>()> transfer,
+                                      threaded_result& out)
+{
+    try {
+        out.transferred = co_await table.once("registry.test", "team/app", d, transfer);
+    } catch (const std::exception& e) {
+        out.failure = e.what();
+    }
+    out.ended = true;
+}
+
+}  // namespace
+
+TEST_CASE("pushes on executors of their own send a shared blob once", "[registry][push]")
+{
+    blob_transfers table;
+    const auto layer = digest::of("layer of two targets");
+    std::atomic<int> transfers{0};
+    std::atomic<bool> transfer_ended{false};
+    auto slow_transfer = [&]() -> asio::awaitable<void> {
+        ++transfers;
+        co_await pause(60ms);
+        transfer_ended = true;
+    };
+    threaded_result first, second;
+    bool second_saw_the_end = false;
+    {
+        executor_thread one, two;
+        asio::co_spawn(one.io(), threaded_caller(table, layer, slow_transfer, first), asio::detached);
+        REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
+        asio::co_spawn(two.io(), [&]() -> asio::awaitable<void> {
+            co_await threaded_caller(table, layer, slow_transfer, second);
+            second_saw_the_end = transfer_ended;
+        }, asio::detached);
+        REQUIRE(wait_until([&] { return first.ended && second.ended; }));
+    }
+    CHECK(transfers == 1);
+    CHECK(first.transferred);
+    CHECK(first.failure.empty());
+    CHECK_FALSE(second.transferred);
+    CHECK(second.failure.empty());
+    CHECK(second_saw_the_end);
+}
+
+TEST_CASE("a failed transfer fails its waiters, and a later caller tries anew", "[registry][push]")
+{
+    blob_transfers table;
+    const auto layer = digest::of("layer refused once");
+    std::atomic<int> transfers{0};
+    auto refused_once = [&]() -> asio::awaitable<void> {
+        const int n = ++transfers;
+        co_await pause(30ms);
+        if (n == 1) throw lading::error("registry refused the layer");
+    };
+    threaded_result first, waiter, later;
+    {
+        executor_thread one, two;
+        asio::co_spawn(one.io(), threaded_caller(table, layer, refused_once, first), asio::detached);
+        REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
+        asio::co_spawn(two.io(), threaded_caller(table, layer, refused_once, waiter), asio::detached);
+        REQUIRE(wait_until([&] { return first.ended && waiter.ended; }));
+        asio::co_spawn(two.io(), threaded_caller(table, layer, refused_once, later), asio::detached);
+        REQUIRE(wait_until([&] { return later.ended.load(); }));
+    }
+    CHECK(first.failure == "registry refused the layer");
+    CHECK(waiter.failure == "registry refused the layer");
+    CHECK(later.failure.empty());
+    CHECK(later.transferred);
+    CHECK(transfers == 2);
+}
+
+TEST_CASE("a push that is stopped mid-transfer does not fail the others waiting for the blob", "[registry][push]")
+{
+    blob_transfers table;
+    const auto layer = digest::of("layer of a stopped target");
+    std::atomic<int> transfers{0};
+    auto stopped_first = [&]() -> asio::awaitable<void> {
+        const int n = ++transfers;
+        co_await pause(30ms);
+        if (n == 1) throw lading::error(lading::registry::errc::interrupted, "push interrupted");
+    };
+    threaded_result first, waiter;
+    {
+        executor_thread one, two;
+        asio::co_spawn(one.io(), threaded_caller(table, layer, stopped_first, first), asio::detached);
+        REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
+        asio::co_spawn(two.io(), threaded_caller(table, layer, stopped_first, waiter), asio::detached);
+        REQUIRE(wait_until([&] { return first.ended && waiter.ended; }));
+    }
+    CHECK(first.failure == "push interrupted");
+    CHECK(waiter.failure.empty());
+    CHECK(waiter.transferred);  // it took the transfer over
+    CHECK(transfers == 2);
+}
+
+TEST_CASE("a push torn down while it transfers or waits leaves the table usable", "[registry][push]")
+{
+    blob_transfers table;
+    const auto layer = digest::of("layer of a torn-down target");
+    std::atomic<int> transfers{0};
+    auto long_transfer = [&]() -> asio::awaitable<void> {
+        ++transfers;
+        co_await pause(10min);
+    };
+    auto quick_transfer = [&]() -> asio::awaitable<void> {
+        ++transfers;
+        co_await pause(5ms);
+    };
+    threaded_result waiter;
+    executor_thread survivor;
+    {
+        // The transferring coroutine's io_context is destroyed with the coroutine suspended.
+        asio::io_context torn_down;
+        threaded_result owner;
+        asio::co_spawn(torn_down, threaded_caller(table, layer, long_transfer, owner), asio::detached);
+        torn_down.run_for(20ms);
+        REQUIRE(table.under_way("registry.test", "team/app", layer));
+        asio::co_spawn(survivor.io(), threaded_caller(table, layer, quick_transfer, waiter), asio::detached);
+        std::this_thread::sleep_for(20ms);
+        CHECK_FALSE(waiter.ended);
+    }
+    // The abandoned transfer counts as interrupted: the waiter takes it over.
+    REQUIRE(wait_until([&] { return waiter.ended.load(); }));
+    CHECK(waiter.failure.empty());
+    CHECK(waiter.transferred);
+    CHECK(transfers == 2);
+
+    // A waiter torn down before the transfer ends is forgotten: the transfer's end wakes no
+    // coroutine of a destroyed io_context.
+    const auto other = digest::of("another layer");
+    threaded_result owner;
+    asio::co_spawn(survivor.io(), threaded_caller(table, other, [&]() -> asio::awaitable<void> {
+        co_await pause(60ms);
+    }, owner), asio::detached);
+    REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", other); }));
+    {
+        asio::io_context torn_down;
+        threaded_result gone;
+        asio::co_spawn(torn_down, threaded_caller(table, other, quick_transfer, gone), asio::detached);
+        torn_down.run_for(10ms);
+        CHECK_FALSE(gone.ended);
+    }
+    REQUIRE(wait_until([&] { return owner.ended.load(); }));
+    CHECK(owner.transferred);
+    CHECK(owner.failure.empty());
+}
+
+TEST_CASE("a waiting push that is cancelled ends as interrupted, the transfer goes on", "[registry][push]")
+{
+    asio::io_context io;
+    blob_transfers table;
+    const auto layer = digest::of("layer of a cancelled waiter");
+    int transfers = 0;
+    auto slow_transfer = [&]() -> asio::awaitable<void> {
+        ++transfers;
+        co_await pause(40ms);
+    };
+    caller_result owner, waiter;
+    call_once(io, table, "team/app", layer, slow_transfer, owner);
+    asio::cancellation_signal cancel;
+    asio::co_spawn(io, caller(table, "team/app", layer, slow_transfer, waiter, no_watch),
+                   asio::bind_cancellation_slot(cancel.slot(), asio::detached));
+    asio::steady_timer soon(io, 10ms);
+    soon.async_wait([&](boost::system::error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    io.run();
+    CHECK(owner.transferred);
+    CHECK(owner.failure.empty());
+    CHECK(waiter.ended);
+    CHECK(waiter.failure.find("interrupted") != std::string::npos);
+    CHECK(transfers == 1);
 }

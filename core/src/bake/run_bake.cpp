@@ -4,6 +4,7 @@
 #include <lading/error.hpp>
 #include <lading/export/exporter.hpp>
 #include <lading/export/layer_memo.hpp>
+#include <lading/registry/blob_transfers.hpp>
 #include <lading/registry/errc.hpp>
 
 #include <algorithm>
@@ -59,6 +60,8 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
     std::stop_callback forward(settings.stop, [&] { stop_all.request_stop(); });
     auto memo = settings.shared_layers ? settings.shared_layers : std::make_shared<layer_memo>();
     auto budget = settings.budget ? settings.budget : std::make_shared<thread_budget>(settings.concurrent_targets);
+    // Targets pushing a layer they share to one repository at the same time send it once.
+    auto pushes = std::make_shared<registry::blob_transfers>();
     progress_listener silent;
     first_failure failure;
 
@@ -76,6 +79,7 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
             job.request.stop = stop_all.get_token();
             job.request.shared_layers = memo;
             job.request.budget = budget;
+            job.request.shared_pushes = pushes;
             try {
                 result.outputs = run_export(job.request, plugins, job.progress ? *job.progress : silent);
                 result.status = bake_status::done;

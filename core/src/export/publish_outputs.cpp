@@ -48,7 +48,8 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
         }
     }
     if (!jobs.empty())
-        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts}, progress, plan.request.stop);
+        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts, plan.request.shared_pushes},
+                              progress, plan.request.stop);
 }
 
 }  // namespace lading

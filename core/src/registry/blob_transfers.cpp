@@ -1,14 +1,18 @@
-#include "registry/blob_transfers.hpp"
+#include <lading/registry/blob_transfers.hpp>
 
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <exception>
+#include <optional>
+#include <vector>
 
 namespace lading::registry {
 
@@ -16,11 +20,22 @@ namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 
 struct blob_transfers::transfer {
-    explicit transfer(const asio::any_io_executor& ex) : ended(ex, clock::time_point::max()) {}
     bool done = false;
-    std::exception_ptr failure;
-    // Expires when the transfer ends: that wakes every waiter, and a later wait ends at once.
-    asio::steady_timer ended;
+    // How it failed, when it did. Waiters throw errors of their own made from it: an exception
+    // object (or its message's buffer) is never shared between the threads of different pushes.
+    struct failure_note {
+        std::error_code code;
+        std::string message;
+    };
+    std::optional<failure_note> failure;
+    // A caller waiting for this transfer, maybe on another executor: the transfer's end
+    // expires its timer on that executor. The timer belongs to the waiting coroutine.
+    struct waiter {
+        asio::any_io_executor executor;
+        std::weak_ptr<asio::steady_timer> wake;
+        const asio::steady_timer* id;
+    };
+    std::vector<waiter> waiters;
 };
 
 namespace {
@@ -28,6 +43,32 @@ std::string key_of(const std::string& host, const std::string& repository, const
 {
     return host + "/" + repository + "@" + d.str();
 }
+
+blob_transfers::transfer::failure_note note_of(const std::exception_ptr& failure)
+{
+    try {
+        std::rethrow_exception(failure);
+    } catch (const error& e) {
+        return {e.code(), std::string(e.what())};
+    } catch (const std::exception& e) {
+        return {{}, std::string(e.what())};
+    } catch (...) {
+        return {{}, "blob transfer failed"};
+    }
+}
+
+// Runs `f` when the scope ends, also when a suspended coroutine's frame is destroyed.
+template <typename F>
+class at_scope_end {
+public:
+    explicit at_scope_end(F f) : f_(std::move(f)) {}
+    ~at_scope_end() { f_(); }
+    at_scope_end(const at_scope_end&) = delete;
+    at_scope_end& operator=(const at_scope_end&) = delete;
+
+private:
+    F f_;
+};
 }  // namespace
 
 blob_transfers::blob_transfers() = default;
@@ -37,32 +78,84 @@ asio::awaitable<bool> blob_transfers::once(const std::string& host, const std::s
                                            const std::function<asio::awaitable<void>()>& run)
 {
     const auto key = key_of(host, repository, d);
-    if (auto found = transfers_.find(key); found != transfers_.end()) {
-        auto t = found->second;
-        if (!t->done) {
-            boost::system::error_code ec;
-            co_await t->ended.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            // The wait also ends when this coroutine is cancelled.
-            if (!t->done) throw error(errc::interrupted, "push of blob " + d.str() + " interrupted");
+    const auto ex = co_await asio::this_coro::executor;
+    for (;;) {
+        std::shared_ptr<transfer> t;
+        std::shared_ptr<asio::steady_timer> wake;
+        bool mine = false;
+        {
+            std::lock_guard lock(mutex_);
+            auto& slot = transfers_[key];
+            if (!slot) {
+                slot = std::make_shared<transfer>();
+                mine = true;
+            }
+            t = slot;
+            if (!mine && !t->done) {
+                wake = std::make_shared<asio::steady_timer>(ex, clock::time_point::max());
+                t->waiters.push_back({ex, wake, wake.get()});
+            }
         }
-        if (t->failure) std::rethrow_exception(t->failure);
+
+        if (mine) {
+            bool ended = false;
+            auto end = [&](std::exception_ptr failure) {
+                std::lock_guard lock(mutex_);
+                ended = true;
+                t->done = true;
+                if (failure) t->failure = note_of(failure);
+                for (const auto& w : t->waiters)
+                    asio::post(w.executor, [weak = w.wake] {
+                        if (auto timer = weak.lock()) timer->expires_at(clock::time_point::min());
+                    });
+                t->waiters.clear();
+                if (auto found = transfers_.find(key); failure && found != transfers_.end() && found->second == t)
+                    transfers_.erase(found);
+            };
+            // A frame destroyed mid-transfer still releases its waiters, as interrupted.
+            at_scope_end abandoned([&] {
+                if (ended) return;
+                try {
+                    end(std::make_exception_ptr(error(errc::interrupted, "push of blob " + d.str() + " interrupted")));
+                } catch (...) {
+                }
+            });
+            std::exception_ptr failure;
+            try {
+                co_await run();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+            end(failure);
+            if (failure) std::rethrow_exception(failure);
+            co_return true;
+        }
+
+        if (wake) {
+            at_scope_end stop_waiting([&] {
+                std::lock_guard lock(mutex_);
+                std::erase_if(t->waiters, [&](const transfer::waiter& w) { return w.id == wake.get(); });
+            });
+            boost::system::error_code ec;
+            // Ends when the transfer ends, or when this coroutine is cancelled.
+            co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        std::optional<transfer::failure_note> failure;
+        {
+            std::lock_guard lock(mutex_);
+            if (!t->done) throw error(errc::interrupted, "push of blob " + d.str() + " interrupted");
+            failure = t->failure;
+        }
+        // Another push that was stopped does not fail this one: it transfers the blob itself.
+        if (failure && failure->code == make_error_code(errc::interrupted)) continue;
+        if (failure) throw error(failure->code, failure->message);
         co_return false;
     }
-    auto t = std::make_shared<transfer>(co_await asio::this_coro::executor);
-    transfers_.emplace(key, t);
-    try {
-        co_await run();
-    } catch (...) {
-        t->failure = std::current_exception();
-    }
-    t->done = true;
-    t->ended.expires_at(clock::time_point::min());
-    if (t->failure) std::rethrow_exception(t->failure);
-    co_return true;
 }
 
 bool blob_transfers::under_way(const std::string& host, const std::string& repository, const digest& d) const
 {
+    std::lock_guard lock(mutex_);
     auto found = transfers_.find(key_of(host, repository, d));
     return found != transfers_.end() && !found->second->done;
 }

@@ -3,7 +3,7 @@
 #include <lading/registry/errc.hpp>
 #include <lading/registry/pusher.hpp>
 #include "registry/blob_presence.hpp"
-#include "registry/blob_transfers.hpp"
+#include <lading/registry/blob_transfers.hpp>
 #include "registry/session.hpp"
 
 #include "progress_source.hpp"
@@ -326,7 +326,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     // Store reads, which may block, never run on `ex`.
     asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));
     std::mutex fetch_lock;
-    blob_transfers transfers;
+    auto transfers = settings.transfers ? settings.transfers : std::make_shared<blob_transfers>();
     push_report report;
     std::map<std::string, std::unique_ptr<session>> sessions;
     std::vector<image_parts> parts(jobs.size());
@@ -356,7 +356,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
             image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor(),
-                            fetch_lock, transfers);
+                            fetch_lock, *transfers);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
         });

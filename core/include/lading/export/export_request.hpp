@@ -18,6 +18,9 @@
 namespace lading {
 
 class layer_memo;
+namespace registry {
+class blob_transfers;
+}
 
 // A --layer: a path, for every platform or (PLATFORM=PATH) for one platform only.
 struct layer_input {
@@ -51,6 +54,9 @@ struct export_request {
     // Exports carrying the same memo compress a layer they share once (see layer_memo.hpp);
     // none: every layer is built by this export.
     std::shared_ptr<layer_memo> shared_layers;
+    // Exports carrying the same table push a blob they send to one repository once (see
+    // registry/blob_transfers.hpp); none: this export's pushes share a table of their own.
+    std::shared_ptr<registry::blob_transfers> shared_pushes;
 };
 
 // What one output produced, with BuildKit's exporter response keys.

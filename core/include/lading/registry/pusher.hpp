@@ -9,10 +9,12 @@
 #include <lading/plugin/store.hpp>
 #include <lading/progress.hpp>
 #include <lading/oci/reference.hpp>
+#include <lading/registry/blob_transfers.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <memory>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -42,6 +44,9 @@ struct push_job {
 struct push_settings {
     unsigned parallel_uploads = 4;  // per image
     const host_config* hosts = nullptr;
+    // Shared with pushes running side by side (bake targets), so that a blob they all send to
+    // one repository goes there once; none: the images of this call share a table of their own.
+    std::shared_ptr<blob_transfers> transfers;
 };
 
 struct push_report {
@@ -52,6 +57,7 @@ struct push_report {
 // for embedders that run their own io_context. Same guarantees as push_images.
 // A blob that several jobs send to one repository is checked, mounted or uploaded once; the
 // other jobs wait for that transfer and report the blob as already there (or fail with it).
+// Calls given the same push_settings::transfers extend this to each other's jobs.
 //
 // Threading: every handler, and every progress call, runs on the awaiting coroutine's
 // executor, which must not run handlers in parallel (an io_context run by one thread, or a
