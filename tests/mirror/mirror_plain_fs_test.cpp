@@ -4,24 +4,11 @@
 // served, each blob lands in the cache once, and the warm pull needs no upstream blob.
 #include "mirror_fixture.hpp"
 
+#include "common/json_file.hpp"
+
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 using namespace lading::test;
-
-namespace {
-
-std::string file_text(const std::filesystem::path& file)
-{
-    std::ifstream in(file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-}  // namespace
 
 TEST_CASE("the mirror fills its cache where the filesystem refuses O_TMPFILE or fd links", "[mirror][pull]")
 {
@@ -41,7 +28,7 @@ TEST_CASE("the mirror fills its cache where the filesystem refuses O_TMPFILE or 
 
     skopeo_pull(mirror.address() + "/team/app:1", work / "cold");
     // The cold path met the refusal, once per blob it spooled at least.
-    CHECK(file_text(refusals).find(refusal) != std::string::npos);
+    CHECK(read_text_file(refusals).find(refusal) != std::string::npos);
     for (const auto& d : image.layer_digests) CHECK(up.blob_gets(d) == 1);
 
     skopeo_pull(mirror.address() + "/team/app:1", work / "warm");
