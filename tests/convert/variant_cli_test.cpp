@@ -16,6 +16,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <thread>
+
 using namespace lading::test;
 using namespace variant_test;
 
@@ -250,6 +253,21 @@ TEST_CASE("lading convert refuses bad input with one line and leaves the store a
     r = run_convert(store, {"app:1"});
     CHECK(r.exit_code == 2);
     CHECK(split_lines(r.err).size() == 1);
+
+    // A gzip encoder (eStargz uses it) that cannot start fails before the store is opened: its scratch
+    // directory keeps its time, and a store that does not exist yet is not created.
+    const auto scratch_time = fs::last_write_time(store / ".lading-tmp");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (const auto& where : {store, work / "fresh-store"}) {
+        r = lading_cmd().run({"convert", "app:1", "--compression", "estargz", "--store", where.string()},
+                             {{"LADING_GZIP_ENCODER", "zlib"}});
+        INFO(r.describe());
+        CHECK(r.exit_code == 1);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK(r.err.find("LADING_GZIP_ENCODER") != std::string::npos);
+    }
+    CHECK(fs::last_write_time(store / ".lading-tmp") == scratch_time);
+    CHECK_FALSE(fs::exists(work / "fresh-store"));
 
     const auto after = store_snapshot::take(store);
     INFO(before.describe_differences_to(after));

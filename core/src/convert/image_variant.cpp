@@ -55,8 +55,11 @@ void collect_layers(const source_node& node, std::vector<const source_layer*>& o
 void check_variant_request(plugin::catalog& plugins, const variant_request& request)
 {
     plugin::compressor codec(find_compressor(plugins, request.compression));
-    checked_level(codec, request.level);
+    const int level = checked_level(codec, request.level);
     plugin::media_types(plugins.get(LADING_KIND_MEDIATYPE, "oci")).of(LADING_OBJECT_LAYER, codec.media_suffix());
+    // A compressor that refuses to start at that level (e.g. a bad $LADING_GZIP_ENCODER) fails
+    // the request here, before the caller opens a store.
+    codec.compress(level, 1);
 }
 
 descriptor make_variant(plugin::store& store, plugin::catalog& plugins, const descriptor& original,
