@@ -14,8 +14,9 @@ constexpr std::size_t max_waiting_entries = 1024;
 struct walk_stopped {};
 }  // namespace
 
-background_walk::background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime)
-    : root_(std::move(root))
+background_walk::background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime,
+                                 prefetch_budget prefetch)
+    : root_(std::move(root)), prefetch_(prefetch)
 {
     thread_ = std::thread([this, clamp_mtime] { run(clamp_mtime); });
     std::unique_lock lock(mutex_);
@@ -46,22 +47,29 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
         changed_.notify_all();
     };
     std::vector<tree_entry> batch;
+    std::uint64_t batch_prefetch = 0;
     auto hand_over = [&] {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return stopping_ || ready_.size() < max_waiting_entries; });
+        changed_.wait(lock, [&] {
+            return stopping_ || (ready_.size() < max_waiting_entries &&
+                                 (waiting_prefetch_ == 0 || waiting_prefetch_ < prefetch_.waiting));
+        });
         if (stopping_) throw walk_stopped{};
         const bool was_empty = ready_.empty();
         std::move(batch.begin(), batch.end(), std::back_inserter(ready_));
         batch.clear();
+        waiting_prefetch_ += batch_prefetch;
+        batch_prefetch = 0;
         if (was_empty) changed_.notify_all();
     };
     auto emit = [&](tree_entry&& e) {
+        batch_prefetch += prefetched_bytes(e, prefetch_.per_file);
         batch.push_back(std::move(e));
-        if (batch.size() == batch_entries) hand_over();
+        if (batch.size() == batch_entries || (batch_prefetch > 0 && batch_prefetch >= prefetch_.per_file)) hand_over();
     };
     std::exception_ptr failure;
     try {
-        walk_tree(root_, clamp_mtime, opened, emit);
+        walk_tree(root_, clamp_mtime, opened, emit, prefetch_.per_file);
         if (!batch.empty()) hand_over();
     } catch (const walk_stopped&) {
     } catch (...) {
@@ -88,6 +96,11 @@ std::optional<tree_entry> background_walk::next()
     }
     tree_entry e = std::move(taken_.front());
     taken_.pop_front();
+    if (const auto prefetched = prefetched_bytes(e, prefetch_.per_file)) {
+        std::lock_guard lock(mutex_);
+        waiting_prefetch_ -= prefetched;
+        changed_.notify_all();
+    }
     return e;
 }
 

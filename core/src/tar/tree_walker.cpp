@@ -131,6 +131,7 @@ std::vector<std::string> sorted_children(unique_fd dir, const std::filesystem::p
 struct walker {
     std::optional<std::int64_t> clamp;
     const std::function<void(tree_entry&&)>& emit;
+    std::uint64_t prefetch_per_file = 0;
     std::map<std::pair<dev_t, ino_t>, std::string> first_link_name;
 
     // `dir` is the open directory that `dir_path` names and `dir_id` identifies. While a
@@ -177,6 +178,9 @@ struct walker {
             }
             h.type = entry_type::regular;
             h.size = static_cast<std::uint64_t>(st.st_size);
+            if (const auto ahead = prefetched_bytes(te, prefetch_per_file))
+                // Advisory: the kernel queues the reads and returns; on failure the reader reads cold.
+                ::posix_fadvise(opened.get(), 0, static_cast<off_t>(ahead), POSIX_FADV_WILLNEED);
             break;
         }
         case S_IFDIR:
@@ -222,9 +226,14 @@ walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int6
     return tree;
 }
 
+std::uint64_t prefetched_bytes(const tree_entry& e, std::uint64_t prefetch_per_file)
+{
+    return e.header.type == entry_type::regular ? std::min(e.header.size, prefetch_per_file) : 0;
+}
+
 void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
                const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
-               const std::function<void(tree_entry&&)>& emit)
+               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file)
 {
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) fail(root, "find context directory");
@@ -233,7 +242,7 @@ void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> cl
     if (!root_fd) fail(root, "open directory");
     if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
     opened(root, identity_of(st));
-    walker w{clamp_mtime, emit, {}};
+    walker w{clamp_mtime, emit, prefetch_per_file, {}};
     w.visit_children(root_fd, identity_of(st), root, "");
 }
 

@@ -3,6 +3,7 @@
 
 #include "tar/entry.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -42,8 +43,14 @@ walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int6
 
 // The same walk, handing each entry to `emit` as soon as it is known instead of keeping
 // them all; `opened` is called first, once the root is open, with the root's identity.
+// With `prefetch_per_file`, the kernel is asked to start reading the first that many bytes
+// of each regular file when the walk meets it (see prefetched_bytes), so that a reader
+// following the walk finds a cold tree's contents on their way into the page cache.
 void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
                const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
-               const std::function<void(tree_entry&&)>& emit);
+               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file = 0);
+
+// How many bytes of `e`'s content the walk asked the kernel to read ahead.
+std::uint64_t prefetched_bytes(const tree_entry& e, std::uint64_t prefetch_per_file);
 
 }  // namespace lading::tar
