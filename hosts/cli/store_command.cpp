@@ -24,9 +24,11 @@ const command_spec& store_check_spec()
             },
         .examples = {"lading store check", "lading store check --store ./store || echo damaged"},
         .details = "Checks every blob's digest and size, every name's index, manifests, configs and layers\n"
-                   "present and intact, and index.json readable. Prints one line per problem and a summary.\n"
-                   "Blobs no name reaches (\"dangling\") and temporaries left by writers are reported but are\n"
-                   "not faults. Exit status: 0 when nothing is wrong, 1 when something is.\n",
+                   "present and intact, index.json readable, and the records lading keeps (conversion records,\n"
+                   "push hints) readable. Prints one line per problem and a summary. Blobs no name reaches\n"
+                   "(\"dangling\"), temporaries left by writers and conversion records whose blob is gone\n"
+                   "(\"stale\") are reported but are not faults. Exit status: 0 when nothing is wrong, 1 when\n"
+                   "something is.\n",
     };
     return spec;
 }
@@ -46,7 +48,7 @@ int check_command(const std::vector<std::string>& args)
     for (const auto& f : report.findings) std::cout << f.text << '\n';
     std::cout << "store " << location.string() << ": " << report.names << " names, " << report.blobs << " blobs, "
               << report.faults << " faults, " << report.dangling << " dangling, "
-              << report.temporaries << " temporaries" << '\n';
+              << report.temporaries << " temporaries, " << report.records << " records" << '\n';
     return report.faults == 0 ? 0 : 1;
 }
 

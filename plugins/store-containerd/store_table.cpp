@@ -206,6 +206,7 @@ const lading_store_v1 table{
     &blob_abort, &blob_open, &blob_read, &blob_close, &set_names, &list_names, &blob_path,
     &open_read_only, nullptr, nullptr, nullptr, nullptr, &unpack, &blob_source,
     nullptr,  // open_scratch: lading never spools into a daemon
+    nullptr,  // metadata_list: it keeps no records
 };
 
 }  // namespace

@@ -47,6 +47,42 @@ std::optional<std::string> read_record(const fs::path& root, std::string_view ke
     return read_layout_file_if_present(root, record_file(key));
 }
 
+void list_records(const fs::path& root, std::string_view prefix,
+                  const std::function<void(const std::string&, const std::optional<std::string>&)>& visit)
+{
+    if (prefix.empty() || prefix.back() != '/')
+        throw std::runtime_error("record prefix \"" + std::string(prefix.substr(0, 80)) + "\" does not end with '/'");
+    // The prefix's components obey the key rules: they are those of a key below it.
+    const auto dir = record_file(std::string(prefix) + "x").parent_path();
+    fs::path walked = root;
+    for (const auto& component : dir) {
+        walked /= component;
+        auto st = fs::symlink_status(walked);
+        if (!fs::exists(st)) return;
+        if (!fs::is_directory(st)) throw std::runtime_error(walked.string() + " is not a directory");
+    }
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(walked, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        const auto st = it->symlink_status();
+        if (name.starts_with('.')) {
+            if (fs::is_directory(st)) it.disable_recursion_pending();
+            continue;
+        }
+        if (fs::is_directory(st) || !name.ends_with(".json")) continue;
+        auto key = it->path().lexically_relative(root).string();
+        key.resize(key.size() - 5);
+        std::optional<std::string> value;
+        try {
+            value = read_record(root, key);
+        } catch (const std::exception&) {
+        }
+        visit(key, value);
+    }
+    if (ec) throw std::runtime_error("cannot list " + walked.string() + ": " + ec.message());
+}
+
 void write_record(const fs::path& root, std::string_view key, std::string_view value)
 {
     const auto relative = record_file(key);

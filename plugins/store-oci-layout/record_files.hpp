@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,5 +17,11 @@ std::optional<std::string> read_record(const std::filesystem::path& root, std::s
 
 // Replaces the record atomically and durably, creating the directories above it.
 void write_record(const std::filesystem::path& root, std::string_view key, std::string_view value);
+
+// Every record whose key starts with `prefix` (components ending in '/'): its key and value,
+// or no value when its file cannot be read as a record (a link, say). Names starting with
+// '.' are not records. Throws on a prefix the ABI does not allow.
+void list_records(const std::filesystem::path& root, std::string_view prefix,
+                  const std::function<void(const std::string&, const std::optional<std::string>&)>& visit);
 
 }  // namespace oci_layout

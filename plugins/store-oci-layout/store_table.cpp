@@ -224,6 +224,22 @@ int metadata_put(lading_store* s, const char* key, const uint8_t* value, size_t 
         remember);
 }
 
+int metadata_list(lading_store* s, const char* prefix, lading_record_visitor visit, void* user) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            oci_layout::list_records(s->root, prefix, [&](const std::string& key, const std::optional<std::string>& value) {
+                if (value)
+                    visit(user, key.c_str(), reinterpret_cast<const uint8_t*>(value->data()), value->size());
+                else
+                    visit(user, key.c_str(), nullptr, 0);
+            });
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
 const char* local_root(lading_store* s) noexcept { return s->root_text.c_str(); }
 
 // Root filesystems live at <root>/unpacked/sha256/<manifest hex>/rootfs, built by the host.
@@ -257,6 +273,7 @@ const lading_store_v1 table{
     &open_read_only, &list_contents, &metadata_get, &metadata_put, &local_root, &unpack,
     nullptr,  // blob_source: a layout keeps no provenance
     &open_scratch,
+    &metadata_list,
 };
 
 }  // namespace

@@ -344,6 +344,37 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
         REQUIRE(lines.size() == 1);
         CHECK(lines[0].starts_with("missing: " + config_digest));
     }
+    SECTION("records lading keeps are read: a damaged one is a fault, a stale conversion record is noted")
+    {
+        const auto record = [&](const std::string& blob, std::uint64_t size) {
+            return R"({"annotations":{},"diff_id":"sha256:)" + std::string(64, 'e') + R"(","digest":")" + blob +
+                   R"(","media_suffix":"zstd","size":)" + std::to_string(size) + "}";
+        };
+        const auto conversions = store / "conversions" / "sha256";
+        write_bytes(conversions / std::string(64, 'a') / "zstd.json", record(layer_digest, fs::file_size(layout.blob_path(layer_digest))));
+        write_bytes(store / "push-hints" / "sha256" / (std::string(64, 'c') + ".json"),
+                    R"({"digest":")" + layer_digest + R"(","fingerprint":"sha256:)" + std::string(64, 'd') + R"(","size":1})");
+        auto good = store_check(store);
+        INFO(good.describe());
+        CHECK(good.exit_code == 0);
+        CHECK(findings_of(good).empty());
+        CHECK(split_lines(good.out).back().find("0 faults, 0 dangling, 0 temporaries, 2 records") != std::string::npos);
+
+        const auto gone = "sha256:" + std::string(64, 'f');
+        write_bytes(conversions / std::string(64, 'b') / "gzip.json", record(gone, 42));
+        auto stale = store_check(store);
+        INFO(stale.describe());
+        CHECK(stale.exit_code == 0);
+        auto lines = findings_of(stale);
+        REQUIRE(lines.size() == 1);
+        CHECK(lines[0].starts_with("stale: record conversions/sha256/" + std::string(64, 'b') + "/gzip names " + gone));
+
+        write_bytes(store / "push-hints" / "sha256" / (std::string(64, 'c') + ".json"), "{\"fingerprint\":");
+        auto damaged = store_check(store);
+        INFO(damaged.describe());
+        CHECK(damaged.exit_code == 1);
+        CHECK(any_line_has(findings_of(damaged), "corrupt: record push-hints/sha256/" + std::string(64, 'c'), "push hint"));
+    }
     SECTION("an index.json that does not parse is a fault")
     {
         write_bytes(store / "index.json", "{\"manifests\": [");

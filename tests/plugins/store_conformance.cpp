@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -144,6 +145,7 @@ TEST_CASE("the oci-layout store exports a full lading_store_v1 table", "[plugins
     CHECK(t.unpack);
     CHECK_FALSE(t.blob_source);  // a layout keeps no provenance
     CHECK(t.open_scratch);
+    CHECK(t.metadata_list);
 }
 
 TEST_CASE("a scratch oci-layout store (a spool) keeps blobs like any other, without flushing them", "[plugins][store]")
@@ -264,6 +266,62 @@ TEST_CASE("store records: get, put, replace, and the files the oci-layout store 
         write_text(dir / "elsewhere" / "y.json", "outside");
         CHECK(get_record(store.get(), "linked/y").first != LADING_OK);
     }
+}
+
+namespace {
+
+// metadata_list: {status, key -> value ("<unreadable>" for a record visited without one)}.
+std::pair<int, std::map<std::string, std::string>> list_records(lading_store* s, const std::string& prefix)
+{
+    std::map<std::string, std::string> records;
+    int r = oci_layout_table().metadata_list(
+        s, prefix.c_str(),
+        [](void* user, const char* key, const uint8_t* value, size_t len) {
+            auto& out = *static_cast<std::map<std::string, std::string>*>(user);
+            out[key] = value ? std::string(reinterpret_cast<const char*>(value), len) : "<unreadable>";
+        },
+        &records);
+    return {r, records};
+}
+
+}  // namespace
+
+TEST_CASE("store records are listed by key prefix, an unreadable one without its value", "[plugins][store][metadata]")
+{
+    temp_dir dir;
+    const auto root = dir / "store";
+    auto store = open_store(root);
+    using listing = std::map<std::string, std::string>;
+    CHECK(list_records(store.get(), "conversions/") == std::pair<int, listing>(LADING_OK, {}));
+
+    const std::string zstd_key = "conversions/sha256/" + hex_a + "/zstd";
+    const std::string gzip_key = "conversions/sha256/" + hex_a + "/gzip";
+    const std::string hint_key = "push-hints/sha256/" + hex_a;
+    REQUIRE(put_record(store.get(), zstd_key, "one") == LADING_OK);
+    REQUIRE(put_record(store.get(), gzip_key, "") == LADING_OK);
+    REQUIRE(put_record(store.get(), hint_key, "three") == LADING_OK);
+
+    CHECK(list_records(store.get(), "conversions/") ==
+          std::pair<int, listing>(LADING_OK, {{gzip_key, ""}, {zstd_key, "one"}}));
+    CHECK(list_records(store.get(), "push-hints/") == std::pair<int, listing>(LADING_OK, {{hint_key, "three"}}));
+    CHECK(list_records(store.get(), "conversions/sha256/" + hex_a + "/") ==
+          std::pair<int, listing>(LADING_OK, {{gzip_key, ""}, {zstd_key, "one"}}));
+
+    // Hidden files are not records; a record file that is a link is listed, unreadable.
+    write_text(root / "conversions" / "sha256" / hex_a / ".zstd.json.tmp", "half");
+    write_text(dir / "elsewhere.json", "outside");
+    fs::create_symlink(dir / "elsewhere.json", root / "conversions" / "sha256" / hex_a / "estargz.json");
+    CHECK(list_records(store.get(), "conversions/") ==
+          std::pair<int, listing>(LADING_OK, {{"conversions/sha256/" + hex_a + "/estargz", "<unreadable>"},
+                                              {gzip_key, ""},
+                                              {zstd_key, "one"}}));
+
+    // A read-only handle lists too; a prefix that is no key prefix is refused.
+    auto reader = open_store(root, true);
+    CHECK(list_records(reader.get(), "push-hints/").second.size() == 1);
+    CHECK(list_records(store.get(), "conversions").first == LADING_ERROR);
+    CHECK(list_records(store.get(), "../").first == LADING_ERROR);
+    CHECK(list_records(store.get(), "blobs/").first == LADING_ERROR);
 }
 
 TEST_CASE("the oci-layout store's local root is its directory", "[plugins][store]")

@@ -20,22 +20,7 @@ namespace {
 
 constexpr std::size_t largest_hint = 4096;
 
-std::string metadata_key(const std::string& key) { return "push-hints/sha256/" + key; }
-
-std::optional<push_hint> parse_hint(const std::string& text)
-{
-    boost::system::error_code ec;
-    auto value = boost::json::parse(text, ec);
-    if (ec || !value.is_object()) return std::nullopt;
-    const auto& o = value.as_object();
-    try {
-        return push_hint{digest::parse_or_throw(o.at("fingerprint").as_string(), "push hint"),
-                         digest::parse_or_throw(o.at("digest").as_string(), "push hint"),
-                         o.at("size").to_number<std::uint64_t>()};
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
+std::string metadata_key(const std::string& key) { return push_hint_record_prefix + std::string("sha256/") + key; }
 
 std::optional<std::string> read_small_file(const std::filesystem::path& path)
 {
@@ -71,6 +56,21 @@ void prune_hint_files(const std::filesystem::path& dir, std::size_t keep)
 
 }  // namespace
 
+std::optional<push_hint> parse_push_hint(const std::string& text)
+{
+    boost::system::error_code ec;
+    auto value = boost::json::parse(text, ec);
+    if (ec || !value.is_object()) return std::nullopt;
+    const auto& o = value.as_object();
+    try {
+        return push_hint{digest::parse_or_throw(o.at("fingerprint").as_string(), "push hint"),
+                         digest::parse_or_throw(o.at("digest").as_string(), "push hint"),
+                         o.at("size").to_number<std::uint64_t>()};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant)
 {
     std::error_code ec;
@@ -102,11 +102,11 @@ std::optional<push_hint> push_hint_book::find(const std::string& key) const
     try {
         for (auto* s : stores_)
             if (auto text = s->get_metadata(metadata_key(key)))
-                if (auto hint = parse_hint(*text)) return hint;
+                if (auto hint = parse_push_hint(*text)) return hint;
         if (cache_) {
             const auto file = *cache_ / "push-hints" / (key + ".json");
             if (auto text = read_small_file(file)) {
-                auto hint = parse_hint(*text);
+                auto hint = parse_push_hint(*text);
                 std::error_code ec;
                 if (hint) std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now(), ec);
                 return hint;

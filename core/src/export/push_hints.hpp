@@ -32,6 +32,12 @@ struct push_hint {
     std::uint64_t size = 0;
 };
 
+// The key prefix of the hints a store keeps as its records ("push-hints/sha256/<hex name>").
+inline constexpr const char* push_hint_record_prefix = "push-hints/";
+
+// A hint as written; nullopt when `text` is not one.
+std::optional<push_hint> parse_push_hint(const std::string& text);
+
 // The hex name of the hint for `source` built as `variant`: everything that decides the
 // layer's bytes (the absolute source path, compression, level, time clamp, lading's version).
 std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant);

@@ -22,7 +22,7 @@ std::string record_key(const digest& source, const std::string& compression)
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
                        });
     if (!plain) return {};
-    return "conversions/sha256/" + std::string(source.hex()) + "/" + compression;
+    return conversion_record_prefix + std::string("sha256/") + std::string(source.hex()) + "/" + compression;
 }
 
 // A record that cannot be read only costs a conversion, as a missing one does.
@@ -45,8 +45,20 @@ std::optional<converted_layer> find_conversion(plugin::store& store, const diges
     auto text = read_record(store, key);
     if (!text) return std::nullopt;
     // A damaged record is ignored: the layer is converted again and the record replaced.
+    auto c = parse_conversion_record(*text);
+    if (!c) return std::nullopt;
+    try {
+        if (store.blob_size(c->blob) != c->size) return std::nullopt;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    return c;
+}
+
+std::optional<converted_layer> parse_conversion_record(const std::string& text)
+{
     boost::system::error_code ec;
-    auto value = boost::json::parse(*text, ec);
+    auto value = boost::json::parse(text, ec);
     if (ec || !value.is_object()) return std::nullopt;
     const auto& o = value.as_object();
     try {
@@ -58,7 +70,6 @@ std::optional<converted_layer> find_conversion(plugin::store& store, const diges
         if (auto* a = o.if_contains("annotations"); a && a->is_object())
             for (const auto& [k, v] : a->as_object())
                 if (v.is_string()) c.annotations[k] = v.as_string();
-        if (store.blob_size(c.blob) != c.size) return std::nullopt;
         return c;
     } catch (const std::exception&) {
         return std::nullopt;

@@ -21,6 +21,12 @@ struct converted_layer {
     annotation_map annotations;
 };
 
+// The key prefix of conversion records ("conversions/sha256/<source hex>/<compression>").
+inline constexpr const char* conversion_record_prefix = "conversions/";
+
+// A conversion record as written; nullopt when `text` is not one.
+std::optional<converted_layer> parse_conversion_record(const std::string& text);
+
 // The conversion of `source` into `compression` recorded in this store, if the record is
 // there and its blob is still in the store with the recorded size.
 std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,

@@ -37,6 +37,7 @@ store_features features_of(const loaded_plugin& plugin)
     f.local_root = has(offsetof(lading_store_v1, local_root)) && t->local_root;
     f.unpack = has(offsetof(lading_store_v1, unpack)) && t->unpack;
     f.blob_source = has(offsetof(lading_store_v1, blob_source)) && t->blob_source;
+    f.list_metadata = has(offsetof(lading_store_v1, metadata_list)) && t->metadata_list;
     return f;
 }
 
@@ -198,6 +199,20 @@ bool store::put_metadata(const std::string& key, std::string_view value)
         LADING_OK)
         fail("cannot write the record " + key + " in the store at " + location_);
     return true;
+}
+
+std::vector<stored_record> store::list_metadata(const std::string& prefix)
+{
+    std::vector<stored_record> records;
+    if (!features_.list_metadata) return records;
+    auto visit = [](void* user, const char* key, const uint8_t* value, size_t len) {
+        auto& out = *static_cast<std::vector<stored_record>*>(user);
+        out.push_back({key, value ? std::optional<std::string>(std::string(reinterpret_cast<const char*>(value), len))
+                                  : std::nullopt});
+    };
+    if (table_->metadata_list(handle_, prefix.c_str(), visit, &records) != LADING_OK)
+        fail("cannot list the records under " + prefix + " in the store at " + location_);
+    return records;
 }
 
 void store::note_source(const digest& d, const std::string& registry, const std::string& repository)

@@ -1,6 +1,9 @@
 #include <lading/error.hpp>
 #include <lading/store/store_check.hpp>
 
+#include "export/push_hints.hpp"
+#include "layer/conversion_cache.hpp"
+
 #include <boost/json/parse.hpp>
 
 #include <map>
@@ -38,6 +41,17 @@ public:
                 ++report_.dangling;
                 info("dangling: " + d + " (" + std::to_string(state.size) + " bytes) is reached by no name");
             }
+        check_records(layer::conversion_record_prefix, "conversion record", [&](const std::string& key, const std::string& text) {
+            auto c = layer::parse_conversion_record(text);
+            if (!c) return false;
+            auto it = blobs_.find(c->blob.str());
+            if (it == blobs_.end() || it->second.size != c->size)
+                info("stale: record " + key + " names " + c->blob.str() + " (" + std::to_string(c->size) +
+                     " bytes), which the store does not hold: the layer is converted again when needed");
+            return true;
+        });
+        check_records(push_hint_record_prefix, "push hint",
+                      [](const std::string&, const std::string& text) { return parse_push_hint(text).has_value(); });
         return std::move(report_);
     }
 
@@ -71,6 +85,27 @@ private:
                  " bytes) was abandoned by its writer; the next write to the store removes it");
             break;
         case kind::stray: fault("stray: " + c.name + " does not belong there (a link, or a file that is no blob)"); break;
+        }
+    }
+
+    // The records under `prefix`, each readable and what `understood` takes for one; a record
+    // lading cannot use is ignored by it (and rewritten when needed), but its file is damaged.
+    template <typename Understood>
+    void check_records(const std::string& prefix, const std::string& what, Understood understood)
+    {
+        std::vector<plugin::stored_record> records;
+        try {
+            records = store_.list_metadata(prefix);
+        } catch (const std::exception& e) {
+            fault(std::string("records: ") + e.what());
+            return;
+        }
+        for (const auto& r : records) {
+            ++report_.records;
+            if (!r.value)
+                fault("corrupt: record " + r.key + " cannot be read");
+            else if (!understood(r.key, *r.value))
+                fault("corrupt: record " + r.key + " is not a " + what);
         }
     }
 

@@ -149,6 +149,10 @@ typedef void (*lading_content_visitor)(void* user, int kind, const char* name, u
 /* Receives a whole value at once; the bytes are valid during the call only. */
 typedef void (*lading_bytes_visitor)(void* user, const uint8_t* data, size_t len);
 
+/* Receives one record: its key and whole value, or value NULL (len 0) when the record is
+ * there but cannot be read. Valid during the call only. */
+typedef void (*lading_record_visitor)(void* user, const char* key, const uint8_t* value, size_t len);
+
 /* unpack: one layer of the image to unpack, as its manifest and config give it. */
 typedef struct lading_unpack_layer {
     const char* descriptor_json; /* the manifest's layer descriptor (mediaType, digest, size, annotations) */
@@ -264,6 +268,13 @@ typedef struct lading_store_v1 {
      * the handle needs to survive a crash, so a store may skip the flushes that make its
      * blobs durable. When NULL, the host uses open. */
     lading_store* (*open_scratch)(const char* location, char* error, size_t error_len);
+
+    /* ---- appended; present when header.struct_size covers it. May be NULL. ---- */
+
+    /* Calls visit once per record whose key starts with prefix (one or more key components
+     * followed by '/', e.g. "conversions/"), in no particular order. For `lading store
+     * check`. Returns LADING_OK, or LADING_ERROR when the records cannot be listed. */
+    int (*metadata_list)(lading_store* store, const char* prefix, lading_record_visitor visit, void* user);
 } lading_store_v1;
 
 #ifdef __cplusplus

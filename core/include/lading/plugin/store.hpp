@@ -36,6 +36,12 @@ struct store_content {
     std::uint64_t size;
 };
 
+// A record kept in a store, as a listing gives it: no value when it is there but unreadable.
+struct stored_record {
+    std::string key;
+    std::optional<std::string> value;
+};
+
 // scratch: a spool of lading's own, removed when done: what is written need not survive a
 // crash (open_scratch in abi.h; plain open for a plugin without it).
 enum class open_mode { read_write, read_only, scratch };
@@ -49,6 +55,7 @@ struct store_features {
     bool local_root = false;  // local_root
     bool unpack = false;      // unpack
     bool blob_source = false; // blob_source
+    bool list_metadata = false; // metadata_list
 };
 store_features features_of(const loaded_plugin& plugin);
 
@@ -100,6 +107,9 @@ public:
     // them keeps none: get_metadata finds nothing, put_metadata returns false.
     std::optional<std::string> get_metadata(const std::string& key);
     bool put_metadata(const std::string& key, std::string_view value);
+    // The records whose keys start with `prefix` ("conversions/"); none from a backend that
+    // cannot list them (features().list_metadata). Throws when the listing fails.
+    std::vector<stored_record> list_metadata(const std::string& prefix);
 
     // Notes where a stored blob was pulled from, in a backend that keeps it (blob_source in
     // abi.h); nothing happens in one that does not.

@@ -17,11 +17,14 @@ struct store_finding {
 struct store_check_report {
     std::vector<store_finding> findings;
     std::size_t names = 0, blobs = 0, faults = 0, dangling = 0, temporaries = 0;
+    std::size_t records = 0;  // kept beside the images: conversion records and push hints
 };
 
 // Hashes every blob, follows every name through its indexes and manifests to their
 // configs, layers and children (each present, with the size and digest its descriptor
-// gives), and lists what no name reaches and the temporaries writers left. Reads only.
+// gives), lists what no name reaches and the temporaries writers left, and reads every
+// record lading keeps in the store (each must parse; a conversion record's blob should be
+// there). Reads only.
 store_check_report check_store(plugin::store& store);
 
 }  // namespace lading
