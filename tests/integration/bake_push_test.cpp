@@ -30,6 +30,26 @@ std::vector<std::string> layer_digests(const std::string& ref)
     return out;
 }
 
+// A context of one 16 MiB file that no compressor shrinks, under work/shared.
+void make_shared_context(const temp_dir& work, std::uint64_t seed)
+{
+    fs::create_directories(work / "shared");
+    write_random_file(work / "shared" / "assets.bin", 16u << 20, seed);
+}
+
+// `lading bake` of `bake_file` (written as work/lading-bake.json) with the store work/store and
+// the metadata file work/meta.json, at a fixed SOURCE_DATE_EPOCH; REQUIREs success.
+void bake_ok(const temp_dir& work, const std::string& bake_file, env_overrides env)
+{
+    std::ofstream(work / "lading-bake.json") << bake_file;
+    env["SOURCE_DATE_EPOCH"] = "1700000000";
+    auto r = lading_cmd().run({"bake", "-f", (work / "lading-bake.json").string(), "--store", (work / "store").string(),
+                               "--progress", "plain", "--metadata-file", (work / "meta.json").string()},
+                              env);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("lading bake pushes targets that share a layer to a registry", "[registry][bake]")
@@ -75,10 +95,9 @@ TEST_CASE("lading bake targets pushing a shared layer to one repository at once 
     temp_dir work;
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
-    fs::create_directories(work / "shared");
-    write_random_file(work / "shared" / "assets.bin", 16u << 20, 21);
+    make_shared_context(work, 21);
     const auto repo = proxy.address() + "/bake/app";
-    std::ofstream(work / "lading-bake.json") << R"({
+    bake_ok(work, R"({
       "variable": {"REPO": {"default": "unset"}},
       "group": {"default": {"targets": ["a", "b", "c"]}},
       "target": {
@@ -86,12 +105,7 @@ TEST_CASE("lading bake targets pushing a shared layer to one repository at once 
         "b": {"context": "shared", "tags": ["${REPO}:b"], "output": ["type=registry,store=false"]},
         "c": {"context": "shared", "tags": ["${REPO}:c"], "output": ["type=registry,store=false"]}
       }
-    })";
-    auto r = lading_cmd().run({"bake", "-f", (work / "lading-bake.json").string(), "--store", (work / "store").string(),
-                               "--progress", "plain", "--metadata-file", (work / "meta.json").string()},
-                              {{"REPO", repo}, {"SOURCE_DATE_EPOCH", "1700000000"}, {"LADING_THREADS", "3"}});
-    INFO(r.describe());
-    REQUIRE(r.exit_code == 0);
+    })", {{"REPO", repo}, {"LADING_THREADS", "3"}});
 
     const auto layers = layer_digests(repo + ":a");
     REQUIRE(layers.size() == 1);
@@ -103,4 +117,32 @@ TEST_CASE("lading bake targets pushing a shared layer to one repository at once 
     CHECK(count_requests(proxy, 0, "PUT", {"/v2/bake/app/blobs/uploads/", hex}) == 1);
     CHECK(count_requests(proxy, 0, "PATCH", {"/v2/bake/app/blobs/uploads/"}) == 0);
     require_skopeo_copy_intact(repo + ":c", work / "copy");
+}
+
+TEST_CASE("lading bake targets pushing a shared layer to two repositories of one registry upload it once", "[registry][bake]")
+{
+    // Two targets with one context, pushed side by side to two repositories: one uploads the
+    // layer, the other mounts it from there once that upload ended.
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    make_shared_context(work, 22);
+    bake_ok(work, R"({
+      "variable": {"REGISTRY": {"default": "unset"}},
+      "group": {"default": {"targets": ["one", "two"]}},
+      "target": {
+        "one": {"context": "shared", "tags": ["${REGISTRY}/bake/one:1"], "output": ["type=registry,store=false"]},
+        "two": {"context": "shared", "tags": ["${REGISTRY}/bake/two:1"], "output": ["type=registry,store=false"]}
+      }
+    })", {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
+
+    const auto one = proxy.address() + "/bake/one:1", two = proxy.address() + "/bake/two:1";
+    const auto layers = layer_digests(one);
+    REQUIRE(layers.size() == 1);
+    CHECK(layer_digests(two) == layers);
+    const auto hex = layers[0].substr(7);
+    CHECK(count_requests(proxy, 0, "PUT", {"/blobs/uploads/", hex}) == 1);
+    CHECK(count_requests(proxy, 0, "POST", {"/blobs/uploads/", "mount=", hex}) == 1);
+    require_skopeo_copy_intact(one, work / "copy-one");
+    require_skopeo_copy_intact(two, work / "copy-two");
 }

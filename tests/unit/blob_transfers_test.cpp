@@ -367,3 +367,89 @@ TEST_CASE("a waiting push that is cancelled ends as interrupted, the transfer go
     CHECK(waiter.failure.find("interrupted") != std::string::npos);
     CHECK(transfers == 1);
 }
+
+namespace {
+
+asio::awaitable<void> ask_holder(blob_transfers& table, std::string repository, digest d,
+                                 std::optional<std::string>& holder, bool& answered)
+{
+    holder = co_await table.earlier_holder("registry.test", repository, d);
+    answered = true;
+}
+
+}  // namespace
+
+TEST_CASE("a blob sent to one repository is lent to another of the same registry", "[registry][push]")
+{
+    asio::io_context io;
+    blob_transfers table;
+    const auto layer = digest::of("layer of two repositories");
+    bool first_ended = false;
+    auto first_transfer = [&]() -> asio::awaitable<void> {
+        co_await pause(30ms);
+        first_ended = true;
+    };
+    caller_result first, second;
+    std::optional<std::string> holder;
+    bool answered = false, ended_before_answer = false;
+    call_once(io, table, "team/one", layer, first_transfer, first);
+    // The second repository's transfer began later: it waits for the first, then names it.
+    call_once(io, table, "team/two", layer, [&]() -> asio::awaitable<void> {
+        co_await ask_holder(table, "team/two", layer, holder, answered);
+        ended_before_answer = first_ended;
+    }, second);
+    io.run();
+    CHECK(first.transferred);
+    CHECK(second.transferred);
+    REQUIRE(answered);
+    CHECK(holder == std::optional<std::string>("team/one"));
+    CHECK(ended_before_answer);
+
+    // Nobody lends what no earlier transfer sent, nor a repository its own blob, nor another
+    // registry's repository.
+    std::optional<std::string> none = "unset";
+    answered = false;
+    asio::co_spawn(io, ask_holder(table, "team/one", digest::of("another layer"), none, answered), asio::detached);
+    io.restart();
+    io.run();
+    CHECK(answered);
+    CHECK_FALSE(none);
+    bool answered_elsewhere = false;
+    std::optional<std::string> elsewhere = "unset";
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+        elsewhere = co_await table.earlier_holder("other.test", "team/three", layer);
+        answered_elsewhere = true;
+    }, asio::detached);
+    io.restart();
+    io.run();
+    CHECK(answered_elsewhere);
+    CHECK_FALSE(elsewhere);
+}
+
+TEST_CASE("a failed earlier transfer lends nothing; a later one never waits for a younger one", "[registry][push]")
+{
+    asio::io_context io;
+    blob_transfers table;
+    const auto layer = digest::of("layer refused in one repository");
+    caller_result first, second, third;
+    std::optional<std::string> second_holder = "unset", first_holder = "unset";
+    bool second_answered = false, first_answered = false;
+    call_once(io, table, "team/one", layer, [&]() -> asio::awaitable<void> {
+        // The oldest transfer asks too: it must not wait for the younger ones.
+        co_await ask_holder(table, "team/one", layer, first_holder, first_answered);
+        co_await pause(20ms);
+        throw lading::error("registry refused the layer");
+    }, first);
+    call_once(io, table, "team/two", layer, [&]() -> asio::awaitable<void> {
+        co_await ask_holder(table, "team/two", layer, second_holder, second_answered);
+    }, second);
+    call_once(io, table, "team/three", layer, [&]() -> asio::awaitable<void> { co_await pause(40ms); }, third);
+    io.run();
+    CHECK(first.failure == "registry refused the layer");
+    REQUIRE(first_answered);
+    CHECK_FALSE(first_holder);
+    REQUIRE(second_answered);
+    CHECK_FALSE(second_holder);  // team/one failed; team/three began later
+    CHECK(second.transferred);
+    CHECK(third.transferred);
+}

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <exception>
 #include <optional>
 #include <vector>
@@ -20,6 +21,8 @@ namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 
 struct blob_transfers::transfer {
+    std::string host, repository, blob;
+    std::uint64_t order = 0;  // when it began, among this table's transfers
     bool done = false;
     // How it failed, when it did. Waiters throw errors of their own made from it: an exception
     // object (or its message's buffer) is never shared between the threads of different pushes.
@@ -74,27 +77,53 @@ private:
 blob_transfers::blob_transfers() = default;
 blob_transfers::~blob_transfers() = default;
 
+asio::awaitable<bool> blob_transfers::wait_for_end(std::shared_ptr<transfer> t)
+{
+    const auto ex = co_await asio::this_coro::executor;
+    std::shared_ptr<asio::steady_timer> wake;
+    {
+        std::lock_guard lock(mutex_);
+        if (!t->done) {
+            wake = std::make_shared<asio::steady_timer>(ex, clock::time_point::max());
+            t->waiters.push_back({ex, wake, wake.get()});
+        }
+    }
+    if (wake) {
+        at_scope_end stop_waiting([&] {
+            std::lock_guard lock(mutex_);
+            std::erase_if(t->waiters, [&](const transfer::waiter& w) { return w.id == wake.get(); });
+        });
+        boost::system::error_code ec;
+        // Ends when the transfer ends, or when this coroutine is cancelled.
+        co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    bool ended = false;
+    {
+        std::lock_guard lock(mutex_);
+        ended = t->done;
+    }
+    co_return ended;
+}
+
 asio::awaitable<bool> blob_transfers::once(const std::string& host, const std::string& repository, const digest& d,
                                            const std::function<asio::awaitable<void>()>& run)
 {
     const auto key = key_of(host, repository, d);
-    const auto ex = co_await asio::this_coro::executor;
     for (;;) {
         std::shared_ptr<transfer> t;
-        std::shared_ptr<asio::steady_timer> wake;
         bool mine = false;
         {
             std::lock_guard lock(mutex_);
             auto& slot = transfers_[key];
             if (!slot) {
                 slot = std::make_shared<transfer>();
+                slot->host = host;
+                slot->repository = repository;
+                slot->blob = d.str();
+                slot->order = ++begun_;
                 mine = true;
             }
             t = slot;
-            if (!mine && !t->done) {
-                wake = std::make_shared<asio::steady_timer>(ex, clock::time_point::max());
-                t->waiters.push_back({ex, wake, wake.get()});
-            }
         }
 
         if (mine) {
@@ -131,25 +160,48 @@ asio::awaitable<bool> blob_transfers::once(const std::string& host, const std::s
             co_return true;
         }
 
-        if (wake) {
-            at_scope_end stop_waiting([&] {
-                std::lock_guard lock(mutex_);
-                std::erase_if(t->waiters, [&](const transfer::waiter& w) { return w.id == wake.get(); });
-            });
-            boost::system::error_code ec;
-            // Ends when the transfer ends, or when this coroutine is cancelled.
-            co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        }
+        if (!co_await wait_for_end(t)) throw error(errc::interrupted, "push of blob " + d.str() + " interrupted");
         std::optional<transfer::failure_note> failure;
         {
             std::lock_guard lock(mutex_);
-            if (!t->done) throw error(errc::interrupted, "push of blob " + d.str() + " interrupted");
             failure = t->failure;
         }
         // Another push that was stopped does not fail this one: it transfers the blob itself.
         if (failure && failure->code == make_error_code(errc::interrupted)) continue;
         if (failure) throw error(failure->code, failure->message);
         co_return false;
+    }
+}
+
+asio::awaitable<std::optional<std::string>> blob_transfers::earlier_holder(const std::string& host,
+                                                                          const std::string& repository, const digest& d)
+{
+    const auto blob = d.str();
+    std::uint64_t own_order = std::numeric_limits<std::uint64_t>::max();
+    {
+        std::lock_guard lock(mutex_);
+        if (auto found = transfers_.find(key_of(host, repository, d)); found != transfers_.end())
+            own_order = found->second->order;
+    }
+    // Only transfers that began before the caller's own are waited for: no two wait on each other.
+    for (;;) {
+        std::optional<std::string> holder;
+        std::shared_ptr<transfer> oldest_under_way;
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& [key, t] : transfers_) {
+                if (t->host != host || t->blob != blob || t->repository == repository || t->order >= own_order) continue;
+                if (t->done) {
+                    holder = t->repository;
+                    break;
+                }
+                if (!oldest_under_way || t->order < oldest_under_way->order) oldest_under_way = t;
+            }
+        }
+        if (holder || !oldest_under_way) co_return holder;
+        if (!co_await wait_for_end(oldest_under_way))
+            throw error(errc::interrupted, "push of blob " + blob + " interrupted");
+        // Ended: done (it stays listed, a holder now) or failed (it is gone): look again.
     }
 }
 

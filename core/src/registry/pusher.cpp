@@ -170,7 +170,13 @@ private:
             co_return;
         }
         if (std::find(job_.mountable.begin(), job_.mountable.end(), blob.digest) != job_.mountable.end() &&
-            co_await try_mount(blob)) {
+            co_await try_mount(blob, job_.mount_from_repository)) {
+            progress_.blob_push_done(target, blob.digest, blob.size, outcome::mounted);
+            co_return;
+        }
+        // Another repository of this registry that this run sent the blob to lends it.
+        if (auto holder = co_await transfers_.earlier_holder(job_.target.domain, job_.target.repository, blob.digest);
+            holder && co_await try_mount(blob, *holder)) {
             progress_.blob_push_done(target, blob.digest, blob.size, outcome::mounted);
             co_return;
         }
@@ -245,16 +251,16 @@ private:
         }
     }
 
-    // True when the registry mounted the blob from the base image's repository.
-    awaitable<bool> try_mount(const descriptor& blob)
+    // True when the registry mounted the blob from `from`, another of its repositories.
+    awaitable<bool> try_mount(const descriptor& blob, const std::string& from)
     {
         request_spec mount;
         mount.method = http::verb::post;
         mount.target = repo_path() + "/blobs/uploads/?mount=" + query_escape(blob.digest.str()) +
-                       "&from=" + query_escape(job_.mount_from_repository);
-        mount.scopes = {scope_for(job_.target), "repository:" + job_.mount_from_repository + ":pull"};
+                       "&from=" + query_escape(from);
+        mount.scopes = {scope_for(job_.target), "repository:" + from + ":pull"};
         mount.expected = {201, 202};
-        mount.what = "mount of blob " + blob.digest.str() + " from " + job_.mount_from_repository;
+        mount.what = "mount of blob " + blob.digest.str() + " from " + from;
         auto r = co_await session_.send(mount);
         if (r.status != 201) co_return false;
         ++report_.blobs_mounted;
