@@ -146,3 +146,29 @@ TEST_CASE("lading bake targets pushing a shared layer to two repositories of one
     require_skopeo_copy_intact(one, work / "copy-one");
     require_skopeo_copy_intact(two, work / "copy-two");
 }
+
+TEST_CASE("a mount the registry refuses is followed by an upload", "[registry][bake]")
+{
+    // The second repository's first request is a mount (of the shared config or layer); the
+    // registry answers it 403. That blob is uploaded instead and both images are complete.
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.answer("POST", "^/v2/bake/two/blobs/uploads/$", 1,
+                 {403, {}, R"({"errors":[{"code":"DENIED","message":"no pull access to bake/one"}]})"});
+    make_shared_context(work, 23);
+    bake_ok(work, R"({
+      "variable": {"REGISTRY": {"default": "unset"}},
+      "group": {"default": {"targets": ["one", "two"]}},
+      "target": {
+        "one": {"context": "shared", "tags": ["${REGISTRY}/bake/one:1"], "output": ["type=registry,store=false"]},
+        "two": {"context": "shared", "tags": ["${REGISTRY}/bake/two:1"], "output": ["type=registry,store=false"]}
+      }
+    })", {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
+
+    CHECK(proxy.pending_scripts() == 0);
+    CHECK(count_requests(proxy, 0, "POST", {"/v2/bake/two/blobs/uploads/", "mount="}) >= 1);
+    const auto one = proxy.address() + "/bake/one:1", two = proxy.address() + "/bake/two:1";
+    CHECK(layer_digests(two) == layer_digests(one));
+    require_skopeo_copy_intact(two, work / "copy-two");
+}

@@ -261,8 +261,14 @@ private:
         mount.scopes = {scope_for(job_.target), "repository:" + from + ":pull"};
         mount.expected = {201, 202};
         mount.what = "mount of blob " + blob.digest.str() + " from " + from;
-        auto r = co_await session_.send(mount);
-        if (r.status != 201) co_return false;
+        // A registry that refuses the mount (no pull right on `from`, say) still takes an upload.
+        unsigned status = 0;
+        try {
+            status = (co_await session_.send(mount)).status;
+        } catch (const registry_error& e) {
+            if (e.status() < 400 || e.status() >= 500) throw;
+        }
+        if (status != 201) co_return false;
         ++report_.blobs_mounted;
         co_return true;
     }
