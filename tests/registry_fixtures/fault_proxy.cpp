@@ -134,6 +134,14 @@ void fault_proxy::answer(std::string method, const std::string& path_regex, unsi
     add_rule(std::move(r));
 }
 
+void fault_proxy::answer_if_query(std::string method, const std::string& path_regex, const std::string& query_regex,
+                                  unsigned count, injected_response response) {
+    rule r = rule_for(std::move(method), path_regex, count);
+    r.query = std::regex(query_regex, std::regex::ECMAScript);
+    r.response = std::move(response);
+    add_rule(std::move(r));
+}
+
 void fault_proxy::answer_500(std::string method, const std::string& path_regex, unsigned count) {
     answer(std::move(method), path_regex, count, injected_response{});
 }
@@ -204,11 +212,15 @@ std::size_t fault_proxy::connections() const {
     return connections_;
 }
 
-std::optional<fault_proxy::rule> fault_proxy::take_rule(const std::string& method, const std::string& path) {
+std::optional<fault_proxy::rule> fault_proxy::take_rule(const std::string& method, const std::string& target) {
+    const auto mark = target.find('?');
+    const auto path = target.substr(0, mark);
+    const auto query = mark == std::string::npos ? std::string() : target.substr(mark + 1);
     std::lock_guard lock(mutex_);
     for (auto it = rules_.begin(); it != rules_.end(); ++it) {
         if (!it->method.empty() && it->method != method) continue;
         if (!std::regex_search(path, it->path)) continue;
+        if (it->query && !std::regex_search(query, *it->query)) continue;
         rule r = *it;
         if (--it->remaining == 0) rules_.erase(it);
         return r;
@@ -324,7 +336,7 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
             co_return l->close();
         }
 
-        auto script = take_rule(head->method, head->path());
+        auto script = take_rule(head->method, head->target);
         proxied_request rec{l->id, head->method, head->target, fault_outcome::passed, 0};
         if (script && script->strip_query) {
             // The head starts with "METHOD SP target SP": replace the target in place.

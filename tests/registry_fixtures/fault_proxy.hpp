@@ -65,6 +65,10 @@ public:
     // without its query (anchor with ^...$ for an exact path).
     void answer(std::string method, const std::string& path_regex, unsigned count,
                 injected_response response);
+    // As answer, only for requests whose query (what follows '?') matches query_regex too,
+    // e.g. a cross-repository mount (POST .../blobs/uploads/?mount=D&from=R).
+    void answer_if_query(std::string method, const std::string& path_regex, const std::string& query_regex,
+                         unsigned count, injected_response response);
     void answer_500(std::string method, const std::string& path_regex, unsigned count = 1);
     void answer_429(std::string method, const std::string& path_regex, unsigned count = 1,
                     std::chrono::seconds retry_after = std::chrono::seconds(1));
@@ -102,6 +106,7 @@ private:
     struct rule {
         std::string method;
         std::regex path;
+        std::optional<std::regex> query;
         unsigned remaining = 0;
         bool drop = false;
         std::uint64_t drop_after = 0;
@@ -117,7 +122,7 @@ private:
     boost::asio::awaitable<void> accept_loop();
     boost::asio::awaitable<void> handle(boost::asio::ip::tcp::socket client);
     boost::asio::awaitable<void> relay_requests(std::shared_ptr<link> l);
-    std::optional<rule> take_rule(const std::string& method, const std::string& path);
+    std::optional<rule> take_rule(const std::string& method, const std::string& target);
     void record(proxied_request r);
     void add_rule(rule r);
 
