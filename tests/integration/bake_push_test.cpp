@@ -50,6 +50,17 @@ void bake_ok(const temp_dir& work, const std::string& bake_file, env_overrides e
     REQUIRE(r.exit_code == 0);
 }
 
+// Targets "one" and "two" of the context work/shared, pushed to ${REGISTRY}/bake/one:1 and
+// ${REGISTRY}/bake/two:1.
+const char* const two_repositories_bake_file = R"({
+  "variable": {"REGISTRY": {"default": "unset"}},
+  "group": {"default": {"targets": ["one", "two"]}},
+  "target": {
+    "one": {"context": "shared", "tags": ["${REGISTRY}/bake/one:1"], "output": ["type=registry,store=false"]},
+    "two": {"context": "shared", "tags": ["${REGISTRY}/bake/two:1"], "output": ["type=registry,store=false"]}
+  }
+})";
+
 }  // namespace
 
 TEST_CASE("lading bake pushes targets that share a layer to a registry", "[registry][bake]")
@@ -127,14 +138,7 @@ TEST_CASE("lading bake targets pushing a shared layer to two repositories of one
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
     make_shared_context(work, 22);
-    bake_ok(work, R"({
-      "variable": {"REGISTRY": {"default": "unset"}},
-      "group": {"default": {"targets": ["one", "two"]}},
-      "target": {
-        "one": {"context": "shared", "tags": ["${REGISTRY}/bake/one:1"], "output": ["type=registry,store=false"]},
-        "two": {"context": "shared", "tags": ["${REGISTRY}/bake/two:1"], "output": ["type=registry,store=false"]}
-      }
-    })", {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
+    bake_ok(work, two_repositories_bake_file, {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
 
     const auto one = proxy.address() + "/bake/one:1", two = proxy.address() + "/bake/two:1";
     const auto layers = layer_digests(one);
@@ -158,14 +162,7 @@ TEST_CASE("a mount the registry refuses is followed by an upload", "[registry][b
     proxy.answer_if_query("POST", "^/v2/bake/(one|two)/blobs/uploads/$", "mount=", 100,
                           {403, {}, R"({"errors":[{"code":"DENIED","message":"no pull access"}]})"});
     make_shared_context(work, 23);
-    bake_ok(work, R"({
-      "variable": {"REGISTRY": {"default": "unset"}},
-      "group": {"default": {"targets": ["one", "two"]}},
-      "target": {
-        "one": {"context": "shared", "tags": ["${REGISTRY}/bake/one:1"], "output": ["type=registry,store=false"]},
-        "two": {"context": "shared", "tags": ["${REGISTRY}/bake/two:1"], "output": ["type=registry,store=false"]}
-      }
-    })", {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
+    bake_ok(work, two_repositories_bake_file, {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
 
     const auto one = proxy.address() + "/bake/one:1", two = proxy.address() + "/bake/two:1";
     const auto layers = layer_digests(one);
