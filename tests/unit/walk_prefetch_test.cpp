@@ -59,28 +59,52 @@ std::uint64_t resident_in(const fs::path& dir)
     return total;
 }
 
-}  // namespace
-
-TEST_CASE("a background walk reads files' first bytes ahead of the reader, within its budget", "[tar][walk]")
+// A tree of file_count files, none of their pages in the page cache.
+fs::path dropped_tree(const test::temp_dir& scratch)
 {
-    test::temp_dir scratch(fs::path(LADING_TEST_DISK_DIR), "walk-prefetch-");
     const auto tree = scratch / "tree";
     fs::create_directories(tree);
     for (int i = 0; i < file_count; ++i) write_and_drop(tree / ("f" + std::to_string(100 + i)));
     INFO("the files' pages must leave the page cache (a disk-backed " << LADING_TEST_DISK_DIR << ")");
     REQUIRE(resident_in(tree) == 0);
+    return tree;
+}
+
+// What the walk has read ahead once it has had the time to reach `at_least` (2 s at most) and
+// 100 ms more, time enough to show a walk going further than it should.
+std::uint64_t settled_read_ahead(const fs::path& tree, std::uint64_t at_least)
+{
+    std::uint64_t ahead = 0;
+    for (auto waited = 0ms; waited < 2000ms && ahead < at_least; waited += 20ms) {
+        std::this_thread::sleep_for(20ms);
+        ahead = resident_in(tree);
+    }
+    std::this_thread::sleep_for(100ms);
+    return resident_in(tree);
+}
+
+// The next regular file the walk hands out.
+void take_file(tar::background_walk& walk)
+{
+    for (;;) {
+        auto e = walk.next();
+        REQUIRE(e);
+        if (e->header.type == tar::entry_type::regular) return;
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a background walk reads files' first bytes ahead of the reader, within its budget", "[tar][walk]")
+{
+    test::temp_dir scratch(fs::path(LADING_TEST_DISK_DIR), "walk-prefetch-");
+    const auto tree = dropped_tree(scratch);
 
     // 256 KiB of each file, at most 1 MiB waiting: of 4 MiB the walk could read ahead, about a
     // quarter is read before the reader takes anything.
     const tar::prefetch_budget budget{256 << 10, 1 << 20};
     tar::background_walk walk(tree, std::nullopt, budget);
-    std::uint64_t ahead = 0;
-    for (auto waited = 0ms; waited < 2000ms && ahead < budget.waiting; waited += 20ms) {
-        std::this_thread::sleep_for(20ms);
-        ahead = resident_in(tree);
-    }
-    std::this_thread::sleep_for(100ms);  // had the walk gone beyond its budget, by now it would show
-    ahead = resident_in(tree);
+    const auto ahead = settled_read_ahead(tree, budget.waiting);
     CHECK(ahead >= budget.waiting);
     // The budget, plus the batch being handed over and the file the walk has just opened.
     CHECK(ahead <= budget.waiting + 2 * budget.per_file);
@@ -99,4 +123,21 @@ TEST_CASE("a background walk reads files' first bytes ahead of the reader, withi
         CHECK(resident >= budget.per_file);
     }
     CHECK(taken == file_count);
+}
+
+TEST_CASE("a walk stopped by its prefetch budget goes on once half of it is taken, not at every file",
+          "[tar][walk]")
+{
+    test::temp_dir scratch(fs::path(LADING_TEST_DISK_DIR), "walk-resume-");
+    const auto tree = dropped_tree(scratch);
+    const tar::prefetch_budget budget{256 << 10, 1 << 20};  // four files' worth
+    tar::background_walk walk(tree, std::nullopt, budget);
+    const auto full = settled_read_ahead(tree, budget.waiting);
+    REQUIRE(full >= budget.waiting);
+
+    take_file(walk);  // a quarter of the budget is free: the walk stays stopped
+    CHECK(settled_read_ahead(tree, full + 1) == full);
+
+    take_file(walk);  // half of it: the walk fills it again, two files further on
+    CHECK(settled_read_ahead(tree, full + 2 * budget.per_file) >= full + 2 * budget.per_file);
 }

@@ -46,15 +46,19 @@ void read_ahead_source::run()
             failure = std::current_exception();
         }
         if (on_chunk_ && n > 0) on_chunk_(std::span<const std::uint8_t>(c->bytes.data(), n));
-        std::lock_guard lock(mutex_);
-        c->size = n;
-        if (n > 0) ++filled_;
-        if (failure || n < c->bytes.size()) {
-            failure_ = failure;
-            finished_ = true;
+        const bool last = failure || n < c->bytes.size();
+        {
+            std::lock_guard lock(mutex_);
+            c->size = n;
+            if (n > 0) ++filled_;
+            if (last) {
+                failure_ = failure;
+                finished_ = true;
+            }
         }
+        // Notified after unlocking: a reader woken while the lock is held would only block on it.
         changed_.notify_all();
-        if (finished_) return;
+        if (last) return;
     }
 }
 

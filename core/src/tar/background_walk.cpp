@@ -11,6 +11,11 @@ namespace {
 constexpr std::size_t batch_entries = 128;
 constexpr std::size_t max_waiting_entries = 1024;
 
+// A walk stopped by its prefetch budget goes on once the reader has taken half of it: waking
+// the walk for every file the reader takes would cost a pair of thread switches per file
+// (most of an export's switches, and on a virtual machine each wake-up is slow).
+std::uint64_t resume_mark(const prefetch_budget& b) { return b.waiting / 2; }
+
 struct walk_stopped {};
 }  // namespace
 
@@ -50,10 +55,9 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
     std::uint64_t batch_prefetch = 0;
     auto hand_over = [&] {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] {
-            return stopping_ || (ready_.size() < max_waiting_entries &&
-                                 (waiting_prefetch_ == 0 || waiting_prefetch_ < prefetch_.waiting));
-        });
+        if (waiting_prefetch_ > 0 && waiting_prefetch_ >= prefetch_.waiting)
+            changed_.wait(lock, [&] { return stopping_ || waiting_prefetch_ <= resume_mark(prefetch_); });
+        changed_.wait(lock, [&] { return stopping_ || ready_.size() < max_waiting_entries; });
         if (stopping_) throw walk_stopped{};
         const bool was_empty = ready_.empty();
         std::move(batch.begin(), batch.end(), std::back_inserter(ready_));
@@ -84,22 +88,29 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
 std::optional<tree_entry> background_walk::next()
 {
     if (taken_.empty()) {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
-        if (ready_.empty()) {
-            if (failure_) std::rethrow_exception(failure_);
-            return std::nullopt;
+        {
+            std::unique_lock lock(mutex_);
+            changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
+            if (ready_.empty()) {
+                if (failure_) std::rethrow_exception(failure_);
+                return std::nullopt;
+            }
+            std::move(ready_.begin(), ready_.end(), std::back_inserter(taken_));
+            ready_.clear();
         }
-        std::move(ready_.begin(), ready_.end(), std::back_inserter(taken_));
-        ready_.clear();
         changed_.notify_all();
     }
     tree_entry e = std::move(taken_.front());
     taken_.pop_front();
     if (const auto prefetched = prefetched_bytes(e, prefetch_.per_file)) {
-        std::lock_guard lock(mutex_);
-        waiting_prefetch_ -= prefetched;
-        changed_.notify_all();
+        bool crossed = false;
+        {
+            std::lock_guard lock(mutex_);
+            const auto mark = resume_mark(prefetch_);
+            crossed = waiting_prefetch_ > mark && waiting_prefetch_ - prefetched <= mark;
+            waiting_prefetch_ -= prefetched;
+        }
+        if (crossed) changed_.notify_all();
     }
     return e;
 }
