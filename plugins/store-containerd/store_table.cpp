@@ -207,6 +207,7 @@ const lading_store_v1 table{
     &open_read_only, nullptr, nullptr, nullptr, nullptr, &unpack, &blob_source,
     nullptr,  // open_scratch: lading never spools into a daemon
     nullptr,  // metadata_list: it keeps no records
+    nullptr,  // metadata_remove
 };
 
 }  // namespace

@@ -110,6 +110,22 @@ std::optional<std::string> read_layout_file_if_present(const fs::path& root, con
     return read_whole(fd, root / relative);
 }
 
+bool remove_layout_file(const fs::path& root, const fs::path& relative)
+{
+    const auto parent = relative.parent_path();
+    int dir = parent.empty() ? ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                             : open_in_layout(root, parent, O_RDONLY | O_DIRECTORY);
+    if (dir < 0 && (errno == ENOENT || errno == ENOTDIR)) return false;
+    if (dir < 0) throw_errno("cannot open " + (root / parent).string());
+    const int r = ::unlinkat(dir, relative.filename().c_str(), 0);
+    const int e = errno;
+    ::close(dir);
+    if (r == 0) return true;
+    if (e == ENOENT) return false;
+    errno = e;
+    throw_errno("cannot remove " + (root / relative).string());
+}
+
 void ensure_layout_directories(const fs::path& root, const fs::path& relative)
 {
     fs::path partial;

@@ -27,6 +27,10 @@ std::string read_layout_file(const fs::path& root, const fs::path& relative);
 // The same, or nullopt when the file (or a directory above it) does not exist.
 std::optional<std::string> read_layout_file_if_present(const fs::path& root, const fs::path& relative);
 
+// Removes root/relative (a link there is removed, not followed); false when it does not
+// exist. Directories above it are reached without following links.
+bool remove_layout_file(const fs::path& root, const fs::path& relative);
+
 // root/relative and every directory between, created when missing (mode 0755 less the
 // umask); a link or a file in their place is refused.
 void ensure_layout_directories(const fs::path& root, const fs::path& relative);

@@ -83,6 +83,11 @@ void list_records(const fs::path& root, std::string_view prefix,
     if (ec) throw std::runtime_error("cannot list " + walked.string() + ": " + ec.message());
 }
 
+bool remove_record(const fs::path& root, std::string_view key)
+{
+    return remove_layout_file(root, record_file(key));
+}
+
 void write_record(const fs::path& root, std::string_view key, std::string_view value)
 {
     const auto relative = record_file(key);

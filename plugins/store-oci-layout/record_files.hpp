@@ -18,6 +18,9 @@ std::optional<std::string> read_record(const std::filesystem::path& root, std::s
 // Replaces the record atomically and durably, creating the directories above it.
 void write_record(const std::filesystem::path& root, std::string_view key, std::string_view value);
 
+// Removes the record; false when there was none. Throws on a key the ABI does not allow.
+bool remove_record(const std::filesystem::path& root, std::string_view key);
+
 // Every record whose key starts with `prefix` (components ending in '/'): its key and value,
 // or no value when its file cannot be read as a record (a link, say). Names starting with
 // '.' are not records. Throws on a prefix the ABI does not allow.

@@ -240,6 +240,17 @@ int metadata_list(lading_store* s, const char* prefix, lading_record_visitor vis
         remember);
 }
 
+int metadata_remove(lading_store* s, const char* key) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            refuse_if_read_only(s);
+            return static_cast<int>(oci_layout::remove_record(s->root, key) ? LADING_OK : LADING_NOT_FOUND);
+        },
+        remember);
+}
+
 const char* local_root(lading_store* s) noexcept { return s->root_text.c_str(); }
 
 // Root filesystems live at <root>/unpacked/sha256/<manifest hex>/rootfs, built by the host.
@@ -274,6 +285,7 @@ const lading_store_v1 table{
     nullptr,  // blob_source: a layout keeps no provenance
     &open_scratch,
     &metadata_list,
+    &metadata_remove,
 };
 
 }  // namespace

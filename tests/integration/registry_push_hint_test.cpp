@@ -196,3 +196,53 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         require_skopeo_copy_intact(registry.address() + "/stale/app:1", work / "copy");
     }
 }
+
+TEST_CASE("a store keeps the 1000 push hints written last", "[registry][push_hint]")
+{
+    temp_dir work;
+    registry_server registry;
+    auto req = hinted_export(work.path(), "type=image,name=" + registry.address() + "/kept/app:1,push=true",
+                             work / "cache");
+    const auto hints = req.store / "push-hints" / "sha256";
+    fs::create_directories(hints);
+    // Hints of 1000 other trees, written in the past (one a second), one from a release that
+    // kept no time (the oldest of all), and a record that is no hint (never removed).
+    auto hint_text = [](std::int64_t used) {
+        const std::string d = "sha256:" + std::string(64, 'a');
+        return R"({"digest":")" + d + R"(","fingerprint":")" + d + R"(","size":1)" +
+               (used ? R"(,"used":)" + std::to_string(used) : std::string()) + "}";
+    };
+    auto name = [](int i) {
+        auto hex = std::to_string(1000000 + i);
+        return std::string(64 - hex.size(), 'c') + hex;
+    };
+    for (int i = 0; i < 999; ++i) write_bytes(hints / (name(i) + ".json"), hint_text(1600000000 + i));
+    write_bytes(hints / (name(999) + ".json"), hint_text(0));
+    write_bytes(hints / (std::string(64, 'e') + ".json"), "not a hint");
+
+    export_passes(req);
+
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(hints)) left.push_back(e.path().stem().string());
+    auto kept = [&](const std::string& n) { return std::find(left.begin(), left.end(), n) != left.end(); };
+    CHECK(left.size() == 1001);  // 1000 hints and the record that is none
+    CHECK_FALSE(kept(name(999)));  // the hint without a time went first
+    CHECK(kept(name(0)));          // the oldest timed one stays: the limit is met
+    CHECK(kept(std::string(64, 'e')));
+    // The export's own hint is among them, and a repeat push finds it.
+    const auto second = export_passes(req);
+    CHECK(second.err.find(not_streamed) != std::string::npos);
+
+    SECTION("one more tree's push drops the hint written longest ago")
+    {
+        auto other = hinted_export(work / "other", "type=image,name=" + registry.address() + "/kept/other:1,push=true",
+                                   work / "cache");
+        other.store = req.store;
+        export_passes(other);
+        left.clear();
+        for (const auto& e : fs::directory_iterator(hints)) left.push_back(e.path().stem().string());
+        CHECK(left.size() == 1001);
+        CHECK_FALSE(kept(name(0)));
+        CHECK(kept(name(1)));
+    }
+}

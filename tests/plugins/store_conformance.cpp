@@ -146,6 +146,7 @@ TEST_CASE("the oci-layout store exports a full lading_store_v1 table", "[plugins
     CHECK_FALSE(t.blob_source);  // a layout keeps no provenance
     CHECK(t.open_scratch);
     CHECK(t.metadata_list);
+    CHECK(t.metadata_remove);
 }
 
 TEST_CASE("a scratch oci-layout store (a spool) keeps blobs like any other, without flushing them", "[plugins][store]")
@@ -322,6 +323,54 @@ TEST_CASE("store records are listed by key prefix, an unreadable one without its
     CHECK(list_records(store.get(), "conversions").first == LADING_ERROR);
     CHECK(list_records(store.get(), "../").first == LADING_ERROR);
     CHECK(list_records(store.get(), "blobs/").first == LADING_ERROR);
+}
+
+TEST_CASE("store records are removed by key; nothing else is", "[plugins][store][metadata]")
+{
+    temp_dir dir;
+    const auto root = dir / "store";
+    auto store = open_store(root);
+    const auto& t = oci_layout_table();
+    const std::string key = "push-hints/sha256/" + hex_a;
+    const std::string other = "push-hints/sha256/" + std::string(64, 'b');
+    REQUIRE(put_record(store.get(), key, "one") == LADING_OK);
+    REQUIRE(put_record(store.get(), other, "two") == LADING_OK);
+
+    CHECK(t.metadata_remove(store.get(), key.c_str()) == LADING_OK);
+    CHECK(get_record(store.get(), key).first == LADING_NOT_FOUND);
+    CHECK(get_record(store.get(), other) == std::pair<int, std::string>(LADING_OK, "two"));
+    CHECK(t.metadata_remove(store.get(), key.c_str()) == LADING_NOT_FOUND);
+    CHECK(t.metadata_remove(store.get(), "push-hints/never/written") == LADING_NOT_FOUND);
+
+    SECTION("a record file that is a link: the link goes, what it points at stays")
+    {
+        write_text(dir / "elsewhere.json", "outside");
+        fs::create_symlink(dir / "elsewhere.json", root / "push-hints" / "sha256" / (hex_a + ".json"));
+        CHECK(t.metadata_remove(store.get(), key.c_str()) == LADING_OK);
+        CHECK_FALSE(fs::is_symlink(root / "push-hints" / "sha256" / (hex_a + ".json")));
+        CHECK(file_text(dir / "elsewhere.json") == "outside");
+    }
+    SECTION("a directory linked in above the record is not followed")
+    {
+        fs::create_directories(dir / "elsewhere");
+        write_text(dir / "elsewhere" / "x.json", "outside");
+        fs::create_directory_symlink(dir / "elsewhere", root / "linked");
+        CHECK(t.metadata_remove(store.get(), "linked/x") != LADING_OK);
+        CHECK(fs::exists(dir / "elsewhere" / "x.json"));
+    }
+    SECTION("bad keys, the layout's own files and read-only handles are refused")
+    {
+        for (const std::string& bad :
+             std::vector<std::string>{"", "single", "a/../b", "blobs/sha256/x", "unpacked/sha256/x"}) {
+            INFO("key \"" << bad << "\"");
+            CHECK(t.metadata_remove(store.get(), bad.c_str()) == LADING_ERROR);
+        }
+        CHECK(file_text(root / "index.json").find("manifests") != std::string::npos);
+        auto reader = open_store(root, true);
+        CHECK(t.metadata_remove(reader.get(), other.c_str()) == LADING_ERROR);
+        CHECK(last_error(reader.get()).find("reading only") != std::string::npos);
+        CHECK(get_record(store.get(), other).first == LADING_OK);
+    }
 }
 
 TEST_CASE("the oci-layout store's local root is its directory", "[plugins][store]")

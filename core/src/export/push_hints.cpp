@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -63,9 +64,11 @@ std::optional<push_hint> parse_push_hint(const std::string& text)
     if (ec || !value.is_object()) return std::nullopt;
     const auto& o = value.as_object();
     try {
-        return push_hint{digest::parse_or_throw(o.at("fingerprint").as_string(), "push hint"),
-                         digest::parse_or_throw(o.at("digest").as_string(), "push hint"),
-                         o.at("size").to_number<std::uint64_t>()};
+        push_hint hint{digest::parse_or_throw(o.at("fingerprint").as_string(), "push hint"),
+                       digest::parse_or_throw(o.at("digest").as_string(), "push hint"),
+                       o.at("size").to_number<std::uint64_t>()};
+        if (const auto* used = o.if_contains("used")) hint.used = used->to_number<std::int64_t>();
+        return hint;
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -91,8 +94,8 @@ std::optional<std::filesystem::path> lading_cache_directory()
     return lading_xdg_directory("XDG_CACHE_HOME", ".cache");
 }
 
-push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata, std::size_t cache_limit)
-    : stores_(std::move(stores_with_metadata)), cache_limit_(cache_limit)
+push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata, std::size_t keep)
+    : stores_(std::move(stores_with_metadata)), keep_(keep)
 {
     if (stores_.empty()) cache_ = lading_cache_directory();
 }
@@ -117,21 +120,45 @@ std::optional<push_hint> push_hint_book::find(const std::string& key) const
     return std::nullopt;
 }
 
-void push_hint_book::remember(const std::string& key, const push_hint& hint) const
+void push_hint_book::remember(const std::string& key, push_hint hint) const
 {
-    const auto text = canonical_json(boost::json::object{
-        {"fingerprint", hint.fingerprint.str()}, {"digest", hint.blob.str()}, {"size", hint.size}});
+    using std::chrono::system_clock;
+    hint.used = std::chrono::duration_cast<std::chrono::seconds>(system_clock::now().time_since_epoch()).count();
+    const auto text = canonical_json(boost::json::object{{"fingerprint", hint.fingerprint.str()},
+                                                         {"digest", hint.blob.str()},
+                                                         {"size", hint.size},
+                                                         {"used", hint.used}});
     for (auto* s : stores_) {
         try {
             s->put_metadata(metadata_key(key), text);
         } catch (const std::exception&) {
         }
     }
+    if (!stores_tidied_->test_and_set()) tidy_stores();
     if (!cache_) return;
     try {
         replace_file_atomically(*cache_ / "push-hints" / (key + ".json"), text, 0644);
-        prune_hint_files(*cache_ / "push-hints", cache_limit_);
+        prune_hint_files(*cache_ / "push-hints", keep_);
     } catch (const std::exception&) {
+    }
+}
+
+// Drops the hints of each store written longest ago, beyond the `keep_` latest. Records that
+// are not hints stay: `lading store check` reports them.
+void push_hint_book::tidy_stores() const
+{
+    for (auto* s : stores_) {
+        if (!s->features().list_metadata || !s->features().remove_metadata) continue;
+        try {
+            std::vector<std::pair<std::int64_t, std::string>> hints;
+            for (const auto& record : s->list_metadata(push_hint_record_prefix))
+                if (auto hint = record.value ? parse_push_hint(*record.value) : std::nullopt)
+                    hints.emplace_back(hint->used, record.key);
+            if (hints.size() <= keep_) continue;
+            std::sort(hints.begin(), hints.end());
+            for (std::size_t i = 0; i < hints.size() - keep_; ++i) s->remove_metadata(hints[i].second);
+        } catch (const std::exception&) {
+        }
     }
 }
 

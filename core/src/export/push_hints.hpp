@@ -15,6 +15,8 @@
 #include <lading/oci/digest.hpp>
 
 #include <cstdint>
+#include <atomic>
+#include <memory>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,6 +32,7 @@ struct push_hint {
     digest fingerprint;  // of the layer's source when it was built
     digest blob;         // the compressed layer it gave
     std::uint64_t size = 0;
+    std::int64_t used = 0;  // when it was last written (Unix seconds); 0 in hints from before
 };
 
 // The key prefix of the hints a store keeps as its records ("push-hints/sha256/<hex name>").
@@ -46,23 +49,27 @@ std::string push_hint_key(const std::filesystem::path& source, const layer_varia
 std::optional<std::filesystem::path> lading_cache_directory();
 
 // Where one variant's hints live: in the metadata of the stores its layers are kept in
-// (those that keep metadata), else in files under the cache directory. The cache keeps the
-// `cache_limit` hints used last (a file's mtime is its last use); older ones are dropped
-// when a new one is written, so CI runners exporting from fresh paths do not fill it.
+// (those that keep metadata), else in files under the cache directory. Each keeps the `keep`
+// hints used last (the cache: a file's mtime is its last use; a store: the time the hint
+// was last written); older ones are dropped when a new one is written, so CI runners
+// exporting from fresh paths fill neither. A store is tidied once per book, as it is listed.
 class push_hint_book {
 public:
-    static constexpr std::size_t default_cache_limit = 1000;
+    static constexpr std::size_t default_keep = 1000;
 
-    explicit push_hint_book(std::vector<plugin::store*> stores_with_metadata,
-                            std::size_t cache_limit = default_cache_limit);
+    explicit push_hint_book(std::vector<plugin::store*> stores_with_metadata, std::size_t keep = default_keep);
 
     std::optional<push_hint> find(const std::string& key) const;
-    void remember(const std::string& key, const push_hint& hint) const;
+    // `hint.used` is set to now.
+    void remember(const std::string& key, push_hint hint) const;
 
 private:
+    void tidy_stores() const;
+
     std::vector<plugin::store*> stores_;
     std::optional<std::filesystem::path> cache_;
-    std::size_t cache_limit_;
+    std::size_t keep_;
+    std::shared_ptr<std::atomic_flag> stores_tidied_ = std::make_shared<std::atomic_flag>();
 };
 
 }  // namespace lading

@@ -38,6 +38,7 @@ store_features features_of(const loaded_plugin& plugin)
     f.unpack = has(offsetof(lading_store_v1, unpack)) && t->unpack;
     f.blob_source = has(offsetof(lading_store_v1, blob_source)) && t->blob_source;
     f.list_metadata = has(offsetof(lading_store_v1, metadata_list)) && t->metadata_list;
+    f.remove_metadata = has(offsetof(lading_store_v1, metadata_remove)) && t->metadata_remove;
     return f;
 }
 
@@ -213,6 +214,15 @@ std::vector<stored_record> store::list_metadata(const std::string& prefix)
     if (table_->metadata_list(handle_, prefix.c_str(), visit, &records) != LADING_OK)
         fail("cannot list the records under " + prefix + " in the store at " + location_);
     return records;
+}
+
+bool store::remove_metadata(const std::string& key)
+{
+    if (!features_.remove_metadata) return false;
+    int r = table_->metadata_remove(handle_, key.c_str());
+    if (r == LADING_NOT_FOUND) return false;
+    if (r != LADING_OK) fail("cannot remove the record " + key + " in the store at " + location_);
+    return true;
 }
 
 void store::note_source(const digest& d, const std::string& registry, const std::string& repository)

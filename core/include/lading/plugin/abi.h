@@ -275,6 +275,13 @@ typedef struct lading_store_v1 {
      * followed by '/', e.g. "conversions/"), in no particular order. For `lading store
      * check`. Returns LADING_OK, or LADING_ERROR when the records cannot be listed. */
     int (*metadata_list)(lading_store* store, const char* prefix, lading_record_visitor visit, void* user);
+
+    /* ---- appended; present when header.struct_size covers it. May be NULL. ---- */
+
+    /* Removes the record under key. Returns LADING_OK, LADING_NOT_FOUND when there is none,
+     * or LADING_ERROR (a key the ABI does not allow, a read-only handle). For the host's
+     * upkeep of its records (the push hints it keeps, the most recently written ones). */
+    int (*metadata_remove)(lading_store* store, const char* key);
 } lading_store_v1;
 
 #ifdef __cplusplus

@@ -56,6 +56,7 @@ struct store_features {
     bool unpack = false;      // unpack
     bool blob_source = false; // blob_source
     bool list_metadata = false; // metadata_list
+    bool remove_metadata = false; // metadata_remove
 };
 store_features features_of(const loaded_plugin& plugin);
 
@@ -110,6 +111,9 @@ public:
     // The records whose keys start with `prefix` ("conversions/"); none from a backend that
     // cannot list them (features().list_metadata). Throws when the listing fails.
     std::vector<stored_record> list_metadata(const std::string& prefix);
+    // Removes the record under `key`: false when there was none or the backend cannot remove
+    // records (features().remove_metadata). Throws when the removal fails.
+    bool remove_metadata(const std::string& key);
 
     // Notes where a stored blob was pulled from, in a backend that keeps it (blob_source in
     // abi.h); nothing happens in one that does not.
