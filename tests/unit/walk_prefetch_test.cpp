@@ -135,9 +135,12 @@ TEST_CASE("a walk stopped by its prefetch budget goes on once half of it is take
     const auto full = settled_read_ahead(tree, budget.waiting);
     REQUIRE(full >= budget.waiting);
 
+    // The walk moves a file's prefetch at a time; half of one is room for pages the kernel
+    // reclaims meanwhile.
+    const auto slack = budget.per_file / 2;
     take_file(walk);  // a quarter of the budget is free: the walk stays stopped
-    CHECK(settled_read_ahead(tree, full + 1) == full);
+    CHECK(settled_read_ahead(tree, full + budget.per_file) < full + slack);
 
     take_file(walk);  // half of it: the walk fills it again, two files further on
-    CHECK(settled_read_ahead(tree, full + 2 * budget.per_file) >= full + 2 * budget.per_file);
+    CHECK(settled_read_ahead(tree, full + 2 * budget.per_file) >= full + 2 * budget.per_file - slack);
 }
