@@ -119,3 +119,53 @@ TEST_CASE("a variant whose layers the size cap evicted is made again, not served
     CHECK("sha256:" + sha256_hex(blob.body()) == layer);
     require_clean_cache(work / "cache");
 }
+
+namespace {
+
+// GET /v2/app/referrers/<subject>[?artifactType=...]: the index's manifests, and its
+// OCI-Filters-Applied header.
+std::pair<json::array, std::string> referrers(const mirror_process& mirror, const std::string& subject,
+                                              const std::string& query = "")
+{
+    auto r = http_fetch(http::verb::get, mirror.url() + "/v2/app/referrers/" + subject + query);
+    INFO(r.body());
+    REQUIRE(r.result_int() == 200);
+    CHECK(r[http::field::content_type] == "application/vnd.oci.image.index.v1+json");
+    return {json::parse(r.body()).as_object().at("manifests").as_array(), std::string(r["OCI-Filters-Applied"])};
+}
+
+}  // namespace
+
+TEST_CASE("the referrers of an upstream image list the variants the mirror made of it", "[mirror][variant][referrers]")
+{
+    temp_dir work("lading-mirror-referrers-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {300000}, 17);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--variant", "zstd"}});
+
+    CHECK(referrers(mirror, image.manifest_digest).first.empty());  // docker-registry 2.8 has none
+    std::string zstd_digest;
+    auto zstd = manifest_at(mirror, "1-zstd", &zstd_digest);
+
+    auto [listed, filters] = referrers(mirror, image.manifest_digest);
+    REQUIRE(listed.size() == 1);
+    const auto& entry = listed[0].as_object();
+    CHECK(entry.at("digest").as_string() == zstd_digest);
+    CHECK(entry.at("mediaType").as_string() == "application/vnd.oci.image.manifest.v1+json");
+    CHECK(entry.at("artifactType") == zstd.at("config").at("mediaType"));
+    auto variant = http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/" + zstd_digest, {}, any_manifest);
+    CHECK(entry.at("size").to_number<std::uint64_t>() == variant.body().size());
+    CHECK(filters.empty());
+
+    const std::string config_type(zstd.at("config").at("mediaType").as_string());
+    std::string escaped;  // '/' and '+' as a client sends them in a query
+    for (char c : config_type) escaped += c == '/' ? "%2F" : c == '+' ? "%2B" : std::string(1, c);
+    auto matching = referrers(mirror, image.manifest_digest, "?artifactType=" + escaped);
+    CHECK(matching.first.size() == 1);
+    CHECK(matching.second == "artifactType");
+    auto other = referrers(mirror, image.manifest_digest, "?artifactType=application%2Fvnd.example.sbom");
+    CHECK(other.first.empty());
+    CHECK(other.second == "artifactType");
+    // Nothing refers to the variant itself.
+    CHECK(referrers(mirror, zstd_digest).first.empty());
+}

@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 namespace lading::mirror {
@@ -207,7 +208,38 @@ asio::awaitable<reply> request_handler::tags(const request_head& req, upstream& 
     co_return failure(problem, endpoint::tags);
 }
 
-// Always an OCI index: the upstream's when it has the endpoint, else an empty one.
+namespace {
+
+// Adds the mirror's own referrers (variants it made) to the upstream's index, and applies an
+// artifactType filter to the whole when the client asked for one.
+void add_local_referrers(reply& out, std::vector<json::object> local, const std::optional<std::string>& artifact_type)
+{
+    if (local.empty()) return;
+    auto doc = json::parse(out.body).as_object();
+    auto& slot = doc["manifests"];
+    if (!slot.is_array()) slot = json::array();
+    auto& listed = slot.as_array();
+    for (auto& entry : local)
+        if (std::none_of(listed.begin(), listed.end(),
+                         [&](const json::value& e) { return e.is_object() && e.as_object().if_contains("digest") &&
+                                                            e.at("digest") == entry.at("digest"); }))
+            listed.push_back(std::move(entry));
+    if (artifact_type) {
+        json::array kept;
+        for (auto& e : listed)
+            if (auto* t = e.is_object() ? e.as_object().if_contains("artifactType") : nullptr;
+                t && t->is_string() && t->as_string() == *artifact_type)
+                kept.push_back(std::move(e));
+        listed = std::move(kept);
+        out.headers.set("OCI-Filters-Applied", "artifactType");
+    }
+    out.body = json::serialize(doc);
+}
+
+}  // namespace
+
+// Always an OCI index: the upstream's when it has the endpoint, else an empty one; with the
+// variants the mirror made of that digest (`--variant`) added.
 asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r)
 {
     reply out;
@@ -231,6 +263,11 @@ asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r
         }
     } catch (const std::exception&) {
         ++metrics_.upstream_errors;
+    }
+    if (auto subject = digest::parse(r.reference); subject && variants_) {
+        std::optional<std::string> artifact_type;
+        if (auto it = r.query.find("artifactType"); it != r.query.end()) artifact_type = it->second;
+        add_local_referrers(out, variants_->referrers_of(*subject), artifact_type);
     }
     co_return out;
 }

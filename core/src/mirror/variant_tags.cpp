@@ -10,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 namespace lading::mirror {
 
 namespace asio = boost::asio;
@@ -128,6 +130,30 @@ bool variant_tags::complete(const served_manifest& variant)
         }
     }
     return true;
+}
+
+std::vector<json::object> variant_tags::referrers_of(const digest& original)
+{
+    std::vector<json::object> out;
+    for (const auto& v : variants_) {
+        auto made = cache_.get_metadata(record_key(original, v.compression));
+        auto d = made ? digest::parse(*made) : std::nullopt;
+        auto m = d ? manifests_.cached(*d) : std::nullopt;
+        if (!m || !complete(*m)) continue;
+        const json::value listed_digest(m->digest.str());
+        if (std::any_of(out.begin(), out.end(), [&](const json::object& o) { return o.at("digest") == listed_digest; }))
+            continue;  // two suffixes for one compression
+        json::object entry{{"mediaType", m->media_type}, {"digest", m->digest.str()}, {"size", m->bytes.size()}};
+        const auto doc = json::parse(m->bytes).as_object();
+        if (auto* type = doc.if_contains("artifactType"); type && type->is_string())
+            entry["artifactType"] = *type;
+        else if (auto* config = doc.if_contains("config"); config && config->is_object())
+            if (auto* type = config->as_object().if_contains("mediaType")) entry["artifactType"] = *type;
+        if (auto* annotations = doc.if_contains("annotations"); annotations && annotations->is_object())
+            entry["annotations"] = *annotations;
+        out.push_back(std::move(entry));
+    }
+    return out;
 }
 
 asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::string& repository, variant_ask ask)

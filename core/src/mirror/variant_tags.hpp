@@ -14,6 +14,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/json/object.hpp>
 
 #include <map>
 #include <optional>
@@ -37,6 +38,10 @@ public:
     // The variant a tag names, when it ends with a configured suffix.
     std::optional<variant_ask> parse(const std::string& tag) const;
     boost::asio::awaitable<served_manifest> get(upstream& from, const std::string& repository, variant_ask ask);
+    // The variants made of `original` that the cache holds whole, as descriptors for its
+    // referrers (each names the original as its subject): mediaType, digest, size,
+    // artifactType (the manifest's, else its config's media type) and annotations.
+    std::vector<boost::json::object> referrers_of(const digest& original);
 
 private:
     boost::asio::awaitable<void> fetch_all_blobs(upstream& from, const std::string& repository,
