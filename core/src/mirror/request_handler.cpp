@@ -267,7 +267,11 @@ asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r
     if (auto subject = digest::parse(r.reference); subject && variants_) {
         std::optional<std::string> artifact_type;
         if (auto it = r.query.find("artifactType"); it != r.query.end()) artifact_type = it->second;
-        add_local_referrers(out, variants_->referrers_of(*subject), artifact_type);
+        try {
+            add_local_referrers(out, variants_->referrers_of(*subject), artifact_type);
+        } catch (const std::exception&) {
+            // The upstream's answer still stands; a damaged cache record shows in `store check`.
+        }
     }
     co_return out;
 }

@@ -42,6 +42,15 @@ bool is_index(const std::string& media_type)
            media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
 }
 
+// What a referrers index gives as a manifest's artifactType: its own, else its config's media type.
+std::optional<json::value> artifact_type_of(const json::object& manifest)
+{
+    if (auto* type = manifest.if_contains("artifactType"); type && type->is_string()) return *type;
+    if (auto* config = manifest.if_contains("config"); config && config->is_object())
+        if (auto* type = config->as_object().if_contains("mediaType"); type && type->is_string()) return *type;
+    return std::nullopt;
+}
+
 }  // namespace
 
 variant_config parse_variant_option(const std::string& text)
@@ -145,10 +154,7 @@ std::vector<json::object> variant_tags::referrers_of(const digest& original)
             continue;  // two suffixes for one compression
         json::object entry{{"mediaType", m->media_type}, {"digest", m->digest.str()}, {"size", m->bytes.size()}};
         const auto doc = json::parse(m->bytes).as_object();
-        if (auto* type = doc.if_contains("artifactType"); type && type->is_string())
-            entry["artifactType"] = *type;
-        else if (auto* config = doc.if_contains("config"); config && config->is_object())
-            if (auto* type = config->as_object().if_contains("mediaType")) entry["artifactType"] = *type;
+        if (auto type = artifact_type_of(doc)) entry["artifactType"] = *type;
         if (auto* annotations = doc.if_contains("annotations"); annotations && annotations->is_object())
             entry["annotations"] = *annotations;
         out.push_back(std::move(entry));
