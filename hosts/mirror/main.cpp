@@ -13,6 +13,22 @@
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
+#include <sys/resource.h>
+
+namespace {
+
+// A server's connections and cache files need more descriptors than the usual soft limit of
+// 1024; the hard limit is what the administrator allows.
+void raise_descriptor_limit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
@@ -24,6 +40,7 @@ int main(int argc, char** argv)
             std::cout << mirror_host::mirror_usage;
             return 0;
         }
+        raise_descriptor_limit();
         auto hosts = load_host_config(std::nullopt);
         std::vector<std::filesystem::path> flags(cmd.plugin_path.begin(), cmd.plugin_path.end());
         plugin::catalog plugins(plugin::catalog::default_search_path(flags, hosts.plugin_path));

@@ -89,7 +89,8 @@ std::size_t counted_upstream::requests(const std::string& method, const std::str
 
 mirror_process::mirror_process(const std::filesystem::path& cache, mirror_launch launch) : logs_("lading-mirror-log-")
 {
-    std::vector<std::string> argv{mirror_binary().string(), "--listen", "127.0.0.1:0", "--cache", cache.string()};
+    std::vector<std::string> argv = launch.prefix;
+    argv.insert(argv.end(), {mirror_binary().string(), "--listen", "127.0.0.1:0", "--cache", cache.string()});
     argv.insert(argv.end(), launch.args.begin(), launch.args.end());
     process_options o;
     o.argv = argv;

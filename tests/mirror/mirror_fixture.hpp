@@ -53,6 +53,7 @@ private:
 struct mirror_launch {
     std::vector<std::string> args{};  // after --listen and --cache
     std::map<std::string, std::optional<std::string>> env{};
+    std::vector<std::string> prefix{};  // a command that execs the mirror, e.g. {"prlimit", "--nofile=64:64", "--"}
 };
 
 // lading-mirror on 127.0.0.1 and a free port, with its cache in `cache`; the constructor

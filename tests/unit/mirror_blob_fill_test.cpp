@@ -7,6 +7,8 @@
 
 #include "common/temp_dir.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <fstream>
@@ -67,4 +69,63 @@ TEST_CASE("a complete spool file becomes the blob's file by a hard link", "[mirr
     std::size_t names = 0;
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++names;
     CHECK(names == (fill.linkable() ? 1u : 0u));
+}
+
+namespace {
+
+// Runs a reader's wait_for on `io` and says whether it has returned (or thrown) so far.
+struct waiting_reader {
+    bool returned = false;
+    std::string failure;
+};
+
+boost::asio::awaitable<void> wait_and_note(blob_fill& fill, std::uint64_t offset, std::uint64_t want,
+                                           waiting_reader& reader)
+{
+    try {
+        co_await fill.wait_for(offset, want);
+        reader.returned = true;
+    } catch (const std::exception& e) {
+        reader.failure = e.what();
+    }
+}
+
+void start_waiting(boost::asio::io_context& io, blob_fill& fill, std::uint64_t offset, std::uint64_t want,
+                   waiting_reader& reader)
+{
+    boost::asio::co_spawn(io, wait_and_note(fill, offset, want, reader), boost::asio::detached);
+}
+
+}  // namespace
+
+TEST_CASE("a download's last bytes wait for its verification; its other bytes do not", "[mirror]")
+{
+    lading::test::temp_dir dir("lading-blob-fill-");
+    boost::asio::io_context io;
+    const std::string bytes(3000, 'x');
+    blob_fill fill(io.get_executor(), dir.path(), bytes.size());
+    waiting_reader head, tail;
+    start_waiting(io, fill, 0, 1000, head);
+    start_waiting(io, fill, 2000, 1000, tail);
+    fill.append(as_bytes(bytes));
+    io.run_for(std::chrono::milliseconds(50));
+    io.restart();
+    CHECK(head.returned);
+    CHECK_FALSE(tail.returned);  // every byte is there, but not yet known to match the digest
+    CHECK(tail.failure.empty());
+
+    SECTION("verified: the last bytes are handed out, whatever happens to the cache after")
+    {
+        fill.verified();
+        fill.fail("the cache could not keep it");
+        io.run_for(std::chrono::milliseconds(50));
+        CHECK(tail.returned);
+    }
+    SECTION("the digest does not match: the reader fails, never gets the last bytes")
+    {
+        fill.fail("arrived with other content than its digest says");
+        io.run_for(std::chrono::milliseconds(50));
+        CHECK_FALSE(tail.returned);
+        CHECK(tail.failure == "arrived with other content than its digest says");
+    }
 }

@@ -3,6 +3,7 @@
 
 #include "mirror/byte_range.hpp"
 #include "mirror/error_body.hpp"
+#include "mirror/header_values.hpp"
 #include "mirror/route.hpp"
 #include "mirror/tag_page.hpp"
 #include "mirror/variant_tags.hpp"
@@ -66,12 +67,24 @@ TEST_CASE("routes pick the upstream by ns= or by a path prefix", "[mirror]")
     CHECK(prefix.found->upstream == "127.0.0.1:5000");
     CHECK(prefix.found->repository == "team/app");
 
-    // An unknown ns falls back to the default upstream; an unknown prefix is part of the name.
-    CHECK(routed("/v2/app/manifests/1?ns=docker.io").found->upstream.empty());
+    // An unknown ns is refused (the default upstream would serve another registry's image under
+    // its name); an unknown prefix is part of the name.
+    CHECK(routed("/v2/app/manifests/1?ns=docker.io").problem == route_problem::upstream_unknown);
+    CHECK(routed("/v2/app/blobs/" + layer + "?ns=quay.io").problem == route_problem::upstream_unknown);
     auto unknown = routed("/v2/quay.io/app/manifests/1");
     REQUIRE(unknown.found);
     CHECK(unknown.found->upstream.empty());
     CHECK(unknown.found->repository == "quay.io/app");
+}
+
+TEST_CASE("ns=docker.io selects the upstream that Docker Hub answers at", "[mirror]")
+{
+    for (std::string hub : {"registry-1.docker.io", "index.docker.io", "docker.io"}) {
+        auto r = parse_route("/v2/library/alpine/manifests/3?ns=docker.io",
+                             [&](std::string_view name) { return name == hub; });
+        REQUIRE(r.found);
+        CHECK(r.found->upstream == hub);
+    }
 }
 
 TEST_CASE("routes refuse bad names, tags and digests", "[mirror]")
@@ -131,6 +144,30 @@ TEST_CASE("tags pages follow n and last and link to the next page", "[mirror]")
     p = page_of_tags(tags, std::nullopt, "b", "/v2/app/tags/list");
     CHECK(p.tags == std::vector<std::string>{"c", "d", "e"});
     CHECK(page_of_tags(tags, 0, "", "/x").tags.empty());
+}
+
+TEST_CASE("an upstream's names that cannot be tags stay out of the list and its Link", "[mirror]")
+{
+    std::vector<std::string> tags{"a", "b\r\nX-Injected: 1", "-c", "", "d e", "v1.0_rc-2"};
+    auto p = page_of_tags(tags, 1, "", "/v2/app/tags/list");
+    CHECK(p.tags == std::vector<std::string>{"a"});
+    CHECK(p.link == "</v2/app/tags/list?n=1&last=a>; rel=\"next\"");
+    CHECK(page_of_tags(tags, std::nullopt, "", "/x").tags == std::vector<std::string>{"a", "v1.0_rc-2"});
+}
+
+TEST_CASE("media types and header values the mirror passes on", "[mirror]")
+{
+    CHECK(is_media_type("application/vnd.oci.image.manifest.v1+json"));
+    CHECK(is_media_type("application/vnd.docker.distribution.manifest.v2+json"));
+    CHECK_FALSE(is_media_type("a/b\r\nX-Injected: 1"));
+    CHECK_FALSE(is_media_type("application/json; charset=utf-8"));
+    CHECK_FALSE(is_media_type("application"));
+    CHECK_FALSE(is_media_type("/json"));
+    CHECK_FALSE(is_media_type("application/" + std::string(128, 'x')));
+    CHECK(is_safe_header_value("</v2/app/tags/list?n=1&last=a>; rel=\"next\""));
+    CHECK(is_safe_header_value("a\tb"));
+    for (const std::string& bad : std::vector<std::string>{"a\rb", "a\nb", std::string("a\0b", 3), "a\x7f"})
+        CHECK_FALSE(is_safe_header_value(bad));
 }
 
 TEST_CASE("error answers carry the spec's status and JSON shape", "[mirror]")

@@ -99,10 +99,15 @@ void blob_cache::evict_beyond_cap(const digest& keep)
     }
 }
 
-void blob_cache::remember_size(const digest& d, std::uint64_t size)
+blob_cache::size_key blob_cache::key_of(const upstream& from, const std::string& repository, const digest& d)
+{
+    return {from.name() + "/" + repository, d};
+}
+
+void blob_cache::remember_size(const upstream& from, const std::string& repository, const digest& d, std::uint64_t size)
 {
     if (known_sizes_.size() >= known_sizes_limit) known_sizes_.clear();
-    known_sizes_[d] = size;
+    known_sizes_[key_of(from, repository, d)] = size;
 }
 
 std::shared_ptr<cached_file> blob_cache::open_cached(const digest& d)
@@ -162,12 +167,12 @@ asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std:
     std::uint64_t size = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        auto known = known_sizes_.find(d);
+        auto known = known_sizes_.find(key_of(from, repository, d));
         if (known == known_sizes_.end())
             throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
         size = known->second;
     }
-    remember_size(d, size);
+    remember_size(from, repository, d, size);
     blob_facts facts{size, r.header(registry::http::field::content_type)};
     if (facts.media_type.empty()) facts.media_type = "application/octet-stream";
     co_return facts;
@@ -175,7 +180,7 @@ asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std:
 
 asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const std::string& repository, const digest& d)
 {
-    if (auto known = known_sizes_.find(d); known != known_sizes_.end()) co_return known->second;
+    if (auto known = known_sizes_.find(key_of(from, repository, d)); known != known_sizes_.end()) co_return known->second;
     co_return (co_await upstream_head(from, repository, d)).size;
 }
 
@@ -272,6 +277,7 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         if (hash.bytes() != size || hash.finish() != d)
             throw error(registry::errc::protocol_violation,
                         spec.what + " arrived with other content than its digest says");
+        fill.verified();
         const auto target = store_.blob_path(d);
         co_await asio::co_spawn(
             durability_, [&]() -> asio::awaitable<void> { store_spooled(fill, d, target); co_return; },
@@ -279,9 +285,9 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         verified_.insert(d);
         add(d, size);
         evict_beyond_cap(d);
-        fill.finish();
     } catch (const std::exception& e) {
         ++metrics_.upstream_errors;
+        known_sizes_.erase(key_of(from, repository, d));  // the next attempt asks the upstream
         fill.fail(e.what());
     }
     --metrics_.fills_in_flight;

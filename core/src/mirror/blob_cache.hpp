@@ -55,8 +55,11 @@ public:
     // or written. Throws as open() does.
     boost::asio::awaitable<blob_facts> head(upstream& from, const std::string& repository, const digest& d);
 
-    // Sizes learnt from manifests, so that a miss needs no HEAD before its download.
-    void remember_size(const digest& d, std::uint64_t size);
+    // Sizes learnt from a manifest of `repository` on `from`, so that a miss there needs no
+    // HEAD before its download. Only requests for that repository of that upstream use it (a
+    // manifest cannot set the size another repository's blob is served with), and a download
+    // that fails forgets it.
+    void remember_size(const upstream& from, const std::string& repository, const digest& d, std::uint64_t size);
 
     // Small blobs (manifests), read whole and checked against their digest every time.
     std::optional<std::string> read_small(const digest& d);
@@ -103,7 +106,9 @@ private:
     std::map<digest, entry> index_;
     std::list<digest> recency_;  // least recently used first
     std::set<digest> verified_;  // checked (or committed) during this run
-    std::map<digest, std::uint64_t> known_sizes_;
+    using size_key = std::pair<std::string, digest>;  // "<upstream name>/<repository>", blob
+    static size_key key_of(const upstream& from, const std::string& repository, const digest& d);
+    std::map<size_key, std::uint64_t> known_sizes_;
     std::uint64_t total_ = 0;
     // Where a verified download is put into the store and made durable (fsync), so the strand
     // goes on serving meanwhile.

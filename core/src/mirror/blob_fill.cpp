@@ -68,9 +68,9 @@ void blob_fill::append(std::span<const std::uint8_t> bytes)
     changed_.notify_all();
 }
 
-void blob_fill::finish()
+void blob_fill::verified()
 {
-    done_ = true;
+    verified_ = true;
     changed_.notify_all();
 }
 
@@ -84,8 +84,9 @@ asio::awaitable<void> blob_fill::wait_for(std::uint64_t offset, std::uint64_t wa
 {
     const auto end = std::min(size_, offset + want);
     for (;;) {
+        if (verified_) co_return;
         if (!failure_.empty()) throw error(failure_);
-        if ((offset < written_ && written_ >= end) || done_) co_return;
+        if (offset < written_ && written_ >= end && end < size_) co_return;
         co_await changed_.wait();
     }
 }

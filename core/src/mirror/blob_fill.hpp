@@ -29,13 +29,17 @@ public:
     // Whether link_as can work: the spool was made with O_TMPFILE (some filesystems refuse it).
     bool linkable() const { return linkable_; }
 
-    // Producer: appends the next bytes, then marks the end (verified and committed) or a failure.
+    // Producer: appends the next bytes, then marks them verified (all there, matching the
+    // digest) or a failure. A failure after the verification (the cache could not keep the
+    // blob) does not stop the clients reading it.
     void append(std::span<const std::uint8_t> bytes);
-    void finish();
+    void verified();
     void fail(std::string why);
 
     // Consumer: returns once `want` bytes from `offset` are there (fewer at the blob's end), or
-    // once the blob is complete; throws lading::error when the fill failed.
+    // once the blob is complete; throws lading::error when the fill failed. The blob's last
+    // byte is handed out only once verified, so a client never receives the whole of a blob
+    // that does not match its digest.
     boost::asio::awaitable<void> wait_for(std::uint64_t offset, std::uint64_t want = 1);
     // Reads up to buf.size() bytes at offset (< available()).
     std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> buf) const;
@@ -53,7 +57,7 @@ private:
     bool linkable_ = false;
     std::uint64_t written_ = 0;
     std::uint64_t written_back_ = 0;
-    bool done_ = false;
+    bool verified_ = false;
     std::string failure_;
     wake_signal changed_;
 };

@@ -1,4 +1,5 @@
 #include "mirror/manifest_cache.hpp"
+#include "mirror/header_values.hpp"
 #include "registry/manifest_accept.hpp"
 
 #include <lading/error.hpp>
@@ -40,7 +41,8 @@ std::string media_type_in(const std::string& bytes)
     auto doc = json::parse(bytes, ec);
     if (ec || !doc.is_object()) return "application/octet-stream";
     const auto& o = doc.as_object();
-    if (auto* mt = o.if_contains("mediaType"); mt && mt->is_string()) return std::string(mt->as_string());
+    if (auto* mt = o.if_contains("mediaType"); mt && mt->is_string())
+        return is_media_type(mt->as_string()) ? std::string(mt->as_string()) : "application/octet-stream";
     return o.contains("manifests") ? "application/vnd.oci.image.index.v1+json"
                                    : "application/vnd.oci.image.manifest.v1+json";
 }
@@ -98,6 +100,11 @@ void manifest_cache::keep(const served_manifest& m)
 {
     blobs_.put_small(m.digest, m.bytes);
     store_.put_metadata("mirror/media-types/sha256/" + std::string(m.digest.hex()), m.media_type);
+}
+
+// The sizes of the blobs a fetched manifest references, for the downloads that follow.
+void manifest_cache::learn_sizes(const upstream& from, const std::string& repository, const served_manifest& m)
+{
     std::error_code ec;
     auto doc = json::parse(m.bytes, ec);
     if (ec || !doc.is_object()) return;
@@ -106,7 +113,8 @@ void manifest_cache::keep(const served_manifest& m)
         auto* d = v.as_object().if_contains("digest");
         auto* s = v.as_object().if_contains("size");
         if (!d || !d->is_string() || !s || !s->is_int64() || s->as_int64() < 0) return;
-        if (auto parsed = digest::parse(d->as_string())) blobs_.remember_size(*parsed, static_cast<std::uint64_t>(s->as_int64()));
+        if (auto parsed = digest::parse(d->as_string()))
+            blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
     };
     const auto& o = doc.as_object();
     if (auto* c = o.if_contains("config")) learn(*c);
@@ -146,6 +154,7 @@ asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std
     if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
         throw error(registry::errc::protocol_violation, spec.what + " does not match the digest the upstream gives");
     keep(m);
+    learn_sizes(from, repository, m);
     co_return m;
 }
 

@@ -41,7 +41,7 @@ public:
                   const served_manifest& m);
     // A manifest already in the cache, with its media type.
     std::optional<served_manifest> cached(const digest& d);
-    // Stores a manifest the mirror made (or fetched) and remembers what it references.
+    // Stores a manifest the mirror made (or fetched) with its media type.
     void keep(const served_manifest& m);
 
 private:
@@ -56,6 +56,7 @@ private:
     std::optional<tag_record> record(const std::string& key);
     void save(const std::string& key, const tag_record& r);
     std::string media_type_of(const digest& d, const std::string& bytes);
+    void learn_sizes(const upstream& from, const std::string& repository, const served_manifest& m);
 
     plugin::store& store_;
     blob_cache& blobs_;

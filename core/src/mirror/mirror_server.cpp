@@ -2,6 +2,7 @@
 
 #include "convert/image_variant.hpp"
 #include "mirror/blob_cache.hpp"
+#include "mirror/header_values.hpp"
 #include "mirror/htpasswd_file.hpp"
 #include "mirror/manifest_cache.hpp"
 #include "mirror/mirror_metrics.hpp"
@@ -29,8 +30,12 @@
 #include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <sys/resource.h>
 #include <vector>
 
 namespace lading::mirror {
@@ -45,6 +50,15 @@ namespace {
 constexpr auto idle_timeout = std::chrono::seconds(60);
 constexpr auto write_timeout = std::chrono::seconds(120);
 constexpr std::size_t chunk_size = 256 * 1024;
+
+// Connections kept at once: a quarter of the descriptors the process may open (the rest are
+// for cache files, spools and upstream connections), from 16 to 4096.
+std::size_t connection_cap()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 4096;
+    return std::clamp<std::size_t>(limit.rlim_cur / 4, 16, 4096);
+}
 
 tcp::endpoint parse_listen(const std::string& text)
 {
@@ -78,6 +92,19 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path
     tls->use_private_key_file(key.string(), asio::ssl::context::pem, ec);
     if (ec) throw error("cannot use the TLS key " + key.string() + ": " + ec.message());
     return tls;
+}
+
+// A reply whose headers carry a value that could end the header block (from an upstream or
+// from cached bytes) is not sent: the client gets a 502 instead.
+void refuse_unsafe_headers(reply& r)
+{
+    for (const auto& f : r.headers)
+        if (!is_safe_header_value(f.value())) {
+            r = error_reply("UNKNOWN", "the upstream gave a header value the mirror does not pass on",
+                            std::string(f.name_string()));
+            r.status = 502;
+            return;
+        }
 }
 
 beast::tcp_stream& lowest(beast::tcp_stream& s) { return s; }
@@ -135,17 +162,35 @@ struct server::impl : std::enable_shared_from_this<impl> {
         if (options.log) options.log(line);
     }
 
+    // Past the cap, or out of descriptors, the connection idle longest (waiting for a request,
+    // or for its TLS handshake) makes room: idle sockets cannot lock clients out.
     asio::awaitable<void> accept_loop()
     {
         auto self = shared_from_this();
+        asio::steady_timer pause(strand);
         while (!stopping) {
             auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
             if (ec) {
                 if (stopping || ec == asio::error::operation_aborted) break;
+                close_oldest_idle();
+                // (EMFILE and the like: a moment for the closed descriptors, instead of spinning.)
+                pause.expires_after(std::chrono::milliseconds(100));
+                co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
                 continue;
             }
+            if (connections.size() >= max_connections) close_oldest_idle();
             asio::co_spawn(strand, connection(std::move(socket)), asio::detached);
         }
+    }
+
+    void close_oldest_idle()
+    {
+        for (auto& [id, c] : connections)
+            if (!c.busy && c.close) {
+                c.close();
+                c.close = nullptr;
+                return;
+            }
     }
 
     asio::awaitable<void> connection(tcp::socket socket)
@@ -200,6 +245,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
             } catch (const std::exception& e) {
                 r = error_reply("UNKNOWN", "internal error", e.what());
             }
+            refuse_unsafe_headers(r);
             // A request with a body (a write) is answered without reading it: the connection ends.
             const bool keep = req.keep_alive() && parser.is_done() && !stopping;
             std::uint64_t sent = 0;
@@ -283,6 +329,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::unique_ptr<request_handler> handler;
     std::map<std::uint64_t, connection_state> connections;
     std::uint64_t next_connection = 0;
+    std::size_t max_connections = connection_cap();
     bool stopping = false;
 };
 

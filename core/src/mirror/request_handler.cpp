@@ -74,6 +74,8 @@ asio::awaitable<reply> request_handler::handle(const request_head& req)
         case route_problem::name_invalid: co_return error_reply("NAME_INVALID", "invalid repository name");
         case route_problem::reference_invalid: co_return error_reply("TAG_INVALID", "invalid tag");
         case route_problem::digest_invalid: co_return error_reply("DIGEST_INVALID", "invalid digest");
+        case route_problem::upstream_unknown:
+            co_return error_reply("NAME_UNKNOWN", "this mirror serves no registry by the name given in ns=");
         default: co_return error_reply("NOT_FOUND", "no such endpoint");
         }
     }
@@ -105,7 +107,9 @@ asio::awaitable<reply> request_handler::manifest(const request_head&, upstream& 
     std::exception_ptr problem;
     try {
         // (No co_await inside a conditional expression: g++ 12 destroys its result twice.)
-        auto variant = variants_ ? variants_->parse(r.reference) : std::nullopt;
+        // Only a tag can name a variant: a digest that happens to end in a suffix is a digest.
+        const bool tag = !digest::parse(r.reference);
+        auto variant = variants_ && tag ? variants_->parse(r.reference) : std::nullopt;
         served_manifest m;
         if (variant)
             m = co_await variants_->get(from, r.repository, *variant);

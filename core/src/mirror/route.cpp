@@ -84,6 +84,14 @@ std::string join(const std::vector<std::string_view>& parts, std::size_t from, s
     return out;
 }
 
+// The upstream names a containerd ns= value may stand for: itself, and for Docker Hub (which
+// containerd calls docker.io) the hosts its registry answers at.
+std::vector<std::string_view> upstream_names_for(std::string_view ns)
+{
+    if (ns == "docker.io") return {ns, "registry-1.docker.io", "index.docker.io"};
+    return {ns};
+}
+
 }  // namespace
 
 bool valid_repository(std::string_view name)
@@ -136,7 +144,15 @@ route_result parse_route(std::string_view target, const std::function<bool(std::
         return {};
     }
     std::size_t name_begin = 0;
-    if (auto ns = r.query.find("ns"); ns != r.query.end() && is_upstream(ns->second)) r.upstream = ns->second;
+    if (auto ns = r.query.find("ns"); ns != r.query.end()) {
+        for (auto name : upstream_names_for(ns->second))
+            if (is_upstream(name)) {
+                r.upstream = std::string(name);
+                break;
+            }
+        // Never another registry's image under this one's name: the client goes to the registry itself.
+        if (r.upstream.empty()) return {std::nullopt, route_problem::upstream_unknown};
+    }
     if (r.upstream.empty() && name_end > 1 && is_upstream(parts[0])) {
         r.upstream = std::string(parts[0]);
         name_begin = 1;

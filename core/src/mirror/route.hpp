@@ -20,7 +20,7 @@ struct route {
     std::map<std::string, std::string> query;  // decoded parameters
 };
 
-enum class route_problem { not_found, name_invalid, reference_invalid, digest_invalid };
+enum class route_problem { not_found, name_invalid, reference_invalid, digest_invalid, upstream_unknown };
 
 struct route_result {
     std::optional<route> found;
@@ -28,7 +28,8 @@ struct route_result {
 };
 
 // `is_upstream` says whether a first path component (or an ns value) names a configured
-// upstream.
+// upstream. An ns= that names none is upstream_unknown (docker.io also selects an upstream
+// named registry-1.docker.io or index.docker.io).
 route_result parse_route(std::string_view target, const std::function<bool(std::string_view)>& is_upstream);
 
 bool valid_repository(std::string_view name);

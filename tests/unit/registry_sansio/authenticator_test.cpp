@@ -90,6 +90,23 @@ TEST_CASE("token answers: token or access_token, else a clear failure", "[regist
           "token server https://auth returned no token");
 }
 
+TEST_CASE("the token cache of a long-running session stays bounded", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    auto now = authenticator::clock::now();
+    auto scope = [](int i) { return std::vector<std::string>{"repository:r" + std::to_string(i) + ":pull"}; };
+    for (int i = 0; i < 1000; ++i)
+        a.accept_token(R"({"token":"t)" + std::to_string(i) + R"(","expires_in":)" + std::to_string(300 + i) + "}",
+                       scope(i), "https://auth", now);
+    CHECK(a.cached_tokens() == authenticator::token_cache_limit);
+    CHECK(a.cached_token(scope(999), now) == "t999");
+    CHECK_FALSE(a.cached_token(scope(0), now));  // expired first, so dropped first
+    // Once they expired, they all go when the next token comes.
+    a.accept_token(R"({"token":"late","expires_in":300})", scope(5000), "https://auth", now + 2000s);
+    CHECK(a.cached_tokens() == 1);
+    CHECK(a.cached_token(scope(5000), now + 2000s) == "late");
+}
+
 TEST_CASE("tokens are cached per scope set until 10 s before they expire, at least 50 s", "[registry][sansio]")
 {
     authenticator a("reg.example", std::nullopt, false);

@@ -144,8 +144,20 @@ std::variant<std::string, failure> authenticator::accept_token(std::string_view 
     if (auto* e = o.if_contains("expires_in"); e && e->is_int64())
         expires_in = std::max<std::int64_t>(60, e->get_int64());
     // Refresh a little early so that a long upload does not start with a token about to expire.
-    tokens_[scope_key(scopes)] = {token, now + std::chrono::seconds(expires_in - 10)};
+    keep_token(scope_key(scopes), {token, now + std::chrono::seconds(expires_in - 10)}, now);
     return token;
+}
+
+// A long-running session (the mirror) asks for tokens for ever new repositories: expired
+// tokens are dropped, and past the cap the one that expires first.
+void authenticator::keep_token(const std::string& key, cached token, clock::time_point now)
+{
+    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.expires <= now; });
+    if (tokens_.size() >= token_cache_limit && !tokens_.contains(key))
+        tokens_.erase(std::min_element(tokens_.begin(), tokens_.end(), [](const auto& a, const auto& b) {
+            return a.second.expires < b.second.expires;
+        }));
+    tokens_[key] = std::move(token);
 }
 
 }  // namespace lading::registry::sansio

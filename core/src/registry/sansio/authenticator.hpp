@@ -62,11 +62,16 @@ public:
     std::variant<std::string, failure> accept_token(std::string_view body, const std::vector<std::string>& scopes,
                                                     const std::string& realm_origin, clock::time_point now);
 
+    static constexpr std::size_t token_cache_limit = 256;
+    std::size_t cached_tokens() const { return tokens_.size(); }
+
 private:
     struct cached {
         std::string token;
         clock::time_point expires;
     };
+
+    void keep_token(const std::string& key, cached token, clock::time_point now);
 
     std::string host_;
     std::optional<credential> credentials_;

@@ -1,0 +1,158 @@
+// What a hostile upstream, a hostile image or a hostile client cannot make lading-mirror do:
+// add headers to its answers, change the size another repository's blobs are served with,
+// serve another registry's image under a name it was not given, or lock clients out with
+// idle connections.
+#include "mirror_fixture.hpp"
+
+#include "common/sha256.hpp"
+#include "registry_fixtures/http_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+using namespace lading::test;
+namespace http = boost::beast::http;
+namespace json = boost::json;
+
+namespace {
+
+// Uploads `bytes` as a blob of `repository` straight to the registry (POST, then PUT with
+// the digest); returns its digest.
+std::string put_blob(const std::string& registry, const std::string& repository, const std::string& bytes)
+{
+    const auto digest = "sha256:" + sha256_hex(bytes);
+    auto start = http_fetch(http::verb::post, "http://" + registry + "/v2/" + repository + "/blobs/uploads/");
+    REQUIRE(start.result_int() == 202);
+    std::string location(start[http::field::location]);
+    if (location.starts_with("/")) location = "http://" + registry + location;
+    location += (location.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") + digest;
+    auto done = http_fetch(http::verb::put, location, bytes, {{"Content-Type", "application/octet-stream"}});
+    REQUIRE(done.result_int() == 201);
+    return digest;
+}
+
+std::string error_code_of(const http_response& r)
+{
+    return std::string(json::parse(r.body()).at("errors").as_array().at(0).at("code").as_string());
+}
+
+}  // namespace
+
+TEST_CASE("a manifest's media type cannot add headers to the mirror's answers", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    // Anyone who can push a blob upstream can make these bytes; by digest they are a "manifest".
+    const auto digest = put_blob(up.registry().address(), "evil",
+                                 R"({"schemaVersion":2,"mediaType":"a/b\r\nX-Injected: 1","layers":[]})");
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/evil/blobs/" + digest).result_int() == 200);
+    for (auto verb : {http::verb::get, http::verb::head}) {
+        auto served = http_fetch(verb, mirror.url() + "/v2/evil/manifests/" + digest);
+        CHECK(served.result_int() == 200);
+        CHECK(served.find("X-Injected") == served.end());
+        CHECK(served[http::field::content_type] == "application/octet-stream");
+        CHECK(served["Docker-Content-Digest"] == digest);
+    }
+}
+
+TEST_CASE("a manifest cannot set the size another repository's blob is served with", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {100000}, 7);
+    const auto layer = image.layer_digests[0];
+    // A manifest elsewhere that names the same layer with a size of 1.
+    json::object lying{
+        {"schemaVersion", 2},
+        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                    {"digest", image.config_digest},
+                    {"size", image.sizes.at(image.config_digest)}}},
+        {"layers", json::array{json::object{
+                       {"mediaType", "application/vnd.oci.image.layer.v1.tar"}, {"digest", layer}, {"size", 1}}}}};
+    up.proxy().answer("GET", "^/v2/evil/manifests/x$", 1,
+                      injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, json::serialize(lying)});
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/evil/manifests/x").result_int() == 200);
+
+    auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + layer);
+    REQUIRE(blob.result_int() == 200);
+    CHECK(blob.body().size() == image.sizes.at(layer));
+    CHECK("sha256:" + sha256_hex(blob.body()) == layer);
+    require_clean_cache(work / "cache");
+}
+
+TEST_CASE("a size learnt from a lying manifest is forgotten once its download fails", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {100000}, 8);
+    const auto layer = image.layer_digests[0];
+    json::object lying{
+        {"schemaVersion", 2},
+        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                    {"digest", image.config_digest},
+                    {"size", image.sizes.at(image.config_digest)}}},
+        {"layers", json::array{json::object{
+                       {"mediaType", "application/vnd.oci.image.layer.v1.tar"}, {"digest", layer}, {"size", 1}}}}};
+    up.proxy().answer("GET", "^/v2/app/manifests/lie$", 1,
+                      injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, json::serialize(lying)});
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/lie").result_int() == 200);
+    // The first download is sized by the lie and breaks off; the next asks the upstream.
+    try {
+        http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + layer);
+    } catch (const std::exception&) {
+    }
+    auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/app/blobs/" + layer);
+    REQUIRE(blob.result_int() == 200);
+    CHECK("sha256:" + sha256_hex(blob.body()) == layer);
+}
+
+TEST_CASE("an ns= naming no upstream is answered 404, not from the default upstream", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {1000}, 9);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    const auto before = up.proxy().requests().size();
+    for (const auto& path : std::vector<std::string>{"/v2/app/manifests/1?ns=other.example",
+                                                     "/v2/app/blobs/" + image.layer_digests[0] + "?ns=other.example"}) {
+        auto r = http_fetch(http::verb::get, mirror.url() + path);
+        CHECK(r.result_int() == 404);
+        CHECK(error_code_of(r) == "NAME_UNKNOWN");
+    }
+    CHECK(up.proxy().requests().size() == before);
+    // The upstream's own name (host:port) still selects it.
+    CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/1?ns=" + up.address(), {},
+                     {{"Accept", "application/vnd.oci.image.manifest.v1+json"}})
+              .result_int() == 200);
+}
+
+TEST_CASE("idle connections cannot lock clients out of the mirror", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    // 64 descriptors: the mirror keeps at most 16 connections and runs out of descriptors
+    // long before the 100 idle sockets below are all open.
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}, {}, {"prlimit", "--nofile=64:64", "--"}});
+    boost::asio::io_context io;
+    std::vector<boost::asio::ip::tcp::socket> idle;
+    const boost::asio::ip::tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), mirror.port());
+    for (int i = 0; i < 100; ++i) {
+        idle.emplace_back(io);
+        idle.back().connect(at);
+    }
+    // The idle connections give way; the mirror answers a client while they are all still open.
+    auto ping = http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {}, {{}, true, std::chrono::seconds(20)});
+    CHECK(ping.result_int() == 200);
+    idle.clear();
+    CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/").result_int() == 200);
+}
