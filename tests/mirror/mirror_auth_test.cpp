@@ -1,6 +1,6 @@
 // Authentication on both sides of lading-mirror: an upstream behind token auth (the mirror
-// uses docker's credentials), and a mirror that serves TLS and asks its clients for Basic
-// auth from an htpasswd file.
+// uses docker's credentials), a mirror that serves TLS and asks its clients for Basic auth
+// from an htpasswd file, and password guesses that do not hold up the other clients.
 #include "mirror_fixture.hpp"
 #include "registry_support.hpp"
 
@@ -10,10 +10,61 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
 #include <fstream>
 
+#include <poll.h>
+
 using namespace lading::test;
+namespace asio = boost::asio;
 namespace http = boost::beast::http;
+using asio::ip::tcp;
+
+namespace {
+
+const std::string reader_right = "Basic cmVhZGVyOnMzY3JldA==";  // reader:s3cret
+const std::string reader_wrong = "Basic cmVhZGVyOndyb25n";      // reader:wrong
+const std::string nobody = "Basic bm9ib2R5OnMzY3JldA==";        // nobody:s3cret
+
+// A GET /v2/ written at once on a connection of its own and answered later: the test sees
+// which answers have arrived.
+class sent_request {
+public:
+    sent_request(asio::io_context& io, std::uint16_t port, const std::string& authorization) : socket_(io)
+    {
+        socket_.connect({asio::ip::make_address("127.0.0.1"), port});
+        http::request<http::empty_body> req(http::verb::get, "/v2/", 11);
+        req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+        req.set(http::field::authorization, authorization);
+        req.keep_alive(false);
+        http::write(socket_, req);
+    }
+
+    bool answered() { return socket_.available() > 0; }
+
+    // Waits up to two minutes for the answer; its status.
+    unsigned status()
+    {
+        pollfd ready{socket_.native_handle(), POLLIN, 0};
+        if (::poll(&ready, 1, 120'000) != 1) throw std::runtime_error("the mirror did not answer within two minutes");
+        boost::beast::flat_buffer buffer;
+        http::response<http::string_body> res;
+        http::read(socket_, buffer, res);
+        return res.result_int();
+    }
+
+private:
+    tcp::socket socket_;
+};
+
+}  // namespace
 
 TEST_CASE("an upstream behind token auth is pulled with docker's credentials", "[mirror][auth]")
 {
@@ -61,4 +112,29 @@ TEST_CASE("the mirror serves TLS and checks clients against an htpasswd file", "
     skopeo_pull(mirror.address() + "/app:1", work / "out",
                 {"--src-cert-dir", certs.string(), "--src-tls-verify=true", "--src-creds", "reader:s3cret"});
     CHECK(up.blob_gets(image.layer_digests[0]) == 1);
+}
+
+TEST_CASE("wrong passwords do not hold up a client whose password the mirror remembers", "[mirror][auth]")
+{
+    temp_dir work("lading-mirror-guesses-");
+    counted_upstream up;
+    // Cost 13: every check of a wrong password costs the mirror half a second of CPU or more.
+    auto made = run_process({"htpasswd", "-Bbn", "-C", "13", "reader", "s3cret"});
+    REQUIRE(made.succeeded());
+    std::ofstream(work / "htpasswd") << made.out;
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", (work / "htpasswd").string()}});
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_right}}).result_int() == 200);
+
+    asio::io_context io;
+    std::vector<sent_request> guesses;
+    for (int i = 0; i < 8; ++i) guesses.emplace_back(io, mirror.port(), reader_wrong);
+    sent_request remembered(io, mirror.port(), reader_right);
+    CHECK(remembered.status() == 200);
+    // Checked one after the other on the strand, every guess would have been answered first.
+    std::size_t guesses_answered = 0;
+    for (auto& g : guesses) guesses_answered += g.answered() ? 1 : 0;
+    CHECK(guesses_answered < guesses.size());
+    for (auto& g : guesses) CHECK(g.status() == 401);
+
+    CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", nobody}}).result_int() == 401);
 }

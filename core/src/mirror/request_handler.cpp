@@ -63,10 +63,13 @@ asio::awaitable<reply> request_handler::handle(const request_head& req)
 {
     if (req.method() != http::verb::get && req.method() != http::verb::head)
         co_return error_reply("UNSUPPORTED", "this mirror is read-only");
-    if (users_ && !users_->allows(req[http::field::authorization])) {
-        auto r = error_reply("UNAUTHORIZED", "authentication required");
-        r.headers.set(http::field::www_authenticate, "Basic realm=\"lading-mirror\"");
-        co_return r;
+    if (users_) {
+        const bool allowed = co_await users_->allows(req[http::field::authorization]);
+        if (!allowed) {
+            auto r = error_reply("UNAUTHORIZED", "authentication required");
+            r.headers.set(http::field::www_authenticate, "Basic realm=\"lading-mirror\"");
+            co_return r;
+        }
     }
     auto found = parse_route(req.target(), [&](std::string_view name) { return upstreams_.count(std::string(name)) > 0; });
     if (!found.found) {
