@@ -261,12 +261,15 @@ private:
         mount.scopes = {scope_for(job_.target), "repository:" + from + ":pull"};
         mount.expected = {201, 202};
         mount.what = "mount of blob " + blob.digest.str() + " from " + from;
-        // A registry that refuses the mount (no pull right on `from`, say) still takes an upload.
+        // A registry that refuses the mount still takes an upload: without pull rights on
+        // `from` a Bearer registry answers 401 insufficient_scope, which the session reports
+        // as failed authentication, as it does a token it cannot get for that scope. Only an
+        // interruption or a connection that keeps failing ends the push here.
         unsigned status = 0;
         try {
             status = (co_await session_.send(mount)).status;
-        } catch (const registry_error& e) {
-            if (e.status() < 400 || e.status() >= 500) throw;
+        } catch (const error& e) {
+            if (e.code() == errc::interrupted || e.code() == errc::network_failure) throw;
         }
         if (status != 201) co_return false;
         ++report_.blobs_mounted;
