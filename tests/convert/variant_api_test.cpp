@@ -146,7 +146,8 @@ TEST_CASE("a conversion record whose blob no longer holds is converted again", "
     // The record of the first layer names its zstd blob; flip one byte of that blob.
     const auto source = read_image(store, original);
     const auto layer = json_string(source.layers.at(0), "digest");
-    const auto record = parse_json(file_text(store / "conversions" / "sha256" / layer.substr(7) / "zstd.json"), "record");
+    const auto record =
+        parse_json(file_text(store / "conversions" / "sha256" / layer.substr(7) / "zstd" / "3.json"), "record");
     const auto converted = json_string(record, "digest");
     const auto blob = oci_layout(store).blob_path(converted);
     auto bytes = file_text(blob);

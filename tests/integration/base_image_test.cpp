@@ -209,7 +209,7 @@ TEST_CASE("force-compression re-encodes base layers of another compression", "[i
     }
 }
 
-TEST_CASE("conversion records an earlier lading wrote into the store are reused", "[integration][base][force]")
+TEST_CASE("conversion records in the store's files are reused at their level only", "[integration][base][force]")
 {
     require_tools({tools::gzip, tools::zstd});
     temp_dir scratch;
@@ -218,8 +218,9 @@ TEST_CASE("conversion records an earlier lading wrote into the store are reused"
     auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
     export_ok(req);  // the store exists
 
-    // Each base layer converted to zstd by hand, blob and record written as files the way
-    // lading wrote them before its records went through the store plugin.
+    // Each base layer converted to zstd -19 by hand, blob and record written as files the way
+    // the oci-layout store keeps them; a second record under the key lading used before its
+    // keys had a level.
     oci_layout base_layout(work / "base");
     std::vector<std::string> converted;
     for (std::size_t i = 0; i < base.layer_digests.size(); ++i) {
@@ -231,20 +232,66 @@ TEST_CASE("conversion records an earlier lading wrote into the store are reused"
         REQUIRE(zst.succeeded());
         const auto digest = "sha256:" + sha256_hex(zst.out);
         std::ofstream(oci_layout(req.store).blob_path(digest), std::ios::binary) << zst.out;
-        write_bytes(req.store / "conversions" / "sha256" / base.layer_digests[i].substr(7) / "zstd.json",
-                   R"({"annotations":{},"diff_id":")" + base.diff_ids[i] + R"(","digest":")" + digest +
-                       R"(","media_suffix":"zstd","size":)" + std::to_string(zst.out.size()) + "}");
+        const auto record = R"({"annotations":{},"diff_id":")" + base.diff_ids[i] + R"(","digest":")" + digest +
+                            R"(","media_suffix":"zstd","size":)" + std::to_string(zst.out.size()) + "}";
+        const auto records = req.store / "conversions" / "sha256" / base.layer_digests[i].substr(7);
+        write_bytes(records / "zstd" / "19.json", record);
+        write_bytes(records / "zstd.json", record);
         converted.push_back(digest);
     }
-    // Only the records can make the export work: the base's layer bytes are gone.
+    // Only the records can make an export work: the base's layer bytes are gone.
     for (const auto& d : base.layer_digests) fs::remove(base_layout.blob_path(d));
 
+    // At the default level (3) neither record is the conversion asked for.
     req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,force-compression=true"};
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+
+    req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,compression-level=19,"
+                   "force-compression=true"};
     auto image = read_image(req.store, export_ok(req).digest);
     REQUIRE(image.layer_digests.size() == 3);
     CHECK(first(image.layer_digests, 2) == converted);
     CHECK(first(image.diff_ids, 2) == base.diff_ids);
     check_diff_ids(req.store, image);
+}
+
+TEST_CASE("force-compression converts base layers at the level asked for, whatever the store holds",
+          "[integration][base][force]")
+{
+    require_tools({tools::gzip, tools::zstd});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    // Varied text beside the base's repeated bytes, so that zstd's levels surely differ.
+    std::string words;
+    for (std::uint32_t x = 1; words.size() < 400000;) {
+        x = x * 1103515245u + 12345u;
+        words += "word" + std::to_string((x >> 16) % 5000) + ((x >> 8) % 7 ? " " : "\n");
+    }
+    write_bytes(work / "base-a" / "usr" / "share" / "words", words);
+    make_base(work);
+    const auto export_at = [&](const fs::path& store, const std::string& level_option) {
+        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=zstd," + level_option +
+                                         "force-compression=true");
+        req.store = store;
+        return read_image(store, export_ok(req).digest);
+    };
+    const auto default_level = export_at(work / "store", "");  // 3, recorded in the store
+    const auto level_19 = export_at(work / "store", "compression-level=19,");
+    const auto level_19_fresh = export_at(work / "fresh", "compression-level=19,");
+
+    CHECK(first(level_19.layer_digests, 2) == first(level_19_fresh.layer_digests, 2));
+    CHECK(level_19.digest == level_19_fresh.digest);
+    CHECK(level_19.layer_digests[0] != default_level.layer_digests[0]);
+    CHECK(level_19.digest != default_level.digest);
+    check_diff_ids(work / "store", level_19);
+
+    // The records of both levels check clean.
+    auto check = lading_cmd().run({"store", "check", "--store", (work / "store").string()}, {}, 2min);
+    INFO(check.describe());
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find(" 0 faults,") != std::string::npos);
 }
 
 TEST_CASE("a corrupt base layer fails the forced conversion cleanly", "[integration][base][force]")

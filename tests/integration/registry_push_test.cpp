@@ -626,6 +626,46 @@ TEST_CASE("a base layer whose mount the registry declines is fetched from the ba
     CHECK(copy.exit_code == 0);  // every blob, the base layer included, read back and verified
 }
 
+TEST_CASE("a base layer whose mount is refused with 401 insufficient_scope is uploaded", "[registry]")
+{
+    // A Bearer registry answers a mount without pull rights on `from` with 401 and an
+    // insufficient_scope challenge, and again after a fresh token. The proxy answers every
+    // mount into app/derived so; the push goes on as for a declined mount.
+    temp_dir work;
+    test_ca ca(work.path() / "pki");
+    token_server tokens(robot_tokens(ca));
+    registry_server registry({.token = token_auth_for(tokens, ca)});
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto docker_config = write_docker_config(work.path() / "docker", proxy.address(), "robot", "tok-pw");
+    auto base = push_request(work.path(), "type=registry,name=" + proxy.address() + "/lib/base:1,oci-mediatypes=true");
+    base.env["DOCKER_CONFIG"] = docker_config.string();
+    export_ok(base);
+
+    const auto challenge = "Bearer realm=\"" + tokens.realm() + "\",service=\"" + tokens.service() +
+                           "\",scope=\"repository:lib/base:pull\",error=\"insufficient_scope\"";
+    proxy.answer_if_query("POST", "^/v2/app/derived/blobs/uploads/$", "mount=", 100,
+                          {401, {{"WWW-Authenticate", challenge}},
+                           R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})"});
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=registry,name=" + proxy.address() + "/app/derived:1,store=false,oci-mediatypes=true");
+    derived.layers = {top};
+    derived.extra_args = {"--from", proxy.address() + "/lib/base:1"};
+    derived.env["DOCKER_CONFIG"] = docker_config.string();
+    auto meta = export_ok(derived);
+
+    std::size_t refused = 0;
+    for (const auto& r : proxy.requests())
+        if (r.outcome == fault_outcome::answered && r.target.find("mount=") != std::string::npos) ++refused;
+    CHECK(refused >= 2);  // the mount, and its repeat with a fresh token
+    const auto ref = registry.address() + "/app/derived:1";
+    CHECK(skopeo_digest(ref, {"--tls-verify=false", "--creds", "robot:tok-pw"}) == meta.digest);
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "--src-creds", "robot:tok-pw",
+                             "docker://" + ref, "dir:" + (work.path() / "copy").string()});
+    INFO(copy.describe());
+    CHECK(copy.exit_code == 0);  // every blob, the base layer included, read back and verified
+}
+
 namespace {
 
 void write_helper(const fs::path& file, const std::string& script)

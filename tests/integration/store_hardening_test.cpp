@@ -351,7 +351,7 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
                    R"(","media_suffix":"zstd","size":)" + std::to_string(size) + "}";
         };
         const auto conversions = store / "conversions" / "sha256";
-        write_bytes(conversions / std::string(64, 'a') / "zstd.json", record(layer_digest, fs::file_size(layout.blob_path(layer_digest))));
+        write_bytes(conversions / std::string(64, 'a') / "zstd" / "3.json", record(layer_digest, fs::file_size(layout.blob_path(layer_digest))));
         write_bytes(store / "push-hints" / "sha256" / (std::string(64, 'c') + ".json"),
                     R"({"digest":")" + layer_digest + R"(","fingerprint":"sha256:)" + std::string(64, 'd') + R"(","size":1})");
         auto good = store_check(store);
@@ -361,13 +361,13 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
         CHECK(split_lines(good.out).back().find("0 faults, 0 dangling, 0 temporaries, 2 records") != std::string::npos);
 
         const auto gone = "sha256:" + std::string(64, 'f');
-        write_bytes(conversions / std::string(64, 'b') / "gzip.json", record(gone, 42));
+        write_bytes(conversions / std::string(64, 'b') / "gzip" / "6.json", record(gone, 42));
         auto stale = store_check(store);
         INFO(stale.describe());
         CHECK(stale.exit_code == 0);
         auto lines = findings_of(stale);
         REQUIRE(lines.size() == 1);
-        CHECK(lines[0].starts_with("stale: record conversions/sha256/" + std::string(64, 'b') + "/gzip names " + gone));
+        CHECK(lines[0].starts_with("stale: record conversions/sha256/" + std::string(64, 'b') + "/gzip/6 names " + gone));
 
         write_bytes(store / "push-hints" / "sha256" / (std::string(64, 'c') + ".json"), "{\"fingerprint\":");
         auto damaged = store_check(store);

@@ -332,6 +332,27 @@ TEST_CASE("plan: base layers keep their bytes unless force-compression changes t
         CHECK(plan.outputs[2].base_layers[0] ==
               std::vector<std::optional<std::size_t>>{std::nullopt, std::nullopt, std::nullopt});
     }
+    SECTION("outputs forcing one compression at two levels convert each at its level, the default one included")
+    {
+        auto r = request_for({"type=image,name=a:1,compression=zstd,compression-level=19,force-compression=true,"
+                              "oci-mediatypes=true",
+                              "type=image,name=b:1,compression=zstd,force-compression=true,oci-mediatypes=true",
+                              "type=image,name=c:1,compression=zstd,compression-level=3,force-compression=true,"
+                              "oci-mediatypes=true"});
+        auto plan = plan_export(r, facts_for(r, base));
+        REQUIRE(plan.conversions.size() == 4);
+        for (std::size_t o = 0; o < 3; ++o) {
+            INFO("output " << o);
+            const int level = o == 0 ? 19 : 3;
+            for (const std::size_t k : std::vector<std::size_t>{0, 2}) {
+                REQUIRE(plan.outputs[o].base_layers[0][k]);
+                const auto& c = plan.conversions[*plan.outputs[o].base_layers[0][k]];
+                CHECK(c.source.digest == base.layers[k].digest);
+                CHECK(c.level == level);
+            }
+        }
+        CHECK(plan.outputs[1].base_layers == plan.outputs[2].base_layers);
+    }
     SECTION("a base layer of a media type no format knows cannot be converted")
     {
         auto odd = base_with({layer_blob("application/x-odd", 'a')});

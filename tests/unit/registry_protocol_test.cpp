@@ -72,6 +72,19 @@ TEST_CASE("Retry-After in seconds or as an HTTP-date, backoff doubles and is cap
     CHECK_FALSE(retry_policy::retryable_status(404));
 }
 
+TEST_CASE("a Retry-After too large for milliseconds or for the clock waits the longest delay", "[registry]")
+{
+    auto now = std::chrono::system_clock::from_time_t(1700000000);
+    CHECK(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == std::chrono::seconds(253402300799 - 1700000000));
+    retry_policy p;
+    // Seconds whose milliseconds overflow into a negative delay, a short one, a long one.
+    for (const char* huge : {"9999999999999999", "18446744073709552", "99999999999999999", "9223372036854775807",
+                             "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+        INFO("Retry-After: " << huge);
+        CHECK(p.delay(1, huge) == p.max_delay);
+    }
+}
+
 TEST_CASE("loopback is a literal address or localhost, never a name that looks like one", "[registry]")
 {
     CHECK(is_loopback_host("127.0.0.1:5000"));

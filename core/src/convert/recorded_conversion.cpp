@@ -59,10 +59,10 @@ bool blob_matches(plugin::store& store, plugin::catalog& plugins, const layer::c
 
 std::optional<layer::converted_layer> find_checked_conversion(plugin::store& store, plugin::catalog& plugins,
                                                               const source_layer& source,
-                                                              const std::string& compression,
+                                                              const std::string& compression, int level,
                                                               const std::string& media_suffix, std::stop_token stop)
 {
-    auto recorded = layer::find_conversion(store, source.blob.digest, compression);
+    auto recorded = layer::find_conversion(store, source.blob.digest, compression, level);
     if (!recorded || recorded->media_suffix != media_suffix) return std::nullopt;
     const bool rewrites_archive = recorded->annotations.count(stargz_toc_annotation) > 0;
     if (!rewrites_archive && recorded->diff_id != source.diff_id) return std::nullopt;

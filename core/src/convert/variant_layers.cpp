@@ -49,7 +49,7 @@ std::map<digest, layer::converted_layer> convert_layers(plugin::store& store, pl
         const auto& source = *job.source;
         const auto what = "converting layer " + source.blob.digest.str() + " to " + compression;
         if (stop.stop_requested()) throw conversion_stopped(what);
-        job.recorded = find_checked_conversion(store, plugins, source, compression, suffix, stop);
+        job.recorded = find_checked_conversion(store, plugins, source, compression, target.level, suffix, stop);
         if (job.recorded) return;
         if (!store.blob_size(source.blob.digest))
             throw error("layer " + source.blob.digest.str() + " is not in the store " + store.location());
@@ -65,7 +65,7 @@ std::map<digest, layer::converted_layer> convert_layers(plugin::store& store, pl
         if (job.built) {
             job.built->pending->commit(job.built->blob);
             job.recorded = converted_form(*job.built);
-            layer::remember_conversion(store, job.source->blob.digest, compression, *job.recorded);
+            layer::remember_conversion(store, job.source->blob.digest, compression, target.level, *job.recorded);
         }
         converted.emplace(job.source->blob.digest, std::move(*job.recorded));
     }

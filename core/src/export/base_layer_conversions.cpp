@@ -21,7 +21,7 @@ std::size_t base_layer_conversions::prepare(progress_listener& progress)
         const auto& source = c.plan->source;
         std::optional<layer::converted_layer> recorded;
         for (auto* s : c.stores) {
-            auto found = layer::find_conversion(*s, source.digest, c.plan->compression);
+            auto found = layer::find_conversion(*s, source.digest, c.plan->compression, c.plan->level);
             if (!found || (recorded && recorded->blob != found->blob)) {
                 recorded.reset();
                 break;
@@ -66,7 +66,8 @@ void base_layer_conversions::commit()
 {
     for (auto* c : pending_) {
         c->built->pending->commit(c->built->blob);
-        for (auto* s : c->stores) layer::remember_conversion(*s, c->plan->source.digest, c->plan->compression, *c->result);
+        for (auto* s : c->stores)
+            layer::remember_conversion(*s, c->plan->source.digest, c->plan->compression, c->plan->level, *c->result);
     }
 }
 

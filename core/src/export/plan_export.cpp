@@ -104,13 +104,13 @@ void plan_variants(export_plan& plan, const plugin_facts& plugins)
     }
 }
 
-std::string conversion_key(const digest& source, const std::string& compression)
+std::string conversion_key(const digest& source, const layer_variant_plan& variant)
 {
-    return source.str() + "|" + compression;
+    return source.str() + "|" + variant.compression + "|" + std::to_string(variant.level);
 }
 
 // force-compression: which base layers each output re-encodes (one conversion per source
-// blob and compression, in the order of their keys), and which ones keep their bytes.
+// blob, compression and level, in the order of their keys), and which ones keep their bytes.
 void plan_conversions(export_plan& plan, const plugin_facts& plugins)
 {
     std::map<std::string, base_layer_conversion_plan> by_key;
@@ -119,6 +119,7 @@ void plan_conversions(export_plan& plan, const plugin_facts& plugins)
         if (!spec.force_compression) continue;
         const auto& codec = plugins.compressor(spec.compression);
         const auto& types = plugins.media_type(spec.media_type_family());
+        const auto& variant = plan.variants[plan.outputs[o].variant];
         for (std::size_t p = 0; p < plan.platforms.size(); ++p) {
             const auto& base = plan.platforms[p].base;
             if (!base) continue;
@@ -128,13 +129,13 @@ void plan_conversions(export_plan& plan, const plugin_facts& plugins)
                     continue;
                 if (k >= base->diff_ids.size())
                     throw error("base image " + base->reference + " lists fewer diffIDs than layers");
-                auto& c = by_key[conversion_key(layer.digest, spec.compression)];
+                auto& c = by_key[conversion_key(layer.digest, variant)];
                 if (c.outputs.empty()) {
                     c.platform = p;
                     c.source = layer;
                     c.diff_id = base->diff_ids[k];
-                    c.compression = spec.compression;
-                    c.level = plan.variants[plan.outputs[o].variant].level;
+                    c.compression = variant.compression;
+                    c.level = variant.level;
                 }
                 if (std::find(c.outputs.begin(), c.outputs.end(), o) == c.outputs.end()) c.outputs.push_back(o);
             }
@@ -148,11 +149,12 @@ void plan_conversions(export_plan& plan, const plugin_facts& plugins)
     for (std::size_t o = 0; o < plan.request.outputs.size(); ++o) {
         const auto& spec = plan.request.outputs[o];
         auto& out = plan.outputs[o];
+        const auto& variant = plan.variants[out.variant];
         for (const auto& platform : plan.platforms) {
             auto& uses = out.base_layers.emplace_back();
             if (!platform.base) continue;
             for (const auto& layer : platform.base->layers) {
-                auto it = spec.force_compression ? index_of.find(conversion_key(layer.digest, spec.compression))
+                auto it = spec.force_compression ? index_of.find(conversion_key(layer.digest, variant))
                                                  : index_of.end();
                 uses.push_back(it == index_of.end() ? std::nullopt : std::optional<std::size_t>(it->second));
             }

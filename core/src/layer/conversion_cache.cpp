@@ -12,17 +12,19 @@ namespace lading::layer {
 
 namespace {
 
-// "conversions/sha256/<source hex>/<compression>" (the oci-layout store keeps it in
-// <store>/conversions/sha256/<source hex>/<compression>.json); empty when the compressor's
-// name could not be part of a key.
-std::string record_key(const digest& source, const std::string& compression)
+// "conversions/sha256/<source hex>/<compression>/<level>" (the oci-layout store keeps it in
+// <store>/conversions/sha256/<source hex>/<compression>/<level>.json); empty when the
+// compressor's name could not be part of a key. Records of earlier versions, keyed without
+// the level, are never found: the layer is converted again at the level asked for.
+std::string record_key(const digest& source, const std::string& compression, int level)
 {
     const bool plain = !compression.empty() && compression[0] != '.' &&
                        std::all_of(compression.begin(), compression.end(), [](char c) {
                            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
                        });
     if (!plain) return {};
-    return conversion_record_prefix + std::string("sha256/") + std::string(source.hex()) + "/" + compression;
+    return conversion_record_prefix + std::string("sha256/") + std::string(source.hex()) + "/" + compression + "/" +
+           std::to_string(level);
 }
 
 // A record that cannot be read only costs a conversion, as a missing one does.
@@ -38,9 +40,9 @@ std::optional<std::string> read_record(plugin::store& store, const std::string& 
 }  // namespace
 
 std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,
-                                               const std::string& compression)
+                                               const std::string& compression, int level)
 {
-    auto key = record_key(source, compression);
+    auto key = record_key(source, compression, level);
     if (key.empty()) return std::nullopt;
     auto text = read_record(store, key);
     if (!text) return std::nullopt;
@@ -76,10 +78,10 @@ std::optional<converted_layer> parse_conversion_record(const std::string& text)
     }
 }
 
-void remember_conversion(plugin::store& store, const digest& source, const std::string& compression,
+void remember_conversion(plugin::store& store, const digest& source, const std::string& compression, int level,
                          const converted_layer& converted)
 {
-    auto key = record_key(source, compression);
+    auto key = record_key(source, compression, level);
     if (key.empty()) return;
     boost::json::object annotations;
     for (const auto& [k, v] : converted.annotations) annotations[k] = v;

@@ -21,21 +21,22 @@ struct converted_layer {
     annotation_map annotations;
 };
 
-// The key prefix of conversion records ("conversions/sha256/<source hex>/<compression>").
+// The key prefix of conversion records ("conversions/sha256/<source hex>/<compression>/<level>").
 inline constexpr const char* conversion_record_prefix = "conversions/";
 
 // A conversion record as written; nullopt when `text` is not one.
 std::optional<converted_layer> parse_conversion_record(const std::string& text);
 
-// The conversion of `source` into `compression` recorded in this store, if the record is
+// The conversion of `source` into `compression` at `level` (the level it was compressed at,
+// the compressor's default when none was asked for) recorded in this store, if the record is
 // there and its blob is still in the store with the recorded size.
 std::optional<converted_layer> find_conversion(plugin::store& store, const digest& source,
-                                               const std::string& compression);
+                                               const std::string& compression, int level);
 
 // Records a conversion whose blob is already committed to the store. A store whose plugin
 // keeps no records remembers nothing; a record that cannot be written only costs a later
 // conversion.
-void remember_conversion(plugin::store& store, const digest& source, const std::string& compression,
+void remember_conversion(plugin::store& store, const digest& source, const std::string& compression, int level,
                          const converted_layer& converted);
 
 }  // namespace lading::layer

@@ -41,6 +41,8 @@ constexpr std::size_t manifest_limit = 4 << 20;
 // (a single-threaded io_context or a strand).
 awaitable<std::vector<std::exception_ptr>> run_concurrently(std::vector<std::function<awaitable<void>()>> tasks)
 {
+    // No task would ever move the timer below.
+    if (tasks.empty()) co_return std::vector<std::exception_ptr>{};
     co_await asio::this_coro::throw_if_cancelled(false);
     auto ex = co_await asio::this_coro::executor;
     std::vector<std::exception_ptr> failures(tasks.size());
@@ -261,12 +263,15 @@ private:
         mount.scopes = {scope_for(job_.target), "repository:" + from + ":pull"};
         mount.expected = {201, 202};
         mount.what = "mount of blob " + blob.digest.str() + " from " + from;
-        // A registry that refuses the mount (no pull right on `from`, say) still takes an upload.
+        // A registry that refuses the mount still takes an upload: without pull rights on
+        // `from` a Bearer registry answers 401 insufficient_scope, which the session reports
+        // as failed authentication, as it does a token it cannot get for that scope. Only an
+        // interruption or a connection that keeps failing ends the push here.
         unsigned status = 0;
         try {
             status = (co_await session_.send(mount)).status;
-        } catch (const registry_error& e) {
-            if (e.status() < 400 || e.status() >= 500) throw;
+        } catch (const error& e) {
+            if (e.code() == errc::interrupted || e.code() == errc::network_failure) throw;
         }
         if (status != 201) co_return false;
         ++report_.blobs_mounted;
@@ -334,6 +339,9 @@ private:
 awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
                                          progress_listener& progress)
 {
+    if (settings.parallel_uploads == 0)
+        throw usage_error("parallel_uploads is 0: set it to the number of blobs of an image to upload at once "
+                          "(1 or more)");
     auto ex = co_await asio::this_coro::executor;
     // Store reads, which may block, never run on `ex`.
     asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));

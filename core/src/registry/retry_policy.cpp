@@ -19,15 +19,19 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value, st
     std::tm tm{};
     std::string text(value);
     if (!strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) return std::nullopt;
-    auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
-    return std::chrono::duration_cast<std::chrono::seconds>(std::max(when - now, std::chrono::system_clock::duration{}));
+    // In seconds: a date centuries ahead overflows the clock's nanoseconds.
+    const auto when = std::chrono::seconds(timegm(&tm));
+    return std::max(when - std::chrono::ceil<std::chrono::seconds>(now.time_since_epoch()), std::chrono::seconds{0});
 }
 
 std::chrono::milliseconds retry_policy::delay(int attempt, std::optional<std::string_view> retry_after) const
 {
     if (retry_after)
-        if (auto s = parse_retry_after(*retry_after, std::chrono::system_clock::now()))
+        if (auto s = parse_retry_after(*retry_after, std::chrono::system_clock::now())) {
+            // Capped while still in seconds: a huge Retry-After overflows as milliseconds.
+            if (*s > std::chrono::duration_cast<std::chrono::seconds>(max_delay)) return max_delay;
             return std::min<std::chrono::milliseconds>(*s, max_delay);
+        }
     auto d = first_delay * (1LL << std::min(attempt - 1, 16));
     return std::min<std::chrono::milliseconds>(d, max_delay);
 }

@@ -123,6 +123,19 @@ TEST_CASE("tokens are cached per scope set until 10 s before they expire, at lea
     CHECK_FALSE(a.cached_token(scopes, now));
 }
 
+TEST_CASE("a token said to live longer than a day is cached for a day", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    auto now = authenticator::clock::now();
+    for (const char* huge : {"99999999999999999", "9223372036854775807"}) {
+        INFO("expires_in " << huge);
+        a.accept_token(std::string(R"({"token":"lasting","expires_in":)") + huge + "}", scopes, "https://auth", now);
+        CHECK(a.cached_token(scopes, now + 1h) == "lasting");
+        CHECK(a.cached_token(scopes, now + 24h - 11s) == "lasting");
+        CHECK_FALSE(a.cached_token(scopes, now + 24h - 10s));
+    }
+}
+
 TEST_CASE("a Basic challenge authorises with the user's credentials only when there are some", "[registry][sansio]")
 {
     authenticator with("reg.example", credential{"alice", "secret", {}, {}}, false);

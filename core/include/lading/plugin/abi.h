@@ -228,7 +228,7 @@ typedef struct lading_store_v1 {
     /* ---- appended; present when header.struct_size covers them. Any may be NULL. ---- */
 
     /* Small named records the host keeps in the store beside the images (how a base layer
-     * was converted by force-compression, under "conversions/sha256/<hex>/<compression>";
+     * was converted by force-compression, under "conversions/sha256/<hex>/<compression>/<level>";
      * the hint that spares a repeat push of an unchanged tree, under "push-hints/sha256/<hex>").
      * A key is components joined by '/', each of letters, digits, '.', '-' and '_', never
      * starting with '.'; at most 1024 bytes. A value is a few KiB at most.

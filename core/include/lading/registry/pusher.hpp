@@ -42,7 +42,7 @@ struct push_job {
 };
 
 struct push_settings {
-    unsigned parallel_uploads = 4;  // per image
+    unsigned parallel_uploads = 4;  // per image; 0 is refused
     const host_config* hosts = nullptr;
     // Shared with pushes running side by side (bake targets), so that a blob they all send to
     // one repository goes there once; none: the images of this call share a table of their own.
@@ -54,7 +54,8 @@ struct push_report {
 };
 
 // Pushes every job concurrently on the caller's executor (one session per registry host):
-// for embedders that run their own io_context. Same guarantees as push_images.
+// for embedders that run their own io_context. Same guarantees as push_images. No jobs:
+// returns at once. parallel_uploads 0: throws lading::usage_error before anything is read.
 // A blob that several jobs send to one repository is checked, mounted or uploaded once; the
 // other jobs wait for that transfer and report the blob as already there (or fail with it).
 // Calls given the same push_settings::transfers extend this to each other's jobs.

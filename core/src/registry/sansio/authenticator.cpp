@@ -141,8 +141,10 @@ std::variant<std::string, failure> authenticator::accept_token(std::string_view 
     if (token.empty()) return failure{errc::bad_token_response, "token server " + realm_origin + " returned no token", {}};
     if (auto* rt = o.if_contains("refresh_token"); rt && rt->is_string()) refresh_token_ = std::string(rt->get_string());
     std::int64_t expires_in = 60;
+    // A day at most: a longer lifetime would overflow the clock, and a token the registry
+    // stops taking earlier is fetched again after its 401.
     if (auto* e = o.if_contains("expires_in"); e && e->is_int64())
-        expires_in = std::max<std::int64_t>(60, e->get_int64());
+        expires_in = std::clamp<std::int64_t>(e->get_int64(), 60, 24 * 60 * 60);
     // Refresh a little early so that a long upload does not start with a token about to expire.
     keep_token(scope_key(scopes), {token, now + std::chrono::seconds(expires_in - 10)}, now);
     return token;
