@@ -54,6 +54,7 @@ TEST_CASE("a manifest's media type cannot add headers to the mirror's answers", 
     REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/evil/blobs/" + digest).result_int() == 200);
     for (auto verb : {http::verb::get, http::verb::head}) {
         auto served = http_fetch(verb, mirror.url() + "/v2/evil/manifests/" + digest);
+        INFO(served.body());
         CHECK(served.result_int() == 200);
         CHECK(served.find("X-Injected") == served.end());
         CHECK(served[http::field::content_type] == "application/octet-stream");

@@ -98,7 +98,7 @@ void start_waiting(boost::asio::io_context& io, blob_fill& fill, std::uint64_t o
 
 }  // namespace
 
-TEST_CASE("a download's last bytes wait for its verification; its other bytes do not", "[mirror]")
+TEST_CASE("a download's last bytes wait until it is verified and kept; its other bytes do not", "[mirror]")
 {
     lading::test::temp_dir dir("lading-blob-fill-");
     boost::asio::io_context io;
@@ -114,12 +114,28 @@ TEST_CASE("a download's last bytes wait for its verification; its other bytes do
     CHECK_FALSE(tail.returned);  // every byte is there, but not yet known to match the digest
     CHECK(tail.failure.empty());
 
-    SECTION("verified: the last bytes are handed out, whatever happens to the cache after")
+    SECTION("committed: the last bytes are handed out, and a wait past them returns")
     {
+        waiting_reader past_the_end;
+        start_waiting(io, fill, bytes.size(), 1, past_the_end);
+        fill.verified();
+        io.run_for(std::chrono::milliseconds(50));
+        io.restart();
+        CHECK_FALSE(tail.returned);  // verified, not yet in the cache
+        fill.committed();
+        io.run_for(std::chrono::milliseconds(50));
+        CHECK(tail.returned);
+        CHECK(past_the_end.returned);
+    }
+    SECTION("verified, then not kept: the last bytes are still handed out")
+    {
+        waiting_reader past_the_end;
+        start_waiting(io, fill, bytes.size(), 1, past_the_end);
         fill.verified();
         fill.fail("the cache could not keep it");
         io.run_for(std::chrono::milliseconds(50));
         CHECK(tail.returned);
+        CHECK(past_the_end.failure == "the cache could not keep it");  // it waited for the commit
     }
     SECTION("the digest does not match: the reader fails, never gets the last bytes")
     {

@@ -20,6 +20,10 @@ namespace {
 
 constexpr std::size_t known_sizes_limit = 100000;
 
+// (A coroutine of its own: its parameters are copied into its frame, which g++ 12 gets right
+// where a lambda coroutine's captures are destroyed twice.)
+asio::awaitable<bool> hashes_to(std::shared_ptr<cached_file> file, digest d) { co_return file->matches(d); }
+
 std::filesystem::path spool_dir_for(plugin::store& store)
 {
     if (auto root = store.local_root()) return *root;
@@ -110,32 +114,34 @@ void blob_cache::remember_size(const upstream& from, const std::string& reposito
     known_sizes_[key_of(from, repository, d)] = size;
 }
 
-std::shared_ptr<cached_file> blob_cache::open_cached(const digest& d)
+asio::awaitable<std::shared_ptr<cached_file>> blob_cache::open_cached(const digest& d)
 {
     auto file = cached_file::open(store_, d);
     if (!file) {
         forget(d);
-        return nullptr;
+        co_return nullptr;
     }
     if (!verified_.count(d)) {
-        // A blob from an earlier run (or changed on disk since) is served only once checked.
-        if (!file->matches(d)) {
+        // A blob from an earlier run (or changed on disk since) is served only once checked,
+        // on the durability thread: a large one takes seconds, and the strand serves meanwhile.
+        const bool intact = co_await asio::co_spawn(durability_, hashes_to(file, d), asio::use_awaitable);
+        if (!intact) {
             if (auto path = store_.blob_path(d)) std::filesystem::remove(*path);
             forget(d);
-            return nullptr;
+            co_return nullptr;
         }
         verified_.insert(d);
     }
     add(d, file->size());
     touch(d);
-    return file;
+    co_return file;
 }
 
 // A committed blob that no download is replacing, checked against its digest.
-std::shared_ptr<cached_file> blob_cache::committed(const digest& d)
+asio::awaitable<std::shared_ptr<cached_file>> blob_cache::committed(const digest& d)
 {
-    if (fills_.count(d) || (!index_.count(d) && !store_.blob_size(d))) return nullptr;
-    return open_cached(d);
+    if (fills_.count(d) || (!index_.count(d) && !store_.blob_size(d))) co_return nullptr;
+    co_return co_await open_cached(d);
 }
 
 [[noreturn]] void blob_cache::rethrow_failure(const fill_slot& slot)
@@ -186,7 +192,8 @@ asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const s
 
 asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& repository, const digest& d)
 {
-    if (auto file = committed(d)) {
+    auto file = co_await committed(d);
+    if (file) {
         ++metrics_.cache_hits;
         co_return blob_facts{file->size(), "application/octet-stream"};
     }
@@ -206,7 +213,8 @@ asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& 
 
 asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string& repository, const digest& d)
 {
-    if (auto file = committed(d)) {
+    auto file = co_await committed(d);
+    if (file) {
         ++metrics_.cache_hits;
         co_return blob_handle{file, nullptr};
     }
@@ -285,6 +293,7 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
         verified_.insert(d);
         add(d, size);
         evict_beyond_cap(d);
+        fill.committed();
     } catch (const std::exception& e) {
         ++metrics_.upstream_errors;
         known_sizes_.erase(key_of(from, repository, d));  // the next attempt asks the upstream

@@ -82,8 +82,8 @@ private:
         std::list<digest>::iterator recency;
     };
 
-    std::shared_ptr<cached_file> committed(const digest& d);
-    std::shared_ptr<cached_file> open_cached(const digest& d);
+    boost::asio::awaitable<std::shared_ptr<cached_file>> committed(const digest& d);
+    boost::asio::awaitable<std::shared_ptr<cached_file>> open_cached(const digest& d);
     boost::asio::awaitable<std::shared_ptr<blob_fill>> joined(std::shared_ptr<fill_slot> slot);
     [[noreturn]] void rethrow_failure(const fill_slot& slot);
     boost::asio::awaitable<blob_facts> upstream_head(upstream& from, const std::string& repository, const digest& d);

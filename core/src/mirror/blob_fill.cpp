@@ -74,6 +74,12 @@ void blob_fill::verified()
     changed_.notify_all();
 }
 
+void blob_fill::committed()
+{
+    committed_ = verified_ = true;
+    changed_.notify_all();
+}
+
 void blob_fill::fail(std::string why)
 {
     failure_ = why.empty() ? "the upstream download failed" : std::move(why);
@@ -83,10 +89,15 @@ void blob_fill::fail(std::string why)
 asio::awaitable<void> blob_fill::wait_for(std::uint64_t offset, std::uint64_t want)
 {
     const auto end = std::min(size_, offset + want);
+    const bool past_the_end = offset >= size_;
     for (;;) {
-        if (verified_) co_return;
-        if (!failure_.empty()) throw error(failure_);
-        if (offset < written_ && written_ >= end && end < size_) co_return;
+        if (committed_) co_return;
+        if (!failure_.empty()) {
+            // Verified bytes are still served when only keeping them in the cache failed.
+            if (verified_ && !past_the_end) co_return;
+            throw error(failure_);
+        }
+        if (!past_the_end && offset < written_ && written_ >= end && end < size_) co_return;
         co_await changed_.wait();
     }
 }

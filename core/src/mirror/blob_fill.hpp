@@ -29,17 +29,19 @@ public:
     // Whether link_as can work: the spool was made with O_TMPFILE (some filesystems refuse it).
     bool linkable() const { return linkable_; }
 
-    // Producer: appends the next bytes, then marks them verified (all there, matching the
-    // digest) or a failure. A failure after the verification (the cache could not keep the
-    // blob) does not stop the clients reading it.
+    // Producer: appends the next bytes, marks them verified (all there, matching the digest),
+    // then committed to the cache; or a failure. A failure after the verification (the cache
+    // could not keep the blob) does not stop the clients reading it.
     void append(std::span<const std::uint8_t> bytes);
     void verified();
+    void committed();
     void fail(std::string why);
 
     // Consumer: returns once `want` bytes from `offset` are there (fewer at the blob's end), or
-    // once the blob is complete; throws lading::error when the fill failed. The blob's last
-    // byte is handed out only once verified, so a client never receives the whole of a blob
-    // that does not match its digest.
+    // once the blob is committed; throws lading::error when the fill failed. A range that ends
+    // at the blob's last byte waits for the commit (or a failure after the verification), so a
+    // client never receives the whole of a blob that does not match its digest, and once it
+    // has the whole blob, the cache holds it.
     boost::asio::awaitable<void> wait_for(std::uint64_t offset, std::uint64_t want = 1);
     // Reads up to buf.size() bytes at offset (< available()).
     std::size_t read_at(std::uint64_t offset, std::span<std::uint8_t> buf) const;
@@ -58,6 +60,7 @@ private:
     std::uint64_t written_ = 0;
     std::uint64_t written_back_ = 0;
     bool verified_ = false;
+    bool committed_ = false;
     std::string failure_;
     wake_signal changed_;
 };
