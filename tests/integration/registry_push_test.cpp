@@ -23,6 +23,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <thread>
 
 using namespace lading::test;
@@ -321,6 +322,43 @@ TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded a
     INFO(arm.describe());
     CHECK(arm.exit_code == 0);
     CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+}
+
+TEST_CASE("a multi-platform push with store=false reads each platform's layers of a local base", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    // A base in an OCI layout whose platforms have layers of their own.
+    auto common = work.path() / "common";
+    make_small_tree(common, "common");
+    std::map<std::string, fs::path> own;
+    for (std::string arch : {"amd64", "arm64"}) {
+        own[arch] = work.path() / ("only-" + arch);
+        fs::create_directories(own[arch]);
+        write_random_file(own[arch] / "blob.bin", 200000, arch == "amd64" ? 21 : 22);
+    }
+    auto base = push_request(work.path(), "type=image,name=base:1");
+    base.layers = {common, "linux/amd64=" + own["amd64"].string(), "linux/arm64=" + own["arm64"].string()};
+    base.platform = "linux/amd64,linux/arm64";
+    base.store = work.path() / "base-store";
+    export_ok(base);
+
+    auto top = work.path() / "top";
+    make_small_tree(top, "top");
+    auto derived = push_request(work.path(), "type=registry,name=" + registry.address() + "/app/derived:1,store=false");
+    derived.layers = {top};
+    derived.platform = "linux/amd64,linux/arm64";
+    derived.store = work.path() / "derived-store";
+    derived.extra_args = {"--from", "oci-layout://" + base.store.string() + ":base:1"};
+    auto meta = export_ok(derived);
+    CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+    // Every blob of both platforms is there: skopeo copies each whole and checks its digest.
+    for (std::string arch : {"amd64", "arm64"}) {
+        auto copy = run_process({"skopeo", "--override-arch", arch, "copy", "--src-tls-verify=false",
+                                 "docker://" + registry.address() + "/app/derived:1", "dir:" + (work.path() / arch).string()});
+        INFO(copy.describe());
+        CHECK(copy.exit_code == 0);
+    }
 }
 
 TEST_CASE("a credential helper from config.json supplies the login", "[registry]")

@@ -428,7 +428,7 @@ TEST_CASE("plan: pushes, push-by-digest and the base layers they mount", "[plan]
         CHECK(same.pushes[0].mount_from_repository == "base");
         CHECK(same.pushes[0].mountable == std::vector<digest>{digest_of('b')});  // 'a' is converted
         CHECK(same.pushes[0].fetches_base_of == std::size_t{0});
-        CHECK_FALSE(same.pushes[0].reads_base_of);
+        CHECK(same.pushes[0].reads_bases_of.empty());
         CHECK(same.copies_base_layers == std::vector<bool>{false});
 
         const auto& other = plan.outputs[1];
@@ -442,10 +442,18 @@ TEST_CASE("plan: pushes, push-by-digest and the base layers they mount", "[plan]
         auto base = base_with({layer_blob(oci_gzip, 'a')}, "", true);
         auto r = request_for({"type=registry,name=r.example/app:1,store=false", "type=image,name=a:1,push=true"});
         auto plan = plan_export(r, facts_for(r, base));
-        CHECK(plan.outputs[0].pushes[0].reads_base_of == std::size_t{0});
+        CHECK(plan.outputs[0].pushes[0].reads_bases_of == std::vector<std::size_t>{0});
         CHECK(plan.outputs[0].copies_base_layers == std::vector<bool>{false});
         // An output with a store holds every layer of its image.
-        CHECK_FALSE(plan.outputs[1].pushes[0].reads_base_of);
+        CHECK(plan.outputs[1].pushes[0].reads_bases_of.empty());
         CHECK(plan.outputs[1].copies_base_layers == std::vector<bool>{true});
+    }
+    SECTION("an output that only pushes reads the local base of every platform")
+    {
+        auto base = base_with({layer_blob(oci_gzip, 'a')}, "", true);
+        auto r = request_for({"type=registry,name=r.example/app:1,store=false"});
+        r.platforms = {platform::parse("linux/amd64"), platform::parse("linux/arm64")};
+        auto plan = plan_export(r, facts_for(r, base));
+        CHECK(plan.outputs[0].pushes[0].reads_bases_of == std::vector<std::size_t>{0, 1});
     }
 }

@@ -56,9 +56,9 @@ struct planned_push {
     std::size_t name = 0;               // index into output_plan::names
     std::string mount_from_repository;  // the base's repository on the same registry, if any
     std::vector<digest> mountable;      // base layers pushed by cross-repo mount
-    // The platform whose local base blobs the push reads where they lie (the output keeps
-    // no copies), if any.
-    std::optional<std::size_t> reads_base_of;
+    // The platforms whose local base blobs the push reads where they lie (the output keeps
+    // no copies).
+    std::vector<std::size_t> reads_bases_of;
     // The platform whose base fetches a layer into the blob destination when the registry
     // declines the mount, if any.
     std::optional<std::size_t> fetches_base_of;

@@ -209,11 +209,11 @@ std::vector<planned_push> plan_pushes(const output_spec& spec, const output_plan
         // The root digest is not known yet; it does not change the registry the name is on.
         const auto domain =
             parse_reference(rule.text + (rule.root_digest_appended ? "@sha256:" + std::string(64, '0') : "")).domain;
-        planned_push push{n, {}, {}, std::nullopt, std::nullopt};
+        planned_push push{n, {}, {}, {}, std::nullopt};
         for (std::size_t p = 0; p < platforms.size(); ++p) {
             const auto& base = platforms[p].base;
             if (!base) continue;
-            if (!spec.store && base->open_local_blob) push.reads_base_of = p;
+            if (!spec.store && base->open_local_blob) push.reads_bases_of.push_back(p);
             if (domain != base->registry_host) continue;
             push.mount_from_repository = base->repository;
             if (out.destination != blob_destination::nowhere) push.fetches_base_of = p;

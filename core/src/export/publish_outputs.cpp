@@ -1,4 +1,5 @@
 #include "publish_outputs.hpp"
+#include <lading/error.hpp>
 
 #include "export/image_names.hpp"
 #include <lading/oci/reference.hpp>
@@ -27,6 +28,24 @@ void name_outputs(const export_plan& plan, const std::vector<output_result>& res
     }
 }
 
+namespace {
+
+// Opens a layer of whichever of these platforms' local base images holds it.
+std::function<std::unique_ptr<byte_source>(const digest&)> local_base_blobs(const export_plan& plan,
+                                                                           std::vector<std::size_t> platforms)
+{
+    return [&plan, platforms = std::move(platforms)](const digest& d) -> std::unique_ptr<byte_source> {
+        for (auto p : platforms) {
+            const auto& base = *plan.platforms[p].base;
+            for (const auto& layer : base.layers)
+                if (layer.digest == d) return base.open_local_blob(d);
+        }
+        throw error("blob " + d.str() + " is not a layer of the base image");
+    };
+}
+
+}  // namespace
+
 void push_outputs(const export_plan& plan, const std::vector<output_result>& results,
                   export_destinations& destinations, progress_listener& progress)
 {
@@ -39,7 +58,7 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
                                    push.mountable, {}, {}, {}};
             job.uploaded_earlier = destinations.streamed().accepted_by(job.target.domain, job.target.repository);
-            if (push.reads_base_of) job.open_elsewhere = plan.platforms[*push.reads_base_of].base->open_local_blob;
+            if (!push.reads_bases_of.empty()) job.open_elsewhere = local_base_blobs(plan, push.reads_bases_of);
             if (push.fetches_base_of)
                 job.fetch_into_source = [&base = *plan.platforms[*push.fetches_base_of].base, source](const descriptor& d) {
                     base.copy_blob(d, *source);
