@@ -139,7 +139,13 @@ void fsync_directory(const fs::path& dir)
 {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) throw_errno("cannot open " + dir.string());
-    ::fsync(fd);
+    // (EINVAL: a filesystem that cannot flush directories; there is nothing more to do.)
+    if (::fsync(fd) != 0 && errno != EINVAL) {
+        auto e = errno;
+        ::close(fd);
+        errno = e;
+        throw_errno("cannot flush " + dir.string());
+    }
     ::close(fd);
 }
 
@@ -156,7 +162,12 @@ index_lock::index_lock(const fs::path& root)
     fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd_ < 0) throw_errno("cannot open lock " + file.string());
     while (::flock(fd_, LOCK_EX) != 0)
-        if (errno != EINTR) throw_errno("cannot lock " + file.string());
+        if (errno != EINTR) {
+            auto e = errno;
+            ::close(fd_);
+            errno = e;
+            throw_errno("cannot lock " + file.string());
+        }
 }
 
 index_lock::~index_lock() { ::close(fd_); }
