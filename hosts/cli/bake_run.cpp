@@ -5,6 +5,7 @@
 #include "export_metadata.hpp"
 #include "host_environment.hpp"
 #include "interrupt_signals.hpp"
+#include "one_line.hpp"
 #include "progress_printer.hpp"
 
 #include <lading/error.hpp>
@@ -74,7 +75,7 @@ int run_resolved_bake(const lading::bake::resolved_bake& bake, const bake_run_fl
             continue;
         }
         std::cerr << "lading: target \"" << r.target << "\" " << (r.status == bake::bake_status::failed ? "failed: " : "")
-                  << r.error << '\n';
+                  << one_line(r.error) << '\n';
         status = 1;
     }
     return status;

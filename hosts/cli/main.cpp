@@ -1,5 +1,6 @@
 // The lading command: exports container images without a daemon.
 #include "commands.hpp"
+#include "one_line.hpp"
 
 #include <lading/error.hpp>
 
@@ -68,14 +69,6 @@ std::string overview()
     text += "\nRun lading COMMAND --help for a command's flags and examples.\n"
             "SPEC (export --output) is buildx's syntax, e.g. type=image,name=app:1,compression=zstd\n";
     return text;
-}
-
-// Keeps an error to one line whatever a lower layer put in it.
-std::string one_line(std::string s)
-{
-    for (auto& c : s)
-        if (c == '\n' || c == '\r') c = ' ';
-    return s;
 }
 
 }  // namespace
