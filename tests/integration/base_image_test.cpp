@@ -271,9 +271,12 @@ TEST_CASE("force-compression converts base layers at the level asked for, whatev
     }
     write_bytes(work / "base-a" / "usr" / "share" / "words", words);
     make_base(work);
+    // One app tree for all three exports (writing it again would give its file another mtime).
+    const auto app = app_request(work, "");
     const auto export_at = [&](const fs::path& store, const std::string& level_option) {
-        auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true,compression=zstd," + level_option +
-                                         "force-compression=true");
+        auto req = app;
+        req.outputs = {"type=image,name=app:1,oci-mediatypes=true,compression=zstd," + level_option +
+                       "force-compression=true"};
         req.store = store;
         return read_image(store, export_ok(req).digest);
     };
