@@ -136,6 +136,11 @@ void wait_until(const std::function<bool()>& condition, const char* what)
     FAIL("timed out waiting until " << what);
 }
 
+std::string error_code_of(const http_response& r)
+{
+    return std::string(json::parse(r.body()).at("errors").as_array().at(0).at("code").as_string());
+}
+
 std::uint64_t metric(const std::string& mirror_url, const std::string& name)
 {
     auto r = http_fetch(boost::beast::http::verb::get, mirror_url + "/metrics");

@@ -6,6 +6,7 @@
 #include "common/process.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
+#include "registry_fixtures/http_client.hpp"
 #include "registry_fixtures/registry_server.hpp"
 
 #include <filesystem>
@@ -82,6 +83,9 @@ std::filesystem::path mirror_binary();
 
 // Polls `condition` every 25 ms; FAILs the test after 10 s.
 void wait_until(const std::function<bool()>& condition, const char* what);
+
+// The code of the first error in a registry-style error body.
+std::string error_code_of(const http_response& r);
 
 // A value of the mirror's /metrics page.
 std::uint64_t metric(const std::string& mirror_url, const std::string& name);

@@ -36,9 +36,22 @@ std::string put_blob(const std::string& registry, const std::string& repository,
     return digest;
 }
 
-std::string error_code_of(const http_response& r)
+// The upstream answers the next GET of `manifest_path` with an OCI manifest of `image`'s
+// config that names `layer` with a size of 1.
+void serve_lying_manifest(counted_upstream& up, const std::string& manifest_path, const pushed_image& image,
+                          const std::string& layer)
 {
-    return std::string(json::parse(r.body()).at("errors").as_array().at(0).at("code").as_string());
+    json::object m{
+        {"schemaVersion", 2},
+        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                    {"digest", image.config_digest},
+                    {"size", image.sizes.at(image.config_digest)}}},
+        {"layers", json::array{json::object{
+                       {"mediaType", "application/vnd.oci.image.layer.v1.tar"}, {"digest", layer}, {"size", 1}}}}};
+    up.proxy().answer("GET", "^" + manifest_path + "$", 1,
+                      injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}},
+                                        json::serialize(m)});
 }
 
 }  // namespace
@@ -68,17 +81,7 @@ TEST_CASE("a manifest cannot set the size another repository's blob is served wi
     counted_upstream up;
     auto image = push_image(work.path(), up.registry().address(), "app:1", {100000}, 7);
     const auto layer = image.layer_digests[0];
-    // A manifest elsewhere that names the same layer with a size of 1.
-    json::object lying{
-        {"schemaVersion", 2},
-        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-                    {"digest", image.config_digest},
-                    {"size", image.sizes.at(image.config_digest)}}},
-        {"layers", json::array{json::object{
-                       {"mediaType", "application/vnd.oci.image.layer.v1.tar"}, {"digest", layer}, {"size", 1}}}}};
-    up.proxy().answer("GET", "^/v2/evil/manifests/x$", 1,
-                      injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, json::serialize(lying)});
+    serve_lying_manifest(up, "/v2/evil/manifests/x", image, layer);  // another repository's manifest
     mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
     REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/evil/manifests/x").result_int() == 200);
 
@@ -95,16 +98,7 @@ TEST_CASE("a size learnt from a lying manifest is forgotten once its download fa
     counted_upstream up;
     auto image = push_image(work.path(), up.registry().address(), "app:1", {100000}, 8);
     const auto layer = image.layer_digests[0];
-    json::object lying{
-        {"schemaVersion", 2},
-        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-        {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-                    {"digest", image.config_digest},
-                    {"size", image.sizes.at(image.config_digest)}}},
-        {"layers", json::array{json::object{
-                       {"mediaType", "application/vnd.oci.image.layer.v1.tar"}, {"digest", layer}, {"size", 1}}}}};
-    up.proxy().answer("GET", "^/v2/app/manifests/lie$", 1,
-                      injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}}, json::serialize(lying)});
+    serve_lying_manifest(up, "/v2/app/manifests/lie", image, layer);
     mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
     REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/lie").result_int() == 200);
     // The first download is sized by the lie and breaks off; the next asks the upstream.

@@ -13,15 +13,6 @@ using namespace lading::test;
 namespace http = boost::beast::http;
 namespace json = boost::json;
 
-namespace {
-
-std::string error_code_of(const http_response& r)
-{
-    return std::string(json::parse(r.body()).at("errors").as_array().at(0).at("code").as_string());
-}
-
-}  // namespace
-
 TEST_CASE("manifests, blobs and their headers", "[mirror][protocol]")
 {
     temp_dir work("lading-mirror-protocol-");
