@@ -539,3 +539,47 @@ TEST_CASE("imagetools create moves a blob that several images share once per tar
         check_copy_all(work.path(), target, 3);
     }
 }
+
+TEST_CASE("imagetools create puts a manifest that a nested index lists many times once", "[registry][imagetools]")
+{
+    // source:nested is an index of one index that lists the same image manifest 50 times.
+    temp_dir work;
+    registry_server registry;
+    fault_proxy front("127.0.0.1", registry.port());
+    const auto repo = front.address() + "/team/src";
+    auto req = small_tree_export(work.path(), "type=image,push=true,name=" + repo + ":app");
+    const auto manifest = export_ok(req).digest;
+    const auto manifest_bytes = raw_manifest(repo + "@" + manifest);
+    auto index_of = [&](const std::string& media_type, const std::string& digest, std::size_t size, int times) {
+        boost::json::array children;
+        for (int i = 0; i < times; ++i)
+            children.push_back({{"mediaType", media_type}, {"digest", digest}, {"size", size}});
+        return boost::json::serialize(boost::json::object{
+            {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+    };
+    auto put_index = [&](const std::string& tag, const std::string& bytes) {
+        auto r = http_fetch(http::verb::put, "http://" + front.address() + "/v2/team/src/manifests/" + tag, bytes,
+                            {{"Content-Type", "application/vnd.oci.image.index.v1+json"}});
+        REQUIRE(r.result_int() == 201);
+        return "sha256:" + sha256_hex(bytes);
+    };
+    const auto inner = index_of("application/vnd.oci.image.manifest.v1+json", manifest, manifest_bytes.size(), 50);
+    const auto inner_digest = put_index("inner", inner);
+    put_index("nested", index_of("application/vnd.oci.image.index.v1+json", inner_digest, inner.size(), 1));
+
+    const auto target = front.address() + "/team/out:1";
+    auto created = imagetools({"create", "-t", target, repo + ":nested"});
+    INFO(created.describe());
+    REQUIRE(created.succeeded());
+    std::size_t puts = 0;
+    for (const auto& r : front.requests())
+        if (r.method == "PUT" && r.target == "/v2/team/out/manifests/" + manifest) ++puts;
+    CHECK(puts == 1);
+    // (skopeo does not copy nested indexes.) The target's index lists the inner one, which
+    // the registry took only because the manifest it lists was there.
+    const auto index = parse_json(raw_manifest(target), "target index");
+    CHECK(json_string(index.at("manifests").at(0), "digest") == inner_digest);
+    CHECK(http_fetch(http::verb::head, "http://" + front.address() + "/v2/team/out/manifests/" + manifest, {},
+                     {{"Accept", "application/vnd.oci.image.manifest.v1+json"}})
+              .result_int() == 200);
+}

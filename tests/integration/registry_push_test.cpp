@@ -21,6 +21,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -132,6 +133,17 @@ TEST_CASE("push over TLS trusts a CA from certs.d and refuses an unknown one", "
         req.env["LADING_CERTS_D"] = (work.path() / "empty-certs").string();
         auto m = export_ok(req);
         CHECK(skopeo_digest(registry.address() + "/tls/insecure:1", {"--tls-verify=false"}) == m.digest);
+    }
+    SECTION("one output's registry.insecure=true does not loosen another's to the same registry")
+    {
+        auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/tls/loose:1,registry.insecure=true");
+        req.outputs.push_back("type=registry,name=" + registry.address() + "/tls/strict:1");
+        req.env["LADING_CERTS_D"] = (work.path() / "empty-certs").string();
+        auto r = run_export(req);
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).find("certificate") != std::string::npos);
+        const auto repositories = registry.repositories();
+        CHECK(std::find(repositories.begin(), repositories.end(), "tls/strict") == repositories.end());
     }
 }
 

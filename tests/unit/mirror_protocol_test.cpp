@@ -3,7 +3,7 @@
 
 #include "mirror/byte_range.hpp"
 #include "mirror/error_body.hpp"
-#include "mirror/header_values.hpp"
+#include "registry/header_values.hpp"
 #include "mirror/route.hpp"
 #include "mirror/tag_page.hpp"
 #include "mirror/variant_tags.hpp"
@@ -157,17 +157,17 @@ TEST_CASE("an upstream's names that cannot be tags stay out of the list and its 
 
 TEST_CASE("media types and header values the mirror passes on", "[mirror]")
 {
-    CHECK(is_media_type("application/vnd.oci.image.manifest.v1+json"));
-    CHECK(is_media_type("application/vnd.docker.distribution.manifest.v2+json"));
-    CHECK_FALSE(is_media_type("a/b\r\nX-Injected: 1"));
-    CHECK_FALSE(is_media_type("application/json; charset=utf-8"));
-    CHECK_FALSE(is_media_type("application"));
-    CHECK_FALSE(is_media_type("/json"));
-    CHECK_FALSE(is_media_type("application/" + std::string(128, 'x')));
-    CHECK(is_safe_header_value("</v2/app/tags/list?n=1&last=a>; rel=\"next\""));
-    CHECK(is_safe_header_value("a\tb"));
+    CHECK(lading::registry::is_media_type("application/vnd.oci.image.manifest.v1+json"));
+    CHECK(lading::registry::is_media_type("application/vnd.docker.distribution.manifest.v2+json"));
+    CHECK_FALSE(lading::registry::is_media_type("a/b\r\nX-Injected: 1"));
+    CHECK_FALSE(lading::registry::is_media_type("application/json; charset=utf-8"));
+    CHECK_FALSE(lading::registry::is_media_type("application"));
+    CHECK_FALSE(lading::registry::is_media_type("/json"));
+    CHECK_FALSE(lading::registry::is_media_type("application/" + std::string(128, 'x')));
+    CHECK(lading::registry::is_safe_header_value("</v2/app/tags/list?n=1&last=a>; rel=\"next\""));
+    CHECK(lading::registry::is_safe_header_value("a\tb"));
     for (const std::string& bad : std::vector<std::string>{"a\rb", "a\nb", std::string("a\0b", 3), "a\x7f"})
-        CHECK_FALSE(is_safe_header_value(bad));
+        CHECK_FALSE(lading::registry::is_safe_header_value(bad));
 }
 
 TEST_CASE("error answers carry the spec's status and JSON shape", "[mirror]")

@@ -44,9 +44,10 @@ std::vector<target_repository> group_by_repository(const publish_request& reques
 // Puts the manifests below `d` (itself included) from a registry origin into `staging`, so
 // that the pusher finds them there; adds the blobs they reference to `blobs`.
 void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& staging,
-                     std::map<digest, descriptor>& blobs, int depth)
+                     std::map<digest, descriptor>& blobs, std::set<digest>& staged, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
+    if (!staged.insert(d.digest).second) return;  // listed more than once: its parts are known
     std::string bytes;
     if (staging.blob_size(d.digest)) {
         bytes = staging.read_small_blob(d.digest, json_limit);
@@ -61,7 +62,8 @@ void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& s
     if (ec || !v.is_object()) throw error("manifest " + d.digest.str() + " of " + origin.label() + " is not JSON");
     const auto& o = v.as_object();
     if (auto* m = o.if_contains("manifests"); m && m->is_array())
-        for (const auto& child : m->as_array()) stage_manifests(origin, descriptor::from_json(child), staging, blobs, depth + 1);
+        for (const auto& child : m->as_array())
+            stage_manifests(origin, descriptor::from_json(child), staging, blobs, staged, depth + 1);
     auto add = [&](const boost::json::value& v) {
         auto blob = descriptor::from_json(v);
         blobs.emplace(blob.digest, blob);
@@ -86,7 +88,8 @@ registry::push_job copy_job(image_origin& origin, const index_child& child, cons
     }
     job.source = &staging;
     std::map<digest, descriptor> blobs;
-    stage_manifests(origin, child.descriptor, staging, blobs, 0);
+    std::set<digest> staged;
+    stage_manifests(origin, child.descriptor, staging, blobs, staged, 0);
     if (origin.host() == target.host && origin.repository() != target.repository) {
         job.mount_from_repository = origin.repository();
         for (const auto& [d, _] : blobs) job.mountable.push_back(d);

@@ -1,5 +1,5 @@
 #include "mirror/manifest_cache.hpp"
-#include "mirror/header_values.hpp"
+#include "registry/header_values.hpp"
 #include "registry/manifest_accept.hpp"
 
 #include <lading/error.hpp>
@@ -42,7 +42,7 @@ std::string media_type_in(const std::string& bytes)
     if (ec || !doc.is_object()) return "application/octet-stream";
     const auto& o = doc.as_object();
     if (auto* mt = o.if_contains("mediaType"); mt && mt->is_string())
-        return is_media_type(mt->as_string()) ? std::string(mt->as_string()) : "application/octet-stream";
+        return registry::is_media_type(mt->as_string()) ? std::string(mt->as_string()) : "application/octet-stream";
     return o.contains("manifests") ? "application/vnd.oci.image.index.v1+json"
                                    : "application/vnd.oci.image.manifest.v1+json";
 }

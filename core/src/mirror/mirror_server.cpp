@@ -2,7 +2,7 @@
 
 #include "convert/image_variant.hpp"
 #include "mirror/blob_cache.hpp"
-#include "mirror/header_values.hpp"
+#include "registry/header_values.hpp"
 #include "mirror/htpasswd_file.hpp"
 #include "mirror/manifest_cache.hpp"
 #include "mirror/mirror_metrics.hpp"
@@ -99,7 +99,7 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const std::filesystem::path
 void refuse_unsafe_headers(reply& r)
 {
     for (const auto& f : r.headers)
-        if (!is_safe_header_value(f.value())) {
+        if (!registry::is_safe_header_value(f.value())) {
             r = error_reply("UNKNOWN", "the upstream gave a header value the mirror does not pass on",
                             std::string(f.name_string()));
             r.status = 502;

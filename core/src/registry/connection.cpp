@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include "registry/connection.hpp"
+#include "registry/header_values.hpp"
 #include <lading/registry/errc.hpp>
 
 #include "async/blocking_call.hpp"
@@ -35,7 +36,9 @@ struct connection::impl {
     timeouts limits;
     std::optional<beast::tcp_stream> plain;
     std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
-    beast::flat_buffer buffer;
+    // Bounded: Beast keeps a chunk header or a trailer here until it ends, and one that never
+    // ends must not take all memory. Body bytes only pass through it.
+    beast::flat_buffer buffer{1 << 20};
 
     bool is_open() const { return plain || secure; }
     beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -158,6 +161,11 @@ struct connection::impl {
         } else if (method == http::verb::put || method == http::verb::post || method == http::verb::patch) {
             req.content_length(0);
         }
+        // A value from a manifest (its media type) must not be able to add headers or a request.
+        for (const auto& f : req)
+            if (!is_safe_header_value(f.value()))
+                throw error(errc::protocol_violation, "refusing to send " + std::string(f.name_string()) + " to " +
+                                                          origin.origin() + ": its value holds a control character");
         http::request_serializer<http::empty_body> serializer{req};
         lowest().expires_after(limits.io);
         co_await http::async_write_header(s, serializer, use_awaitable);
@@ -216,7 +224,7 @@ struct connection::impl {
 };
 
 connection::connection(asio::any_io_executor ex, url origin, std::shared_ptr<ssl::context> tls, timeouts limits)
-    : impl_(std::make_unique<impl>(impl{ex, std::move(tls), limits, std::nullopt, std::nullopt, {}})),
+    : impl_(std::make_unique<impl>(impl{ex, std::move(tls), limits, std::nullopt, std::nullopt})),
       origin_(std::move(origin))
 {
 }

@@ -72,10 +72,12 @@ struct image_parts {
     std::vector<std::pair<descriptor, std::string>> manifests;  // children first, root last
 };
 
-// Walks the image below `d` in `store`, adding its blobs and manifests to `parts`.
+// Walks the image below `d` in `store`, adding its blobs and manifests to `parts`; a manifest
+// that several indexes list (or one lists many times) is read and put once.
 void collect_image_parts(plugin::store& store, const descriptor& d, image_parts& parts, std::set<std::string>& seen, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
+    if (!seen.insert("manifest " + d.digest.str()).second) return;
     auto bytes = store.read_small_blob(d.digest, manifest_limit);
     if (digest::of(bytes) != d.digest) throw error("manifest " + d.digest.str() + " in the store does not match its digest");
     boost::system::error_code ec;
@@ -95,6 +97,8 @@ void collect_image_parts(plugin::store& store, const descriptor& d, image_parts&
     }
     parts.manifests.emplace_back(d, std::move(bytes));
 }
+
+std::string session_key(const push_job& job) { return job.target.domain + (job.insecure ? " (insecure)" : ""); }
 
 std::string scope_for(const image_reference& r) { return "repository:" + r.repository + ":pull,push"; }
 
@@ -355,7 +359,8 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
             std::set<std::string> seen;
             collect_image_parts(*jobs[i].source, jobs[i].root, parts[i], seen, 0);
         });
-        auto& s = sessions[jobs[i].target.domain];
+        // One output's registry.insecure does not loosen another's to the same registry.
+        auto& s = sessions[session_key(jobs[i])];
         if (!s)
             s = std::make_unique<session>(ex, jobs[i].target.domain,
                                           options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure));
@@ -375,7 +380,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     std::vector<std::function<awaitable<void>()>> pushes;
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
-            image_push push(*sessions.at(job.target.domain), job, progress, report, blocking.get_executor(),
+            image_push push(*sessions.at(session_key(job)), job, progress, report, blocking.get_executor(),
                             fetch_lock, *transfers);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");

@@ -1,8 +1,8 @@
-#include "mirror/header_values.hpp"
+#include "registry/header_values.hpp"
 
 #include <algorithm>
 
-namespace lading::mirror {
+namespace lading::registry {
 
 namespace {
 
@@ -32,4 +32,4 @@ bool is_safe_header_value(std::string_view text)
     });
 }
 
-}  // namespace lading::mirror
+}  // namespace lading::registry
