@@ -74,7 +74,9 @@ TEST_CASE("a chunked answer whose chunk header or trailer never ends is given up
     lading::registry::connection c(io.get_executor(),
                                    lading::registry::url::parse("http://127.0.0.1:" + std::to_string(server.port())),
                                    nullptr, {});
-    auto reply = asio::co_spawn(io, c.send(lading::registry::http::verb::get, "/v2/", {}, nullptr, 4 << 20),
+    // The coroutine keeps a reference to its target; it must outlive io.run().
+    std::string const target = "/v2/";
+    auto reply = asio::co_spawn(io, c.send(lading::registry::http::verb::get, target, {}, nullptr, 4 << 20),
                                 asio::use_future);
     io.run();
     CHECK_THROWS(reply.get());
@@ -102,7 +104,8 @@ TEST_CASE("a header value holding CR or LF is refused before anything is sent", 
     lading::registry::http::fields headers;
     headers.set(lading::registry::http::field::content_type,
                 "application/vnd.oci.image.manifest.v1+json\r\nX-Injected: 1");
-    auto reply = asio::co_spawn(io, c.send(lading::registry::http::verb::get, "/v2/", headers, nullptr, 4 << 20),
+    std::string const target = "/v2/";
+    auto reply = asio::co_spawn(io, c.send(lading::registry::http::verb::get, target, headers, nullptr, 4 << 20),
                                 asio::use_future);
     io.run();
     try {
