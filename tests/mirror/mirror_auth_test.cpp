@@ -49,16 +49,17 @@ public:
 
     bool answered() { return socket_.available() > 0; }
 
-    // Waits up to two minutes for the answer; its status.
-    unsigned status()
+    // Waits up to two minutes for the answer.
+    http::response<http::string_body> answer()
     {
         pollfd ready{socket_.native_handle(), POLLIN, 0};
         if (::poll(&ready, 1, 120'000) != 1) throw std::runtime_error("the mirror did not answer within two minutes");
         boost::beast::flat_buffer buffer;
         http::response<http::string_body> res;
         http::read(socket_, buffer, res);
-        return res.result_int();
+        return res;
     }
+    unsigned status() { return answer().result_int(); }
 
 private:
     tcp::socket socket_;
@@ -137,4 +138,40 @@ TEST_CASE("wrong passwords do not hold up a client whose password the mirror rem
     for (auto& g : guesses) CHECK(g.status() == 401);
 
     CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", nobody}}).result_int() == 401);
+}
+
+TEST_CASE("a flood of password guesses is answered busy past a bound, not queued", "[mirror][auth]")
+{
+    temp_dir work("lading-mirror-flood-");
+    counted_upstream up;
+    // Cost 12: a quarter of a second or more per check, so the guesses pile up.
+    auto made = run_process({"htpasswd", "-Bbn", "-C", "12", "reader", "s3cret"});
+    REQUIRE(made.succeeded());
+    std::ofstream(work / "htpasswd") << made.out;
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", (work / "htpasswd").string()}});
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_right}}).result_int() == 200);
+
+    asio::io_context io;
+    constexpr int flood = 48;  // more than the 32 checks the mirror lets wait
+    std::vector<sent_request> guesses;
+    for (int i = 0; i < flood; ++i) guesses.emplace_back(io, mirror.port(), reader_wrong);
+    sent_request remembered(io, mirror.port(), reader_right);
+    CHECK(remembered.status() == 200);
+
+    int busy = 0, refused = 0;
+    for (auto& g : guesses) {
+        auto a = g.answer();
+        if (a.result_int() == 429) {
+            ++busy;
+            CHECK(a[http::field::retry_after] == "1");
+            CHECK(a.body().find("TOOMANYREQUESTS") != std::string::npos);
+        } else {
+            CHECK(a.result_int() == 401);
+            ++refused;
+        }
+    }
+    CHECK(busy > 0);
+    CHECK(busy + refused == flood);
+    // Once the checks are done, a guess is checked again (and refused), not answered busy.
+    CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_wrong}}).result_int() == 401);
 }

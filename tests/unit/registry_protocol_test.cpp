@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
 #include "registry/challenge.hpp"
-#include "registry/loopback_host.hpp"
+#include "registry/host_address.hpp"
 #include "registry/retry_policy.hpp"
 #include "registry/url.hpp"
 
@@ -108,6 +108,28 @@ TEST_CASE("loopback is a literal address or localhost, never a name that looks l
     CHECK_FALSE(is_loopback_host("[::2]:5000"));
     CHECK_FALSE(is_loopback_host("[::1"));
     CHECK_FALSE(is_loopback_host(""));
+}
+
+TEST_CASE("a host's reach is read from its literal address, never from a name", "[registry]")
+{
+    CHECK(reach_of("registry.example:5000") == host_reach::outside);
+    CHECK(reach_of("10.evil.example") == host_reach::outside);
+    CHECK(reach_of("8.8.8.8") == host_reach::outside);
+    CHECK(reach_of("172.32.0.1") == host_reach::outside);
+    CHECK(reach_of("[2001:db8::1]:443") == host_reach::outside);
+    CHECK(reach_of("10.0.0.1:5000") == host_reach::private_network);
+    CHECK(reach_of("172.31.255.255") == host_reach::private_network);
+    CHECK(reach_of("192.168.0.1") == host_reach::private_network);
+    CHECK(reach_of("100.64.0.1") == host_reach::private_network);
+    CHECK(reach_of("[fd12::1]:5000") == host_reach::private_network);
+    CHECK(reach_of("127.0.0.1") == host_reach::this_machine);
+    CHECK(reach_of("LocalHost:5000") == host_reach::this_machine);
+    CHECK(reach_of("0.0.0.0:5000") == host_reach::this_machine);
+    CHECK(reach_of("::") == host_reach::this_machine);
+    CHECK(reach_of("[::ffff:127.0.0.1]:5000") == host_reach::this_machine);
+    CHECK(reach_of("169.254.169.254") == host_reach::link_local);
+    CHECK(reach_of("fe80::1") == host_reach::link_local);
+    CHECK(reach_of("[::ffff:169.254.169.254]") == host_reach::link_local);
 }
 
 TEST_CASE("LADING_REGISTRY_RETRY_DELAY_MS sets the first backoff delay; nonsense is an error", "[registry]")

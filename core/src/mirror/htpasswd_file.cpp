@@ -70,23 +70,29 @@ htpasswd_file::htpasswd_file(const std::filesystem::path& path)
     if (hashes_.empty()) throw error("the htpasswd file " + path.string() + " has no user:hash line");
 }
 
-asio::awaitable<bool> htpasswd_file::allows(std::string_view authorization)
+asio::awaitable<htpasswd_file::verdict> htpasswd_file::check(std::string_view authorization)
 {
     auto given = basic_credentials(authorization);
-    if (!given) co_return false;
+    if (!given) co_return verdict::refused;
     auto fingerprint = digest::of(given->password).str();
     if (auto known = accepted_.find(given->user); known != accepted_.end() && same(known->second, fingerprint))
-        co_return true;
+        co_return verdict::allowed;
+    if (checks_waiting_ >= checks_waiting_at_most) co_return verdict::busy;
     auto hash = hashes_.find(given->user);
     const bool known_user = hash != hashes_.end();
     // An unknown user's password is checked against another user's hash and refused whatever comes out.
     const std::string& against = known_user ? hash->second : hashes_.begin()->second;
+    ++checks_waiting_;
+    struct done_waiting {
+        std::size_t& count;
+        ~done_waiting() { --count; }
+    } counted{checks_waiting_};
     const bool matches = co_await asio::co_spawn(
         checks_, [&]() -> asio::awaitable<bool> { co_return crypt_matches(given->password, against); },
         asio::use_awaitable);
-    if (!known_user || !matches) co_return false;
+    if (!known_user || !matches) co_return verdict::refused;
     accepted_[given->user] = fingerprint;
-    co_return true;
+    co_return verdict::allowed;
 }
 
 }  // namespace lading::mirror

@@ -3,8 +3,10 @@
 // $5$). A password that checked once is remembered by its SHA-256, so bcrypt's cost is paid
 // once per user and password. The other checks run on a pool of their own, so that a client
 // guessing passwords does not hold up the strand; an unknown user costs a crypt too, so that
-// the time an answer takes does not tell which user names exist.
-// Threading: allows() is called on the mirror's strand only; the object outlives its pending
+// the time an answer takes does not tell which user names exist. At most
+// checks_waiting_at_most checks wait for the pool; past that a request is answered "busy"
+// at once (429), so a flood of guesses cannot queue without bound ahead of a real user.
+// Threading: check() is called on the mirror's strand only; the object outlives its pending
 // checks (the server owns it, and the connections that wait for them hold the server).
 #pragma once
 
@@ -12,6 +14,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <string_view>
@@ -22,12 +25,16 @@ class htpasswd_file {
 public:
     // Throws lading::error when the file cannot be read or has no valid line.
     explicit htpasswd_file(const std::filesystem::path& path);
+    enum class verdict { allowed, refused, busy };
+    static constexpr std::size_t checks_waiting_at_most = 32;
+
     // `authorization`: the request's Authorization header, alive until the answer. Answers at
-    // once for a remembered password, else after crypt(3) on the pool; resumes on the caller's
-    // executor.
-    boost::asio::awaitable<bool> allows(std::string_view authorization);
+    // once for a remembered password or when too many checks wait, else after crypt(3) on
+    // the pool; resumes on the caller's executor.
+    boost::asio::awaitable<verdict> check(std::string_view authorization);
 
 private:
+    std::size_t checks_waiting_ = 0;
     std::map<std::string, std::string> hashes_;    // user -> crypt hash; not changed after construction
     std::map<std::string, std::string> accepted_;  // user -> sha256 of a password that matched
     // Declared last: its destructor joins the checks under way before the hashes go.

@@ -64,11 +64,18 @@ asio::awaitable<reply> request_handler::handle(const request_head& req)
     if (req.method() != http::verb::get && req.method() != http::verb::head)
         co_return error_reply("UNSUPPORTED", "this mirror is read-only");
     if (users_) {
-        const bool allowed = co_await users_->allows(req[http::field::authorization]);
-        if (!allowed) {
+        switch (co_await users_->check(req[http::field::authorization])) {
+        case htpasswd_file::verdict::allowed: break;
+        case htpasswd_file::verdict::busy: {
+            auto r = error_reply("TOOMANYREQUESTS", "too many password checks under way; try again");
+            r.headers.set(http::field::retry_after, "1");
+            co_return r;
+        }
+        case htpasswd_file::verdict::refused: {
             auto r = error_reply("UNAUTHORIZED", "authentication required");
             r.headers.set(http::field::www_authenticate, "Basic realm=\"lading-mirror\"");
             co_return r;
+        }
         }
     }
     auto found = parse_route(req.target(), [&](std::string_view name) { return upstreams_.count(std::string(name)) > 0; });

@@ -77,6 +77,41 @@ TEST_CASE("a registry on https never sends credentials to a plain-http realm", "
     CHECK(std::holds_alternative<token_request>(insecure.request_token(scopes, https_base)));
 }
 
+TEST_CASE("a registry cannot send token requests further inside than itself", "[registry][sansio]")
+{
+    auto asks = [](const std::string& realm, const std::string& registry) {
+        authenticator a("reg", std::nullopt, false);
+        REQUIRE_FALSE(a.learn_challenge("Bearer realm=\"" + realm + "\""));
+        auto r = a.request_token(scopes, url::parse(registry));
+        if (auto* f = std::get_if<failure>(&r)) {
+            CHECK(f->code == errc::insecure_redirect);
+            CHECK(f->message.find("network the registry is not on") != std::string::npos);
+            return false;
+        }
+        return true;
+    };
+    // A public registry: public realms only.
+    CHECK(asks("https://auth.example/token", "https://reg.example/"));
+    CHECK(asks("https://203.0.113.9/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://127.0.0.1:9999/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://localhost/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://10.1.2.3/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://[fd00::1]/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://[::ffff:192.168.1.1]/token", "https://reg.example/"));
+    CHECK_FALSE(asks("https://169.254.169.254/latest/meta-data", "https://reg.example/"));
+    // A registry on a private network: that network and outside, not this machine.
+    CHECK(asks("https://10.0.0.6/token", "https://10.0.0.5:5000/"));
+    CHECK(asks("https://auth.example/token", "https://10.0.0.5:5000/"));
+    CHECK_FALSE(asks("https://127.0.0.1/token", "https://10.0.0.5:5000/"));
+    // A registry on this machine: its own host on another port, a private network.
+    CHECK(asks("http://127.0.0.1:4000/token", "http://127.0.0.1:5000/"));
+    CHECK(asks("http://127.0.0.1:4000/token", "http://localhost:5000/"));
+    CHECK(asks("https://10.0.0.6/token", "https://[::1]:5000/"));
+    // Link-local only on the registry's own host.
+    CHECK_FALSE(asks("http://169.254.169.254/token", "http://127.0.0.1:5000/"));
+    CHECK(asks("http://169.254.10.1:4000/token", "http://169.254.10.1:5000/"));
+}
+
 TEST_CASE("token answers: token or access_token, else a clear failure", "[registry][sansio]")
 {
     authenticator a("reg.example", std::nullopt, false);

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include "registry/challenge.hpp"
+#include "registry/host_address.hpp"
 #include <lading/registry/errc.hpp>
 
 #include "authenticator.hpp"
@@ -23,6 +24,17 @@ std::string scope_key(std::vector<std::string> scopes)
 }
 
 failure challenge_failure(std::string message) { return {errc::unsupported_challenge, std::move(message), {}}; }
+
+// A registry may send lading on to a token server no further inside than itself (a public
+// registry to this machine or its private network would be request forgery), and to a
+// link-local address (where cloud metadata services answer) only on its own host.
+bool reaches_inward(const url& realm, const url& registry)
+{
+    if (realm.host == registry.host) return false;
+    const auto realm_reach = reach_of(realm.host);
+    if (realm_reach == host_reach::link_local) return true;
+    return static_cast<int>(realm_reach) > static_cast<int>(reach_of(registry.host));
+}
 
 }  // namespace
 
@@ -97,6 +109,11 @@ std::variant<token_request, failure> authenticator::request_token(const std::vec
         return failure{errc::insecure_redirect,
                        "registry " + host_ + " points its token realm at plain http (" + realm.origin() +
                            "); refusing to send credentials there",
+                       {}};
+    if (reaches_inward(realm, base))
+        return failure{errc::insecure_redirect,
+                       "registry " + host_ + " points its token realm at " + realm.origin() +
+                           ", an address on a network the registry is not on; refusing to ask it for a token",
                        {}};
     token_request r;
     r.realm_origin = realm.origin();

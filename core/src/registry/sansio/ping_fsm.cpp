@@ -1,5 +1,5 @@
 #include <lading/registry/errc.hpp>
-#include "registry/loopback_host.hpp"
+#include "registry/host_address.hpp"
 
 #include "ping_fsm.hpp"
 #include "tls_failure.hpp"
