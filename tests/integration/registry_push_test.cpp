@@ -301,6 +301,23 @@ TEST_CASE("credentials never follow a redirect to another host", "[registry]")
     CHECK(front.recorder().count_with_header("Authorization") > 0);
 }
 
+TEST_CASE("a token realm at a link-local address is refused before a request goes there", "[registry]")
+{
+    temp_dir work;
+    test_ca ca(work.path() / "pki");
+    token_server tokens(robot_tokens(ca));
+    auto auth = token_auth_for(tokens, ca);
+    auth.realm = "http://169.254.169.254/latest/meta-data/token";  // where cloud metadata answers
+    registry_server registry({.token = auth});
+    auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/team/app:1");
+    req.env["DOCKER_CONFIG"] = write_docker_config(work.path() / "docker", registry.address(), "robot", "tok-pw").string();
+    auto r = run_export(req);
+    CHECK(r.exit_code == 1);
+    CHECK(last_line(r.err).find("points its token realm at http://169.254.169.254:80") != std::string::npos);
+    CHECK(last_line(r.err).find("network the registry is not on") != std::string::npos);
+    CHECK(r.err.find("tok-pw") == std::string::npos);
+}
+
 TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded again", "[registry]")
 {
     temp_dir work;
