@@ -278,6 +278,31 @@ TEST_CASE("dropped connections, 500 and 429 are retried; the push completes", "[
     }
 }
 
+TEST_CASE("a HEAD that answers a blob with another length is not trusted: the blob is uploaded", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    export_ok(push_request(work.path(), "type=image,name=base:1,oci-mediatypes=true"));
+    // Every blob HEAD is answered 200 with a Content-Length of 1 byte: no blob of this image is that small.
+    proxy.answer("HEAD", "/blobs/sha256:", 1000, {200, {}, "x", false});
+    auto req = small_tree_export(work.path(), "type=registry,name=" + proxy.address() + "/lies/app:1,store=false,oci-mediatypes=true",
+                                 "top");
+    req.extra_args = {"--from", "oci-layout://" + (work.path() / "store").string() + ":base:1"};
+    auto meta = export_ok(req);
+
+    std::size_t heads_answered = 0;
+    for (const auto& r : proxy.requests())
+        if (r.method == "HEAD" && r.outcome == fault_outcome::answered) ++heads_answered;
+    CHECK(heads_answered > 0);
+    // The registry holds every blob: skopeo reads each back and verifies its digest.
+    auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + registry.address() + "/lies/app:1",
+                             "dir:" + (work.path() / "copy").string()});
+    INFO(copy.describe());
+    CHECK(copy.exit_code == 0);
+    CHECK(skopeo_digest(registry.address() + "/lies/app:1", {"--tls-verify=false"}) == meta.digest);
+}
+
 TEST_CASE("credentials never follow a redirect to another host", "[registry]")
 {
     temp_dir work;

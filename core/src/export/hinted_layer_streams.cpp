@@ -68,7 +68,7 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
             std::vector<registry::upload_target> holding;
             if (now != hint.fingerprint) return holding;
             for (const auto& t : targets)
-                if (registry::repository_has_blob(t, hint.blob, stop)) {
+                if (registry::repository_has_blob(t, hint.blob, hint.size, stop)) {
                     progress.step("layer " + label + " already in " + t.domain + "/" + t.repository + " as " +
                                   hint.blob.str() + " (from the last export of this tree): not streamed");
                     holding.push_back(t);

@@ -4,17 +4,19 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <charconv>
+
 namespace lading::registry {
 
 namespace {
 
-boost::asio::awaitable<bool> head_blob(const upload_target& target, const digest& d)
+boost::asio::awaitable<bool> head_blob(const upload_target& target, const digest& d, std::uint64_t size)
 {
     auto options = options_for(target.domain, target.hosts, target.insecure);
     options.retry.max_attempts = 1;  // a registry that struggles is better left to the push's retries
     session s(co_await boost::asio::this_coro::executor, target.domain, std::move(options));
     co_await s.ping();
-    co_return (co_await s.send(blob_head_request(target.repository, d))).status == 200;
+    co_return holds_blob(co_await s.send(blob_head_request(target.repository, d)), size);
 }
 
 }  // namespace
@@ -30,10 +32,21 @@ request_spec blob_head_request(const std::string& repository, const digest& d)
     return head;
 }
 
-bool repository_has_blob(const upload_target& target, const digest& d, std::stop_token stop)
+bool holds_blob(const http_response& head, std::uint64_t size)
+{
+    if (head.status != 200) return false;
+    auto length = head.headers.find(http::field::content_length);
+    if (length == head.headers.end()) return true;
+    std::uint64_t said = 0;
+    auto text = length->value();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), said);
+    return ec == std::errc{} && end == text.data() + text.size() && said == size;
+}
+
+bool repository_has_blob(const upload_target& target, const digest& d, std::uint64_t size, std::stop_token stop)
 {
     try {
-        return async::run_blocking(head_blob(target, d), std::move(stop));
+        return async::run_blocking(head_blob(target, d, size), std::move(stop));
     } catch (const std::exception&) {
         return false;
     }

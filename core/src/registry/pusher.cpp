@@ -170,7 +170,7 @@ private:
             co_return;
         }
         auto exists = co_await session_.send(blob_head_request(job_.target.repository, blob.digest));
-        if (exists.status == 200) {
+        if (holds_blob(exists, blob.size)) {
             ++report_.blobs_skipped;
             progress_.blob_push_done(target, blob.digest, blob.size, outcome::already_there);
             co_return;
