@@ -170,10 +170,12 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         seed.outputs = {"type=registry,name=" + proxy.address() + "/stale/misled:seed,store=false"};
         seed.env["LADING_CACHE_DIR"] = (work / "seed-cache").string();
         export_passes(seed);
-        const auto seed_layer = json_string(read_json_file(only_hint(work / "seed-cache")), "digest");
+        const auto seed_hint = read_json_file(only_hint(work / "seed-cache"));
+        const auto seed_layer = json_string(seed_hint, "digest");
         const auto hint = only_hint(cache);
         auto record = read_json_file(hint).as_object();
         record["digest"] = seed_layer;
+        record["size"] = seed_hint.as_object().at("size");  // else the registry's Content-Length gives the hint away
         write_bytes(hint, boost::json::serialize(record));
         const auto before = blob_uploads(proxy, "stale/misled");
 
@@ -184,6 +186,17 @@ TEST_CASE("a stale, misleading or garbled push hint costs an upload, never the i
         CHECK(blob_uploads(proxy, "stale/misled") > before);
         CHECK(skopeo_digest(registry.address() + "/stale/misled:1", {"--tls-verify=false"}) == first);
         require_skopeo_copy_intact(registry.address() + "/stale/misled:1", work / "copy");
+    }
+    SECTION("a hint whose blob the repository holds with another size: streamed as usual")
+    {
+        auto record = read_json_file(only_hint(cache)).as_object();
+        record["size"] = record["size"].to_number<std::uint64_t>() + 1;
+        write_bytes(only_hint(cache), boost::json::serialize(record));
+        const auto again = export_passes(req);
+        CHECK(again.err.find(not_streamed) == std::string::npos);
+        CHECK(blob_uploads(proxy, "stale/app") >= uploads + 3);
+        CHECK(read_export_metadata(req.metadata_file).digest == first);
+        require_skopeo_copy_intact(registry.address() + "/stale/app:1", work / "copy");
     }
     SECTION("a garbled hint is ignored: streamed, and the hint made whole again")
     {
