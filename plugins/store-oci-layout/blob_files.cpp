@@ -47,7 +47,7 @@ blob_file_reader::blob_file_reader(const std::filesystem::path& root, const std:
 {
     if (!valid_digest(digest.c_str())) throw std::runtime_error("\"" + digest + "\" is not a sha256 digest");
     path_ = blob_path(root, digest).string();
-    fd_ = open_in_layout(root, blob_relative_path(digest), O_RDONLY);
+    fd_ = open_regular_in_layout(root, blob_relative_path(digest));
     if (fd_ < 0) throw_errno("cannot open " + path_);
 }
 
@@ -99,7 +99,9 @@ void visit_blob_area(const std::filesystem::path& root,
 std::optional<std::uint64_t> blob_file_size(const std::filesystem::path& root, const std::string& digest)
 {
     int fd = open_in_layout(root, blob_relative_path(digest), O_RDONLY | O_NONBLOCK);
-    if (fd < 0) return std::nullopt;
+    // Absent (or a link in the way, which is never followed); anything else is a real error.
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)) return std::nullopt;
+    if (fd < 0) throw_errno("cannot look at " + blob_path(root, digest).string());
     struct stat st {};
     bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     ::close(fd);

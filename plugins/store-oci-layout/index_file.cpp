@@ -36,6 +36,8 @@ const boost::json::string* ref_name_of(const boost::json::value& entry)
 
 }  // namespace
 
+void check_index(const fs::path& root) { read_index(root); }
+
 void bind_names(const fs::path& root, const std::vector<name_binding>& bindings)
 {
     index_lock lock(root);

@@ -18,6 +18,10 @@ struct name_binding {
     boost::json::object descriptor;
 };
 
+// Reads index.json and refuses it, with a one-line error, unless it is an index with a
+// "manifests" array.
+void check_index(const std::filesystem::path& root);
+
 // Replaces the entries of the given names (and adds new ones) in one atomic update.
 void bind_names(const std::filesystem::path& root, const std::vector<name_binding>& bindings);
 

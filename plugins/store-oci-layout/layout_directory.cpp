@@ -1,4 +1,5 @@
 #include "layout_directory.hpp"
+#include "index_file.hpp"
 #include "temporary_files.hpp"
 
 #include <boost/json/parse.hpp>
@@ -25,15 +26,17 @@ bool exists_in_layout(const fs::path& root, const fs::path& relative)
 }
 
 // A directory of the layout: created when missing, refused when it is a link or a file.
-void ensure_real_directory(const fs::path& root, const fs::path& relative)
+// True when it was created here: its parent must then be flushed for the entry to last.
+bool ensure_real_directory(const fs::path& root, const fs::path& relative)
 {
     auto p = root / relative;
-    if (::mkdir(p.c_str(), 0755) == 0 || errno == EEXIST) {
+    const bool created = ::mkdir(p.c_str(), 0755) == 0;
+    if (created || errno == EEXIST) {
         struct stat st {};
         if (::lstat(p.c_str(), &st) != 0) throw_errno("cannot look at " + p.string());
         if (!S_ISDIR(st.st_mode))
             throw std::runtime_error(p.string() + " is not a directory (lading does not follow links inside a store)");
-        return;
+        return created;
     }
     throw_errno("cannot create " + p.string());
 }
@@ -95,16 +98,31 @@ int open_in_layout(const fs::path& root, const fs::path& relative, int flags)
     return dir;
 }
 
+int open_regular_in_layout(const fs::path& root, const fs::path& relative)
+{
+    // Non-blocking, so that a FIFO (from an untrusted layout) cannot hold the open forever.
+    int fd = open_in_layout(root, relative, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return -1;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw std::runtime_error((root / relative).string() +
+                                 " is not a regular file (lading reads only regular files inside a store)");
+    }
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
 std::string read_layout_file(const fs::path& root, const fs::path& relative)
 {
-    int fd = open_in_layout(root, relative, O_RDONLY);
+    int fd = open_regular_in_layout(root, relative);
     if (fd < 0) throw_errno("cannot read " + (root / relative).string());
     return read_whole(fd, root / relative);
 }
 
 std::optional<std::string> read_layout_file_if_present(const fs::path& root, const fs::path& relative)
 {
-    int fd = open_in_layout(root, relative, O_RDONLY);
+    int fd = open_regular_in_layout(root, relative);
     if (fd < 0 && (errno == ENOENT || errno == ENOTDIR)) return std::nullopt;
     if (fd < 0) throw_errno("cannot read " + (root / relative).string());
     return read_whole(fd, root / relative);
@@ -130,8 +148,9 @@ void ensure_layout_directories(const fs::path& root, const fs::path& relative)
 {
     fs::path partial;
     for (const auto& component : relative) {
+        const auto parent = partial;
         partial /= component;
-        ensure_real_directory(root, partial);
+        if (ensure_real_directory(root, partial)) fsync_directory(root / parent);
     }
 }
 
@@ -174,12 +193,25 @@ index_lock::~index_lock() { ::close(fd_); }
 
 void prepare_layout(const fs::path& root)
 {
+    // What is there is checked before anything is added: a directory that is not a layout
+    // (or whose index is damaged) is refused unchanged.
+    if (exists_in_layout(root, "oci-layout")) check_marker(root);
+    if (exists_in_layout(root, "index.json")) check_index(root);
+
+    // Every directory created on the way to root is flushed into its parent.
+    auto absolute = fs::absolute(root).lexically_normal();
+    if (!absolute.has_filename()) absolute = absolute.parent_path();
+    auto existing = absolute;
+    while (!fs::exists(existing) && existing.has_relative_path()) existing = existing.parent_path();
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec) throw std::runtime_error("cannot create " + root.string() + ": " + ec.message());
-    ensure_real_directory(root, "blobs");
-    ensure_real_directory(root, fs::path("blobs") / "sha256");
-    ensure_real_directory(root, ".lading-tmp");
+    for (auto created = absolute; created != existing; created = created.parent_path())
+        fsync_directory(created.parent_path());
+    bool root_changed = ensure_real_directory(root, "blobs");
+    if (ensure_real_directory(root, fs::path("blobs") / "sha256")) fsync_directory(root / "blobs");
+    root_changed = ensure_real_directory(root, ".lading-tmp") || root_changed;
+    if (root_changed) fsync_directory(root);
 
     {
         index_lock lock(root);

@@ -22,7 +22,11 @@ void check_layout(const fs::path& root);
 // root. Returns -1 with errno set on failure.
 int open_in_layout(const fs::path& root, const fs::path& relative, int flags);
 
-// The whole of root/relative, read without following links.
+// Opens root/relative for reading, without following links; -1 with errno when it cannot be
+// opened, an error when it is not a regular file (a FIFO would block the open).
+int open_regular_in_layout(const fs::path& root, const fs::path& relative);
+
+// The whole of a regular file root/relative, read without following links.
 std::string read_layout_file(const fs::path& root, const fs::path& relative);
 // The same, or nullopt when the file (or a directory above it) does not exist.
 std::optional<std::string> read_layout_file_if_present(const fs::path& root, const fs::path& relative);

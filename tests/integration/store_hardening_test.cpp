@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -391,4 +392,58 @@ TEST_CASE("lading store check reports corrupt, missing and dangling blobs", "[in
         CHECK(split_lines(r.err).size() == 1);
         CHECK_FALSE(fs::exists(work / "nothing-here"));
     }
+}
+
+TEST_CASE("a directory that is not a layout, or whose index is damaged, is refused unchanged", "[integration][store]")
+{
+    temp_dir work;
+    const fs::path store = work / "store";
+    make_small_tree(work / "tree", "tree");
+    SECTION("an oci-layout file that is not a layout's")
+    {
+        write_bytes(store / "oci-layout", "not json\n");
+        write_bytes(store / "notes.txt", "the user's\n");
+    }
+    SECTION("an index.json that is not an index")
+    {
+        write_bytes(store / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+        write_bytes(store / "index.json", R"({"schemaVersion":2,"manifests":)");
+    }
+    const auto before = store_snapshot::take(store);
+    export_request req{.layers = {work / "tree"}, .outputs = {"type=image,name=app:1"}, .store = store};
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK((lines[0].find("is not an OCI image layout") != std::string::npos ||
+           lines[0].find("index.json is not valid JSON") != std::string::npos));
+    const auto after = store_snapshot::take(store);
+    INFO(before.describe_differences_to(after));
+    CHECK(before == after);
+}
+
+TEST_CASE("a FIFO in a base layout is refused at once, not waited on", "[integration][store][base-read-only]")
+{
+    temp_dir work;
+    const auto manifest = make_base(work.path());
+    const fs::path base = work / "base";
+    SECTION("as index.json")
+    {
+        fs::remove(base / "index.json");
+        REQUIRE(::mkfifo((base / "index.json").c_str(), 0644) == 0);
+    }
+    SECTION("as the manifest blob")
+    {
+        const auto blob = base / "blobs" / "sha256" / manifest.substr(7);
+        fs::remove(blob);
+        REQUIRE(::mkfifo(blob.c_str(), 0644) == 0);
+    }
+    auto req = on_base(work.path(), "oci-layout://" + base.string() + ":base:1", "app:1");
+    auto r = lading_cmd().run(export_argv(req), req.env, 60s);  // a reader stuck on the FIFO is killed then
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("is not a regular file") != std::string::npos);
 }
