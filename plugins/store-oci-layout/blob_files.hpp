@@ -20,8 +20,9 @@ public:
     // A durable blob's bytes start going to disk every few MiB while it is written, so the
     // fsync at commit waits for the last stretch only, not for a whole layer at the end.
     void write(const std::uint8_t* data, std::size_t len);
-    // Renames to blobs/sha256/<hex> (flushed first and after when durability asks). A blob
-    // already present is kept as it is (content addressing makes both the same).
+    // Renames to blobs/sha256/<hex> (flushed first and after when durability asks), over a
+    // blob already there: the caller checked the digest, so both hold the same bytes, and a
+    // damaged copy is replaced by a good one.
     void commit(const std::string& digest);
 
 private:
