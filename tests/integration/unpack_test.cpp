@@ -798,3 +798,39 @@ TEST_CASE("without root, device nodes are skipped and owners stay the user's", "
     REQUIRE(::lstat((rootfs / "setgid-dir").c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 02755);
 }
+
+TEST_CASE("an unpack area other users could reach is refused, and nothing is unpacked there", "[unpack][hostile]")
+{
+    temp_dir work;
+    const auto tree = work / "tree";
+    make_small_tree(tree);
+    const auto store = work / "store";
+    const auto elsewhere = work / "elsewhere";
+    fs::create_directories(elsewhere);
+    fs::create_directories(store);
+    SECTION("a directory open to everyone")
+    {
+        fs::create_directories(store / "unpacked");
+        fs::permissions(store / "unpacked", fs::perms(0755));
+    }
+    SECTION("a symbolic link to another directory")
+    {
+        fs::create_directory_symlink(elsewhere, store / "unpacked");
+    }
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=reachable:1,unpack=true"},
+        .store = store,
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    const auto lines = split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find("is not a private directory of this user") != std::string::npos);
+    CHECK(fs::is_empty(elsewhere));
+    if (fs::is_directory(fs::symlink_status(store / "unpacked"))) CHECK(fs::is_empty(store / "unpacked"));
+}

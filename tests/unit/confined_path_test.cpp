@@ -81,6 +81,19 @@ TEST_CASE("clean_components: names are cleaned as if rooted at /", "[unpack][con
     CHECK_THROWS_WITH(clean_components(std::string("..\0/..\0/x", 9)), Catch::Contains("NUL"));
 }
 
+TEST_CASE("clean_components: a name of more components than any directory may be deep is refused", "[unpack][confined]")
+{
+    std::string deep;
+    for (std::size_t i = 0; i < max_name_components; ++i) deep += "a/";
+    CHECK(clean_components(deep).size() == max_name_components);
+    CHECK(clean_components(deep + "../b").size() == max_name_components);  // ".." pops before anything is added
+    CHECK_THROWS_WITH(clean_components(deep + "b"), Catch::Contains("more than 4096 components"));
+    // 16 MiB of "a/": refused after the first few thousand components, not kept in full.
+    std::string huge;
+    for (int i = 0; i < (8 << 20); ++i) huge += "a/";
+    CHECK_THROWS_WITH(clean_components(huge), Catch::StartsWith("the name \"a/a/a/") && Catch::Contains("components"));
+}
+
 TEST_CASE("join_path", "[unpack][confined]")
 {
     CHECK(join_path("", "a") == "a");

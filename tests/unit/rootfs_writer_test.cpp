@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -311,10 +312,16 @@ TEST_CASE("rootfs writer: a directory that is read-only in the image still recei
 TEST_CASE("rootfs writer: the root entry sets the rootfs's own attributes", "[unpack][writer]")
 {
     unpack_fixture f;
-    f.apply({tt::directory("./", 0700, 1'111'111'111), tt::file("f", "x")});
+    auto root_entry = tt::directory("./", 0700, 1'111'111'111);
+    root_entry.header.uid = 4321;
+    root_entry.header.gid = 4321;
+    f.apply({root_entry, tt::file("f", "x")});
+    // Until finish() the rootfs stays this user's: a killed unpack's temporary is its own to clean.
+    CHECK(lstat_of(f.root).st_uid == ::geteuid());
     f.writer.finish();
     CHECK((lstat_of(f.root).st_mode & 07777) == 0700);
     CHECK(lstat_of(f.root).st_mtime == 1'111'111'111);
+    CHECK(lstat_of(f.root).st_uid == (::geteuid() == 0 ? 4321u : ::geteuid()));
 
     unpack_fixture g;
     auto message = g.apply_error({tt::file("./", "not a directory")});
@@ -541,4 +548,54 @@ TEST_CASE("rootfs writer: finding the directories again at the end is limited as
         f.apply({tt::file(deep + "f", "x")});
         CHECK_THROWS_WITH(f.writer.finish(), Catch::StartsWith("directory \"d/d/") && Catch::Contains("more than 400 steps"));
     }
+}
+
+TEST_CASE("rootfs writer: the paths kept in memory are bounded, deep trees of long names refused",
+          "[unpack][writer][budget]")
+{
+    // Each entry makes 100 directories under 200-byte names: its own path alone is 20 KB,
+    // and the paths of the directories on the way add up to about 1 MB.
+    const std::string long_name(200, 'x');
+    auto deep_file = [&](int i) {
+        std::string name = std::to_string(i) + "/";
+        for (int level = 0; level < 100; ++level) name += long_name + "/";
+        return tt::file(name + "f", "");
+    };
+    std::vector<tt::item> layer;
+    for (int i = 0; i < 8; ++i) layer.push_back(deep_file(i));
+    {
+        unpack_fixture roomy(::geteuid() == 0, {.kept_path_bytes = 64 << 20});
+        roomy.apply(layer);
+        roomy.writer.finish();
+    }
+    unpack_fixture tight(::geteuid() == 0, {.kept_path_bytes = 4 << 20});
+    auto e = tight.apply_error(layer);
+    CHECK_THAT(e, Catch::StartsWith("layer L: entry \"") && Catch::Contains("more than 4 MiB to keep track of"));
+}
+
+TEST_CASE("rootfs writer: whiting out a tree 512 levels deep holds no more descriptors than the removal needs",
+          "[unpack][writer][whiteout]")
+{
+    std::string deep;
+    for (std::size_t i = 0; i < max_directory_depth - 1; ++i) deep += "x/";
+    // The directories still held open from the deep entry and those of the removal would be
+    // over 1000 together; alone, either is about 512.
+    rlimit before {};
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &before) == 0);
+    rlimit tight = before;
+    tight.rlim_cur = 700;
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &tight) == 0);
+    std::string failure;
+    {
+        unpack_fixture f;
+        f.apply({tt::file(deep + "f", "x")});
+        failure = f.apply_error({tt::whiteout(".wh.x"), tt::file("y", "")});
+        if (failure.empty()) {
+            f.writer.finish();
+            CHECK_FALSE(present(f.root / "x"));
+            CHECK(fs::is_regular_file(f.root / "y"));
+        }
+    }
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &before) == 0);
+    CHECK(failure == "");
 }

@@ -83,6 +83,11 @@ std::vector<std::string> clean_components(std::string_view name)
         if (part == "..") {
             if (!out.empty()) out.pop_back();
         } else if (!part.empty() && part != ".") {
+            // Far deeper than any directory may be: a 16 MiB name of "a/" would otherwise
+            // become millions of strings before any limit looked at it.
+            if (out.size() == max_name_components)
+                throw error("the name " + tar::printable_name(name.substr(0, 64)) + "... has more than " +
+                            std::to_string(max_name_components) + " components");
             out.emplace_back(part);
         }
         pos = slash + 1;

@@ -23,6 +23,8 @@ namespace lading::unpack {
 // Deeper directories than this are refused: removing or resolving them would need one
 // open descriptor per level.
 inline constexpr std::size_t max_directory_depth = 512;
+// A name (or link target) cleaned to more components than this is refused outright.
+inline constexpr std::size_t max_name_components = 8 * max_directory_depth;
 
 // Resolving a name costs steps: one per component looked at (each component of a symlink's
 // target included) and one per directory opened again when ".." makes the walk restart
@@ -33,6 +35,10 @@ struct resolution_limits {
     std::uint64_t steps_per_entry = 65536;
     std::uint64_t layer_allowance = 65536;  // steps any layer may take, however small
     std::uint64_t layer_steps_per_byte = 1;  // and more steps for each byte of the layer read so far
+    // What the paths an unpack keeps in memory (directories whose attributes finish() sets,
+    // the names a layer added) may take, with about 64 bytes of bookkeeping each: deep trees
+    // of long names would otherwise grow it with the square of their depth.
+    std::uint64_t kept_path_bytes = std::uint64_t{1} << 30;
 };
 
 class resolution_budget {

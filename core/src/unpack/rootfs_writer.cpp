@@ -50,17 +50,35 @@ void set_mode(std::uint32_t mode, Chmod chmod)
     fail_errno("cannot set the mode");
 }
 
+// Roughly what a set or map node and its string header take beside the path's bytes.
+constexpr std::uint64_t bookkeeping_per_path = 64;
+std::uint64_t kept_size(const std::string& path) { return path.size() + bookkeeping_per_path; }
+
 }  // namespace
 
 rootfs_writer::rootfs_writer(int root_fd, bool as_root, resolution_limits limits)
     : root_fd_(root_fd), as_root_(as_root), limits_(limits), budget_(limits), chain_(root_fd), buffer_(1u << 20)
 {
-    directories_[""] = {};  // 0755 unless a layer has an entry for the root itself
+    remember_directory("", {});  // 0755 unless a layer has an entry for the root itself
+}
+
+void rootfs_writer::count_kept(std::uint64_t bytes)
+{
+    kept_bytes_ += bytes;
+    if (kept_bytes_ > limits_.kept_path_bytes)
+        throw error("the image's paths need more than " + std::to_string(limits_.kept_path_bytes >> 20) +
+                    " MiB to keep track of while unpacking (directories nested deep under long names)");
+}
+
+void rootfs_writer::remember_directory(const std::string& path, dir_attributes attributes)
+{
+    auto [it, inserted] = directories_.insert_or_assign(path, attributes);
+    if (inserted) count_kept(kept_size(path));
 }
 
 void rootfs_writer::apply_layer(tar::tar_reader& layer, const std::string& what, const layer_options& options)
 {
-    added_.clear();
+    forget_added();
     budget_ = resolution_budget(limits_);
     std::uint64_t layer_bytes = 0;
     while (auto e = layer.next()) {
@@ -75,7 +93,14 @@ void rootfs_writer::apply_layer(tar::tar_reader& layer, const std::string& what,
         ++counts_.entries;
     }
     bytes_applied_ += layer_bytes;
+    forget_added();
+}
+
+void rootfs_writer::forget_added()
+{
     added_.clear();
+    kept_bytes_ -= added_bytes_;
+    added_bytes_ = 0;
 }
 
 void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer, const layer_options& options)
@@ -90,7 +115,7 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
 
     std::vector<std::string> created;
     const auto dir = chain_.open(components, budget_, created);
-    for (const auto& c : created) directories_[c] = {};
+    for (const auto& c : created) remember_directory(c, {});
     const int dir_fd = dir.fd;
     const std::string path = join_path(dir.path, base);
 
@@ -122,7 +147,7 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
         if (!keep_directory && ::mkdirat(dir_fd, base.c_str(), 0700) != 0) fail_errno("cannot create the directory");
         set_owner(dir_fd, base, h);
         set_xattrs(dir_fd, base, h);
-        directories_[path] = {h.mode, mtime_of(e)};
+        remember_directory(path, {h.mode, mtime_of(e)});
         break;
     case tar::entry_type::symlink:
         if (::symlinkat(h.link_name.c_str(), dir_fd, base.c_str()) != 0) fail_errno("cannot create the symlink");
@@ -162,9 +187,11 @@ void rootfs_writer::apply_entry(const tar::read_entry& e, tar::tar_reader& layer
 void rootfs_writer::apply_root_entry(const tar::read_entry& e)
 {
     if (e.header.type != tar::entry_type::directory) throw error("only a directory can stand for the root of the image");
-    set_owner(root_fd_, ".", e.header);
+    // The owner is set by finish(): until then the temporary stays this user's, so that the
+    // cleanup after a killed unpack (which removes only its own user's) still finds it.
+    root_owner_ = e.header;
     set_xattrs(root_fd_, ".", e.header);
-    directories_[""] = {e.header.mode, mtime_of(e)};
+    remember_directory("", {e.header.mode, mtime_of(e)});
 }
 
 void rootfs_writer::apply_whiteout(const std::vector<std::string>& parent, const std::string& base)
@@ -174,14 +201,17 @@ void rootfs_writer::apply_whiteout(const std::vector<std::string>& parent, const
     auto dir = open_confined_dir(root_fd_, parent, {.budget = &budget_});
     if (!dir) return;  // the layers below have nothing there to hide
     if (w.kind == whiteout_kind::opaque) {
+        chain_.forget(dir->path);  // no descriptors held below it while it is emptied
         remove_lower_entries(dir->fd.get(), dir->path, added_, [&](const std::string& p) { forget_below(p); }, budget_);
         note_added(dir->path);
         return;
     }
     const auto path = join_path(dir->path, w.target);
     if (added_.count(path)) return;  // a whiteout hides the layers below, never its own layer's entries
-    remove_tree_at(dir->fd.get(), w.target);
+    // Forgotten first: the directories held open below it and the removal's own descriptors
+    // would otherwise add up past the open-file limit for a tree 512 levels deep.
     forget_below(path);
+    remove_tree_at(dir->fd.get(), w.target);
 }
 
 unique_fd rootfs_writer::create_file(int dir_fd, const std::string& name)
@@ -191,8 +221,8 @@ unique_fd rootfs_writer::create_file(int dir_fd, const std::string& name)
 
 void rootfs_writer::replace_existing(int dir_fd, const std::string& name, const std::string& path)
 {
+    forget_below(path);  // first, as for a whiteout
     remove_tree_at(dir_fd, name);
-    forget_below(path);
 }
 
 void rootfs_writer::write_regular(int fd, int dir_fd, const std::string& name, const tar::read_entry& e,
@@ -260,7 +290,10 @@ void rootfs_writer::note_added(const std::string& path)
 {
     // Every parent of a path in the set is in the set, so the walk up stops at the first known one.
     for (std::string p = path;;) {
-        if (!added_.insert(p).second || p.empty()) return;
+        if (!added_.insert(p).second) return;
+        added_bytes_ += kept_size(p);
+        count_kept(kept_size(p));
+        if (p.empty()) return;
         auto slash = p.rfind('/');
         p = slash == std::string::npos ? std::string() : p.substr(0, slash);
     }
@@ -269,10 +302,12 @@ void rootfs_writer::note_added(const std::string& path)
 void rootfs_writer::forget_below(const std::string& path)
 {
     chain_.forget(path);
-    directories_.erase(path);
+    if (directories_.erase(path)) kept_bytes_ -= kept_size(path);
     const auto prefix = path + "/";
-    for (auto it = directories_.lower_bound(prefix); it != directories_.end() && it->first.starts_with(prefix);)
+    for (auto it = directories_.lower_bound(prefix); it != directories_.end() && it->first.starts_with(prefix);) {
+        kept_bytes_ -= kept_size(it->first);
         it = directories_.erase(it);
+    }
 }
 
 void rootfs_writer::finish()
@@ -283,6 +318,8 @@ void rootfs_writer::finish()
     for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) {
         const auto& [path, attributes] = *it;
         if (path.empty()) {
+            // The owner first: chown clears setuid and setgid.
+            if (root_owner_) set_owner(root_fd_, ".", *root_owner_);
             set_mode(attributes.mode, [&](std::uint32_t m) { return ::fchmod(root_fd_, m); });
             if (attributes.mtime) {
                 const timespec times[2] = {*attributes.mtime, *attributes.mtime};

@@ -74,6 +74,9 @@ private:
     void set_xattrs(int dir_fd, const std::string& name, const tar::entry& h);
     void note_added(const std::string& path);
     void forget_below(const std::string& path);
+    void forget_added();
+    void remember_directory(const std::string& path, dir_attributes attributes);
+    void count_kept(std::uint64_t bytes);
 
     int root_fd_;
     bool as_root_;
@@ -84,6 +87,9 @@ private:
     unpack_counts counts_;
     std::map<std::string, dir_attributes> directories_;  // path in the rootfs → attributes to set at the end
     std::unordered_set<std::string> added_;  // paths this layer created, with their parent directories
+    std::uint64_t added_bytes_ = 0;          // what added_ takes, counted as kept_path_bytes counts it
+    std::uint64_t kept_bytes_ = 0;           // what directories_ and added_ take together
+    std::optional<tar::entry> root_owner_;   // the root entry's owner, set by finish()
     bool content_failed_ = false;  // the layer stream failed while a file's content was copied
     std::vector<std::uint8_t> buffer_;
 };
