@@ -221,6 +221,7 @@ TEST_CASE("a temporary whose writer still holds its lock survives; an abandoned 
     const fs::path dead_staging = staging_parent / "rootfs.tmp-999999998-AbCdEf";
     write_bytes(live_staging / "etc" / "file", "x\n");
     write_bytes(dead_staging / "etc" / "file", "x\n");
+    fs::permissions(store / "unpacked", fs::perms::owner_all);  // private, as lading makes it
     held_lock unpacker(live_staging, true);
     export_request unpack;
     make_small_tree(work / "u", "unpack");

@@ -705,6 +705,7 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
         write_text(dead / "some/file", "left by a killed unpack\n");
         fs::permissions(dead / "some", fs::perms::owner_read | fs::perms::owner_exec);  // not writable: still removed
         write_text(live / "file", "still being written\n");
+        fs::permissions(req.store / "unpacked", fs::perms::owner_all);  // private, as lading makes it
         // A writer holds its staging directory locked for as long as it works in it.
         const int held = ::open(live.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         REQUIRE(held >= 0);
