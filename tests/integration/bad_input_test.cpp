@@ -9,6 +9,7 @@
 #include <functional>
 
 #include "common/required_tool.hpp"
+#include "common/tar_builder.hpp"
 #include "common/store_snapshot.hpp"
 #include "common/temp_dir.hpp"
 #include "support.hpp"
@@ -133,6 +134,26 @@ std::vector<bad_case> bad_cases() {
          [](auto& req, auto& work, auto&) {
              const fs::path bad = work / "truncated.tar.gz";
              write_truncated_targz(shared_tree().root, bad);
+             req.layers = {bad};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+        {"a tarball entry that climbs out of the layer", 1, {"climbs.tar", "../../etc/cron.d/x", "reaches outside the layer"}, {},
+         [](auto& req, auto& work, auto&) {
+             const fs::path bad = work / "climbs.tar";
+             lading::test_tar::raw_header h;
+             h.name = "../../etc/cron.d/x";
+             std::ofstream(bad, std::ios::binary) << lading::test_tar::raw_block(h) << lading::test_tar::end_marker();
+             req.layers = {bad};
+             req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
+         }},
+        {"a tarball hardlink to a file outside it", 1, {"hardlink", "/etc/shadow"}, {},
+         [](auto& req, auto& work, auto&) {
+             const fs::path bad = work / "hardlink.tar";
+             lading::test_tar::raw_header h;
+             h.name = "shadow";
+             h.typeflag = '1';
+             h.link_name = "/etc/shadow";
+             std::ofstream(bad, std::ios::binary) << lading::test_tar::raw_block(h) << lading::test_tar::end_marker();
              req.layers = {bad};
              req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
          }},

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -348,4 +349,66 @@ TEST_CASE("a tree source dropped early stops its background walk", "[tar][walk]"
     std::vector<std::uint8_t> buf(4096);
     CHECK(src.read(buf) == buf.size());
     // Leaving the scope joins the walk, which waits on a full queue: it must be told to stop.
+}
+
+TEST_CASE("a tree more than 1024 directories deep is refused with its path, not walked until the stack runs out",
+          "[tar][walk]")
+{
+    temp_tree t;
+    // Made one level at a time, relative to the level above: the whole path is long.
+    auto nest = [&](int levels) {
+        int dir = ::open(t.root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (int i = 0; i < levels && dir >= 0; ++i) {
+            ::mkdirat(dir, "d", 0755);
+            const int next = ::openat(dir, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            ::close(dir);
+            dir = next;
+        }
+        REQUIRE(dir >= 0);
+        ::close(dir);
+    };
+    auto walked = [&] {
+        try {
+            tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+            return read_outcome_of(src);
+        } catch (const error& e) {
+            return read_outcome{"", e.what()};
+        }
+    };
+    nest(1024);
+    CHECK(walked().error.empty());
+    nest(1025);
+    std::string deepest;
+    for (int i = 0; i < 1025; ++i) deepest += "/d";
+    CHECK_THAT(walked().error, Catch::EndsWith(deepest + " is more than 1024 directories deep"));
+}
+
+TEST_CASE("an extended attribute whose name holds '=' is refused: a PAX record would carry another", "[tar][walk]")
+{
+    temp_tree t;
+    t.file("f", "x");
+    REQUIRE(::setxattr((t.root / "f").c_str(), "user.a=b", "1", 1, 0) == 0);
+    CHECK_THROWS_WITH(tar::walk_tree(t.root, std::nullopt),
+                      Catch::Contains("/f has an extended attribute whose name holds '=' (user.a=b)"));
+}
+
+TEST_CASE("every link of a hardlinked file after the first is a hardlink to the first name", "[tar][walk]")
+{
+    temp_tree t;
+    t.file("a", "shared");
+    fs::create_hard_link(t.root / "a", t.root / "b");
+    fs::create_hard_link(t.root / "a", t.root / "c");
+    t.file("d", "shared too");
+    fs::create_hard_link(t.root / "d", t.root / "e");
+    tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+    auto out = read_outcome_of(src);
+    REQUIRE(out.error.empty());
+    auto entries = list_tar(out.bytes);
+    REQUIRE(entries.size() == 5);
+    CHECK(entries[0].type == '0');
+    CHECK(entries[0].content == "shared");
+    CHECK((entries[1].type == '1' && entries[2].type == '1'));
+    CHECK(entries[3].type == '0');
+    CHECK(entries[4].type == '1');
+    CHECK(out.bytes.substr(512 * 2 + 157, 1) == "a");  // b's link target
 }

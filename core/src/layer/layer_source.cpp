@@ -56,7 +56,7 @@ std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path
 
     auto what = "layer " + path.string();
     return std::make_unique<tar::checked_tar_source>(open_uncompressed(std::make_unique<file_source>(path), plugins, what),
-                                                     clamp_mtime, what);
+                                                     clamp_mtime, what, tar::entry_names::inside_layer);
 }
 
 std::unique_ptr<byte_source> open_uncompressed(std::unique_ptr<byte_source> src, plugin::catalog& plugins,

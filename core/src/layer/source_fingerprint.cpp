@@ -46,9 +46,16 @@ std::optional<std::string> link_target(int dir_fd, const char* name, const struc
     return target;
 }
 
+// Past the depth the tree walk accepts there is no layer to remember a fingerprint for.
+constexpr int deepest_fingerprinted = 1024;
+
 // Adds every entry of the open directory `dir_fd` (closed here), depth first in name order.
-bool add_directory(sha256_hasher& hash, int dir_fd, const std::string& prefix)
+bool add_directory(sha256_hasher& hash, int dir_fd, const std::string& prefix, int depth = 0)
 {
+    if (depth > deepest_fingerprinted) {
+        ::close(dir_fd);
+        return false;
+    }
     DIR* dir = ::fdopendir(dir_fd);
     if (!dir) {
         ::close(dir_fd);
@@ -82,7 +89,7 @@ bool add_directory(sha256_hasher& hash, int dir_fd, const std::string& prefix)
         add_entry(hash, relative, st, target);
         if (S_ISDIR(st.st_mode)) {
             const int child = ::openat(walk_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (child < 0 || !add_directory(hash, child, relative + "/")) {
+            if (child < 0 || !add_directory(hash, child, relative + "/", depth + 1)) {
                 ok = false;
                 break;
             }

@@ -2,9 +2,11 @@
 #include <lading/formats/pax_records.hpp>
 #include "tar/checked_tar_source.hpp"
 #include "tar/entry.hpp"
+#include "tar/tar_reader.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace lading::tar {
 
@@ -28,6 +30,27 @@ std::string clamp_pax_records(std::string_view body, std::int64_t clamp)
     return out;
 }
 
+// A name as a path relative to the layer's root: "./a//b/" is "a/b", "." is "". Empty
+// when it is absolute or holds a ".." component (it would reach outside the layer).
+std::optional<std::string> inside_layer_name(std::string_view name)
+{
+    if (name.starts_with('/')) return std::nullopt;
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= name.size()) {
+        auto slash = name.find('/', pos);
+        if (slash == std::string_view::npos) slash = name.size();
+        const auto part = name.substr(pos, slash - pos);
+        if (part == "..") return std::nullopt;
+        if (!part.empty() && part != ".") {
+            if (!out.empty()) out += '/';
+            out += part;
+        }
+        pos = slash + 1;
+    }
+    return out;
+}
+
 std::span<const std::uint8_t, block_size> as_block(const std::string& b)
 {
     return std::span<const std::uint8_t, block_size>(reinterpret_cast<const std::uint8_t*>(b.data()), block_size);
@@ -36,9 +59,33 @@ std::span<const std::uint8_t, block_size> as_block(const std::string& b)
 }  // namespace
 
 checked_tar_source::checked_tar_source(std::unique_ptr<byte_source> inner, std::optional<std::int64_t> clamp,
-                                       std::string what)
-    : inner_(std::move(inner)), clamp_(clamp), what_(std::move(what))
+                                       std::string what, entry_names names)
+    : inner_(std::move(inner)), clamp_(clamp), what_(std::move(what)), names_(names)
 {
+}
+
+void checked_tar_source::check_names(const formats::ustar::decoded_entry& e)
+{
+    const auto name = inside_layer_name(e.name);
+    if (!name)
+        throw error(what_ + ": the entry " + printable_name(e.name) +
+                    " reaches outside the layer (absolute names and \"..\" are refused)");
+    if (e.kind == formats::ustar::entry_kind::hardlink) {
+        const auto target = inside_layer_name(e.link_name);
+        if (!target || !seen_.count(std::hash<std::string>{}(*target)))
+            throw error(what_ + ": the hardlink " + printable_name(e.name) + " points at " +
+                        printable_name(e.link_name) + ", which no earlier entry of the layer names");
+    }
+    if (e.kind != formats::ustar::entry_kind::directory) seen_.insert(std::hash<std::string>{}(*name));
+}
+
+void checked_tar_source::clamp_header_mtime(std::string& block) const
+{
+    auto stored = formats::ustar::decode_number(std::string_view(block).substr(136, 12));
+    if (stored && *stored > *clamp_) {
+        formats::ustar::encode_octal(block.data() + 136, 12, static_cast<std::uint64_t>(*clamp_));
+        formats::ustar::set_checksum(block.data());
+    }
 }
 
 void checked_tar_source::fail(const std::string& message) const
@@ -100,19 +147,16 @@ void checked_tar_source::take_header(std::string block)
             formats::ustar::set_checksum(block.data());
             body.append(padding_for(body.size()), '\0');
         }
+        // An extended header's own mtime field (git archive writes the commit time there).
+        if (clamp_) clamp_header_mtime(block);
         block += body;
         break;
     }
     case header_decoder::step::entry: {
         const auto& e = decoder_.entry();
-        if (clamp_) {
-            // The header's own field; a PAX mtime was clamped in its record.
-            auto stored = formats::ustar::decode_number(std::string_view(block).substr(136, 12));
-            if (stored && *stored > *clamp_) {
-                formats::ustar::encode_octal(block.data() + 136, 12, static_cast<std::uint64_t>(*clamp_));
-                formats::ustar::set_checksum(block.data());
-            }
-        }
+        if (names_ == entry_names::inside_layer) check_names(e);
+        // The header's own field; a PAX mtime was clamped in its record.
+        if (clamp_) clamp_header_mtime(block);
         content_left_ = e.size + padding_for(e.size);
         break;
     }

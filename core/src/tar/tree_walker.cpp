@@ -52,6 +52,10 @@ std::vector<std::pair<std::string, std::string>> read_xattrs(const std::filesyst
         std::string name(names.c_str() + i);
         i += name.size() + 1;
         if (name.empty()) continue;
+        // A PAX record ends its key at the first '=': such a name would come back as another.
+        if (name.find('=') != std::string::npos)
+            throw error(p.string() + " has an extended attribute whose name holds '=' (" + name +
+                        "), which a tar archive cannot carry");
         ssize_t vlen = get(name.c_str(), nullptr, 0);
         if (vlen < 0) {
             if (errno == ENODATA) continue;
@@ -128,11 +132,21 @@ std::vector<std::string> sorted_children(unique_fd dir, const std::filesystem::p
     return *names;
 }
 
+// Deeper trees are refused: the walk recurses once per level, and what each level keeps
+// grows with the path's length.
+constexpr std::size_t max_tree_depth = 1024;
+
 struct walker {
+    struct first_link {
+        std::string name;
+        nlink_t links_left;  // links still to come; the entry goes when none are
+    };
+
     std::optional<std::int64_t> clamp;
     const std::function<void(tree_entry&&)>& emit;
     std::uint64_t prefetch_per_file = 0;
-    std::map<std::pair<dev_t, ino_t>, std::string> first_link_name;
+    std::map<std::pair<dev_t, ino_t>, first_link> first_link_name;
+    std::size_t depth = 0;
 
     // `dir` is the open directory that `dir_path` names and `dir_id` identifies. While a
     // subdirectory is visited only the subdirectory stays open: `dir` is then opened again
@@ -169,10 +183,11 @@ struct walker {
         case S_IFREG: {
             opened = open_same(dir_fd, child, 0, st, p, "read");
             if (st.st_nlink > 1) {
-                auto [it, inserted] = first_link_name.try_emplace({st.st_dev, st.st_ino}, name);
+                auto [it, inserted] = first_link_name.try_emplace({st.st_dev, st.st_ino}, first_link{name, st.st_nlink - 1});
                 if (!inserted) {
                     h.type = entry_type::hardlink;
-                    h.link_name = it->second;
+                    h.link_name = it->second.name;
+                    if (--it->second.links_left == 0) first_link_name.erase(it);
                     break;
                 }
             }
@@ -206,8 +221,12 @@ struct walker {
         std::string child_prefix = h.name;
         emit(std::move(te));
         if (!is_dir) return;
+        if (depth == max_tree_depth)
+            throw error(p.string() + " is more than " + std::to_string(max_tree_depth) + " directories deep");
         dir.reset();
+        ++depth;
         visit_children(opened, identity_of(st), p, child_prefix);
+        --depth;
         dir = unique_fd(::openat(opened.get(), "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         struct stat parent {};
         if (!dir || ::fstat(dir.get(), &parent) != 0 || identity_of(parent) != dir_id) changed(dir_path);
@@ -242,7 +261,7 @@ void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> cl
     if (!root_fd) fail(root, "open directory");
     if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
     opened(root, identity_of(st));
-    walker w{clamp_mtime, emit, prefetch_per_file, {}};
+    walker w{clamp_mtime, emit, prefetch_per_file, {}, 0};
     w.visit_children(root_fd, identity_of(st), root, "");
 }
 
