@@ -21,6 +21,7 @@
 #include "common/oci_layout.hpp"
 #include "common/required_tool.hpp"
 #include "common/sha256.hpp"
+#include "common/hand_made_layout.hpp"
 #include "common/store_snapshot.hpp"
 #include "common/tar_builder.hpp"
 #include "common/temp_dir.hpp"
@@ -472,10 +473,22 @@ TEST_CASE("hostile layers stay inside the rootfs or are refused; nothing outside
         {
             const fs::path store = work / "store";
             export_request req;
-            for (std::size_t i = 0; i < c.layers.size(); ++i) {
-                const auto file = work / ("layer-" + std::to_string(n) + "-" + std::to_string(i) + ".tar");
-                write_bytes(file, tt::archive_of(c.layers[i]));
-                req.layers.push_back(file);
+            if (c.refused_as_tarball) {
+                for (std::size_t i = 0; i < c.layers.size(); ++i) {
+                    const auto file = work / ("layer-" + std::to_string(n) + "-" + std::to_string(i) + ".tar");
+                    write_bytes(file, tt::archive_of(c.layers[i]));
+                    req.layers.push_back(file);
+                }
+            } else {
+                // lading refuses such tarballs as layers of its own: they come as a base image,
+                // as from a registry or a layout another tool wrote.
+                std::vector<std::string> tars;
+                for (const auto& l : c.layers) tars.push_back(tt::archive_of(l));
+                const auto base = work / ("hostile-base-" + std::to_string(n));
+                write_hand_made_layout(base, "base", host_platform(), tars);
+                if (!fs::exists(work / "top")) write_text(work / "top" / "top.txt", "a harmless layer\n");
+                req.layers = {work / "top"};
+                req.extra_args = {"--from", "oci-layout://" + base.string() + ":base"};
             }
             req.platform = host_platform();
             req.store = store;

@@ -1,0 +1,18 @@
+// An OCI image layout written file by file, with no lading code: one image of uncompressed
+// tar layers for a platform, named in index.json. For images lading would refuse to build
+// (hostile layers that only a registry or another tool could hand it).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lading::test {
+
+// Writes the layout at `dir` (created) holding `name` (ref.name annotation) for `platform`
+// ("linux/amd64"), whose layers, bottom first, are the tar archives `layer_tars`. Returns the
+// manifest's digest.
+std::string write_hand_made_layout(const std::filesystem::path& dir, const std::string& name, const std::string& platform,
+                                   const std::vector<std::string>& layer_tars);
+
+}  // namespace lading::test
