@@ -65,6 +65,22 @@ private:
     tcp::socket socket_;
 };
 
+// work/htpasswd for reader:s3cret, bcrypt at `cost` (each check of a wrong password costs
+// the mirror 2^cost rounds).
+std::filesystem::path bcrypt_htpasswd(const temp_dir& work, int cost)
+{
+    auto made = run_process({"htpasswd", "-Bbn", "-C", std::to_string(cost), "reader", "s3cret"});
+    REQUIRE(made.succeeded());
+    std::ofstream(work / "htpasswd") << made.out;
+    return work / "htpasswd";
+}
+
+// The right password once, so that the mirror remembers it.
+void remember_reader(const mirror_process& mirror)
+{
+    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_right}}).result_int() == 200);
+}
+
 }  // namespace
 
 TEST_CASE("an upstream behind token auth is pulled with docker's credentials", "[mirror][auth]")
@@ -120,11 +136,8 @@ TEST_CASE("wrong passwords do not hold up a client whose password the mirror rem
     temp_dir work("lading-mirror-guesses-");
     counted_upstream up;
     // Cost 13: every check of a wrong password costs the mirror half a second of CPU or more.
-    auto made = run_process({"htpasswd", "-Bbn", "-C", "13", "reader", "s3cret"});
-    REQUIRE(made.succeeded());
-    std::ofstream(work / "htpasswd") << made.out;
-    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", (work / "htpasswd").string()}});
-    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_right}}).result_int() == 200);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", bcrypt_htpasswd(work, 13).string()}});
+    remember_reader(mirror);
 
     asio::io_context io;
     std::vector<sent_request> guesses;
@@ -145,11 +158,8 @@ TEST_CASE("a flood of password guesses is answered busy past a bound, not queued
     temp_dir work("lading-mirror-flood-");
     counted_upstream up;
     // Cost 12: a quarter of a second or more per check, so the guesses pile up.
-    auto made = run_process({"htpasswd", "-Bbn", "-C", "12", "reader", "s3cret"});
-    REQUIRE(made.succeeded());
-    std::ofstream(work / "htpasswd") << made.out;
-    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", (work / "htpasswd").string()}});
-    REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/", {}, {{"Authorization", reader_right}}).result_int() == 200);
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--htpasswd", bcrypt_htpasswd(work, 12).string()}});
+    remember_reader(mirror);
 
     asio::io_context io;
     constexpr int flood = 48;  // more than the 32 checks the mirror lets wait

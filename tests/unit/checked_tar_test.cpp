@@ -94,24 +94,21 @@ TEST_CASE("a tarball made a layer keeps its names inside the layer, hardlinks to
 TEST_CASE("rewrite-timestamp clamps the mtime field of extended headers too", "[tar]")
 {
     // As git archive writes it: a global header carrying the commit time in its own mtime field.
-    const std::string comment = tt::pax_record("comment", "0123456789abcdef0123456789abcdef01234567");
-    tt::raw_header global;
-    global.name = "pax_global_header";
-    global.typeflag = 'g';
-    global.size_value = comment.size();
-    global.mtime = tt::octal(1'700'000'000, 11);
-    const std::string records = tt::pax_record("path", "a-long-name");
-    tt::raw_header local;
-    local.name = "PaxHeaders/x";
-    local.typeflag = 'x';
-    local.size_value = records.size();
-    local.mtime = tt::octal(1'700'000'000, 11);
-    auto padded = [](std::string s) { return s + std::string((512 - s.size() % 512) % 512, '\0'); };
+    // An extended header written at a time later than the clamp, its records padded to blocks.
+    auto extension = [](const std::string& name, char typeflag, const std::string& records) {
+        tt::raw_header h;
+        h.name = name;
+        h.typeflag = typeflag;
+        h.size_value = records.size();
+        h.mtime = tt::octal(1'700'000'000, 11);
+        return tt::raw_block(h) + records + std::string((512 - records.size() % 512) % 512, '\0');
+    };
     tt::raw_header file;
     file.name = "x";
     file.mtime = tt::octal(1'000, 11);
-    const std::string in = tt::raw_block(global) + padded(comment) + tt::raw_block(local) + padded(records) +
-                           tt::raw_block(file) + tt::end_marker();
+    const std::string in =
+        extension("pax_global_header", 'g', tt::pax_record("comment", "0123456789abcdef0123456789abcdef01234567")) +
+        extension("PaxHeaders/x", 'x', tt::pax_record("path", "a-long-name")) + tt::raw_block(file) + tt::end_marker();
 
     const auto out = checked_bytes(in, 5'000, tar::entry_names::inside_layer);
     REQUIRE(out.size() == in.size());
