@@ -287,6 +287,54 @@ TEST_CASE("a file whose size changed after its header was written is an error na
     }
 }
 
+namespace {
+// Overwrites the start of `file` in place: same inode, same size, other bytes.
+void overwrite_in_place(const fs::path& file, const std::string& bytes)
+{
+    std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+    REQUIRE(f);
+    f.seekp(0);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+}  // namespace
+
+TEST_CASE("a file rewritten in place with the same size is an error naming it, not torn content", "[tar][walk]")
+{
+    temp_tree t;
+    t.file("rewritten", std::string(70000, 'o'));
+
+    SECTION("between the walk and the read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        overwrite_in_place(t.root / "rewritten", "new");
+        CHECK(fs::file_size(t.root / "rewritten") == 70000);
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "rewritten").string()) &&
+                                             Catch::Contains("it was written to or its status changed"));
+    }
+    SECTION("while it is being read")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        std::vector<std::uint8_t> first(512 + 1000);
+        REQUIRE(src.read(first) == first.size());  // its header and the start of its content
+        overwrite_in_place(t.root / "rewritten", "new");
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "rewritten").string()) &&
+                                             Catch::Contains("written to while it was being read"));
+    }
+    SECTION("its mode changed after its header was made")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        fs::permissions(t.root / "rewritten", fs::perms::owner_exec, fs::perm_options::add);
+        CHECK_THROWS_WITH(read_all(src), Catch::Contains("its status changed"));
+    }
+    SECTION("read without a change, it streams as walked")
+    {
+        tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
+        auto entries = list_tar(read_all(src));
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].content == std::string(70000, 'o'));
+    }
+}
+
 TEST_CASE("walking and reading a deep tree keeps a few descriptors open, whatever the depth", "[tar][walk]")
 {
     temp_tree t;

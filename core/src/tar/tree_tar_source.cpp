@@ -2,7 +2,9 @@
 #include "tar/tree_tar_source.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <sys/stat.h>
 
 namespace lading::tar {
 
@@ -36,7 +38,8 @@ bool tree_tar_source::advance()
         current_ = std::move(*entry);
         pending_ = encode_header(current_.header);
         if (current_.header.type == entry_type::regular && current_.header.size > 0) {
-            file_ = std::make_unique<file_source>(opener_.open(current_).release(), current_.source);
+            file_fd_ = opener_.open(current_).release();
+            file_ = std::make_unique<file_source>(file_fd_, current_.source);
             file_left_ = current_.header.size;
             padding_after_file_ = padding_for(file_left_);
         }
@@ -69,7 +72,7 @@ std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
             file_left_ -= n;
             filled += n;
             if (file_left_ == 0) {
-                check_no_more_content();
+                check_read_whole_and_unchanged();
                 file_.reset();
             }
             continue;
@@ -79,10 +82,13 @@ std::size_t tree_tar_source::read(std::span<std::uint8_t> buf)
     return filled;
 }
 
-void tree_tar_source::check_no_more_content()
+void tree_tar_source::check_read_whole_and_unchanged()
 {
     std::uint8_t probe = 0;
     if (file_->read(std::span(&probe, 1)) != 0) throw_changed(current_, "it grew while it was being read");
+    struct stat st {};
+    if (::fstat(file_fd_, &st) != 0) throw error("cannot stat " + current_.source.string() + ": " + std::strerror(errno));
+    if (change_stamp_of(st) != current_.changed) throw_changed(current_, "it was written to while it was being read");
 }
 
 }  // namespace lading::tar

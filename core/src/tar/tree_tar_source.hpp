@@ -27,8 +27,9 @@ private:
     // Refills pending_ with the next header, or content, or padding, or the trailer.
     bool advance();
 
-    // Throws when the file just read to its announced size has more bytes now.
-    void check_no_more_content();
+    // Throws when the file just read to its announced size has more bytes now, or was
+    // written to while it was read (a rewrite in place of the same size).
+    void check_read_whole_and_unchanged();
 
     // The next entry in walk order, or nothing at the end.
     std::optional<tree_entry> next_entry();
@@ -40,6 +41,7 @@ private:
     std::string pending_;
     std::size_t pending_pos_ = 0;
     std::unique_ptr<file_source> file_;
+    int file_fd_ = -1;  // file_'s descriptor (file_ owns it), for a last fstat
     std::uint64_t file_left_ = 0;
     std::size_t padding_after_file_ = 0;
     tree_entry current_;

@@ -170,6 +170,7 @@ struct walker {
         tree_entry te;
         te.source = p;
         te.identity = identity_of(st);
+        te.changed = change_stamp_of(st);
         auto& h = te.header;
         h.name = name;
         h.mode = st.st_mode & 07777;
@@ -234,6 +235,8 @@ struct walker {
 };
 
 }  // namespace
+
+change_stamp change_stamp_of(const struct stat& st) { return {st.st_ctim.tv_sec, st.st_ctim.tv_nsec}; }
 
 walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime)
 {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 namespace lading::tar {
@@ -20,11 +21,22 @@ struct file_identity {
     friend bool operator==(const file_identity&, const file_identity&) = default;
 };
 
+// The inode's status-change time (ctime). Any write to a file, and any change of its owner,
+// mode, links or attributes, moves it; nothing can set it back.
+struct change_stamp {
+    std::int64_t seconds = 0;
+    long nanoseconds = 0;
+    friend bool operator==(const change_stamp&, const change_stamp&) = default;
+};
+
 struct tree_entry {
     tar::entry header;
     std::filesystem::path source;  // where the entry was found, for messages
     file_identity identity;        // what it was when walked; its content must come from the same inode
+    change_stamp changed;          // when it was walked: its content must be what it was then
 };
+
+change_stamp change_stamp_of(const struct stat& st);
 
 struct walked_tree {
     std::filesystem::path root;

@@ -92,6 +92,7 @@ unique_fd walked_file_opener::open(const tree_entry& e)
     if (static_cast<std::uint64_t>(st.st_size) != e.header.size)
         throw_changed(e, "its size went from " + std::to_string(e.header.size) + " to " + std::to_string(st.st_size) +
                              " bytes");
+    if (change_stamp_of(st) != e.changed) throw_changed(e, "it was written to or its status changed");
     return fd;
 }
 

@@ -3,7 +3,8 @@
 // The walk and the reading of contents are apart in time, and the tree may change in
 // between. A file is therefore reached from the tree's root one component at a time with
 // O_NOFOLLOW, never through a symlink, and only accepted when it is still the inode the
-// walk saw, with the size the walk saw: the tar header announcing it is already written.
+// walk saw, with the size and status-change time the walk saw: the tar header announcing
+// it is already written. (A rewrite of the same size moves the ctime.)
 #pragma once
 
 #include "tar/tree_walker.hpp"
