@@ -19,6 +19,7 @@
 #include "support.hpp"
 
 #include <fstream>
+#include <sys/resource.h>
 
 namespace fs = std::filesystem;
 using namespace lading::test;
@@ -367,4 +368,32 @@ TEST_CASE("rewrite-timestamp on a base: base layers untouched, new layers clampe
     fs::last_write_time(work / "app" / "app" / "main", fs::file_time_type::clock::now() + 1h);
     req.outputs = {"type=image,name=app:2,oci-mediatypes=true,compression=zstd,rewrite-timestamp=true"};
     CHECK(export_ok(req).digest == image.digest);
+}
+
+TEST_CASE("a base layout blob longer than its descriptor says is refused before it is copied", "[integration][base]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    auto base = make_base(work);
+    // A sparse 1 GiB file behind a descriptor of a few hundred KiB.
+    oci_layout layout(work / "base");
+    fs::resize_file(layout.blob_path(base.layer_digests[0]), std::uintmax_t{1} << 30);
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
+
+    // Files the export writes may not pass 64 MiB: copying the blob to its end would be killed.
+    rlimit saved {};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &saved) == 0);
+    rlimit limited = saved;
+    limited.rlim_cur = 64u << 20;
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+    auto r = run_export(req);
+    ::setrlimit(RLIMIT_FSIZE, &saved);
+
+    INFO(r.describe());
+    CHECK(r.term_signal == 0);
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find(base.layer_digests[0]) != std::string::npos);
+    CHECK(lines[0].find("does not match its digest and size") != std::string::npos);
 }

@@ -1,6 +1,7 @@
 #include "imagetools/store_publisher.hpp"
 
 #include "export/image_names.hpp"
+#include "store/copy_blob.hpp"
 
 #include <lading/error.hpp>
 
@@ -10,26 +11,11 @@ namespace lading::imagetools {
 
 namespace {
 
-void write_checked(byte_source& from, const descriptor& d, plugin::store& to)
-{
-    auto w = to.begin_blob();
-    sha256_hasher hash;
-    std::vector<std::uint8_t> buf(1 << 20);
-    while (auto n = from.read(buf)) {
-        std::span<const std::uint8_t> bytes(buf.data(), n);
-        hash.update(bytes);
-        w->write(bytes);
-    }
-    if (hash.bytes() != d.size || hash.finish() != d.digest)
-        throw error("blob " + d.digest.str() + " does not match its digest and size");
-    w->commit(d.digest);
-}
-
 void copy_blob(image_origin& origin, const descriptor& d, plugin::store& to)
 {
     if (to.blob_size(d.digest)) return;
     auto source = origin.is_registry() ? origin.stream_blob(d) : origin.store()->open_blob(d.digest);
-    write_checked(*source, d, to);
+    write_checked_blob(*source, d, to, origin.label());
 }
 
 // The image below `d`, its blobs before the manifests that reference them.
@@ -48,7 +34,7 @@ void copy_image(image_origin& origin, const descriptor& d, plugin::store& to, in
     if (auto* l = o.if_contains("layers"); l && l->is_array())
         for (const auto& layer : l->as_array()) copy_blob(origin, descriptor::from_json(layer), to);
     memory_source bytes(std::span(reinterpret_cast<const std::uint8_t*>(m.bytes.data()), m.bytes.size()));
-    write_checked(bytes, d, to);
+    write_checked_blob(bytes, d, to, origin.label());
 }
 
 }  // namespace
@@ -66,7 +52,7 @@ void store_index(const composed_index& index, const std::map<digest, std::shared
     }
     const auto& blob = index.blob;
     memory_source bytes(std::span(reinterpret_cast<const std::uint8_t*>(blob.bytes.data()), blob.bytes.size()));
-    if (!store.blob_size(blob.descriptor.digest)) write_checked(bytes, blob.descriptor, store);
+    if (!store.blob_size(blob.descriptor.digest)) write_checked_blob(bytes, blob.descriptor, store, "the new index");
     std::vector<plugin::stored_name> bindings;
     for (const auto& n : names) bindings.push_back({n, normalized_name(n), blob.descriptor});
     store.set_names(bindings);
