@@ -7,6 +7,7 @@
 
 #include "common/containerd_fixture.hpp"
 #include "common/file_bytes.hpp"
+#include "common/hand_made_layout.hpp"
 #include "common/image_name.hpp"
 #include "common/image_view.hpp"
 #include "common/json_file.hpp"
@@ -15,6 +16,7 @@
 #include "common/required_tool.hpp"
 #include "common/sha256.hpp"
 #include "common/store_snapshot.hpp"
+#include "common/tar_builder.hpp"
 #include "common/temp_dir.hpp"
 #include "support.hpp"
 
@@ -396,4 +398,25 @@ TEST_CASE("a base layout blob longer than its descriptor says is refused before 
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find(base.layer_digests[0]) != std::string::npos);
     CHECK(lines[0].find("does not match its digest and size") != std::string::npos);
+}
+
+TEST_CASE("a base without history still gets one history entry per layer with the new ones last", "[integration][base]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    // Two layers and no history at all, as some tools write.
+    const std::vector<std::string> tars{lading::test_tar::archive_of({lading::test_tar::file_member("a.txt", "base one\n")}),
+                                        lading::test_tar::archive_of({lading::test_tar::file_member("b.txt", "base two\n")})};
+    write_hand_made_layout(work / "base", "base:1", "linux/amd64", tars);
+    auto req = app_request(work, "type=image,name=app:1,oci-mediatypes=true");
+    const auto image = read_image(req.store, export_ok(req).digest);
+
+    const auto& diff_ids = image.config.at("rootfs").at("diff_ids").as_array();
+    REQUIRE(diff_ids.size() == 3);
+    std::vector<boost::json::object> described;  // the entries that stand for a layer
+    for (const auto& h : image.config.at("history").as_array())
+        if (!h.as_object().contains("empty_layer") || !h.at("empty_layer").as_bool()) described.push_back(h.as_object());
+    REQUIRE(described.size() == diff_ids.size());
+    CHECK(described[2].at("created_by").as_string() == "lading export: layer 1");
+    CHECK_FALSE(described[0].contains("created_by"));
 }

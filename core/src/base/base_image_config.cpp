@@ -30,6 +30,27 @@ void merge_env(boost::json::object& runtime, const std::vector<std::string>& env
     }
     runtime["Env"] = std::move(merged);
 }
+bool is_empty_layer(const boost::json::value& entry)
+{
+    const auto* e = entry.is_object() ? entry.get_object().if_contains("empty_layer") : nullptr;
+    return e && e->is_bool() && e->get_bool();
+}
+
+// Makes the base's history describe exactly its `layers` layers, so that the entries added
+// for the new layers line up with them (image tools pair the n-th non-empty entry with the
+// n-th layer): entries past the last layer become empty ones, and layers without an entry
+// get one, after the base's own.
+void align_history(boost::json::array& history, std::size_t layers)
+{
+    std::size_t described = 0;
+    for (auto& entry : history) {
+        if (is_empty_layer(entry)) continue;
+        if (described < layers) ++described;
+        else if (entry.is_object()) entry.get_object()["empty_layer"] = true;
+    }
+    for (; described < layers; ++described)
+        history.push_back(boost::json::object{{"comment", "a layer of the base image, which has no history for it"}});
+}
 }  // namespace
 
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
@@ -62,6 +83,7 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
 
     boost::json::array history;
     if (auto* h = config.if_contains("history"); h && h->is_array()) history = h->as_array();
+    align_history(history, diff_ids.size() - new_history.size());
     const auto when = rfc3339_utc(created);
     for (const auto& h : new_history) {
         boost::json::object entry{{"created", when}, {"created_by", h.created_by}};
