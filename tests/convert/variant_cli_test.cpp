@@ -273,3 +273,63 @@ TEST_CASE("lading convert refuses bad input with one line and leaves the store a
     INFO(before.describe_differences_to(after));
     CHECK(before == after);
 }
+
+TEST_CASE("lading convert reads only documents that match their digests and only so many of them", "[convert]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto store = work / "store";
+    const auto original = export_original(work, store, "app:1");
+    const auto manifest = read_image(store, original).manifest;
+    const auto manifest_size = fs::file_size(store / "blobs" / "sha256" / original.substr(7));
+    // Names an index of `listings` entries of the original in the store's index.json.
+    auto name_index_of_listings = [&](const std::string& name, std::size_t listings) {
+        boost::json::array children;
+        for (std::size_t i = 0; i < listings; ++i)
+            children.push_back({{"mediaType", "application/vnd.oci.image.manifest.v1+json"}, {"digest", original},
+                                {"size", manifest_size}});
+        const auto bytes = boost::json::serialize(boost::json::object{
+            {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+        const auto digest = "sha256:" + sha256_hex(bytes);
+        write_bytes(store / "blobs" / "sha256" / digest.substr(7), bytes);
+        auto layout_index = read_json_file(store / "index.json");
+        layout_index.as_object()["manifests"].as_array().push_back(
+            {{"mediaType", "application/vnd.oci.image.index.v1+json"}, {"digest", digest}, {"size", bytes.size()},
+             {"annotations", {{"org.opencontainers.image.ref.name", name}}}});
+        write_bytes(store / "index.json", boost::json::serialize(layout_index));
+    };
+
+    SECTION("an index may list one image twice (two platforms, one manifest)")
+    {
+        name_index_of_listings("two:1", 2);
+        const auto variant = convert_ok(store, "two:1", "zstd");
+        const auto index = parse_json(read_text_file(store / "blobs" / "sha256" / variant.substr(7)), "variant index");
+        REQUIRE(index.at("manifests").as_array().size() == 2);
+        CHECK(index.at("manifests").at(0) == index.at("manifests").at(1));
+    }
+    SECTION("an index listing a manifest more than 10000 times is refused, the store unchanged")
+    {
+        name_index_of_listings("many:1", 10001);
+        const auto before = store_snapshot::take(store);
+        auto r = run_convert(store, {"many:1", "--compression", "zstd"});
+        CHECK(r.exit_code == 1);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains("too large to convert"));
+        CHECK(before == store_snapshot::take(store));
+    }
+    SECTION("a config whose bytes do not match its digest is refused, not re-issued under a new digest")
+    {
+        const auto config = store / "blobs" / "sha256" / json_string(manifest.at("config"), "digest").substr(7);
+        auto bytes = read_text_file(config);
+        bytes[bytes.size() / 2] ^= 1;
+        fs::permissions(config, fs::perms::owner_write, fs::perm_options::add);
+        write_bytes(config, bytes);
+        const auto before = store_snapshot::take(store);
+        auto r = run_convert(store, {"app:1", "--compression", "zstd"});
+        CHECK(r.exit_code == 1);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK_THAT(r.err, Catch::Contains(json_string(manifest.at("config"), "digest")) &&
+                              Catch::Contains("does not match its digest"));
+        CHECK(before == store_snapshot::take(store));
+    }
+}

@@ -15,6 +15,24 @@ namespace {
 constexpr std::size_t max_document = 4u << 20;
 constexpr int max_index_depth = 4;
 
+// What one conversion reads at most. An index may list one manifest many times (one
+// manifest for two platforms); each listing is read and kept on its own, so a few MiB of
+// index listing a large manifest thousands of times must end in an error, not in all the
+// memory there is.
+struct reading_budget {
+    std::uint64_t bytes_left = 64u << 20;
+    std::size_t documents_left = 10000;
+
+    void take(const std::string& bytes, const digest& d)
+    {
+        if (documents_left == 0 || bytes.size() > bytes_left)
+            throw error("the image is too large to convert: more than 10000 documents or 64 MiB of manifests and "
+                        "configs (at " + d.str() + ")");
+        --documents_left;
+        bytes_left -= bytes.size();
+    }
+};
+
 constexpr std::string_view image_manifest_types[] = {
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -32,11 +50,17 @@ bool one_of(const std::string_view (&types)[N], std::string_view media_type)
     return false;
 }
 
-boost::json::object read_object(plugin::store& store, const digest& d, const std::string& what)
+// The document `d` names, checked against its digest: what a variant is made of is what the
+// source's digests say, whatever the store holds.
+boost::json::object read_object(plugin::store& store, const digest& d, const std::string& what, reading_budget& budget)
 {
     if (!store.blob_size(d)) throw error(what + " " + d.str() + " is not in the store " + store.location());
+    const auto bytes = store.read_small_blob(d, max_document);
+    if (digest::of(bytes) != d)
+        throw error(what + " " + d.str() + " in the store " + store.location() + " does not match its digest");
+    budget.take(bytes, d);
     boost::system::error_code ec;
-    auto v = boost::json::parse(store.read_small_blob(d, max_document), ec);
+    auto v = boost::json::parse(bytes, ec);
     if (ec || !v.is_object()) throw error(what + " " + d.str() + " in the store is not a JSON object");
     return std::move(v.as_object());
 }
@@ -58,7 +82,7 @@ bool is_attestation(const descriptor& entry)
     return it != entry.annotations.end() && it->second == attestation::attestation_reference_type;
 }
 
-void read_manifest(plugin::store& store, source_node& node)
+void read_manifest(plugin::store& store, source_node& node, reading_budget& budget)
 {
     const auto what = "manifest " + node.self.digest.str();
     auto* layers = node.document.if_contains("layers");
@@ -66,7 +90,11 @@ void read_manifest(plugin::store& store, source_node& node)
     if (!layers || !layers->is_array() || !config || !config->is_object())
         throw error(what + " has no layers or no config");
     node.config_entry = config->get_object();
-    node.config = read_object(store, descriptor::from_json(*config).digest, "image config");
+    const auto config_descriptor = descriptor::from_json(*config);
+    node.config = read_object(store, config_descriptor.digest, "image config", budget);
+    if (const auto size = *store.blob_size(config_descriptor.digest); size != config_descriptor.size)
+        throw error("the image config of " + what + " is " + std::to_string(size) + " bytes, not " +
+                    std::to_string(config_descriptor.size) + " as the manifest says");
 
     const boost::json::array* diff_ids = nullptr;
     if (auto* rootfs = node.config.if_contains("rootfs"); rootfs && rootfs->is_object())
@@ -84,9 +112,10 @@ void read_manifest(plugin::store& store, source_node& node)
     }
 }
 
-source_node read_node(plugin::store& store, const descriptor& self, boost::json::object entry, int depth)
+source_node read_node(plugin::store& store, const descriptor& self, boost::json::object entry, int depth,
+                      reading_budget& budget)
 {
-    source_node node{self, std::move(entry), read_object(store, self.digest, "image"), false, {}, {}, {}, {}};
+    source_node node{self, std::move(entry), read_object(store, self.digest, "image", budget), false, {}, {}, {}, {}};
     const auto type = media_type_of(node.document, self);
     // The subject a variant names is the document as it is stored.
     const auto size = *store.blob_size(self.digest);
@@ -95,7 +124,7 @@ source_node read_node(plugin::store& store, const descriptor& self, boost::json:
                     std::to_string(self.size) + " as its descriptor says");
     node.self = descriptor{type, self.digest, size, {}, std::nullopt, {}};
     if (one_of(image_manifest_types, type)) {
-        read_manifest(store, node);
+        read_manifest(store, node, budget);
         return node;
     }
     if (!one_of(index_types, type))
@@ -108,7 +137,7 @@ source_node read_node(plugin::store& store, const descriptor& self, boost::json:
     for (const auto& e : manifests->get_array()) {
         auto child = descriptor::from_json(e);
         if (is_attestation(child)) continue;
-        node.children.push_back(read_node(store, child, e.get_object(), depth + 1));
+        node.children.push_back(read_node(store, child, e.get_object(), depth + 1, budget));
     }
     if (node.children.empty()) throw error("index " + self.digest.str() + " lists no image to convert");
     return node;
@@ -118,7 +147,8 @@ source_node read_node(plugin::store& store, const descriptor& self, boost::json:
 
 source_node read_source_image(plugin::store& store, const descriptor& root)
 {
-    return read_node(store, root, root.to_json(), 0);
+    reading_budget budget;
+    return read_node(store, root, root.to_json(), 0, budget);
 }
 
 }  // namespace lading::convert

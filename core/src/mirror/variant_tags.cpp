@@ -19,6 +19,9 @@ namespace json = boost::json;
 
 namespace {
 
+// Nested indexes, as deep as a conversion takes them.
+constexpr int max_index_depth = 4;
+
 std::string record_key(const digest& original, const std::string& compression)
 {
     return "mirror/variants/sha256/" + std::string(original.hex()) + "/" + compression;
@@ -89,12 +92,14 @@ std::optional<variant_ask> variant_tags::parse(const std::string& tag) const
 
 // Every blob the original reaches, in the cache and complete (children of an index too).
 asio::awaitable<void> variant_tags::fetch_all_blobs(upstream& from, const std::string& repository,
-                                                    const served_manifest& m)
+                                                    const served_manifest& m, std::set<digest>& fetched, int depth)
 {
     for (const auto& d : referenced(m.bytes)) {
+        if (!fetched.insert(d.digest).second) continue;
         if (is_index(m.media_type) || d.media_type.find("manifest") != std::string::npos) {
+            if (depth >= max_index_depth) throw error("index " + m.digest.str() + " nests indexes too deeply");
             auto child = co_await manifests_.get(from, repository, d.digest.str());
-            co_await fetch_all_blobs(from, repository, child);
+            co_await fetch_all_blobs(from, repository, child, fetched, depth + 1);
             continue;
         }
         auto handle = co_await blobs_.open(from, repository, d.digest);
@@ -130,10 +135,17 @@ asio::awaitable<served_manifest> variant_tags::convert(const served_manifest& or
 
 bool variant_tags::complete(const served_manifest& variant)
 {
+    std::set<digest> checked;
+    return complete(variant, checked);
+}
+
+bool variant_tags::complete(const served_manifest& variant, std::set<digest>& checked)
+{
     for (const auto& d : referenced(variant.bytes)) {
+        if (!checked.insert(d.digest).second) continue;
         if (is_index(variant.media_type)) {
             auto child = manifests_.cached(d.digest);
-            if (!child || !complete(*child)) return false;
+            if (!child || !complete(*child, checked)) return false;
         } else if (!cache_.blob_size(d.digest)) {
             return false;
         }
@@ -182,7 +194,8 @@ asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::st
     std::exception_ptr failure;
     std::optional<served_manifest> result;
     try {
-        co_await fetch_all_blobs(from, repository, original);
+        std::set<digest> fetched;
+        co_await fetch_all_blobs(from, repository, original, fetched, 0);
         result = co_await convert(original, v);
     } catch (...) {
         failure = std::current_exception();

@@ -18,6 +18,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -44,12 +45,15 @@ public:
     std::vector<boost::json::object> referrers_of(const digest& original);
 
 private:
+    // Every blob `m` reaches, each once (`fetched` holds the digests already seen: an index
+    // may list one manifest many times), at most four indexes deep.
     boost::asio::awaitable<void> fetch_all_blobs(upstream& from, const std::string& repository,
-                                                 const served_manifest& m);
+                                                 const served_manifest& m, std::set<digest>& fetched, int depth);
     boost::asio::awaitable<served_manifest> convert(const served_manifest& original, const variant_config& v);
     // Whether every blob a variant made earlier reaches is still in the cache: eviction may
     // have taken some, and the upstream does not have them.
     bool complete(const served_manifest& variant);
+    bool complete(const served_manifest& variant, std::set<digest>& checked);
 
     std::vector<variant_config> variants_;
     plugin::store& cache_;
