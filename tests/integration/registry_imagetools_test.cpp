@@ -583,3 +583,98 @@ TEST_CASE("imagetools create puts a manifest that a nested index lists many time
                      {{"Accept", "application/vnd.oci.image.manifest.v1+json"}})
               .result_int() == 200);
 }
+
+TEST_CASE("imagetools create refuses a source index that lists a manifest with another size", "[registry][imagetools]")
+{
+    // The new index would carry the listing's size as it is: registries take it (they only
+    // check that the manifest exists) and pulls fail later.
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/src";
+    auto req = small_tree_export(work.path(), "type=image,push=true,name=" + repo + ":app");
+    const auto manifest = export_ok(req).digest;
+    const auto size = raw_manifest(repo + "@" + manifest).size();
+    auto index_of = [&](const std::string& media_type, const std::string& digest, const std::vector<std::size_t>& sizes) {
+        boost::json::array children;
+        for (auto s : sizes) children.push_back({{"mediaType", media_type}, {"digest", digest}, {"size", s}});
+        return boost::json::serialize(boost::json::object{
+            {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+    };
+    auto put_index = [&](const std::string& tag, const std::string& bytes) {
+        auto r = http_fetch(http::verb::put, registry.base_url() + "/v2/team/src/manifests/" + tag, bytes,
+                            {{"Content-Type", "application/vnd.oci.image.index.v1+json"}});
+        REQUIRE(r.result_int() == 201);
+        return "sha256:" + sha256_hex(bytes);
+    };
+    const auto image_type = "application/vnd.oci.image.manifest.v1+json";
+    put_index("wrong", index_of(image_type, manifest, {size + 100}));
+    // Nested: the inner index goes out as it is, so its repeated listing is checked too.
+    const auto inner = index_of(image_type, manifest, {size, size + 1});
+    const auto inner_digest = put_index("inner", inner);
+    const auto outer = index_of("application/vnd.oci.image.index.v1+json", inner_digest, {inner.size()});
+    const auto outer_digest = put_index("nested-wrong", outer);
+
+    for (const std::string tag : {"wrong", "nested-wrong"}) {
+        INFO(tag);
+        auto created = imagetools({"create", "-t", registry.address() + "/team/out:" + tag, repo + ":" + tag});
+        INFO(created.describe());
+        CHECK(created.exit_code == 1);
+        CHECK(split_lines(created.err).size() == 1);
+        CHECK_THAT(created.err, Catch::Contains(manifest) && Catch::Contains("as the index listing it says"));
+        CHECK(tags_of(registry, "team/out").empty());
+    }
+
+    // From the local store: the same check, on the push's walk of the stored index.
+    write_bytes(req.store / "blobs" / "sha256" / inner_digest.substr(7), inner);
+    write_bytes(req.store / "blobs" / "sha256" / outer_digest.substr(7), outer);
+    auto layout_index = read_json_file(req.store / "index.json");
+    layout_index.as_object()["manifests"].as_array().push_back(
+        {{"mediaType", "application/vnd.oci.image.index.v1+json"}, {"digest", outer_digest}, {"size", outer.size()},
+         {"annotations", {{"org.opencontainers.image.ref.name", "bad:1"}}}});
+    write_bytes(req.store / "index.json", boost::json::serialize(layout_index));
+    auto from_store = imagetools({"create", "--store", req.store.string(), "-t", registry.address() + "/team/out:s", "bad:1"});
+    INFO(from_store.describe());
+    CHECK(from_store.exit_code == 1);
+    CHECK_THAT(from_store.err, Catch::Contains(manifest) && Catch::Contains("as the index listing it says"));
+    CHECK(tags_of(registry, "team/out").empty());
+
+    auto right = imagetools({"create", "-t", registry.address() + "/team/out:right", repo + ":app"});
+    INFO(right.describe());
+    CHECK(right.succeeded());
+}
+
+TEST_CASE("imagetools prints what a registry sent with no control character", "[registry][imagetools]")
+{
+    // A registry must not move the terminal's cursor or forge a line of lading's own.
+    temp_dir work;
+    registry_server registry;
+    const auto repo = registry.address() + "/team/src";
+    auto req = small_tree_export(work.path(), "type=image,push=true,name=" + repo + ":app");
+    auto other = small_tree_export(work.path(), "type=image,push=true,name=" + repo + ":other", "other");
+    other.metadata_file = work.path() / "other.json";
+    const std::string hostile_os = "\x1b[2Jlinux\nlading: forged";
+    boost::json::array children;
+    for (const auto& manifest : {export_ok(req).digest, export_ok(other).digest})
+        children.push_back({{"mediaType", "application/vnd.oci.image.manifest.v1+json"}, {"digest", manifest},
+                            {"size", raw_manifest(repo + "@" + manifest).size()},
+                            {"platform", {{"os", hostile_os}, {"architecture", "amd64"}}},
+                            {"annotations", {{"vnd.docker.reference.type", "\x1b]0;title\x07"}}}});
+    const auto bytes = boost::json::serialize(boost::json::object{
+        {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+    auto put = http_fetch(http::verb::put, registry.base_url() + "/v2/team/src/manifests/hostile", bytes,
+                          {{"Content-Type", "application/vnd.oci.image.index.v1+json"}});
+    REQUIRE(put.result_int() == 201);
+
+    auto inspected = imagetools({"inspect", repo + ":hostile"});
+    INFO(inspected.describe());
+    REQUIRE(inspected.succeeded());
+    CHECK_THAT(inspected.out, Catch::Contains("linux"));
+    auto created = imagetools({"create", "--dry-run", "-t", registry.address() + "/team/out:1", repo + ":hostile"});
+    INFO(created.describe());
+    REQUIRE(created.succeeded());
+    for (const auto& text : {inspected.out, inspected.err, created.out, created.err}) {
+        CHECK(text.find('\x1b') == std::string::npos);
+        CHECK(text.find('\x07') == std::string::npos);
+        CHECK(text.find("\nlading: forged") == std::string::npos);
+    }
+}

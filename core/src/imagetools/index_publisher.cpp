@@ -47,16 +47,27 @@ void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& s
                      std::map<digest, descriptor>& blobs, std::set<digest>& staged, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
-    if (!staged.insert(d.digest).second) return;  // listed more than once: its parts are known
+    // Every listing's size, a repeated one too: the new index lists them as they are.
+    auto check_size = [&](std::uint64_t size) {
+        if ((depth > 0 || d.size != 0) && size != d.size)
+            throw error("manifest " + d.digest.str() + " of " + origin.label() + " is " + std::to_string(size) +
+                        " bytes, not " + std::to_string(d.size) + " as the index listing it says");
+    };
+    if (!staged.insert(d.digest).second) {  // listed more than once: its parts are known
+        check_size(*staging.blob_size(d.digest));
+        return;
+    }
     std::string bytes;
     if (staging.blob_size(d.digest)) {
         bytes = staging.read_small_blob(d.digest, json_limit);
     } else {
         bytes = origin.manifest(d.digest.str()).bytes;
+        check_size(bytes.size());
         auto w = staging.begin_blob();
         w->write(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
         w->commit(d.digest);
     }
+    check_size(bytes.size());
     boost::system::error_code ec;
     auto v = boost::json::parse(bytes, ec);
     if (ec || !v.is_object()) throw error("manifest " + d.digest.str() + " of " + origin.label() + " is not JSON");

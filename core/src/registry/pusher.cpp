@@ -77,6 +77,10 @@ struct image_parts {
 void collect_image_parts(plugin::store& store, const descriptor& d, image_parts& parts, std::set<std::string>& seen, int depth)
 {
     if (depth > 4) throw error("image index nesting is too deep at " + d.digest.str());
+    // Every listing's size, a repeated one too: the index goes out with them as they are.
+    if (auto size = store.blob_size(d.digest); size && (depth > 0 || d.size != 0) && *size != d.size)
+        throw error("manifest " + d.digest.str() + " is " + std::to_string(*size) + " bytes in the store, not " +
+                    std::to_string(d.size) + " as the index listing it says");
     if (!seen.insert("manifest " + d.digest.str()).second) return;
     auto bytes = store.read_small_blob(d.digest, manifest_limit);
     if (digest::of(bytes) != d.digest) throw error("manifest " + d.digest.str() + " in the store does not match its digest");
