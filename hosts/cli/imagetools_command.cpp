@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "host_environment.hpp"
 #include "interrupt_signals.hpp"
+#include "one_line.hpp"
 #include "progress_printer.hpp"
 
 #include "imagetools/create_index.hpp"
@@ -53,7 +54,7 @@ int create_command(const std::vector<std::string>& args)
     interrupt_signals interrupts;
     request.stop = interrupts.token();
     auto index = imagetools::create_index(request, plugins, progress);
-    for (const auto& w : index.warnings) std::cerr << "lading: " << w << '\n';
+    for (const auto& w : index.warnings) std::cerr << "lading: " << one_line(w) << '\n';
     if (request.dry_run) {
         std::cout << index.blob.bytes << '\n';
         return 0;
@@ -101,19 +102,19 @@ int remote_inspect_command(const std::vector<std::string>& args)
     if (ec || !doc.is_object()) throw error(name + " is not a JSON manifest");
     const auto* type = doc.as_object().if_contains("mediaType");
     std::cout << "Name:      " << ref.normalized() << '\n'
-              << "MediaType: " << (type && type->is_string() ? std::string(type->get_string()) : m.media_type) << '\n'
+              << "MediaType: " << one_line(type && type->is_string() ? std::string(type->get_string()) : m.media_type) << '\n'
               << "Digest:    " << m.digest.str() << '\n';
     if (const auto* list = doc.as_object().if_contains("manifests"); list && list->is_array()) {
         std::cout << "\nManifests:\n";
         for (const auto& d : list->as_array()) {
             if (!d.is_object()) continue;
             const auto* digest = d.as_object().if_contains("digest");
-            std::cout << "  " << (digest && digest->is_string() ? std::string(digest->get_string()) : "?");
-            auto p = platform_text(d);
+            std::cout << "  " << one_line(digest && digest->is_string() ? std::string(digest->get_string()) : "?");
+            auto p = one_line(platform_text(d));
             if (!p.empty()) std::cout << "  " << p;
             if (const auto* a = d.as_object().if_contains("annotations"); a && a->is_object())
                 if (const auto* t = a->as_object().if_contains("vnd.docker.reference.type"); t && t->is_string())
-                    std::cout << "  (" << std::string(t->get_string()) << ")";
+                    std::cout << "  (" << one_line(std::string(t->get_string())) << ")";
             std::cout << '\n';
         }
     }

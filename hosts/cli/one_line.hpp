@@ -1,4 +1,6 @@
-// Errors are printed on one line, whatever a lower layer put in them.
+// Text that reaches the terminal from elsewhere (errors of lower layers, strings a registry
+// sent) is printed on one line, with no control character: a registry must not be able to
+// move the cursor, clear the screen or forge a line of lading's own.
 #pragma once
 
 #include <string>
@@ -8,7 +10,7 @@ namespace lading::cli {
 inline std::string one_line(std::string s)
 {
     for (auto& c : s)
-        if (c == '\n' || c == '\r') c = ' ';
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
     return s;
 }
 
