@@ -49,9 +49,22 @@ void check_marker(const fs::path& root)
         throw std::runtime_error(root.string() + " is not an OCI image layout: its oci-layout file is invalid");
 }
 
+// index.json, oci-layout and records: a layout from elsewhere (a base image) must not make
+// lading read a file of any size into memory. An index of a million names fits.
+constexpr std::size_t max_layout_file = 256u << 20;
+
+[[noreturn]] void too_large(int fd, const fs::path& path)
+{
+    ::close(fd);
+    throw std::runtime_error(path.string() + " is larger than " + std::to_string(max_layout_file >> 20) +
+                             " MiB; lading does not read such a layout file");
+}
+
 // Reads the rest of fd and closes it.
 std::string read_whole(int fd, const fs::path& path)
 {
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > max_layout_file) too_large(fd, path);
     std::string out;
     char buf[65536];
     for (;;) {
@@ -64,6 +77,7 @@ std::string read_whole(int fd, const fs::path& path)
             throw_errno("cannot read " + path.string());
         }
         if (n == 0) break;
+        if (out.size() + static_cast<std::size_t>(n) > max_layout_file) too_large(fd, path);
         out.append(buf, static_cast<std::size_t>(n));
     }
     ::close(fd);

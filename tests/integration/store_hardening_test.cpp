@@ -448,3 +448,18 @@ TEST_CASE("a FIFO in a base layout is refused at once, not waited on", "[integra
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find("is not a regular file") != std::string::npos);
 }
+
+TEST_CASE("a base layout whose index.json is huge is refused without reading it", "[integration][store][base-read-only]")
+{
+    temp_dir work;
+    make_base(work.path());
+    const fs::path base = work / "base";
+    fs::resize_file(base / "index.json", (std::uintmax_t{1} << 30) + 1);  // sparse: no disk used
+    auto req = on_base(work.path(), "oci-layout://" + base.string() + ":base:1", "app:1");
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    auto lines = split_lines(r.err);
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].find("index.json is larger than 256 MiB") != std::string::npos);
+}
