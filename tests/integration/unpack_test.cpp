@@ -848,3 +848,33 @@ TEST_CASE("an unpack area other users could reach is refused, and nothing is unp
     CHECK(fs::is_empty(elsewhere));
     if (fs::is_directory(fs::symlink_status(store / "unpacked"))) CHECK(fs::is_empty(store / "unpacked"));
 }
+
+TEST_CASE("a link planted below the unpack area is never followed", "[unpack][hostile]")
+{
+    // Everything below the area is reached from its opened descriptor without following a
+    // link, so nothing can move the rootfs (device nodes, setuid files) out of it.
+    temp_dir work;
+    const auto tree = work / "tree";
+    make_small_tree(tree);
+    const auto store = work / "store";
+    const auto elsewhere = work / "elsewhere";
+    fs::create_directories(elsewhere);
+    fs::create_directories(store / "unpacked");
+    fs::permissions(store / "unpacked", fs::perms::owner_all);  // private, as lading makes it
+    fs::create_directory_symlink(elsewhere, store / "unpacked" / "sha256");
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,name=planted:1,unpack=true"},
+        .store = store,
+        .metadata_file = work / "meta.json",
+        .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
+        .platform = host_platform(),
+    };
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    const auto lines = split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find((store / "unpacked" / "sha256").string()) != std::string::npos);
+    CHECK(fs::is_empty(elsewhere));
+}

@@ -7,10 +7,10 @@
 #include "unpack/rootfs_staging.hpp"
 #include "unpack/rootfs_writer.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
-#include <sstream>
 #include <unistd.h>
 
 #include <filesystem>
@@ -60,24 +60,6 @@ bool plain_relative(const std::filesystem::path& p, std::size_t least)
     return n >= least;
 }
 
-// A root filesystem holds device nodes, setuid files and directories owned by the image's
-// users: its area must be a directory (not a link) of this user that no one else can enter,
-// as lading creates it. One that another user could reach is refused, never used.
-void require_private_area(const std::filesystem::path& area)
-{
-    struct stat st {};
-    if (::lstat(area.c_str(), &st) != 0) {
-        if (errno == ENOENT) return;  // rootfs_staging creates it, 0700
-        throw error("cannot look at the unpack area " + area.string() + ": " + std::strerror(errno));
-    }
-    if (!S_ISDIR(st.st_mode) || st.st_uid != ::geteuid() || (st.st_mode & 077) != 0)
-        throw error("the unpack area " + area.string() + " is not a private directory of this user (" +
-                    (S_ISLNK(st.st_mode) ? std::string("a symbolic link")
-                                         : "owner " + std::to_string(st.st_uid) + ", mode " +
-                                               (std::ostringstream() << std::oct << (st.st_mode & 07777)).str()) +
-                    "); lading unpacks only where other users cannot reach: fix or remove it");
-}
-
 }  // namespace
 
 rootfs_builder::rootfs_builder(plugin::store& store, const platform_image& image, plugin::catalog& plugins)
@@ -95,12 +77,22 @@ bool rootfs_builder::unpack_into(const std::string& area_name, const std::string
     const auto root = store_.local_root();
     if (!root) throw error("the " + store_.backend() + " store has no local directory to unpack into");
     const auto area = *root / area_part;
-    require_private_area(area);
-    remove_stale_staging((area / rootfs).parent_path().parent_path());
+    const auto opened = open_private_area(area);
+    const int area_fd = opened.fd.get();
+    // A failed first unpack leaves the store as it was: no empty area either.
+    struct created_area_removal {
+        const std::filesystem::path& area;
+        bool armed;
+        ~created_area_removal()
+        {
+            if (armed) ::rmdir(area.c_str());
+        }
+    } removal{area, opened.created};
+    remove_stale_staging(area_fd, rootfs.begin()->string());
     struct stat st {};
-    if (::lstat((area / rootfs).c_str(), &st) == 0) return false;
+    if (::fstatat(area_fd, rootfs.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) return false;
 
-    rootfs_staging staging(area, rootfs);
+    rootfs_staging staging(area_fd, area, rootfs);
     rootfs_writer writer(staging.fd(), as_root_);
     for (const auto& l : image_.layers) {
         const std::string what = "layer " + l.blob.digest.str();
@@ -122,6 +114,7 @@ bool rootfs_builder::unpack_into(const std::string& area_name, const std::string
     writer.finish();
     skipped_ = skipped_note(writer.counts(), as_root_);
     raced_ = !staging.commit();
+    removal.armed = false;
     return !raced_;
 }
 
