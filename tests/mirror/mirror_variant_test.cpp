@@ -169,3 +169,32 @@ TEST_CASE("the referrers of an upstream image list the variants the mirror made 
     // Nothing refers to the variant itself.
     CHECK(referrers(mirror, zstd_digest).first.empty());
 }
+
+TEST_CASE("a variant of an index listing one image many times fetches its parts once", "[mirror][variant]")
+{
+    temp_dir work("lading-mirror-variant-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {200000}, 17);
+    const auto upstream = "http://" + up.registry().address() + "/v2/app/manifests/";
+    auto manifest = http_fetch(http::verb::get, upstream + image.manifest_digest, {}, any_manifest);
+    REQUIRE(manifest.result_int() == 200);
+    json::array children;
+    for (int i = 0; i < 2000; ++i)
+        children.push_back({{"mediaType", std::string(manifest["Content-Type"])},
+                            {"digest", image.manifest_digest},
+                            {"size", manifest.body().size()},
+                            {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}});
+    const auto index = json::serialize(json::object{
+        {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+    auto put = http_fetch(http::verb::put, upstream + "many", index, {{"Content-Type", "application/vnd.oci.image.index.v1+json"}});
+    REQUIRE(put.result_int() == 201);
+
+    mirror_process mirror(work / "cache", {{"--upstream", up.url(), "--variant", "zstd"}});
+    const auto hits_before = metric(mirror.url(), "lading_mirror_cache_hits_total");
+    auto variant = manifest_at(mirror, "many-zstd");
+    CHECK(variant.at("manifests").as_array().size() == 2000);
+    // Each listing once would be thousands of cache lookups; each part once is a handful.
+    CHECK(metric(mirror.url(), "lading_mirror_cache_hits_total") - hits_before < 50);
+    CHECK(up.requests("GET", "/manifests/" + image.manifest_digest) <= 1);
+    for (const auto& layer : image.layer_digests) CHECK(up.blob_gets(layer) == 1);
+}
