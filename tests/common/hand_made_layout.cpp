@@ -23,15 +23,17 @@ std::string write_hand_made_layout(const std::filesystem::path& dir, const std::
                                    const std::vector<std::string>& layer_tars)
 {
     const auto slash = platform.find('/');
+    const auto variant_slash = platform.find('/', slash + 1);
     boost::json::array layers, diff_ids;
     for (const auto& tar : layer_tars) {
         layers.push_back(put_blob(dir, "application/vnd.oci.image.layer.v1.tar", tar));
         diff_ids.push_back(layers.back().at("digest"));
     }
-    const boost::json::object config{{"os", platform.substr(0, slash)},
-                                     {"architecture", platform.substr(slash + 1)},
-                                     {"config", boost::json::object{}},
-                                     {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
+    boost::json::object config{{"os", platform.substr(0, slash)},
+                               {"architecture", platform.substr(slash + 1, variant_slash - slash - 1)},
+                               {"config", boost::json::object{}},
+                               {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}}};
+    if (variant_slash != std::string::npos) config["variant"] = platform.substr(variant_slash + 1);
     const boost::json::object manifest{
         {"schemaVersion", 2},
         {"mediaType", "application/vnd.oci.image.manifest.v1+json"},

@@ -10,8 +10,8 @@
 namespace lading::test {
 
 // Writes the layout at `dir` (created) holding `name` (ref.name annotation) for `platform`
-// ("linux/amd64"), whose layers, bottom first, are the tar archives `layer_tars`. Returns the
-// manifest's digest.
+// ("linux/amd64"; "linux/arm64/v8" writes a variant into the config), whose layers, bottom
+// first, are the tar archives `layer_tars`. Returns the manifest's digest.
 std::string write_hand_made_layout(const std::filesystem::path& dir, const std::string& name, const std::string& platform,
                                    const std::vector<std::string>& layer_tars);
 

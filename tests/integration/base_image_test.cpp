@@ -1,6 +1,7 @@
 // Exports on top of a base image from an OCI layout (--from oci-layout://DIR:TAG): what is
 // inherited, which base layers force-compression re-encodes (and remembers for the next
-// export), and what rewrite-timestamp leaves alone. Results are read back by readers lading
+// export), what rewrite-timestamp leaves alone, and which --platform a base's config names
+// (normalised: arm64/v8 is linux/arm64). Results are read back by readers lading
 // did not write: the test's own layout reader, gzip/zstd + sha256 for every diffID, GNU tar
 // for file times, skopeo, and a private containerd that imports and unpacks the image.
 #include <catch2/catch.hpp>
@@ -24,6 +25,7 @@
 #include <sys/resource.h>
 
 namespace fs = std::filesystem;
+namespace tt = lading::test_tar;
 using namespace lading::test;
 using namespace std::chrono_literals;
 
@@ -419,4 +421,44 @@ TEST_CASE("a base without history still gets one history entry per layer with th
     REQUIRE(described.size() == diff_ids.size());
     CHECK(described[2].at("created_by").as_string() == "lading export: layer 1");
     CHECK_FALSE(described[0].contains("created_by"));
+}
+
+TEST_CASE("a base whose config names the default variant is the platform --platform names without it",
+          "[integration][base][platform]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
+    const auto base_layer = tt::archive_of({tt::file_member("etc/os-release", "ID=hand-made\n")});
+    const auto arm64 = boost::json::object{{"architecture", "arm64"}, {"os", "linux"}};
+    const auto arm_v7 = boost::json::object{{"architecture", "arm"}, {"os", "linux"}, {"variant", "v7"}};
+    // Official arm64 images say v8 in their config, arm32v7 ones v7; some tools write arm alone.
+    const struct {
+        std::string config_platform, asked;
+        boost::json::object written;
+    } cases[] = {{"linux/arm64/v8", "linux/arm64", arm64},
+                 {"linux/arm64/v8", "linux/arm64/v8", arm64},
+                 {"linux/arm/v7", "linux/arm", arm_v7},
+                 {"linux/arm", "linux/arm/v7", arm_v7}};
+    for (const auto& c : cases) {
+        DYNAMIC_SECTION("a " << c.config_platform << " base with --platform " << c.asked)
+        {
+            write_hand_made_layout(work / "base", "1", c.config_platform, {base_layer});
+            export_request req;
+            req.layers = {work / "app"};
+            req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
+            req.store = work / "store";
+            req.metadata_file = work / "meta.json";
+            req.platform = c.asked;
+            req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+            auto meta = export_ok(req);
+            auto entry = oci_layout(req.store).find_entry("app:1");
+            REQUIRE(entry);
+            CHECK(entry->at("digest").as_string() == meta.digest);
+            CHECK(entry->at("platform") == c.written);
+            auto image = read_image(req.store, meta.digest);
+            CHECK(image.layer_digests.size() == 2);
+            CHECK(image.config.at("architecture") == c.written.at("architecture"));
+        }
+    }
 }

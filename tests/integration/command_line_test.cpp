@@ -1,9 +1,12 @@
 // The command line as users meet it: every command answers --help and -h on stdout with its
-// flags and examples, usage errors are one line on stderr with exit status 2, and -o and
-// --output keep the order they were given in.
+// flags and examples, usage errors are one line on stderr with exit status 2, -o and
+// --output keep the order they were given in, and --platform is normalised (linux/arm is
+// linux/arm/v7).
 #include <catch2/catch.hpp>
 
 #include "common/export_metadata.hpp"
+#include "common/image_view.hpp"
+#include "common/oci_layout.hpp"
 #include "common/temp_dir.hpp"
 #include "support.hpp"
 
@@ -145,4 +148,29 @@ TEST_CASE("-o and --output keep their order: the first feeds the metadata keys",
             CHECK(outputs[1].at("containerimage.digest").as_string() == digests[1]);
         }
     }
+}
+
+TEST_CASE("--platform linux/arm means linux/arm/v7: in the index and for annotations", "[integration][cli][platform]")
+{
+    temp_dir work;
+    make_small_tree(work / "small");
+    export_request req;
+    req.layers = {work / "small"};
+    req.platform = "linux/amd64,linux/arm";
+    req.outputs = {"type=image,name=multi:1,oci-mediatypes=true,annotation[linux/arm/v7].k=v"};
+    req.store = work / "store";
+    req.metadata_file = work / "meta.json";
+    auto meta = export_ok(req);
+
+    const auto index = oci_layout(req.store).read_json_blob(meta.digest).as_object();
+    INFO(boost::json::serialize(index));
+    const auto& manifests = index.at("manifests").as_array();
+    REQUIRE(manifests.size() == 2);
+    CHECK(manifests[1].at("platform") ==
+          boost::json::object{{"architecture", "arm"}, {"os", "linux"}, {"variant", "v7"}});
+    auto arm = read_image(req.store, std::string(manifests[1].at("digest").as_string()));
+    CHECK(arm.manifest.at("annotations") == boost::json::object{{"k", "v"}});
+    CHECK(arm.config.at("variant") == "v7");
+    auto amd64 = read_image(req.store, std::string(manifests[0].at("digest").as_string()));
+    CHECK_FALSE(amd64.manifest.contains("annotations"));
 }

@@ -2,6 +2,7 @@
 // hand it facts written out by hand (no plugin is loaded, nothing is read).
 #include "export/plan_export.hpp"
 
+#include "export/annotations.hpp"
 #include <lading/error.hpp>
 #include <lading/export/output_spec.hpp>
 
@@ -227,6 +228,56 @@ TEST_CASE("plan: platforms, bases and per-platform layers", "[plan]")
     auto f = facts_for(r, base_with({layer_blob(oci_gzip, 'a')}, "reg.example"));
     f.bases[0]->platform = platform::parse("linux/amd64");
     CHECK_THROWS_WITH(plan_export(r, f), "--from reg.example/base:1 is an image for linux/amd64, not linux/arm64");
+}
+
+TEST_CASE("plan: the base's platform and the one asked for are compared normalised", "[plan][platform]")
+{
+    // Official arm64 images say variant v8 in their config; --platform linux/arm64 is that platform.
+    auto r = request_for({"type=image,name=a:1"});
+    r.platforms = {platform::parse("linux/arm64")};
+    r.from = "oci-layout://base-v8:1";
+    auto f = facts_for(r, base_with({layer_blob(oci_gzip, 'a')}));
+    f.bases[0]->platform = platform{"linux", "arm64", "v8"};
+    auto plan = plan_export(r, f);
+    REQUIRE(plan.platforms.size() == 1);
+    CHECK(plan.platforms[0].settings.platform.str() == "linux/arm64");
+
+    // An arm base whose config names no variant is arm/v7, as --platform linux/arm is.
+    r.platforms = {platform::parse("linux/arm")};
+    f.bases[0]->platform = platform{"linux", "arm", ""};
+    plan = plan_export(r, f);
+    CHECK(plan.platforms[0].settings.platform.str() == "linux/arm/v7");
+
+    // Without --platform the base's platform is the image's, normalised.
+    r.platforms.clear();
+    f.bases[0]->platform = platform{"linux", "aarch64", "v8"};
+    plan = plan_export(r, f);
+    CHECK(plan.platforms[0].settings.platform.str() == "linux/arm64");
+
+    r.platforms = {platform::parse("linux/arm/v6")};
+    f.bases[0]->platform = platform{"linux", "arm", "7"};
+    CHECK_THROWS_WITH(plan_export(r, f),
+                      "--from oci-layout://base-v8:1 is an image for linux/arm/v7, not linux/arm/v6");
+}
+
+TEST_CASE("plan: linux/arm is arm/v7 for annotations and per-platform layers", "[plan][platform]")
+{
+    auto r = request_for({"type=image,name=a:1,oci-mediatypes=true,annotation[linux/arm/v7].k=v"}, 2);
+    r.platforms = {platform::parse("linux/arm")};
+    r.layers[1].only = platform{"linux", "armhf", ""};
+    auto plan = plan_export(r, facts_for(r));
+    REQUIRE(plan.platforms.size() == 1);
+    CHECK(plan.platforms[0].settings.platform.str() == "linux/arm/v7");
+    CHECK(plan.platforms[0].layers == std::vector<std::size_t>{0, 1});
+
+    r = request_for({"type=image,name=a:1,oci-mediatypes=true,annotation-manifest[linux/arm/v7].k=v"});
+    r.platforms = {platform::parse("linux/amd64"), platform::parse("linux/arm")};
+    plan = plan_export(r, facts_for(r));
+    const auto& spec = r.outputs[0];
+    CHECK(annotations_for_manifest(spec, plan.platforms[1].settings.platform, true).manifest ==
+          annotation_map{{"k", "v"}});
+    CHECK(annotations_for_manifest(spec, platform{"linux", "arm", ""}, true).manifest == annotation_map{{"k", "v"}});
+    CHECK(annotations_for_manifest(spec, plan.platforms[0].settings.platform, true).manifest.empty());
 }
 
 TEST_CASE("plan: outputs asking for the same layers share one build of them", "[plan]")

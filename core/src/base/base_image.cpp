@@ -97,7 +97,7 @@ void read_image(base_image& base, const boost::json::object& manifest, const std
         auto* v = base.config.if_contains(k);
         return v && v->is_string() ? std::string(v->get_string()) : std::string();
     };
-    base.platform = platform{text("os"), text("architecture"), text("variant")};
+    base.platform = platform{text("os"), text("architecture"), text("variant")}.normalized();
     if (base.platform.os.empty() || base.platform.architecture.empty())
         throw error("config of " + what + " has no os or architecture");
 }

@@ -27,7 +27,7 @@ struct base_image {
     boost::json::object config;
     std::vector<descriptor> layers;
     std::vector<digest> diff_ids;
-    lading::platform platform;
+    lading::platform platform;  // as its config states, normalized()
     // For a registry base: where its blobs live, so a push to the same registry can mount
     // them instead of moving their bytes.
     std::string registry_host, repository;
@@ -52,7 +52,8 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
                                         const std::vector<digest>& diff_ids,
                                         const std::vector<layer_history>& new_history, std::int64_t created);
 
-// Picks the manifest descriptor for `wanted` from an index document.
+// Picks the manifest descriptor for `wanted` from an index document, comparing normalised
+// platforms; a `wanted` without variant takes the first entry of any variant.
 descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what);
 
 }  // namespace lading

@@ -99,17 +99,16 @@ descriptor pick_platform(const boost::json::object& index, const platform& wante
 {
     auto* manifests = index.if_contains("manifests");
     if (!manifests || !manifests->is_array()) throw error(what + " is an index without manifests");
+    const auto w = wanted.normalized();
     std::string available;
     for (const auto& m : manifests->as_array()) {
         auto d = descriptor::from_json(m);
         if (!d.platform) continue;
-        auto p = *d.platform;
-        available += (available.empty() ? "" : ", ") + p.str();
-        if (p.os == wanted.os && p.architecture == wanted.architecture &&
-            (wanted.variant.empty() || p.variant == wanted.variant))
-            return d;
+        available += (available.empty() ? "" : ", ") + d.platform->str();
+        auto p = d.platform->normalized();
+        if (p.os == w.os && p.architecture == w.architecture && (w.variant.empty() || p.variant == w.variant)) return d;
     }
-    throw error(what + " has no image for " + wanted.str() + " (it has: " + (available.empty() ? "none" : available) + ")");
+    throw error(what + " has no image for " + w.str() + " (it has: " + (available.empty() ? "none" : available) + ")");
 }
 
 }  // namespace lading

@@ -33,9 +33,10 @@ annotation_key parse_annotation_key(const std::string& full)
 manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index)
 {
     manifest_annotations out;
+    const auto manifest_platform = p.normalized();
     for (const auto& [full, value] : spec.annotations) {
         auto k = parse_annotation_key(full);
-        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == p))) continue;
+        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == manifest_platform))) continue;
         if (k.type == "manifest") out.manifest[k.key] = value;
         else if (k.type == "manifest-descriptor") out.descriptor[k.key] = value;
     }
@@ -59,7 +60,7 @@ void check_annotation_platforms(const output_spec& spec, const std::vector<platf
         auto k = parse_annotation_key(full);
         if (k.platform.empty() || k.type == "index" || k.type == "index-descriptor") continue;
         auto p = platform::parse(k.platform);
-        if (std::find(built.begin(), built.end(), p) == built.end())
+        if (std::none_of(built.begin(), built.end(), [&](const platform& b) { return b.normalized() == p; }))
             throw usage_error("invalid --output: invalid annotation: no platform " + k.platform + " found in source (" +
                               full + ")");
     }

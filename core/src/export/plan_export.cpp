@@ -34,24 +34,27 @@ std::vector<planned_platform> plan_platforms(const export_request& request,
                     " platforms");
     std::vector<planned_platform> platforms;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
-        const auto& p = wanted[i];
+        const auto p = wanted[i].normalized();
         planned_platform planned{request.settings, bases[i], {}};
         planned.settings.platform = p;
         if (planned.base) {
-            if (given && !(planned.base->platform == p))
-                throw error("--from " + request.from + " is an image for " + planned.base->platform.str() + ", not " +
-                            p.str());
-            planned.settings.platform = planned.base->platform;
+            const auto image = planned.base->platform.normalized();
+            if (given && !(image == p))
+                throw error("--from " + request.from + " is an image for " + image.str() + ", not " + p.str());
+            planned.settings.platform = image;
         }
         for (std::size_t l = 0; l < request.layers.size(); ++l)
-            if (!request.layers[l].only || *request.layers[l].only == planned.settings.platform)
+            if (!request.layers[l].only || request.layers[l].only->normalized() == planned.settings.platform)
                 planned.layers.push_back(l);
         platforms.push_back(std::move(planned));
     }
-    for (const auto& l : request.layers)
-        if (l.only && std::none_of(platforms.begin(), platforms.end(),
-                                   [&](const planned_platform& p) { return p.settings.platform == *l.only; }))
+    for (const auto& l : request.layers) {
+        if (!l.only) continue;
+        const auto only = l.only->normalized();
+        if (std::none_of(platforms.begin(), platforms.end(),
+                         [&](const planned_platform& p) { return p.settings.platform == only; }))
             throw usage_error("--layer " + l.only->str() + "=" + l.path.string() + " names a platform that is not built");
+    }
     return platforms;
 }
 

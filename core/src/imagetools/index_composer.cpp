@@ -21,7 +21,7 @@ bool matches(const index_child& child, const std::optional<platform>& only)
 {
     if (!only) return true;
     const auto& p = child.descriptor.platform;
-    return p && p->os == only->os && p->architecture == only->architecture && p->variant == only->variant;
+    return p && p->normalized() == only->normalized();
 }
 
 void set_descriptor_annotation(index_child& child, const std::string& key, const std::string& value)
@@ -38,7 +38,7 @@ std::vector<std::string> duplicate_platform_warnings(const std::vector<index_chi
     std::map<std::string, std::string> first_of;
     for (const auto& c : children) {
         if (!c.descriptor.platform || is_attestation(c.descriptor)) continue;
-        auto p = c.descriptor.platform->str();
+        auto p = c.descriptor.platform->normalized().str();
         auto [it, fresh] = first_of.emplace(p, c.descriptor.digest.str());
         if (!fresh)
             warnings.push_back("warning: the index has two " + p + " images (" + it->second + " and " +

@@ -23,15 +23,6 @@ std::string string_at(const boost::json::object& o, const char* key)
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-std::optional<platform> normalized(const platform& p)
-{
-    try {
-        return platform::parse(p.os + "/" + p.architecture + (p.variant.empty() ? "" : "/" + p.variant));
-    } catch (const error&) {
-        return std::nullopt;
-    }
-}
-
 platform_image read_manifest(plugin::store& store, const descriptor& manifest_descriptor)
 {
     auto manifest = read_json_object(store, manifest_descriptor.digest, "manifest");
@@ -69,10 +60,9 @@ platform_image read_manifest(plugin::store& store, const descriptor& manifest_de
 
 bool platform_matches(const platform& image, const platform& host)
 {
-    auto a = normalized(image), b = normalized(host);
-    if (!a || !b) return false;
-    return a->os == b->os && a->architecture == b->architecture &&
-           (a->variant == b->variant || a->variant.empty() || b->variant.empty());
+    auto a = image.normalized(), b = host.normalized();
+    return a.os == b.os && a.architecture == b.architecture &&
+           (a.variant == b.variant || a.variant.empty() || b.variant.empty());
 }
 
 std::optional<platform_image> find_platform_image(plugin::store& store, const descriptor& root, const platform& host)

@@ -28,7 +28,7 @@ struct platform_image {
 // missing or malformed, or when the config's diffIDs do not pair with the layers.
 std::optional<platform_image> find_platform_image(plugin::store& store, const descriptor& root, const platform& host);
 
-// Same os and architecture, and the same variant unless one of them has none.
+// Same os and architecture, and the same variant unless one of them has none (all normalised).
 bool platform_matches(const platform& image, const platform& host);
 
 }  // namespace lading::unpack
