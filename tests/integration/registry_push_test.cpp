@@ -486,12 +486,16 @@ TEST_CASE("a push to a port where nothing listens fails with one line and no Boo
     CHECK(r.err.find("Connection refused") != std::string::npos);
     CHECK(r.err.find(" at /") == std::string::npos);
 
-    // The streamed layer's warning about the same failure, in the progress lines, too.
+    // The streamed layer's warning about the same failure, in the progress lines, too; and
+    // with store=false the name is bound nowhere, so no line may claim it.
+    req.outputs = {"type=registry,name=" + target + ",store=false"};
     req.progress = "plain";
     r = run_export(req);
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("Connection refused") != std::string::npos);
     CHECK(r.err.find(" at /") == std::string::npos);
+    CHECK(r.err.find("exported sha256:") != std::string::npos);
+    CHECK(r.err.find(target) == std::string::npos);
 }
 
 TEST_CASE("SIGINT during a push stops it at once and leaves no temporary files", "[registry]")
