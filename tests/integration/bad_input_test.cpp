@@ -114,6 +114,9 @@ std::vector<bad_case> bad_cases() {
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-mediatypes=true,annotation-foo.k=v", tree); }},
         {"push-by-digest with a tagged name", 2, {"can't push tagged ref", "by digest"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=registry,name=127.0.0.1:1/a:1,push-by-digest=true", tree); }},
+        // buildx's words; BuildKit itself would push nothing and succeed.
+        {"type=registry without a name", 2, {"tag is needed when pushing to registry", "name="}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=registry", tree); }},
         {"missing context directory", 1, {"no-such-context"}, {},
          [](auto& req, auto& work, auto&) {
              req.layers = {work / "no-such-context"};

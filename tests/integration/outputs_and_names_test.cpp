@@ -188,6 +188,33 @@ TEST_CASE("several outputs and names", "[integration][names]") {
     }
 }
 
+TEST_CASE("progress names an image only once the name is bound in the store", "[integration][names]") {
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    export_request req{
+        .layers = {tree},
+        .outputs = {"type=image,\"name=a:1,b:2\"", "type=image,name=kept-out:1,store=false"},
+        .store = work / "store",
+        .progress = "plain",
+    };
+    auto r = run_export(req);
+    require_success(r);
+    INFO(r.describe());
+    const auto digests = split_lines(r.out);
+    REQUIRE(digests.size() == 2);
+    const auto lines = split_lines(r.err);
+    auto has_line = [&](const std::string& start) {
+        return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(start, 0) == 0; });
+    };
+    CHECK(has_line("exported " + digests[0]));
+    CHECK(has_line("exported " + digests[1]));
+    CHECK(has_line("named a:1 in "));
+    CHECK(has_line("named b:2 in "));
+    // store=false without push: that name is bound nowhere, so progress never shows it.
+    CHECK(r.err.find("kept-out:1") == std::string::npos);
+}
+
 TEST_CASE("lading plugins lists the in-tree plugins", "[integration][names]") {
     auto r = lading_cmd().run({"plugins"}, {}, 1min);
     require_success(r);

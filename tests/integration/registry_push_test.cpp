@@ -473,6 +473,31 @@ TEST_CASE("host configuration: a pull mirror serves the base image when the regi
     CHECK(last_line(r.err).find(origin) != std::string::npos);
 }
 
+TEST_CASE("a push to a port where nothing listens fails with one line and no Boost source locations", "[registry]")
+{
+    temp_dir work;
+    const std::string target = "127.0.0.1:" + std::to_string(free_port()) + "/closed/app:1";
+    auto req = small_tree_export(work.path(), "type=registry,name=" + target);
+    req.env["LADING_REGISTRY_RETRY_DELAY_MS"] = "5";
+    auto r = run_export(req);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    CHECK(split_lines(r.err).size() == 1);
+    CHECK(r.err.find("Connection refused") != std::string::npos);
+    CHECK(r.err.find(" at /") == std::string::npos);
+
+    // The streamed layer's warning about the same failure, in the progress lines, too; and
+    // with store=false the name is bound nowhere, so no line may claim it.
+    req.outputs = {"type=registry,name=" + target + ",store=false"};
+    req.progress = "plain";
+    r = run_export(req);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("Connection refused") != std::string::npos);
+    CHECK(r.err.find(" at /") == std::string::npos);
+    CHECK(r.err.find("exported sha256:") != std::string::npos);
+    CHECK(r.err.find(target) == std::string::npos);
+}
+
 TEST_CASE("SIGINT during a push stops it at once and leaves no temporary files", "[registry]")
 {
     temp_dir work;

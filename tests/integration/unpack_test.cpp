@@ -838,6 +838,7 @@ TEST_CASE("an unpack area other users could reach is refused, and nothing is unp
         .metadata_file = work / "meta.json",
         .env = {{"SOURCE_DATE_EPOCH", "1700000000"}},
         .platform = host_platform(),
+        .progress = "plain",
     };
     auto r = run_export(req);
     INFO(r.describe());
@@ -845,6 +846,8 @@ TEST_CASE("an unpack area other users could reach is refused, and nothing is unp
     const auto lines = split_lines(r.err);
     REQUIRE_FALSE(lines.empty());
     CHECK(lines.back().find("is not a private directory of this user") != std::string::npos);
+    // No progress line says the image got its name.
+    CHECK(r.err.find("reachable:1") == std::string::npos);
     CHECK(fs::is_empty(elsewhere));
     if (fs::is_directory(fs::symlink_status(store / "unpacked"))) CHECK(fs::is_empty(store / "unpacked"));
 }

@@ -47,3 +47,15 @@ TEST_CASE("annotations land where their type says, filtered by platform", "[anno
     CHECK_THROWS_WITH(check_annotation_platforms(spec, {amd}), Catch::Contains("no platform linux/arm64 found"));
     CHECK_THROWS_WITH(parse_annotation_key("annotation-bogus.k"), Catch::Contains("unrecognized annotation type"));
 }
+
+TEST_CASE("a platform's own annotation wins over a plain one, whatever the keys' order", "[annotations]")
+{
+    // "annotation-...[linux/amd64].KEY" sorts before "annotation.KEY".
+    auto spec = parse_output_spec("type=image,annotation.k=all,annotation-manifest[linux/amd64].k=amd,"
+                                  "annotation-index[linux/amd64].i=amd,annotation-index.i=all");
+    const auto amd = platform::parse("linux/amd64"), arm = platform::parse("linux/arm64");
+    CHECK(annotations_for_manifest(spec, amd, true).manifest == annotation_map{{"k", "amd"}});
+    CHECK(annotations_for_manifest(spec, arm, true).manifest == annotation_map{{"k", "all"}});
+    CHECK(annotations_for_manifest(spec, amd, false).manifest == annotation_map{{"k", "all"}});
+    CHECK(annotations_for_index(spec).index == annotation_map{{"i", "amd"}});
+}

@@ -134,6 +134,10 @@ TEST_CASE("plan: each bad combination is refused with BuildKit's words", "[plan]
     CHECK(refused({"type=registry,name=r.example/a:1,push-by-digest=true"}) ==
           "invalid --output: can't push tagged ref r.example/a:1 by digest (push-by-digest=true takes names without "
           "a tag)");
+    CHECK(refused({"type=registry"}) ==
+          "invalid --output: tag is needed when pushing to registry; add name=... (or dangling-name-prefix=...)");
+    CHECK(refused({"type=image,push=true,push-by-digest=true"}) ==
+          "invalid --output: tag is needed when pushing to registry; add name=... (or dangling-name-prefix=...)");
     CHECK(refused({"type=image,name=a:1,compression=lz4"}) ==
           "invalid --output: unsupported compression type \"lz4\" (available: estargz, gzip, uncompressed, zstd)");
     CHECK(refused({"type=image,name=a:1,compression=zstd,compression-level=23"}) ==
@@ -459,6 +463,12 @@ TEST_CASE("plan: pushes, push-by-digest and the base layers they mount", "[plan]
         CHECK(names_of(plan.outputs[0], '9') ==
               std::vector<std::string>{"r.example/app", "r.example/d@" + digest_of('9').str()});
         CHECK(plan.outputs[1].pushes.empty());
+    }
+    SECTION("a push with only a dangling-name-prefix pushes the dangling name")
+    {
+        auto r = request_for({"type=registry,dangling-name-prefix=r.example/d"});
+        auto plan = plan_export(r, facts_for(r));
+        CHECK(plan.outputs[0].pushes.size() == 1);
     }
     SECTION("store=false,push=true spools its blobs; store=false alone writes nowhere")
     {

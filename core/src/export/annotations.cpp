@@ -30,27 +30,42 @@ annotation_key parse_annotation_key(const std::string& full)
     return k;
 }
 
+namespace {
+
+// Calls f(key, value) for the keys without a platform, then for those with one, so that a
+// platform's own value wins over a plain one as in BuildKit, however the keys sort
+// ("annotation-manifest[linux/amd64].k" sorts before "annotation.k").
+template <class F>
+void for_each_annotation(const output_spec& spec, F f)
+{
+    for (bool qualified : {false, true})
+        for (const auto& [full, value] : spec.annotations) {
+            auto k = parse_annotation_key(full);
+            if (k.platform.empty() != qualified) f(k, value);
+        }
+}
+
+}  // namespace
+
 manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index)
 {
     manifest_annotations out;
     const auto manifest_platform = p.normalized();
-    for (const auto& [full, value] : spec.annotations) {
-        auto k = parse_annotation_key(full);
-        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == manifest_platform))) continue;
+    for_each_annotation(spec, [&](const annotation_key& k, const std::string& value) {
+        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == manifest_platform))) return;
         if (k.type == "manifest") out.manifest[k.key] = value;
         else if (k.type == "manifest-descriptor") out.descriptor[k.key] = value;
-    }
+    });
     return out;
 }
 
 index_annotations annotations_for_index(const output_spec& spec)
 {
     index_annotations out;
-    for (const auto& [full, value] : spec.annotations) {
-        auto k = parse_annotation_key(full);
+    for_each_annotation(spec, [&](const annotation_key& k, const std::string& value) {
         if (k.type == "index") out.index[k.key] = value;
         else if (k.type == "index-descriptor") out.descriptor[k.key] = value;
-    }
+    });
     return out;
 }
 

@@ -23,7 +23,8 @@ struct manifest_annotations {
 };
 
 // Annotations for the manifest of `p`. For a single-manifest export only unqualified keys
-// apply, as in BuildKit; with an index, keys qualified with `p` apply too.
+// apply, as in BuildKit; with an index, keys qualified with `p` apply too and win over
+// unqualified ones.
 manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index);
 
 struct index_annotations {

@@ -36,7 +36,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
                                   {started, static_cast<std::int64_t>(std::time(nullptr))});
     throw_if_stopped(request.stop, "before naming the image");
     unpack_outputs(plan, results, destinations, plugins, progress);
-    name_outputs(plan, results, destinations);
+    name_outputs(plan, results, destinations, progress);
     push_outputs(plan, results, destinations, progress);
     return results;
 }

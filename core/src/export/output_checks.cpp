@@ -80,6 +80,8 @@ void check_output(const output_spec& spec, const plugin_facts& plugins)
     types.layer_type(codec->media_suffix);
     check_annotations(spec, types);
 
+    if (spec.push && spec.names.empty() && spec.dangling_name_prefix.empty())
+        fail("tag is needed when pushing to registry; add name=... (or dangling-name-prefix=...)");
     if (spec.push && spec.push_by_digest)
         for (const auto& name : spec.names) {
             auto ref = parse_reference(name);

@@ -18,13 +18,16 @@ void unpack_outputs(const export_plan& plan, const std::vector<output_result>& r
 }
 
 void name_outputs(const export_plan& plan, const std::vector<output_result>& results,
-                  export_destinations& destinations)
+                  export_destinations& destinations, progress_listener& progress)
 {
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         if (!plan.outputs[o].names_in_store) continue;
         std::vector<plugin::stored_name> bindings;
         for (const auto& name : results[o].names) bindings.push_back({name, normalized_name(name), results[o].root});
-        destinations.store(plan.request.outputs[o].store_backend)->set_names(bindings);
+        auto* store = destinations.store(plan.request.outputs[o].store_backend);
+        store->set_names(bindings);
+        const auto where = store->location().empty() ? std::string() : " in " + store->location();
+        for (const auto& name : results[o].names) progress.step("named " + name + where);
     }
 }
 

@@ -18,9 +18,9 @@ namespace lading {
 void unpack_outputs(const export_plan& plan, const std::vector<output_result>& results,
                     export_destinations& destinations, plugin::catalog& plugins, progress_listener& progress);
 
-// Binds each output's final names to its root in its store.
+// Binds each output's final names to its root in its store, and reports each name bound.
 void name_outputs(const export_plan& plan, const std::vector<output_result>& results,
-                  export_destinations& destinations);
+                  export_destinations& destinations, progress_listener& progress);
 
 // Pushes every final name of every output with push=true, all at once.
 void push_outputs(const export_plan& plan, const std::vector<output_result>& results,

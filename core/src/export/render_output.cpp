@@ -125,8 +125,8 @@ std::vector<output_result> render_outputs(const export_plan& plan, const built_l
         blob_sink sink(destination ? std::vector<plugin::store*>{destination} : std::vector<plugin::store*>{});
         auto result = render(plan, o, layers, attestations, types, sink, times);
         result.names = final_names(plan.outputs[o], result.root.digest);
-        progress.step("exported " + result.root.digest.str() +
-                      (result.names.empty() ? std::string() : " as " + result.names.front()));
+        // Not its names yet: they are bound (and pushed) after every output is complete and unpacked.
+        progress.step("exported " + result.root.digest.str());
         results.push_back(std::move(result));
     }
     return results;

@@ -144,7 +144,8 @@ asio::awaitable<session::attempt_outcome> session::attempt(const request_spec& s
         release(std::move(c));
     } catch (const boost::system::system_error& e) {
         outcome.transport_error = e.code();
-        outcome.failure.text = e.what();
+        // what() would add Boost's source location of the error ("[system:111 at /usr/include/...]").
+        outcome.failure.text = e.code().message();
     } catch (...) {
         thrown = std::current_exception();
     }
