@@ -215,6 +215,34 @@ TEST_CASE("progress names an image only once the name is bound in the store", "[
     CHECK(r.err.find("kept-out:1") == std::string::npos);
 }
 
+TEST_CASE("a name whose digest is not the image's is refused; one that is, is bound", "[integration][names]") {
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    export_request req{.layers = {tree}, .outputs = {"type=image,name=plain:1"}, .store = work / "store"};
+    req.env["SOURCE_DATE_EPOCH"] = "1700000000";
+    auto first = run_export(req);
+    require_success(first);
+    const auto digest = split_lines(first.out).at(0);
+
+    const std::string other = "sha256:" + std::string(64, '0');
+    req.outputs = {"type=image,name=wrong@" + other};
+    auto refused = run_export(req);
+    INFO(refused.describe());
+    CHECK(refused.exit_code == 1);
+    REQUIRE(split_lines(refused.err).size() == 1);
+    CHECK_THAT(refused.err, Catch::Contains("wrong@" + other) && Catch::Contains(digest));
+    CHECK_FALSE(find_listed(list_images(req.store), "wrong@" + other));
+
+    req.outputs = {"type=image,name=right@" + digest};
+    auto bound = run_export(req);
+    INFO(bound.describe());
+    require_success(bound);
+    const auto listed = find_listed(list_images(req.store), "right@" + digest);
+    REQUIRE(listed);
+    CHECK(listed->digest == digest);
+}
+
 TEST_CASE("lading plugins lists the in-tree plugins", "[integration][names]") {
     auto r = lading_cmd().run({"plugins"}, {}, 1min);
     require_success(r);

@@ -269,8 +269,18 @@ export_plan plan_export(const export_request& given, const export_facts& facts)
 std::vector<std::string> final_names(const output_plan& output, const digest& root)
 {
     std::vector<std::string> names;
-    for (const auto& rule : output.names)
-        names.push_back(rule.root_digest_appended ? rule.text + "@" + root.str() : rule.text);
+    for (const auto& rule : output.names) {
+        if (rule.root_digest_appended) {
+            names.push_back(rule.text + "@" + root.str());
+            continue;
+        }
+        // A name's own digest must be the image's: the store and the registry would
+        // otherwise hold a name that says one digest and leads to another.
+        if (const auto named = parse_reference(rule.text).digest; !named.empty() && named != root.str())
+            throw error("name " + rule.text + " names " + named + ", but the image exported is " + root.str() +
+                        "; no name was bound or pushed");
+        names.push_back(rule.text);
+    }
     return names;
 }
 
