@@ -206,6 +206,13 @@ read_outcome read_outcome_of(byte_source& s, std::size_t chunk = 777)
     return out;
 }
 
+// Reads the first file's header and the start of its content, so that a change comes mid-read.
+void read_into_first_file(byte_source& src)
+{
+    std::vector<std::uint8_t> first(512 + 1000);
+    REQUIRE(src.read(first) == first.size());
+}
+
 // A tree holding "dir/file" and "top" (both "public-bytes") walked before the test changes
 // it, and, outside the tree, "secret" files of the same size that must never be read.
 struct walked_then_changed {
@@ -271,8 +278,7 @@ TEST_CASE("a file whose size changed after its header was written is an error na
     SECTION("grown while it is being read")
     {
         tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
-        std::vector<std::uint8_t> first(512 + 1000);
-        REQUIRE(src.read(first) == first.size());  // its header and the start of its content
+        read_into_first_file(src);
         std::ofstream(t.root / "grows", std::ios::app) << "more";
         CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "grows").string()) &&
                                              Catch::Contains("grew while it was being read"));
@@ -314,8 +320,7 @@ TEST_CASE("a file rewritten in place with the same size is an error naming it, n
     SECTION("while it is being read")
     {
         tar::tree_tar_source src(tar::walk_tree(t.root, std::nullopt));
-        std::vector<std::uint8_t> first(512 + 1000);
-        REQUIRE(src.read(first) == first.size());  // its header and the start of its content
+        read_into_first_file(src);
         overwrite_in_place(t.root / "rewritten", "new");
         CHECK_THROWS_WITH(read_all(src), Catch::Contains((t.root / "rewritten").string()) &&
                                              Catch::Contains("written to while it was being read"));
