@@ -74,6 +74,7 @@ public:
         resolve_all_inherits();
         std::set<std::string> group_names;
         for (const auto& [name, _] : groups_) group_names.insert(name);
+        for (auto& [name, fields] : resolved_) fields.file_platforms = fields.platforms.value_or(std::vector<std::string>{});
         apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
         if (request_.push)
             for (auto& [name, fields] : resolved_) apply_push(fields, true);

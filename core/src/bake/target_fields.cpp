@@ -274,6 +274,7 @@ target to_target(const std::string& name, const target_fields& f)
     t.context = f.context;
     t.layers = f.layers;
     t.platforms = f.platforms.value_or(std::vector<std::string>{});
+    t.file_platforms = f.file_platforms.value_or(t.platforms);
     t.tags = f.tags.value_or(std::vector<std::string>{});
     t.outputs = f.outputs.value_or(std::vector<std::string>{});
     t.annotations = f.annotations;
