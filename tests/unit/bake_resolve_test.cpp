@@ -134,6 +134,32 @@ TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
     CHECK(names_of(r) == strings{"app"});
 }
 
+TEST_CASE("bake: what parents, files and --set give more than once is there once", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("b.json", R"J({
+  "target": {
+    "base": {"layers": ["x.tar"], "annotations": ["index:x=1"], "attest": ["type=provenance", "type=sbom,path=s.json"]},
+    "b": {"inherits": ["base"], "layers": ["b.tar"]},
+    "c": {"inherits": ["base"], "layers": ["c.tar", "x.tar"]},
+    "a": {"inherits": ["b", "c"], "annotations": ["index:x=1"], "tags": ["dup:1", "other:1", "dup:1"],
+          "platforms": ["linux/amd64", "linux/amd64"]},
+    "child": {"inherits": ["base"], "attest": ["type=provenance,mode=min"]}
+  }
+})J");
+    auto r = f.read({file}, {"a", "child"}, {"a.tags+=other:1"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& a = target_named(r, "a");
+    auto at = [&](const std::string& name) { return (f.dir.path() / name).string(); };
+    CHECK(a.layers == strings{at("x.tar"), at("b.tar"), at("c.tar")});
+    CHECK(a.annotations == strings{"index:x=1"});
+    CHECK(a.tags == strings{"dup:1", "other:1"});
+    CHECK(a.platforms == strings{"linux/amd64"});
+    CHECK(a.attest == strings{"type=provenance", "type=sbom,path=" + at("s.json")});
+    CHECK(target_named(r, "child").attest == strings{"type=provenance,mode=min", "type=sbom,path=" + at("s.json")});
+}
+
 TEST_CASE("bake: a matrix makes one target per combination and its name builds them all", "[bake]")
 {
     bake_files f;
