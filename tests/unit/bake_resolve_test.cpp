@@ -106,6 +106,30 @@ TEST_CASE("bake: the default group, named groups of groups, and a lone target", 
     CHECK(all_messages(several).find("no \"default\" group and several targets") != std::string::npos);
 }
 
+TEST_CASE("bake: a group shadows a target of its name, and its own name in it means the target", "[bake]")
+{
+    bake_files f;
+    auto same = f.write("same.json", R"J({
+  "group": {"app": {"targets": ["app", "tools"]}},
+  "target": {"app": {"tags": ["app:1"]}, "tools": {}}
+})J");
+    auto r = f.read({same}, {"app"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"app", "tools"});
+    CHECK(target_named(r, "app").tags == strings{"app:1"});
+    CHECK(r.resolved.groups.at("app") == strings{"app", "tools"});
+
+    auto shadowed = f.write("shadowed.json", R"J({
+  "group": {"foo": {"targets": ["image"]}},
+  "target": {"foo": {}, "image": {}}
+})J");
+    auto s = f.read({shadowed}, {"foo"});
+    INFO(all_messages(s));
+    REQUIRE(s.problems.empty());
+    CHECK(names_of(s) == strings{"image"});
+}
+
 TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
 {
     bake_files f;

@@ -78,7 +78,9 @@ public:
         apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
         if (request_.push)
             for (auto& [name, fields] : resolved_) apply_push(fields, true);
-        for (const auto& [name, g] : groups_) expand(name, {}, {});  // reports loops and unknown names
+        expansion everything;  // reports loops and unknown names
+        std::vector<std::string> chain;
+        for (const auto& [name, g] : groups_) expand(name, chain, {}, everything);
         if (request_.select) select();
         list();
         out_.variables = variables_.listing();
@@ -376,31 +378,40 @@ private:
         problems().add(where, "group loop: " + text + loop.front());
     }
 
-    // Adds the targets `name` stands for to `out`; `chain` holds the groups being expanded.
-    void expand(const std::string& name, std::vector<std::string> chain, const std::optional<origin>& where,
-                std::set<std::string>* out = nullptr, std::set<std::string>* groups = nullptr)
+    // What one expansion has reached.
+    struct expansion {
+        std::set<std::string> targets, groups;
+    };
+
+    // Adds what `name` stands for to `into`; `chain` holds the groups being expanded. As in bake,
+    // a group shadows a target of the same name, and a group's own name inside it (or the name
+    // of any group it is expanded from) means the target.
+    void expand(const std::string& name, std::vector<std::string>& chain, const std::optional<origin>& where,
+                expansion& into)
     {
-        bool found = false;
-        if (auto g = groups_.find(name); g != groups_.end()) {
-            found = true;
-            if (auto start = std::find(chain.begin(), chain.end(), name); start != chain.end()) {
-                report_group_loop({start, chain.end()}, *where);
-                return;
-            }
-            if (groups) groups->insert(name);
+        const auto on_chain = std::find(chain.begin(), chain.end(), name);
+        if (auto g = groups_.find(name); g != groups_.end() && on_chain == chain.end()) {
+            into.groups.insert(name);
             chain.push_back(name);
-            for (const auto& t : g->second.targets) expand(t.name, chain, t.where, out, groups);
+            for (const auto& t : g->second.targets) expand(t.name, chain, t.where, into);
+            chain.pop_back();
+            return;
         }
+        bool found = false;
         if (auto m = matrix_groups_.find(name); m != matrix_groups_.end()) {
             found = true;
-            if (groups) groups->insert(name);
-            if (out) out->insert(m->second.begin(), m->second.end());
+            into.groups.insert(name);
+            into.targets.insert(m->second.begin(), m->second.end());
         }
         if (resolved_.contains(name)) {
             found = true;
-            if (out) out->insert(name);
+            into.targets.insert(name);
         }
         if (found) return;
+        if (on_chain != chain.end()) {
+            report_group_loop({on_chain, chain.end()}, *where);
+            return;
+        }
         auto message = "unknown target or group \"" + name + "\"" + text::did_you_mean(name, all_names());
         if (where)
             problems().add(*where, message);
@@ -427,9 +438,10 @@ private:
                 return;
             }
         }
-        std::set<std::string> targets, groups;
-        for (const auto& n : names) expand(n, {}, std::nullopt, &targets, &groups);
-        for (const auto& g : groups) {
+        expansion selected;
+        std::vector<std::string> chain;
+        for (const auto& n : names) expand(n, chain, std::nullopt, selected);
+        for (const auto& g : selected.groups) {
             auto& listed = out_.resolved.groups[g];
             if (auto declared = groups_.find(g); declared != groups_.end())
                 for (const auto& t : declared->second.targets) listed.push_back(t.name);
@@ -437,7 +449,7 @@ private:
                 listed = matrix_groups_.at(g);
         }
         if (names != std::vector<std::string>{"default"}) out_.resolved.groups["default"] = names;
-        for (const auto& t : targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
+        for (const auto& t : selected.targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
     }
 
     void list()
