@@ -130,6 +130,55 @@ TEST_CASE("bake: a group shadows a target of its name, and its own name in it me
     CHECK(names_of(s) == strings{"image"});
 }
 
+TEST_CASE("bake: groups that list the same groups many times are expanded once each", "[bake]")
+{
+    // g0..g39 and h0..h39 each list the next g and h: 2^40 paths, 80 groups.
+    std::string groups;
+    for (int i = 0; i < 40; ++i)
+        for (auto g : {"g", "h"})
+            groups += "\"" + std::string(g) + std::to_string(i) + "\": {\"targets\": [\"g" + std::to_string(i + 1) +
+                      "\", \"h" + std::to_string(i + 1) + "\"]},";
+    groups += R"("g40": {"targets": ["leaf"]}, "h40": {"targets": ["leaf"]})";
+    bake_files f;
+    auto file = f.write("wide.json", R"({"group": {)" + groups + R"(}, "target": {"leaf": {}}})");
+    auto r = f.read({file}, {"g0"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"leaf"});
+    CHECK(r.resolved.groups.size() == 82);  // the 81 groups and "default"
+}
+
+TEST_CASE("bake: a string that interpolation makes longer than 1 MiB is an error", "[bake]")
+{
+    // V0 = V1 V1, V1 = V2 V2, ... V28 = "ab": 2^29 bytes.
+    std::string variables;
+    for (int i = 0; i < 28; ++i)
+        variables += "\"V" + std::to_string(i) + "\": {\"default\": \"${V" + std::to_string(i + 1) + "}${V" +
+                     std::to_string(i + 1) + "}\"},";
+    variables += R"("V28": {"default": "ab"})";
+    bake_files f;
+    auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["${V0}"]}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(r.problems.list().size() == 1);
+    CHECK(text.find("\"${V9}\" makes the string longer than 1 MiB") != std::string::npos);
+}
+
+TEST_CASE("bake: a matrix of more than 10000 combinations is an error", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("huge.json", R"({"target": {"m": {"name": "m-${a}-${b}-${c}-${d}-${e}-${f}-${g}-${h}-${i}",
+      "matrix": {"a": [0,1,2,3,4,5,6,7,8,9], "b": [0,1,2,3,4,5,6,7,8,9], "c": [0,1,2,3,4,5,6,7,8,9],
+                 "d": [0,1,2,3,4,5,6,7,8,9], "e": [0,1,2,3,4,5,6,7,8,9], "f": [0,1,2,3,4,5,6,7,8,9],
+                 "g": [0,1,2,3,4,5,6,7,8,9], "h": [0,1,2,3,4,5,6,7,8,9], "i": [0,1,2,3,4,5,6,7,8,9]}}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(has_problem(r, 2, 17, "matrix target \"m\" has more than 10000 combinations"));
+    CHECK(r.problems.list().size() == 1);
+}
+
 TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
 {
     bake_files f;

@@ -121,6 +121,11 @@ private:
                                " and cannot be part of a longer string");
             return false;
         }
+        if (out.size() + text->size() > max_interpolated_size) {
+            report(offset, "\"${" + name + "}\" makes the string longer than " +
+                               std::to_string(max_interpolated_size >> 20) + " MiB");
+            return false;
+        }
         out += *text;
         return true;
     }

@@ -21,6 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Each combination is a target; a few short axes would otherwise make more than fits in memory.
+constexpr std::size_t max_matrix_combinations = 10000;
+
 struct group_definition {
     std::vector<named_reference> targets;
     std::string description;
@@ -250,7 +253,8 @@ private:
 
     using combination = std::vector<std::pair<std::string, json_node>>;
 
-    std::optional<std::vector<combination>> matrix_combinations(const json_node& matrix, const bake_file& f)
+    std::optional<std::vector<combination>> matrix_combinations(const json_member& t, const json_node& matrix,
+                                                                const bake_file& f)
     {
         json_node axes = matrix;
         if (!axes.is_object()) {
@@ -266,6 +270,11 @@ private:
             }
             if (axis.value.items.empty()) {
                 problems().add({f.path, axis.value.at}, "matrix axis \"" + axis.key + "\" has no values");
+                return std::nullopt;
+            }
+            if (all.size() * axis.value.items.size() > max_matrix_combinations) {
+                problems().add({f.path, matrix.at}, "matrix target \"" + t.key + "\" has more than " +
+                                                        std::to_string(max_matrix_combinations) + " combinations");
                 return std::nullopt;
             }
             std::vector<combination> next;
@@ -287,7 +296,7 @@ private:
     void expand_matrix(const json_member& t, const json_node& matrix, const json_node* name_node,
                        const json_node& fields, const bake_file& f)
     {
-        auto combinations = matrix_combinations(matrix, f);
+        auto combinations = matrix_combinations(t, matrix, f);
         if (!combinations) return;
         if (!name_node) {
             problems().add({f.path, t.key_at}, "matrix target \"" + t.key + "\" needs a \"name\" that tells its "
@@ -378,9 +387,10 @@ private:
         problems().add(where, "group loop: " + text + loop.front());
     }
 
-    // What one expansion has reached.
+    // What one expansion has reached: the targets, the groups, and the groups already expanded,
+    // each expanded once however many groups list it.
     struct expansion {
-        std::set<std::string> targets, groups;
+        std::set<std::string> targets, groups, expanded;
     };
 
     // Adds what `name` stands for to `into`; `chain` holds the groups being expanded. As in bake,
@@ -392,6 +402,7 @@ private:
         const auto on_chain = std::find(chain.begin(), chain.end(), name);
         if (auto g = groups_.find(name); g != groups_.end() && on_chain == chain.end()) {
             into.groups.insert(name);
+            if (!into.expanded.insert(name).second) return;
             chain.push_back(name);
             for (const auto& t : g->second.targets) expand(t.name, chain, t.where, into);
             chain.pop_back();
