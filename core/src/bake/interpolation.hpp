@@ -16,6 +16,10 @@ namespace lading::bake {
 // level would otherwise exhaust memory from a few lines.
 constexpr std::size_t max_interpolated_size = 1u << 20;
 
+// How deep references may nest (variables naming variables, ${target.NAME.KEY}, inherits,
+// groups of groups), as the JSON reader limits nesting: deeper is an error, not a stack overflow.
+constexpr std::size_t max_reference_depth = 100;
+
 // The value a name stands for, or nullopt when nothing of that name is declared.
 // A lookup that knows the name but cannot give its value throws lookup_refusal.
 using name_lookup = std::function<std::optional<json_node>(const std::string& name)>;

@@ -102,6 +102,7 @@ private:
     std::map<std::string, std::string> matrix_descriptions_;
     std::map<std::string, target_fields> resolved_;  // with inherits applied
     std::set<std::set<std::string>> reported_loops_;
+    bool reported_inherits_depth_ = false, reported_groups_depth_ = false;  // once each
 
     diagnostics& problems() { return out_.problems; }
 
@@ -360,6 +361,12 @@ private:
                 problems().add(parent.where, "target " + name + " cannot link to itself");
             } else if (std::find(chain.begin(), chain.end(), parent.name) != chain.end()) {
                 problems().add(parent.where, "infinite loop from " + name + " to " + parent.name);
+            } else if (targets_.contains(parent.name) && chain.size() >= max_reference_depth) {
+                if (!reported_inherits_depth_)
+                    problems().add(parent.where, "target " + chain.front() + " inherits from " + parent.name +
+                                                     " through more than " + std::to_string(max_reference_depth) +
+                                                     " targets");
+                reported_inherits_depth_ = true;
             } else if (targets_.contains(parent.name)) {
                 merge_fields(result, resolve_inherits(parent.name, chain));
             } else if (matrix_groups_.contains(parent.name)) {
@@ -401,6 +408,13 @@ private:
     {
         const auto on_chain = std::find(chain.begin(), chain.end(), name);
         if (auto g = groups_.find(name); g != groups_.end() && on_chain == chain.end()) {
+            if (chain.size() >= max_reference_depth) {
+                if (!reported_groups_depth_)
+                    problems().add(*where, "group " + chain.front() + " reaches group " + name + " through more than " +
+                                               std::to_string(max_reference_depth) + " groups");
+                reported_groups_depth_ = true;
+                return;
+            }
             into.groups.insert(name);
             if (!into.expanded.insert(name).second) return;
             chain.push_back(name);
