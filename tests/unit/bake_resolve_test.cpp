@@ -332,6 +332,33 @@ TEST_CASE("bake: variables take the environment, converted to their type", "[bak
     CHECK(has_problem(bad, 6, 5, "variable \"DEBUG\" from the environment: \"maybe\" is not a bool (true or false)"));
 }
 
+TEST_CASE("bake: a typed variable without a value is null; an untyped list or map default gives the type", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("v.json", R"J({
+  "variable": {
+    "USER": {"type": "string"},
+    "TAGS": {"default": ["a:1"]},
+    "LABELS": {"default": {"a": "1"}}
+  },
+  "target": {"app": {"user": "${USER}", "tags": "${TAGS}", "labels": "${LABELS}"}}
+})J");
+    auto defaults = f.read({file});
+    INFO(all_messages(defaults));
+    REQUIRE(defaults.problems.empty());
+    const auto& d = target_named(defaults, "app");
+    CHECK_FALSE(d.user);
+    CHECK(d.tags == strings{"a:1"});
+
+    auto r = f.read({file}, {}, {}, {{"USER", "1000"}, {"TAGS", "b:1,c:1"}, {"LABELS", R"J({"b": "2"})J"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& e = target_named(r, "app");
+    CHECK(e.user == "1000");
+    CHECK(e.tags == strings{"b:1", "c:1"});
+    CHECK(e.labels == std::map<std::string, std::string>{{"b", "2"}});
+}
+
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")
 {
     bake_files f;

@@ -125,6 +125,8 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
             else
                 d.value = value;
         }
+    } else if (d.type) {
+        d.value = json_node{};  // null, as bake gives a typed variable without a value
     }
     chain.pop_back();
     d.progress = declared::state::done;
