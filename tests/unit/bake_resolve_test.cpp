@@ -434,6 +434,19 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(bad.problems.list().size() == 7);
 }
 
+TEST_CASE("bake: --set adds annotations and replaces only the attest of its type", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("b.json", R"J({"target": {"app": {"annotations": ["index:x=1"],
+      "attest": ["type=sbom,path=s.json", "type=provenance"]}}})J");
+    auto r = f.read({file}, {}, {"app.annotations=manifest:y=2", "app.attest=type=provenance,mode=min"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.annotations == strings{"index:x=1", "manifest:y=2"});
+    CHECK(app.attest == strings{"type=sbom,path=" + (f.dir.path() / "s.json").string(), "type=provenance,mode=min"});
+}
+
 TEST_CASE("bake: --set with a matrix target's name reaches every target it generates", "[bake]")
 {
     bake_files f;
