@@ -165,6 +165,23 @@ TEST_CASE("bake: a string that interpolation makes longer than 1 MiB is an error
     CHECK(text.find("\"${V9}\" makes the string longer than 1 MiB") != std::string::npos);
 }
 
+TEST_CASE("bake: a list that interpolation makes larger than 1 MiB is an error", "[bake]")
+{
+    // V0 = [V1, V1], V1 = [V2, V2], ... V30 = "ab": 2^30 strings.
+    std::string variables;
+    for (int i = 0; i < 30; ++i)
+        variables += "\"V" + std::to_string(i) + "\": {\"default\": [\"${V" + std::to_string(i + 1) + "}\", \"${V" +
+                     std::to_string(i + 1) + "}\"]},";
+    variables += R"("V30": {"default": "ab"})";
+    bake_files f;
+    auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["x"]}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(r.problems.list().size() == 2);  // both references to the same variable
+    CHECK(text.find("is longer than 1 MiB as JSON") != std::string::npos);
+}
+
 TEST_CASE("bake: a matrix of more than 10000 combinations is an error", "[bake]")
 {
     bake_files f;

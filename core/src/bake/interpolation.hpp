@@ -12,8 +12,9 @@
 
 namespace lading::bake {
 
-// The longest string interpolation makes (1 MiB): references that double a string at every
-// level would otherwise exhaust memory from a few lines.
+// The longest string interpolation makes, and the largest list or object a "${NAME}" stands
+// for as JSON text (1 MiB): references that double a value at every level would otherwise
+// exhaust memory from a few lines.
 constexpr std::size_t max_interpolated_size = 1u << 20;
 
 // How deep references may nest (variables naming variables, ${target.NAME.KEY}, inherits,
@@ -30,7 +31,7 @@ struct lookup_refusal {
 };
 
 // Interpolates every string inside `node`, object keys included (two keys that become the
-// same are an error, and so is a string longer than max_interpolated_size). Problems are
+// same are an error, and so is a value larger than max_interpolated_size). Problems are
 // added to `problems` at the position of the reference; returns false when there were any.
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
