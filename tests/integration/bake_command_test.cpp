@@ -223,6 +223,48 @@ TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exi
     CHECK_FALSE(fs::exists(store));
 }
 
+TEST_CASE("lading bake refuses references nested too deep with exit 2, not a crash", "[integration][bake]")
+{
+    constexpr int depth = 20000;
+    auto name = [](const char* prefix, int i) { return std::string(prefix) + std::to_string(i); };
+    temp_dir dir;
+    std::string text, expected;
+    SECTION("inherits")
+    {
+        text = R"({"target": {"t0": {"context": "."})";
+        for (int i = 1; i < depth; ++i) text += ", \"" + name("t", i) + R"(": {"inherits": [")" + name("t", i - 1) + "\"]}";
+        text += "}}";
+        expected = "through more than 100 targets";
+    }
+    SECTION("variables")
+    {
+        text = R"({"variable": {"V0": {"default": "x"})";
+        for (int i = 1; i < depth; ++i) text += ", \"" + name("V", i) + R"(": {"default": "${)" + name("V", i - 1) + "}\"}";
+        text += R"(}, "target": {"t19999": {"context": ".", "tags": ["${V19999}"]}}})";
+        expected = "through more than 100 references";
+    }
+    SECTION("${target.NAME.tags}")
+    {
+        text = R"({"target": {)";
+        for (int i = 0; i < depth - 1; ++i)
+            text += "\"" + name("t", i) + R"(": {"context": ".", "tags": "${target.)" + name("t", i + 1) + ".tags}\"}, ";
+        text += R"("t19999": {"context": ".", "tags": ["x"]}}})";
+        expected = "is reached through more than 100 references";
+    }
+    SECTION("groups")
+    {
+        text = R"({"group": {)";
+        for (int i = 0; i < depth; ++i) text += "\"" + name("g", i) + R"(": {"targets": [")" + name("g", i + 1) + "\"]}, ";
+        text += R"("g20000": {"targets": ["t19999"]}}, "target": {"t19999": {"context": "."}}})";
+        expected = "through more than 100 groups";
+    }
+    write_bytes(dir / "deep.json", text);
+    auto r = bake_in(dir.path(), {"-f", "deep.json", "t19999", "--print"});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, expected));
+}
+
 TEST_CASE("lading bake --print accepts the example file in conf/", "[integration][bake]")
 {
     auto r = bake_in(LADING_CONF_DIR, {"-f", "lading-bake.example.json", "release", "--print"});

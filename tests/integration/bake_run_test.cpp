@@ -217,6 +217,17 @@ TEST_CASE("a bake target the exporter refuses stops the bake before anything is 
         CHECK(r.err.find("target \"default\": ") != std::string::npos);
         CHECK(r.err.find("compression-level=99") != std::string::npos);
     }
+    SECTION("a layer for a platform it does not build")
+    {
+        std::ofstream(work / "bake.json") << R"({"target": {"default": {"platforms": ["linux/amd64"],
+          "context": "one", "layers": ["linux/amd46=one"], "tags": ["typo:1"]}}})";
+        auto r = run_bake(work / "bake.json", {"--store", (work / "store").string()});
+        INFO(r.describe());
+        CHECK(r.exit_code == 2);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK(r.err.find("target \"default\": --layer linux/amd46=" + (work / "one").string() +
+                         " names a platform that is not built") != std::string::npos);
+    }
     CHECK(store_snapshot::take(work / "store") == before);
 }
 
@@ -255,4 +266,17 @@ TEST_CASE("SIGINT stops a bake while it compresses and leaves no temporary files
     CHECK(json_string(meta.at("default"), "lading.error") == "cancelled: interrupted");
     CHECK(oci_layout(work / "store").names().empty());
     CHECK(fs::is_empty(work / "tmp"));  // the shared layers' directory is gone
+}
+
+TEST_CASE("a bake shard narrowed with --set leaves out the layers of the file's other platforms", "[bake]")
+{
+    temp_dir work;
+    make_bake_trees(work.path(), {"one"});
+    std::ofstream(work / "bake.json") << R"({"target": {"default": {"platforms": ["linux/amd64", "linux/arm64"],
+      "context": "one", "layers": ["linux/arm64=missing-on-this-runner"], "tags": ["shard:1"]}}})";
+    auto r = run_bake(work / "bake.json", {"--set", "*.platforms=linux/amd64", "--store", (work / "store").string(),
+                                           "--progress", "quiet"});
+    INFO(r.describe());
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("default sha256:") != std::string::npos);
 }

@@ -106,6 +106,96 @@ TEST_CASE("bake: the default group, named groups of groups, and a lone target", 
     CHECK(all_messages(several).find("no \"default\" group and several targets") != std::string::npos);
 }
 
+TEST_CASE("bake: a group shadows a target of its name, and its own name in it means the target", "[bake]")
+{
+    bake_files f;
+    auto same = f.write("same.json", R"J({
+  "group": {"app": {"targets": ["app", "tools"]}},
+  "target": {"app": {"tags": ["app:1"]}, "tools": {}}
+})J");
+    auto r = f.read({same}, {"app"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"app", "tools"});
+    CHECK(target_named(r, "app").tags == strings{"app:1"});
+    CHECK(r.resolved.groups.at("app") == strings{"app", "tools"});
+
+    auto shadowed = f.write("shadowed.json", R"J({
+  "group": {"foo": {"targets": ["image"]}},
+  "target": {"foo": {}, "image": {}}
+})J");
+    auto s = f.read({shadowed}, {"foo"});
+    INFO(all_messages(s));
+    REQUIRE(s.problems.empty());
+    CHECK(names_of(s) == strings{"image"});
+}
+
+TEST_CASE("bake: groups that list the same groups many times are expanded once each", "[bake]")
+{
+    // g0..g39 and h0..h39 each list the next g and h: 2^40 paths, 80 groups.
+    std::string groups;
+    for (int i = 0; i < 40; ++i)
+        for (auto g : {"g", "h"})
+            groups += "\"" + std::string(g) + std::to_string(i) + "\": {\"targets\": [\"g" + std::to_string(i + 1) +
+                      "\", \"h" + std::to_string(i + 1) + "\"]},";
+    groups += R"("g40": {"targets": ["leaf"]}, "h40": {"targets": ["leaf"]})";
+    bake_files f;
+    auto file = f.write("wide.json", R"({"group": {)" + groups + R"(}, "target": {"leaf": {}}})");
+    auto r = f.read({file}, {"g0"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(names_of(r) == strings{"leaf"});
+    CHECK(r.resolved.groups.size() == 82);  // the 81 groups and "default"
+}
+
+TEST_CASE("bake: a string that interpolation makes longer than 1 MiB is an error", "[bake]")
+{
+    // V0 = V1 V1, V1 = V2 V2, ... V28 = "ab": 2^29 bytes.
+    std::string variables;
+    for (int i = 0; i < 28; ++i)
+        variables += "\"V" + std::to_string(i) + "\": {\"default\": \"${V" + std::to_string(i + 1) + "}${V" +
+                     std::to_string(i + 1) + "}\"},";
+    variables += R"("V28": {"default": "ab"})";
+    bake_files f;
+    auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["${V0}"]}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(r.problems.list().size() == 1);
+    CHECK(text.find("\"${V9}\" makes the string longer than 1 MiB") != std::string::npos);
+}
+
+TEST_CASE("bake: a list that interpolation makes larger than 1 MiB is an error", "[bake]")
+{
+    // V0 = [V1, V1], V1 = [V2, V2], ... V30 = "ab": 2^30 strings.
+    std::string variables;
+    for (int i = 0; i < 30; ++i)
+        variables += "\"V" + std::to_string(i) + "\": {\"default\": [\"${V" + std::to_string(i + 1) + "}\", \"${V" +
+                     std::to_string(i + 1) + "}\"]},";
+    variables += R"("V30": {"default": "ab"})";
+    bake_files f;
+    auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["x"]}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(r.problems.list().size() == 2);  // both references to the same variable
+    CHECK(text.find("is longer than 1 MiB as JSON") != std::string::npos);
+}
+
+TEST_CASE("bake: a matrix of more than 10000 combinations is an error", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("huge.json", R"({"target": {"m": {"name": "m-${a}-${b}-${c}-${d}-${e}-${f}-${g}-${h}-${i}",
+      "matrix": {"a": [0,1,2,3,4,5,6,7,8,9], "b": [0,1,2,3,4,5,6,7,8,9], "c": [0,1,2,3,4,5,6,7,8,9],
+                 "d": [0,1,2,3,4,5,6,7,8,9], "e": [0,1,2,3,4,5,6,7,8,9], "f": [0,1,2,3,4,5,6,7,8,9],
+                 "g": [0,1,2,3,4,5,6,7,8,9], "h": [0,1,2,3,4,5,6,7,8,9], "i": [0,1,2,3,4,5,6,7,8,9]}}}})");
+    auto r = f.read({file});
+    auto text = all_messages(r);
+    INFO(text);
+    CHECK(has_problem(r, 2, 17, "matrix target \"m\" has more than 10000 combinations"));
+    CHECK(r.problems.list().size() == 1);
+}
+
 TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
 {
     bake_files f;
@@ -132,6 +222,32 @@ TEST_CASE("bake: inherits merges parents in order, the child last", "[bake]")
     CHECK(app.env.at("K") == "V");
     CHECK(app.user == "1000");
     CHECK(names_of(r) == strings{"app"});
+}
+
+TEST_CASE("bake: what parents, files and --set give more than once is there once", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("b.json", R"J({
+  "target": {
+    "base": {"layers": ["x.tar"], "annotations": ["index:x=1"], "attest": ["type=provenance", "type=sbom,path=s.json"]},
+    "b": {"inherits": ["base"], "layers": ["b.tar"]},
+    "c": {"inherits": ["base"], "layers": ["c.tar", "x.tar"]},
+    "a": {"inherits": ["b", "c"], "annotations": ["index:x=1"], "tags": ["dup:1", "other:1", "dup:1"],
+          "platforms": ["linux/amd64", "linux/amd64"]},
+    "child": {"inherits": ["base"], "attest": ["type=provenance,mode=min"]}
+  }
+})J");
+    auto r = f.read({file}, {"a", "child"}, {"a.tags+=other:1"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& a = target_named(r, "a");
+    auto at = [&](const std::string& name) { return (f.dir.path() / name).string(); };
+    CHECK(a.layers == strings{at("x.tar"), at("b.tar"), at("c.tar")});
+    CHECK(a.annotations == strings{"index:x=1"});
+    CHECK(a.tags == strings{"dup:1", "other:1"});
+    CHECK(a.platforms == strings{"linux/amd64"});
+    CHECK(a.attest == strings{"type=provenance", "type=sbom,path=" + at("s.json")});
+    CHECK(target_named(r, "child").attest == strings{"type=provenance,mode=min", "type=sbom,path=" + at("s.json")});
 }
 
 TEST_CASE("bake: a matrix makes one target per combination and its name builds them all", "[bake]")
@@ -233,6 +349,33 @@ TEST_CASE("bake: variables take the environment, converted to their type", "[bak
     CHECK(has_problem(bad, 6, 5, "variable \"DEBUG\" from the environment: \"maybe\" is not a bool (true or false)"));
 }
 
+TEST_CASE("bake: a typed variable without a value is null; an untyped list or map default gives the type", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("v.json", R"J({
+  "variable": {
+    "USER": {"type": "string"},
+    "TAGS": {"default": ["a:1"]},
+    "LABELS": {"default": {"a": "1"}}
+  },
+  "target": {"app": {"user": "${USER}", "tags": "${TAGS}", "labels": "${LABELS}"}}
+})J");
+    auto defaults = f.read({file});
+    INFO(all_messages(defaults));
+    REQUIRE(defaults.problems.empty());
+    const auto& d = target_named(defaults, "app");
+    CHECK_FALSE(d.user);
+    CHECK(d.tags == strings{"a:1"});
+
+    auto r = f.read({file}, {}, {}, {{"USER", "1000"}, {"TAGS", "b:1,c:1"}, {"LABELS", R"J({"b": "2"})J"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& e = target_named(r, "app");
+    CHECK(e.user == "1000");
+    CHECK(e.tags == strings{"b:1", "c:1"});
+    CHECK(e.labels == std::map<std::string, std::string>{{"b", "2"}});
+}
+
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")
 {
     bake_files f;
@@ -306,6 +449,19 @@ TEST_CASE("bake: --set overrides keys of the targets its glob matches", "[bake]"
     CHECK(text.find("+= appends to lists and \"user\" is not one") != std::string::npos);
     CHECK(text.find("name the entry: app-a.labels.KEY=VALUE") != std::string::npos);
     CHECK(bad.problems.list().size() == 7);
+}
+
+TEST_CASE("bake: --set adds annotations and replaces only the attest of its type", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("b.json", R"J({"target": {"app": {"annotations": ["index:x=1"],
+      "attest": ["type=sbom,path=s.json", "type=provenance"]}}})J");
+    auto r = f.read({file}, {}, {"app.annotations=manifest:y=2", "app.attest=type=provenance,mode=min"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.annotations == strings{"index:x=1", "manifest:y=2"});
+    CHECK(app.attest == strings{"type=sbom,path=" + (f.dir.path() / "s.json").string(), "type=provenance,mode=min"});
 }
 
 TEST_CASE("bake: --set with a matrix target's name reaches every target it generates", "[bake]")

@@ -46,9 +46,10 @@ TEST_CASE("a bake target's context and layers stack in order, platform-only laye
     CHECK(r.from == "scratch");
 }
 
-TEST_CASE("a layer for a platform the target does not build is left out", "[bake]")
+TEST_CASE("a layer for a platform --set took out of the file's platforms is left out", "[bake]")
 {
     auto t = app();
+    t.file_platforms = {"linux/amd64", "linux/arm64"};
     t.platforms = {"linux/amd64"};
     auto r = export_request_for(t, {});
     REQUIRE(r.layers.size() == 2);
@@ -56,6 +57,13 @@ TEST_CASE("a layer for a platform the target does not build is left out", "[bake
 
     t.platforms = {"linux/amd64", "linux/arm64"};
     CHECK(export_request_for(t, {}).layers.size() == 3);
+}
+
+TEST_CASE("a layer for a platform the file does not build is refused as lading export refuses it", "[bake]")
+{
+    auto t = app();
+    t.platforms = t.file_platforms = {"linux/amd64"};
+    CHECK(usage_error_of(t) == "target \"app\": --layer linux/arm64=/src/arm-only names a platform that is not built");
 }
 
 TEST_CASE("tags name every output without a name; no output means type=image", "[bake]")

@@ -18,6 +18,7 @@ struct target {
     std::optional<std::filesystem::path> context;  // a directory: the first layer
     std::vector<std::string> layers;     // "[PLATFORM=]PATH", PATH absolute, after the context
     std::vector<std::string> platforms;  // "os/arch[/variant]"
+    std::vector<std::string> file_platforms;  // as the files gave them, before --set
     std::vector<std::string> tags;       // the name of every image/registry output without one
     std::vector<std::string> outputs;    // buildx --output syntax, one record each
     std::vector<std::string> annotations;  // as --output annotation keys: "[TYPE[PLATFORM].]K=V"

@@ -97,6 +97,13 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
         problems_->add(d.where, "variable loop: " + loop + name);
         return d.value;
     }
+    if (chain.size() >= max_reference_depth) {
+        if (!reported_depth_)
+            problems_->add(d.where, "variable \"" + chain.front() + "\" reaches \"" + name + "\" through more than " +
+                                        std::to_string(max_reference_depth) + " references");
+        reported_depth_ = true;
+        return d.value;
+    }
     d.progress = declared::state::resolving;
     chain.push_back(name);
     auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
@@ -118,6 +125,8 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
             else
                 d.value = value;
         }
+    } else if (d.type) {
+        d.value = json_node{};  // null, as bake gives a typed variable without a value
     }
     chain.pop_back();
     d.progress = declared::state::done;

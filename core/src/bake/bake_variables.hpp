@@ -51,6 +51,7 @@ private:
     std::map<std::string, declared> variables_;
     const std::map<std::string, std::string>* environment_ = nullptr;
     diagnostics* problems_ = nullptr;
+    bool reported_depth_ = false;  // once: every variable past the limit would repeat it
 };
 
 // Compact JSON text of a value (for listings).

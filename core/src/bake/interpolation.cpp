@@ -25,6 +25,21 @@ int characters_before(const std::string& text, std::size_t byte_offset)
     return n;
 }
 
+// About the length of `value` as compact JSON, counted up to a little past `limit`.
+std::size_t json_size(const json_node& value, std::size_t limit)
+{
+    std::size_t size = value.text.size() + 2;
+    for (const auto& item : value.items) {
+        if (size > limit) return size;
+        size += json_size(item, limit - size);
+    }
+    for (const auto& m : value.members) {
+        if (size > limit) return size;
+        size += m.key.size() + 3 + json_size(m.value, limit - size);
+    }
+    return size;
+}
+
 // "${AXIS.KEY}" reads KEY of an object value.
 std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
 {
@@ -109,6 +124,11 @@ private:
             return false;
         }
         if (whole && !value->is_string()) {
+            if (json_size(*value, max_interpolated_size) > max_interpolated_size) {
+                report(offset, "\"${" + name + "}\" is longer than " + std::to_string(max_interpolated_size >> 20) +
+                                   " MiB as JSON");
+                return false;
+            }
             auto at = node_.at;
             node_ = *value;
             node_.at = at;
@@ -119,6 +139,11 @@ private:
         if (!text) {
             report(offset, "\"" + name + "\" is " + std::string(kind_name(value->type)) +
                                " and cannot be part of a longer string");
+            return false;
+        }
+        if (out.size() + text->size() > max_interpolated_size) {
+            report(offset, "\"${" + name + "}\" makes the string longer than " +
+                               std::to_string(max_interpolated_size >> 20) + " MiB");
             return false;
         }
         out += *text;

@@ -12,6 +12,15 @@
 
 namespace lading::bake {
 
+// The longest string interpolation makes, and the largest list or object a "${NAME}" stands
+// for as JSON text (1 MiB): references that double a value at every level would otherwise
+// exhaust memory from a few lines.
+constexpr std::size_t max_interpolated_size = 1u << 20;
+
+// How deep references may nest (variables naming variables, ${target.NAME.KEY}, inherits,
+// groups of groups), as the JSON reader limits nesting: deeper is an error, not a stack overflow.
+constexpr std::size_t max_reference_depth = 100;
+
 // The value a name stands for, or nullopt when nothing of that name is declared.
 // A lookup that knows the name but cannot give its value throws lookup_refusal.
 using name_lookup = std::function<std::optional<json_node>(const std::string& name)>;
@@ -22,8 +31,8 @@ struct lookup_refusal {
 };
 
 // Interpolates every string inside `node`, object keys included (two keys that become the
-// same are an error). Problems are added to `problems` at the position of the reference;
-// returns false when there were any.
+// same are an error, and so is a value larger than max_interpolated_size). Problems are
+// added to `problems` at the position of the reference; returns false when there were any.
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
 

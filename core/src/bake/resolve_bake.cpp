@@ -21,6 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Each combination is a target; a few short axes would otherwise make more than fits in memory.
+constexpr std::size_t max_matrix_combinations = 10000;
+
 struct group_definition {
     std::vector<named_reference> targets;
     std::string description;
@@ -74,10 +77,13 @@ public:
         resolve_all_inherits();
         std::set<std::string> group_names;
         for (const auto& [name, _] : groups_) group_names.insert(name);
+        for (auto& [name, fields] : resolved_) fields.file_platforms = fields.platforms.value_or(std::vector<std::string>{});
         apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
         if (request_.push)
             for (auto& [name, fields] : resolved_) apply_push(fields, true);
-        for (const auto& [name, g] : groups_) expand(name, {}, {});  // reports loops and unknown names
+        expansion everything;  // reports loops and unknown names
+        std::vector<std::string> chain;
+        for (const auto& [name, g] : groups_) expand(name, chain, {}, everything);
         if (request_.select) select();
         list();
         out_.variables = variables_.listing();
@@ -96,6 +102,7 @@ private:
     std::map<std::string, std::string> matrix_descriptions_;
     std::map<std::string, target_fields> resolved_;  // with inherits applied
     std::set<std::set<std::string>> reported_loops_;
+    bool reported_inherits_depth_ = false, reported_groups_depth_ = false;  // once each
 
     diagnostics& problems() { return out_.problems; }
 
@@ -247,7 +254,8 @@ private:
 
     using combination = std::vector<std::pair<std::string, json_node>>;
 
-    std::optional<std::vector<combination>> matrix_combinations(const json_node& matrix, const bake_file& f)
+    std::optional<std::vector<combination>> matrix_combinations(const json_member& t, const json_node& matrix,
+                                                                const bake_file& f)
     {
         json_node axes = matrix;
         if (!axes.is_object()) {
@@ -263,6 +271,11 @@ private:
             }
             if (axis.value.items.empty()) {
                 problems().add({f.path, axis.value.at}, "matrix axis \"" + axis.key + "\" has no values");
+                return std::nullopt;
+            }
+            if (all.size() * axis.value.items.size() > max_matrix_combinations) {
+                problems().add({f.path, matrix.at}, "matrix target \"" + t.key + "\" has more than " +
+                                                        std::to_string(max_matrix_combinations) + " combinations");
                 return std::nullopt;
             }
             std::vector<combination> next;
@@ -284,7 +297,7 @@ private:
     void expand_matrix(const json_member& t, const json_node& matrix, const json_node* name_node,
                        const json_node& fields, const bake_file& f)
     {
-        auto combinations = matrix_combinations(matrix, f);
+        auto combinations = matrix_combinations(t, matrix, f);
         if (!combinations) return;
         if (!name_node) {
             problems().add({f.path, t.key_at}, "matrix target \"" + t.key + "\" needs a \"name\" that tells its "
@@ -348,6 +361,12 @@ private:
                 problems().add(parent.where, "target " + name + " cannot link to itself");
             } else if (std::find(chain.begin(), chain.end(), parent.name) != chain.end()) {
                 problems().add(parent.where, "infinite loop from " + name + " to " + parent.name);
+            } else if (targets_.contains(parent.name) && chain.size() >= max_reference_depth) {
+                if (!reported_inherits_depth_)
+                    problems().add(parent.where, "target " + chain.front() + " inherits from " + parent.name +
+                                                     " through more than " + std::to_string(max_reference_depth) +
+                                                     " targets");
+                reported_inherits_depth_ = true;
             } else if (targets_.contains(parent.name)) {
                 merge_fields(result, resolve_inherits(parent.name, chain));
             } else if (matrix_groups_.contains(parent.name)) {
@@ -375,31 +394,49 @@ private:
         problems().add(where, "group loop: " + text + loop.front());
     }
 
-    // Adds the targets `name` stands for to `out`; `chain` holds the groups being expanded.
-    void expand(const std::string& name, std::vector<std::string> chain, const std::optional<origin>& where,
-                std::set<std::string>* out = nullptr, std::set<std::string>* groups = nullptr)
+    // What one expansion has reached: the targets, the groups, and the groups already expanded,
+    // each expanded once however many groups list it.
+    struct expansion {
+        std::set<std::string> targets, groups, expanded;
+    };
+
+    // Adds what `name` stands for to `into`; `chain` holds the groups being expanded. As in bake,
+    // a group shadows a target of the same name, and a group's own name inside it (or the name
+    // of any group it is expanded from) means the target.
+    void expand(const std::string& name, std::vector<std::string>& chain, const std::optional<origin>& where,
+                expansion& into)
     {
-        bool found = false;
-        if (auto g = groups_.find(name); g != groups_.end()) {
-            found = true;
-            if (auto start = std::find(chain.begin(), chain.end(), name); start != chain.end()) {
-                report_group_loop({start, chain.end()}, *where);
+        const auto on_chain = std::find(chain.begin(), chain.end(), name);
+        if (auto g = groups_.find(name); g != groups_.end() && on_chain == chain.end()) {
+            if (chain.size() >= max_reference_depth) {
+                if (!reported_groups_depth_)
+                    problems().add(*where, "group " + chain.front() + " reaches group " + name + " through more than " +
+                                               std::to_string(max_reference_depth) + " groups");
+                reported_groups_depth_ = true;
                 return;
             }
-            if (groups) groups->insert(name);
+            into.groups.insert(name);
+            if (!into.expanded.insert(name).second) return;
             chain.push_back(name);
-            for (const auto& t : g->second.targets) expand(t.name, chain, t.where, out, groups);
+            for (const auto& t : g->second.targets) expand(t.name, chain, t.where, into);
+            chain.pop_back();
+            return;
         }
+        bool found = false;
         if (auto m = matrix_groups_.find(name); m != matrix_groups_.end()) {
             found = true;
-            if (groups) groups->insert(name);
-            if (out) out->insert(m->second.begin(), m->second.end());
+            into.groups.insert(name);
+            into.targets.insert(m->second.begin(), m->second.end());
         }
         if (resolved_.contains(name)) {
             found = true;
-            if (out) out->insert(name);
+            into.targets.insert(name);
         }
         if (found) return;
+        if (on_chain != chain.end()) {
+            report_group_loop({on_chain, chain.end()}, *where);
+            return;
+        }
         auto message = "unknown target or group \"" + name + "\"" + text::did_you_mean(name, all_names());
         if (where)
             problems().add(*where, message);
@@ -426,9 +463,10 @@ private:
                 return;
             }
         }
-        std::set<std::string> targets, groups;
-        for (const auto& n : names) expand(n, {}, std::nullopt, &targets, &groups);
-        for (const auto& g : groups) {
+        expansion selected;
+        std::vector<std::string> chain;
+        for (const auto& n : names) expand(n, chain, std::nullopt, selected);
+        for (const auto& g : selected.groups) {
             auto& listed = out_.resolved.groups[g];
             if (auto declared = groups_.find(g); declared != groups_.end())
                 for (const auto& t : declared->second.targets) listed.push_back(t.name);
@@ -436,7 +474,7 @@ private:
                 listed = matrix_groups_.at(g);
         }
         if (names != std::vector<std::string>{"default"}) out_.resolved.groups["default"] = names;
-        for (const auto& t : targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
+        for (const auto& t : selected.targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
     }
 
     void list()

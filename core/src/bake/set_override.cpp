@@ -158,8 +158,10 @@ void apply_key(target_fields& fields, const target_fields& parsed, const std::st
     else if (key == "output") append_or_replace(fields.outputs, *parsed.outputs, replace);
     else if (key == "entrypoint") append_or_replace(fields.entrypoint, *parsed.entrypoint, replace);
     else if (key == "cmd") append_or_replace(fields.cmd, *parsed.cmd, replace);
-    else if (key == "annotations") append_or_replace(fields.annotations, parsed.annotations, replace);
-    else if (key == "attest") append_or_replace(fields.attest, parsed.attest, replace);
+    // As in bake, annotations add to the file's, and an attest replaces only the file's record
+    // of its type (the target keeps the last record of each type).
+    else if (key == "annotations") append_or_replace(fields.annotations, parsed.annotations, false);
+    else if (key == "attest") append_or_replace(fields.attest, parsed.attest, false);
     else if (key == "layers") append_or_replace(fields.layers, parsed.layers, replace);
     else if (key == "labels") for (const auto& [k, v] : parsed.labels) fields.labels[k] = v;
     else if (key == "env") for (const auto& [k, v] : parsed.env) fields.env[k] = v;

@@ -149,6 +149,41 @@ void append(std::vector<std::string>& to, const std::vector<std::string>& more)
     to.insert(to.end(), more.begin(), more.end());
 }
 
+// The first of each value, in order.
+std::vector<std::string> without_repeats(const std::vector<std::string>& values)
+{
+    std::vector<std::string> out;
+    for (const auto& v : values)
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+    return out;
+}
+
+// One record per attestation type, as bake keeps them: a later record of a type (a child's
+// refinement of its parent's) takes the place of the earlier one.
+std::vector<std::string> one_attest_per_type(const std::vector<std::string>& records)
+{
+    std::vector<std::string> out;
+    std::map<std::string, std::size_t> at;
+    for (const auto& record : records) {
+        std::optional<std::string> type;
+        try {
+            for (const auto& f : parse_csv_record(record))
+                if (f.starts_with("type=")) type = f.substr(5);
+        } catch (const usage_error&) {
+        }
+        if (!type) {
+            out.push_back(record);  // reported when the target runs
+            continue;
+        }
+        auto [it, fresh] = at.try_emplace(*type, out.size());
+        if (fresh)
+            out.push_back(record);
+        else
+            out[it->second] = record;
+    }
+    return out;
+}
+
 template <typename T>
 void replace_if_set(std::optional<T>& base, const std::optional<T>& over)
 {
@@ -272,12 +307,14 @@ target to_target(const std::string& name, const target_fields& f)
     t.name = name;
     t.description = f.description;
     t.context = f.context;
-    t.layers = f.layers;
-    t.platforms = f.platforms.value_or(std::vector<std::string>{});
-    t.tags = f.tags.value_or(std::vector<std::string>{});
+    // Files, parents and --set add up; what several of them give is there once.
+    t.layers = without_repeats(f.layers);
+    t.platforms = without_repeats(f.platforms.value_or(std::vector<std::string>{}));
+    t.file_platforms = f.file_platforms.value_or(t.platforms);
+    t.tags = without_repeats(f.tags.value_or(std::vector<std::string>{}));
     t.outputs = f.outputs.value_or(std::vector<std::string>{});
-    t.annotations = f.annotations;
-    t.attest = f.attest;
+    t.annotations = without_repeats(f.annotations);
+    t.attest = one_attest_per_type(f.attest);
     t.labels = f.labels;
     t.env = f.env;
     t.from = f.from;

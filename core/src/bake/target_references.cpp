@@ -33,10 +33,22 @@ target_references::target_references(const std::vector<target_definition>& defin
 const json_node* target_references::field(std::size_t definition, std::size_t member)
 {
     auto& s = states_[definition][member];
+    if (s == state::waiting && depth_ >= max_reference_depth) {
+        const auto& written = definitions_[definition];
+        if (!reported_depth_)
+            problems_.add({written.file, written.fields.members[member].value.at},
+                          "\"${target." + written.name + "." + written.fields.members[member].key +
+                              "}\" is reached through more than " + std::to_string(max_reference_depth) +
+                              " references");
+        reported_depth_ = true;
+        s = state::failed;
+    }
     if (s == state::waiting) {
         s = state::interpolating;
+        ++depth_;
         name_lookup lookup = [this, definition](const std::string& name) { return look_up(definition, name); };
         bool ok = interpolate(values_[definition][member], lookup, definitions_[definition].file, problems_);
+        --depth_;
         s = ok ? state::done : state::failed;
     }
     if (s == state::interpolating) return nullptr;

@@ -41,6 +41,8 @@ private:
     diagnostics& problems_;
     std::vector<std::vector<state>> states_;
     std::vector<std::vector<json_node>> values_;
+    std::size_t depth_ = 0;  // fields being interpolated
+    bool reported_depth_ = false;
 
     std::optional<json_node> look_up(std::size_t definition, const std::string& name);
     json_node referenced(const std::string& reference);

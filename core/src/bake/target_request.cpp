@@ -68,15 +68,24 @@ export_request build_request(const target& t, const request_defaults& defaults)
             throw usage_error("platforms lists " + p.str() + " twice");
         request.platforms.push_back(p);
     }
-    auto built = [&](const layer_input& layer) {
-        return !layer.only || request.platforms.empty() ||
-               std::find(request.platforms.begin(), request.platforms.end(), *layer.only) != request.platforms.end();
+    auto listed = [](const std::vector<platform>& platforms, const platform& p) {
+        return std::find(platforms.begin(), platforms.end(), p) != platforms.end();
     };
+    std::vector<platform> in_file;
+    for (const auto& text : t.file_platforms) in_file.push_back(platform::parse(text));
     if (t.context) request.layers.push_back({*t.context, std::nullopt});
     // A file describes every platform; a shard narrowed with --set '*.platforms=...' leaves the
-    // other platforms' layers out, which need not even exist on that runner.
-    for (const auto& l : t.layers)
-        if (auto layer = parse_layer(l); built(layer)) request.layers.push_back(std::move(layer));
+    // file's other platforms' layers out, which need not even exist on that runner. A layer for
+    // a platform the file does not build is refused, as `lading export` refuses it.
+    for (const auto& l : t.layers) {
+        auto layer = parse_layer(l);
+        if (layer.only && !request.platforms.empty() && !listed(request.platforms, *layer.only)) {
+            if (listed(in_file, *layer.only)) continue;
+            throw usage_error("--layer " + layer.only->str() + "=" + layer.path.string() +
+                              " names a platform that is not built");
+        }
+        request.layers.push_back(std::move(layer));
+    }
     request.from = t.from.value_or("scratch");
     if (request.layers.empty() && request.from == "scratch")
         throw usage_error("nothing to export: give it a context, layers or from");

@@ -69,6 +69,8 @@ variable_type type_of_default(const json_node& default_value)
 {
     if (default_value.type == json_node::kind::boolean) return {variable_type::kind::boolean, nullptr};
     if (default_value.type == json_node::kind::number) return {variable_type::kind::number, nullptr};
+    if (default_value.is_array()) return {variable_type::kind::list, std::make_shared<const variable_type>()};
+    if (default_value.is_object()) return {variable_type::kind::map, std::make_shared<const variable_type>()};
     return {variable_type::kind::string, nullptr};
 }
 
