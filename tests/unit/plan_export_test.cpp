@@ -433,8 +433,12 @@ TEST_CASE("plan: final names follow BuildKit's naming rules", "[plan]")
     };
     const auto at_root = "@" + digest_of('9').str();
     CHECK(names("type=image,\"name=a:1,b:2\"") == std::vector<std::string>{"a:1", "b:2"});
-    CHECK(names("type=image,\"name=a:1,b@" + digest_of('8').str() + "\",name-canonical=true") ==
-          std::vector<std::string>{"a:1", "b@" + digest_of('8').str(), "a:1" + at_root});
+    CHECK(names("type=image,\"name=a:1,b" + at_root + "\",name-canonical=true") ==
+          std::vector<std::string>{"a:1", "b" + at_root, "a:1" + at_root});
+    // A name's own digest must be the image's.
+    CHECK_THROWS_WITH(names("type=image,name=b@" + digest_of('8').str()),
+                      Catch::Contains("names " + digest_of('8').str() + ", but the image exported is " +
+                                      digest_of('9').str()));
     CHECK(names("type=image,name=a:1,dangling-name-prefix=dang") == std::vector<std::string>{"a:1", "dang" + at_root});
     CHECK(names("type=image,name=a:1,dangling-name-prefix=dang,danging-name-empty-only=true") ==
           std::vector<std::string>{"a:1"});
