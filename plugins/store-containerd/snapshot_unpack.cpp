@@ -18,7 +18,7 @@ namespace {
 // containerd's unpack key: unique, and naming the chain ID it becomes.
 std::string extract_key(const std::string& chain_id)
 {
-    static thread_local std::mt19937_64 random{std::random_device{}()};
+    std::random_device random;  // no thread_local in a plugin (see errors_by_thread.hpp)
     return "extract-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000000) +
            "-" + std::to_string(random() % 100000000) + " " + chain_id;
 }

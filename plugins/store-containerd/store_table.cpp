@@ -6,6 +6,7 @@
 #include "snapshot_unpack.hpp"
 
 #include <lading/sdk/barrier.hpp>
+#include <lading/sdk/errors_by_thread.hpp>
 #include <lading/sdk/export.hpp>
 
 #include <boost/json/parse.hpp>
@@ -32,8 +33,8 @@ using lading::sdk::barrier;
 using namespace containerd_store;
 
 // Several layers are written at once; each thread sees its own last error.
-thread_local std::string last_error_text;
-void remember(const std::string& message) { last_error_text = message; }
+lading::sdk::errors_by_thread last_errors;
+void remember(const std::string& message) { last_errors.set(message); }
 
 lading_store* open_in_mode(const char* location, bool read_only, char* error, size_t error_len) noexcept
 {
@@ -59,7 +60,7 @@ void refuse_if_read_only(const lading_store* s)
 }
 
 void close_store(lading_store* s) noexcept { delete s; }
-const char* last_error(lading_store*) noexcept { return last_error_text.c_str(); }
+const char* last_error(lading_store*) noexcept { return last_errors.get(); }
 
 int blob_exists(lading_store* s, const char* digest, uint64_t* size) noexcept
 {

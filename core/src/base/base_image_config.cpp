@@ -1,6 +1,8 @@
 #include "base/base_image.hpp"
 #include <lading/error.hpp>
 
+#include <algorithm>
+
 namespace lading {
 
 namespace {
@@ -83,7 +85,8 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
 
     boost::json::array history;
     if (auto* h = config.if_contains("history"); h && h->is_array()) history = h->as_array();
-    align_history(history, diff_ids.size() - new_history.size());
+    // The layers below the new ones are the base's (none when the caller gave fewer diffIDs).
+    align_history(history, diff_ids.size() - std::min(diff_ids.size(), new_history.size()));
     const auto when = rfc3339_utc(created);
     for (const auto& h : new_history) {
         boost::json::object entry{{"created", when}, {"created_by", h.created_by}};
