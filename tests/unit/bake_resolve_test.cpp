@@ -148,14 +148,25 @@ TEST_CASE("bake: groups that list the same groups many times are expanded once e
     CHECK(r.resolved.groups.size() == 82);  // the 81 groups and "default"
 }
 
+namespace {
+// The variables V0 .. V<levels> of a bake file, each V<i> twice V<i+1> (one string, or a list
+// of two), V<levels> = "ab": a few hundred bytes that would expand to 2^levels copies.
+std::string doubling_chain(int levels, bool as_list)
+{
+    std::string variables;
+    for (int i = 0; i < levels; ++i) {
+        const auto next = "${V" + std::to_string(i + 1) + "}";
+        const auto twice = as_list ? "[\"" + next + "\", \"" + next + "\"]" : "\"" + next + next + "\"";
+        variables += "\"V" + std::to_string(i) + "\": {\"default\": " + twice + "},";
+    }
+    return variables + "\"V" + std::to_string(levels) + "\": {\"default\": \"ab\"}";
+}
+}  // namespace
+
 TEST_CASE("bake: a string that interpolation makes longer than 1 MiB is an error", "[bake]")
 {
     // V0 = V1 V1, V1 = V2 V2, ... V28 = "ab": 2^29 bytes.
-    std::string variables;
-    for (int i = 0; i < 28; ++i)
-        variables += "\"V" + std::to_string(i) + "\": {\"default\": \"${V" + std::to_string(i + 1) + "}${V" +
-                     std::to_string(i + 1) + "}\"},";
-    variables += R"("V28": {"default": "ab"})";
+    const auto variables = doubling_chain(28, false);
     bake_files f;
     auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["${V0}"]}}})");
     auto r = f.read({file});
@@ -168,11 +179,7 @@ TEST_CASE("bake: a string that interpolation makes longer than 1 MiB is an error
 TEST_CASE("bake: a list that interpolation makes larger than 1 MiB is an error", "[bake]")
 {
     // V0 = [V1, V1], V1 = [V2, V2], ... V30 = "ab": 2^30 strings.
-    std::string variables;
-    for (int i = 0; i < 30; ++i)
-        variables += "\"V" + std::to_string(i) + "\": {\"default\": [\"${V" + std::to_string(i + 1) + "}\", \"${V" +
-                     std::to_string(i + 1) + "}\"]},";
-    variables += R"("V30": {"default": "ab"})";
+    const auto variables = doubling_chain(30, true);
     bake_files f;
     auto file = f.write("double.json", R"({"variable": {)" + variables + R"(}, "target": {"t": {"tags": ["x"]}}})");
     auto r = f.read({file});
