@@ -14,20 +14,23 @@ namespace {
 
 constexpr std::size_t max_document = 4u << 20;
 constexpr int max_index_depth = 4;
+constexpr std::size_t max_documents = 10000;
+constexpr std::uint64_t max_document_bytes = 64u << 20;
 
 // What one conversion reads at most. An index may list one manifest many times (one
 // manifest for two platforms); each listing is read and kept on its own, so a few MiB of
 // index listing a large manifest thousands of times must end in an error, not in all the
 // memory there is.
 struct reading_budget {
-    std::uint64_t bytes_left = 64u << 20;
-    std::size_t documents_left = 10000;
+    std::uint64_t bytes_left = max_document_bytes;
+    std::size_t documents_left = max_documents;
 
     void take(const std::string& bytes, const digest& d)
     {
         if (documents_left == 0 || bytes.size() > bytes_left)
-            throw error("the image is too large to convert: more than 10000 documents or 64 MiB of manifests and "
-                        "configs (at " + d.str() + ")");
+            throw error("the image is too large to convert: more than " + std::to_string(max_documents) +
+                        " documents or " + std::to_string(max_document_bytes >> 20) +
+                        " MiB of manifests and configs (at " + d.str() + ")");
         --documents_left;
         bytes_left -= bytes.size();
     }
@@ -50,9 +53,14 @@ bool one_of(const std::string_view (&types)[N], std::string_view media_type)
     return false;
 }
 
+struct stored_document {
+    boost::json::object object;
+    std::uint64_t size = 0;  // of the bytes as stored
+};
+
 // The document `d` names, checked against its digest: what a variant is made of is what the
 // source's digests say, whatever the store holds.
-boost::json::object read_object(plugin::store& store, const digest& d, const std::string& what, reading_budget& budget)
+stored_document read_object(plugin::store& store, const digest& d, const std::string& what, reading_budget& budget)
 {
     if (!store.blob_size(d)) throw error(what + " " + d.str() + " is not in the store " + store.location());
     const auto bytes = store.read_small_blob(d, max_document);
@@ -62,7 +70,7 @@ boost::json::object read_object(plugin::store& store, const digest& d, const std
     boost::system::error_code ec;
     auto v = boost::json::parse(bytes, ec);
     if (ec || !v.is_object()) throw error(what + " " + d.str() + " in the store is not a JSON object");
-    return std::move(v.as_object());
+    return {std::move(v.as_object()), bytes.size()};
 }
 
 // The document's own mediaType wins over the descriptor's; an OCI document may leave it out,
@@ -91,8 +99,9 @@ void read_manifest(plugin::store& store, source_node& node, reading_budget& budg
         throw error(what + " has no layers or no config");
     node.config_entry = config->get_object();
     const auto config_descriptor = descriptor::from_json(*config);
-    node.config = read_object(store, config_descriptor.digest, "image config", budget);
-    if (const auto size = *store.blob_size(config_descriptor.digest); size != config_descriptor.size)
+    auto config_document = read_object(store, config_descriptor.digest, "image config", budget);
+    node.config = std::move(config_document.object);
+    if (const auto size = config_document.size; size != config_descriptor.size)
         throw error("the image config of " + what + " is " + std::to_string(size) + " bytes, not " +
                     std::to_string(config_descriptor.size) + " as the manifest says");
 
@@ -115,10 +124,11 @@ void read_manifest(plugin::store& store, source_node& node, reading_budget& budg
 source_node read_node(plugin::store& store, const descriptor& self, boost::json::object entry, int depth,
                       reading_budget& budget)
 {
-    source_node node{self, std::move(entry), read_object(store, self.digest, "image", budget), false, {}, {}, {}, {}};
+    auto document = read_object(store, self.digest, "image", budget);
+    source_node node{self, std::move(entry), std::move(document.object), false, {}, {}, {}, {}};
     const auto type = media_type_of(node.document, self);
     // The subject a variant names is the document as it is stored.
-    const auto size = *store.blob_size(self.digest);
+    const auto size = document.size;
     if (self.size != 0 && self.size != size)
         throw error(self.digest.str() + " is " + std::to_string(size) + " bytes in the store, not " +
                     std::to_string(self.size) + " as its descriptor says");

@@ -57,17 +57,14 @@ void stage_manifests(image_origin& origin, const descriptor& d, plugin::store& s
         check_size(*staging.blob_size(d.digest));
         return;
     }
-    std::string bytes;
-    if (staging.blob_size(d.digest)) {
-        bytes = staging.read_small_blob(d.digest, json_limit);
-    } else {
-        bytes = origin.manifest(d.digest.str()).bytes;
-        check_size(bytes.size());
+    const bool in_staging = staging.blob_size(d.digest).has_value();
+    const auto bytes = in_staging ? staging.read_small_blob(d.digest, json_limit) : origin.manifest(d.digest.str()).bytes;
+    check_size(bytes.size());
+    if (!in_staging) {
         auto w = staging.begin_blob();
         w->write(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
         w->commit(d.digest);
     }
-    check_size(bytes.size());
     boost::system::error_code ec;
     auto v = boost::json::parse(bytes, ec);
     if (ec || !v.is_object()) throw error("manifest " + d.digest.str() + " of " + origin.label() + " is not JSON");
