@@ -34,6 +34,8 @@ struct connection::impl {
     asio::any_io_executor ex;
     std::shared_ptr<ssl::context> tls;
     timeouts limits;
+    address_check check;
+    std::optional<asio::ip::address> peer;
     std::optional<beast::tcp_stream> plain;
     std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
     // Bounded: Beast keeps a chunk header or a trailer here until it ends, and one that never
@@ -45,14 +47,13 @@ struct connection::impl {
 
     asio::awaitable<void> open(const url& origin)
     {
-        tcp::resolver resolver(ex);
-        auto endpoints = co_await resolver.async_resolve(origin.host, origin.port, use_awaitable);
+        auto endpoints = co_await allowed_endpoints(origin);
         buffer.clear();
         if (tls) {
             secure.emplace(ex, *tls);
             auto& low = beast::get_lowest_layer(*secure);
             low.expires_after(limits.connect);
-            co_await low.async_connect(endpoints, use_awaitable);
+            peer = (co_await low.async_connect(endpoints, use_awaitable)).address();
             send_without_delay(low);
             // SNI carries host names only, never a literal address.
             boost::system::error_code not_an_address;
@@ -65,9 +66,27 @@ struct connection::impl {
         } else {
             plain.emplace(ex);
             plain->expires_after(limits.connect);
-            co_await plain->async_connect(endpoints, use_awaitable);
+            peer = (co_await plain->async_connect(endpoints, use_awaitable)).address();
             send_without_delay(*plain);
         }
+    }
+
+    // The addresses the origin's host resolves to that the check allows, in the resolver's order.
+    asio::awaitable<std::vector<tcp::endpoint>> allowed_endpoints(const url& origin)
+    {
+        tcp::resolver resolver(ex);
+        auto resolved = co_await resolver.async_resolve(origin.host, origin.port, use_awaitable);
+        std::vector<tcp::endpoint> allowed;
+        std::optional<std::string> refusal;
+        for (const auto& entry : resolved) {
+            auto why = check ? check(entry.endpoint().address()) : std::nullopt;
+            if (!why)
+                allowed.push_back(entry.endpoint());
+            else if (!refusal)
+                refusal = std::move(why);
+        }
+        if (allowed.empty() && refusal) throw error(errc::insecure_redirect, *refusal);
+        co_return allowed;
     }
 
     // A request goes out as headers, then body: with Nagle's algorithm the body waits for
@@ -223,11 +242,15 @@ struct connection::impl {
     }
 };
 
-connection::connection(asio::any_io_executor ex, url origin, std::shared_ptr<ssl::context> tls, timeouts limits)
-    : impl_(std::make_unique<impl>(impl{ex, std::move(tls), limits, std::nullopt, std::nullopt})),
+connection::connection(asio::any_io_executor ex, url origin, std::shared_ptr<ssl::context> tls, timeouts limits,
+                       address_check check)
+    : impl_(std::make_unique<impl>(impl{ex, std::move(tls), limits, std::move(check), std::nullopt, std::nullopt,
+                                        std::nullopt})),
       origin_(std::move(origin))
 {
 }
+
+std::optional<asio::ip::address> connection::peer() const { return impl_->peer; }
 
 connection::~connection() = default;
 

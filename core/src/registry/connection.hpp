@@ -8,9 +8,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <boost/asio/ip/address.hpp>
+
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace lading::registry {
 
@@ -19,12 +23,17 @@ struct timeouts {
     std::chrono::seconds io{120};  // idle time allowed for any single read or write
 };
 
+// Why lading may not connect to an address the origin's host resolved to; nothing when it may.
+using address_check = std::function<std::optional<std::string>(const boost::asio::ip::address&)>;
+
 class connection {
 public:
     // tls is null for plain http. The connection is opened lazily and reopened when the
-    // server closed it.
+    // server closed it. With a check, only the resolved addresses it allows are tried; when
+    // it allows none, send() throws lading::error (errc::insecure_redirect) with its reason
+    // before anything is sent.
     connection(boost::asio::any_io_executor ex, url origin, std::shared_ptr<boost::asio::ssl::context> tls,
-               timeouts limits);
+               timeouts limits, address_check check = {});
     ~connection();
 
     // Sends one request and reads the response. Bodies longer than body_limit fail the
@@ -40,6 +49,8 @@ public:
                                                const body_consumer* consume = nullptr);
     void close();
     const url& origin() const { return origin_; }
+    // The address the connection last reached its origin at, once it has.
+    std::optional<boost::asio::ip::address> peer() const;
 
 private:
     struct impl;

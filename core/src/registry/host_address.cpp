@@ -24,15 +24,20 @@ std::string without_port(const std::string& host)
     return host;
 }
 
+asio::ip::address unmapped(const asio::ip::address& address)
+{
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    return address;
+}
+
 // The literal address a host names, IPv4-mapped IPv6 as the IPv4 address it reaches.
 std::optional<asio::ip::address> literal_address(const std::string& host)
 {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(without_port(host), ec);
     if (ec) return std::nullopt;
-    if (address.is_v6() && address.to_v6().is_v4_mapped())
-        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
-    return address;
+    return unmapped(address);
 }
 
 bool in_v4(const asio::ip::address_v4& a, std::uint32_t network, int prefix)
@@ -72,8 +77,13 @@ host_reach reach_of(const std::string& host)
 {
     if (boost::algorithm::iequals(without_port(host), "localhost")) return host_reach::this_machine;
     auto address = literal_address(host);
-    if (!address) return host_reach::outside;
-    return address->is_v4() ? reach_of_v4(address->to_v4()) : reach_of_v6(address->to_v6());
+    return address ? reach_of(*address) : host_reach::outside;
+}
+
+host_reach reach_of(const asio::ip::address& address)
+{
+    auto a = unmapped(address);
+    return a.is_v4() ? reach_of_v4(a.to_v4()) : reach_of_v6(a.to_v6());
 }
 
 }  // namespace lading::registry

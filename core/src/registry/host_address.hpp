@@ -4,6 +4,8 @@
 // never resolved: 127.evil.example or 127.0.0.1.nip.io are names, not addresses.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
+
 #include <string>
 
 namespace lading::registry {
@@ -22,5 +24,7 @@ enum class host_reach {
     link_local,       // 169.254/16, fe80::/10: cloud metadata services live there
 };
 host_reach reach_of(const std::string& host);
+// The same for an address a name resolved to (IPv4-mapped IPv6 as the IPv4 address).
+host_reach reach_of(const boost::asio::ip::address& address);
 
 }  // namespace lading::registry

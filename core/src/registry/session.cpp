@@ -1,6 +1,7 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 #include "registry/session.hpp"
+#include "registry/onward_address.hpp"
 #include "registry/tls_settings.hpp"
 
 #include "sansio/authenticator.hpp"
@@ -97,6 +98,7 @@ session::session(asio::any_io_executor ex, std::string host, session_options opt
         host_, url::parse("https://" + host_ + "/"), options_.insecure, options_.plain_http, options_.retry,
         options_.max_body});
     auth_ = std::make_unique<sansio::authenticator>(host_, options_.credentials, options_.insecure);
+    registry_reach_ = reach_of(settings_->base.host);
 }
 
 session::~session() = default;
@@ -118,7 +120,12 @@ std::unique_ptr<connection> session::acquire(const url& u)
         if (!ctx) ctx = make_tls_context(u.host_port(), verify, options_.extra_ca);
         tls = ctx;
     }
-    return std::make_unique<connection>(ex_, u, tls, options_.limits);
+    address_check onward;
+    if (u.host != settings_->base.host)
+        onward = [this, host = u.host](const asio::ip::address& a) {
+            return onward_refusal(settings_->base.host, registry_reach_, host, a);
+        };
+    return std::make_unique<connection>(ex_, u, tls, options_.limits, std::move(onward));
 }
 
 void session::release(std::unique_ptr<connection> c)
@@ -140,6 +147,8 @@ asio::awaitable<session::attempt_outcome> session::attempt(const request_spec& s
         if (spec.on_attempt) (*spec.on_attempt)();
         outcome.response =
             co_await c->send(spec.method, target.target, headers, spec.body, body_limit, spec.consume);
+        if (auto reached = c->peer(); reached && target.host == settings_->base.host)
+            registry_reach_ = std::max(registry_reach_, reach_of(*reached));
         if (spec.body) bytes_sent_ += spec.body->size;
         release(std::move(c));
     } catch (const boost::system::system_error& e) {

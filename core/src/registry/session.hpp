@@ -6,6 +6,7 @@
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
 #include "registry/connection.hpp"
+#include "registry/host_address.hpp"
 #include "registry/credentials.hpp"
 #include <lading/registry/errc.hpp>
 #include "registry/retry_policy.hpp"
@@ -114,6 +115,9 @@ private:
     std::unique_ptr<sansio::authenticator> auth_;
     std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;  // per origin
     std::map<std::string, std::shared_ptr<boost::asio::ssl::context>> tls_;
+    // The furthest inside the registry is known to be: its host's text, then every address
+    // lading reached it at. Connections elsewhere (token realm, redirects) go no further in.
+    host_reach registry_reach_;
     std::uint64_t bytes_sent_ = 0;
 };
 

@@ -1,6 +1,6 @@
 #include <lading/error.hpp>
 #include "registry/challenge.hpp"
-#include "registry/host_address.hpp"
+#include "registry/onward_address.hpp"
 #include <lading/registry/errc.hpp>
 
 #include "authenticator.hpp"
@@ -25,15 +25,9 @@ std::string scope_key(std::vector<std::string> scopes)
 
 failure challenge_failure(std::string message) { return {errc::unsupported_challenge, std::move(message), {}}; }
 
-// A registry may send lading on to a token server no further inside than itself (a public
-// registry to this machine or its private network would be request forgery), and to a
-// link-local address (where cloud metadata services answer) only on its own host.
 bool reaches_inward(const url& realm, const url& registry)
 {
-    if (realm.host == registry.host) return false;
-    const auto realm_reach = reach_of(realm.host);
-    if (realm_reach == host_reach::link_local) return true;
-    return static_cast<int>(realm_reach) > static_cast<int>(reach_of(registry.host));
+    return realm.host != registry.host && further_inside(reach_of(realm.host), reach_of(registry.host));
 }
 
 }  // namespace
