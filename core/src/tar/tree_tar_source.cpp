@@ -38,8 +38,7 @@ bool tree_tar_source::advance()
         current_ = std::move(*entry);
         pending_ = encode_header(current_.header);
         if (current_.header.type == entry_type::regular && current_.header.size > 0) {
-            file_fd_ = opener_.open(current_).release();
-            file_ = std::make_unique<file_source>(file_fd_, current_.source);
+            file_ = std::make_unique<file_source>(opener_.open(current_).release(), current_.source);
             file_left_ = current_.header.size;
             padding_after_file_ = padding_for(file_left_);
         }
@@ -87,7 +86,7 @@ void tree_tar_source::check_read_whole_and_unchanged()
     std::uint8_t probe = 0;
     if (file_->read(std::span(&probe, 1)) != 0) throw_changed(current_, "it grew while it was being read");
     struct stat st {};
-    if (::fstat(file_fd_, &st) != 0) throw error("cannot stat " + current_.source.string() + ": " + std::strerror(errno));
+    if (::fstat(file_->descriptor(), &st) != 0) throw error("cannot stat " + current_.source.string() + ": " + std::strerror(errno));
     if (change_stamp_of(st) != current_.changed) throw_changed(current_, "it was written to while it was being read");
 }
 

@@ -41,7 +41,6 @@ private:
     std::string pending_;
     std::size_t pending_pos_ = 0;
     std::unique_ptr<file_source> file_;
-    int file_fd_ = -1;  // file_'s descriptor (file_ owns it), for a last fstat
     std::uint64_t file_left_ = 0;
     std::size_t padding_after_file_ = 0;
     tree_entry current_;

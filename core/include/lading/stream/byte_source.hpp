@@ -37,6 +37,8 @@ public:
     file_source(const file_source&) = delete;
     file_source& operator=(const file_source&) = delete;
     std::size_t read(std::span<std::uint8_t> buf) override;
+    // The open file's descriptor (still owned by this source), e.g. for an fstat.
+    int descriptor() const { return fd_; }
 
 private:
     std::filesystem::path path_;
