@@ -22,7 +22,8 @@ struct name_binding {
 // "manifests" array.
 void check_index(const std::filesystem::path& root);
 
-// Replaces the entries of the given names (and adds new ones) in one atomic update.
+// Replaces the entries of the given names (and adds new ones) in one atomic update. Every
+// other entry, one lading cannot read included, keeps its bytes, as does the rest of the file.
 void bind_names(const std::filesystem::path& root, const std::vector<name_binding>& bindings);
 
 // Each named entry of index.json: (name, descriptor without the naming annotations).
