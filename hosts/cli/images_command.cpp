@@ -43,7 +43,10 @@ int images_command(const std::vector<std::string>& args)
     if (!cl.positionals().empty()) throw usage_error("lading images takes no arguments");
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
-    for (const auto& n : store->names()) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
+    const auto listing = store->list_names();
+    for (const auto& n : listing.names) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
+    // Not on stdout, which scripts read as NAME<TAB>DIGEST lines.
+    for (const auto& u : listing.unreadable) std::cerr << "lading: warning: " << u.describe() << '\n';
     return 0;
 }
 

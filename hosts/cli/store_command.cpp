@@ -27,8 +27,9 @@ const command_spec& store_check_spec()
                    "present and intact, index.json readable, and the records lading keeps (conversion records,\n"
                    "push hints) readable. Prints one line per problem and a summary. Blobs no name reaches\n"
                    "(\"dangling\"), temporaries left by writers and conversion records whose blob is gone\n"
-                   "(\"stale\") are reported but are not faults. Exit status: 0 when nothing is wrong, 1 when\n"
-                   "something is.\n",
+                   "(\"stale\") are reported but are not faults. Names whose index.json entries cannot be used are\n"
+                   "faults (\"unreadable\").\n"
+                   "Exit status: 0 when nothing is wrong, 1 when something is.\n",
     };
     return spec;
 }

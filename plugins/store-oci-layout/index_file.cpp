@@ -43,6 +43,19 @@ const boost::json::string* ref_name_of(const boost::json::value& entry)
     return n && n->is_string() ? &n->get_string() : nullptr;
 }
 
+// Why an entry cannot be read as a name or as nameless, or nothing when it can.
+std::optional<std::string> unreadable_because(const boost::json::value& entry)
+{
+    auto* o = entry.if_object();
+    if (!o) return "is not a JSON object";
+    auto* a = o->if_contains("annotations");
+    if (!a) return std::nullopt;
+    if (!a->is_object()) return "has annotations that are not an object";
+    auto* n = a->get_object().if_contains(ref_name_annotation);
+    if (n && !n->is_string()) return std::string("has an ") + ref_name_annotation + " that is not a string";
+    return std::nullopt;
+}
+
 // The index's text with its manifests array made of `entries` (JSON texts, in order);
 // every other byte stays as it was.
 std::string with_manifests(const index_document& index, const std::vector<std::string_view>& entries)
@@ -116,6 +129,17 @@ std::vector<std::pair<std::string, boost::json::object>> read_names(const fs::pa
         if (annotations.empty()) descriptor.erase("annotations");
         out.emplace_back(std::string(*name), std::move(descriptor));
     }
+    return out;
+}
+
+std::vector<std::string> unreadable_entries(const fs::path& root)
+{
+    std::vector<std::string> out;
+    const auto index = read_index(root);
+    const auto& manifests = index.manifests();
+    for (std::size_t i = 0; i < manifests.size(); ++i)
+        if (auto why = unreadable_because(manifests[i]))
+            out.push_back("index.json manifests[" + std::to_string(i) + "] " + *why);
     return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,9 @@ void bind_names(const std::filesystem::path& root, const std::vector<name_bindin
 
 // Each named entry of index.json: (name, descriptor without the naming annotations).
 std::vector<std::pair<std::string, boost::json::object>> read_names(const std::filesystem::path& root);
+
+// One line for each entry of index.json that is neither a name nor a nameless descriptor:
+// not an object, annotations that are not an object, a ref.name that is not a string.
+std::vector<std::string> unreadable_entries(const std::filesystem::path& root);
 
 }  // namespace oci_layout

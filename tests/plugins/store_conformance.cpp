@@ -445,9 +445,19 @@ std::vector<std::pair<std::string, std::string>> listed_names(lading_store* s)
     return out;
 }
 
+std::vector<std::string> unreadable_names(lading_store* s)
+{
+    std::vector<std::string> out;
+    REQUIRE(oci_layout_table().list_unreadable_names);
+    REQUIRE(oci_layout_table().list_unreadable_names(
+                s, [](void* user, const char* text) { static_cast<std::vector<std::string>*>(user)->push_back(text); },
+                &out) == LADING_OK);
+    return out;
+}
+
 }  // namespace
 
-TEST_CASE("set_names keeps the bytes of every index.json entry it does not rebind, and of the rest of the file",
+TEST_CASE("index.json entries the store cannot name are listed apart, and set_names keeps their bytes",
           "[plugins][store][index-entries]")
 {
     temp_dir dir;
@@ -479,6 +489,17 @@ TEST_CASE("set_names keeps the bytes of every index.json entry it does not rebin
         CHECK(names[1].first == "app:2");
         CHECK(names[1].second.find("sha256:nothex") != std::string::npos);
     }
+    SECTION("the entries it cannot read a name from are one line each, for a reader too")
+    {
+        const std::vector<std::string> expected{
+            "index.json manifests[2] has an org.opencontainers.image.ref.name that is not a string",
+            "index.json manifests[3] is not a JSON object",
+            "index.json manifests[5] has annotations that are not an object",
+        };
+        CHECK(unreadable_names(store.get()) == expected);
+        auto reader = open_store(root, true);
+        CHECK(unreadable_names(reader.get()) == expected);
+    }
     SECTION("naming rewrites only the entries of the names it binds")
     {
         const std::string descriptor = "{" + manifest_type + R"(,"digest":"sha256:)" + std::string(64, 'b') + R"(","size":5})";
@@ -498,5 +519,6 @@ TEST_CASE("set_names keeps the bytes of every index.json entry it does not rebin
         CHECK(names[1].first == "app:1");
         CHECK(names[1].second.find(std::string(64, 'b')) != std::string::npos);
         CHECK(names[2].first == "app:9");
+        CHECK(unreadable_names(store.get()).size() == 3);
     }
 }

@@ -27,15 +27,17 @@ public:
     store_check_report run()
     {
         for (const auto& c : store_.contents()) note_content(c);
-        std::vector<plugin::stored_name> names;
+        plugin::name_listing listing;
         try {
-            names = store_.names();
+            listing = store_.list_names();
         } catch (const std::exception& e) {
             fault(std::string("index.json: ") + e.what());
             return std::move(report_);
         }
-        report_.names = names.size();
-        for (const auto& n : names) follow(n.descriptor, "name " + n.name);
+        report_.names = listing.names.size();
+        for (const auto& u : listing.unreadable)
+            fault("unreadable: " + (u.name.empty() ? u.problem : "name \"" + u.name + "\": " + u.problem));
+        for (const auto& n : listing.names) follow(n.descriptor, "name " + n.name);
         for (const auto& [d, state] : blobs_)
             if (!reached_.contains(d)) {
                 ++report_.dangling;
