@@ -18,7 +18,9 @@ const command_spec& images_spec()
         .summary = "Lists the names in the local store, one \"NAME<TAB>DIGEST\" line each.",
         .flags = store_flags(),
         .examples = {"lading images", "lading images --store ./store"},
-        .details = {},
+        .details = "An entry of the store's index that lading cannot use (a damaged descriptor, a name that is\n"
+                   "not a string) is left out of the list and named in one warning line on stderr each;\n"
+                   "lading store check reports it as a fault.\n",
     };
     return spec;
 }

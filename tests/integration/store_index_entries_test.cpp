@@ -50,6 +50,10 @@ TEST_CASE("unreadable index.json entries hide no other name and an export keeps 
     for (const auto& s : strangers) index += "," + s;
     write_bytes(store / "index.json", index + "]}");
 
+    auto help = lading_cmd().run({"images", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("warning line on stderr") != std::string::npos);
+
     auto images = lading_cmd().run({"images", "--store", store.string()});
     INFO(images.describe());
     CHECK(images.exit_code == 0);
