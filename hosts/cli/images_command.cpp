@@ -18,7 +18,9 @@ const command_spec& images_spec()
         .summary = "Lists the names in the local store, one \"NAME<TAB>DIGEST\" line each.",
         .flags = store_flags(),
         .examples = {"lading images", "lading images --store ./store"},
-        .details = {},
+        .details = "An entry of the store's index that lading cannot use (a damaged descriptor, a name that is\n"
+                   "not a string) is left out of the list and named in one warning line on stderr each;\n"
+                   "lading store check reports it as a fault.\n",
     };
     return spec;
 }
@@ -43,7 +45,10 @@ int images_command(const std::vector<std::string>& args)
     if (!cl.positionals().empty()) throw usage_error("lading images takes no arguments");
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     auto store = open_store(cl, plugins);
-    for (const auto& n : store->names()) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
+    const auto listing = store->list_names();
+    for (const auto& n : listing.names) std::cout << n.name << '\t' << n.descriptor.digest.str() << '\n';
+    // Not on stdout, which scripts read as NAME<TAB>DIGEST lines.
+    for (const auto& u : listing.unreadable) std::cerr << "lading: warning: " << u.describe() << '\n';
     return 0;
 }
 

@@ -31,9 +31,14 @@ std::unique_ptr<plugin::store> open_store(const command_line& cl, plugin::catalo
 digest find_stored(plugin::store& store, const std::string& name_or_digest)
 {
     std::optional<digest> target = digest::parse(name_or_digest);
-    if (!target)
-        for (const auto& n : store.names())
-            if (n.name == name_or_digest || n.name == normalized_form(name_or_digest)) target = n.descriptor.digest;
+    if (!target) {
+        const auto listing = store.list_names();
+        auto wanted = [&](const std::string& n) { return n == name_or_digest || n == normalized_form(name_or_digest); };
+        for (const auto& n : listing.names)
+            if (wanted(n.name)) target = n.descriptor.digest;
+        if (!target)
+            if (auto* bad = listing.unreadable_as(wanted)) throw error("in " + store.location() + ", " + bad->describe());
+    }
     if (!target) throw error("no image named \"" + name_or_digest + "\" in " + store.location() + "; see lading images");
     if (!store.blob_size(*target)) throw error("blob " + target->str() + " is not in " + store.location());
     return *target;

@@ -27,8 +27,11 @@ const command_spec& store_check_spec()
                    "present and intact, index.json readable, and the records lading keeps (conversion records,\n"
                    "push hints) readable. Prints one line per problem and a summary. Blobs no name reaches\n"
                    "(\"dangling\"), temporaries left by writers and conversion records whose blob is gone\n"
-                   "(\"stale\") are reported but are not faults. Exit status: 0 when nothing is wrong, 1 when\n"
-                   "something is.\n",
+                   "(\"stale\") are reported but are not faults. Names whose index.json entries cannot be used are\n"
+                   "faults (\"unreadable\"). The unpacked/ area of unpack=true must be a private directory of the\n"
+                   "store's owner holding only root filesystems of manifests the store has (\"unsafe\", \"stray\",\n"
+                   "\"orphan\" otherwise); an interrupted unpack's temporary is reported, not a fault.\n"
+                   "Exit status: 0 when nothing is wrong, 1 when something is.\n",
     };
     return spec;
 }
@@ -48,7 +51,8 @@ int check_command(const std::vector<std::string>& args)
     for (const auto& f : report.findings) std::cout << f.text << '\n';
     std::cout << "store " << location.string() << ": " << report.names << " names, " << report.blobs << " blobs, "
               << report.faults << " faults, " << report.dangling << " dangling, "
-              << report.temporaries << " temporaries, " << report.records << " records" << '\n';
+              << report.temporaries << " temporaries, " << report.records << " records, " << report.unpacked
+              << " unpacked" << '\n';
     return report.faults == 0 ? 0 : 1;
 }
 

@@ -209,6 +209,7 @@ const lading_store_v1 table{
     nullptr,  // open_scratch: lading never spools into a daemon
     nullptr,  // metadata_list: it keeps no records
     nullptr,  // metadata_remove
+    nullptr,  // list_unreadable_names: every containerd image has a name
 };
 
 }  // namespace

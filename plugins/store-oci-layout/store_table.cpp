@@ -164,6 +164,17 @@ int list_names(lading_store* s, lading_name_visitor visit, void* user) noexcept
         remember);
 }
 
+int list_unreadable_names(lading_store* s, lading_text_visitor visit, void* user) noexcept
+{
+    return barrier<int>(
+        LADING_ERROR,
+        [&] {
+            for (const auto& line : oci_layout::unreadable_entries(s->root)) visit(user, line.c_str());
+            return static_cast<int>(LADING_OK);
+        },
+        remember);
+}
+
 const char* blob_path(lading_store* s, const char* digest) noexcept
 {
     return barrier<const char*>(
@@ -287,6 +298,7 @@ const lading_store_v1 table{
     &open_scratch,
     &metadata_list,
     &metadata_remove,
+    &list_unreadable_names,
 };
 
 }  // namespace

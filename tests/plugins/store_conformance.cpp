@@ -430,3 +430,95 @@ TEST_CASE("the oci-layout store unpacks through the host into unpacked/sha256/<h
         CHECK(host.asked.empty());
     }
 }
+
+namespace {
+
+// list_names as {name, descriptor JSON} pairs, in the store's order.
+std::vector<std::pair<std::string, std::string>> listed_names(lading_store* s)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    REQUIRE(oci_layout_table().list_names(
+                s, [](void* user, const char* name, const char* json) {
+                    static_cast<std::vector<std::pair<std::string, std::string>>*>(user)->emplace_back(name, json);
+                },
+                &out) == LADING_OK);
+    return out;
+}
+
+std::vector<std::string> unreadable_names(lading_store* s)
+{
+    std::vector<std::string> out;
+    REQUIRE(oci_layout_table().list_unreadable_names);
+    REQUIRE(oci_layout_table().list_unreadable_names(
+                s, [](void* user, const char* text) { static_cast<std::vector<std::string>*>(user)->push_back(text); },
+                &out) == LADING_OK);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("index.json entries the store cannot name are listed apart, and set_names keeps their bytes",
+          "[plugins][store][index-entries]")
+{
+    temp_dir dir;
+    const auto root = dir / "store";
+    auto store = open_store(root);
+    const std::string manifest_type = R"("mediaType":"application/vnd.oci.image.manifest.v1+json")";
+    const std::string named = "{" + manifest_type + R"(,"digest":"sha256:)" + hex_a +
+                              R"(","size":10,"annotations":{"org.opencontainers.image.ref.name":"app:1"}})";
+    const std::string bad_digest = "{" + manifest_type +
+                                   R"(,"digest":"sha256:nothex","annotations":{"org.opencontainers.image.ref.name":"app:2"}})";
+    const std::string numeric_name = "{" + manifest_type + R"(,"digest":"sha256:)" + hex_a +
+                                     R"(","size":10,"annotations":{"org.opencontainers.image.ref.name":7}})";
+    const std::string not_an_object = R"("written by another tool")";
+    // Numbers, escapes and spacing a parse and serialize round trip would all change.
+    const std::string foreign = R"({ "mediaType" : "application/vnd.oci.image.manifest.v1+json", "digest":"sha256:)" +
+                                hex_a + R"(", "size":1.0e1, "annotations":{"x.note":"caf\u00e9"}, "x-big":123456789012345678901234567890 })";
+    const std::string annotations_list = "{" + manifest_type + R"(,"digest":"sha256:)" + hex_a +
+                                         R"(","size":10,"annotations":["app:3"]})";
+    const std::string head = R"({"schemaVersion":2,  "manifests":[ )";
+    const std::string tail = R"( ], "annotations":{"top":"kept", "n":0.10} })";
+    write_text(root / "index.json", head + named + ",\n" + bad_digest + "," + numeric_name + "," + not_an_object + "," +
+                                        foreign + "," + annotations_list + tail);
+
+    SECTION("list_names passes every named entry on as it is stored; the host judges the descriptor")
+    {
+        auto names = listed_names(store.get());
+        REQUIRE(names.size() == 2);
+        CHECK(names[0].first == "app:1");
+        CHECK(names[1].first == "app:2");
+        CHECK(names[1].second.find("sha256:nothex") != std::string::npos);
+    }
+    SECTION("the entries it cannot read a name from are one line each, for a reader too")
+    {
+        const std::vector<std::string> expected{
+            "index.json manifests[2] has an org.opencontainers.image.ref.name that is not a string",
+            "index.json manifests[3] is not a JSON object",
+            "index.json manifests[5] has annotations that are not an object",
+        };
+        CHECK(unreadable_names(store.get()) == expected);
+        auto reader = open_store(root, true);
+        CHECK(unreadable_names(reader.get()) == expected);
+    }
+    SECTION("naming rewrites only the entries of the names it binds")
+    {
+        const std::string descriptor = "{" + manifest_type + R"(,"digest":"sha256:)" + std::string(64, 'b') + R"(","size":5})";
+        const lading_store_name bindings[] = {{"app:1", "docker.io/library/app:1", descriptor.c_str()},
+                                              {"app:9", "docker.io/library/app:9", descriptor.c_str()}};
+        REQUIRE(oci_layout_table().set_names(store.get(), bindings, 2) == LADING_OK);
+        const auto text = file_text(root / "index.json");
+        INFO(text);
+        CHECK(text.starts_with(head.substr(0, head.size() - 1)));
+        CHECK(text.ends_with(tail.substr(1)));
+        for (const auto& kept : {bad_digest, numeric_name, not_an_object, foreign, annotations_list})
+            CHECK(text.find(kept) != std::string::npos);
+        CHECK(text.find(named) == std::string::npos);
+        auto names = listed_names(store.get());
+        REQUIRE(names.size() == 3);
+        CHECK(names[0].first == "app:2");
+        CHECK(names[1].first == "app:1");
+        CHECK(names[1].second.find(std::string(64, 'b')) != std::string::npos);
+        CHECK(names[2].first == "app:9");
+        CHECK(unreadable_names(store.get()).size() == 3);
+    }
+}

@@ -110,8 +110,12 @@ base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> so
     if (auto d = digest::parse(ref)) {
         if (auto size = source->blob_size(*d)) root = descriptor{"", *d, *size, {}, std::nullopt, {}};
     } else {
-        for (const auto& n : source->names())
-            if (std::find(name_forms.begin(), name_forms.end(), n.name) != name_forms.end()) root = n.descriptor;
+        const auto listing = source->list_names();
+        auto wanted = [&](const std::string& n) { return std::find(name_forms.begin(), name_forms.end(), n) != name_forms.end(); };
+        for (const auto& n : listing.names)
+            if (wanted(n.name)) root = n.descriptor;
+        if (!root)
+            if (auto* bad = listing.unreadable_as(wanted)) throw error("--from " + spec + ": in " + where + ", " + bad->describe());
     }
     if (!root) throw error("--from " + spec + ": no image \"" + ref + "\" in " + where);
 

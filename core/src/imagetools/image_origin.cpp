@@ -56,8 +56,12 @@ registry::fetched_manifest image_origin::manifest(const std::string& reference)
     if (auto d = digest::parse(reference)) {
         if (auto size = store_->blob_size(*d)) root = descriptor{"", *d, *size, {}, std::nullopt, {}};
     } else {
-        for (const auto& n : store_->names())
+        const auto listing = store_->list_names();
+        for (const auto& n : listing.names)
             if (same_name(n.name, reference)) root = n.descriptor;
+        if (!root)
+            if (auto* bad = listing.unreadable_as([&](const std::string& n) { return same_name(n, reference); }))
+                throw error("in " + label_ + ", " + bad->describe());
     }
     if (!root) throw error("no image \"" + reference + "\" in " + label_);
     if (root->size > json_limit) throw error("manifest " + root->digest.str() + " in " + label_ + " is larger than 4 MiB");

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <exception>
+#include <variant>
 
 namespace lading::plugin {
 
@@ -39,6 +40,7 @@ store_features features_of(const loaded_plugin& plugin)
     f.blob_source = has(offsetof(lading_store_v1, blob_source)) && t->blob_source;
     f.list_metadata = has(offsetof(lading_store_v1, metadata_list)) && t->metadata_list;
     f.remove_metadata = has(offsetof(lading_store_v1, metadata_remove)) && t->metadata_remove;
+    f.unreadable_names = has(offsetof(lading_store_v1, list_unreadable_names)) && t->list_unreadable_names;
     return f;
 }
 
@@ -147,17 +149,71 @@ void store::set_names(const std::vector<stored_name>& bindings)
     if (table_->set_names(handle_, names.data(), names.size()) != LADING_OK) fail("cannot name the image in the store");
 }
 
-std::vector<stored_name> store::names()
+namespace {
+
+bool is_root_media_type(const std::string& t)
+{
+    return t == "application/vnd.oci.image.index.v1+json" || t == "application/vnd.oci.image.manifest.v1+json" ||
+           t == "application/vnd.docker.distribution.manifest.list.v2+json" ||
+           t == "application/vnd.docker.distribution.manifest.v2+json";
+}
+
+// The root descriptor a store gives for a name, or why lading cannot use it.
+std::variant<descriptor, std::string> read_root(const std::string& json)
+{
+    boost::system::error_code ec;
+    auto v = boost::json::parse(json, ec);
+    if (ec) return "its descriptor is not JSON";
+    try {
+        auto d = descriptor::from_json(v);
+        if (!is_root_media_type(d.media_type))
+            return "its media type \"" + d.media_type + "\" is neither an image manifest's nor an index's";
+        return d;
+    } catch (const std::exception& e) {
+        return std::string(e.what());
+    }
+}
+
+}  // namespace
+
+std::string unreadable_name::describe() const
+{
+    return name.empty() ? problem : "name \"" + name + "\" is unreadable: " + problem;
+}
+
+const unreadable_name* name_listing::unreadable_as(const std::function<bool(const std::string&)>& wanted) const
+{
+    for (const auto& u : unreadable)
+        if (!u.name.empty() && wanted(u.name)) return &u;
+    return nullptr;
+}
+
+name_listing store::list_names()
 {
     std::vector<std::pair<std::string, std::string>> raw;
     auto visit = [](void* user, const char* name, const char* descriptor_json) {
         static_cast<decltype(raw)*>(user)->emplace_back(name, descriptor_json);
     };
     if (table_->list_names(handle_, visit, &raw) != LADING_OK) fail("cannot list the names in the store");
-    std::vector<stored_name> out;
-    for (auto& [name, json] : raw) out.push_back({name, {}, descriptor::from_json(boost::json::parse(json))});
+    name_listing out;
+    for (auto& [name, json] : raw) {
+        auto root = read_root(json);
+        if (auto* d = std::get_if<descriptor>(&root))
+            out.names.push_back({name, {}, std::move(*d)});
+        else
+            out.unreadable.push_back({name, std::get<std::string>(root)});
+    }
+    if (features_.unreadable_names) {
+        auto visit_line = [](void* user, const char* text) {
+            static_cast<name_listing*>(user)->unreadable.push_back({"", std::string(text)});
+        };
+        if (table_->list_unreadable_names(handle_, visit_line, &out) != LADING_OK)
+            fail("cannot list the names in the store");
+    }
     return out;
 }
+
+std::vector<stored_name> store::names() { return list_names().names; }
 
 blob_writer::blob_writer(store& owner, lading_blob_writer* handle) : owner_(owner), handle_(handle) {}
 

@@ -3,6 +3,7 @@
 
 #include "export/push_hints.hpp"
 #include "layer/conversion_cache.hpp"
+#include "store/unpacked_area_check.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -27,15 +28,17 @@ public:
     store_check_report run()
     {
         for (const auto& c : store_.contents()) note_content(c);
-        std::vector<plugin::stored_name> names;
+        plugin::name_listing listing;
         try {
-            names = store_.names();
+            listing = store_.list_names();
         } catch (const std::exception& e) {
             fault(std::string("index.json: ") + e.what());
             return std::move(report_);
         }
-        report_.names = names.size();
-        for (const auto& n : names) follow(n.descriptor, "name " + n.name);
+        report_.names = listing.names.size();
+        for (const auto& u : listing.unreadable)
+            fault("unreadable: " + (u.name.empty() ? u.problem : "name \"" + u.name + "\": " + u.problem));
+        for (const auto& n : listing.names) follow(n.descriptor, "name " + n.name);
         for (const auto& [d, state] : blobs_)
             if (!reached_.contains(d)) {
                 ++report_.dangling;
@@ -52,6 +55,7 @@ public:
         });
         check_records(push_hint_record_prefix, "push hint",
                       [](const std::string&, const std::string& text) { return parse_push_hint(text).has_value(); });
+        check_unpacked();
         return std::move(report_);
     }
 
@@ -86,6 +90,42 @@ private:
             break;
         case kind::stray: fault("stray: " + c.name + " does not belong there (a link, or a file that is no blob)"); break;
         }
+    }
+
+    // Only the oci-layout store keeps root filesystems in its directory (unpacked/sha256/...).
+    void check_unpacked()
+    {
+        const auto root = store_.local_root();
+        if (store_.backend() != "oci-layout" || !root) return;
+        report_.unpacked = check_unpacked_area(
+            *root, {
+                       .fault = [&](std::string text) { fault(std::move(text)); },
+                       .note = [&](std::string text) { info(std::move(text)); },
+                       .temporary =
+                           [&](std::string text) {
+                               ++report_.temporaries;
+                               info(std::move(text));
+                           },
+                       .manifest_problem = [&](const digest& d) { return manifest_problem(d); },
+                   });
+    }
+
+    // Why the blob `d` is not an image manifest a root filesystem could come from.
+    std::optional<std::string> manifest_problem(const digest& d)
+    {
+        auto it = blobs_.find(d.str());
+        if (it == blobs_.end()) return "which the store does not hold";
+        if (!it->second.intact) return std::nullopt;  // already reported as corrupt
+        boost::system::error_code ec;
+        boost::json::value doc;
+        try {
+            doc = boost::json::parse(store_.read_small_blob(d, document_limit), ec);
+        } catch (const std::exception&) {
+            ec = boost::json::error::syntax;
+        }
+        const auto* o = ec ? nullptr : doc.if_object();
+        if (!o || !o->contains("config") || !o->contains("layers")) return "which is not an image manifest";
+        return std::nullopt;
     }
 
     // The records under `prefix`, each readable and what `understood` takes for one; a record

@@ -137,6 +137,9 @@ typedef struct lading_store_name {
 
 typedef void (*lading_name_visitor)(void* user, const char* name, const char* descriptor_json);
 
+/* Receives one line of text, valid during the call only. */
+typedef void (*lading_text_visitor)(void* user, const char* text);
+
 typedef enum lading_content_kind {
     LADING_CONTENT_BLOB = 0,
     LADING_CONTENT_TEMPORARY_IN_USE = 1,    /* its writer still runs */
@@ -210,7 +213,9 @@ typedef struct lading_store_v1 {
 
     /* Binds every name atomically: either all land or none; other names stay. */
     int (*set_names)(lading_store* store, const lading_store_name* names, size_t count);
-    /* Calls visit once per name, in the store's order. */
+    /* Calls visit once per name, in the store's order, with its descriptor as the store holds
+     * it, even one the host cannot use (a bad digest, no size): the host judges it, so that
+     * one damaged name does not hide the others. */
     int (*list_names)(lading_store* store, lading_name_visitor visit, void* user);
     /* A local path where a blob's bytes can be read directly, or NULL. Optional. */
     const char* (*blob_path)(lading_store* store, const char* digest);
@@ -282,6 +287,15 @@ typedef struct lading_store_v1 {
      * or LADING_ERROR (a key the ABI does not allow, a read-only handle). For the host's
      * upkeep of its records (the push hints it keeps, the most recently written ones). */
     int (*metadata_remove)(lading_store* store, const char* key);
+
+    /* ---- appended; present when header.struct_size covers it. May be NULL. ---- */
+
+    /* Calls visit once per entry of the store's list of names that list_names skips because
+     * it cannot tell whether or how the entry is named (oci-layout: an index.json entry that
+     * is no object, or whose org.opencontainers.image.ref.name is no string), with one line
+     * saying where it is and what is wrong. set_names keeps such entries as they are. For
+     * `lading images` and `lading store check`. Returns LADING_OK or LADING_ERROR. */
+    int (*list_unreadable_names)(lading_store* store, lading_text_visitor visit, void* user);
 } lading_store_v1;
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #include <lading/plugin/catalog.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,26 @@ struct stored_name {
     std::string name;
     std::string normalized;
     lading::descriptor descriptor;
+};
+
+// An entry of a store's list of names that cannot be used: `name` as stored and what is wrong
+// with its descriptor, or no name and the backend's line saying where the entry is and what
+// is wrong with it.
+struct unreadable_name {
+    std::string name;
+    std::string problem;
+
+    // One line: `name "app:1" is unreadable: <problem>`, or the backend's line.
+    std::string describe() const;
+};
+
+// Every entry of a store's list of names: those lading can use, and those it cannot.
+struct name_listing {
+    std::vector<stored_name> names;
+    std::vector<unreadable_name> unreadable;
+
+    // The unreadable entry stored under a name `wanted` accepts, if any.
+    const unreadable_name* unreadable_as(const std::function<bool(const std::string&)>& wanted) const;
 };
 
 // A file a store holds beside its names, as its backend lists it.
@@ -57,6 +78,7 @@ struct store_features {
     bool blob_source = false; // blob_source
     bool list_metadata = false; // metadata_list
     bool remove_metadata = false; // metadata_remove
+    bool unreadable_names = false; // list_unreadable_names
 };
 store_features features_of(const loaded_plugin& plugin);
 
@@ -100,7 +122,12 @@ public:
 
     // All the names land together or none do.
     void set_names(const std::vector<stored_name>& names);
+    // The names whose descriptors lading can use; an unreadable entry hides no other name.
     std::vector<stored_name> names();
+    // The names, and the entries that cannot be used with why: a descriptor that is not a
+    // valid one, a root that is neither an image manifest nor an index, and the entries the
+    // backend cannot read a name from.
+    name_listing list_names();
     // Throws when the backend cannot list what it holds.
     std::vector<store_content> contents();
 
