@@ -223,6 +223,23 @@ TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exi
     CHECK_FALSE(fs::exists(store));
 }
 
+TEST_CASE("lading bake refuses a directory in one line, exit 2",
+          "[integration][bake]")
+{
+    temp_dir dir;
+    fs::create_directory(dir / "conf");
+    auto store = dir / "store";
+    auto expect_refused = [&](const std::string& file, const std::string& line) {
+        auto r = bake_in(dir.path(), {"-f", file, "--store", store.string()});
+        INFO(r.describe());
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == line + "\nlading: 1 problem in the bake files; nothing was exported\n");
+    };
+    expect_refused("conf", "lading: bake file conf is a directory; name a file");
+    CHECK_FALSE(fs::exists(store));
+}
+
 TEST_CASE("lading bake refuses references nested too deep with exit 2, not a crash", "[integration][bake]")
 {
     constexpr int depth = 20000;

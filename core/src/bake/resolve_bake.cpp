@@ -1,5 +1,6 @@
 #include "bake/resolve_bake.hpp"
 
+#include "bake/bake_file_text.hpp"
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
 #include "bake/target_references.hpp"
@@ -8,10 +9,7 @@
 #include <lading/error.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <iostream>
 #include <set>
-#include <sstream>
 
 extern char** environ;
 
@@ -47,20 +45,6 @@ std::vector<fs::path> default_files()
         if (fs::exists(name)) return {name};
     throw usage_error("no bake file: lading-bake.json or docker-bake.json not found in the current directory; "
                       "name one with -f FILE");
-}
-
-// "-" is standard input; its relative paths are relative to the working directory.
-std::optional<std::string> read_file(const fs::path& path)
-{
-    std::stringstream text;
-    if (path == "-") {
-        text << std::cin.rdbuf();
-        return text.str();
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    text << in.rdbuf();
-    return text.str();
 }
 
 class bake_reader {
@@ -110,12 +94,15 @@ private:
     {
         auto paths = request_.files.empty() ? default_files() : request_.files;
         for (const auto& path : paths) {
-            auto text = read_file(path);
-            if (!text) {
-                problems().add_command_line("cannot read bake file " + path.string());
+            auto text = read_bake_text(path);
+            if (const auto* fault = std::get_if<bake_text_fault>(&text)) {
+                if (fault->at)
+                    problems().add({path, *fault->at}, fault->message);
+                else
+                    problems().add_command_line(fault->message);
                 continue;
             }
-            out_.sources[path] = *text;
+            out_.sources[path] = std::get<std::string>(std::move(text));
             json_syntax_error error;
             auto root = parse_positioned_json(out_.sources[path], error);
             if (!root) {

@@ -1,0 +1,22 @@
+// One bake file's bytes ("-" is standard input, whose relative paths are relative to the
+// working directory).
+#pragma once
+
+#include "bake/positioned_json.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace lading::bake {
+
+struct bake_text_fault {
+    std::optional<source_position> at;  // none: the file as a whole (unreadable, a directory)
+    std::string message;
+};
+
+// The file's text, or why it cannot be a bake file.
+std::variant<std::string, bake_text_fault> read_bake_text(const std::filesystem::path& path);
+
+}  // namespace lading::bake

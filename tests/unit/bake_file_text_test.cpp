@@ -1,0 +1,38 @@
+// What a bake file's bytes must be before the JSON reader sees them: a readable file, not a
+// directory.
+#include "bake/bake_file_text.hpp"
+
+#include "common/file_bytes.hpp"
+#include "common/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace lading::bake;
+
+namespace {
+
+bake_text_fault fault_of(const std::variant<std::string, bake_text_fault>& read)
+{
+    REQUIRE(std::holds_alternative<bake_text_fault>(read));
+    return std::get<bake_text_fault>(read);
+}
+
+}  // namespace
+
+TEST_CASE("bake file text: a directory is named as one", "[bake][bake_text]")
+{
+    lading::test::temp_dir dir{"lading-bake-"};
+    auto fault = fault_of(read_bake_text(dir.path()));
+    CHECK_FALSE(fault.at);
+    CHECK(fault.message == "bake file " + dir.path().string() + " is a directory; name a file");
+}
+
+TEST_CASE("bake file text: UTF-8 is read as it is", "[bake][bake_text]")
+{
+    lading::test::temp_dir dir{"lading-bake-"};
+    auto file = dir / "ok.json";
+    lading::test::write_bytes(file, "{\"target\": {\"a\": {\"labels\": {\"k\": \"caf\xC3\xA9\"}}}}");
+    auto read = read_bake_text(file);
+    REQUIRE(std::holds_alternative<std::string>(read));
+    CHECK(std::get<std::string>(read) == "{\"target\": {\"a\": {\"labels\": {\"k\": \"caf\xC3\xA9\"}}}}");
+}
