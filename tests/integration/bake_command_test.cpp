@@ -223,11 +223,12 @@ TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exi
     CHECK_FALSE(fs::exists(store));
 }
 
-TEST_CASE("lading bake refuses a directory in one line, exit 2",
+TEST_CASE("lading bake refuses a directory and bytes that are not UTF-8 in one line, exit 2",
           "[integration][bake]")
 {
     temp_dir dir;
     fs::create_directory(dir / "conf");
+    write_bytes(dir / "latin1.json", "{\"target\": {\"app\": {\n  \"labels\": {\"k\": \"\xFF\xFE\"}}}}\n");
     auto store = dir / "store";
     auto expect_refused = [&](const std::string& file, const std::string& line) {
         auto r = bake_in(dir.path(), {"-f", file, "--store", store.string()});
@@ -237,6 +238,7 @@ TEST_CASE("lading bake refuses a directory in one line, exit 2",
         CHECK(r.err == line + "\nlading: 1 problem in the bake files; nothing was exported\n");
     };
     expect_refused("conf", "lading: bake file conf is a directory; name a file");
+    expect_refused("latin1.json", "latin1.json:2:20: invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
     CHECK_FALSE(fs::exists(store));
 }
 

@@ -1,5 +1,5 @@
-// What a bake file's bytes must be before the JSON reader sees them: a readable file, not a
-// directory.
+// What a bake file's bytes must be before the JSON reader sees them: a readable file (not a
+// directory), and UTF-8.
 #include "bake/bake_file_text.hpp"
 
 #include "common/file_bytes.hpp"
@@ -35,4 +35,15 @@ TEST_CASE("bake file text: UTF-8 is read as it is", "[bake][bake_text]")
     auto read = read_bake_text(file);
     REQUIRE(std::holds_alternative<std::string>(read));
     CHECK(std::get<std::string>(read) == "{\"target\": {\"a\": {\"labels\": {\"k\": \"caf\xC3\xA9\"}}}}");
+}
+
+TEST_CASE("bake file text: bytes that are not UTF-8 are refused at their line and column", "[bake][bake_text]")
+{
+    lading::test::temp_dir dir{"lading-bake-"};
+    auto file = dir / "bad.json";
+    lading::test::write_bytes(file, "{\"target\": {\"a\": {\n  \"labels\": {\"k\": \"\xC3\xA9\xFF\xFE\"}}}}");
+    auto fault = fault_of(read_bake_text(file));
+    REQUIRE(fault.at);
+    CHECK(*fault.at == source_position{2, 21});
+    CHECK(fault.message == "invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
 }

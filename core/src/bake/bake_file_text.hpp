@@ -1,5 +1,5 @@
 // One bake file's bytes ("-" is standard input, whose relative paths are relative to the
-// working directory).
+// working directory), checked to be UTF-8: other bytes would otherwise reach image configs.
 #pragma once
 
 #include "bake/positioned_json.hpp"
@@ -18,5 +18,8 @@ struct bake_text_fault {
 
 // The file's text, or why it cannot be a bake file.
 std::variant<std::string, bake_text_fault> read_bake_text(const std::filesystem::path& path);
+
+// Nullopt when `text` is UTF-8, else where and why it is not.
+std::optional<bake_text_fault> check_bake_encoding(const std::string& text);
 
 }  // namespace lading::bake

@@ -96,6 +96,7 @@ private:
         for (const auto& path : paths) {
             auto text = read_bake_text(path);
             if (const auto* fault = std::get_if<bake_text_fault>(&text)) {
+                // No source line is shown: it may hold bytes that are not text.
                 if (fault->at)
                     problems().add({path, *fault->at}, fault->message);
                 else
