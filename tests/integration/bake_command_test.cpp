@@ -223,12 +223,13 @@ TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exi
     CHECK_FALSE(fs::exists(store));
 }
 
-TEST_CASE("lading bake refuses a directory and bytes that are not UTF-8 in one line, exit 2",
+TEST_CASE("lading bake refuses a directory, bytes that are not UTF-8 and a BOM in one line, exit 2",
           "[integration][bake]")
 {
     temp_dir dir;
     fs::create_directory(dir / "conf");
     write_bytes(dir / "latin1.json", "{\"target\": {\"app\": {\n  \"labels\": {\"k\": \"\xFF\xFE\"}}}}\n");
+    write_bytes(dir / "bom.json", "\xEF\xBB\xBF{\"target\": {\"app\": {}}}\n");
     auto store = dir / "store";
     auto expect_refused = [&](const std::string& file, const std::string& line) {
         auto r = bake_in(dir.path(), {"-f", file, "--store", store.string()});
@@ -239,6 +240,8 @@ TEST_CASE("lading bake refuses a directory and bytes that are not UTF-8 in one l
     };
     expect_refused("conf", "lading: bake file conf is a directory; name a file");
     expect_refused("latin1.json", "latin1.json:2:20: invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
+    expect_refused("bom.json", "bom.json:1:1: the file starts with a UTF-8 byte order mark (BOM), which a JSON bake "
+                               "file cannot have; save it without one");
     CHECK_FALSE(fs::exists(store));
 }
 

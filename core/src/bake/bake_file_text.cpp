@@ -13,6 +13,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+
 // Everything before `offset` is UTF-8, so columns count characters as the JSON reader does.
 source_position position_of(const std::string& text, std::size_t offset)
 {
@@ -39,6 +41,9 @@ std::string hex_byte(char c)
 
 std::optional<bake_text_fault> check_bake_encoding(const std::string& text)
 {
+    if (text.starts_with(byte_order_mark))
+        return bake_text_fault{source_position{}, "the file starts with a UTF-8 byte order mark (BOM), which a JSON "
+                                                  "bake file cannot have; save it without one"};
     if (auto bad = text::first_invalid_utf8(text))
         return bake_text_fault{position_of(text, *bad), "invalid UTF-8 (byte " + hex_byte(text[*bad]) +
                                                             "); a bake file must be UTF-8 text"};
