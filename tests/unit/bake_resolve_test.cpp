@@ -5,6 +5,8 @@
 #include "common/file_bytes.hpp"
 #include "common/temp_dir.hpp"
 
+#include <lading/oci/platform.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -381,6 +383,33 @@ TEST_CASE("bake: a typed variable without a value is null; an untyped list or ma
     CHECK(e.user == "1000");
     CHECK(e.tags == strings{"b:1", "c:1"});
     CHECK(e.labels == std::map<std::string, std::string>{{"b", "2"}});
+}
+
+TEST_CASE("bake: BAKE_LOCAL_PLATFORM is built in, and neither a block nor the environment changes it", "[bake]")
+{
+    bake_files f;
+    auto plain = f.write("plain.json", R"J({
+  "target": {"app": {"platforms": ["${BAKE_LOCAL_PLATFORM}"], "labels": {"built-on": "${BAKE_LOCAL_PLATFORM}"}}}
+})J");
+    auto r = f.read({plain}, {}, {}, {{"BAKE_LOCAL_PLATFORM", "linux/s390x"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto host = lading::platform::host().str();
+    CHECK(target_named(r, "app").platforms == strings{host});
+    CHECK(target_named(r, "app").labels.at("built-on") == host);
+    CHECK(r.variables.empty());  // built-ins are not listed, as in bake
+
+    auto declared = f.write("declared.json", R"J({
+  "variable": {"BAKE_LOCAL_PLATFORM": {"default": "linux/ppc64le"}, "P": {"default": "${BAKE_LOCAL_PLATFORM}"}},
+  "target": {"app": {"platforms": ["${P}"]}}
+})J");
+    auto d = f.read({declared});
+    INFO(all_messages(d));
+    REQUIRE(d.problems.empty());
+    CHECK(target_named(d, "app").platforms == strings{host});
+    REQUIRE(d.variables.size() == 1);
+    CHECK(d.variables[0].name == "P");
+    CHECK(d.variables[0].value == host);
 }
 
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")

@@ -7,6 +7,7 @@
 #include "text/closest_name.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/platform.hpp>
 
 #include <algorithm>
 #include <set>
@@ -55,7 +56,7 @@ public:
     {
         load_files();
         for (const auto& f : files_) read_variables(f);
-        variables_.resolve(request_.environment, out_.problems);
+        variables_.resolve(request_.environment, request_.builtins, out_.problems);
         for (const auto& f : files_) read_groups_and_targets(f);
         add_definitions();
         resolve_all_inherits();
@@ -482,6 +483,11 @@ private:
 bake_reading read_bake(const bake_request& request)
 {
     return bake_reader(request).read();
+}
+
+std::map<std::string, std::string> builtin_variables()
+{
+    return {{"BAKE_LOCAL_PLATFORM", platform::host().str()}};
 }
 
 std::map<std::string, std::string> process_environment()

@@ -14,6 +14,10 @@
 
 namespace lading::bake {
 
+// bake's built-in variables as lading defines them: BAKE_LOCAL_PLATFORM, this machine's
+// platform (e.g. linux/amd64).
+std::map<std::string, std::string> builtin_variables();
+
 struct bake_request {
     std::vector<std::filesystem::path> files;  // as named; empty: lading-bake.json, else docker-bake.json
     std::vector<std::string> names;            // targets and groups; empty: the default
@@ -21,6 +25,7 @@ struct bake_request {
     bool push = false;
     bool select = true;  // false: only read and check the files (for listings); names are ignored
     std::map<std::string, std::string> environment;  // what variables are overridden from
+    std::map<std::string, std::string> builtins = builtin_variables();
 };
 
 struct target_listing {
