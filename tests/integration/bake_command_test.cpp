@@ -181,6 +181,29 @@ TEST_CASE("lading bake --list prints the targets and groups, or the variables", 
     CHECK(contains(bad.err, "--list takes targets or variables"));
 }
 
+TEST_CASE("lading bake --list works from the definitions when a target is broken", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "lading-bake.json", R"J({
+  "variable": {"TAG": {"default": "dev"}},
+  "target": {
+    "app": {"description": "the app", "context": "${target.ghost.context}", "tags": ["r/app:${TAG}"]},
+    "tool": {"inherits": ["missing"]}
+  }
+})J");
+    auto variables = bake_in(dir.path(), {"--list", "variables", "--set", "nothing.tags=x"});
+    INFO(variables.describe());
+    REQUIRE(variables.exit_code == 0);
+    CHECK(split_lines(variables.out) == strings{"VARIABLE  TYPE  VALUE  DESCRIPTION", "TAG             dev"});
+    auto targets = bake_in(dir.path(), {"--list", "targets"});
+    INFO(targets.describe());
+    REQUIRE(targets.exit_code == 0);
+    CHECK(split_lines(targets.out) == strings{"NAME  TYPE    DESCRIPTION", "app   target  the app", "tool  target"});
+    auto build = bake_in(dir.path(), {"--print"});
+    CHECK(build.exit_code == 2);
+    CHECK(contains(build.err, "unknown target \"ghost\" in \"${target.ghost.context}\""));
+}
+
 TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exits 2 and exports nothing",
           "[integration][bake]")
 {

@@ -412,6 +412,59 @@ TEST_CASE("bake: BAKE_LOCAL_PLATFORM is built in, and neither a block nor the en
     CHECK(d.variables[0].value == host);
 }
 
+TEST_CASE("bake: listings read only what they show, so a broken target does not stop them", "[bake][list]")
+{
+    bake_files f;
+    auto file = f.write("l.json", R"J({
+  "variable": {"TAG": {"default": "1", "description": "the tag"}},
+  "group": {"default": {"targets": ["app", "ghost"]}, "g1": {"targets": ["g2"]}, "g2": {"targets": ["g1"]}},
+  "target": {
+    "base": {"description": "the base", "context": "${target.ghost.context}"},
+    "app": {"inherits": ["base", "nope"], "description": "app ${TAG}", "tags": ["${UNDECLARED}"]},
+    "child": {"inherits": ["base"]},
+    "m": {"matrix": {"v": ["a", "b"]}, "name": "m-${v}", "description": "many", "labels": {"x": "${NOPE}"}}
+  }
+})J");
+    auto read_for = [&](bake_purpose purpose) {
+        bake_request request;
+        request.files = {file};
+        request.overrides = {"nomatch.tags=x"};
+        request.purpose = purpose;
+        return read_bake(request);
+    };
+    auto exported = read_for(bake_purpose::export_targets);
+    CHECK_FALSE(exported.problems.empty());
+
+    auto variables = read_for(bake_purpose::list_variables);
+    INFO(all_messages(variables));
+    CHECK(variables.problems.empty());
+    REQUIRE(variables.variables.size() == 1);
+    CHECK(variables.variables[0].value == "1");
+
+    auto targets = read_for(bake_purpose::list_targets);
+    INFO(all_messages(targets));
+    CHECK(targets.problems.empty());
+    std::vector<std::string> rows;
+    for (const auto& t : targets.targets) rows.push_back(t.name + (t.group ? " group " : " target ") + t.description);
+    CHECK(rows == strings{"app target app 1", "base target the base", "child target ", "default group ",
+                          "g1 group ", "g2 group ", "m group many", "m-a target many", "m-b target many"});
+}
+
+TEST_CASE("bake: listing targets still reports problems in what it shows", "[bake][list]")
+{
+    bake_files f;
+    auto file = f.write("l.json", R"J({
+  "target": {"app": {"description": "${NOPE}"}, "m": {"matrix": {"v": "a"}, "name": "m-${v}"}}
+})J");
+    bake_request request;
+    request.files = {file};
+    request.purpose = bake_purpose::list_targets;
+    auto r = read_bake(request);
+    CHECK(has_problem(r, 2, 38, "unknown variable \"NOPE\"; declare it in a \"variable\" block"));
+    CHECK(has_problem(r, 2, 71, "matrix values must be a list"));
+    CHECK(r.problems.list().size() == 2);
+}
+
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")
 {
     bake_files f;

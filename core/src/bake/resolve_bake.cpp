@@ -57,7 +57,13 @@ public:
         load_files();
         for (const auto& f : files_) read_variables(f);
         variables_.resolve(request_.environment, request_.builtins, out_.problems);
+        out_.variables = variables_.listing();
+        if (request_.purpose == bake_purpose::list_variables) return std::move(out_);
         for (const auto& f : files_) read_groups_and_targets(f);
+        if (request_.purpose == bake_purpose::list_targets) {
+            list(definition_descriptions());
+            return std::move(out_);
+        }
         add_definitions();
         resolve_all_inherits();
         std::set<std::string> group_names;
@@ -69,9 +75,7 @@ public:
         expansion everything;  // reports loops and unknown names
         std::vector<std::string> chain;
         for (const auto& [name, g] : groups_) expand(name, chain, {}, everything);
-        if (request_.select) select();
-        list();
-        out_.variables = variables_.listing();
+        select();
         return std::move(out_);
     }
 
@@ -466,10 +470,30 @@ private:
         for (const auto& t : selected.targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
     }
 
-    void list()
+    // Each target's description as its definitions give it (the last one that sets it wins),
+    // interpolating no other key; bake lists a target's own description, not a parent's.
+    std::map<std::string, std::string> definition_descriptions()
     {
-        for (const auto& [name, fields] : resolved_)
-            out_.targets.push_back({name, false, fields.description.value_or("")});
+        target_references references(definitions_, matrix_groups_, problems());
+        std::map<std::string, std::string> descriptions;
+        for (std::size_t d = 0; d < definitions_.size(); ++d) {
+            const auto& written = definitions_[d];
+            descriptions.try_emplace(written.name);
+            for (std::size_t m = 0; m < written.fields.members.size(); ++m) {
+                if (written.fields.members[m].key != "description") continue;
+                const auto* value = references.field(d, m);
+                if (!value || value->type == json_node::kind::null) continue;
+                target_fields read;
+                if (assign_field(read, "description", *value, {}, written.file, problems()))
+                    descriptions[written.name] = read.description.value_or("");
+            }
+        }
+        return descriptions;
+    }
+
+    void list(const std::map<std::string, std::string>& target_descriptions)
+    {
+        for (const auto& [name, description] : target_descriptions) out_.targets.push_back({name, false, description});
         for (const auto& [name, g] : groups_) out_.targets.push_back({name, true, g.description});
         for (const auto& [name, _] : matrix_groups_)
             if (!groups_.contains(name)) out_.targets.push_back({name, true, matrix_descriptions_[name]});
