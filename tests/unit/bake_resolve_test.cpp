@@ -465,6 +465,27 @@ TEST_CASE("bake: listing targets still reports problems in what it shows", "[bak
     CHECK(r.problems.list().size() == 2);
 }
 
+TEST_CASE("bake: strings are HCL templates with %{if} and %{for}, in keys and matrix names too", "[bake][template]")
+{
+    bake_files f;
+    auto file = f.write("t.json", R"J({
+  "variable": {"DEBUG": {"default": false}, "TAGS": {"default": ["1", "latest"]}},
+  "target": {
+    "app": {"labels": {"flavour": "%{if DEBUG}debug%{else}release%{endif}",
+                       "%{for t in TAGS}${t}.%{endfor}": "%{for t in TAGS ~}\n  r/app:${t}\n%{~ endfor}",
+                       "literal": "%%{if DEBUG} $${TAGS}"}},
+    "m": {"matrix": {"v": ["a", "b"]}, "name": "m-${v}%{if DEBUG}-debug%{endif}"}
+  }
+})J");
+    auto r = f.read({file}, {"app", "m"}, {}, {{"DEBUG", "true"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(target_named(r, "app").labels == std::map<std::string, std::string>{{"flavour", "debug"},
+                                                                             {"1.latest.", "r/app:1r/app:latest"},
+                                                                             {"literal", "%{if DEBUG} ${TAGS}"}});
+    CHECK(names_of(r) == strings{"app", "m-a-debug", "m-b-debug"});
+}
+
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")
 {
     bake_files f;
