@@ -412,6 +412,23 @@ TEST_CASE("bake: BAKE_LOCAL_PLATFORM is built in, and neither a block nor the en
     CHECK(d.variables[0].value == host);
 }
 
+TEST_CASE("bake: BAKE_CMD_CONTEXT is cwd://, and cwd:// paths are in the working directory", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("sub/lading-bake.json", R"J({
+  "target": {"app": {"context": "${BAKE_CMD_CONTEXT}", "layers": ["cwd://extra/x.tar", "linux/arm64=cwd://a.tar",
+                                                                  "here.tar"]}}
+})J");
+    auto r = f.read({file}, {}, {}, {{"BAKE_CMD_CONTEXT", "/elsewhere"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto cwd = fs::current_path();
+    const auto& app = target_named(r, "app");
+    CHECK(app.context == cwd);
+    CHECK(app.layers == strings{(cwd / "extra/x.tar").string(), "linux/arm64=" + (cwd / "a.tar").string(),
+                                (f.dir / "sub/here.tar").string()});
+}
+
 TEST_CASE("bake: listings read only what they show, so a broken target does not stop them", "[bake][list]")
 {
     bake_files f;

@@ -1,7 +1,7 @@
 // The `variable` blocks of all bake files and their values: an environment variable of the
 // same name wins over the default and is converted to the variable's type; defaults may
-// name other variables. Built-in variables (bake's BAKE_LOCAL_PLATFORM) need no block and,
-// as in bake, neither a block nor the environment changes them.
+// name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
+// need no block and, as in bake, neither a block nor the environment changes them.
 #pragma once
 
 #include "bake/bake_diagnostics.hpp"

@@ -511,7 +511,7 @@ bake_reading read_bake(const bake_request& request)
 
 std::map<std::string, std::string> builtin_variables()
 {
-    return {{"BAKE_LOCAL_PLATFORM", platform::host().str()}};
+    return {{"BAKE_CMD_CONTEXT", "cwd://"}, {"BAKE_LOCAL_PLATFORM", platform::host().str()}};
 }
 
 std::map<std::string, std::string> process_environment()

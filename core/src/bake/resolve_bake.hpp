@@ -15,7 +15,8 @@
 namespace lading::bake {
 
 // bake's built-in variables as lading defines them: BAKE_LOCAL_PLATFORM, this machine's
-// platform (e.g. linux/amd64).
+// platform (e.g. linux/amd64), and BAKE_CMD_CONTEXT, "cwd://" (the working directory as a
+// context or layer path), which is what bake gives it without a remote bake file.
 std::map<std::string, std::string> builtin_variables();
 
 // What the files are read for. As bake lists from the files' definitions, a listing reads
