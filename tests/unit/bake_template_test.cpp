@@ -132,7 +132,7 @@ TEST_CASE("bake template: broken directives are reported where they start", "[ba
           "18: unknown variable \"y\"; declare it in a \"variable\" block\n");
 }
 
-TEST_CASE("bake template: loops cannot make a string longer than 1 MiB", "[bake][template]")
+TEST_CASE("bake template: loops cannot make a string longer than 1 MiB, nor repeat without end", "[bake][template]")
 {
     template_run run;
     json_node many;
@@ -143,4 +143,6 @@ TEST_CASE("bake template: loops cannot make a string longer than 1 MiB", "[bake]
           "34: \"${b}\" makes the string longer than 1 MiB\n");
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}abc%{endfor}%{endfor}") ==
           "34: the text makes the string longer than 1 MiB\n");
+    CHECK(run.problem("%{for a in MANY}%{for b in MANY}%{for c in MANY}%{endfor}%{endfor}%{endfor}") ==
+          "34: %{for} loops repeat more than 1048576 times in one string\n");
 }

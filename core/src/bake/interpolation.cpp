@@ -8,6 +8,8 @@ namespace lading::bake {
 
 namespace {
 
+constexpr std::size_t max_template_rounds = 1u << 20;
+
 bool is_name_character(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
@@ -84,6 +86,7 @@ private:
     const std::filesystem::path& file_;
     diagnostics& problems_;
     bool too_long_ = false;  // reported once; evaluation stops
+    std::size_t rounds_ = 0;  // of every %{for} in the string
 
     void report(std::size_t byte_offset, std::string message)
     {
@@ -211,6 +214,13 @@ private:
             return false;
         }
         for (const auto& [key, value] : rounds) {
+            // Nested loops with empty bodies make no text, so the size limit alone would not stop them.
+            if (++rounds_ > max_template_rounds) {
+                report(part.offset, "%{for} loops repeat more than " + std::to_string(max_template_rounds) +
+                                        " times in one string");
+                too_long_ = true;
+                return false;
+            }
             name_lookup scoped = [&, &key = key, value = value](const std::string& n) -> std::optional<json_node> {
                 if (n == part.value) return *value;
                 if (!part.key.empty() && n == part.key) return key;
