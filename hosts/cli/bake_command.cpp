@@ -59,7 +59,8 @@ int bake_command(const std::vector<std::string>& args)
     request.names = cl.positionals();
     request.overrides = cl.all("--set");
     request.push = cl.has("--push");
-    request.select = !listing;
+    if (listing)
+        request.purpose = *listing == "targets" ? bake::bake_purpose::list_targets : bake::bake_purpose::list_variables;
     request.environment = bake::process_environment();
 
     auto reading = bake::read_bake(request);

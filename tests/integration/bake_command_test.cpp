@@ -181,6 +181,29 @@ TEST_CASE("lading bake --list prints the targets and groups, or the variables", 
     CHECK(contains(bad.err, "--list takes targets or variables"));
 }
 
+TEST_CASE("lading bake --list works from the definitions when a target is broken", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "lading-bake.json", R"J({
+  "variable": {"TAG": {"default": "dev"}},
+  "target": {
+    "app": {"description": "the app", "context": "${target.ghost.context}", "tags": ["r/app:${TAG}"]},
+    "tool": {"inherits": ["missing"]}
+  }
+})J");
+    auto variables = bake_in(dir.path(), {"--list", "variables", "--set", "nothing.tags=x"});
+    INFO(variables.describe());
+    REQUIRE(variables.exit_code == 0);
+    CHECK(split_lines(variables.out) == strings{"VARIABLE  TYPE  VALUE  DESCRIPTION", "TAG             dev"});
+    auto targets = bake_in(dir.path(), {"--list", "targets"});
+    INFO(targets.describe());
+    REQUIRE(targets.exit_code == 0);
+    CHECK(split_lines(targets.out) == strings{"NAME  TYPE    DESCRIPTION", "app   target  the app", "tool  target"});
+    auto build = bake_in(dir.path(), {"--print"});
+    CHECK(build.exit_code == 2);
+    CHECK(contains(build.err, "unknown target \"ghost\" in \"${target.ghost.context}\""));
+}
+
 TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exits 2 and exports nothing",
           "[integration][bake]")
 {
@@ -220,6 +243,28 @@ TEST_CASE("lading bake reports every problem as FILE:LINE:COL with the line, exi
                           "      \"app\": {\"tgas\": [\"x\"], \"platforms\": \"linux/amd64\", \"labels\": {\"v\": \"${NOPE}\"}, "
                           "\"dockerfile\": \"Dockerfile\"},\n"
                           "              ^\n"));
+    CHECK_FALSE(fs::exists(store));
+}
+
+TEST_CASE("lading bake refuses a directory, bytes that are not UTF-8 and a BOM in one line, exit 2",
+          "[integration][bake]")
+{
+    temp_dir dir;
+    fs::create_directory(dir / "conf");
+    write_bytes(dir / "latin1.json", "{\"target\": {\"app\": {\n  \"labels\": {\"k\": \"\xFF\xFE\"}}}}\n");
+    write_bytes(dir / "bom.json", "\xEF\xBB\xBF{\"target\": {\"app\": {}}}\n");
+    auto store = dir / "store";
+    auto expect_refused = [&](const std::string& file, const std::string& line) {
+        auto r = bake_in(dir.path(), {"-f", file, "--store", store.string()});
+        INFO(r.describe());
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err == line + "\nlading: 1 problem in the bake files; nothing was exported\n");
+    };
+    expect_refused("conf", "lading: bake file conf is a directory; name a file");
+    expect_refused("latin1.json", "latin1.json:2:20: invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
+    expect_refused("bom.json", "bom.json:1:1: the file starts with a UTF-8 byte order mark (BOM), which a JSON bake "
+                               "file cannot have; save it without one");
     CHECK_FALSE(fs::exists(store));
 }
 

@@ -5,6 +5,8 @@
 #include "common/file_bytes.hpp"
 #include "common/temp_dir.hpp"
 
+#include <lading/oci/platform.hpp>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -381,6 +383,124 @@ TEST_CASE("bake: a typed variable without a value is null; an untyped list or ma
     CHECK(e.user == "1000");
     CHECK(e.tags == strings{"b:1", "c:1"});
     CHECK(e.labels == std::map<std::string, std::string>{{"b", "2"}});
+}
+
+TEST_CASE("bake: BAKE_LOCAL_PLATFORM is built in, and neither a block nor the environment changes it", "[bake]")
+{
+    bake_files f;
+    auto plain = f.write("plain.json", R"J({
+  "target": {"app": {"platforms": ["${BAKE_LOCAL_PLATFORM}"], "labels": {"built-on": "${BAKE_LOCAL_PLATFORM}"}}}
+})J");
+    auto r = f.read({plain}, {}, {}, {{"BAKE_LOCAL_PLATFORM", "linux/s390x"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto host = lading::platform::host().str();
+    CHECK(target_named(r, "app").platforms == strings{host});
+    CHECK(target_named(r, "app").labels.at("built-on") == host);
+    CHECK(r.variables.empty());  // built-ins are not listed, as in bake
+
+    auto declared = f.write("declared.json", R"J({
+  "variable": {"BAKE_LOCAL_PLATFORM": {"default": "linux/ppc64le"}, "P": {"default": "${BAKE_LOCAL_PLATFORM}"}},
+  "target": {"app": {"platforms": ["${P}"]}}
+})J");
+    auto d = f.read({declared});
+    INFO(all_messages(d));
+    REQUIRE(d.problems.empty());
+    CHECK(target_named(d, "app").platforms == strings{host});
+    REQUIRE(d.variables.size() == 1);
+    CHECK(d.variables[0].name == "P");
+    CHECK(d.variables[0].value == host);
+}
+
+TEST_CASE("bake: BAKE_CMD_CONTEXT is cwd://, and cwd:// paths are in the working directory", "[bake]")
+{
+    bake_files f;
+    auto file = f.write("sub/lading-bake.json", R"J({
+  "target": {"app": {"context": "${BAKE_CMD_CONTEXT}", "layers": ["cwd://extra/x.tar", "linux/arm64=cwd://a.tar",
+                                                                  "here.tar"]}}
+})J");
+    auto r = f.read({file}, {}, {}, {{"BAKE_CMD_CONTEXT", "/elsewhere"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto cwd = fs::current_path();
+    const auto& app = target_named(r, "app");
+    CHECK(app.context == cwd);
+    CHECK(app.layers == strings{(cwd / "extra/x.tar").string(), "linux/arm64=" + (cwd / "a.tar").string(),
+                                (f.dir / "sub/here.tar").string()});
+}
+
+TEST_CASE("bake: listings read only what they show, so a broken target does not stop them", "[bake][list]")
+{
+    bake_files f;
+    auto file = f.write("l.json", R"J({
+  "variable": {"TAG": {"default": "1", "description": "the tag"}},
+  "group": {"default": {"targets": ["app", "ghost"]}, "g1": {"targets": ["g2"]}, "g2": {"targets": ["g1"]}},
+  "target": {
+    "base": {"description": "the base", "context": "${target.ghost.context}"},
+    "app": {"inherits": ["base", "nope"], "description": "app ${TAG}", "tags": ["${UNDECLARED}"]},
+    "child": {"inherits": ["base"]},
+    "m": {"matrix": {"v": ["a", "b"]}, "name": "m-${v}", "description": "many", "labels": {"x": "${NOPE}"}}
+  }
+})J");
+    auto read_for = [&](bake_purpose purpose) {
+        bake_request request;
+        request.files = {file};
+        request.overrides = {"nomatch.tags=x"};
+        request.purpose = purpose;
+        return read_bake(request);
+    };
+    auto exported = read_for(bake_purpose::export_targets);
+    CHECK_FALSE(exported.problems.empty());
+
+    auto variables = read_for(bake_purpose::list_variables);
+    INFO(all_messages(variables));
+    CHECK(variables.problems.empty());
+    REQUIRE(variables.variables.size() == 1);
+    CHECK(variables.variables[0].value == "1");
+
+    auto targets = read_for(bake_purpose::list_targets);
+    INFO(all_messages(targets));
+    CHECK(targets.problems.empty());
+    std::vector<std::string> rows;
+    for (const auto& t : targets.targets) rows.push_back(t.name + (t.group ? " group " : " target ") + t.description);
+    CHECK(rows == strings{"app target app 1", "base target the base", "child target ", "default group ",
+                          "g1 group ", "g2 group ", "m group many", "m-a target many", "m-b target many"});
+}
+
+TEST_CASE("bake: listing targets still reports problems in what it shows", "[bake][list]")
+{
+    bake_files f;
+    auto file = f.write("l.json", R"J({
+  "target": {"app": {"description": "${NOPE}"}, "m": {"matrix": {"v": "a"}, "name": "m-${v}"}}
+})J");
+    bake_request request;
+    request.files = {file};
+    request.purpose = bake_purpose::list_targets;
+    auto r = read_bake(request);
+    CHECK(has_problem(r, 2, 38, "unknown variable \"NOPE\"; declare it in a \"variable\" block"));
+    CHECK(has_problem(r, 2, 71, "matrix values must be a list"));
+    CHECK(r.problems.list().size() == 2);
+}
+
+TEST_CASE("bake: strings are HCL templates with %{if} and %{for}, in keys and matrix names too", "[bake][template]")
+{
+    bake_files f;
+    auto file = f.write("t.json", R"J({
+  "variable": {"DEBUG": {"default": false}, "TAGS": {"default": ["1", "latest"]}},
+  "target": {
+    "app": {"labels": {"flavour": "%{if DEBUG}debug%{else}release%{endif}",
+                       "%{for t in TAGS}${t}.%{endfor}": "%{for t in TAGS ~}\n  r/app:${t}\n%{~ endfor}",
+                       "literal": "%%{if DEBUG} $${TAGS}"}},
+    "m": {"matrix": {"v": ["a", "b"]}, "name": "m-${v}%{if DEBUG}-debug%{endif}"}
+  }
+})J");
+    auto r = f.read({file}, {"app", "m"}, {}, {{"DEBUG", "true"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    CHECK(target_named(r, "app").labels == std::map<std::string, std::string>{{"flavour", "debug"},
+                                                                             {"1.latest.", "r/app:1r/app:latest"},
+                                                                             {"literal", "%{if DEBUG} ${TAGS}"}});
+    CHECK(names_of(r) == strings{"app", "m-a-debug", "m-b-debug"});
 }
 
 TEST_CASE("bake: several files merge, the last one winning for lists and merging maps", "[bake]")

@@ -74,8 +74,17 @@ void bake_variables::read_block(const json_node& block, const std::filesystem::p
     }
 }
 
-void bake_variables::resolve(const std::map<std::string, std::string>& environment, diagnostics& problems)
+void bake_variables::resolve(const std::map<std::string, std::string>& environment,
+                             const std::map<std::string, std::string>& builtins, diagnostics& problems)
 {
+    for (const auto& [name, text] : builtins) {
+        auto& d = variables_[name];
+        d = declared{};  // bake ignores a block that declares a built-in
+        d.builtin = true;
+        d.value.type = json_node::kind::string;
+        d.value.text = text;
+        d.progress = declared::state::done;
+    }
     environment_ = &environment;
     problems_ = &problems;
     for (auto& [name, d] : variables_) {
@@ -146,6 +155,7 @@ std::vector<variable_listing> bake_variables::listing() const
 {
     std::vector<variable_listing> out;
     for (const auto& [name, d] : variables_) {
+        if (d.builtin) continue;
         auto type = d.type ? d.type->str() : "";
         out.push_back({name, type, compact_json(d.value), d.description});
     }

@@ -1,6 +1,7 @@
 // The `variable` blocks of all bake files and their values: an environment variable of the
 // same name wins over the default and is converted to the variable's type; defaults may
-// name other variables.
+// name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
+// need no block and, as in bake, neither a block nor the environment changes them.
 #pragma once
 
 #include "bake/bake_diagnostics.hpp"
@@ -28,11 +29,13 @@ public:
     // replaces an earlier one's.
     void read_block(const json_node& block, const std::filesystem::path& file, diagnostics& problems);
 
-    // Computes every value once all files are read.
-    void resolve(const std::map<std::string, std::string>& environment, diagnostics& problems);
+    // Computes every value once all files are read; `builtins` are string variables.
+    void resolve(const std::map<std::string, std::string>& environment,
+                 const std::map<std::string, std::string>& builtins, diagnostics& problems);
 
     // For interpolation: a resolved variable's value, or nullopt when none is declared.
     name_lookup lookup() const;
+    // The declared variables; built-ins are not listed, as in bake.
     std::vector<variable_listing> listing() const;
 
 private:
@@ -44,6 +47,7 @@ private:
         std::string description;
         enum class state { pending, resolving, done } progress = state::pending;
         json_node value;
+        bool builtin = false;
     };
 
     const json_node& value_of(const std::string& name, std::vector<std::string>& chain);

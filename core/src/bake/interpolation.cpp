@@ -1,20 +1,19 @@
 #include "bake/interpolation.hpp"
 
+#include "bake/string_template.hpp"
+
+#include <algorithm>
+
 namespace lading::bake {
 
 namespace {
+
+constexpr std::size_t max_template_rounds = 1u << 20;
 
 bool is_name_character(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
            c == '.';
-}
-
-std::string trim(std::string s)
-{
-    auto first = s.find_first_not_of(" \t");
-    if (first == std::string::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
 int characters_before(const std::string& text, std::size_t byte_offset)
@@ -62,33 +61,23 @@ public:
 
     bool run()
     {
-        const std::string& in = node_.text;
-        if (in.find('$') == std::string::npos) return true;
-        std::string out;
-        bool ok = true;
-        for (std::size_t i = 0; i < in.size();) {
-            if (in.compare(i, 3, "$${") == 0) {
-                out += "${";
-                i += 3;
-                continue;
-            }
-            if (in.compare(i, 2, "${") != 0) {
-                out += in[i++];
-                continue;
-            }
-            auto close = in.find('}', i + 2);
-            if (close == std::string::npos) {
-                report(i, "unterminated \"${\"; write \"$${\" for a literal \"${\"");
-                return false;
-            }
-            auto name = trim(in.substr(i + 2, close - i - 2));
-            bool whole = i == 0 && close == in.size() - 1;
-            ok = substitute(name, i, whole, out) && ok;
-            if (whole && ok && node_.type != json_node::kind::string) return true;
-            i = close + 1;
+        if (node_.text.find('{') == std::string::npos) return true;
+        template_syntax_error error;
+        auto parts = parse_template(node_.text, error);
+        if (!parts) {
+            report(error.offset, error.message);
+            return false;
         }
-        if (ok) node_.text = out;
-        return ok;
+        std::string out;
+        if (parts->size() == 1 && parts->front().type == template_part::kind::reference) {
+            // Exactly one "${NAME}": the value keeps its own type.
+            bool ok = substitute(parts->front(), true, out, lookup_);
+            if (ok && node_.type == json_node::kind::string) node_.text = out;
+            return ok;
+        }
+        if (!evaluate(*parts, lookup_, out)) return false;
+        node_.text = std::move(out);
+        return true;
     }
 
 private:
@@ -96,6 +85,8 @@ private:
     const name_lookup& lookup_;
     const std::filesystem::path& file_;
     diagnostics& problems_;
+    bool too_long_ = false;  // reported once; evaluation stops
+    std::size_t rounds_ = 0;  // of every %{for} in the string
 
     void report(std::size_t byte_offset, std::string message)
     {
@@ -104,29 +95,62 @@ private:
         problems_.add({file_, at}, std::move(message));
     }
 
-    bool substitute(const std::string& name, std::size_t offset, bool whole, std::string& out)
+    bool append(std::string& out, const std::string& text, const template_part& part, const std::string& what)
+    {
+        if (out.size() + text.size() <= max_interpolated_size) {
+            out += text;
+            return true;
+        }
+        if (!too_long_) report(part.offset, what + " makes the string longer than " +
+                                             std::to_string(max_interpolated_size >> 20) + " MiB");
+        too_long_ = true;
+        return false;
+    }
+
+    bool evaluate(const std::vector<template_part>& parts, const name_lookup& lookup, std::string& out)
+    {
+        bool ok = true;
+        for (const auto& part : parts) {
+            if (too_long_) return false;
+            switch (part.type) {
+            case template_part::kind::text: ok = append(out, part.text, part, "the text") && ok; break;
+            case template_part::kind::reference: ok = substitute(part, false, out, lookup) && ok; break;
+            case template_part::kind::if_directive: ok = choose(part, lookup, out) && ok; break;
+            case template_part::kind::for_directive: ok = repeat(part, lookup, out) && ok; break;
+            }
+        }
+        return ok && !too_long_;
+    }
+
+    // The value `name` stands for, or nullopt with the problem reported at `offset`.
+    std::optional<json_node> value_of(const std::string& name, std::size_t offset, const name_lookup& lookup)
     {
         bool plain_name = !name.empty() && name.front() != '.' && name.back() != '.';
         for (char c : name) plain_name = plain_name && is_name_character(c);
         if (!plain_name) {
             report(offset, "\"${" + name + "}\" is not a variable name; only ${NAME} references are supported");
-            return false;
+            return std::nullopt;
         }
         std::optional<json_node> value;
         try {
-            value = look_up(name, lookup_);
+            value = look_up(name, lookup);
         } catch (const lookup_refusal& refusal) {
             if (!refusal.message.empty()) report(offset, refusal.message);
-            return false;
+            return std::nullopt;
         }
-        if (!value) {
-            report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
-            return false;
-        }
+        if (!value) report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
+        return value;
+    }
+
+    bool substitute(const template_part& part, bool whole, std::string& out, const name_lookup& lookup)
+    {
+        const auto& name = part.text;
+        auto value = value_of(name, part.offset, lookup);
+        if (!value) return false;
         if (whole && !value->is_string()) {
             if (json_size(*value, max_interpolated_size) > max_interpolated_size) {
-                report(offset, "\"${" + name + "}\" is longer than " + std::to_string(max_interpolated_size >> 20) +
-                                   " MiB as JSON");
+                report(part.offset, "\"${" + name + "}\" is longer than " +
+                                        std::to_string(max_interpolated_size >> 20) + " MiB as JSON");
                 return false;
             }
             auto at = node_.at;
@@ -137,16 +161,73 @@ private:
         }
         auto text = scalar_text(*value);
         if (!text) {
-            report(offset, "\"" + name + "\" is " + std::string(kind_name(value->type)) +
-                               " and cannot be part of a longer string");
+            report(part.offset, "\"" + name + "\" is " + std::string(kind_name(value->type)) +
+                                    " and cannot be part of a longer string");
             return false;
         }
-        if (out.size() + text->size() > max_interpolated_size) {
-            report(offset, "\"${" + name + "}\" makes the string longer than " +
-                               std::to_string(max_interpolated_size >> 20) + " MiB");
+        return append(out, *text, part, "\"${" + name + "}\"");
+    }
+
+    // %{if NAME}: NAME is a bool, or a string "true" or "false" as HCL converts it.
+    bool choose(const template_part& part, const name_lookup& lookup, std::string& out)
+    {
+        auto condition = value_of(part.text, part.offset, lookup);
+        if (!condition) return false;
+        std::optional<bool> chosen;
+        if (condition->type == json_node::kind::boolean) chosen = condition->boolean;
+        if (condition->is_string() && (condition->text == "true" || condition->text == "false"))
+            chosen = condition->text == "true";
+        if (!chosen) {
+            report(part.offset, "the condition of %{if " + part.text + "} must be a bool, found " +
+                                    std::string(kind_name(condition->type)));
             return false;
         }
-        out += *text;
+        return evaluate(*chosen ? part.body : part.otherwise, lookup, out);
+    }
+
+    // %{for V in NAME} over a list (KEY is the index) or an object (KEY is the key, in key order,
+    // as HCL iterates a map).
+    bool repeat(const template_part& part, const name_lookup& lookup, std::string& out)
+    {
+        auto collection = value_of(part.text, part.offset, lookup);
+        if (!collection) return false;
+        std::vector<std::pair<json_node, const json_node*>> rounds;
+        if (collection->is_array()) {
+            for (std::size_t i = 0; i < collection->items.size(); ++i) {
+                json_node index;
+                index.type = json_node::kind::number;
+                index.text = std::to_string(i);
+                rounds.emplace_back(index, &collection->items[i]);
+            }
+        } else if (collection->is_object()) {
+            for (const auto& m : collection->members) {
+                json_node key;
+                key.type = json_node::kind::string;
+                key.text = m.key;
+                rounds.emplace_back(key, &m.value);
+            }
+            std::sort(rounds.begin(), rounds.end(),
+                      [](const auto& a, const auto& b) { return a.first.text < b.first.text; });
+        } else {
+            report(part.offset, "%{for} needs a list or an object; \"" + part.text + "\" is " +
+                                    std::string(kind_name(collection->type)));
+            return false;
+        }
+        for (const auto& [key, value] : rounds) {
+            // Nested loops with empty bodies make no text, so the size limit alone would not stop them.
+            if (++rounds_ > max_template_rounds) {
+                report(part.offset, "%{for} loops repeat more than " + std::to_string(max_template_rounds) +
+                                        " times in one string");
+                too_long_ = true;
+                return false;
+            }
+            name_lookup scoped = [&, &key = key, value = value](const std::string& n) -> std::optional<json_node> {
+                if (n == part.value) return *value;
+                if (!part.key.empty() && n == part.key) return key;
+                return lookup(n);
+            };
+            if (!evaluate(part.body, scoped, out)) return false;
+        }
         return true;
     }
 };

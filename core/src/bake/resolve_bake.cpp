@@ -1,17 +1,16 @@
 #include "bake/resolve_bake.hpp"
 
+#include "bake/bake_file_text.hpp"
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
 #include "bake/target_references.hpp"
 #include "text/closest_name.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/platform.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <iostream>
 #include <set>
-#include <sstream>
 
 extern char** environ;
 
@@ -49,20 +48,6 @@ std::vector<fs::path> default_files()
                       "name one with -f FILE");
 }
 
-// "-" is standard input; its relative paths are relative to the working directory.
-std::optional<std::string> read_file(const fs::path& path)
-{
-    std::stringstream text;
-    if (path == "-") {
-        text << std::cin.rdbuf();
-        return text.str();
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    text << in.rdbuf();
-    return text.str();
-}
-
 class bake_reader {
 public:
     explicit bake_reader(const bake_request& request) : request_(request) {}
@@ -71,8 +56,14 @@ public:
     {
         load_files();
         for (const auto& f : files_) read_variables(f);
-        variables_.resolve(request_.environment, out_.problems);
+        variables_.resolve(request_.environment, request_.builtins, out_.problems);
+        out_.variables = variables_.listing();
+        if (request_.purpose == bake_purpose::list_variables) return std::move(out_);
         for (const auto& f : files_) read_groups_and_targets(f);
+        if (request_.purpose == bake_purpose::list_targets) {
+            list(definition_descriptions());
+            return std::move(out_);
+        }
         add_definitions();
         resolve_all_inherits();
         std::set<std::string> group_names;
@@ -84,9 +75,7 @@ public:
         expansion everything;  // reports loops and unknown names
         std::vector<std::string> chain;
         for (const auto& [name, g] : groups_) expand(name, chain, {}, everything);
-        if (request_.select) select();
-        list();
-        out_.variables = variables_.listing();
+        select();
         return std::move(out_);
     }
 
@@ -110,12 +99,16 @@ private:
     {
         auto paths = request_.files.empty() ? default_files() : request_.files;
         for (const auto& path : paths) {
-            auto text = read_file(path);
-            if (!text) {
-                problems().add_command_line("cannot read bake file " + path.string());
+            auto text = read_bake_text(path);
+            if (const auto* fault = std::get_if<bake_text_fault>(&text)) {
+                // No source line is shown: it may hold bytes that are not text.
+                if (fault->at)
+                    problems().add({path, *fault->at}, fault->message);
+                else
+                    problems().add_command_line(fault->message);
                 continue;
             }
-            out_.sources[path] = *text;
+            out_.sources[path] = std::get<std::string>(std::move(text));
             json_syntax_error error;
             auto root = parse_positioned_json(out_.sources[path], error);
             if (!root) {
@@ -477,10 +470,30 @@ private:
         for (const auto& t : selected.targets) out_.resolved.targets.push_back(to_target(t, resolved_.at(t)));
     }
 
-    void list()
+    // Each target's description as its definitions give it (the last one that sets it wins),
+    // interpolating no other key; bake lists a target's own description, not a parent's.
+    std::map<std::string, std::string> definition_descriptions()
     {
-        for (const auto& [name, fields] : resolved_)
-            out_.targets.push_back({name, false, fields.description.value_or("")});
+        target_references references(definitions_, matrix_groups_, problems());
+        std::map<std::string, std::string> descriptions;
+        for (std::size_t d = 0; d < definitions_.size(); ++d) {
+            const auto& written = definitions_[d];
+            descriptions.try_emplace(written.name);
+            for (std::size_t m = 0; m < written.fields.members.size(); ++m) {
+                if (written.fields.members[m].key != "description") continue;
+                const auto* value = references.field(d, m);
+                if (!value || value->type == json_node::kind::null) continue;
+                target_fields read;
+                if (assign_field(read, "description", *value, {}, written.file, problems()))
+                    descriptions[written.name] = read.description.value_or("");
+            }
+        }
+        return descriptions;
+    }
+
+    void list(const std::map<std::string, std::string>& target_descriptions)
+    {
+        for (const auto& [name, description] : target_descriptions) out_.targets.push_back({name, false, description});
         for (const auto& [name, g] : groups_) out_.targets.push_back({name, true, g.description});
         for (const auto& [name, _] : matrix_groups_)
             if (!groups_.contains(name)) out_.targets.push_back({name, true, matrix_descriptions_[name]});
@@ -494,6 +507,11 @@ private:
 bake_reading read_bake(const bake_request& request)
 {
     return bake_reader(request).read();
+}
+
+std::map<std::string, std::string> builtin_variables()
+{
+    return {{"BAKE_CMD_CONTEXT", "cwd://"}, {"BAKE_LOCAL_PLATFORM", platform::host().str()}};
 }
 
 std::map<std::string, std::string> process_environment()

@@ -111,8 +111,13 @@ private:
     }
 };
 
+// "cwd://PATH" is PATH in the working directory, as bake reads it (BAKE_CMD_CONTEXT is "cwd://").
 fs::path absolute_from(const fs::path& base_dir, const std::string& path)
 {
+    constexpr std::string_view working_directory = "cwd://";
+    if (path == working_directory) return fs::current_path();
+    if (path.starts_with(working_directory))
+        return (fs::current_path() / path.substr(working_directory.size())).lexically_normal();
     return (base_dir / path).lexically_normal();
 }
 

@@ -1,0 +1,217 @@
+#include "bake/string_template.hpp"
+
+namespace lading::bake {
+
+namespace {
+
+bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// The words of a directive, split at spaces and after commas ("for k, v in m").
+std::vector<std::string> words_of(std::string_view s)
+{
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : s) {
+        if (is_space(c) || c == ',') {
+            if (!word.empty()) words.push_back(std::move(word));
+            word.clear();
+            if (c == ',') words.emplace_back(",");
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+}
+
+// A loop variable: a letter or '_', then letters, digits, '_' and '-', as HCL names.
+bool is_identifier(std::string_view s)
+{
+    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (s.empty() || !letter(s.front())) return false;
+    for (char c : s)
+        if (!letter(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+    return true;
+}
+
+struct syntax_fault {
+    template_syntax_error error;
+};
+
+// One "${...}" or "%{...}" tag: its inside without the strip markers.
+struct tag {
+    std::size_t offset;
+    std::string_view inside;
+    bool strip_before, strip_after;
+};
+
+class template_parser {
+public:
+    explicit template_parser(std::string_view text) : in_(text) {}
+
+    std::vector<template_part> all()
+    {
+        std::string ended;
+        auto parts = sequence(ended, {});
+        return parts;
+    }
+
+private:
+    std::string_view in_;
+    std::size_t at_ = 0;
+    bool strip_next_text_ = false;  // the tag just read ended with "~"
+
+    [[noreturn]] static void fail(std::size_t offset, std::string message)
+    {
+        throw syntax_fault{{offset, std::move(message)}};
+    }
+
+    static void add_text(std::vector<template_part>& parts, std::string_view text, std::size_t offset)
+    {
+        if (parts.empty() || parts.back().type != template_part::kind::text) {
+            template_part p;
+            p.offset = offset;
+            parts.push_back(std::move(p));
+        }
+        parts.back().text += text;
+    }
+
+    void literal(std::vector<template_part>& parts, std::string_view text)
+    {
+        if (strip_next_text_ && text.size() == 1 && is_space(text[0])) return;
+        strip_next_text_ = false;
+        add_text(parts, text, at_);
+    }
+
+    tag read_tag(std::string_view opening)
+    {
+        auto start = at_;
+        auto close = in_.find('}', at_ + 2);
+        if (close == std::string_view::npos)
+            fail(start, "unterminated \"" + std::string(opening) + "\"; write \"" + opening[0] + std::string(opening) +
+                            "\" for a literal \"" + std::string(opening) + "\"");
+        auto inside = in_.substr(at_ + 2, close - at_ - 2);
+        tag t{start, inside, false, false};
+        if (!t.inside.empty() && t.inside.front() == '~') {
+            t.strip_before = true;
+            t.inside.remove_prefix(1);
+        }
+        if (!t.inside.empty() && t.inside.back() == '~') {
+            t.strip_after = true;
+            t.inside.remove_suffix(1);
+        }
+        t.inside = trimmed(t.inside);
+        at_ = close + 1;
+        return t;
+    }
+
+    // Applies a tag's strip markers to the text before it (in `parts`) and after it.
+    void strip(const tag& t, std::vector<template_part>& parts)
+    {
+        if (t.strip_before && !parts.empty() && parts.back().type == template_part::kind::text) {
+            auto& text = parts.back().text;
+            while (!text.empty() && is_space(text.back())) text.pop_back();
+            if (text.empty()) parts.pop_back();
+        }
+        strip_next_text_ = t.strip_after;
+    }
+
+    // Parts up to the end of the string or to a directive named in `ends` (left in `ended`).
+    std::vector<template_part> sequence(std::string& ended, std::initializer_list<std::string_view> ends)
+    {
+        std::vector<template_part> parts;
+        while (at_ < in_.size()) {
+            auto rest = in_.substr(at_);
+            if (rest.starts_with("$${") || rest.starts_with("%%{")) {
+                strip_next_text_ = false;
+                add_text(parts, rest.substr(1, 2), at_);
+                at_ += 3;
+            } else if (rest.starts_with("${")) {
+                auto t = read_tag("${");
+                strip(t, parts);
+                template_part p;
+                p.type = template_part::kind::reference;
+                p.offset = t.offset;
+                p.text = std::string(t.inside);
+                parts.push_back(std::move(p));
+            } else if (rest.starts_with("%{")) {
+                auto t = read_tag("%{");
+                strip(t, parts);
+                auto words = words_of(t.inside);
+                auto keyword = words.empty() ? std::string() : words.front();
+                for (auto end : ends)
+                    if (keyword == end && words.size() == 1) {
+                        ended = keyword;
+                        return parts;
+                    }
+                parts.push_back(directive(t, words));
+            } else {
+                literal(parts, rest.substr(0, 1));
+                ++at_;
+            }
+        }
+        return parts;
+    }
+
+    template_part directive(const tag& t, const std::vector<std::string>& words)
+    {
+        template_part p;
+        p.offset = t.offset;
+        const auto& keyword = words.empty() ? std::string() : words.front();
+        std::string ended;
+        if (keyword == "if") {
+            if (words.size() != 2)
+                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{if NAME} with one variable name as the "
+                                   "condition");
+            p.type = template_part::kind::if_directive;
+            p.text = words[1];
+            p.body = sequence(ended, {"else", "endif"});
+            if (ended == "else") p.otherwise = sequence(ended, {"endif"});
+            if (ended != "endif") fail(t.offset, "%{if} without %{endif}");
+            return p;
+        }
+        if (keyword == "for") {
+            bool with_key = words.size() == 6 && words[2] == "," && words[4] == "in";
+            if (!with_key && !(words.size() == 4 && words[2] == "in"))
+                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{for VALUE in NAME} or "
+                                   "%{for KEY, VALUE in NAME}");
+            if (!is_identifier(words[1]) || (with_key && !is_identifier(words[3])))
+                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": a loop variable is a name such as x or key");
+            p.type = template_part::kind::for_directive;
+            p.key = with_key ? words[1] : "";
+            p.value = with_key ? words[3] : words[1];
+            p.text = with_key ? words[5] : words[3];
+            p.body = sequence(ended, {"endfor"});
+            if (ended != "endfor") fail(t.offset, "%{for} without %{endfor}");
+            return p;
+        }
+        if (keyword == "else" || keyword == "endif" || keyword == "endfor")
+            fail(t.offset, "%{" + keyword + "} without %{" + (keyword == "endfor" ? "for" : "if") + "}");
+        fail(t.offset, "unknown template directive \"%{" + std::string(t.inside) + "}\"; lading supports %{if}, "
+                           "%{else}, %{endif}, %{for} and %{endfor}; write %%{ for a literal %{");
+    }
+};
+
+}  // namespace
+
+std::optional<std::vector<template_part>> parse_template(std::string_view text, template_syntax_error& error)
+{
+    try {
+        return template_parser(text).all();
+    } catch (const syntax_fault& f) {
+        error = f.error;
+        return std::nullopt;
+    }
+}
+
+}  // namespace lading::bake

@@ -1,0 +1,33 @@
+// A bake string read as an HCL template: literal text, "${NAME}" references and the
+// "%{if NAME}...%{else}...%{endif}" and "%{for X in NAME}...%{endfor}" directives
+// ("%{for K, V in NAME}" for keys too). "$${" and "%%{" write "${" and "%{". A "~" just inside
+// a tag ("${~ NAME}", "%{ endif ~}") removes the whitespace next to it, newlines included.
+// Names are checked when the template is evaluated, not here.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lading::bake {
+
+struct template_part {
+    enum class kind { text, reference, if_directive, for_directive };
+    kind type = kind::text;
+    std::size_t offset = 0;  // of the part's first byte in the string
+    std::string text;        // text: the literal; reference: the name; if: the condition; for: the collection
+    std::string key, value;  // for: the loop's names ("for VALUE in" leaves key empty)
+    std::vector<template_part> body, otherwise;  // if: then and else; for: the body
+};
+
+struct template_syntax_error {
+    std::size_t offset = 0;
+    std::string message;
+};
+
+// The parts of `text`, or nullopt with `error` set.
+std::optional<std::vector<template_part>> parse_template(std::string_view text, template_syntax_error& error);
+
+}  // namespace lading::bake

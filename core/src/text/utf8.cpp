@@ -1,0 +1,53 @@
+#include "text/utf8.hpp"
+
+namespace lading::text {
+
+namespace {
+
+bool in_range(unsigned char byte, unsigned char low, unsigned char high)
+{
+    return byte >= low && byte <= high;
+}
+
+// The length of the well-formed character at `at`, or 0 when it is not one. The allowed
+// range of the second byte is what rules out overlong forms, surrogates and values past
+// U+10FFFF (RFC 3629, section 4).
+std::size_t character_length(std::string_view bytes, std::size_t at)
+{
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[at + i]); };
+    const auto lead = byte(0);
+    if (lead < 0x80) return 1;
+    std::size_t length;
+    unsigned char low = 0x80, high = 0xBF;
+    if (in_range(lead, 0xC2, 0xDF)) {
+        length = 2;
+    } else if (in_range(lead, 0xE0, 0xEF)) {
+        length = 3;
+        if (lead == 0xE0) low = 0xA0;
+        if (lead == 0xED) high = 0x9F;
+    } else if (in_range(lead, 0xF0, 0xF4)) {
+        length = 4;
+        if (lead == 0xF0) low = 0x90;
+        if (lead == 0xF4) high = 0x8F;
+    } else {
+        return 0;
+    }
+    if (bytes.size() - at < length || !in_range(byte(1), low, high)) return 0;
+    for (std::size_t i = 2; i < length; ++i)
+        if (!in_range(byte(i), 0x80, 0xBF)) return 0;
+    return length;
+}
+
+}  // namespace
+
+std::optional<std::size_t> first_invalid_utf8(std::string_view bytes)
+{
+    for (std::size_t at = 0; at < bytes.size();) {
+        auto length = character_length(bytes, at);
+        if (length == 0) return at;
+        at += length;
+    }
+    return std::nullopt;
+}
+
+}  // namespace lading::text

@@ -1,0 +1,148 @@
+// Bake strings as HCL templates: ${NAME}, %{if}/%{else}/%{endif}, %{for}/%{endfor}, the "~"
+// strip markers, the $${ and %%{ escapes, and the problems each can have.
+#include "bake/interpolation.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+using namespace lading::bake;
+
+namespace {
+
+json_node string_node(const std::string& text)
+{
+    json_node n;
+    n.type = json_node::kind::string;
+    n.text = text;
+    n.verbatim = true;
+    return n;
+}
+
+json_node parsed(const std::string& json)
+{
+    json_syntax_error error;
+    auto node = parse_positioned_json(json, error);
+    REQUIRE(node);
+    return *node;
+}
+
+struct template_run {
+    std::map<std::string, json_node> variables{
+        {"ON", parsed("true")},          {"OFF", parsed("false")},
+        {"WORD", parsed("\"true\"")},    {"NAME", parsed("\"app\"")},
+        {"LIST", parsed("[\"a\", \"b\", \"c\"]")}, {"MAP", parsed("{\"z\": \"1\", \"y\": \"2\"}")},
+        {"NUMBER", parsed("3")},
+    };
+    diagnostics problems;
+
+    json_node evaluate(const std::string& text)
+    {
+        auto node = string_node(text);
+        name_lookup lookup = [this](const std::string& n) -> std::optional<json_node> {
+            auto it = variables.find(n);
+            if (it == variables.end()) return std::nullopt;
+            return it->second;
+        };
+        interpolate(node, lookup, "t.json", problems);
+        return node;
+    }
+
+    std::string text(const std::string& template_text)
+    {
+        auto node = evaluate(template_text);
+        INFO(messages());
+        CHECK(problems.empty());
+        return node.text;
+    }
+
+    std::string messages() const
+    {
+        std::string all;
+        for (const auto& d : problems.list()) all += std::to_string(d.at.column) + ": " + d.message + "\n";
+        return all;
+    }
+
+    // The one problem `template_text` has, as "COLUMN: message" (the string's quote is column 1).
+    std::string problem(const std::string& template_text)
+    {
+        problems = {};
+        evaluate(template_text);
+        return messages();
+    }
+};
+
+}  // namespace
+
+TEST_CASE("bake template: %{if} chooses by a bool or a \"true\"/\"false\" string", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("img%{if ON}-debug%{endif}") == "img-debug");
+    CHECK(run.text("img%{if OFF}-debug%{endif}") == "img");
+    CHECK(run.text("%{if OFF}yes%{else}no%{endif}") == "no");
+    CHECK(run.text("%{ if WORD }${NAME}%{ else }none%{ endif }") == "app");
+    CHECK(run.text("%{if ON}%{if OFF}a%{else}b%{endif}%{endif}") == "b");
+}
+
+TEST_CASE("bake template: %{for} repeats over a list's items or an object's keys in order", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("%{for x in LIST}${x};%{endfor}") == "a;b;c;");
+    CHECK(run.text("%{for i, x in LIST}${i}=${x} %{endfor}") == "0=a 1=b 2=c ");
+    CHECK(run.text("%{for k, v in MAP}${k}:${v},%{endfor}") == "y:2,z:1,");
+    CHECK(run.text("%{for x in LIST}%{if ON}${NAME}-${x}%{endif} %{endfor}") == "app-a app-b app-c ");
+    CHECK(run.text("%{for NAME in LIST}${NAME}%{endfor}${NAME}") == "abcapp");  // the loop's name shadows
+}
+
+TEST_CASE("bake template: ~ strips the whitespace next to a tag, newlines included", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("%{for x in LIST ~}\n  ${x}\n%{~ endfor}") == "abc");
+    CHECK(run.text("a  ${~ NAME ~}  b") == "aappb");
+    CHECK(run.text("%{if ON ~}  \n yes \n  %{~ else ~} no %{~ endif}!") == "yes!");
+}
+
+TEST_CASE("bake template: $${ and %%{ are literal ${ and %{", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("$${NAME} %%{if ON} 100%") == "${NAME} %{if ON} 100%");
+    CHECK(run.text("{plain} %d $x") == "{plain} %d $x");
+    auto whole = run.evaluate("${LIST}");  // a string that is exactly one reference keeps the type
+    CHECK(whole.is_array());
+}
+
+TEST_CASE("bake template: broken directives are reported where they start", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.problem("a%{if ON}b") == "3: %{if} without %{endif}\n");
+    CHECK(run.problem("a%{endif}") == "3: %{endif} without %{if}\n");
+    CHECK(run.problem("%{for x in LIST}x") == "2: %{for} without %{endfor}\n");
+    CHECK(run.problem("%{ unless ON }") ==
+          "2: unknown template directive \"%{unless ON}\"; lading supports %{if}, %{else}, %{endif}, %{for} and "
+          "%{endfor}; write %%{ for a literal %{\n");
+    CHECK(run.problem("%{if NAME == \"app\"}x%{endif}") ==
+          "2: \"%{if NAME == \"app\"}\": write %{if NAME} with one variable name as the condition\n");
+    CHECK(run.problem("%{for x of LIST}%{endfor}") ==
+          "2: \"%{for x of LIST}\": write %{for VALUE in NAME} or %{for KEY, VALUE in NAME}\n");
+    CHECK(run.problem("x %{if ON") == "4: unterminated \"%{\"; write \"%%{\" for a literal \"%{\"\n");
+    CHECK(run.problem("%{if NAME}x%{endif}") == "2: the condition of %{if NAME} must be a bool, found a string\n");
+    CHECK(run.problem("%{for x in NUMBER}x%{endfor}") == "2: %{for} needs a list or an object; \"NUMBER\" is a number\n");
+    CHECK(run.problem("%{if GONE}x%{endif}") == "2: unknown variable \"GONE\"; declare it in a \"variable\" block\n");
+    CHECK(run.problem("%{for x in LIST}${y}%{endfor}") ==
+          "18: unknown variable \"y\"; declare it in a \"variable\" block\n");
+}
+
+TEST_CASE("bake template: loops cannot make a string longer than 1 MiB, nor repeat without end", "[bake][template]")
+{
+    template_run run;
+    json_node many;
+    many.type = json_node::kind::array;
+    many.items.assign(2000, run.variables.at("NAME"));
+    run.variables["MANY"] = many;
+    CHECK(run.problem("%{for a in MANY}%{for b in MANY}${b}%{endfor}%{endfor}") ==
+          "34: \"${b}\" makes the string longer than 1 MiB\n");
+    CHECK(run.problem("%{for a in MANY}%{for b in MANY}abc%{endfor}%{endfor}") ==
+          "34: the text makes the string longer than 1 MiB\n");
+    CHECK(run.problem("%{for a in MANY}%{for b in MANY}%{for c in MANY}%{endfor}%{endfor}%{endfor}") ==
+          "34: %{for} loops repeat more than 1048576 times in one string\n");
+}
