@@ -229,12 +229,15 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
         } else {
             req.outputs = {"type=image,name=" + name + ",unpack=true,oci-mediatypes=true"};
         }
+        // Every sixth round runs to its end, so that later rounds are killed beside landed images
+        // however slow the machine is.
+        const bool let_finish = round % 6 == 5;
         const auto delay = std::chrono::milliseconds(random() % 500);
-        INFO("round " << round << ": " << (kind == 0 ? "export" : kind == 1 ? "conversion" : "unpack") << ", kill after "
-                      << delay.count() << " ms");
+        INFO("round " << round << ": " << (kind == 0 ? "export" : kind == 1 ? "conversion" : "unpack")
+                      << (let_finish ? ", not killed" : ", kill after " + std::to_string(delay.count()) + " ms"));
         auto child = lading_cmd().start(export_argv(req), req.env, 2min);
         std::this_thread::sleep_for(delay);
-        if (child.running()) {
+        if (!let_finish && child.running()) {
             child.send_signal(SIGKILL);
             ++killed;
         }
@@ -257,7 +260,7 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
     // Both outcomes must have happened for the campaign to mean anything.
     INFO(killed << " of 30 operations were killed");
     CHECK(killed >= 5);
-    CHECK(landed.size() >= 3);
+    CHECK(landed.size() >= 5);
 }
 
 TEST_CASE("16 exports at once into a fresh store all keep their names", "[integration][crash_safety][campaign]") {
