@@ -46,7 +46,8 @@ std::optional<base_image> resolve_base_image(const std::string& from, const plat
                                              plugin::catalog& plugins, const host_config& hosts,
                                              const std::string& daemon_store_address = {});
 
-// The base's config with the export's settings applied on top and the new history appended;
+// The base's config with its platform normalised, the export's settings applied on top and
+// the new history appended;
 // `diff_ids` lists every layer, the base's first (a converted base layer may change its own).
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
                                         const std::vector<digest>& diff_ids,

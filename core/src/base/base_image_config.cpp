@@ -60,6 +60,10 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
                                         const std::vector<layer_history>& new_history, std::int64_t created)
 {
     boost::json::object config = base.config;
+    // The config states the platform the index entry does, normalised, as BuildKit writes it:
+    // an arm64 base whose config says variant v8 becomes plain arm64 in both.
+    for (const char* key : {"os", "architecture", "variant"}) config.erase(key);
+    for (const auto& field : base.platform.normalized().to_json()) config[field.key()] = field.value();
     boost::json::object runtime;
     if (auto* c = config.if_contains("config"); c && c->is_object()) runtime = c->as_object();
     merge_env(runtime, settings.env);
