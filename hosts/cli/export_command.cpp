@@ -124,7 +124,7 @@ int export_command(const std::vector<std::string>& args)
         for (const auto& p : split_list(text)) {
             auto parsed = platform::parse(p);
             if (std::find(request.platforms.begin(), request.platforms.end(), parsed) != request.platforms.end())
-                throw usage_error("--platform lists " + parsed.str() + " twice");
+                throw usage_error("--platform lists " + parsed.full_str() + " twice");
             request.platforms.push_back(parsed);
         }
     if (auto e = cl.last("--entrypoint")) request.settings.entrypoint = parse_command("--entrypoint", *e);

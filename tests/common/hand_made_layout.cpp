@@ -17,7 +17,46 @@ boost::json::object put_blob(const std::filesystem::path& dir, const std::string
     return {{"mediaType", media_type}, {"digest", "sha256:" + hex}, {"size", bytes.size()}};
 }
 
+void write_layout_files(const std::filesystem::path& dir, const boost::json::object& named_entry)
+{
+    const boost::json::object index{{"schemaVersion", 2},
+                                    {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                                    {"manifests", boost::json::array{named_entry}}};
+    write_bytes(dir / "index.json", boost::json::serialize(index));
+    write_bytes(dir / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+}
+
 }  // namespace
+
+std::vector<std::string> write_hand_made_index(const std::filesystem::path& dir, const std::string& name,
+                                               const std::vector<hand_made_entry>& entries,
+                                               const std::string& layer_tar)
+{
+    const auto layer = put_blob(dir, "application/vnd.oci.image.layer.v1.tar", layer_tar);
+    boost::json::array manifests;
+    std::vector<std::string> digests;
+    for (const auto& e : entries) {
+        boost::json::object config = e.config_platform;
+        config["config"] = boost::json::object{};
+        config["rootfs"] = {{"type", "layers"}, {"diff_ids", boost::json::array{layer.at("digest")}}};
+        const boost::json::object manifest{
+            {"schemaVersion", 2},
+            {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+            {"config", put_blob(dir, "application/vnd.oci.image.config.v1+json", boost::json::serialize(config))},
+            {"layers", boost::json::array{layer}}};
+        auto entry = put_blob(dir, "application/vnd.oci.image.manifest.v1+json", boost::json::serialize(manifest));
+        digests.emplace_back(entry.at("digest").as_string());
+        entry["platform"] = e.index_platform;
+        manifests.push_back(std::move(entry));
+    }
+    const boost::json::object index{{"schemaVersion", 2},
+                                    {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                                    {"manifests", std::move(manifests)}};
+    auto named = put_blob(dir, "application/vnd.oci.image.index.v1+json", boost::json::serialize(index));
+    named["annotations"] = {{"org.opencontainers.image.ref.name", name}};
+    write_layout_files(dir, named);
+    return digests;
+}
 
 std::string write_hand_made_layout(const std::filesystem::path& dir, const std::string& name, const std::string& platform,
                                    const std::vector<std::string>& layer_tars)
@@ -41,11 +80,7 @@ std::string write_hand_made_layout(const std::filesystem::path& dir, const std::
         {"layers", layers}};
     auto entry = put_blob(dir, "application/vnd.oci.image.manifest.v1+json", boost::json::serialize(manifest));
     entry["annotations"] = {{"org.opencontainers.image.ref.name", name}};
-    const boost::json::object index{{"schemaVersion", 2},
-                                    {"mediaType", "application/vnd.oci.image.index.v1+json"},
-                                    {"manifests", boost::json::array{entry}}};
-    write_bytes(dir / "index.json", boost::json::serialize(index));
-    write_bytes(dir / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+    write_layout_files(dir, entry);
     return std::string(entry.at("digest").as_string());
 }
 

@@ -3,6 +3,8 @@
 // (hostile layers that only a registry or another tool could hand it).
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,5 +16,18 @@ namespace lading::test {
 // first, are the tar archives `layer_tars`. Returns the manifest's digest.
 std::string write_hand_made_layout(const std::filesystem::path& dir, const std::string& name, const std::string& platform,
                                    const std::vector<std::string>& layer_tars);
+
+// One image of a hand-made index: the `platform` of its index entry, and the platform
+// fields of its config (os, architecture, variant, os.version, os.features).
+struct hand_made_entry {
+    boost::json::object index_platform;
+    boost::json::object config_platform;
+};
+
+// Writes the layout at `dir` (created) holding `name` for an index with one image per entry,
+// in that order, each of the one layer `layer_tar`. Returns the images' manifest digests.
+std::vector<std::string> write_hand_made_index(const std::filesystem::path& dir, const std::string& name,
+                                               const std::vector<hand_made_entry>& entries,
+                                               const std::string& layer_tar);
 
 }  // namespace lading::test

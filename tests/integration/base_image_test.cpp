@@ -100,6 +100,35 @@ export_request app_request(const fs::path& work, const std::string& output)
     return req;
 }
 
+// The platform fields of an image config, as an index entry's platform object would hold them.
+boost::json::object platform_of_config(const boost::json::object& config)
+{
+    boost::json::object p;
+    for (const char* key : {"os", "architecture", "variant", "os.version", "os.features"})
+        if (auto* v = config.if_contains(key)) p[key] = *v;
+    return p;
+}
+
+// Exports app:1 (one new layer) with --platform `asked` on the base layout at work/base:1;
+// returns the exported image, whose platform's store entry is `entry`.
+image_view export_on_hand_made_base(const fs::path& work, const std::string& asked, boost::json::object& entry)
+{
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
+    export_request req;
+    req.layers = {work / "app"};
+    req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
+    req.store = work / "store";
+    req.metadata_file = work / "meta.json";
+    req.platform = asked;
+    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    auto meta = export_ok(req);
+    auto found = oci_layout(req.store).find_entry("app:1");
+    REQUIRE(found);
+    REQUIRE(found->at("digest").as_string() == meta.digest);
+    entry = *found;
+    return read_image(req.store, meta.digest);
+}
+
 std::vector<std::string> first(const std::vector<std::string>& v, std::size_t n)
 {
     return {v.begin(), v.begin() + static_cast<std::ptrdiff_t>(std::min(n, v.size()))};
@@ -458,7 +487,80 @@ TEST_CASE("a base whose config names the default variant is the platform --platf
             CHECK(entry->at("platform") == c.written);
             auto image = read_image(req.store, meta.digest);
             CHECK(image.layer_digests.size() == 2);
-            CHECK(image.config.at("architecture") == c.written.at("architecture"));
+            // The config states the normalised platform the index entry does (no variant v8).
+            CHECK(platform_of_config(image.config) == c.written);
         }
+    }
+}
+
+TEST_CASE("an index base: linux/amd64 takes the amd64 entry, linux/amd64/v3 the v3 one, in either order",
+          "[integration][base][platform]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto base_layer = tt::archive_of({tt::file_member("etc/os-release", "ID=hand-made\n")});
+    const boost::json::object amd64{{"architecture", "amd64"}, {"os", "linux"}};
+    const boost::json::object amd64_v3{{"architecture", "amd64"}, {"os", "linux"}, {"variant", "v3"}};
+    for (bool v3_first : {true, false}) {
+        std::vector<hand_made_entry> entries{{amd64_v3, amd64_v3}, {amd64, amd64}};
+        if (!v3_first) std::swap(entries[0], entries[1]);
+        for (const auto& asked : {"linux/amd64", "linux/amd64/v3"}) {
+            DYNAMIC_SECTION((v3_first ? "v3 listed first" : "v3 listed last") << ", --platform " << asked)
+            {
+                write_hand_made_index(work / "base", "1", entries, base_layer);
+                boost::json::object entry;
+                auto image = export_on_hand_made_base(work, asked, entry);
+                const auto& expected = std::string(asked) == "linux/amd64" ? amd64 : amd64_v3;
+                CHECK(entry.at("platform") == expected);
+                CHECK(platform_of_config(image.config) == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("a Windows base index: os.version picks the entry and is written to the index entry and the config",
+          "[integration][base][platform]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto base_layer = tt::archive_of({tt::file_member("Files/readme.txt", "hand-made\n")});
+    const boost::json::object ltsc2019{{"architecture", "amd64"}, {"os", "windows"}, {"os.version", "10.0.17763.5820"}};
+    const boost::json::object ltsc2022_entry{
+        {"architecture", "amd64"}, {"os", "windows"}, {"os.version", "10.0.20348.2700"}};
+    // This config lacks the os.version its index entry gives: the entry's is kept.
+    const boost::json::object ltsc2022_config{{"architecture", "amd64"}, {"os", "windows"}};
+    write_hand_made_index(work / "base", "1", {{ltsc2019, ltsc2019}, {ltsc2022_entry, ltsc2022_config}}, base_layer);
+
+    SECTION("no version asked: the first entry, as containerd picks")
+    {
+        boost::json::object entry;
+        auto image = export_on_hand_made_base(work, "windows/amd64", entry);
+        CHECK(entry.at("platform") == ltsc2019);
+        CHECK(platform_of_config(image.config) == ltsc2019);
+    }
+    SECTION("windows(10.0.20348)/amd64: the Windows Server 2022 entry")
+    {
+        boost::json::object entry;
+        auto image = export_on_hand_made_base(work, "windows(10.0.20348)/amd64", entry);
+        CHECK(entry.at("platform") == ltsc2022_entry);
+        CHECK(platform_of_config(image.config) == ltsc2022_entry);
+    }
+    SECTION("both, in one index")
+    {
+        write_bytes(work / "app" / "app" / "main", "app layer\n");
+        export_request req;
+        req.layers = {work / "app"};
+        req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
+        req.store = work / "store";
+        req.metadata_file = work / "meta.json";
+        req.platform = "windows(10.0.17763)/amd64,windows(10.0.20348)/amd64";
+        req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+        auto meta = export_ok(req);
+        oci_layout layout(req.store);
+        auto index = parse_json(layout.read_blob(meta.digest), "exported index").as_object();
+        const auto& manifests = index.at("manifests").as_array();
+        REQUIRE(manifests.size() == 2);
+        CHECK(manifests[0].at("platform") == ltsc2019);
+        CHECK(manifests[1].at("platform") == ltsc2022_entry);
     }
 }

@@ -264,6 +264,45 @@ TEST_CASE("plan: the base's platform and the one asked for are compared normalis
                       "--from oci-layout://base-v8:1 is an image for linux/arm/v7, not linux/arm/v6");
 }
 
+TEST_CASE("plan: a base for another variant is refused as picking from an index passes it over", "[plan][platform]")
+{
+    auto r = request_for({"type=image,name=a:1"});
+    r.from = "oci-layout://base:1";
+    auto f = facts_for(r, base_with({layer_blob(oci_gzip, 'a')}));
+    r.platforms = {platform::parse("linux/amd64")};
+    f.bases[0]->platform = platform{"linux", "amd64", "v2"};
+    CHECK_THROWS_WITH(plan_export(r, f), "--from oci-layout://base:1 is an image for linux/amd64/v2, not linux/amd64");
+    r.platforms = {platform::parse("linux/amd64/v2")};
+    f.bases[0]->platform = platform{"linux", "amd64", ""};
+    CHECK_THROWS_WITH(plan_export(r, f), "--from oci-layout://base:1 is an image for linux/amd64, not linux/amd64/v2");
+    f.bases[0]->platform = platform{"linux", "amd64", "v2"};
+    CHECK(plan_export(r, f).platforms[0].settings.platform.str() == "linux/amd64/v2");
+}
+
+TEST_CASE("plan: a Windows base keeps its os.version; platform qualifiers without one still name it",
+          "[plan][platform]")
+{
+    auto r = request_for({"type=image,name=a:1,oci-mediatypes=true,annotation-manifest[windows/amd64].k=v"}, 2);
+    r.from = "oci-layout://base:1";
+    r.platforms = {platform::parse("windows/amd64")};
+    r.layers[1].only = platform::parse("windows/amd64");
+    auto f = facts_for(r, base_with({layer_blob(oci_gzip, 'a')}));
+    f.bases[0]->platform = platform{"windows", "amd64", "", "10.0.17763.5820", {"win32k"}};
+    auto plan = plan_export(r, f);
+    REQUIRE(plan.platforms.size() == 1);
+    CHECK(plan.platforms[0].settings.platform.full_str() == "windows(10.0.17763.5820+win32k)/amd64");
+    CHECK(plan.platforms[0].layers == std::vector<std::size_t>{0, 1});
+    CHECK(annotations_for_manifest(r.outputs[0], plan.platforms[0].settings.platform, true).manifest ==
+          annotation_map{{"k", "v"}});
+
+    // A version asked for is one the base must be able to run under.
+    r.platforms = {platform::parse("windows(10.0.17763)/amd64")};
+    CHECK(plan_export(r, f).platforms[0].settings.platform.os_version == "10.0.17763.5820");
+    r.platforms = {platform::parse("windows(10.0.20348)/amd64")};
+    CHECK_THROWS_WITH(plan_export(r, f), "--from oci-layout://base:1 is an image for "
+                                         "windows(10.0.17763.5820+win32k)/amd64, not windows(10.0.20348)/amd64");
+}
+
 TEST_CASE("plan: linux/arm is arm/v7 for annotations and per-platform layers", "[plan][platform]")
 {
     auto r = request_for({"type=image,name=a:1,oci-mediatypes=true,annotation[linux/arm/v7].k=v"}, 2);

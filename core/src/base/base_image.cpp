@@ -78,9 +78,10 @@ bool is_index(const boost::json::object& doc)
     return doc.contains("manifests");
 }
 
-// Fills layers, config, diff_ids and platform from a manifest document and its config.
+// Fills layers, config, diff_ids and platform from a manifest document and its config, and
+// the index entry that led to it, if any.
 void read_image(base_image& base, const boost::json::object& manifest, const std::string& config_bytes,
-                const std::string& what)
+                const std::string& what, const std::optional<descriptor>& index_entry)
 {
     if (auto* l = manifest.if_contains("layers"); l && l->is_array())
         for (const auto& d : l->as_array()) base.layers.push_back(descriptor::from_json(d));
@@ -93,11 +94,12 @@ void read_image(base_image& base, const boost::json::object& manifest, const std
     if (base.diff_ids.size() != base.layers.size())
         throw error(what + " has " + std::to_string(base.layers.size()) + " layers but " +
                     std::to_string(base.diff_ids.size()) + " diff_ids");
-    auto text = [&](const char* k) {
-        auto* v = base.config.if_contains(k);
-        return v && v->is_string() ? std::string(v->get_string()) : std::string();
-    };
-    base.platform = platform{text("os"), text("architecture"), text("variant")}.normalized();
+    auto stated = platform::from_json(base.config, "config of " + what);
+    if (index_entry && index_entry->platform) {
+        if (stated.os_version.empty()) stated.os_version = index_entry->platform->os_version;
+        if (stated.os_features.empty()) stated.os_features = index_entry->platform->os_features;
+    }
+    base.platform = stated.normalized();
     if (base.platform.os.empty() || base.platform.architecture.empty())
         throw error("config of " + what + " has no os or architecture");
 }
@@ -123,15 +125,16 @@ base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> so
     base.reference = spec;
     base.manifest_digest = root->digest;
     auto doc = parse_object(read_checked(*source, *root, "--from " + spec + ": manifest"), spec);
+    std::optional<descriptor> chosen;
     if (is_index(doc)) {
-        auto chosen = pick_platform(doc, wanted, spec);
-        doc = parse_object(read_checked(*source, chosen, "--from " + spec + ": manifest"), spec);
-        base.manifest_digest = chosen.digest;
+        chosen = pick_platform(doc, wanted, spec);
+        doc = parse_object(read_checked(*source, *chosen, "--from " + spec + ": manifest"), spec);
+        base.manifest_digest = chosen->digest;
     }
     auto* config = doc.if_contains("config");
     if (!config) throw error(spec + " is neither an image manifest nor an index");
     auto config_desc = descriptor::from_json(*config);
-    read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec);
+    read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec, chosen);
     base.copy_blob = [source](const descriptor& d, plugin::store& to) { lading::copy_blob(*source, d, to, "the base image"); };
     base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
         for (const auto& layer : layers)
@@ -202,10 +205,11 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
         m = reader->manifest(reference);
     }
     auto doc = parse_object(m.bytes, text);
+    std::optional<descriptor> chosen;
     if (is_index(doc)) {
-        auto chosen = pick_platform(doc, wanted, text);
-        m = reader->manifest(chosen.digest.str());
-        check_content(m.bytes, chosen, text + ": manifest");
+        chosen = pick_platform(doc, wanted, text);
+        m = reader->manifest(chosen->digest.str());
+        check_content(m.bytes, *chosen, text + ": manifest");
         doc = parse_object(m.bytes, text);
     }
     auto* config = doc.if_contains("config");
@@ -219,7 +223,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     base_image base;
     base.reference = text;
     base.manifest_digest = m.digest;
-    read_image(base, doc, config_bytes, text);
+    read_image(base, doc, config_bytes, text, chosen);
     base.registry_host = ref.domain;
     base.repository = ref.repository;
     base.copy_blob = [reader, host = ref.domain, repository = ref.repository](const descriptor& d, plugin::store& to) {

@@ -27,7 +27,8 @@ struct base_image {
     boost::json::object config;
     std::vector<descriptor> layers;
     std::vector<digest> diff_ids;
-    lading::platform platform;  // as its config states, normalized()
+    // As its config states (os.version and os.features it lacks from its index entry), normalized().
+    lading::platform platform;
     // For a registry base: where its blobs live, so a push to the same registry can mount
     // them instead of moving their bytes.
     std::string registry_host, repository;
@@ -46,14 +47,16 @@ std::optional<base_image> resolve_base_image(const std::string& from, const plat
                                              plugin::catalog& plugins, const host_config& hosts,
                                              const std::string& daemon_store_address = {});
 
-// The base's config with the export's settings applied on top and the new history appended;
+// The base's config with its platform normalised, the export's settings applied on top and
+// the new history appended;
 // `diff_ids` lists every layer, the base's first (a converted base layer may change its own).
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
                                         const std::vector<digest>& diff_ids,
                                         const std::vector<layer_history>& new_history, std::int64_t created);
 
-// Picks the manifest descriptor for `wanted` from an index document, comparing normalised
-// platforms; a `wanted` without variant takes the first entry of any variant.
+// Picks the manifest descriptor for `wanted` from an index document as containerd does:
+// among the entries `wanted` matches (platform::matches), the one with the most os.features,
+// then the first listed.
 descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what);
 
 }  // namespace lading

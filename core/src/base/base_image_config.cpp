@@ -60,6 +60,10 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
                                         const std::vector<layer_history>& new_history, std::int64_t created)
 {
     boost::json::object config = base.config;
+    // The config states the platform the index entry does, normalised, as BuildKit writes it:
+    // an arm64 base whose config says variant v8 becomes plain arm64 in both.
+    for (const char* key : {"os", "architecture", "variant", "os.version", "os.features"}) config.erase(key);
+    for (const auto& field : base.platform.normalized().to_json()) config[field.key()] = field.value();
     boost::json::object runtime;
     if (auto* c = config.if_contains("config"); c && c->is_object()) runtime = c->as_object();
     merge_env(runtime, settings.env);
@@ -96,22 +100,6 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
     config["history"] = std::move(history);
     config["created"] = when;
     return config;
-}
-
-descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what)
-{
-    auto* manifests = index.if_contains("manifests");
-    if (!manifests || !manifests->is_array()) throw error(what + " is an index without manifests");
-    const auto w = wanted.normalized();
-    std::string available;
-    for (const auto& m : manifests->as_array()) {
-        auto d = descriptor::from_json(m);
-        if (!d.platform) continue;
-        available += (available.empty() ? "" : ", ") + d.platform->str();
-        auto p = d.platform->normalized();
-        if (p.os == w.os && p.architecture == w.architecture && (w.variant.empty() || p.variant == w.variant)) return d;
-    }
-    throw error(what + " has no image for " + w.str() + " (it has: " + (available.empty() ? "none" : available) + ")");
 }
 
 }  // namespace lading

@@ -50,9 +50,8 @@ void for_each_annotation(const output_spec& spec, F f)
 manifest_annotations annotations_for_manifest(const output_spec& spec, const platform& p, bool in_index)
 {
     manifest_annotations out;
-    const auto manifest_platform = p.normalized();
     for_each_annotation(spec, [&](const annotation_key& k, const std::string& value) {
-        if (!k.platform.empty() && (!in_index || !(platform::parse(k.platform) == manifest_platform))) return;
+        if (!k.platform.empty() && (!in_index || !platform::parse(k.platform).matches(p))) return;
         if (k.type == "manifest") out.manifest[k.key] = value;
         else if (k.type == "manifest-descriptor") out.descriptor[k.key] = value;
     });
@@ -75,7 +74,7 @@ void check_annotation_platforms(const output_spec& spec, const std::vector<platf
         auto k = parse_annotation_key(full);
         if (k.platform.empty() || k.type == "index" || k.type == "index-descriptor") continue;
         auto p = platform::parse(k.platform);
-        if (std::none_of(built.begin(), built.end(), [&](const platform& b) { return b.normalized() == p; }))
+        if (std::none_of(built.begin(), built.end(), [&](const platform& b) { return p.matches(b); }))
             throw usage_error("invalid --output: invalid annotation: no platform " + k.platform + " found in source (" +
                               full + ")");
     }

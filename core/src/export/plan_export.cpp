@@ -38,21 +38,22 @@ std::vector<planned_platform> plan_platforms(const export_request& request,
         planned_platform planned{request.settings, bases[i], {}};
         planned.settings.platform = p;
         if (planned.base) {
+            // The base is held to the rule that picks from an index: a single-manifest base for
+            // another variant is refused as an index entry for it would be passed over.
             const auto image = planned.base->platform.normalized();
-            if (given && !(image == p))
-                throw error("--from " + request.from + " is an image for " + image.str() + ", not " + p.str());
+            if (given && !p.matches(image))
+                throw error("--from " + request.from + " is an image for " + image.full_str() + ", not " + p.full_str());
             planned.settings.platform = image;
         }
         for (std::size_t l = 0; l < request.layers.size(); ++l)
-            if (!request.layers[l].only || request.layers[l].only->normalized() == planned.settings.platform)
+            if (!request.layers[l].only || request.layers[l].only->matches(planned.settings.platform))
                 planned.layers.push_back(l);
         platforms.push_back(std::move(planned));
     }
     for (const auto& l : request.layers) {
         if (!l.only) continue;
-        const auto only = l.only->normalized();
         if (std::none_of(platforms.begin(), platforms.end(),
-                         [&](const planned_platform& p) { return p.settings.platform == only; }))
+                         [&](const planned_platform& p) { return l.only->matches(p.settings.platform); }))
             throw usage_error("--layer " + l.only->str() + "=" + l.path.string() + " names a platform that is not built");
     }
     return platforms;

@@ -21,7 +21,7 @@ bool matches(const index_child& child, const std::optional<platform>& only)
 {
     if (!only) return true;
     const auto& p = child.descriptor.platform;
-    return p && p->normalized() == only->normalized();
+    return p && only->matches(*p);
 }
 
 void set_descriptor_annotation(index_child& child, const std::string& key, const std::string& value)

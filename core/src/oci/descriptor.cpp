@@ -39,13 +39,8 @@ descriptor descriptor::from_json(const boost::json::value& v)
     if (auto* a = o->if_contains("annotations"); a && a->is_object())
         for (const auto& kv : a->get_object())
             if (kv.value().is_string()) d.annotations[std::string(kv.key())] = std::string(kv.value().get_string());
-    if (auto* p = o->if_contains("platform"); p && p->is_object()) {
-        auto text = [&](const char* key) {
-            auto* f = p->get_object().if_contains(key);
-            return f && f->is_string() ? std::string(f->get_string()) : std::string();
-        };
-        d.platform = lading::platform{text("os"), text("architecture"), text("variant")};
-    }
+    if (auto* p = o->if_contains("platform"); p && p->is_object())
+        d.platform = lading::platform::from_json(p->get_object(), "the platform of descriptor " + dgst.str());
     if (auto* t = o->if_contains("artifactType"); t && t->is_string()) d.artifact_type = std::string(t->get_string());
     return d;
 }
