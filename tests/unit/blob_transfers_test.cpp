@@ -190,6 +190,23 @@ bool wait_until(Predicate done, std::chrono::milliseconds limit = 5000ms)
     return true;
 }
 
+// A transfer's end, given by the test: a transfer waiting here is seen under way, and a
+// second caller comes while it is, however slowly the threads are scheduled.
+struct gate {
+    std::atomic<bool> open{false};
+    asio::awaitable<void> passed() const
+    {
+        while (!open) co_await pause(1ms);
+    }
+    // Opens once `started` is set and the caller had time to reach the table.
+    void open_after(const std::atomic<bool>& started)
+    {
+        wait_until([&] { return started.load(); });
+        std::this_thread::sleep_for(50ms);
+        open = true;
+    }
+};
+
 struct threaded_result {
     std::atomic<bool> ended{false};
     bool transferred = false;
@@ -215,21 +232,25 @@ TEST_CASE("pushes on executors of their own send a shared blob once", "[registry
     const auto layer = digest::of("layer of two targets");
     std::atomic<int> transfers{0};
     std::atomic<bool> transfer_ended{false};
+    gate end;
     auto slow_transfer = [&]() -> asio::awaitable<void> {
         ++transfers;
-        co_await pause(60ms);
+        co_await end.passed();
         transfer_ended = true;
     };
     threaded_result first, second;
     bool second_saw_the_end = false;
+    std::atomic<bool> second_started{false};
     {
         executor_thread one, two;
         asio::co_spawn(one.io(), threaded_caller(table, layer, slow_transfer, first), asio::detached);
         REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
         asio::co_spawn(two.io(), [&]() -> asio::awaitable<void> {
+            second_started = true;
             co_await threaded_caller(table, layer, slow_transfer, second);
             second_saw_the_end = transfer_ended;
         }, asio::detached);
+        end.open_after(second_started);
         REQUIRE(wait_until([&] { return first.ended && second.ended; }));
     }
     CHECK(transfers == 1);
@@ -245,17 +266,24 @@ TEST_CASE("a failed transfer fails its waiters, and a later caller tries anew", 
     blob_transfers table;
     const auto layer = digest::of("layer refused once");
     std::atomic<int> transfers{0};
+    gate refusal;
     auto refused_once = [&]() -> asio::awaitable<void> {
         const int n = ++transfers;
-        co_await pause(30ms);
-        if (n == 1) throw lading::error("registry refused the layer");
+        if (n != 1) co_return;
+        co_await refusal.passed();
+        throw lading::error("registry refused the layer");
     };
     threaded_result first, waiter, later;
+    std::atomic<bool> waiter_started{false};
     {
         executor_thread one, two;
         asio::co_spawn(one.io(), threaded_caller(table, layer, refused_once, first), asio::detached);
         REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
-        asio::co_spawn(two.io(), threaded_caller(table, layer, refused_once, waiter), asio::detached);
+        asio::co_spawn(two.io(), [&]() -> asio::awaitable<void> {
+            waiter_started = true;
+            co_await threaded_caller(table, layer, refused_once, waiter);
+        }, asio::detached);
+        refusal.open_after(waiter_started);
         REQUIRE(wait_until([&] { return first.ended && waiter.ended; }));
         asio::co_spawn(two.io(), threaded_caller(table, layer, refused_once, later), asio::detached);
         REQUIRE(wait_until([&] { return later.ended.load(); }));
@@ -272,17 +300,24 @@ TEST_CASE("a push that is stopped mid-transfer does not fail the others waiting 
     blob_transfers table;
     const auto layer = digest::of("layer of a stopped target");
     std::atomic<int> transfers{0};
+    gate stop;
     auto stopped_first = [&]() -> asio::awaitable<void> {
         const int n = ++transfers;
-        co_await pause(30ms);
-        if (n == 1) throw lading::error(lading::registry::errc::interrupted, "push interrupted");
+        if (n != 1) co_return;
+        co_await stop.passed();
+        throw lading::error(lading::registry::errc::interrupted, "push interrupted");
     };
     threaded_result first, waiter;
+    std::atomic<bool> waiter_started{false};
     {
         executor_thread one, two;
         asio::co_spawn(one.io(), threaded_caller(table, layer, stopped_first, first), asio::detached);
         REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", layer); }));
-        asio::co_spawn(two.io(), threaded_caller(table, layer, stopped_first, waiter), asio::detached);
+        asio::co_spawn(two.io(), [&]() -> asio::awaitable<void> {
+            waiter_started = true;
+            co_await threaded_caller(table, layer, stopped_first, waiter);
+        }, asio::detached);
+        stop.open_after(waiter_started);
         REQUIRE(wait_until([&] { return first.ended && waiter.ended; }));
     }
     CHECK(first.failure == "push interrupted");
@@ -327,8 +362,9 @@ TEST_CASE("a push torn down while it transfers or waits leaves the table usable"
     // coroutine of a destroyed io_context.
     const auto other = digest::of("another layer");
     threaded_result owner;
+    gate owner_done;
     asio::co_spawn(survivor.io(), threaded_caller(table, other, [&]() -> asio::awaitable<void> {
-        co_await pause(60ms);
+        co_await owner_done.passed();
     }, owner), asio::detached);
     REQUIRE(wait_until([&] { return table.under_way("registry.test", "team/app", other); }));
     {
@@ -338,6 +374,7 @@ TEST_CASE("a push torn down while it transfers or waits leaves the table usable"
         torn_down.run_for(10ms);
         CHECK_FALSE(gone.ended);
     }
+    owner_done.open = true;
     REQUIRE(wait_until([&] { return owner.ended.load(); }));
     CHECK(owner.transferred);
     CHECK(owner.failure.empty());
