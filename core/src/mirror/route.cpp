@@ -1,4 +1,5 @@
 #include "mirror/route.hpp"
+#include "registry/percent_encode.hpp"
 
 #include <lading/oci/digest.hpp>
 
@@ -26,20 +27,13 @@ bool valid_component(std::string_view c)
     return true;
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string percent_decode(std::string_view s)
+// A query component: %XX escapes and + for a space; a malformed escape is kept as it is.
+std::string form_decode(std::string_view s)
 {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+        if (s[i] == '%' && i + 2 < s.size() && hex_digit_value(s[i + 1]) >= 0 && hex_digit_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]));
             i += 2;
         } else {
             out += s[i] == '+' ? ' ' : s[i];
@@ -55,9 +49,9 @@ std::map<std::string, std::string> parse_query(std::string_view q)
         auto amp = q.find('&');
         auto pair = q.substr(0, amp);
         auto eq = pair.find('=');
-        auto key = percent_decode(pair.substr(0, eq));
+        auto key = form_decode(pair.substr(0, eq));
         if (!key.empty())
-            out.emplace(key, eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1)));
+            out.emplace(key, eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1)));
         q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
     }
     return out;

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include <lading/oci/platform.hpp>
+#include "registry/percent_encode.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -36,31 +37,6 @@ bool valid_option(std::string_view v)
     return true;
 }
 
-int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::optional<std::string> percent_decoded(std::string_view v)
-{
-    std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (v[i] != '%') {
-            out += v[i];
-            continue;
-        }
-        if (i + 2 >= v.size()) return std::nullopt;
-        int hi = hex_value(v[i + 1]), lo = hex_value(v[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return out;
-}
-
 std::string percent_encoded(std::string_view v)
 {
     std::string out;
@@ -92,7 +68,7 @@ void parse_os_part(std::string_view text, std::string_view part, platform& p)
     auto options = part.substr(open + 1, part.size() - open - 2);
     auto plus = options.find('+');
     auto decoded = [&](std::string_view v) {
-        auto out = percent_decoded(v);
+        auto out = percent_decode(v);
         if (!out || !valid_option(v)) throw bad_options();
         return *out;
     };
