@@ -8,7 +8,7 @@ namespace {
 // OCI's empty descriptor: the two bytes "{}", also inlined as data (base64 "e30=").
 json_blob empty_config()
 {
-    return make_json_blob(std::string(empty_config_media_type), boost::json::object{});
+    return make_json_blob(std::string(media_types::oci_empty), boost::json::object{});
 }
 
 json_blob image_shaped_config(const std::vector<json_blob>& statements, const std::string& media_type)

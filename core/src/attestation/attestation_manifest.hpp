@@ -7,6 +7,7 @@
 #pragma once
 
 #include <lading/oci/descriptor.hpp>
+#include <lading/oci/media_types.hpp>
 
 #include <string>
 #include <string_view>
@@ -15,7 +16,6 @@
 namespace lading::attestation {
 
 inline constexpr std::string_view attestation_artifact_type = "application/vnd.docker.attestation.manifest.v1+json";
-inline constexpr std::string_view empty_config_media_type = "application/vnd.oci.empty.v1+json";
 inline constexpr std::string_view reference_type_annotation = "vnd.docker.reference.type";
 inline constexpr std::string_view reference_digest_annotation = "vnd.docker.reference.digest";
 inline constexpr std::string_view attestation_reference_type = "attestation-manifest";

@@ -2,6 +2,7 @@
 
 #include "attestation/attestation_manifest.hpp"
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 #include <lading/plugin/store.hpp>
 
 #include <boost/json/parse.hpp>
@@ -36,23 +37,6 @@ struct reading_budget {
     }
 };
 
-constexpr std::string_view image_manifest_types[] = {
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-};
-constexpr std::string_view index_types[] = {
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-};
-
-template <std::size_t N>
-bool one_of(const std::string_view (&types)[N], std::string_view media_type)
-{
-    for (auto t : types)
-        if (t == media_type) return true;
-    return false;
-}
-
 struct stored_document {
     boost::json::object object;
     std::uint64_t size = 0;  // of the bytes as stored
@@ -79,8 +63,8 @@ std::string media_type_of(const boost::json::object& document, const descriptor&
 {
     if (auto* t = document.if_contains("mediaType"); t && t->is_string()) return std::string(t->get_string());
     if (!self.media_type.empty()) return self.media_type;
-    if (document.contains("manifests")) return std::string(index_types[0]);
-    if (document.contains("layers")) return std::string(image_manifest_types[0]);
+    if (document.contains("manifests")) return std::string(media_types::oci_index);
+    if (document.contains("layers")) return std::string(media_types::oci_manifest);
     return {};
 }
 
@@ -133,11 +117,11 @@ source_node read_node(plugin::store& store, const descriptor& self, boost::json:
         throw error(self.digest.str() + " is " + std::to_string(size) + " bytes in the store, not " +
                     std::to_string(self.size) + " as its descriptor says");
     node.self = descriptor{type, self.digest, size, {}, std::nullopt, {}};
-    if (one_of(image_manifest_types, type)) {
+    if (media_types::is_image_manifest(type)) {
         read_manifest(store, node, budget);
         return node;
     }
-    if (!one_of(index_types, type))
+    if (!media_types::is_index(type))
         throw error(self.digest.str() + " is a " + (type.empty() ? "document without a media type" : type) +
                     ", not an image manifest or index that lading can convert");
     if (depth >= max_index_depth) throw error("index " + self.digest.str() + " nests indexes too deeply");

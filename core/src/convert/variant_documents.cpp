@@ -2,13 +2,12 @@
 
 #include "export/blob_sink.hpp"
 
+#include <lading/oci/media_types.hpp>
 #include <lading/plugin/store.hpp>
 
 namespace lading::convert {
 
 namespace {
-
-constexpr const char* docker_config_type = "application/vnd.docker.container.image.v1+json";
 
 class document_writer {
 public:
@@ -68,7 +67,7 @@ private:
             return retyped(node.config_entry, put(oci_.of(LADING_OBJECT_CONFIG), config));
         }
         auto entry = node.config_entry;
-        if (auto* t = entry.if_contains("mediaType"); t && t->is_string() && t->get_string() == docker_config_type)
+        if (auto* t = entry.if_contains("mediaType"); t && t->is_string() && t->get_string() == media_types::docker_config)
             entry["mediaType"] = oci_.of(LADING_OBJECT_CONFIG);
         return entry;
     }

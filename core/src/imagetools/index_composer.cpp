@@ -1,6 +1,9 @@
 #include "imagetools/index_composer.hpp"
 
+#include "attestation/attestation_manifest.hpp"
+
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 
 #include <map>
 #include <set>
@@ -9,12 +12,9 @@ namespace lading::imagetools {
 
 namespace {
 
-constexpr const char* docker_list_type = "application/vnd.docker.distribution.manifest.list.v2+json";
-constexpr const char* oci_index_type = "application/vnd.oci.image.index.v1+json";
-
 bool is_attestation(const descriptor& d)
 {
-    return d.annotations.contains("vnd.docker.reference.type");
+    return d.annotations.contains(std::string(attestation::reference_type_annotation));
 }
 
 bool matches(const index_child& child, const std::optional<platform>& only)
@@ -48,16 +48,6 @@ std::vector<std::string> duplicate_platform_warnings(const std::vector<index_chi
 }
 
 }  // namespace
-
-bool is_docker_media_type(const std::string& media_type)
-{
-    return media_type.starts_with("application/vnd.docker.distribution.manifest.");
-}
-
-bool is_index_media_type(const std::string& media_type)
-{
-    return media_type == docker_list_type || media_type == oci_index_type;
-}
 
 annotation_request parse_annotation_request(const std::string& text)
 {
@@ -116,7 +106,7 @@ composed_index compose_index(const std::vector<index_child>& children, const ann
     if (out.children.empty()) throw usage_error("no image to put in the index; give a SOURCE or --from-metadata FILE");
 
     out.docker_list = true;
-    for (const auto& c : out.children) out.docker_list = out.docker_list && is_docker_media_type(c.descriptor.media_type);
+    for (const auto& c : out.children) out.docker_list = out.docker_list && media_types::is_docker_document(c.descriptor.media_type);
     if (out.docker_list && !annotations.empty())
         throw usage_error("--annotation \"" + annotations.front().text +
                           "\" cannot be written: every image is Docker-typed, so the result is a Docker manifest "
@@ -143,7 +133,7 @@ composed_index compose_index(const std::vector<index_child>& children, const ann
 
     boost::json::array manifests;
     for (const auto& c : out.children) manifests.emplace_back(c.json);
-    const char* media_type = out.docker_list ? docker_list_type : oci_index_type;
+    const std::string media_type(out.docker_list ? media_types::docker_manifest_list : media_types::oci_index);
     boost::json::object index{{"schemaVersion", 2}, {"mediaType", media_type}, {"manifests", std::move(manifests)}};
     if (!index_annotations.empty()) {
         boost::json::object a;

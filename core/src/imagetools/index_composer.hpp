@@ -49,7 +49,4 @@ struct composed_index {
 composed_index compose_index(const std::vector<index_child>& children, const annotation_map& carried,
                              const std::vector<annotation_request>& annotations);
 
-bool is_docker_media_type(const std::string& media_type);
-bool is_index_media_type(const std::string& media_type);
-
 }  // namespace lading::imagetools

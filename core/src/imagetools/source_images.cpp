@@ -1,6 +1,7 @@
 #include "imagetools/source_images.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 
 #include <boost/json/parse.hpp>
 
@@ -14,12 +15,6 @@ boost::json::object parse_object(const std::string& bytes, const std::string& wh
     auto v = boost::json::parse(bytes, ec);
     if (ec || !v.is_object()) throw error(what + " is not a JSON object");
     return std::move(v.as_object());
-}
-
-bool is_image_config(const std::string& media_type)
-{
-    return media_type == "application/vnd.oci.image.config.v1+json" ||
-           media_type == "application/vnd.docker.container.image.v1+json";
 }
 
 // The platform object of an image config: os, architecture, variant, os.version, os.features.
@@ -66,7 +61,7 @@ source_images read_source_images(image_origin& origin, const std::string& refere
     boost::json::object child{{"mediaType", m.media_type}, {"digest", m.digest.str()}, {"size", m.bytes.size()}};
     if (auto* t = doc.if_contains("artifactType"); t && t->is_string()) child["artifactType"] = *t;
     auto config = descriptor::from_json(doc.at("config"));
-    if (is_image_config(config.media_type)) {
+    if (media_types::is_image_config(config.media_type)) {
         auto bytes = origin.small_blob(config);
         if (auto p = platform_of_config(parse_object(bytes, "config of source " + label))) child["platform"] = std::move(*p);
     }

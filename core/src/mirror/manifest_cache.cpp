@@ -3,6 +3,7 @@
 #include "registry/manifest_accept.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 #include <lading/registry/errc.hpp>
 
 #include <boost/json/parse.hpp>
@@ -43,8 +44,7 @@ std::string media_type_in(const std::string& bytes)
     const auto& o = doc.as_object();
     if (auto* mt = o.if_contains("mediaType"); mt && mt->is_string())
         return registry::is_media_type(mt->as_string()) ? std::string(mt->as_string()) : "application/octet-stream";
-    return o.contains("manifests") ? "application/vnd.oci.image.index.v1+json"
-                                   : "application/vnd.oci.image.manifest.v1+json";
+    return std::string(o.contains("manifests") ? media_types::oci_index : media_types::oci_manifest);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "registry/url.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 #include <lading/registry/errc.hpp>
 
 #include <boost/json/parse.hpp>
@@ -257,7 +258,7 @@ void add_local_referrers(reply& out, std::vector<json::object> local, const std:
 asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r)
 {
     reply out;
-    out.headers.set(http::field::content_type, "application/vnd.oci.image.index.v1+json");
+    out.headers.set(http::field::content_type, media_types::oci_index);
     out.body = empty_index;
     try {
         registry::request_spec spec;

@@ -3,6 +3,7 @@
 #include "convert/image_variant.hpp"
 
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 #include <lading/plugin/catalog.hpp>
 #include <lading/plugin/store.hpp>
 
@@ -37,12 +38,6 @@ std::vector<descriptor> referenced(const std::string& bytes)
         if (auto* l = o.if_contains(list); l && l->is_array())
             for (const auto& v : l->as_array()) out.push_back(descriptor::from_json(v));
     return out;
-}
-
-bool is_index(const std::string& media_type)
-{
-    return media_type == "application/vnd.oci.image.index.v1+json" ||
-           media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
 }
 
 // What a referrers index gives as a manifest's artifactType: its own, else its config's media type.
@@ -96,7 +91,7 @@ asio::awaitable<void> variant_tags::fetch_all_blobs(upstream& from, const std::s
 {
     for (const auto& d : referenced(m.bytes)) {
         if (!fetched.insert(d.digest).second) continue;
-        if (is_index(m.media_type) || d.media_type.find("manifest") != std::string::npos) {
+        if (media_types::is_index(m.media_type) || d.media_type.find("manifest") != std::string::npos) {
             if (depth >= max_index_depth) throw error("index " + m.digest.str() + " nests indexes too deeply");
             auto child = co_await manifests_.get(from, repository, d.digest.str());
             co_await fetch_all_blobs(from, repository, child, fetched, depth + 1);
@@ -143,7 +138,7 @@ bool variant_tags::complete(const served_manifest& variant, std::set<digest>& ch
 {
     for (const auto& d : referenced(variant.bytes)) {
         if (!checked.insert(d.digest).second) continue;
-        if (is_index(variant.media_type)) {
+        if (media_types::is_index(variant.media_type)) {
             auto child = manifests_.cached(d.digest);
             if (!child || !complete(*child, checked)) return false;
         } else if (!cache_.blob_size(d.digest)) {

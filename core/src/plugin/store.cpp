@@ -1,5 +1,6 @@
 #include <lading/oci/canonical_json.hpp>
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 #include <lading/plugin/store.hpp>
 #include "unpack/platform_image.hpp"
 
@@ -151,13 +152,6 @@ void store::set_names(const std::vector<stored_name>& bindings)
 
 namespace {
 
-bool is_root_media_type(const std::string& t)
-{
-    return t == "application/vnd.oci.image.index.v1+json" || t == "application/vnd.oci.image.manifest.v1+json" ||
-           t == "application/vnd.docker.distribution.manifest.list.v2+json" ||
-           t == "application/vnd.docker.distribution.manifest.v2+json";
-}
-
 // The root descriptor a store gives for a name, or why lading cannot use it.
 std::variant<descriptor, std::string> read_root(const std::string& json)
 {
@@ -166,7 +160,7 @@ std::variant<descriptor, std::string> read_root(const std::string& json)
     if (ec) return "its descriptor is not JSON";
     try {
         auto d = descriptor::from_json(v);
-        if (!is_root_media_type(d.media_type))
+        if (!media_types::is_manifest_or_index(d.media_type))
             return "its media type \"" + d.media_type + "\" is neither an image manifest's nor an index's";
         return d;
     } catch (const std::exception& e) {
