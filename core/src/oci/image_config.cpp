@@ -5,7 +5,12 @@
 namespace lading {
 
 namespace {
-constexpr const char* default_path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+// The PATH an image without a base starts with, as BuildKit sets it for the image's OS.
+std::string default_path(const std::string& os)
+{
+    if (os == "windows") return R"(PATH=c:\Windows\System32;c:\Windows;C:\Windows\System32\WindowsPowerShell\v1.0)";
+    return "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+}
 
 boost::json::array strings(const std::vector<std::string>& v)
 {
@@ -15,9 +20,9 @@ boost::json::array strings(const std::vector<std::string>& v)
 }
 
 // Later K=V entries replace earlier ones with the same K, keeping the first position.
-std::vector<std::string> merge_env(const std::vector<std::string>& given)
+std::vector<std::string> merge_env(const std::string& os, const std::vector<std::string>& given)
 {
-    std::vector<std::string> out{default_path};
+    std::vector<std::string> out{default_path(os)};
     for (const auto& kv : given) {
         auto key = kv.substr(0, kv.find('='));
         bool replaced = false;
@@ -46,7 +51,7 @@ boost::json::object build_image_config(const image_settings& settings, const std
                                        const std::vector<layer_history>& history, std::int64_t created)
 {
     boost::json::object runtime;
-    runtime["Env"] = strings(merge_env(settings.env));
+    runtime["Env"] = strings(merge_env(settings.platform.os, settings.env));
     runtime["WorkingDir"] = settings.workdir.empty() ? "/" : settings.workdir;
     if (settings.entrypoint) runtime["Entrypoint"] = strings(*settings.entrypoint);
     if (settings.cmd) runtime["Cmd"] = strings(*settings.cmd);
