@@ -46,7 +46,7 @@ std::vector<std::string> write_hand_made_index(const std::filesystem::path& dir,
             {"layers", boost::json::array{layer}}};
         auto entry = put_blob(dir, "application/vnd.oci.image.manifest.v1+json", boost::json::serialize(manifest));
         digests.emplace_back(entry.at("digest").as_string());
-        entry["platform"] = e.index_platform;
+        if (!e.index_platform.empty()) entry["platform"] = e.index_platform;
         manifests.push_back(std::move(entry));
     }
     const boost::json::object index{{"schemaVersion", 2},

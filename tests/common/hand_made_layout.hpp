@@ -20,7 +20,7 @@ std::string write_hand_made_layout(const std::filesystem::path& dir, const std::
 // One image of a hand-made index: the `platform` of its index entry, and the platform
 // fields of its config (os, architecture, variant, os.version, os.features).
 struct hand_made_entry {
-    boost::json::object index_platform;
+    boost::json::object index_platform;  // empty: the entry states no platform
     boost::json::object config_platform;
 };
 

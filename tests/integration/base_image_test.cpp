@@ -518,6 +518,34 @@ TEST_CASE("an index base: linux/amd64 takes the amd64 entry, linux/amd64/v3 the 
     }
 }
 
+TEST_CASE("an index base whose entries state no platform: each is the platform its config states",
+          "[integration][base][platform]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto base_layer = tt::archive_of({tt::file_member("etc/os-release", "ID=hand-made\n")});
+    const boost::json::object arm64{{"architecture", "arm64"}, {"os", "linux"}};
+    const boost::json::object amd64{{"architecture", "amd64"}, {"os", "linux"}};
+    write_hand_made_index(work / "base", "1", {{{}, arm64}, {{}, amd64}}, base_layer);
+
+    boost::json::object entry;
+    auto image = export_on_hand_made_base(work, "linux/amd64", entry);
+    CHECK(entry.at("platform") == amd64);
+    CHECK(platform_of_config(image.config) == amd64);
+    REQUIRE(image.layer_digests.size() == 2);
+
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
+    export_request req;
+    req.layers = {work / "app"};
+    req.outputs = {"type=image,name=app:2,oci-mediatypes=true"};
+    req.store = work / "store";
+    req.platform = "linux/s390x";
+    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    auto r = run_export(req);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("has no image for linux/s390x (it has: linux/arm64, linux/amd64)"));
+}
+
 TEST_CASE("a Windows base index: os.version picks the entry and is written to the index entry and the config",
           "[integration][base][platform]")
 {

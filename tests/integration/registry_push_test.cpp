@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include "common/containerd_fixture.hpp"
+#include "common/hand_made_layout.hpp"
+#include "common/image_view.hpp"
 #include "common/json_file.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
@@ -18,6 +20,7 @@
 #include "registry_fixtures/token_server.hpp"
 #include "registry_support.hpp"
 #include "support.hpp"
+#include "common/tar_builder.hpp"
 
 #include <boost/json.hpp>
 
@@ -376,6 +379,30 @@ TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded a
     INFO(arm.describe());
     CHECK(arm.exit_code == 0);
     CHECK(skopeo_digest(registry.address() + "/app/derived:1", {"--tls-verify=false"}) == meta.digest);
+}
+
+TEST_CASE("a registry base index whose entries state no platform: the one whose config matches is used",
+          "[registry][platform]")
+{
+    temp_dir work;
+    registry_server registry;
+    const auto layer = lading::test_tar::archive_of({lading::test_tar::file_member("etc/os-release", "ID=hand-made\n")});
+    const boost::json::object arm64{{"architecture", "arm64"}, {"os", "linux"}};
+    const boost::json::object amd64{{"architecture", "amd64"}, {"os", "linux"}};
+    write_hand_made_index(work.path() / "layout", "1", {{{}, arm64}, {{}, amd64}}, layer);
+    const auto base = registry.address() + "/lib/unlabelled:1";
+    auto copied = run_process({"skopeo", "copy", "--all", "--preserve-digests", "--dest-tls-verify=false",
+                               "oci:" + (work.path() / "layout").string() + ":1", "docker://" + base});
+    INFO(copied.describe());
+    REQUIRE(copied.exit_code == 0);
+
+    auto req = push_request(work.path(), "type=image,name=app:1,oci-mediatypes=true");
+    req.platform = "linux/arm64";
+    req.extra_args = {"--from", base};
+    auto meta = export_ok(req);
+    auto image = read_image(req.store, meta.digest);
+    CHECK(image.config.at("architecture") == "arm64");
+    CHECK(image.layer_digests.size() == 2);
 }
 
 TEST_CASE("a multi-platform push with store=false reads each platform's layers of a local base", "[registry]")

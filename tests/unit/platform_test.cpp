@@ -218,3 +218,33 @@ TEST_CASE("arm64 variants normalise as containerd's: v8.0 is the default, 9 is v
     CHECK(parsed("linux/arm64/v9.0") == "linux/arm64/v9");
     CHECK(parsed("linux/arm64/v8.2") == "linux/arm64/v8.2");
 }
+
+TEST_CASE("an index entry without a platform is the platform its config states, as containerd reads it",
+          "[platform][base]")
+{
+    auto unlabelled = [](char digest_char, const char* media_type) {
+        return boost::json::object{{"mediaType", media_type}, {"digest", hex_digest(digest_char)}, {"size", 1}};
+    };
+    const boost::json::object index{{"manifests", boost::json::array{
+        unlabelled('c', "application/vnd.oci.image.index.v1+json"), entry('a', "arm64", ""),
+        unlabelled('d', "application/vnd.oci.image.manifest.v1+json"),
+        unlabelled('e', "application/vnd.docker.distribution.manifest.v2+json")}}};
+    std::vector<std::string> read;
+    auto configs = [&](const descriptor& d) {
+        read.push_back(d.digest.str());
+        if (d.digest.str() == hex_digest('d')) return platform{"linux", "arm", "v6"};
+        return platform{"linux", "amd64", ""};
+    };
+    CHECK(pick_platform(index, platform::parse("linux/amd64"), "base", configs).digest.str() == hex_digest('e'));
+    // Only entries that lack a platform and are image manifests are read; a nested index is passed over.
+    CHECK(read == std::vector<std::string>{hex_digest('d'), hex_digest('e')});
+    CHECK(pick_platform(index, platform::parse("linux/arm/v6"), "base", configs).digest.str() == hex_digest('d'));
+    CHECK_THROWS_WITH(pick_platform(index, platform::parse("linux/s390x"), "base", configs),
+                      "base has no image for linux/s390x (it has: linux/arm64, linux/arm/v6, linux/amd64)");
+    // Without a reader (or with a config that names no platform) such entries are not candidates.
+    CHECK_THROWS_WITH(pick_platform(index, platform::parse("linux/amd64"), "base"),
+                      "base has no image for linux/amd64 (it has: linux/arm64)");
+    CHECK_THROWS_WITH(pick_platform(index, platform::parse("linux/amd64"), "base",
+                                    [](const descriptor&) { return platform{}; }),
+                      "base has no image for linux/amd64 (it has: linux/arm64)");
+}

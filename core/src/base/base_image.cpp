@@ -78,6 +78,19 @@ bool is_index(const boost::json::object& doc)
     return doc.contains("manifests");
 }
 
+descriptor config_descriptor(const boost::json::object& manifest, const std::string& what)
+{
+    auto* config = manifest.if_contains("config");
+    if (!config) throw error(what + " is neither an image manifest nor an index");
+    return descriptor::from_json(*config);
+}
+
+// The platform a config states, for an index entry that states none.
+platform platform_stated(const std::string& config_bytes, const std::string& what)
+{
+    return platform::from_json(parse_object(config_bytes, "config of " + what), "config of " + what).normalized();
+}
+
 // Fills layers, config, diff_ids and platform from a manifest document and its config, and
 // the index entry that led to it, if any.
 void read_image(base_image& base, const boost::json::object& manifest, const std::string& config_bytes,
@@ -127,13 +140,16 @@ base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> so
     auto doc = parse_object(read_checked(*source, *root, "--from " + spec + ": manifest"), spec);
     std::optional<descriptor> chosen;
     if (is_index(doc)) {
-        chosen = pick_platform(doc, wanted, spec);
+        auto platform_in_config = [&](const descriptor& entry) {
+            auto manifest = parse_object(read_checked(*source, entry, "--from " + spec + ": manifest"), spec);
+            auto config = config_descriptor(manifest, spec);
+            return platform_stated(read_checked(*source, config, "--from " + spec + ": config"), spec);
+        };
+        chosen = pick_platform(doc, wanted, spec, platform_in_config);
         doc = parse_object(read_checked(*source, *chosen, "--from " + spec + ": manifest"), spec);
         base.manifest_digest = chosen->digest;
     }
-    auto* config = doc.if_contains("config");
-    if (!config) throw error(spec + " is neither an image manifest nor an index");
-    auto config_desc = descriptor::from_json(*config);
+    auto config_desc = config_descriptor(doc, spec);
     read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec, chosen);
     base.copy_blob = [source](const descriptor& d, plugin::store& to) { lading::copy_blob(*source, d, to, "the base image"); };
     base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
@@ -206,19 +222,28 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     }
     auto doc = parse_object(m.bytes, text);
     std::optional<descriptor> chosen;
+    auto fetch_manifest = [&](const descriptor& entry) {
+        auto fetched = reader->manifest(entry.digest.str());
+        check_content(fetched.bytes, entry, text + ": manifest");
+        return fetched;
+    };
+    auto fetch_config = [&](const boost::json::object& manifest) {
+        auto config_desc = config_descriptor(manifest, text);
+        std::string bytes;
+        if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
+        reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); });
+        check_content(bytes, config_desc, text + ": config");
+        return bytes;
+    };
     if (is_index(doc)) {
-        chosen = pick_platform(doc, wanted, text);
-        m = reader->manifest(chosen->digest.str());
-        check_content(m.bytes, *chosen, text + ": manifest");
+        auto platform_in_config = [&](const descriptor& entry) {
+            return platform_stated(fetch_config(parse_object(fetch_manifest(entry).bytes, text)), text);
+        };
+        chosen = pick_platform(doc, wanted, text, platform_in_config);
+        m = fetch_manifest(*chosen);
         doc = parse_object(m.bytes, text);
     }
-    auto* config = doc.if_contains("config");
-    if (!config) throw error(text + " is neither an image manifest nor an index");
-    auto config_desc = descriptor::from_json(*config);
-    std::string config_bytes;
-    if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
-    reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { config_bytes.append(reinterpret_cast<const char*>(p), n); });
-    check_content(config_bytes, config_desc, text + ": config");
+    const auto config_bytes = fetch_config(doc);
 
     base_image base;
     base.reference = text;

@@ -54,9 +54,14 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
                                         const std::vector<digest>& diff_ids,
                                         const std::vector<layer_history>& new_history, std::int64_t created);
 
+// The platform an image manifest's config states, read through its index entry.
+using platform_reader = std::function<platform(const descriptor& manifest)>;
+
 // Picks the manifest descriptor for `wanted` from an index document as containerd does:
 // among the entries `wanted` matches (platform::matches), the one with the most os.features,
-// then the first listed.
-descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what);
+// then the first listed. An image manifest entry without a platform counts as the platform
+// `platform_of_unlabelled` reads from its config (without a reader, it is passed over).
+descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what,
+                         const platform_reader& platform_of_unlabelled = {});
 
 }  // namespace lading

@@ -1,9 +1,11 @@
 #include "base/base_image.hpp"
 #include <lading/error.hpp>
+#include <lading/oci/media_types.hpp>
 
 namespace lading {
 
-descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what)
+descriptor pick_platform(const boost::json::object& index, const platform& wanted, const std::string& what,
+                         const platform_reader& platform_of_unlabelled)
 {
     auto* manifests = index.if_contains("manifests");
     if (!manifests || !manifests->is_array()) throw error(what + " is an index without manifests");
@@ -12,6 +14,11 @@ descriptor pick_platform(const boost::json::object& index, const platform& wante
     std::optional<descriptor> chosen;
     for (const auto& m : manifests->as_array()) {
         auto d = descriptor::from_json(m);
+        // An entry that states no platform is the image its config describes, as containerd
+        // reads it; a nested index without one is passed over.
+        if (!d.platform && platform_of_unlabelled && media_types::is_image_manifest(d.media_type))
+            if (auto stated = platform_of_unlabelled(d); !stated.os.empty() && !stated.architecture.empty())
+                d.platform = std::move(stated);
         if (!d.platform) continue;
         available += (available.empty() ? "" : ", ") + d.platform->full_str();
         if (!w.matches(*d.platform)) continue;
