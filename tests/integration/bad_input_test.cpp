@@ -167,6 +167,27 @@ std::vector<bad_case> bad_cases() {
              req.layers = {bad};
              req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
          }},
+        // Image configs and annotations are JSON, which is UTF-8: a Latin-1 byte would make a
+        // config that strict JSON readers reject.
+        {"a --label value that is not UTF-8", 2, {"--label team", "UTF-8"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1", tree);
+             req.extra_args = {"--label", "team=caf\xe9"};
+         }},
+        {"an --env value with a UTF-16 surrogate", 2, {"--env GREETING", "UTF-8"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1", tree);
+             req.extra_args = {"--env", "GREETING=\xed\xa0\x80"};
+         }},
+        {"an --entrypoint string that is not UTF-8", 2, {"--entrypoint", "UTF-8"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1", tree);
+             req.extra_args = {"--entrypoint", "/bin/\xff"};
+         }},
+        {"an annotation value that is not UTF-8", 2, {"annotation.org.example.note", "UTF-8"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1,annotation.org.example.note=\xc3", tree);
+         }},
     };
 }
 

@@ -268,6 +268,27 @@ TEST_CASE("lading bake refuses a directory, bytes that are not UTF-8 and a BOM i
     CHECK_FALSE(fs::exists(store));
 }
 
+TEST_CASE("lading bake refuses a label that is not UTF-8 from the environment or --set, and exports nothing",
+          "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "rootfs" / "etc" / "motd", "hello\n");
+    write_bytes(dir / "docker-bake.json", R"J({"variable": {"NOTE": {"default": "ok"}},
+        "target": {"app": {"context": "rootfs", "labels": {"note": "${NOTE}"},
+                           "output": ["type=image,name=app:1"]}}})J");
+    auto store = dir / "store";
+    auto r = bake_in(dir.path(), {"--store", store.string()}, {{"NOTE", "caf\xe9"}});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err == "lading: target \"app\": --label note is not valid UTF-8 (at byte 4); image documents are JSON, "
+                   "which must be UTF-8\n");
+    r = bake_in(dir.path(), {"--store", store.string(), "--set", "app.labels.x=\xff"});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "--label x is not valid UTF-8"));
+    CHECK_FALSE(fs::exists(store / "index.json"));
+}
+
 TEST_CASE("lading bake refuses references nested too deep with exit 2, not a crash", "[integration][bake]")
 {
     constexpr int depth = 20000;

@@ -76,6 +76,10 @@ TEST_CASE("annotation requests follow buildx's TYPE[[platform]]:KEY=VALUE", "[im
     CHECK_THROWS_AS(parse_annotation_request("no-value"), usage_error);
     CHECK_THROWS_AS(parse_annotation_request("index:=v"), usage_error);
     CHECK_THROWS_AS(parse_annotation_request("manifest-descriptor[linux/amd64:k=v"), usage_error);
+    // The index is JSON: a value that is not UTF-8 is refused, one that is passes.
+    CHECK_THROWS_WITH(parse_annotation_request("index:note=caf\xe9"),
+                      "--annotation is not valid UTF-8 (at byte 15); an index is JSON, which must be UTF-8");
+    CHECK(parse_annotation_request("index:note=caf\xc3\xa9").value == "caf\xc3\xa9");
 }
 
 TEST_CASE("Docker-typed children make a Docker manifest list, anything else an OCI index", "[imagetools]")

@@ -1,6 +1,7 @@
 #include "plan_export.hpp"
 
 #include "export/output_checks.hpp"
+#include "export/utf8_fields.hpp"
 
 #include "export/annotations.hpp"
 #include <lading/error.hpp>
@@ -20,6 +21,7 @@ export_request checked_request(const export_request& given, const plugin_facts& 
     export_request request = with_attestation_defaults(given, plugins);
     if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& spec : request.outputs) check_output(spec, plugins);
+    check_utf8_fields(request);
     return request;
 }
 

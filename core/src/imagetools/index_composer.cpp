@@ -1,6 +1,7 @@
 #include "imagetools/index_composer.hpp"
 
 #include "attestation/attestation_manifest.hpp"
+#include "text/utf8.hpp"
 
 #include <lading/error.hpp>
 #include <lading/oci/media_types.hpp>
@@ -52,6 +53,9 @@ std::vector<std::string> duplicate_platform_warnings(const std::vector<index_chi
 annotation_request parse_annotation_request(const std::string& text)
 {
     annotation_request a;
+    if (auto at = lading::text::first_invalid_utf8(text))
+        throw usage_error("--annotation is not valid UTF-8 (at byte " + std::to_string(*at + 1) +
+                          "); an index is JSON, which must be UTF-8");
     a.text = text;
     auto eq = text.find('=');
     if (eq == std::string::npos) throw usage_error("--annotation \"" + text + "\" must be [TYPE:]KEY=VALUE");
