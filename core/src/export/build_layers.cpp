@@ -63,19 +63,20 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         // Whatever a build holds (its share of the thread budget) is taken inside `build`: a job
         // waiting in the memo for another export's build of the same layer must hold nothing
         // that build needs.
-        auto build = [&](const blob_sink& into) {
+        auto build_observed = [&](const blob_sink& into, tar::entry_observer observe_walk) {
             plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
             // An uncompressed layer is a copy that one thread does: the rest build other layers.
             const auto share = budget->take(codec.media_suffix().empty() ? 1 : budget->size());
             progress.layer_started(j, label);
-            auto source = layer::open_layer_source(path, plugins, variant.clamp);
+            auto source = layer::open_layer_source(path, plugins, variant.clamp, std::move(observe_walk));
             layer::compression_choice choice{&codec, variant.level, share.threads(), request.stop};
             return layer::build_layer(*source, choice, into, progress, j);
         };
+        auto build = [&](const blob_sink& into) { return build_observed(into, {}); };
         auto& out = built.variants[jobs[j].variant][i];
         if (!request.shared_layers && streams.pushed(jobs[j].variant)) {
             auto into = streams.destination(jobs[j].variant, sinks[jobs[j].variant], path, progress);
-            out = build(into.sink);
+            out = build_observed(into.sink, into.walked ? into.walked->observer() : tar::entry_observer{});
             streams.remember(jobs[j].variant, into, out);
         } else if (!request.shared_layers) {
             out = build(sinks[jobs[j].variant]);

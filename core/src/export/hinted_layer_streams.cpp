@@ -4,8 +4,6 @@
 #include "registry/blob_presence.hpp"
 #include <lading/plugin/store.hpp>
 
-#include <sched.h>
-
 #include <algorithm>
 
 namespace lading {
@@ -39,16 +37,11 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
                                                            progress_listener& progress) const
 {
     const auto& variant = plan_.variants[v];
-    hinted_layer_destination d{variant_sink, push_hint_key(source, variant), {}};
+    hinted_layer_destination d{variant_sink, push_hint_key(source, variant), source, {}, {}};
     const auto& targets = targets_[v];
     auto hint = hints_[v].find(d.hint_key);
     if (!hint) {
-        d.fingerprint = std::async(std::launch::async, [source] {
-            // Only for the next export: it takes the cores the layer's build leaves idle.
-            sched_param idle{};
-            ::sched_setscheduler(0, SCHED_IDLE, &idle);
-            return layer::source_fingerprint(source);
-        });
+        d.walked = std::make_shared<layer::fingerprint_builder>();
         destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress);
         return d;
     }
@@ -82,8 +75,13 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
 void hinted_layer_streams::remember(std::size_t v, hinted_layer_destination& built_into,
                                     const layer::built_layer& layer) const
 {
-    if (auto fingerprint = built_into.fingerprint.get())
-        hints_[v].remember(built_into.hint_key, {*fingerprint, layer.blob, layer.size});
+    std::optional<digest> fingerprint;
+    if (built_into.fingerprint.valid())
+        fingerprint = built_into.fingerprint.get();
+    else if (built_into.walked)
+        // The build's walk is over: its source was closed when the layer was.
+        if (fingerprint = built_into.walked->finish(); !fingerprint) fingerprint = layer::source_fingerprint(built_into.source);
+    if (fingerprint) hints_[v].remember(built_into.hint_key, {*fingerprint, layer.blob, layer.size});
 }
 
 }  // namespace lading

@@ -9,11 +9,13 @@
 #include "export_destinations.hpp"
 #include "export_plan.hpp"
 #include "layer/layer_builder.hpp"
+#include "layer/source_fingerprint.hpp"
 #include "registry/streaming_upload.hpp"
 #include <lading/progress.hpp>
 
 #include <filesystem>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,10 +26,13 @@ namespace lading {
 struct hinted_layer_destination {
     blob_sink sink;
     std::string hint_key;
-    // The source's fingerprint, taken beside the build (a stat walk of a large tree takes a
-    // good part of a second): at idle priority when there is no hint, else at once, since
-    // the layer's first bytes wait for the hint's check before they are streamed.
+    std::filesystem::path source;
+    // With a hint, the source's fingerprint is taken at once, beside the build (the layer's
+    // first bytes wait for the hint's check before they are streamed): `fingerprint`.
+    // Without one, it is gathered from the build's own walk of a directory, so no second walk
+    // runs: `walked` (pass walked->observer() to the layer source); a tarball's is one stat.
     std::future<std::optional<digest>> fingerprint;
+    std::shared_ptr<layer::fingerprint_builder> walked;
 };
 
 class hinted_layer_streams {

@@ -46,12 +46,15 @@ const plugin::loaded_plugin* detect_compression(std::span<const std::uint8_t> he
 }  // namespace
 
 std::unique_ptr<byte_source> open_layer_source(const std::filesystem::path& path, plugin::catalog& plugins,
-                                               std::optional<std::int64_t> clamp_mtime)
+                                               std::optional<std::int64_t> clamp_mtime,
+                                               tar::entry_observer observe_walk)
 {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         throw error("layer " + path.string() + " cannot be read: " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return std::make_unique<tar::tree_tar_source>(std::make_unique<tar::background_walk>(path, clamp_mtime));
+    if (S_ISDIR(st.st_mode))
+        return std::make_unique<tar::tree_tar_source>(
+            std::make_unique<tar::background_walk>(path, clamp_mtime, tar::prefetch_budget{}, std::move(observe_walk)));
     if (!S_ISREG(st.st_mode)) throw error("layer " + path.string() + " is neither a directory nor a tar archive file");
 
     auto what = "layer " + path.string();

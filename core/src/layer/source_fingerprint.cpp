@@ -21,9 +21,12 @@ void add_number(std::string& record, long long n)
     record += ' ';
 }
 
+}  // namespace
+
 // One entry as text: the path ends at a NUL, so no name can imitate another entry's fields.
-void add_entry(sha256_hasher& hash, const std::string& relative, const struct stat& st, const std::string& target)
+void fingerprint_builder::add(const std::string& relative, const struct stat& st, const std::string& target)
 {
+    added_ = true;
     std::string record = relative;
     record += '\0';
     for (long long n : {static_cast<long long>(st.st_mode), static_cast<long long>(st.st_uid),
@@ -34,8 +37,23 @@ void add_entry(sha256_hasher& hash, const std::string& relative, const struct st
         add_number(record, n);
     record += target;
     record += '\0';
-    hash.update(record);
+    hash_.update(record);
 }
+
+tar::entry_observer fingerprint_builder::observer()
+{
+    return [this](const std::string& relative, const struct stat& st, const std::string& target) {
+        add(relative, st, target);
+    };
+}
+
+std::optional<digest> fingerprint_builder::finish()
+{
+    if (!added_) return std::nullopt;
+    return hash_.finish();
+}
+
+namespace {
 
 std::optional<std::string> link_target(int dir_fd, const char* name, const struct stat& st)
 {
@@ -50,7 +68,7 @@ std::optional<std::string> link_target(int dir_fd, const char* name, const struc
 constexpr int deepest_fingerprinted = 1024;
 
 // Adds every entry of the open directory `dir_fd` (closed here), depth first in name order.
-bool add_directory(sha256_hasher& hash, int dir_fd, const std::string& prefix, int depth = 0)
+bool add_directory(fingerprint_builder& hash, int dir_fd, const std::string& prefix, int depth = 0)
 {
     if (depth > deepest_fingerprinted) {
         ::close(dir_fd);
@@ -86,7 +104,7 @@ bool add_directory(sha256_hasher& hash, int dir_fd, const std::string& prefix, i
             }
             target = std::move(*t);
         }
-        add_entry(hash, relative, st, target);
+        hash.add(relative, st, target);
         if (S_ISDIR(st.st_mode)) {
             const int child = ::openat(walk_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (child < 0 || !add_directory(hash, child, relative + "/", depth + 1)) {
@@ -105,8 +123,8 @@ std::optional<digest> source_fingerprint(const std::filesystem::path& path)
 {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    sha256_hasher hash;
-    add_entry(hash, ".", st, {});
+    fingerprint_builder hash;
+    hash.add(".", st, {});
     if (S_ISDIR(st.st_mode)) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0 || !add_directory(hash, fd, "")) return std::nullopt;

@@ -20,8 +20,8 @@ struct walk_stopped {};
 }  // namespace
 
 background_walk::background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime,
-                                 prefetch_budget prefetch)
-    : root_(std::move(root)), prefetch_(prefetch)
+                                 prefetch_budget prefetch, entry_observer observe)
+    : root_(std::move(root)), prefetch_(prefetch), observe_(std::move(observe))
 {
     thread_ = std::thread([this, clamp_mtime] { run(clamp_mtime); });
     std::unique_lock lock(mutex_);
@@ -73,7 +73,7 @@ void background_walk::run(std::optional<std::int64_t> clamp_mtime)
     };
     std::exception_ptr failure;
     try {
-        walk_tree(root_, clamp_mtime, opened, emit, prefetch_.per_file);
+        walk_tree(root_, clamp_mtime, opened, emit, prefetch_.per_file, observe_);
         if (!batch.empty()) hand_over();
     } catch (const walk_stopped&) {
     } catch (...) {

@@ -30,8 +30,9 @@ struct prefetch_budget {
 class background_walk {
 public:
     // Returns once the root is open; throws lading::error when it cannot be walked at all.
+    // `observe` (called on the walk's thread) is told of every name walked, as walk_tree does.
     background_walk(std::filesystem::path root, std::optional<std::int64_t> clamp_mtime,
-                    prefetch_budget prefetch = {});
+                    prefetch_budget prefetch = {}, entry_observer observe = {});
     // Stops the walk if it still runs.
     ~background_walk();
     background_walk(const background_walk&) = delete;
@@ -49,6 +50,7 @@ private:
 
     std::filesystem::path root_;
     prefetch_budget prefetch_;
+    entry_observer observe_;
     file_identity root_identity_;
     std::mutex mutex_;
     std::condition_variable changed_;

@@ -145,6 +145,7 @@ struct walker {
     std::optional<std::int64_t> clamp;
     const std::function<void(tree_entry&&)>& emit;
     std::uint64_t prefetch_per_file = 0;
+    const entry_observer& observe;
     std::map<std::pair<dev_t, ino_t>, first_link> first_link_name;
     std::size_t depth = 0;
 
@@ -211,8 +212,11 @@ struct walker {
         case S_IFCHR: h.type = entry_type::char_device; break;
         case S_IFBLK: h.type = entry_type::block_device; break;
         case S_IFIFO: h.type = entry_type::fifo; break;
-        default: return;  // sockets cannot be carried in a layer
+        default:  // sockets cannot be carried in a layer
+            if (observe) observe(name, st, {});
+            return;
         }
+        if (observe) observe(name, st, h.type == entry_type::symlink ? h.link_name : std::string());
         if (h.type == entry_type::char_device || h.type == entry_type::block_device) {
             h.dev_major = major(st.st_rdev);
             h.dev_minor = minor(st.st_rdev);
@@ -255,7 +259,8 @@ std::uint64_t prefetched_bytes(const tree_entry& e, std::uint64_t prefetch_per_f
 
 void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
                const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
-               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file)
+               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file,
+               const entry_observer& observe)
 {
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0) fail(root, "find context directory");
@@ -264,7 +269,8 @@ void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> cl
     if (!root_fd) fail(root, "open directory");
     if (::fstat(root_fd.get(), &st) != 0) fail(root, "stat");
     opened(root, identity_of(st));
-    walker w{clamp_mtime, emit, prefetch_per_file, {}, 0};
+    if (observe) observe(".", st, {});
+    walker w{clamp_mtime, emit, prefetch_per_file, observe, {}, 0};
     w.visit_children(root_fd, identity_of(st), root, "");
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <sys/stat.h>
@@ -53,6 +54,13 @@ struct walked_tree {
 // while it was being looked at.
 walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime);
 
+// Told of every name the walk looks at, in walk order: the root as ".", then each entry
+// below it (sockets included, which give no tar entry) with its path relative to the root
+// (no trailing '/'), its lstat, and a symlink's target. layer/source_fingerprint.hpp
+// fingerprints a tree from exactly this.
+using entry_observer =
+    std::function<void(const std::string& relative, const struct stat& st, const std::string& link_target)>;
+
 // The same walk, handing each entry to `emit` as soon as it is known instead of keeping
 // them all; `opened` is called first, once the root is open, with the root's identity.
 // With `prefetch_per_file`, the kernel is asked to start reading the first that many bytes
@@ -60,7 +68,8 @@ walked_tree walk_tree(const std::filesystem::path& root, std::optional<std::int6
 // following the walk finds a cold tree's contents on their way into the page cache.
 void walk_tree(const std::filesystem::path& root, std::optional<std::int64_t> clamp_mtime,
                const std::function<void(const std::filesystem::path&, const file_identity&)>& opened,
-               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file = 0);
+               const std::function<void(tree_entry&&)>& emit, std::uint64_t prefetch_per_file = 0,
+               const entry_observer& observe = {});
 
 // How many bytes of `e`'s content the walk asked the kernel to read ahead.
 std::uint64_t prefetched_bytes(const tree_entry& e, std::uint64_t prefetch_per_file);
