@@ -2,6 +2,9 @@
 // lock), and two exports running at the same time into one store both land.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <random>
@@ -202,7 +205,13 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
         .store = work / "base",
         .metadata_file = work / "base.json",
     };
+    auto base_started = std::chrono::steady_clock::now();
     export_ok(base);
+    // How long each kind of operation took when it last ran to its end (the base export until
+    // one did); kills are timed within one and a half of that, so about two in three land
+    // mid-operation on a fast machine or a loaded one.
+    const auto base_took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - base_started);
+    std::array<std::chrono::milliseconds, 3> last_took{base_took, base_took, base_took};
 
     // 3 MiB of incompressible data: each operation takes about a tenth of a second.
     const fs::path tree = work / "tree";
@@ -232,11 +241,13 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
         // Every sixth round runs to its end, so that later rounds are killed beside landed images
         // however slow the machine is.
         const bool let_finish = round % 6 == 5;
-        const auto delay = std::chrono::milliseconds(random() % 500);
+        const auto window = std::max<std::int64_t>(20, last_took[kind].count() * 3 / 2);
+        const auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(window)));
         INFO("round " << round << ": " << (kind == 0 ? "export" : kind == 1 ? "conversion" : "unpack")
                       << (let_finish ? ", not killed" : ", kill after " + std::to_string(delay.count()) + " ms"));
+        const auto started = std::chrono::steady_clock::now();
         auto child = lading_cmd().start(export_argv(req), req.env, 2min);
-        std::this_thread::sleep_for(delay);
+        if (!let_finish) std::this_thread::sleep_for(delay);
         if (!let_finish && child.running()) {
             child.send_signal(SIGKILL);
             ++killed;
@@ -245,6 +256,8 @@ TEST_CASE("kill -9 at random moments of export, conversion and unpack never dama
         INFO(r.describe());
         REQUIRE((r.exit_code == 0 || r.term_signal == SIGKILL));
         if (r.exit_code == 0) landed.push_back(name);
+        if (let_finish)  // waited on from its start: its whole duration
+            last_took[kind] = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
         if (!fs::exists(store / "index.json")) {  // killed before the store was made
             REQUIRE(landed.empty());
