@@ -699,7 +699,8 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
         .platform = host_platform(),
     };
 
-    SECTION("planted leftovers: abandoned ones go, those a running writer holds locked stay")
+    SECTION("planted leftovers: abandoned ones go, with the directories they leave empty; "
+            "those a running writer holds locked stay")
     {
         const auto tree = work / "tree";
         make_small_tree(tree);
@@ -718,6 +719,12 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
         write_text(dead / "some/file", "left by a killed unpack\n");
         fs::permissions(dead / "some", fs::perms::owner_read | fs::perms::owner_exec);  // not writable: still removed
         write_text(live / "file", "still being written\n");
+        // Another manifest's directory that only the killed unpack's temporary is in, and one
+        // left empty by an unpack killed before it made its temporary.
+        const auto emptied = req.store / "unpacked/sha256" / std::string(64, 'b');
+        write_text(emptied / ("rootfs.tmp-" + std::to_string(dead_pid) + "-mnopqr") / "file", "left\n");
+        const auto empty = req.store / "unpacked/sha256" / std::string(64, 'c');
+        fs::create_directories(empty);
         fs::permissions(req.store / "unpacked", fs::perms::owner_all);  // private, as lading makes it
         // A writer holds its staging directory locked for as long as it works in it.
         const int held = ::open(live.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -727,6 +734,8 @@ TEST_CASE("temporaries of a killed unpack are removed by the next one", "[unpack
         req.outputs = {"type=image,name=plain:1,unpack=true"};
         auto run = export_unpacked(req);
         CHECK_FALSE(present(dead));
+        CHECK_FALSE(present(emptied));
+        CHECK_FALSE(present(empty));
         CHECK(read_text(live / "file") == "still being written\n");
         CHECK(fs::is_directory(rootfs_of(req.store, run.meta.digest)));
         ::close(held);

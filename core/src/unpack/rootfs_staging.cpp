@@ -83,8 +83,13 @@ void remove_stale_staging(int area, const std::string& holders)
     while (auto* e = ::readdir(listing))
         if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) names.emplace_back(e->d_name);
     ::closedir(listing);
-    for (const auto& name : names)
+    for (const auto& name : names) {
         if (auto dir = open_directory_at(holders_fd.get(), name)) remove_abandoned_directories(dir.get(), is_staging_name);
+        // A holder left empty (its unpack was killed before it had a temporary, or its
+        // temporaries just went) goes too; one that holds anything stays (ENOTEMPTY). An unpack
+        // that made it a moment ago and finds it gone makes it again.
+        ::unlinkat(holders_fd.get(), name.c_str(), AT_REMOVEDIR);
+    }
 }
 
 rootfs_staging::rootfs_staging(int area_fd, const fs::path& area, const fs::path& rootfs)

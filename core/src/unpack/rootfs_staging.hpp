@@ -27,7 +27,8 @@ struct private_area {
 private_area open_private_area(const std::filesystem::path& area);
 
 // Removes the temporaries that killed writers left beside the trees of the directories
-// under `holders` in `area` (e.g. "sha256", holding <hex>/rootfs); those in use stay.
+// under `holders` in `area` (e.g. "sha256", holding <hex>/rootfs), and those directories when
+// that leaves them empty; temporaries in use stay.
 void remove_stale_staging(int area, const std::string& holders);
 
 class rootfs_staging {
