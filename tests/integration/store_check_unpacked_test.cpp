@@ -153,3 +153,45 @@ TEST_CASE("lading store check reports what is wrong in unpacked/, and only that"
     INFO(before.describe_differences_to(after));
     CHECK(before == after);  // reading only
 }
+
+TEST_CASE("store check judges unpacked/ by the store's owner, not by who runs the check",
+          "[integration][store][check][unpack]")
+{
+    temp_dir work;
+    make_small_tree(work / "tree", "tree");
+    const fs::path store = work / "store";
+    export_ok({.layers = {work / "tree"}, .outputs = {"type=image,name=app:1,unpack=true"}, .store = store,
+               .metadata_file = work / "app.json", .platform = this_platform()});
+    auto check = [&] {
+        auto r = lading_cmd().run({"store", "check", "--store", store.string()}, {}, 2min);
+        INFO(r.describe());
+        return r;
+    };
+    if (::geteuid() != 0) {
+        // Only root can give the store to another user; here the owner and the checker are one.
+        WARN("not root: the store of another user is not tried");
+        CHECK(check().exit_code == 0);
+        return;
+    }
+    constexpr uid_t nobody = 65534;
+    auto give = [](const fs::path& p, uid_t to) {
+        REQUIRE(::lchown(p.c_str(), to, to) == 0);
+        if (fs::is_directory(fs::symlink_status(p)))
+            for (const auto& e : fs::recursive_directory_iterator(p)) REQUIRE(::lchown(e.path().c_str(), to, to) == 0);
+    };
+    SECTION("root checks a store another user owns, area and all: nothing unsafe")
+    {
+        give(store, nobody);
+        auto r = check();
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("unsafe:") == std::string::npos);
+    }
+    SECTION("an area another user owns in root's store is unsafe")
+    {
+        give(store / "unpacked", nobody);
+        auto r = check();
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("unsafe: unpacked (owner 65534, mode 0700) is not private to the store's owner 0") !=
+              std::string::npos);
+    }
+}

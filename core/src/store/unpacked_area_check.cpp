@@ -29,6 +29,14 @@ bool is_hex_digest(const std::string& name)
            });
 }
 
+// Whose unpacks the area serves: the store's owner. `store check` run by root on a user's
+// store judges the area as that user's unpacks do (they refuse one another user owns).
+uid_t owner_of(const std::filesystem::path& store_root)
+{
+    struct stat st {};
+    return ::stat(store_root.c_str(), &st) == 0 ? st.st_uid : ::geteuid();
+}
+
 std::string octal(mode_t mode) { return (std::ostringstream() << '0' << std::oct << (mode & 07777)).str(); }
 
 std::string kind_of(const struct stat& st)
@@ -42,7 +50,7 @@ std::string kind_of(const struct stat& st)
 class area_walk {
 public:
     area_walk(const std::filesystem::path& root, const unpacked_area_findings& findings)
-        : area_(root / "unpacked"), findings_(findings)
+        : area_(root / "unpacked"), owner_(owner_of(root)), findings_(findings)
     {
     }
 
@@ -58,9 +66,9 @@ public:
                             ", not a private directory; lading refuses to unpack there: remove it");
             return 0;
         }
-        if (st.st_uid != ::geteuid() || (st.st_mode & 0777) != 0700)
+        if (st.st_uid != owner_ || (st.st_mode & 0777) != 0700)
             findings_.fault("unsafe: unpacked (owner " + std::to_string(st.st_uid) + ", mode " + octal(st.st_mode) +
-                            ") is not private to its owner " + std::to_string(::geteuid()) +
+                            ") is not private to the store's owner " + std::to_string(owner_) +
                             " (mode 0700); lading refuses to unpack there");
         unique_fd area(::open(area_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (!area) {
@@ -160,6 +168,7 @@ private:
     }
 
     std::filesystem::path area_;
+    uid_t owner_;
     const unpacked_area_findings& findings_;
     std::size_t rootfs_count_ = 0;
 };
