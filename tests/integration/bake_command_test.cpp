@@ -97,6 +97,37 @@ TEST_CASE("lading bake --print resolves groups, inherits, matrix and variables f
     CHECK(strings_at(defaults.at("target").at("app").at("tags")) == strings{"127.0.0.1:5000/app:dev"});
 }
 
+TEST_CASE("lading bake evaluates conditions in templates: a tag, a label and a matrix name", "[integration][bake]")
+{
+    temp_dir dir;
+    write_bytes(dir / "docker-bake.json", R"J({
+  "variable": {"TAG": {"default": ""}, "RELEASE": {"default": false}},
+  "target": {
+    "app": {
+      "context": "rootfs",
+      "tags": ["127.0.0.1:5000/app:${TAG == \"\" ? \"dev\" : TAG}"],
+      "labels": {"channel": "%{if RELEASE && TAG != \"\"}stable%{else}edge%{endif}"},
+      "matrix": {"flavour": ["slim", "full"]},
+      "name": "app-${flavour}${flavour == \"full\" ? \"-debug\" : \"\"}"
+    }
+  }
+})J");
+    auto dev = printed(bake_in(dir.path(), {"app", "--print"}));
+    const auto& slim = dev.at("target").at("app-slim");
+    CHECK(strings_at(slim.at("tags")) == strings{"127.0.0.1:5000/app:dev"});
+    CHECK(slim.at("labels").at("channel").as_string() == "edge");
+    CHECK(dev.at("target").as_object().contains("app-full-debug"));
+
+    auto release = printed(bake_in(dir.path(), {"app", "--print"}, {{"TAG", "1.4"}, {"RELEASE", "true"}}));
+    CHECK(strings_at(release.at("target").at("app-slim").at("tags")) == strings{"127.0.0.1:5000/app:1.4"});
+    CHECK(release.at("target").at("app-slim").at("labels").at("channel").as_string() == "stable");
+
+    auto broken = bake_in(dir.path(), {"app", "--print"}, {{"RELEASE", "maybe"}});
+    INFO(broken.describe());
+    CHECK(broken.exit_code == 2);
+    CHECK(contains(broken.err, "variable \"RELEASE\" from the environment: \"maybe\" is not a bool"));
+}
+
 TEST_CASE("lading bake --set and --push change the printed targets", "[integration][bake]")
 {
     temp_dir dir;

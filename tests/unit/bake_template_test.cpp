@@ -120,8 +120,7 @@ TEST_CASE("bake template: broken directives are reported where they start", "[ba
     CHECK(run.problem("%{ unless ON }") ==
           "2: unknown template directive \"%{unless ON}\"; lading supports %{if}, %{else}, %{endif}, %{for} and "
           "%{endfor}; write %%{ for a literal %{\n");
-    CHECK(run.problem("%{if NAME == \"app\"}x%{endif}") ==
-          "2: \"%{if NAME == \"app\"}\": write %{if NAME} with one variable name as the condition\n");
+    CHECK(run.problem("%{if}x%{endif}") == "2: \"%{if}\": write %{if CONDITION}\n");
     CHECK(run.problem("%{for x of LIST}%{endfor}") ==
           "2: \"%{for x of LIST}\": write %{for VALUE in NAME} or %{for KEY, VALUE in NAME}\n");
     CHECK(run.problem("x %{if ON") == "4: unterminated \"%{\"; write \"%%{\" for a literal \"%{\"\n");
@@ -145,4 +144,50 @@ TEST_CASE("bake template: loops cannot make a string longer than 1 MiB, nor repe
           "34: the text makes the string longer than 1 MiB\n");
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}%{for c in MANY}%{endfor}%{endfor}%{endfor}") ==
           "34: %{for} loops repeat more than 1048576 times in one string\n");
+}
+
+TEST_CASE("bake template: expressions compare, combine and choose as HCL's do", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("%{if NAME == \"app\"}yes%{else}no%{endif}") == "yes");
+    CHECK(run.text("%{ if NAME != \"app\" ~} yes %{~ else ~} no %{~ endif }") == "no");
+    CHECK(run.text("${NAME == \"app\" ? \"latest\" : NAME}") == "latest");
+    CHECK(run.text("tag-${OFF ? \"debug\" : \"release\"}") == "tag-release");
+    CHECK(run.text("=${!ON || WORD}") == "=true");  // "true" serves as a bool
+    CHECK(run.text("=${ON && !OFF && (NAME == \"x\" || NUMBER >= 3)}") == "=true");
+    CHECK(run.text("${NUMBER < 10} ${NUMBER > 3.5} ${\"5\" <= NUMBER} ${-1 < 0}") == "true false false true");
+    // == compares type and value, as HCL: the string "3" is not the number 3; 3 is 3.0.
+    CHECK(run.text("${NUMBER == \"3\"} ${NUMBER == 3.0} ${null == null} ${LIST == LIST}") == "false true true true");
+    CHECK(run.text("=${\"a}b\" == \"a}b\"}") == "=true");  // a '}' inside a string literal does not end the tag
+    CHECK(run.text("${\"say \\\"hi\\\"\"}") == "say \"hi\"");
+    CHECK(run.text("${\"$${NAME}\"}") == "${NAME}");
+    // A whole-string expression keeps its type: a list, a bool.
+    CHECK(run.evaluate("${ON ? LIST : MAP}").is_array());
+    CHECK(run.evaluate("${NAME == \"app\"}").type == json_node::kind::boolean);
+    // Only the branch taken must have the right type; both must name declared variables.
+    CHECK(run.text("${ON ? \"ok\" : LIST}") == "ok");
+    CHECK(run.problem("${ON ? \"ok\" : MISSING}") == "2: unknown variable \"MISSING\"; declare it in a \"variable\" block\n");
+}
+
+TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.problem("x${NAME ==}") == "3: \"NAME ==\" ends where a value belongs\n");
+    CHECK(run.problem("${NAME ? \"a\"}") == "2: \"?\" without \":\" in \"NAME ? \"a\"\"\n");
+    CHECK(run.problem("${NAME ? \"a\" : \"b\"}") == "2: the condition of \"? :\" needs a bool, found a string\n");
+    CHECK(run.problem("${(ON}") == "2: \"(\" without \")\" in \"(ON\"\n");
+    CHECK(run.problem("${ON && NUMBER}") == "2: \"&&\" needs a bool, found a number\n");
+    CHECK(run.problem("${LIST < 3}") == "2: \"<\" compares numbers, found a list\n");
+    CHECK(run.problem("${upper(NAME)}") ==
+          "2: \"upper(...)\": lading's bake templates have no functions; use the operators (==, !=, !, &&, ||, ? :) "
+          "or a variable\n");
+    CHECK(run.problem("${\"open}") == "2: unterminated \"${\"; write \"$${\" for a literal \"${\"\n");
+    CHECK(run.problem("${\"x-${NAME}\"}") ==
+          "2: a template inside a string of an expression is not supported (\"\"x-${NAME}\"\")\n");
+    CHECK(run.problem("${NAME NAME}") == "2: unexpected \"NAME\" in \"NAME NAME\"\n");
+    CHECK(run.problem("${}") == "2: \"${}\" names nothing; write ${NAME}\n");
+    std::string deep = "${" + std::string(200, '(') + "ON" + std::string(200, ')') + "}";
+    CHECK(run.problem(deep) == "2: the expression nests more than 100 levels deep\n");
+    std::string negations = "${" + std::string(200, '!') + "ON}";
+    CHECK(run.problem(negations) == "2: the expression nests more than 100 levels deep\n");
 }

@@ -1,6 +1,7 @@
 #include "bake/interpolation.hpp"
 
 #include "bake/string_template.hpp"
+#include "bake/template_expression.hpp"
 
 #include <algorithm>
 
@@ -9,12 +10,6 @@ namespace lading::bake {
 namespace {
 
 constexpr std::size_t max_template_rounds = 1u << 20;
-
-bool is_name_character(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
-}
 
 int characters_before(const std::string& text, std::size_t byte_offset)
 {
@@ -37,18 +32,6 @@ std::size_t json_size(const json_node& value, std::size_t limit)
         size += m.key.size() + 3 + json_size(m.value, limit - size);
     }
     return size;
-}
-
-// "${AXIS.KEY}" reads KEY of an object value.
-std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
-{
-    if (auto v = lookup(name)) return v;
-    auto dot = name.find('.');
-    if (dot == std::string::npos) return std::nullopt;
-    auto base = lookup(name.substr(0, dot));
-    if (!base || !base->is_object()) return std::nullopt;
-    if (const auto* member = base->find(name.substr(dot + 1))) return *member;
-    return std::nullopt;
 }
 
 class string_interpolator {
@@ -122,23 +105,12 @@ private:
         return ok && !too_long_;
     }
 
-    // The value `name` stands for, or nullopt with the problem reported at `offset`.
-    std::optional<json_node> value_of(const std::string& name, std::size_t offset, const name_lookup& lookup)
+    // The value of the expression `text`, or nullopt with the problem reported at `offset`.
+    std::optional<json_node> value_of(const std::string& text, std::size_t offset, const name_lookup& lookup)
     {
-        bool plain_name = !name.empty() && name.front() != '.' && name.back() != '.';
-        for (char c : name) plain_name = plain_name && is_name_character(c);
-        if (!plain_name) {
-            report(offset, "\"${" + name + "}\" is not a variable name; only ${NAME} references are supported");
-            return std::nullopt;
-        }
-        std::optional<json_node> value;
-        try {
-            value = look_up(name, lookup);
-        } catch (const lookup_refusal& refusal) {
-            if (!refusal.message.empty()) report(offset, refusal.message);
-            return std::nullopt;
-        }
-        if (!value) report(offset, "unknown variable \"" + name + "\"; declare it in a \"variable\" block");
+        expression_problem problem;
+        auto value = evaluate_expression(text, lookup, problem);
+        if (!value && !problem.message.empty()) report(offset, problem.message);
         return value;
     }
 
@@ -168,15 +140,12 @@ private:
         return append(out, *text, part, "\"${" + name + "}\"");
     }
 
-    // %{if NAME}: NAME is a bool, or a string "true" or "false" as HCL converts it.
+    // %{if COND}: COND is a bool, or a string "true" or "false" as HCL converts it.
     bool choose(const template_part& part, const name_lookup& lookup, std::string& out)
     {
         auto condition = value_of(part.text, part.offset, lookup);
         if (!condition) return false;
-        std::optional<bool> chosen;
-        if (condition->type == json_node::kind::boolean) chosen = condition->boolean;
-        if (condition->is_string() && (condition->text == "true" || condition->text == "false"))
-            chosen = condition->text == "true";
+        auto chosen = as_condition(*condition);
         if (!chosen) {
             report(part.offset, "the condition of %{if " + part.text + "} must be a bool, found " +
                                     std::string(kind_name(condition->type)));

@@ -1,7 +1,8 @@
-// Bake strings as HCL templates (string_template.hpp): "${NAME}", where NAME is a variable or,
-// inside a matrix target, an axis (an axis whose values are objects is read as "${AXIS.KEY}"),
-// and the %{if} and %{for} directives. "$${" writes a literal "${". A string that is exactly
-// one "${NAME}" takes the value's own type, so a list variable can fill a list.
+// Bake strings as HCL templates (string_template.hpp): "${EXPRESSION}" (template_expression.hpp),
+// whose names are variables or, inside a matrix target, axes (an axis whose values are objects
+// is read as "${AXIS.KEY}"), and the %{if} and %{for} directives. "$${" writes a literal "${".
+// A string that is exactly one "${EXPRESSION}" takes the value's own type, so a list variable
+// can fill a list.
 #pragma once
 
 #include "bake/bake_diagnostics.hpp"

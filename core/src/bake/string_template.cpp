@@ -93,10 +93,25 @@ private:
         add_text(parts, text, at_);
     }
 
+    // Where the tag that starts at at_ ends: the first '}' outside the expression's string literals.
+    std::size_t closing_brace() const
+    {
+        bool quoted = false;
+        for (auto i = at_ + 2; i < in_.size(); ++i) {
+            if (quoted && in_[i] == '\\')
+                ++i;
+            else if (in_[i] == '"')
+                quoted = !quoted;
+            else if (!quoted && in_[i] == '}')
+                return i;
+        }
+        return std::string_view::npos;
+    }
+
     tag read_tag(std::string_view opening)
     {
         auto start = at_;
-        auto close = in_.find('}', at_ + 2);
+        auto close = closing_brace();
         if (close == std::string_view::npos)
             fail(start, "unterminated \"" + std::string(opening) + "\"; write \"" + opening[0] + std::string(opening) +
                             "\" for a literal \"" + std::string(opening) + "\"");
@@ -170,11 +185,9 @@ private:
         const auto& keyword = words.empty() ? std::string() : words.front();
         std::string ended;
         if (keyword == "if") {
-            if (words.size() != 2)
-                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{if NAME} with one variable name as the "
-                                   "condition");
+            if (words.size() < 2) fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{if CONDITION}");
             p.type = template_part::kind::if_directive;
-            p.text = words[1];
+            p.text = std::string(trimmed(t.inside.substr(2)));
             p.body = sequence(ended, {"else", "endif"});
             if (ended == "else") p.otherwise = sequence(ended, {"endif"});
             if (ended != "endif") fail(t.offset, "%{if} without %{endif}");

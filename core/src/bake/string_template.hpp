@@ -1,8 +1,9 @@
-// A bake string read as an HCL template: literal text, "${NAME}" references and the
-// "%{if NAME}...%{else}...%{endif}" and "%{for X in NAME}...%{endfor}" directives
+// A bake string read as an HCL template: literal text, "${EXPRESSION}" interpolations and the
+// "%{if CONDITION}...%{else}...%{endif}" and "%{for X in NAME}...%{endfor}" directives
 // ("%{for K, V in NAME}" for keys too). "$${" and "%%{" write "${" and "%{". A "~" just inside
 // a tag ("${~ NAME}", "%{ endif ~}") removes the whitespace next to it, newlines included.
-// Names are checked when the template is evaluated, not here.
+// Expressions (bake/template_expression.hpp) are read when the template is evaluated, not here;
+// a tag ends at the first '}' outside their string literals.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +18,7 @@ struct template_part {
     enum class kind { text, reference, if_directive, for_directive };
     kind type = kind::text;
     std::size_t offset = 0;  // of the part's first byte in the string
-    std::string text;        // text: the literal; reference: the name; if: the condition; for: the collection
+    std::string text;        // text: the literal; reference, if: the expression; for: the collection
     std::string key, value;  // for: the loop's names ("for VALUE in" leaves key empty)
     std::vector<template_part> body, otherwise;  // if: then and else; for: the body
 };

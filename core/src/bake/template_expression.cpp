@@ -1,0 +1,323 @@
+#include "bake/template_expression.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <vector>
+
+namespace lading::bake {
+
+namespace {
+
+struct expression_fault {
+    std::string message;
+};
+
+[[noreturn]] void fail(std::string message) { throw expression_fault{std::move(message)}; }
+
+bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// Names as bake has them: HCL identifiers ('-' included) joined by '.' (AXIS.KEY, target.NAME.KEY).
+bool is_name_character(char c) { return is_letter(c) || is_digit(c) || c == '-' || c == '.'; }
+
+json_node make_bool(bool b)
+{
+    json_node n;
+    n.type = json_node::kind::boolean;
+    n.boolean = b;
+    return n;
+}
+
+// "${AXIS.KEY}" reads KEY of an object value.
+std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
+{
+    if (auto v = lookup(name)) return v;
+    auto dot = name.find('.');
+    if (dot == std::string::npos) return std::nullopt;
+    auto base = lookup(name.substr(0, dot));
+    if (!base || !base->is_object()) return std::nullopt;
+    if (const auto* member = base->find(name.substr(dot + 1))) return *member;
+    return std::nullopt;
+}
+
+std::optional<double> as_number(const json_node& v)
+{
+    if (v.type != json_node::kind::number && v.type != json_node::kind::string) return std::nullopt;
+    const auto& t = v.text;
+    double d = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
+    if (ec != std::errc() || end != t.data() + t.size() || t.empty()) return std::nullopt;
+    return d;
+}
+
+bool same_value(const json_node& a, const json_node& b)
+{
+    if (a.type != b.type) return false;
+    switch (a.type) {
+    case json_node::kind::null: return true;
+    case json_node::kind::boolean: return a.boolean == b.boolean;
+    case json_node::kind::number: return as_number(a) == as_number(b);
+    case json_node::kind::string: return a.text == b.text;
+    case json_node::kind::array:
+        if (a.items.size() != b.items.size()) return false;
+        for (std::size_t i = 0; i < a.items.size(); ++i)
+            if (!same_value(a.items[i], b.items[i])) return false;
+        return true;
+    case json_node::kind::object:
+        if (a.members.size() != b.members.size()) return false;
+        for (const auto& m : a.members) {
+            const auto* other = b.find(m.key);
+            if (!other || !same_value(m.value, *other)) return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+// Recursive descent over the text, evaluating as it goes; both branches of a conditional
+// and both sides of && and || are read, only the chosen ones are looked up.
+class expression_reader {
+public:
+    expression_reader(std::string_view text, const name_lookup& lookup) : in_(text), lookup_(lookup) {}
+
+    json_node all()
+    {
+        auto v = conditional(true);
+        skip_space();
+        if (at_ < in_.size()) fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
+        return v;
+    }
+
+private:
+    std::string_view in_;
+    const name_lookup& lookup_;
+    std::size_t at_ = 0;
+    int depth_ = 0;
+
+    static constexpr int max_depth = 100;
+
+    void skip_space()
+    {
+        while (at_ < in_.size() && (in_[at_] == ' ' || in_[at_] == '\t' || in_[at_] == '\n' || in_[at_] == '\r')) ++at_;
+    }
+
+    bool take(std::string_view op)
+    {
+        skip_space();
+        if (in_.substr(at_).starts_with(op)) {
+            at_ += op.size();
+            return true;
+        }
+        return false;
+    }
+
+    bool condition_of(const json_node& v, const char* where)
+    {
+        auto b = as_condition(v);
+        if (!b) fail(std::string(where) + " needs a bool, found " + std::string(kind_name(v.type)));
+        return *b;
+    }
+
+    json_node conditional(bool live)
+    {
+        if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+        auto c = logical_or(live);
+        if (take("?")) {
+            // The whole conditional is read before its condition's type is judged.
+            const auto chosen = as_condition(c);
+            auto then = conditional(live && chosen.value_or(false));
+            if (!take(":")) fail("\"?\" without \":\" in \"" + std::string(in_) + "\"");
+            auto otherwise = conditional(live && !chosen.value_or(true));
+            if (live && !chosen) condition_of(c, "the condition of \"? :\"");
+            c = chosen.value_or(false) ? std::move(then) : std::move(otherwise);
+        }
+        --depth_;
+        return c;
+    }
+
+    json_node logical_or(bool live)
+    {
+        auto v = logical_and(live);
+        while (take("||")) {
+            const bool left = live && condition_of(v, "\"||\"");
+            auto right = logical_and(live && !left);
+            v = make_bool(left || (live && condition_of(right, "\"||\"")));
+        }
+        return v;
+    }
+
+    json_node logical_and(bool live)
+    {
+        auto v = comparison(live);
+        while (take("&&")) {
+            const bool left = live && condition_of(v, "\"&&\"");
+            auto right = comparison(live && left);
+            v = make_bool(left && live && condition_of(right, "\"&&\""));
+        }
+        return v;
+    }
+
+    json_node comparison(bool live)
+    {
+        auto v = unary(live);
+        for (;;) {
+            if (take("==")) {
+                auto r = unary(live);
+                v = make_bool(same_value(v, r));
+            } else if (take("!=")) {
+                auto r = unary(live);
+                v = make_bool(!same_value(v, r));
+            } else if (auto op = ordering()) {
+                auto r = unary(live);
+                if (!live) {
+                    v = make_bool(false);
+                    continue;
+                }
+                auto a = as_number(v), b = as_number(r);
+                if (!a || !b) fail("\"" + *op + "\" compares numbers, found " + std::string(kind_name(!a ? v.type : r.type)));
+                v = make_bool(*op == "<" ? *a < *b : *op == "<=" ? *a <= *b : *op == ">" ? *a > *b : *a >= *b);
+            } else {
+                return v;
+            }
+        }
+    }
+
+    std::optional<std::string> ordering()
+    {
+        for (const char* op : {"<=", ">=", "<", ">"})
+            if (take(op)) return op;
+        return std::nullopt;
+    }
+
+    json_node unary(bool live)
+    {
+        if (take("!")) {
+            if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+            auto v = unary(live);
+            --depth_;
+            return make_bool(live && !condition_of(v, "\"!\""));
+        }
+        return primary(live);
+    }
+
+    json_node primary(bool live)
+    {
+        skip_space();
+        if (at_ >= in_.size()) fail("\"" + std::string(in_) + "\" ends where a value belongs");
+        const char c = in_[at_];
+        if (c == '(') {
+            ++at_;
+            auto v = conditional(live);
+            if (!take(")")) fail("\"(\" without \")\" in \"" + std::string(in_) + "\"");
+            return v;
+        }
+        if (c == '"') return string_literal();
+        if (is_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_digit(in_[at_ + 1]))) return number_or_name();
+        if (is_name_character(c) && c != '.' && c != '-') return name();
+        fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
+    }
+
+    json_node string_literal()
+    {
+        json_node v;
+        v.type = json_node::kind::string;
+        for (++at_; at_ < in_.size(); ++at_) {
+            char c = in_[at_];
+            if (c == '"') {
+                ++at_;
+                return v;
+            }
+            if (c == '\\' && at_ + 1 < in_.size()) {
+                c = in_[++at_];
+                switch (c) {
+                case 'n': v.text += '\n'; break;
+                case 't': v.text += '\t'; break;
+                case 'r': v.text += '\r'; break;
+                case '"':
+                case '\\': v.text += c; break;
+                default: fail(std::string("unknown escape \"\\") + c + "\" in a string of \"" + std::string(in_) + "\"");
+                }
+                continue;
+            }
+            if (c == '$' || c == '%') {
+                const auto rest = in_.substr(at_ + 1);
+                if (rest.size() >= 2 && rest[0] == c && rest[1] == '{') {  // $${ and %%{ are literal
+                    v.text += c;
+                    v.text += '{';
+                    at_ += 2;
+                    continue;
+                }
+                if (rest.starts_with("{"))
+                    fail("a template inside a string of an expression is not supported (\"" + std::string(in_) + "\")");
+            }
+            v.text += c;
+        }
+        fail("unterminated string in \"" + std::string(in_) + "\"");
+    }
+
+    // A number, or a name that starts with digits (a matrix value such as 3x).
+    json_node number_or_name()
+    {
+        auto start = at_;
+        auto end = start + 1;
+        while (end < in_.size() && is_name_character(in_[end])) ++end;
+        auto word = in_.substr(start, end - start);
+        json_node v;
+        v.type = json_node::kind::number;
+        v.text = std::string(word);
+        double d = 0;
+        auto [stop, ec] = std::from_chars(word.data(), word.data() + word.size(), d);
+        if (ec == std::errc() && stop == word.data() + word.size() && std::isfinite(d)) {
+            at_ = end;
+            return v;
+        }
+        if (word.front() == '-') fail("\"" + std::string(word) + "\" is not a number");
+        return name();
+    }
+
+    json_node name()
+    {
+        auto start = at_;
+        while (at_ < in_.size() && is_name_character(in_[at_])) ++at_;
+        std::string n(in_.substr(start, at_ - start));
+        if (n.back() == '.') fail("\"" + n + "\" is not a variable name");
+        skip_space();
+        if (at_ < in_.size() && in_[at_] == '(')
+            fail("\"" + n + "(...)\": lading's bake templates have no functions; use the operators "
+                 "(==, !=, !, &&, ||, ? :) or a variable");
+        if (n == "true" || n == "false") return make_bool(n == "true");
+        if (n == "null") return json_node{};
+        // Looked up in a branch not taken too: a misspelt name is an error wherever it is.
+        auto value = look_up(n, lookup_);
+        if (!value) fail("unknown variable \"" + n + "\"; declare it in a \"variable\" block");
+        return *value;
+    }
+};
+
+}  // namespace
+
+std::optional<bool> as_condition(const json_node& value)
+{
+    if (value.type == json_node::kind::boolean) return value.boolean;
+    if (value.is_string() && (value.text == "true" || value.text == "false")) return value.text == "true";
+    return std::nullopt;
+}
+
+std::optional<json_node> evaluate_expression(std::string_view text, const name_lookup& lookup,
+                                             expression_problem& problem)
+{
+    if (text.empty()) {
+        problem.message = "\"${}\" names nothing; write ${NAME}";
+        return std::nullopt;
+    }
+    try {
+        return expression_reader(text, lookup).all();
+    } catch (const expression_fault& f) {
+        problem.message = f.message;
+    } catch (const lookup_refusal& refusal) {
+        problem.message = refusal.message;
+    }
+    return std::nullopt;
+}
+
+}  // namespace lading::bake

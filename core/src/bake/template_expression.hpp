@@ -1,0 +1,28 @@
+// The expression inside a bake template's "${...}" or "%{if ...}", as HCL reads it, without
+// functions: names (NAME, AXIS.KEY), string, number, bool and null literals, parentheses,
+// !, ==, !=, <, <=, >, >=, &&, || and COND ? A : B. `==` compares type and value, as HCL
+// does ("1" is not 1); a string "true" or "false" serves where a bool is needed, and a string
+// that is a number where a number is.
+#pragma once
+
+#include "bake/interpolation.hpp"
+#include "bake/positioned_json.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lading::bake {
+
+struct expression_problem {
+    std::string message;  // empty: already reported (a lookup_refusal without a message)
+};
+
+// The value of `text`, or nullopt with `problem` set.
+std::optional<json_node> evaluate_expression(std::string_view text, const name_lookup& lookup,
+                                             expression_problem& problem);
+
+// A bool, or a string "true" or "false", where a bool is needed; nullopt for anything else.
+std::optional<bool> as_condition(const json_node& value);
+
+}  // namespace lading::bake
