@@ -97,7 +97,7 @@ TEST_CASE("lading bake --print resolves groups, inherits, matrix and variables f
     CHECK(strings_at(defaults.at("target").at("app").at("tags")) == strings{"127.0.0.1:5000/app:dev"});
 }
 
-TEST_CASE("lading bake evaluates conditions in templates: a tag, a label and a matrix name", "[integration][bake]")
+TEST_CASE("lading bake evaluates expressions in templates: a tag, a label and a matrix name", "[integration][bake]")
 {
     temp_dir dir;
     write_bytes(dir / "docker-bake.json", R"J({
@@ -105,7 +105,7 @@ TEST_CASE("lading bake evaluates conditions in templates: a tag, a label and a m
   "target": {
     "app": {
       "context": "rootfs",
-      "tags": ["127.0.0.1:5000/app:${TAG == \"\" ? \"dev\" : TAG}"],
+      "tags": ["127.0.0.1:5000/app:${TAG == \"\" ? \"dev\" : lower(TAG)}"],
       "labels": {"channel": "%{if RELEASE && TAG != \"\"}stable%{else}edge%{endif}"},
       "matrix": {"flavour": ["slim", "full"]},
       "name": "app-${flavour}${flavour == \"full\" ? \"-debug\" : \"\"}"
@@ -118,8 +118,8 @@ TEST_CASE("lading bake evaluates conditions in templates: a tag, a label and a m
     CHECK(slim.at("labels").at("channel").as_string() == "edge");
     CHECK(dev.at("target").as_object().contains("app-full-debug"));
 
-    auto release = printed(bake_in(dir.path(), {"app", "--print"}, {{"TAG", "1.4"}, {"RELEASE", "true"}}));
-    CHECK(strings_at(release.at("target").at("app-slim").at("tags")) == strings{"127.0.0.1:5000/app:1.4"});
+    auto release = printed(bake_in(dir.path(), {"app", "--print"}, {{"TAG", "V1.4"}, {"RELEASE", "true"}}));
+    CHECK(strings_at(release.at("target").at("app-slim").at("tags")) == strings{"127.0.0.1:5000/app:v1.4"});
     CHECK(release.at("target").at("app-slim").at("labels").at("channel").as_string() == "stable");
 
     auto broken = bake_in(dir.path(), {"app", "--print"}, {{"RELEASE", "maybe"}});

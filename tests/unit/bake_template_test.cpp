@@ -178,9 +178,13 @@ TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake
     CHECK(run.problem("${(ON}") == "2: \"(\" without \")\" in \"(ON\"\n");
     CHECK(run.problem("${ON && NUMBER}") == "2: \"&&\" needs a bool, found a number\n");
     CHECK(run.problem("${LIST < 3}") == "2: \"<\" compares numbers, found a list\n");
-    CHECK(run.problem("${upper(NAME)}") ==
-          "2: \"upper(...)\": lading's bake templates have no functions; use the operators (==, !=, !, &&, ||, ? :) "
-          "or a variable\n");
+    CHECK(run.problem("${shout(NAME)}") ==
+          "2: unknown function shout(); lading's bake templates have and, coalesce, contains, equal, join, length, "
+          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper\n");
+    CHECK(run.problem("${OFF ? shout(NAME) : NAME}") ==
+          "2: unknown function shout(); lading's bake templates have and, coalesce, contains, equal, join, length, "
+          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper\n");
+    CHECK(run.problem("${upper(NAME}") == "2: \"upper(\" without \")\" in \"upper(NAME\"\n");
     CHECK(run.problem("${\"open}") == "2: unterminated \"${\"; write \"$${\" for a literal \"${\"\n");
     CHECK(run.problem("${\"x-${NAME}\"}") ==
           "2: a template inside a string of an expression is not supported (\"\"x-${NAME}\"\")\n");
@@ -190,4 +194,31 @@ TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake
     CHECK(run.problem(deep) == "2: the expression nests more than 100 levels deep\n");
     std::string negations = "${" + std::string(200, '!') + "ON}";
     CHECK(run.problem(negations) == "2: the expression nests more than 100 levels deep\n");
+}
+
+TEST_CASE("bake template: the functions bake files use most, as bake's behave, or refused", "[bake][template]")
+{
+    template_run run;
+    run.variables["BRANCH"] = parsed("\"Feature/Login-Page\"");
+    run.variables["EMPTY"] = parsed("null");
+    CHECK(run.text("app:${lower(replace(BRANCH, \"/\", \"-\"))}") == "app:feature-login-page");
+    CHECK(run.text("${upper(NAME)}-${trimprefix(BRANCH, \"Feature/\")}-${trimsuffix(NAME, \"pp\")}") ==
+          "APP-Login-Page-a");
+    CHECK(run.text("=${notequal(NAME, \"\")} ${equal(NUMBER, 3)} ${and(ON, not(OFF))} ${or(OFF, WORD)}") ==
+          "=true true true true");
+    CHECK(run.text("${join(\"-\", LIST)} ${length(LIST)} ${length(MAP)} ${length(NAME)}") == "a-b-c 3 2 3");
+    CHECK(run.text("${coalesce(EMPTY, NAME)} ${contains(LIST, \"b\")} ${contains(LIST, \"z\")}") == "app true false");
+    auto parts = run.evaluate("${split(\"/\", BRANCH)}");
+    REQUIRE(parts.is_array());
+    CHECK(parts.items.size() == 2);
+    CHECK(run.text("${join(\"+\", split(\",\", \"a,,b\"))}") == "a++b");
+    // Refused rather than guessed: regular expressions, casing or counting non-ASCII text.
+    CHECK(run.problem("${replace(NAME, \"/a+/\", \"b\")}") ==
+          "2: replace(): \"/a+/\" is a regular expression, which lading's bake templates do not support\n");
+    CHECK(run.problem("${lower(\"\u00c9T\u00c9\")}").find("lower(): argument 1 is not ASCII text") != std::string::npos);
+    CHECK(run.problem("${equal(NAME)}") == "2: equal(): takes 2 arguments, not 1\n");
+    CHECK(run.problem("${not(NAME)}") == "2: not(): argument 1 must be a bool, found a string\n");
+    CHECK(run.problem("${join(\",\", NAME)}") == "2: join(): argument 2 must be a list, found a string\n");
+    CHECK(run.problem("${coalesce(EMPTY, null)}") == "2: coalesce(): every argument is null\n");
+    CHECK(run.problem("${length(ON)}") == "2: length(): needs a list, an object or a string, found a boolean\n");
 }

@@ -1,5 +1,7 @@
 #include "bake/template_expression.hpp"
 
+#include "bake/template_functions.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -50,29 +52,6 @@ std::optional<double> as_number(const json_node& v)
     return d;
 }
 
-bool same_value(const json_node& a, const json_node& b)
-{
-    if (a.type != b.type) return false;
-    switch (a.type) {
-    case json_node::kind::null: return true;
-    case json_node::kind::boolean: return a.boolean == b.boolean;
-    case json_node::kind::number: return as_number(a) == as_number(b);
-    case json_node::kind::string: return a.text == b.text;
-    case json_node::kind::array:
-        if (a.items.size() != b.items.size()) return false;
-        for (std::size_t i = 0; i < a.items.size(); ++i)
-            if (!same_value(a.items[i], b.items[i])) return false;
-        return true;
-    case json_node::kind::object:
-        if (a.members.size() != b.members.size()) return false;
-        for (const auto& m : a.members) {
-            const auto* other = b.find(m.key);
-            if (!other || !same_value(m.value, *other)) return false;
-        }
-        return true;
-    }
-    return false;
-}
 
 // Recursive descent over the text, evaluating as it goes; both branches of a conditional
 // and both sides of && and || are read, only the chosen ones are looked up.
@@ -212,8 +191,8 @@ private:
             return v;
         }
         if (c == '"') return string_literal();
-        if (is_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_digit(in_[at_ + 1]))) return number_or_name();
-        if (is_name_character(c) && c != '.' && c != '-') return name();
+        if (is_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_digit(in_[at_ + 1]))) return number_or_name(live);
+        if (is_name_character(c) && c != '.' && c != '-') return name(live);
         fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
     }
 
@@ -256,7 +235,7 @@ private:
     }
 
     // A number, or a name that starts with digits (a matrix value such as 3x).
-    json_node number_or_name()
+    json_node number_or_name(bool live)
     {
         auto start = at_;
         auto end = start + 1;
@@ -272,19 +251,36 @@ private:
             return v;
         }
         if (word.front() == '-') fail("\"" + std::string(word) + "\" is not a number");
-        return name();
+        return name(live);
     }
 
-    json_node name()
+    // NAME(ARG, ...): the arguments are read in any branch, the function runs in the one taken.
+    json_node call(const std::string& function, bool live)
+    {
+        ++at_;
+        std::vector<json_node> args;
+        if (!take(")")) {
+            do
+                args.push_back(conditional(live));
+            while (take(","));
+            if (!take(")")) fail("\"" + function + "(\" without \")\" in \"" + std::string(in_) + "\"");
+        }
+        if (!live && is_template_function(function)) return json_node{};
+        try {
+            return call_template_function(function, args);
+        } catch (const template_function_error& e) {
+            fail(e.message);
+        }
+    }
+
+    json_node name(bool live)
     {
         auto start = at_;
         while (at_ < in_.size() && is_name_character(in_[at_])) ++at_;
         std::string n(in_.substr(start, at_ - start));
         if (n.back() == '.') fail("\"" + n + "\" is not a variable name");
         skip_space();
-        if (at_ < in_.size() && in_[at_] == '(')
-            fail("\"" + n + "(...)\": lading's bake templates have no functions; use the operators "
-                 "(==, !=, !, &&, ||, ? :) or a variable");
+        if (at_ < in_.size() && in_[at_] == '(') return call(n, live);
         if (n == "true" || n == "false") return make_bool(n == "true");
         if (n == "null") return json_node{};
         // Looked up in a branch not taken too: a misspelt name is an error wherever it is.
@@ -295,6 +291,30 @@ private:
 };
 
 }  // namespace
+
+bool same_value(const json_node& a, const json_node& b)
+{
+    if (a.type != b.type) return false;
+    switch (a.type) {
+    case json_node::kind::null: return true;
+    case json_node::kind::boolean: return a.boolean == b.boolean;
+    case json_node::kind::number: return as_number(a) == as_number(b);
+    case json_node::kind::string: return a.text == b.text;
+    case json_node::kind::array:
+        if (a.items.size() != b.items.size()) return false;
+        for (std::size_t i = 0; i < a.items.size(); ++i)
+            if (!same_value(a.items[i], b.items[i])) return false;
+        return true;
+    case json_node::kind::object:
+        if (a.members.size() != b.members.size()) return false;
+        for (const auto& m : a.members) {
+            const auto* other = b.find(m.key);
+            if (!other || !same_value(m.value, *other)) return false;
+        }
+        return true;
+    }
+    return false;
+}
 
 std::optional<bool> as_condition(const json_node& value)
 {

@@ -1,0 +1,230 @@
+#include "bake/template_functions.hpp"
+
+#include "bake/interpolation.hpp"
+#include "bake/template_expression.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+namespace lading::bake {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& function, const std::string& message)
+{
+    throw template_function_error{function + "(): " + message};
+}
+
+json_node make_bool(bool b)
+{
+    json_node n;
+    n.type = json_node::kind::boolean;
+    n.boolean = b;
+    return n;
+}
+
+json_node make_string(std::string s)
+{
+    json_node n;
+    n.type = json_node::kind::string;
+    n.text = std::move(s);
+    return n;
+}
+
+json_node make_number(std::size_t v)
+{
+    json_node n;
+    n.type = json_node::kind::number;
+    n.text = std::to_string(v);
+    return n;
+}
+
+// Arguments as one function sees them, with the checks every function shares.
+class arguments {
+public:
+    arguments(const std::string& function, const std::vector<json_node>& values) : function_(function), values_(values) {}
+
+    void expect(std::size_t n) const
+    {
+        if (values_.size() != n)
+            fail(function_, "takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
+                                std::to_string(values_.size()));
+    }
+    void expect_at_least(std::size_t n) const
+    {
+        if (values_.size() < n) fail(function_, "takes at least " + std::to_string(n) + " argument" + (n == 1 ? "" : "s"));
+    }
+    std::size_t size() const { return values_.size(); }
+    const json_node& at(std::size_t i) const { return values_[i]; }
+
+    // A string argument; numbers and bools convert to their text, as HCL converts them.
+    std::string text(std::size_t i) const
+    {
+        const auto& v = values_[i];
+        auto t = v.type == json_node::kind::null ? std::nullopt : scalar_text(v);
+        if (!t) fail(function_, "argument " + std::to_string(i + 1) + " must be a string, found " + std::string(kind_name(v.type)));
+        return *t;
+    }
+    std::string ascii_text(std::size_t i) const
+    {
+        auto t = text(i);
+        if (std::any_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+            fail(function_, "argument " + std::to_string(i + 1) + " is not ASCII text, which lading does not case or count");
+        return t;
+    }
+    bool flag(std::size_t i) const
+    {
+        const auto& v = values_[i];
+        if (v.type == json_node::kind::boolean) return v.boolean;
+        if (v.is_string() && (v.text == "true" || v.text == "false")) return v.text == "true";
+        fail(function_, "argument " + std::to_string(i + 1) + " must be a bool, found " + std::string(kind_name(v.type)));
+    }
+    const json_node& list(std::size_t i) const
+    {
+        if (!values_[i].is_array())
+            fail(function_, "argument " + std::to_string(i + 1) + " must be a list, found " + std::string(kind_name(values_[i].type)));
+        return values_[i];
+    }
+
+private:
+    const std::string& function_;
+    const std::vector<json_node>& values_;
+};
+
+std::string replace_all(std::string s, const std::string& what, const std::string& with)
+{
+    if (what.empty()) return s;
+    std::string out;
+    std::size_t from = 0;
+    for (auto at = s.find(what); at != std::string::npos; at = s.find(what, from)) {
+        out.append(s, from, at - from);
+        out += with;
+        from = at + what.size();
+    }
+    out.append(s, from);
+    return out;
+}
+
+using function = std::function<json_node(const std::string& name, const arguments&)>;
+
+const std::map<std::string, function>& functions()
+{
+    static const std::map<std::string, function> table{
+        {"equal", [](auto&, const arguments& a) { a.expect(2); return make_bool(same_value(a.at(0), a.at(1))); }},
+        {"notequal", [](auto&, const arguments& a) { a.expect(2); return make_bool(!same_value(a.at(0), a.at(1))); }},
+        {"and", [](auto&, const arguments& a) { a.expect(2); return make_bool(a.flag(0) && a.flag(1)); }},
+        {"or", [](auto&, const arguments& a) { a.expect(2); return make_bool(a.flag(0) || a.flag(1)); }},
+        {"not", [](auto&, const arguments& a) { a.expect(1); return make_bool(!a.flag(0)); }},
+        {"coalesce",
+         [](const std::string& name, const arguments& a) {
+             a.expect_at_least(1);
+             for (std::size_t i = 0; i < a.size(); ++i)
+                 if (a.at(i).type != json_node::kind::null) return a.at(i);
+             fail(name, "every argument is null");
+         }},
+        {"contains",
+         [](auto&, const arguments& a) {
+             a.expect(2);
+             const auto& items = a.list(0).items;
+             return make_bool(std::any_of(items.begin(), items.end(), [&](const json_node& v) { return same_value(v, a.at(1)); }));
+         }},
+        {"length",
+         [](const std::string& name, const arguments& a) {
+             a.expect(1);
+             const auto& v = a.at(0);
+             if (v.is_array()) return make_number(v.items.size());
+             if (v.is_object()) return make_number(v.members.size());
+             if (v.is_string()) return make_number(a.ascii_text(0).size());
+             fail(name, "needs a list, an object or a string, found " + std::string(kind_name(v.type)));
+         }},
+        {"join",
+         [](const std::string& name, const arguments& a) {
+             a.expect_at_least(2);
+             const auto separator = a.text(0);
+             std::string out;
+             bool first = true;
+             for (std::size_t i = 1; i < a.size(); ++i)
+                 for (const auto& item : a.list(i).items) {
+                     auto t = item.type == json_node::kind::null ? std::nullopt : scalar_text(item);
+                     if (!t) fail(name, "joins strings, found " + std::string(kind_name(item.type)) + " in a list");
+                     if (!first) out += separator;
+                     out += *t;
+                     first = false;
+                 }
+             return make_string(out);
+         }},
+        {"split",
+         [](auto&, const arguments& a) {
+             a.expect(2);
+             const auto separator = a.text(0), s = a.text(1);
+             json_node list;
+             list.type = json_node::kind::array;
+             if (separator.empty()) {
+                 list.items.push_back(make_string(s));  // as HCL: no separator splits nothing
+                 return list;
+             }
+             std::size_t from = 0;
+             for (auto at = s.find(separator); at != std::string::npos; at = s.find(separator, from)) {
+                 list.items.push_back(make_string(s.substr(from, at - from)));
+                 from = at + separator.size();
+             }
+             list.items.push_back(make_string(s.substr(from)));
+             return list;
+         }},
+        {"replace",
+         [](const std::string& name, const arguments& a) {
+             a.expect(3);
+             const auto what = a.text(1);
+             if (what.size() >= 2 && what.front() == '/' && what.back() == '/')
+                 fail(name, "\"" + what + "\" is a regular expression, which lading's bake templates do not support");
+             return make_string(replace_all(a.text(0), what, a.text(2)));
+         }},
+        {"trimprefix",
+         [](auto&, const arguments& a) {
+             a.expect(2);
+             auto s = a.text(0);
+             const auto prefix = a.text(1);
+             return make_string(s.starts_with(prefix) ? s.substr(prefix.size()) : s);
+         }},
+        {"trimsuffix",
+         [](auto&, const arguments& a) {
+             a.expect(2);
+             auto s = a.text(0);
+             const auto suffix = a.text(1);
+             return make_string(s.ends_with(suffix) ? s.substr(0, s.size() - suffix.size()) : s);
+         }},
+        {"lower",
+         [](auto&, const arguments& a) {
+             a.expect(1);
+             auto s = a.ascii_text(0);
+             std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
+             return make_string(s);
+         }},
+        {"upper",
+         [](auto&, const arguments& a) {
+             a.expect(1);
+             auto s = a.ascii_text(0);
+             std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
+             return make_string(s);
+         }},
+    };
+    return table;
+}
+
+}  // namespace
+
+bool is_template_function(const std::string& name) { return functions().contains(name); }
+
+json_node call_template_function(const std::string& name, const std::vector<json_node>& args)
+{
+    auto it = functions().find(name);
+    if (it == functions().end()) {
+        std::string known;
+        for (const auto& [n, f] : functions()) known += (known.empty() ? "" : ", ") + n;
+        throw template_function_error{"unknown function " + name + "(); lading's bake templates have " + known};
+    }
+    return it->second(name, arguments(name, args));
+}
+
+}  // namespace lading::bake
