@@ -212,6 +212,9 @@ TEST_CASE("bake template: the functions bake files use most, as bake's behave, o
     REQUIRE(parts.is_array());
     CHECK(parts.items.size() == 2);
     CHECK(run.text("${join(\"+\", split(\",\", \"a,,b\"))}") == "a++b");
+    CHECK(run.text("${join(\",\", LIST, [\"x\", NUMBER,])} ${contains([\"main\", \"app\"], NAME)} ${[] == []}") ==
+          "a,b,c,x,3 true true");
+    CHECK(run.problem("${[NAME NAME]}") == "2: \"[\" without \"]\" in \"[NAME NAME]\"\n");
     // Refused rather than guessed: regular expressions, casing or counting non-ASCII text.
     CHECK(run.problem("${replace(NAME, \"/a+/\", \"b\")}") ==
           "2: replace(): \"/a+/\" is a regular expression, which lading's bake templates do not support\n");

@@ -191,9 +191,26 @@ private:
             return v;
         }
         if (c == '"') return string_literal();
+        if (c == '[') return list_literal(live);
         if (is_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_digit(in_[at_ + 1]))) return number_or_name(live);
         if (is_name_character(c) && c != '.' && c != '-') return name(live);
         fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
+    }
+
+    // [A, B, ...], a trailing comma allowed, as HCL's tuple.
+    json_node list_literal(bool live)
+    {
+        ++at_;
+        json_node list;
+        list.type = json_node::kind::array;
+        while (!take("]")) {
+            if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+            list.items.push_back(conditional(live));
+            --depth_;
+            if (take("]")) break;
+            if (!take(",")) fail("\"[\" without \"]\" in \"" + std::string(in_) + "\"");
+        }
+        return list;
     }
 
     json_node string_literal()

@@ -1,8 +1,9 @@
 // The expression inside a bake template's "${...}" or "%{if ...}", as HCL reads it: names
-// (NAME, AXIS.KEY), string, number, bool and null literals, parentheses, !, ==, !=, <, <=, >,
-// >=, &&, || and COND ? A : B, and calls of the functions of bake/template_functions.hpp. `==` compares type and value, as HCL
-// does ("1" is not 1); a string "true" or "false" serves where a bool is needed, and a string
-// that is a number where a number is.
+// (NAME, AXIS.KEY), string, number, bool, null and list ([A, B]) literals, parentheses, !,
+// ==, !=, <, <=, >, >=, &&, || and COND ? A : B, and calls of the functions of
+// bake/template_functions.hpp. `==` compares type and value, as HCL does ("1" is not 1); a
+// string "true" or "false" serves where a bool is needed, and a string that is a number where
+// a number is.
 #pragma once
 
 #include "bake/interpolation.hpp"
