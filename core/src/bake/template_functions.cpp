@@ -106,6 +106,15 @@ std::string replace_all(std::string s, const std::string& what, const std::strin
     return out;
 }
 
+// The one ASCII text argument with the letters from..from+25 moved to to..to+25.
+json_node ascii_case(const arguments& a, char from, char to)
+{
+    a.expect(1);
+    auto s = a.ascii_text(0);
+    std::transform(s.begin(), s.end(), s.begin(), [&](char c) { return c >= from && c < from + 26 ? char(c - from + to) : c; });
+    return make_string(s);
+}
+
 using function = std::function<json_node(const std::string& name, const arguments&)>;
 
 const std::map<std::string, function>& functions()
@@ -194,20 +203,8 @@ const std::map<std::string, function>& functions()
              const auto suffix = a.text(1);
              return make_string(s.ends_with(suffix) ? s.substr(0, s.size() - suffix.size()) : s);
          }},
-        {"lower",
-         [](auto&, const arguments& a) {
-             a.expect(1);
-             auto s = a.ascii_text(0);
-             std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-             return make_string(s);
-         }},
-        {"upper",
-         [](auto&, const arguments& a) {
-             a.expect(1);
-             auto s = a.ascii_text(0);
-             std::transform(s.begin(), s.end(), s.begin(), [](char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; });
-             return make_string(s);
-         }},
+        {"lower", [](auto&, const arguments& a) { return ascii_case(a, 'A', 'a'); }},
+        {"upper", [](auto&, const arguments& a) { return ascii_case(a, 'a', 'A'); }},
     };
     return table;
 }
