@@ -122,7 +122,7 @@ TEST_CASE("bake template: broken directives are reported where they start", "[ba
           "%{endfor}; write %%{ for a literal %{\n");
     CHECK(run.problem("%{if}x%{endif}") == "2: \"%{if}\": write %{if CONDITION}\n");
     CHECK(run.problem("%{for x of LIST}%{endfor}") ==
-          "2: \"%{for x of LIST}\": write %{for VALUE in NAME} or %{for KEY, VALUE in NAME}\n");
+          "2: \"%{for x of LIST}\": write %{for VALUE in COLLECTION} or %{for KEY, VALUE in COLLECTION}\n");
     CHECK(run.problem("x %{if ON") == "4: unterminated \"%{\"; write \"%%{\" for a literal \"%{\"\n");
     CHECK(run.problem("%{if NAME}x%{endif}") == "2: the condition of %{if NAME} must be a bool, found a string\n");
     CHECK(run.problem("%{for x in NUMBER}x%{endfor}") == "2: %{for} needs a list or an object; \"NUMBER\" is a number\n");
@@ -224,4 +224,15 @@ TEST_CASE("bake template: the functions bake files use most, as bake's behave, o
     CHECK(run.problem("${join(\",\", NAME)}") == "2: join(): argument 2 must be a list, found a string\n");
     CHECK(run.problem("${coalesce(EMPTY, null)}") == "2: coalesce(): every argument is null\n");
     CHECK(run.problem("${length(ON)}") == "2: length(): needs a list, an object or a string, found a boolean\n");
+}
+
+TEST_CASE("bake template: %{for} walks the value of an expression", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("%{for x in split(\",\", \"a,b\")}[${x}]%{endfor}") == "[a][b]");
+    CHECK(run.text("%{ for i, x in [\"p\", NAME] ~} ${i}=${x} %{~ endfor }") == "0=p1=app");
+    CHECK(run.text("%{for x in ON ? LIST : []}${x}%{endfor}.") == "abc.");
+    CHECK(run.problem("%{for x in}%{endfor}") ==
+          "2: \"%{for x in}\": write %{for VALUE in COLLECTION} or %{for KEY, VALUE in COLLECTION}\n");
+    CHECK(run.problem("%{for x in upper(NAME)}%{endfor}") == "2: %{for} needs a list or an object; \"upper(NAME)\" is a string\n");
 }

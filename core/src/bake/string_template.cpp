@@ -44,6 +44,15 @@ bool is_identifier(std::string_view s)
     return true;
 }
 
+// The expression of "for ... in EXPRESSION", as written (it may hold commas and spaces).
+std::string collection_after_in(std::string_view inside)
+{
+    for (std::size_t i = 1; i + 3 < inside.size(); ++i)
+        if (is_space(inside[i - 1]) && inside.substr(i, 2) == "in" && is_space(inside[i + 2]))
+            return std::string(trimmed(inside.substr(i + 2)));
+    return {};
+}
+
 struct syntax_fault {
     template_syntax_error error;
 };
@@ -194,16 +203,16 @@ private:
             return p;
         }
         if (keyword == "for") {
-            bool with_key = words.size() == 6 && words[2] == "," && words[4] == "in";
-            if (!with_key && !(words.size() == 4 && words[2] == "in"))
-                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{for VALUE in NAME} or "
-                                   "%{for KEY, VALUE in NAME}");
+            bool with_key = words.size() >= 6 && words[2] == "," && words[4] == "in";
+            if (!with_key && !(words.size() >= 4 && words[2] == "in"))
+                fail(t.offset, "\"%{" + std::string(t.inside) + "}\": write %{for VALUE in COLLECTION} or "
+                                   "%{for KEY, VALUE in COLLECTION}");
             if (!is_identifier(words[1]) || (with_key && !is_identifier(words[3])))
                 fail(t.offset, "\"%{" + std::string(t.inside) + "}\": a loop variable is a name such as x or key");
             p.type = template_part::kind::for_directive;
             p.key = with_key ? words[1] : "";
             p.value = with_key ? words[3] : words[1];
-            p.text = with_key ? words[5] : words[3];
+            p.text = collection_after_in(t.inside);
             p.body = sequence(ended, {"endfor"});
             if (ended != "endfor") fail(t.offset, "%{for} without %{endfor}");
             return p;

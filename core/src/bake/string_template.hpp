@@ -1,7 +1,7 @@
 // A bake string read as an HCL template: literal text, "${EXPRESSION}" interpolations and the
-// "%{if CONDITION}...%{else}...%{endif}" and "%{for X in NAME}...%{endfor}" directives
-// ("%{for K, V in NAME}" for keys too). "$${" and "%%{" write "${" and "%{". A "~" just inside
-// a tag ("${~ NAME}", "%{ endif ~}") removes the whitespace next to it, newlines included.
+// "%{if CONDITION}...%{else}...%{endif}" and "%{for X in COLLECTION}...%{endfor}" directives
+// ("%{for K, V in COLLECTION}" for keys too). "$${" and "%%{" write "${" and "%{". A "~" just
+// inside a tag ("${~ NAME}", "%{ endif ~}") removes the whitespace next to it, newlines included.
 // Expressions (bake/template_expression.hpp) are read when the template is evaluated, not here;
 // a tag ends at the first '}' outside their string literals.
 #pragma once
