@@ -346,6 +346,35 @@ TEST_CASE("a token realm at a link-local address is refused before a request goe
     CHECK(r.err.find("tok-pw") == std::string::npos);
 }
 
+TEST_CASE("a token realm whose name resolves to a link-local address is refused before a request goes there",
+          "[registry]")
+{
+    temp_dir work;
+    test_ca ca(work.path() / "pki");
+    token_server tokens(robot_tokens(ca));
+    auto auth = token_auth_for(tokens, ca);
+    auth.realm = "http://metadata.lading-test/latest/meta-data/token";
+    registry_server registry({.token = auth});
+    auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/team/app:1");
+    req.env["DOCKER_CONFIG"] = write_docker_config(work.path() / "docker", registry.address(), "robot", "tok-pw").string();
+    // The name resolves, for this lading only, where cloud metadata answers: its own mount
+    // namespace sees /etc/hosts with one line more.
+    const auto hosts = work.path() / "hosts";
+    {
+        std::ifstream system_hosts("/etc/hosts");
+        std::ofstream(hosts) << system_hosts.rdbuf() << "\n169.254.169.254 metadata.lading-test\n";
+    }
+    auto options = lading_cmd().options(export_argv(req), req.env);
+    options.argv.insert(options.argv.begin(), {"unshare", "--user", "--map-root-user", "--mount", "sh", "-c",
+                                               "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hosts.string()});
+    auto r = run_process(options);
+    INFO(r.describe());
+    CHECK(r.exit_code == 1);
+    CHECK(last_line(r.err).find("sent lading to metadata.lading-test, which resolves to 169.254.169.254 on a network "
+                                "the registry is not on; refusing to connect there") != std::string::npos);
+    CHECK(r.err.find("tok-pw") == std::string::npos);
+}
+
 TEST_CASE("a multi-platform base on the same registry is mounted, not uploaded again", "[registry]")
 {
     temp_dir work;
