@@ -10,7 +10,7 @@ using namespace lading::bake;
 
 namespace {
 
-json_node string_node(const std::string& text)
+json_node verbatim_string(const std::string& text)
 {
     json_node n;
     n.type = json_node::kind::string;
@@ -38,7 +38,7 @@ struct template_run {
 
     json_node evaluate(const std::string& text)
     {
-        auto node = string_node(text);
+        auto node = verbatim_string(text);
         name_lookup lookup = [this](const std::string& n) -> std::optional<json_node> {
             auto it = variables.find(n);
             if (it == variables.end()) return std::nullopt;

@@ -162,19 +162,10 @@ private:
         if (!collection) return false;
         std::vector<std::pair<json_node, const json_node*>> rounds;
         if (collection->is_array()) {
-            for (std::size_t i = 0; i < collection->items.size(); ++i) {
-                json_node index;
-                index.type = json_node::kind::number;
-                index.text = std::to_string(i);
-                rounds.emplace_back(index, &collection->items[i]);
-            }
+            for (std::size_t i = 0; i < collection->items.size(); ++i)
+                rounds.emplace_back(number_node(std::to_string(i)), &collection->items[i]);
         } else if (collection->is_object()) {
-            for (const auto& m : collection->members) {
-                json_node key;
-                key.type = json_node::kind::string;
-                key.text = m.key;
-                rounds.emplace_back(key, &m.value);
-            }
+            for (const auto& m : collection->members) rounds.emplace_back(string_node(m.key), &m.value);
             std::sort(rounds.begin(), rounds.end(),
                       [](const auto& a, const auto& b) { return a.first.text < b.first.text; });
         } else {

@@ -11,6 +11,30 @@ const json_node* json_node::find(std::string_view key) const
     return nullptr;
 }
 
+json_node string_node(std::string text)
+{
+    json_node n;
+    n.type = json_node::kind::string;
+    n.text = std::move(text);
+    return n;
+}
+
+json_node number_node(std::string text)
+{
+    json_node n;
+    n.type = json_node::kind::number;
+    n.text = std::move(text);
+    return n;
+}
+
+json_node bool_node(bool value)
+{
+    json_node n;
+    n.type = json_node::kind::boolean;
+    n.boolean = value;
+    return n;
+}
+
 std::string_view kind_name(json_node::kind k)
 {
     switch (k) {

@@ -54,4 +54,9 @@ std::optional<json_node> parse_positioned_json(std::string_view text, json_synta
 // The JSON name of a kind, for "expected a list, found a string" messages.
 std::string_view kind_name(json_node::kind k);
 
+// Values lading makes rather than reads (they have no position in a file).
+json_node string_node(std::string text);
+json_node number_node(std::string text);  // `text` as JSON writes the number
+json_node bool_node(bool value);
+
 }  // namespace lading::bake

@@ -22,14 +22,6 @@ struct override_text {
     bool append = false;
 };
 
-json_node string_node(const std::string& text)
-{
-    json_node n;
-    n.type = json_node::kind::string;
-    n.text = text;
-    return n;
-}
-
 json_node list_node(const std::vector<std::string>& items)
 {
     json_node n;

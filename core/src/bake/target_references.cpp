@@ -69,12 +69,7 @@ json_node target_references::referenced(const std::string& reference)
         throw lookup_refusal{"\"${" + reference + "}\" names no key; write ${" + reference + ".KEY}"};
     auto name = rest.substr(0, dot);
     auto key = rest.substr(dot + 1);
-    if (key == "name") {
-        json_node n;
-        n.type = json_node::kind::string;
-        n.text = name;
-        return n;
-    }
+    if (key == "name") return string_node(name);
     bool found = false;
     std::optional<std::pair<std::size_t, std::size_t>> last;  // the definition and member that set the key
     for (std::size_t d = 0; d < definitions_.size(); ++d) {

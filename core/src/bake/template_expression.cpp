@@ -3,8 +3,6 @@
 #include "bake/template_functions.hpp"
 
 #include <charconv>
-#include <cmath>
-#include <cstdlib>
 #include <vector>
 
 namespace lading::bake {
@@ -21,14 +19,6 @@ bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Names as bake has them: HCL identifiers ('-' included) joined by '.' (AXIS.KEY, target.NAME.KEY).
 bool is_name_character(char c) { return is_letter(c) || is_digit(c) || c == '-' || c == '.'; }
-
-json_node make_bool(bool b)
-{
-    json_node n;
-    n.type = json_node::kind::boolean;
-    n.boolean = b;
-    return n;
-}
 
 // "${AXIS.KEY}" reads KEY of an object value.
 std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
@@ -53,8 +43,9 @@ std::optional<double> as_number(const json_node& v)
 }
 
 
-// Recursive descent over the text, evaluating as it goes; both branches of a conditional
-// and both sides of && and || are read, only the chosen ones are looked up.
+// Recursive descent over the text, evaluating as it goes. Every part is read and every name
+// looked up; types are judged and functions run only in the parts that decide the value
+// (`live`): the branch a conditional takes, the right side of && and || when it is needed.
 class expression_reader {
 public:
     expression_reader(std::string_view text, const name_lookup& lookup) : in_(text), lookup_(lookup) {}
@@ -74,6 +65,12 @@ private:
     int depth_ = 0;
 
     static constexpr int max_depth = 100;
+
+    // Each nested value counts toward max_depth while it is read.
+    void descend()
+    {
+        if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+    }
 
     void skip_space()
     {
@@ -99,7 +96,7 @@ private:
 
     json_node conditional(bool live)
     {
-        if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+        descend();
         auto c = logical_or(live);
         if (take("?")) {
             // The whole conditional is read before its condition's type is judged.
@@ -120,7 +117,7 @@ private:
         while (take("||")) {
             const bool left = live && condition_of(v, "\"||\"");
             auto right = logical_and(live && !left);
-            v = make_bool(left || (live && condition_of(right, "\"||\"")));
+            v = bool_node(left || (live && condition_of(right, "\"||\"")));
         }
         return v;
     }
@@ -131,7 +128,7 @@ private:
         while (take("&&")) {
             const bool left = live && condition_of(v, "\"&&\"");
             auto right = comparison(live && left);
-            v = make_bool(left && live && condition_of(right, "\"&&\""));
+            v = bool_node(left && live && condition_of(right, "\"&&\""));
         }
         return v;
     }
@@ -142,19 +139,19 @@ private:
         for (;;) {
             if (take("==")) {
                 auto r = unary(live);
-                v = make_bool(same_value(v, r));
+                v = bool_node(same_value(v, r));
             } else if (take("!=")) {
                 auto r = unary(live);
-                v = make_bool(!same_value(v, r));
+                v = bool_node(!same_value(v, r));
             } else if (auto op = ordering()) {
                 auto r = unary(live);
                 if (!live) {
-                    v = make_bool(false);
+                    v = bool_node(false);
                     continue;
                 }
                 auto a = as_number(v), b = as_number(r);
                 if (!a || !b) fail("\"" + *op + "\" compares numbers, found " + std::string(kind_name(!a ? v.type : r.type)));
-                v = make_bool(*op == "<" ? *a < *b : *op == "<=" ? *a <= *b : *op == ">" ? *a > *b : *a >= *b);
+                v = bool_node(*op == "<" ? *a < *b : *op == "<=" ? *a <= *b : *op == ">" ? *a > *b : *a >= *b);
             } else {
                 return v;
             }
@@ -171,10 +168,10 @@ private:
     json_node unary(bool live)
     {
         if (take("!")) {
-            if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+            descend();
             auto v = unary(live);
             --depth_;
-            return make_bool(live && !condition_of(v, "\"!\""));
+            return bool_node(live && !condition_of(v, "\"!\""));
         }
         return primary(live);
     }
@@ -204,7 +201,7 @@ private:
         json_node list;
         list.type = json_node::kind::array;
         while (!take("]")) {
-            if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+            descend();
             list.items.push_back(conditional(live));
             --depth_;
             if (take("]")) break;
@@ -258,12 +255,7 @@ private:
         auto end = start + 1;
         while (end < in_.size() && is_name_character(in_[end])) ++end;
         auto word = in_.substr(start, end - start);
-        json_node v;
-        v.type = json_node::kind::number;
-        v.text = std::string(word);
-        double d = 0;
-        auto [stop, ec] = std::from_chars(word.data(), word.data() + word.size(), d);
-        if (ec == std::errc() && stop == word.data() + word.size() && std::isfinite(d)) {
+        if (auto v = number_node(std::string(word)); as_number(v)) {
             at_ = end;
             return v;
         }
@@ -298,7 +290,7 @@ private:
         if (n.back() == '.') fail("\"" + n + "\" is not a variable name");
         skip_space();
         if (at_ < in_.size() && in_[at_] == '(') return call(n, live);
-        if (n == "true" || n == "false") return make_bool(n == "true");
+        if (n == "true" || n == "false") return bool_node(n == "true");
         if (n == "null") return json_node{};
         // Looked up in a branch not taken too: a misspelt name is an error wherever it is.
         auto value = look_up(n, lookup_);

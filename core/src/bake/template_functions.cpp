@@ -16,28 +16,12 @@ namespace {
     throw template_function_error{function + "(): " + message};
 }
 
-json_node make_bool(bool b)
+// A value where text is needed: strings, and numbers and bools as their text (HCL converts
+// them); nothing for null, lists and objects.
+std::optional<std::string> text_of(const json_node& v)
 {
-    json_node n;
-    n.type = json_node::kind::boolean;
-    n.boolean = b;
-    return n;
-}
-
-json_node make_string(std::string s)
-{
-    json_node n;
-    n.type = json_node::kind::string;
-    n.text = std::move(s);
-    return n;
-}
-
-json_node make_number(std::size_t v)
-{
-    json_node n;
-    n.type = json_node::kind::number;
-    n.text = std::to_string(v);
-    return n;
+    if (v.type == json_node::kind::null) return std::nullopt;
+    return scalar_text(v);
 }
 
 // Arguments as one function sees them, with the checks every function shares.
@@ -62,7 +46,7 @@ public:
     std::string text(std::size_t i) const
     {
         const auto& v = values_[i];
-        auto t = v.type == json_node::kind::null ? std::nullopt : scalar_text(v);
+        auto t = text_of(v);
         if (!t) fail(function_, "argument " + std::to_string(i + 1) + " must be a string, found " + std::string(kind_name(v.type)));
         return *t;
     }
@@ -75,10 +59,8 @@ public:
     }
     bool flag(std::size_t i) const
     {
-        const auto& v = values_[i];
-        if (v.type == json_node::kind::boolean) return v.boolean;
-        if (v.is_string() && (v.text == "true" || v.text == "false")) return v.text == "true";
-        fail(function_, "argument " + std::to_string(i + 1) + " must be a bool, found " + std::string(kind_name(v.type)));
+        if (auto b = as_condition(values_[i])) return *b;
+        fail(function_, "argument " + std::to_string(i + 1) + " must be a bool, found " + std::string(kind_name(values_[i].type)));
     }
     const json_node& list(std::size_t i) const
     {
@@ -112,7 +94,7 @@ json_node ascii_case(const arguments& a, char from, char to)
     a.expect(1);
     auto s = a.ascii_text(0);
     std::transform(s.begin(), s.end(), s.begin(), [&](char c) { return c >= from && c < from + 26 ? char(c - from + to) : c; });
-    return make_string(s);
+    return string_node(s);
 }
 
 using function = std::function<json_node(const std::string& name, const arguments&)>;
@@ -120,11 +102,11 @@ using function = std::function<json_node(const std::string& name, const argument
 const std::map<std::string, function>& functions()
 {
     static const std::map<std::string, function> table{
-        {"equal", [](auto&, const arguments& a) { a.expect(2); return make_bool(same_value(a.at(0), a.at(1))); }},
-        {"notequal", [](auto&, const arguments& a) { a.expect(2); return make_bool(!same_value(a.at(0), a.at(1))); }},
-        {"and", [](auto&, const arguments& a) { a.expect(2); return make_bool(a.flag(0) && a.flag(1)); }},
-        {"or", [](auto&, const arguments& a) { a.expect(2); return make_bool(a.flag(0) || a.flag(1)); }},
-        {"not", [](auto&, const arguments& a) { a.expect(1); return make_bool(!a.flag(0)); }},
+        {"equal", [](auto&, const arguments& a) { a.expect(2); return bool_node(same_value(a.at(0), a.at(1))); }},
+        {"notequal", [](auto&, const arguments& a) { a.expect(2); return bool_node(!same_value(a.at(0), a.at(1))); }},
+        {"and", [](auto&, const arguments& a) { a.expect(2); return bool_node(a.flag(0) && a.flag(1)); }},
+        {"or", [](auto&, const arguments& a) { a.expect(2); return bool_node(a.flag(0) || a.flag(1)); }},
+        {"not", [](auto&, const arguments& a) { a.expect(1); return bool_node(!a.flag(0)); }},
         {"coalesce",
          [](const std::string& name, const arguments& a) {
              a.expect_at_least(1);
@@ -136,15 +118,15 @@ const std::map<std::string, function>& functions()
          [](auto&, const arguments& a) {
              a.expect(2);
              const auto& items = a.list(0).items;
-             return make_bool(std::any_of(items.begin(), items.end(), [&](const json_node& v) { return same_value(v, a.at(1)); }));
+             return bool_node(std::any_of(items.begin(), items.end(), [&](const json_node& v) { return same_value(v, a.at(1)); }));
          }},
         {"length",
          [](const std::string& name, const arguments& a) {
              a.expect(1);
              const auto& v = a.at(0);
-             if (v.is_array()) return make_number(v.items.size());
-             if (v.is_object()) return make_number(v.members.size());
-             if (v.is_string()) return make_number(a.ascii_text(0).size());
+             if (v.is_array()) return number_node(std::to_string(v.items.size()));
+             if (v.is_object()) return number_node(std::to_string(v.members.size()));
+             if (v.is_string()) return number_node(std::to_string(a.ascii_text(0).size()));
              fail(name, "needs a list, an object or a string, found " + std::string(kind_name(v.type)));
          }},
         {"join",
@@ -155,13 +137,13 @@ const std::map<std::string, function>& functions()
              bool first = true;
              for (std::size_t i = 1; i < a.size(); ++i)
                  for (const auto& item : a.list(i).items) {
-                     auto t = item.type == json_node::kind::null ? std::nullopt : scalar_text(item);
+                     auto t = text_of(item);
                      if (!t) fail(name, "joins strings, found " + std::string(kind_name(item.type)) + " in a list");
                      if (!first) out += separator;
                      out += *t;
                      first = false;
                  }
-             return make_string(out);
+             return string_node(out);
          }},
         {"split",
          [](auto&, const arguments& a) {
@@ -170,15 +152,15 @@ const std::map<std::string, function>& functions()
              json_node list;
              list.type = json_node::kind::array;
              if (separator.empty()) {
-                 list.items.push_back(make_string(s));  // as HCL: no separator splits nothing
+                 list.items.push_back(string_node(s));  // as HCL: no separator splits nothing
                  return list;
              }
              std::size_t from = 0;
              for (auto at = s.find(separator); at != std::string::npos; at = s.find(separator, from)) {
-                 list.items.push_back(make_string(s.substr(from, at - from)));
+                 list.items.push_back(string_node(s.substr(from, at - from)));
                  from = at + separator.size();
              }
-             list.items.push_back(make_string(s.substr(from)));
+             list.items.push_back(string_node(s.substr(from)));
              return list;
          }},
         {"replace",
@@ -187,21 +169,21 @@ const std::map<std::string, function>& functions()
              const auto what = a.text(1);
              if (what.size() >= 2 && what.front() == '/' && what.back() == '/')
                  fail(name, "\"" + what + "\" is a regular expression, which lading's bake templates do not support");
-             return make_string(replace_all(a.text(0), what, a.text(2)));
+             return string_node(replace_all(a.text(0), what, a.text(2)));
          }},
         {"trimprefix",
          [](auto&, const arguments& a) {
              a.expect(2);
              auto s = a.text(0);
              const auto prefix = a.text(1);
-             return make_string(s.starts_with(prefix) ? s.substr(prefix.size()) : s);
+             return string_node(s.starts_with(prefix) ? s.substr(prefix.size()) : s);
          }},
         {"trimsuffix",
          [](auto&, const arguments& a) {
              a.expect(2);
              auto s = a.text(0);
              const auto suffix = a.text(1);
-             return make_string(s.ends_with(suffix) ? s.substr(0, s.size() - suffix.size()) : s);
+             return string_node(s.ends_with(suffix) ? s.substr(0, s.size() - suffix.size()) : s);
          }},
         {"lower", [](auto&, const arguments& a) { return ascii_case(a, 'A', 'a'); }},
         {"upper", [](auto&, const arguments& a) { return ascii_case(a, 'a', 'A'); }},

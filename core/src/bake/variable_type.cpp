@@ -22,14 +22,6 @@ std::optional<bool> parse_bool_text(const std::string& text)
     return std::nullopt;
 }
 
-json_node string_node(std::string text)
-{
-    json_node n;
-    n.type = json_node::kind::string;
-    n.text = std::move(text);
-    return n;
-}
-
 }  // namespace
 
 std::string variable_type::str() const
