@@ -53,7 +53,7 @@ public:
         }
         std::string out;
         if (parts->size() == 1 && parts->front().type == template_part::kind::reference) {
-            // Exactly one "${NAME}": the value keeps its own type.
+            // Exactly one "${...}": the value keeps its own type.
             bool ok = substitute(parts->front(), true, out, lookup_);
             if (ok && node_.type == json_node::kind::string) node_.text = out;
             return ok;
@@ -116,12 +116,12 @@ private:
 
     bool substitute(const template_part& part, bool whole, std::string& out, const name_lookup& lookup)
     {
-        const auto& name = part.text;
-        auto value = value_of(name, part.offset, lookup);
+        const auto& expression = part.text;
+        auto value = value_of(expression, part.offset, lookup);
         if (!value) return false;
         if (whole && !value->is_string()) {
             if (json_size(*value, max_interpolated_size) > max_interpolated_size) {
-                report(part.offset, "\"${" + name + "}\" is longer than " +
+                report(part.offset, "\"${" + expression + "}\" is longer than " +
                                         std::to_string(max_interpolated_size >> 20) + " MiB as JSON");
                 return false;
             }
@@ -133,11 +133,11 @@ private:
         }
         auto text = scalar_text(*value);
         if (!text) {
-            report(part.offset, "\"" + name + "\" is " + std::string(kind_name(value->type)) +
+            report(part.offset, "\"" + expression + "\" is " + std::string(kind_name(value->type)) +
                                     " and cannot be part of a longer string");
             return false;
         }
-        return append(out, *text, part, "\"${" + name + "}\"");
+        return append(out, *text, part, "\"${" + expression + "}\"");
     }
 
     // %{if COND}: COND is a bool, or a string "true" or "false" as HCL converts it.
@@ -154,7 +154,7 @@ private:
         return evaluate(*chosen ? part.body : part.otherwise, lookup, out);
     }
 
-    // %{for V in NAME} over a list (KEY is the index) or an object (KEY is the key, in key order,
+    // %{for V in COLLECTION} over a list (KEY is the index) or an object (KEY is the key, in key order,
     // as HCL iterates a map).
     bool repeat(const template_part& part, const name_lookup& lookup, std::string& out)
     {
