@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <map>
 #include <filesystem>
 
 namespace lading {
@@ -222,18 +223,24 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     }
     auto doc = parse_object(m.bytes, text);
     std::optional<descriptor> chosen;
-    auto fetch_manifest = [&](const descriptor& entry) {
+    // An index entry without a platform has its manifest and config read to pick by: kept, so
+    // the one picked is not fetched again.
+    std::map<digest, registry::fetched_manifest> manifests;
+    std::map<digest, std::string> configs;
+    auto fetch_manifest = [&](const descriptor& entry) -> const registry::fetched_manifest& {
+        if (auto it = manifests.find(entry.digest); it != manifests.end()) return it->second;
         auto fetched = reader->manifest(entry.digest.str());
         check_content(fetched.bytes, entry, text + ": manifest");
-        return fetched;
+        return manifests.emplace(entry.digest, std::move(fetched)).first->second;
     };
-    auto fetch_config = [&](const boost::json::object& manifest) {
+    auto fetch_config = [&](const boost::json::object& manifest) -> const std::string& {
         auto config_desc = config_descriptor(manifest, text);
+        if (auto it = configs.find(config_desc.digest); it != configs.end()) return it->second;
         std::string bytes;
         if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
         reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); });
         check_content(bytes, config_desc, text + ": config");
-        return bytes;
+        return configs.emplace(config_desc.digest, std::move(bytes)).first->second;
     };
     if (is_index(doc)) {
         auto platform_in_config = [&](const descriptor& entry) {
@@ -243,7 +250,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
         m = fetch_manifest(*chosen);
         doc = parse_object(m.bytes, text);
     }
-    const auto config_bytes = fetch_config(doc);
+    const auto& config_bytes = fetch_config(doc);
 
     base_image base;
     base.reference = text;
