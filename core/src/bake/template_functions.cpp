@@ -3,6 +3,8 @@
 #include "bake/interpolation.hpp"
 #include "bake/template_expression.hpp"
 
+#include <boost/algorithm/string/replace.hpp>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -73,20 +75,6 @@ private:
     const std::string& function_;
     const std::vector<json_node>& values_;
 };
-
-std::string replace_all(std::string s, const std::string& what, const std::string& with)
-{
-    if (what.empty()) return s;
-    std::string out;
-    std::size_t from = 0;
-    for (auto at = s.find(what); at != std::string::npos; at = s.find(what, from)) {
-        out.append(s, from, at - from);
-        out += with;
-        from = at + what.size();
-    }
-    out.append(s, from);
-    return out;
-}
 
 // The one ASCII text argument with the letters from..from+25 moved to to..to+25.
 json_node ascii_case(const arguments& a, char from, char to)
@@ -169,7 +157,9 @@ const std::map<std::string, function>& functions()
              const auto what = a.text(1);
              if (what.size() >= 2 && what.front() == '/' && what.back() == '/')
                  fail(name, "\"" + what + "\" is a regular expression, which lading's bake templates do not support");
-             return string_node(replace_all(a.text(0), what, a.text(2)));
+             auto s = a.text(0);
+             if (!what.empty()) boost::algorithm::replace_all(s, what, a.text(2));
+             return string_node(std::move(s));
          }},
         {"trimprefix",
          [](auto&, const arguments& a) {
