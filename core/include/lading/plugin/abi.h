@@ -72,7 +72,10 @@ typedef struct lading_compressor_v1 {
     lading_codec* (*compressor_new)(int32_t level, uint32_t threads, char* error, size_t error_len);
     lading_codec* (*decompressor_new)(char* error, size_t error_len);
     /* finish = 1 once every input byte has been passed. Returns LADING_OK, LADING_DONE
-     * (only with finish = 1, when all output is out) or LADING_ERROR. */
+     * (only with finish = 1, when all output is out) or LADING_ERROR. lading brings new
+     * input (avail_in > 0) with every call before finish = 1, so a codec never has to wait
+     * for output it is not asked to give yet; output not handed out by one call (the
+     * buffer is full or the work not done) goes out with later ones. */
     int (*transform)(lading_codec* codec, lading_stream_io* io, int finish);
     /* After LADING_DONE on a compressor: layer annotations as a JSON object ("{}" when
      * none) and the diffID the layer must carry when it differs from the sha256 of the
