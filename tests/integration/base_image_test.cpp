@@ -546,6 +546,47 @@ TEST_CASE("an index base whose entries state no platform: each is the platform i
     CHECK_THAT(r.err, Catch::Contains("has no image for linux/s390x (it has: linux/arm64, linux/amd64)"));
 }
 
+TEST_CASE("an index base listing one manifest twice, once with a wrong size: the entry picked is checked",
+          "[integration][base][platform]")
+{
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    const auto base_layer = tt::archive_of({tt::file_member("etc/os-release", "ID=hand-made\n")});
+    const boost::json::object arm64{{"architecture", "arm64"}, {"os", "linux"}};
+    write_hand_made_index(work / "base", "1", {{{}, arm64}}, base_layer);
+
+    // The index's one unlabelled entry is read to learn its platform (arm64). A second entry
+    // names the same manifest as linux/amd64 with a size one byte too large: it is the one
+    // picked, and the manifest already read must still be checked against it.
+    const fs::path blobs = work / "base" / "blobs" / "sha256";
+    auto layout_index = read_json_file(work / "base" / "index.json").as_object();
+    auto& named = layout_index.at("manifests").as_array().at(0).as_object();
+    auto index = read_json_file(blobs / std::string(named.at("digest").as_string()).substr(7)).as_object();
+    auto& entries = index.at("manifests").as_array();
+    auto lying = entries.at(0).as_object();
+    lying["platform"] = {{"architecture", "amd64"}, {"os", "linux"}};
+    lying["size"] = lying.at("size").to_number<std::int64_t>() + 1;
+    entries.push_back(lying);
+    const auto index_bytes = boost::json::serialize(index);
+    write_bytes(blobs / sha256_hex(index_bytes), index_bytes);
+    named["digest"] = "sha256:" + sha256_hex(index_bytes);
+    named["size"] = index_bytes.size();
+    write_bytes(work / "base" / "index.json", boost::json::serialize(layout_index));
+
+    write_bytes(work / "app" / "app" / "main", "app layer\n");
+    export_request req;
+    req.layers = {work / "app"};
+    req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
+    req.store = work / "store";
+    req.platform = "linux/amd64";
+    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    auto r = run_export(req);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.err, Catch::Contains("manifest " + std::string(lying.at("digest").as_string()) + " has ") &&
+                          Catch::Contains("bytes, but its descriptor says"));
+    CHECK_FALSE(fs::exists(req.store / "index.json"));
+}
+
 TEST_CASE("a Windows base index: os.version picks the entry and is written to the index entry and the config",
           "[integration][base][platform]")
 {

@@ -138,20 +138,29 @@ base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> so
     base_image base;
     base.reference = spec;
     base.manifest_digest = root->digest;
-    auto doc = parse_object(read_checked(*source, *root, "--from " + spec + ": manifest"), spec);
+    // Documents read to pick among index entries without a platform are kept, so the one
+    // picked is not read again (from containerd, each read is a request).
+    std::map<digest, std::string> documents;
+    auto read_document = [&](const descriptor& d, const char* kind) -> const std::string& {
+        const auto what = "--from " + spec + ": " + kind;
+        if (auto it = documents.find(d.digest); it != documents.end()) {
+            check_content(it->second, d, what);  // the same digest may come with another size
+            return it->second;
+        }
+        return documents.emplace(d.digest, read_checked(*source, d, what)).first->second;
+    };
+    auto doc = parse_object(read_document(*root, "manifest"), spec);
     std::optional<descriptor> chosen;
     if (is_index(doc)) {
         auto platform_in_config = [&](const descriptor& entry) {
-            auto manifest = parse_object(read_checked(*source, entry, "--from " + spec + ": manifest"), spec);
-            auto config = config_descriptor(manifest, spec);
-            return platform_stated(read_checked(*source, config, "--from " + spec + ": config"), spec);
+            auto manifest = parse_object(read_document(entry, "manifest"), spec);
+            return platform_stated(read_document(config_descriptor(manifest, spec), "config"), spec);
         };
         chosen = pick_platform(doc, wanted, spec, platform_in_config);
-        doc = parse_object(read_checked(*source, *chosen, "--from " + spec + ": manifest"), spec);
+        doc = parse_object(read_document(*chosen, "manifest"), spec);
         base.manifest_digest = chosen->digest;
     }
-    auto config_desc = config_descriptor(doc, spec);
-    read_image(base, doc, read_checked(*source, config_desc, "--from " + spec + ": config"), spec, chosen);
+    read_image(base, doc, read_document(config_descriptor(doc, spec), "config"), spec, chosen);
     base.copy_blob = [source](const descriptor& d, plugin::store& to) { lading::copy_blob(*source, d, to, "the base image"); };
     base.open_local_blob = [source, layers = base.layers](const digest& d) -> std::unique_ptr<byte_source> {
         for (const auto& layer : layers)
@@ -228,14 +237,20 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     std::map<digest, registry::fetched_manifest> manifests;
     std::map<digest, std::string> configs;
     auto fetch_manifest = [&](const descriptor& entry) -> const registry::fetched_manifest& {
-        if (auto it = manifests.find(entry.digest); it != manifests.end()) return it->second;
+        if (auto it = manifests.find(entry.digest); it != manifests.end()) {
+            check_content(it->second.bytes, entry, text + ": manifest");  // the same digest may come with another size
+            return it->second;
+        }
         auto fetched = reader->manifest(entry.digest.str());
         check_content(fetched.bytes, entry, text + ": manifest");
         return manifests.emplace(entry.digest, std::move(fetched)).first->second;
     };
     auto fetch_config = [&](const boost::json::object& manifest) -> const std::string& {
         auto config_desc = config_descriptor(manifest, text);
-        if (auto it = configs.find(config_desc.digest); it != configs.end()) return it->second;
+        if (auto it = configs.find(config_desc.digest); it != configs.end()) {
+            check_content(it->second, config_desc, text + ": config");
+            return it->second;
+        }
         std::string bytes;
         if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
         reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); });
