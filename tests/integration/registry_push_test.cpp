@@ -148,6 +148,17 @@ TEST_CASE("push over TLS trusts a CA from certs.d and refuses an unknown one", "
         const auto repositories = registry.repositories();
         CHECK(std::find(repositories.begin(), repositories.end(), "tls/strict") == repositories.end());
     }
+    SECTION("a CA trusted for one registry is not trusted for another in the same run")
+    {
+        registry_server other({.tls = ca.server()});  // signed by the same CA, not in certs.d
+        auto req = trusted;
+        req.outputs.push_back("type=registry,name=" + other.address() + "/tls/other:1");
+        auto r = run_export(req);
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).find("certificate") != std::string::npos);
+        CHECK(last_line(r.err).find(other.address()) != std::string::npos);
+        CHECK(other.repositories().empty());
+    }
 }
 
 TEST_CASE("htpasswd Basic auth: login, push, and clear errors without secrets", "[registry]")
