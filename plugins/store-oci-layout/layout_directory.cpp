@@ -182,11 +182,11 @@ void fsync_directory(const fs::path& dir)
     ::close(fd);
 }
 
-void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes)
+void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes, durability kept)
 {
     locked_temporary temp(root);
     temp.write(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    temp.commit_to(target);
+    temp.commit_to(target, kept);
 }
 
 index_lock::index_lock(const fs::path& root)
@@ -205,13 +205,14 @@ index_lock::index_lock(const fs::path& root)
 
 index_lock::~index_lock() { ::close(fd_); }
 
-void prepare_layout(const fs::path& root)
+void prepare_layout(const fs::path& root, durability kept)
 {
     // What is there is checked before anything is added: a directory that is not a layout
     // (or whose index is damaged) is refused unchanged.
     if (exists_in_layout(root, "oci-layout")) check_marker(root);
     if (exists_in_layout(root, "index.json")) check_index(root);
 
+    const bool flush = kept == durability::flushed;
     // Every directory created on the way to root is flushed into its parent.
     auto absolute = fs::absolute(root).lexically_normal();
     if (!absolute.has_filename()) absolute = absolute.parent_path();
@@ -220,17 +221,17 @@ void prepare_layout(const fs::path& root)
     std::error_code ec;
     fs::create_directories(root, ec);
     if (ec) throw std::runtime_error("cannot create " + root.string() + ": " + ec.message());
-    for (auto created = absolute; created != existing; created = created.parent_path())
+    for (auto created = absolute; flush && created != existing; created = created.parent_path())
         fsync_directory(created.parent_path());
     bool root_changed = ensure_real_directory(root, "blobs");
-    if (ensure_real_directory(root, fs::path("blobs") / "sha256")) fsync_directory(root / "blobs");
+    if (ensure_real_directory(root, fs::path("blobs") / "sha256") && flush) fsync_directory(root / "blobs");
     root_changed = ensure_real_directory(root, ".lading-tmp") || root_changed;
-    if (root_changed) fsync_directory(root);
+    if (root_changed && flush) fsync_directory(root);
 
     {
         index_lock lock(root);
-        if (!exists_in_layout(root, "oci-layout")) replace_file_atomically(root, root / "oci-layout", layout_marker);
-        if (!exists_in_layout(root, "index.json")) replace_file_atomically(root, root / "index.json", empty_index);
+        if (!exists_in_layout(root, "oci-layout")) replace_file_atomically(root, root / "oci-layout", layout_marker, kept);
+        if (!exists_in_layout(root, "index.json")) replace_file_atomically(root, root / "index.json", empty_index, kept);
     }
     check_marker(root);
     remove_abandoned_temporaries(root);

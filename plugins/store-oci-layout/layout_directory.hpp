@@ -2,6 +2,8 @@
 // rule that nothing inside the layout is reached through a symbolic link.
 #pragma once
 
+#include "temporary_files.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -12,8 +14,9 @@ namespace oci_layout {
 namespace fs = std::filesystem;
 
 // For writing: creates the layout (oci-layout, index.json, blobs/sha256, .lading-tmp) when
-// missing, checks it when present, and removes the temporaries their writers abandoned.
-void prepare_layout(const fs::path& root);
+// missing, checks it when present, and removes the temporaries their writers abandoned. What
+// it creates is flushed to disk unless `kept` is unflushed (a spool, removed when done).
+void prepare_layout(const fs::path& root, durability kept = durability::flushed);
 
 // For reading only: checks that root is a layout; creates, cleans and writes nothing.
 void check_layout(const fs::path& root);
@@ -39,8 +42,10 @@ bool remove_layout_file(const fs::path& root, const fs::path& relative);
 // umask); a link or a file in their place is refused.
 void ensure_layout_directories(const fs::path& root, const fs::path& relative);
 
-// Writes `bytes` to a locked temporary, fsyncs, renames over target, fsyncs the directory.
-void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes);
+// Writes `bytes` to a locked temporary, fsyncs, renames over target, fsyncs the directory
+// (no fsyncs when `kept` is unflushed).
+void replace_file_atomically(const fs::path& root, const fs::path& target, std::string_view bytes,
+                             durability kept = durability::flushed);
 
 void fsync_directory(const fs::path& dir);
 

@@ -51,7 +51,7 @@ lading_store* open_in_mode(const char* location, bool read_only, oci_layout::dur
             if (read_only)
                 oci_layout::check_layout(s->root);
             else
-                oci_layout::prepare_layout(s->root);
+                oci_layout::prepare_layout(s->root, blobs);
             return s.release();
         },
         [&](const std::string& m) { lading::sdk::copy_error(m, error, error_len); });
