@@ -111,16 +111,25 @@ boost::json::object platform_of_config(const boost::json::object& config)
 
 // Exports app:1 (one new layer) with --platform `asked` on the base layout at work/base:1;
 // returns the exported image, whose platform's store entry is `entry`.
-image_view export_on_hand_made_base(const fs::path& work, const std::string& asked, boost::json::object& entry)
+// An export of one app layer onto the hand-made layout work/base (tag "1") for `platform`,
+// into work/store as `name`, its metadata in work/meta.json.
+export_request request_on_hand_made_base(const fs::path& work, const std::string& platform,
+                                         const std::string& name = "app:1")
 {
     write_bytes(work / "app" / "app" / "main", "app layer\n");
     export_request req;
     req.layers = {work / "app"};
-    req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
+    req.outputs = {"type=image,name=" + name + ",oci-mediatypes=true"};
     req.store = work / "store";
     req.metadata_file = work / "meta.json";
-    req.platform = asked;
+    req.platform = platform;
     req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    return req;
+}
+
+image_view export_on_hand_made_base(const fs::path& work, const std::string& asked, boost::json::object& entry)
+{
+    auto req = request_on_hand_made_base(work, asked);
     auto meta = export_ok(req);
     auto found = oci_layout(req.store).find_entry("app:1");
     REQUIRE(found);
@@ -457,7 +466,6 @@ TEST_CASE("a base whose config names the default variant is the platform --platf
 {
     temp_dir scratch;
     const fs::path work = scratch.path();
-    write_bytes(work / "app" / "app" / "main", "app layer\n");
     const auto base_layer = tt::archive_of({tt::file_member("etc/os-release", "ID=hand-made\n")});
     const auto arm64 = boost::json::object{{"architecture", "arm64"}, {"os", "linux"}};
     const auto arm_v7 = boost::json::object{{"architecture", "arm"}, {"os", "linux"}, {"variant", "v7"}};
@@ -473,13 +481,7 @@ TEST_CASE("a base whose config names the default variant is the platform --platf
         DYNAMIC_SECTION("a " << c.config_platform << " base with --platform " << c.asked)
         {
             write_hand_made_layout(work / "base", "1", c.config_platform, {base_layer});
-            export_request req;
-            req.layers = {work / "app"};
-            req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
-            req.store = work / "store";
-            req.metadata_file = work / "meta.json";
-            req.platform = c.asked;
-            req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+            auto req = request_on_hand_made_base(work, c.asked);
             auto meta = export_ok(req);
             auto entry = oci_layout(req.store).find_entry("app:1");
             REQUIRE(entry);
@@ -534,13 +536,7 @@ TEST_CASE("an index base whose entries state no platform: each is the platform i
     CHECK(platform_of_config(image.config) == amd64);
     REQUIRE(image.layer_digests.size() == 2);
 
-    write_bytes(work / "app" / "app" / "main", "app layer\n");
-    export_request req;
-    req.layers = {work / "app"};
-    req.outputs = {"type=image,name=app:2,oci-mediatypes=true"};
-    req.store = work / "store";
-    req.platform = "linux/s390x";
-    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    auto req = request_on_hand_made_base(work, "linux/s390x", "app:2");
     auto r = run_export(req);
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("has no image for linux/s390x (it has: linux/arm64, linux/amd64)"));
@@ -573,13 +569,7 @@ TEST_CASE("an index base listing one manifest twice, once with a wrong size: the
     named["size"] = index_bytes.size();
     write_bytes(work / "base" / "index.json", boost::json::serialize(layout_index));
 
-    write_bytes(work / "app" / "app" / "main", "app layer\n");
-    export_request req;
-    req.layers = {work / "app"};
-    req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
-    req.store = work / "store";
-    req.platform = "linux/amd64";
-    req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+    auto req = request_on_hand_made_base(work, "linux/amd64");
     auto r = run_export(req);
     CHECK(r.exit_code != 0);
     CHECK_THAT(r.err, Catch::Contains("manifest " + std::string(lying.at("digest").as_string()) + " has ") &&
@@ -616,14 +606,7 @@ TEST_CASE("a Windows base index: os.version picks the entry and is written to th
     }
     SECTION("both, in one index")
     {
-        write_bytes(work / "app" / "app" / "main", "app layer\n");
-        export_request req;
-        req.layers = {work / "app"};
-        req.outputs = {"type=image,name=app:1,oci-mediatypes=true"};
-        req.store = work / "store";
-        req.metadata_file = work / "meta.json";
-        req.platform = "windows(10.0.17763)/amd64,windows(10.0.20348)/amd64";
-        req.extra_args = {"--from", "oci-layout://" + (work / "base").string() + ":1"};
+        auto req = request_on_hand_made_base(work, "windows(10.0.17763)/amd64,windows(10.0.20348)/amd64");
         auto meta = export_ok(req);
         oci_layout layout(req.store);
         auto index = parse_json(layout.read_blob(meta.digest), "exported index").as_object();
