@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <filesystem>
 
@@ -36,12 +37,27 @@ void check_content(const std::string& bytes, const descriptor& d, const std::str
         throw error(what + " " + d.digest.str() + " does not match its digest (its bytes hash to " + got.str() + ")");
 }
 
-std::string read_checked(plugin::store& source, const descriptor& d, const std::string& what)
+// Manifests and configs of one base, each read once: picking among index entries without a
+// platform reads their documents, and the one picked is not read again. A kept document is
+// checked against every descriptor that names it, as the same digest may come with another size.
+class document_memo {
+public:
+    const std::string& get(const descriptor& d, const std::string& what, const std::function<std::string()>& read)
+    {
+        auto it = kept_.find(d.digest);
+        if (it == kept_.end()) it = kept_.emplace(d.digest, read()).first;
+        check_content(it->second, d, what);
+        return it->second;
+    }
+
+private:
+    std::map<digest, std::string> kept_;
+};
+
+std::string read_small(plugin::store& source, const descriptor& d, const std::string& what)
 {
     if (d.size > json_limit) throw error(what + " " + d.digest.str() + " is larger than 4 MiB");
-    auto bytes = source.read_small_blob(d.digest, json_limit);
-    check_content(bytes, d, what);
-    return bytes;
+    return source.read_small_blob(d.digest, json_limit);
 }
 
 // A base layer read where it lies; at its end, its size and digest are checked.
@@ -138,16 +154,10 @@ base_image from_store(const std::string& spec, std::shared_ptr<plugin::store> so
     base_image base;
     base.reference = spec;
     base.manifest_digest = root->digest;
-    // Documents read to pick among index entries without a platform are kept, so the one
-    // picked is not read again (from containerd, each read is a request).
-    std::map<digest, std::string> documents;
+    document_memo documents;
     auto read_document = [&](const descriptor& d, const char* kind) -> const std::string& {
         const auto what = "--from " + spec + ": " + kind;
-        if (auto it = documents.find(d.digest); it != documents.end()) {
-            check_content(it->second, d, what);  // the same digest may come with another size
-            return it->second;
-        }
-        return documents.emplace(d.digest, read_checked(*source, d, what)).first->second;
+        return documents.get(d, what, [&] { return read_small(*source, d, what); });
     };
     auto doc = parse_object(read_document(*root, "manifest"), spec);
     std::optional<descriptor> chosen;
@@ -232,44 +242,34 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     }
     auto doc = parse_object(m.bytes, text);
     std::optional<descriptor> chosen;
-    // An index entry without a platform has its manifest and config read to pick by: kept, so
-    // the one picked is not fetched again.
-    std::map<digest, registry::fetched_manifest> manifests;
-    std::map<digest, std::string> configs;
-    auto fetch_manifest = [&](const descriptor& entry) -> const registry::fetched_manifest& {
-        if (auto it = manifests.find(entry.digest); it != manifests.end()) {
-            check_content(it->second.bytes, entry, text + ": manifest");  // the same digest may come with another size
-            return it->second;
-        }
-        auto fetched = reader->manifest(entry.digest.str());
-        check_content(fetched.bytes, entry, text + ": manifest");
-        return manifests.emplace(entry.digest, std::move(fetched)).first->second;
+    document_memo documents;
+    auto fetch_manifest = [&](const descriptor& entry) -> const std::string& {
+        return documents.get(entry, text + ": manifest", [&] { return reader->manifest(entry.digest.str()).bytes; });
     };
     auto fetch_config = [&](const boost::json::object& manifest) -> const std::string& {
         auto config_desc = config_descriptor(manifest, text);
-        if (auto it = configs.find(config_desc.digest); it != configs.end()) {
-            check_content(it->second, config_desc, text + ": config");
-            return it->second;
-        }
-        std::string bytes;
-        if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
-        reader->blob(config_desc, [&](const std::uint8_t* p, std::size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); });
-        check_content(bytes, config_desc, text + ": config");
-        return configs.emplace(config_desc.digest, std::move(bytes)).first->second;
+        return documents.get(config_desc, text + ": config", [&] {
+            if (config_desc.size > json_limit) throw error("config of " + text + " is larger than 4 MiB");
+            std::string bytes;
+            reader->blob(config_desc,
+                         [&](const std::uint8_t* p, std::size_t n) { bytes.append(reinterpret_cast<const char*>(p), n); });
+            return bytes;
+        });
     };
+    auto manifest_digest = m.digest;
     if (is_index(doc)) {
         auto platform_in_config = [&](const descriptor& entry) {
-            return platform_stated(fetch_config(parse_object(fetch_manifest(entry).bytes, text)), text);
+            return platform_stated(fetch_config(parse_object(fetch_manifest(entry), text)), text);
         };
         chosen = pick_platform(doc, wanted, text, platform_in_config);
-        m = fetch_manifest(*chosen);
-        doc = parse_object(m.bytes, text);
+        doc = parse_object(fetch_manifest(*chosen), text);
+        manifest_digest = chosen->digest;
     }
     const auto& config_bytes = fetch_config(doc);
 
     base_image base;
     base.reference = text;
-    base.manifest_digest = m.digest;
+    base.manifest_digest = manifest_digest;
     read_image(base, doc, config_bytes, text, chosen);
     base.registry_host = ref.domain;
     base.repository = ref.repository;
