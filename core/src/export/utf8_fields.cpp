@@ -1,18 +1,12 @@
 #include "export/utf8_fields.hpp"
 
 #include "text/utf8.hpp"
-#include <lading/error.hpp>
 
 namespace lading {
 
 namespace {
 
-void check(const std::string& value, const std::string& what)
-{
-    if (auto at = text::first_invalid_utf8(value))
-        throw usage_error(what + " is not valid UTF-8 (at byte " + std::to_string(*at + 1) +
-                          "); image documents are JSON, which must be UTF-8");
-}
+void check(const std::string& value, const std::string& what) { text::require_utf8(value, what, "image documents are JSON"); }
 
 void check_all(const std::vector<std::string>& values, const std::string& what)
 {

@@ -53,9 +53,7 @@ std::vector<std::string> duplicate_platform_warnings(const std::vector<index_chi
 annotation_request parse_annotation_request(const std::string& text)
 {
     annotation_request a;
-    if (auto at = lading::text::first_invalid_utf8(text))
-        throw usage_error("--annotation is not valid UTF-8 (at byte " + std::to_string(*at + 1) +
-                          "); an index is JSON, which must be UTF-8");
+    lading::text::require_utf8(text, "--annotation", "an index is JSON");
     a.text = text;
     auto eq = text.find('=');
     if (eq == std::string::npos) throw usage_error("--annotation \"" + text + "\" must be [TYPE:]KEY=VALUE");

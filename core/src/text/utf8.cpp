@@ -1,5 +1,7 @@
 #include "text/utf8.hpp"
 
+#include <lading/error.hpp>
+
 namespace lading::text {
 
 namespace {
@@ -48,6 +50,13 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes)
         at += length;
     }
     return std::nullopt;
+}
+
+void require_utf8(std::string_view value, const std::string& what, std::string_view destination)
+{
+    if (auto at = first_invalid_utf8(value))
+        throw usage_error(what + " is not valid UTF-8 (at byte " + std::to_string(*at + 1) + "); " +
+                          std::string(destination) + ", which must be UTF-8");
 }
 
 }  // namespace lading::text

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace lading::text {
@@ -11,5 +12,10 @@ namespace lading::text {
 // The offset of the first byte that does not belong to a well-formed UTF-8 character, or
 // nullopt when every byte does.
 std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
+
+// Throws usage_error when `value` is not well-formed UTF-8: "WHAT is not valid UTF-8 (at byte
+// N); DESTINATION, which must be UTF-8", `destination` saying which JSON it was meant for
+// ("an index is JSON").
+void require_utf8(std::string_view value, const std::string& what, std::string_view destination);
 
 }  // namespace lading::text
