@@ -27,6 +27,14 @@ json_node number_node(std::string text)
     return n;
 }
 
+json_node list_node(const std::vector<std::string>& items)
+{
+    json_node n;
+    n.type = json_node::kind::array;
+    for (const auto& i : items) n.items.push_back(string_node(i));
+    return n;
+}
+
 json_node bool_node(bool value)
 {
     json_node n;

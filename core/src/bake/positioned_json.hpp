@@ -58,5 +58,6 @@ std::string_view kind_name(json_node::kind k);
 json_node string_node(std::string text);
 json_node number_node(std::string text);  // `text` as JSON writes the number
 json_node bool_node(bool value);
+json_node list_node(const std::vector<std::string>& items);  // a list of strings
 
 }  // namespace lading::bake

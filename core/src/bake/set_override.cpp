@@ -22,14 +22,6 @@ struct override_text {
     bool append = false;
 };
 
-json_node list_node(const std::vector<std::string>& items)
-{
-    json_node n;
-    n.type = json_node::kind::array;
-    for (const auto& i : items) n.items.push_back(string_node(i));
-    return n;
-}
-
 std::vector<std::string> split_commas(const std::string& text)
 {
     std::vector<std::string> out;

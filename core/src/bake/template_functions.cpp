@@ -137,19 +137,15 @@ const std::map<std::string, function>& functions()
          [](auto&, const arguments& a) {
              a.expect(2);
              const auto separator = a.text(0), s = a.text(1);
-             json_node list;
-             list.type = json_node::kind::array;
-             if (separator.empty()) {
-                 list.items.push_back(string_node(s));  // as HCL: no separator splits nothing
-                 return list;
-             }
+             if (separator.empty()) return list_node({s});  // as HCL: no separator splits nothing
+             std::vector<std::string> pieces;
              std::size_t from = 0;
              for (auto at = s.find(separator); at != std::string::npos; at = s.find(separator, from)) {
-                 list.items.push_back(string_node(s.substr(from, at - from)));
+                 pieces.push_back(s.substr(from, at - from));
                  from = at + separator.size();
              }
-             list.items.push_back(string_node(s.substr(from)));
-             return list;
+             pieces.push_back(s.substr(from));
+             return list_node(pieces);
          }},
         {"replace",
          [](const std::string& name, const arguments& a) {
