@@ -30,10 +30,12 @@ std::vector<fs::path> spools_of(const fs::path& tmp, pid_t pid)
     return found;
 }
 
-std::size_t stalled_requests(const fault_proxy& proxy)
+// Requests to `repository` that the proxy holds up.
+std::size_t stalled_requests(const fault_proxy& proxy, const std::string& repository)
 {
     std::size_t n = 0;
-    for (const auto& r : proxy.requests()) n += r.outcome == fault_outcome::stalled;
+    for (const auto& r : proxy.requests())
+        n += r.outcome == fault_outcome::stalled && r.target.starts_with("/v2/" + repository + "/");
     return n;
 }
 
@@ -46,10 +48,11 @@ child_process start_push(const fs::path& work, const fs::path& tmp, const std::s
     return lading_cmd().start(export_argv(req), req.env, 3min);
 }
 
-// Waits until the proxy has held up `count` requests in all; the push `child` must not end meanwhile.
-void wait_until_stalled(const fault_proxy& proxy, std::size_t count, child_process& child)
+// Waits until the proxy holds up a request of the push `child` to `repository`; the push
+// must not end meanwhile.
+void wait_until_stalled(const fault_proxy& proxy, const std::string& repository, child_process& child)
 {
-    for (auto waited = 0ms; stalled_requests(proxy) < count; waited += 20ms) {
+    for (auto waited = 0ms; stalled_requests(proxy, repository) == 0; waited += 20ms) {
         if (!child.running() || waited > 60s) FAIL("the push was not held up by the proxy:\n" << child.stop().describe());
         std::this_thread::sleep_for(20ms);
     }
@@ -77,12 +80,12 @@ TEST_CASE("a killed push's spool is removed by the next push that spools; a runn
     write_bytes(tmp / "lading-spool-Ab12Cd" / "keep", "unlocked\n");
 
     auto running = start_push(work.path(), tmp, proxy.address() + "/running/app:1");
-    wait_until_stalled(proxy, 1, running);
+    wait_until_stalled(proxy, "running/app", running);
     const auto running_spool = spools_of(tmp, running.pid());
     REQUIRE(running_spool.size() == 1);
 
     auto killed = start_push(work.path(), tmp, proxy.address() + "/killed/app:1");
-    wait_until_stalled(proxy, 2, killed);
+    wait_until_stalled(proxy, "killed/app", killed);
     const auto killed_spool = spools_of(tmp, killed.pid());
     REQUIRE(killed_spool.size() == 1);
     killed.send_signal(SIGKILL);

@@ -1,10 +1,11 @@
 // Layers streamed to the registry while they are compressed (push=true): one PATCH with a
 // chunked body per layer and repository, through a fault proxy that records them, read back by skopeo, with the same digests as an
-// export to a store; a PATCH broken off mid-body and a registry answering 500 to the final
-// PUT either end in a complete push (the layer uploaded again from the spool) or in one
-// error line with no tag.
+// export to a store; the push sends the other blobs while the registry still takes a layer;
+// a PATCH broken off mid-body and a registry answering 500 to the final PUT either end in a
+// complete push (the layer uploaded again from the spool) or in one error line with no tag.
 #include <catch2/catch.hpp>
 
+#include "common/image_view.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -141,4 +142,43 @@ TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered
                                 "docker://" + registry.address() + "/faulty/app:3"});
         CHECK(tag.exit_code != 0);
     }
+}
+
+TEST_CASE("the push sends the image's other blobs while the registry still takes a streamed layer",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto in_store = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1,oci-mediatypes=true"));
+    const auto image = read_image(work.path() / "store", in_store.digest);
+    REQUIRE(image.layer_digests.size() == 1);
+    const auto layer_hex = image.layer_digests[0].substr(7);
+    const auto config_hex = in_store.config_digest.substr(7);
+    // The PUT that closes the streamed layer reaches the registry 1.5 s late.
+    proxy.delay_requests("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + layer_hex, 1, std::chrono::milliseconds(1500));
+
+    const auto name = proxy.address() + "/overlap/app";
+    auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":1,store=false,oci-mediatypes=true"));
+    CHECK(meta.digest == in_store.digest);
+    CHECK(proxy.pending_scripts() == 0);
+
+    const auto requests = proxy.requests();
+    auto position = [&](const std::string& method, const std::string& part) {
+        auto it = std::find_if(requests.begin(), requests.end(), [&](const proxied_request& r) {
+            return r.method == method && r.target.find(part) != std::string::npos;
+        });
+        return it == requests.end() ? std::ptrdiff_t{-1} : it - requests.begin();
+    };
+    const auto layer_put = position("PUT", layer_hex);
+    const auto config_put = position("PUT", config_hex);
+    const auto manifest_put = position("PUT", "/v2/overlap/app/manifests/");
+    REQUIRE(layer_put >= 0);
+    REQUIRE(config_put >= 0);
+    REQUIRE(manifest_put >= 0);
+    CHECK(config_put < layer_put);    // the config went up while the layer's PUT was held
+    CHECK(manifest_put > layer_put);  // the manifest only once the registry holds every blob
+    CHECK(count_requests(proxy, "PATCH", "/v2/overlap/app/blobs/uploads/") == 1);
+    CHECK(skopeo_digest(registry.address() + "/overlap/app:1", {"--tls-verify=false"}) == in_store.digest);
+    require_skopeo_copy_intact(registry.address() + "/overlap/app:1", work.path() / "copy");
 }

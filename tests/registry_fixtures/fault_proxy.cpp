@@ -6,6 +6,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -181,6 +183,14 @@ void fault_proxy::stall_requests(std::string method, const std::string& path_reg
     add_rule(std::move(r));
 }
 
+void fault_proxy::delay_requests(std::string method, const std::string& path_regex, const std::string& query_regex,
+                                 unsigned count, std::chrono::milliseconds delay) {
+    rule r = rule_for(std::move(method), path_regex, count);
+    r.query = std::regex(query_regex, std::regex::ECMAScript);
+    r.delay = delay;
+    add_rule(std::move(r));
+}
+
 void fault_proxy::drop_connections_after(std::uint64_t client_bytes, unsigned connections) {
     std::lock_guard lock(mutex_);
     for (unsigned i = 0; i < connections; ++i) connection_budgets_.push_back(client_bytes);
@@ -337,6 +347,11 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
         }
 
         auto script = take_rule(head->method, head->target);
+        if (script && script->delay) {
+            asio::steady_timer hold(co_await asio::this_coro::executor, *script->delay);
+            co_await hold.async_wait(nothrow);
+            script.reset();  // then forwarded like any other
+        }
         proxied_request rec{l->id, head->method, head->target, fault_outcome::passed, 0};
         if (script && script->strip_query) {
             // The head starts with "METHOD SP target SP": replace the target in place.

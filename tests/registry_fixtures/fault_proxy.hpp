@@ -5,7 +5,8 @@
 //  - per HTTP request whose method and path match: answer it here (500, 429 + Retry-After,
 //    anything) without forwarding, forward the head and the first N body bytes and then
 //    drop the connection, cut the answer after N bytes, forward it without its query, or
-//    stall it (never forwarded nor answered: the client waits, e.g. to be killed mid-push).
+//    stall it (never forwarded nor answered: the client waits, e.g. to be killed mid-push),
+//    or hold it back for a while before forwarding it.
 // Each script applies to the next `count` matches, then expires; the first live script that
 // matches wins. Requests are framed by Content-Length / chunked so scripts work on
 // keep-alive connections. An injected answer consumes the request body first, so the
@@ -88,6 +89,11 @@ public:
     // Matching requests are neither forwarded nor answered; the connection stays open, its
     // further bytes discarded, until the client closes it or the proxy stops.
     void stall_requests(std::string method, const std::string& path_regex, unsigned count = 1);
+    // Matching requests whose query matches query_regex too are held for `delay`, then
+    // forwarded untouched; they are recorded when forwarded, so requests() shows what the
+    // client sent meanwhile on other connections before them.
+    void delay_requests(std::string method, const std::string& path_regex, const std::string& query_regex,
+                        unsigned count, std::chrono::milliseconds delay);
     // The next `connections` accepted connections are dropped after forwarding
     // `client_bytes` bytes from the client.
     void drop_connections_after(std::uint64_t client_bytes, unsigned connections = 1);
@@ -113,6 +119,7 @@ private:
         std::optional<std::uint64_t> cut_response_after;
         bool strip_query = false;
         bool stall = false;
+        std::optional<std::chrono::milliseconds> delay;
         injected_response response;
     };
     struct link;

@@ -23,6 +23,10 @@ namespace lading::async {
 template <class Call>
 boost::asio::awaitable<std::invoke_result_t<Call&>> blocking_call(boost::asio::any_io_executor pool, Call call)
 {
+    // GCC 12 destroys this by-value argument one time too many when it owns something (seen
+    // with a std::function and with a lambda holding a shared_ptr): calls hold references.
+    static_assert(std::is_trivially_destructible_v<Call>,
+                  "blocking_call: let the call capture references or pointers, not objects it owns");
     using result = std::invoke_result_t<Call&>;
     co_return co_await boost::asio::co_spawn(
         pool, [call = std::move(call)]() mutable -> boost::asio::awaitable<result> { co_return call(); },

@@ -42,7 +42,7 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
     auto hint = hints_[v].find(d.hint_key);
     if (!hint) {
         d.walked = std::make_shared<layer::fingerprint_builder>();
-        destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress);
+        destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop);
         return d;
     }
     // The hint is checked while the layer's build starts: its first bytes wait for the answer.
@@ -68,7 +68,7 @@ hinted_layer_destination hinted_layer_streams::destination(std::size_t v, const 
                 }
             return holding;
         }).share();
-    destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, progress, std::move(holders));
+    destinations_.streamed().stream_from(d.sink, targets, plan_.request.stop, std::move(holders));
     return d;
 }
 

@@ -60,7 +60,7 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
             registry::push_job job{parse_reference(results[o].names.at(push.name)), spec.push_by_digest,
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
                                    push.mountable, {}, {}, {}};
-            job.uploaded_earlier = destinations.streamed().accepted_by(job.target.domain, job.target.repository);
+            job.streamed = destinations.streamed().streamed_to(job.target.domain, job.target.repository);
             if (!push.reads_bases_of.empty()) job.open_elsewhere = local_base_blobs(plan, push.reads_bases_of);
             if (push.fetches_base_of)
                 job.fetch_into_source = [&base = *plan.platforms[*push.fetches_base_of].base, source](const descriptor& d) {

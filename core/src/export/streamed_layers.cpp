@@ -15,9 +15,9 @@ namespace {
 class streaming_output : public blob_output {
 public:
     streaming_output(std::unique_ptr<blob_output> kept, std::vector<registry::upload_target> targets,
-                     std::stop_token stop, streamed_layers& record, progress_listener& progress, holders_future holders)
+                     std::stop_token stop, streamed_layers& record, holders_future holders)
         : kept_(std::move(kept)), targets_(std::move(targets)), stop_(std::move(stop)), holders_(std::move(holders)),
-          record_(record), progress_(progress)
+          record_(record)
     {
         if (!holders_.valid()) start_uploads();
     }
@@ -39,12 +39,8 @@ public:
         kept_->written(d);
         if (holders_.valid()) start_uploads();
         for (auto& u : uploads_) {
-            const auto& t = u->target();
-            if (auto why = u->finish(d))
-                progress_.step("warning: streaming layer " + d.str() + " to " + t.domain + "/" + t.repository +
-                               " failed (" + *why + "); the push uploads it again");
-            else
-                record_.record(t.domain, t.repository, d);
+            u->close(d);
+            record_.keep(std::move(u), d);
         }
         uploads_.clear();
     }
@@ -73,7 +69,6 @@ private:
     std::vector<std::uint8_t> held_;
     std::vector<std::unique_ptr<registry::streaming_upload>> uploads_;
     streamed_layers& record_;
-    progress_listener& progress_;
 };
 
 }  // namespace
@@ -96,26 +91,45 @@ std::vector<registry::upload_target> streamed_layers::push_targets(const export_
 }
 
 void streamed_layers::stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets,
-                                  std::stop_token stop, progress_listener& progress, holders_future holders)
+                                  std::stop_token stop, holders_future holders)
 {
     if (targets.empty()) return;
-    sink.wrap_outputs([this, targets, stop, &progress, holders](std::unique_ptr<blob_output> kept)
+    sink.wrap_outputs([this, targets, stop, holders](std::unique_ptr<blob_output> kept)
                           -> std::unique_ptr<blob_output> {
-        return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, progress, holders);
+        return std::make_unique<streaming_output>(std::move(kept), targets, stop, *this, holders);
     });
 }
 
-std::vector<digest> streamed_layers::accepted_by(const std::string& domain, const std::string& repository) const
+struct streamed_layers::closed_stream {
+    digest blob;
+    std::unique_ptr<registry::streaming_upload> upload;
+    std::mutex asked;  // the first to ask waits for the upload; the others for that answer
+    std::optional<std::optional<std::string>> outcome;
+};
+
+std::vector<registry::streamed_blob> streamed_layers::streamed_to(const std::string& domain,
+                                                                  const std::string& repository) const
 {
     std::lock_guard lock(mutex_);
-    auto it = accepted_.find({domain, repository});
-    return it == accepted_.end() ? std::vector<digest>{} : it->second;
+    std::vector<registry::streamed_blob> streamed;
+    if (auto it = closed_.find({domain, repository}); it != closed_.end())
+        for (const auto& c : it->second)
+            streamed.push_back({c->blob, [c] {
+                                    std::lock_guard one_waiter(c->asked);
+                                    if (!c->outcome) c->outcome = c->upload->outcome();
+                                    return *c->outcome;
+                                }});
+    return streamed;
 }
 
-void streamed_layers::record(const std::string& domain, const std::string& repository, const digest& d)
+void streamed_layers::keep(std::unique_ptr<registry::streaming_upload> upload, const digest& d)
 {
+    auto key = std::make_pair(upload->target().domain, upload->target().repository);
+    auto closed = std::make_shared<closed_stream>();
+    closed->blob = d;
+    closed->upload = std::move(upload);
     std::lock_guard lock(mutex_);
-    accepted_[{domain, repository}].push_back(d);
+    closed_[key].push_back(std::move(closed));
 }
 
 }  // namespace lading

@@ -1,18 +1,21 @@
 // New layers sent to registries while they are built (push=true): each layer of a variant
 // is streamed to every repository its outputs push to, while it is also written to the
-// stores or the push spool. The push then skips the blobs a repository accepted; a layer
-// whose stream failed is uploaded by the push from the store or spool, like any other blob.
+// stores or the push spool. A layer's build does not wait for the registry to accept it:
+// the push does, for each streamed layer, while it sends the image's other blobs. It then
+// skips the blobs a repository accepted; a layer whose stream failed is uploaded by the push
+// from the store or spool, like any other blob.
 #pragma once
 
 #include "export/blob_sink.hpp"
 #include "export_plan.hpp"
 #include "registry/streaming_upload.hpp"
+#include <lading/registry/pusher.hpp>
 
 #include <lading/oci/digest.hpp>
-#include <lading/progress.hpp>
 
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -29,19 +32,23 @@ public:
     // `holders`, nothing is sent until it is known (the first bytes are held back, up to
     // hold_limit, then the build waits) and the targets it names are left out.
     void stream_from(blob_sink& sink, const std::vector<registry::upload_target>& targets, std::stop_token stop,
-                     progress_listener& progress, holders_future holders = {});
+                     holders_future holders = {});
     static constexpr std::size_t hold_limit = 4 << 20;
     // The distinct repositories `variant`'s outputs push to.
     static std::vector<registry::upload_target> push_targets(const export_plan& plan,
                                                              const layer_variant_plan& variant);
-    // The blobs that `repository` on the registry `domain` accepted while they were built.
-    std::vector<digest> accepted_by(const std::string& domain, const std::string& repository) const;
+    // The blobs streamed to `repository` on the registry `domain`, each with a wait for
+    // its stream's outcome.
+    std::vector<registry::streamed_blob> streamed_to(const std::string& domain, const std::string& repository) const;
 
-    void record(const std::string& domain, const std::string& repository, const digest& d);
+    // Keeps `upload`, closed with blob d, for the push to wait for; one still under way when
+    // this object and every wait handed out are gone is abandoned.
+    void keep(std::unique_ptr<registry::streaming_upload> upload, const digest& d);
 
 private:
+    struct closed_stream;
     mutable std::mutex mutex_;
-    std::map<std::pair<std::string, std::string>, std::vector<digest>> accepted_;
+    std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<closed_stream>>> closed_;
 };
 
 }  // namespace lading

@@ -165,8 +165,7 @@ private:
     awaitable<void> transfer_blob(const descriptor& blob, const std::string& target)
     {
         using outcome = progress_listener::blob_push_outcome;
-        if (std::find(job_.uploaded_earlier.begin(), job_.uploaded_earlier.end(), blob.digest) !=
-            job_.uploaded_earlier.end()) {
+        if (co_await accepted_from_stream(blob, target)) {
             ++report_.blobs_uploaded;
             report_.bytes_uploaded += blob.size;
             progress_.blob_push_progress(target, blob.digest, blob.size, blob.size);
@@ -259,6 +258,20 @@ private:
                 if (!lost_upload || round >= 3) throw;
             }
         }
+    }
+
+    // True when the registry accepted `blob` from a stream of this program; a stream that
+    // failed is reported, and the blob goes up as any other.
+    awaitable<bool> accepted_from_stream(const descriptor& blob, const std::string& target)
+    {
+        for (const auto& streamed : job_.streamed) {
+            if (streamed.blob != blob.digest) continue;
+            auto failure = co_await async::blocking_call(blocking_, [&streamed] { return streamed.outcome(); });
+            if (!failure) co_return true;
+            progress_.step("warning: streaming layer " + blob.digest.str() + " to " + target + " failed (" +
+                           *failure + "); the push uploads it again");
+        }
+        co_return false;
     }
 
     // True when the registry mounted the blob from `from`, another of its repositories.

@@ -149,10 +149,14 @@ void streaming_upload::write(std::span<const std::uint8_t> bytes)
     }
 }
 
-std::optional<std::string> streaming_upload::finish(const digest& d)
+void streaming_upload::close(const digest& d)
 {
     hand_over({std::move(filling_), d});
     filling_ = {};
+}
+
+std::optional<std::string> streaming_upload::outcome()
+{
     thread_.join();
     std::lock_guard lock(mutex_);
     return failure_;

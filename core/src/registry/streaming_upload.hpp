@@ -10,7 +10,7 @@
 // all its retries).
 //
 // A failure (network, registry, a PATCH broken off, which the body cannot be sent again
-// for) never reaches the producer: the upload ends unfinished and finish() says why. The
+// for) never reaches the producer: the upload ends unfinished and outcome() says why. The
 // caller keeps the bytes (a store or the push spool) and uploads the blob again from there.
 #pragma once
 
@@ -58,9 +58,12 @@ public:
 
     // The next bytes of the blob (called from one producer thread).
     void write(std::span<const std::uint8_t> bytes);
-    // The blob is complete and hashes to `d`: sends what is left, then waits for the
-    // registry to accept it. Empty on success, else why the upload failed.
-    std::optional<std::string> finish(const digest& d);
+    // The blob is complete and hashes to `d`: hands over what is left and returns, while the
+    // upload sends it and asks the registry to accept the blob.
+    void close(const digest& d);
+    // After close: waits for the registry's answer. Empty when it accepted the blob, else
+    // why the upload failed. Call once.
+    std::optional<std::string> outcome();
     const upload_target& target() const { return target_; }
 
 private:

@@ -15,11 +15,21 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 namespace lading::registry {
+
+// A layer that this program streamed to the job's repository while it was built.
+struct streamed_blob {
+    digest blob;
+    // Waits for the stream's end: empty when the registry accepted the blob, else why not
+    // (the push then uploads it like any other blob). May block: it is called on the push's
+    // blocking pool, so the job's other blobs go up meanwhile.
+    std::function<std::optional<std::string>()> outcome;
+};
 
 struct push_job {
     image_reference target;  // where; its tag (or, by digest, nothing) names the manifest
@@ -36,9 +46,9 @@ struct push_job {
     // Copies a mountable blob into `source` from where it came from (the base image's
     // registry) when the registry declines the mount (202), so that it can be uploaded.
     std::function<void(const descriptor&)> fetch_into_source;
-    // Blobs this repository already accepted from this program (layers streamed while they
-    // were built): reported as uploaded, without asking the registry again.
-    std::vector<digest> uploaded_earlier;
+    // Layers streamed to this repository while they were built: one the registry accepted
+    // is reported as uploaded without asking the registry again.
+    std::vector<streamed_blob> streamed;
 };
 
 struct push_settings {
