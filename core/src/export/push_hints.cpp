@@ -137,7 +137,8 @@ void push_hint_book::remember(const std::string& key, push_hint hint) const
     if (!stores_tidied_->test_and_set()) tidy_stores();
     if (!cache_) return;
     try {
-        replace_file_atomically(*cache_ / "push-hints" / (key + ".json"), text, 0644);
+        replace_file_atomically(*cache_ / "push-hints" / (key + ".json"), text, 0644,
+                                replacement_durability::cache_only);
         prune_hint_files(*cache_ / "push-hints", keep_);
     } catch (const std::exception&) {
     }

@@ -72,7 +72,8 @@ bool is_replacement_temporary(std::string_view name, std::string_view target)
     }
 }
 
-void replace_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode)
+void replace_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode,
+                             replacement_durability durability)
 {
     auto fail = [&](int e) { throw error("cannot write " + path.string() + ": " + std::strerror(e)); };
     std::error_code ec;
@@ -87,7 +88,8 @@ void replace_file_atomically(const std::filesystem::path& path, std::string_view
     // Only a temporary untouched for a minute is ever taken for abandoned: this one is not.
     if (!take_owner_lock(fd.get(), dir.get(), tmp)) fail(ENOENT);
     remove_abandoned_temporaries(dir.get(), target);
-    bool ok = write_all(fd.get(), content) && ::fsync(fd.get()) == 0;
+    bool ok = write_all(fd.get(), content) &&
+              (durability == replacement_durability::cache_only || ::fsync(fd.get()) == 0);
     if (!ok || ::renameat(dir.get(), tmp.c_str(), dir.get(), target.c_str()) != 0) {
         const int failure = errno;
         ::unlinkat(dir.get(), tmp.c_str(), 0);
