@@ -1,6 +1,7 @@
 #include "bake/resolve_bake.hpp"
 
 #include "bake/bake_file_text.hpp"
+#include "bake/hcl_identifier.hpp"
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
 #include "bake/target_references.hpp"
@@ -33,11 +34,10 @@ struct bake_file {
     json_node root;
 };
 
+// As buildx: identifier characters, a digit or '-' first too.
 bool valid_target_name(const std::string& name)
 {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
+    return !name.empty() && std::all_of(name.begin(), name.end(), is_identifier_character);
 }
 
 std::vector<fs::path> default_files()

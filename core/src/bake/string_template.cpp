@@ -1,5 +1,7 @@
 #include "bake/string_template.hpp"
 
+#include "bake/hcl_identifier.hpp"
+
 namespace lading::bake {
 
 namespace {
@@ -32,16 +34,6 @@ std::vector<std::string> words_of(std::string_view s)
     }
     if (!word.empty()) words.push_back(std::move(word));
     return words;
-}
-
-// A loop variable: a letter or '_', then letters, digits, '_' and '-', as HCL names.
-bool is_identifier(std::string_view s)
-{
-    auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
-    if (s.empty() || !letter(s.front())) return false;
-    for (char c : s)
-        if (!letter(c) && !(c >= '0' && c <= '9') && c != '-') return false;
-    return true;
 }
 
 // The expression of "for ... in EXPRESSION", as written (it may hold commas and spaces).

@@ -1,5 +1,6 @@
 #include "bake/template_expression.hpp"
 
+#include "bake/hcl_identifier.hpp"
 #include "bake/template_functions.hpp"
 
 #include <charconv>
@@ -15,10 +16,8 @@ struct expression_fault {
 
 [[noreturn]] void fail(std::string message) { throw expression_fault{std::move(message)}; }
 
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-// Names as bake has them: HCL identifiers ('-' included) joined by '.' (AXIS.KEY, target.NAME.KEY).
-bool is_name_character(char c) { return is_letter(c) || is_digit(c) || c == '-' || c == '.'; }
+// Names as bake has them: HCL identifiers joined by '.' (AXIS.KEY, target.NAME.KEY).
+bool is_name_character(char c) { return is_identifier_character(c) || c == '.'; }
 
 // "${AXIS.KEY}" reads KEY of an object value.
 std::optional<json_node> look_up(const std::string& name, const name_lookup& lookup)
@@ -189,7 +188,7 @@ private:
         }
         if (c == '"') return string_literal();
         if (c == '[') return list_literal(live);
-        if (is_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_digit(in_[at_ + 1]))) return number_or_name(live);
+        if (is_decimal_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_decimal_digit(in_[at_ + 1]))) return number_or_name(live);
         if (is_name_character(c) && c != '.' && c != '-') return name(live);
         fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
     }
