@@ -44,6 +44,17 @@ std::size_t count_requests(const fault_proxy& proxy, const std::string& method, 
     }));
 }
 
+// Where in the proxy's log each request with `method` whose target contains `part` is.
+std::vector<std::ptrdiff_t> positions(const fault_proxy& proxy, const std::string& method, const std::string& part)
+{
+    const auto all = proxy.requests();
+    std::vector<std::ptrdiff_t> found;
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i].method == method && all[i].target.find(part) != std::string::npos)
+            found.push_back(static_cast<std::ptrdiff_t>(i));
+    return found;
+}
+
 }  // namespace
 
 TEST_CASE("a push streams each new layer while it is built, with the digests of a store export",
@@ -155,30 +166,69 @@ TEST_CASE("the push sends the image's other blobs while the registry still takes
     REQUIRE(image.layer_digests.size() == 1);
     const auto layer_hex = image.layer_digests[0].substr(7);
     const auto config_hex = in_store.config_digest.substr(7);
-    // The PUT that closes the streamed layer reaches the registry 1.5 s late.
-    proxy.delay_requests("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + layer_hex, 1, std::chrono::milliseconds(1500));
+    // The PUT that closes the streamed layer is held until the config's PUT went through: a
+    // push that waited for the layer before sending the config holds it the full 10 s.
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + layer_hex, 1, "PUT",
+                              "digest=sha256(:|%3A)" + config_hex, std::chrono::seconds(10));
 
     const auto name = proxy.address() + "/overlap/app";
     auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":1,store=false,oci-mediatypes=true"));
     CHECK(meta.digest == in_store.digest);
     CHECK(proxy.pending_scripts() == 0);
 
-    const auto requests = proxy.requests();
-    auto position = [&](const std::string& method, const std::string& part) {
-        auto it = std::find_if(requests.begin(), requests.end(), [&](const proxied_request& r) {
-            return r.method == method && r.target.find(part) != std::string::npos;
-        });
-        return it == requests.end() ? std::ptrdiff_t{-1} : it - requests.begin();
-    };
-    const auto layer_put = position("PUT", layer_hex);
-    const auto config_put = position("PUT", config_hex);
-    const auto manifest_put = position("PUT", "/v2/overlap/app/manifests/");
-    REQUIRE(layer_put >= 0);
-    REQUIRE(config_put >= 0);
-    REQUIRE(manifest_put >= 0);
-    CHECK(config_put < layer_put);    // the config went up while the layer's PUT was held
-    CHECK(manifest_put > layer_put);  // the manifest only once the registry holds every blob
+    const auto layer_put = positions(proxy, "PUT", layer_hex);
+    const auto config_put = positions(proxy, "PUT", config_hex);
+    const auto manifest_put = positions(proxy, "PUT", "/v2/overlap/app/manifests/");
+    REQUIRE(layer_put.size() == 1);
+    REQUIRE(config_put.size() == 1);
+    REQUIRE(manifest_put.size() == 1);
+    CHECK(config_put[0] < layer_put[0]);  // the config went up while the layer's PUT was held
+    CHECK(manifest_put[0] > layer_put[0]);  // the manifest only once the registry holds every blob
     CHECK(count_requests(proxy, "PATCH", "/v2/overlap/app/blobs/uploads/") == 1);
     CHECK(skopeo_digest(registry.address() + "/overlap/app:1", {"--tls-verify=false"}) == in_store.digest);
     require_skopeo_copy_intact(registry.address() + "/overlap/app:1", work.path() / "copy");
+}
+
+TEST_CASE("a layer built twice (two identical trees) is streamed twice and the push waits for both",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    for (const auto* twin : {"a", "b"}) {
+        fs::create_directories(work / twin);
+        write_random_file(work / twin / "data.bin", 2 << 20, 21);
+    }
+    export_request req{.layers = {work / "a", work / "b"},
+                       .outputs = {"type=image,name=local:1,rewrite-timestamp=true"},
+                       .store = work / "store",
+                       .metadata_file = work / "meta.json",
+                       .env = {{"SOURCE_DATE_EPOCH", "1700000000"}}};
+    const auto in_store = export_ok(req);
+    const auto image = read_image(work / "store", in_store.digest);
+    REQUIRE(image.layer_digests.size() == 2);
+    REQUIRE(image.layer_digests[0] == image.layer_digests[1]);
+    const auto layer = "digest=sha256(:|%3A)" + image.layer_digests[0].substr(7);
+    // One stream's closing PUT waits for the config's; the other's is held 2 s more: a push
+    // that took the first stream's answer for both would put the manifest before it.
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", layer, 1, "PUT",
+                              "digest=sha256(:|%3A)" + in_store.config_digest.substr(7), std::chrono::seconds(10));
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", layer, 1, "NONE", "^$", std::chrono::seconds(2));
+
+    const auto name = proxy.address() + "/twins/app";
+    req.outputs = {"type=registry,name=" + name + ":1,store=false,rewrite-timestamp=true"};
+    req.progress = "plain";
+    auto r = run_export(req);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("warning") == std::string::npos);
+    CHECK(proxy.pending_scripts() == 0);
+    CHECK(count_requests(proxy, "PATCH", "/v2/twins/app/blobs/uploads/") == 2);
+    const auto layer_puts = positions(proxy, "PUT", image.layer_digests[0].substr(7));
+    const auto manifest_put = positions(proxy, "PUT", "/v2/twins/app/manifests/");
+    REQUIRE(layer_puts.size() == 2);
+    REQUIRE(manifest_put.size() == 1);
+    CHECK(manifest_put[0] > layer_puts[1]);
+    CHECK(skopeo_digest(registry.address() + "/twins/app:1", {"--tls-verify=false"}) == in_store.digest);
+    require_skopeo_copy_intact(registry.address() + "/twins/app:1", work.path() / "copy");
 }

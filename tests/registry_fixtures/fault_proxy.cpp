@@ -183,12 +183,22 @@ void fault_proxy::stall_requests(std::string method, const std::string& path_reg
     add_rule(std::move(r));
 }
 
-void fault_proxy::delay_requests(std::string method, const std::string& path_regex, const std::string& query_regex,
-                                 unsigned count, std::chrono::milliseconds delay) {
+void fault_proxy::hold_requests_until(std::string method, const std::string& path_regex,
+                                      const std::string& query_regex, unsigned count, std::string release_method,
+                                      const std::string& release_query_regex, std::chrono::milliseconds longest) {
     rule r = rule_for(std::move(method), path_regex, count);
     r.query = std::regex(query_regex, std::regex::ECMAScript);
-    r.delay = delay;
+    r.held = rule::hold{std::move(release_method), std::regex(release_query_regex, std::regex::ECMAScript), longest};
     add_rule(std::move(r));
+}
+
+bool fault_proxy::forwarded(const std::string& method, const std::regex& query) const {
+    std::lock_guard lock(mutex_);
+    return std::any_of(requests_.begin(), requests_.end(), [&](const proxied_request& r) {
+        const auto mark = r.target.find('?');
+        return r.method == method && r.outcome == fault_outcome::passed && mark != std::string::npos &&
+               std::regex_search(r.target.substr(mark + 1), query);
+    });
 }
 
 void fault_proxy::drop_connections_after(std::uint64_t client_bytes, unsigned connections) {
@@ -347,9 +357,14 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
         }
 
         auto script = take_rule(head->method, head->target);
-        if (script && script->delay) {
-            asio::steady_timer hold(co_await asio::this_coro::executor, *script->delay);
-            co_await hold.async_wait(nothrow);
+        if (script && script->held) {
+            const auto until = std::chrono::steady_clock::now() + script->held->longest;
+            asio::steady_timer pause(co_await asio::this_coro::executor);
+            while (!forwarded(script->held->release_method, script->held->release_query) &&
+                   std::chrono::steady_clock::now() < until) {
+                pause.expires_after(std::chrono::milliseconds(10));
+                co_await pause.async_wait(nothrow);
+            }
             script.reset();  // then forwarded like any other
         }
         proxied_request rec{l->id, head->method, head->target, fault_outcome::passed, 0};

@@ -6,7 +6,8 @@
 //    anything) without forwarding, forward the head and the first N body bytes and then
 //    drop the connection, cut the answer after N bytes, forward it without its query, or
 //    stall it (never forwarded nor answered: the client waits, e.g. to be killed mid-push),
-//    or hold it back for a while before forwarding it.
+//    or hold it back until the client sent another request (or for a while) before
+//    forwarding it.
 // Each script applies to the next `count` matches, then expires; the first live script that
 // matches wins. Requests are framed by Content-Length / chunked so scripts work on
 // keep-alive connections. An injected answer consumes the request body first, so the
@@ -89,11 +90,13 @@ public:
     // Matching requests are neither forwarded nor answered; the connection stays open, its
     // further bytes discarded, until the client closes it or the proxy stops.
     void stall_requests(std::string method, const std::string& path_regex, unsigned count = 1);
-    // Matching requests whose query matches query_regex too are held for `delay`, then
-    // forwarded untouched; they are recorded when forwarded, so requests() shows what the
-    // client sent meanwhile on other connections before them.
-    void delay_requests(std::string method, const std::string& path_regex, const std::string& query_regex,
-                        unsigned count, std::chrono::milliseconds delay);
+    // Matching requests whose query matches query_regex too are held until the proxy has
+    // forwarded a request with `release_method` whose query matches release_query_regex (on
+    // another connection), or for `longest`; then they are forwarded untouched. They are
+    // recorded when forwarded, so requests() lists them after what released them.
+    void hold_requests_until(std::string method, const std::string& path_regex, const std::string& query_regex,
+                             unsigned count, std::string release_method, const std::string& release_query_regex,
+                             std::chrono::milliseconds longest);
     // The next `connections` accepted connections are dropped after forwarding
     // `client_bytes` bytes from the client.
     void drop_connections_after(std::uint64_t client_bytes, unsigned connections = 1);
@@ -119,7 +122,12 @@ private:
         std::optional<std::uint64_t> cut_response_after;
         bool strip_query = false;
         bool stall = false;
-        std::optional<std::chrono::milliseconds> delay;
+        struct hold {
+            std::string release_method;
+            std::regex release_query;
+            std::chrono::milliseconds longest;
+        };
+        std::optional<hold> held;
         injected_response response;
     };
     struct link;
@@ -130,6 +138,7 @@ private:
     boost::asio::awaitable<void> handle(boost::asio::ip::tcp::socket client);
     boost::asio::awaitable<void> relay_requests(std::shared_ptr<link> l);
     std::optional<rule> take_rule(const std::string& method, const std::string& target);
+    bool forwarded(const std::string& method, const std::regex& query) const;
     void record(proxied_request r);
     void add_rule(rule r);
 

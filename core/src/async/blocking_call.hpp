@@ -23,8 +23,10 @@ namespace lading::async {
 template <class Call>
 boost::asio::awaitable<std::invoke_result_t<Call&>> blocking_call(boost::asio::any_io_executor pool, Call call)
 {
-    // GCC 12 destroys this by-value argument one time too many when it owns something (seen
-    // with a std::function and with a lambda holding a shared_ptr): calls hold references.
+    // GCC 12 destroys a closure that owns something one time too many when it is made in an
+    // expression holding a co_await, and the closure below that takes `call` is one: a call
+    // that owned an object (a std::function, a lambda holding a shared_ptr) crashed. Calls
+    // capture references and pointers.
     static_assert(std::is_trivially_destructible_v<Call>,
                   "blocking_call: let the call capture references or pointers, not objects it owns");
     using result = std::invoke_result_t<Call&>;

@@ -110,10 +110,13 @@ class image_push {
 public:
     // Calls into the store (and base-image downloads) run on `blocking`, off the executor
     // that serves every upload.
+    // Waits for streamed layers run on `stream_waits`, so that they never hold up the store
+    // calls and body reads on `blocking`.
     image_push(session& s, const push_job& job, progress_listener& progress, push_report& report,
-               asio::any_io_executor blocking, std::mutex& fetch_lock, blob_transfers& transfers)
+               asio::any_io_executor blocking, asio::any_io_executor stream_waits, std::mutex& fetch_lock,
+               blob_transfers& transfers)
         : session_(s), job_(job), progress_(progress), report_(report), blocking_(std::move(blocking)),
-          fetch_lock_(fetch_lock), transfers_(transfers)
+          stream_waits_(std::move(stream_waits)), fetch_lock_(fetch_lock), transfers_(transfers)
     {
     }
 
@@ -165,7 +168,7 @@ private:
     awaitable<void> transfer_blob(const descriptor& blob, const std::string& target)
     {
         using outcome = progress_listener::blob_push_outcome;
-        if (co_await accepted_from_stream(blob, target)) {
+        if (co_await accepted_from_stream(blob)) {
             ++report_.blobs_uploaded;
             report_.bytes_uploaded += blob.size;
             progress_.blob_push_progress(target, blob.digest, blob.size, blob.size);
@@ -260,17 +263,29 @@ private:
         }
     }
 
-    // True when the registry accepted `blob` from a stream of this program; a stream that
-    // failed is reported, and the blob goes up as any other.
-    awaitable<bool> accepted_from_stream(const descriptor& blob, const std::string& target)
+    // True when the registry accepted `blob` from a stream of this program. Every stream of
+    // it (a layer listed twice streams twice) has ended before this returns, so none is
+    // still committing when the manifest goes; when all failed, that is reported and the
+    // blob goes up as any other.
+    awaitable<bool> accepted_from_stream(const descriptor& blob)
     {
+        bool streamed_here = false, accepted = false;
+        std::optional<std::string> failure;
         for (const auto& streamed : job_.streamed) {
             if (streamed.blob != blob.digest) continue;
-            auto failure = co_await async::blocking_call(blocking_, [&streamed] { return streamed.outcome(); });
-            if (!failure) co_return true;
-            progress_.step("warning: streaming layer " + blob.digest.str() + " to " + target + " failed (" +
-                           *failure + "); the push uploads it again");
+            streamed_here = true;
+            auto outcome = co_await async::blocking_call(stream_waits_, [&streamed] { return streamed.outcome(); });
+            if (!outcome)
+                accepted = true;
+            else if (!failure)
+                failure = std::move(outcome);
         }
+        if (!streamed_here || accepted) co_return accepted;
+        // A stopped push abandoned its streams: that is no failure to report.
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
+            throw error(errc::interrupted, "the push was interrupted");
+        progress_.step("warning: streaming layer " + blob.digest.str() + " to " + job_.target.domain + "/" +
+                       job_.target.repository + " failed (" + *failure + "); the push uploads it again");
         co_return false;
     }
 
@@ -349,6 +364,7 @@ private:
     progress_listener& progress_;
     push_report& report_;
     asio::any_io_executor blocking_;
+    asio::any_io_executor stream_waits_;
     std::mutex& fetch_lock_;
     blob_transfers& transfers_;
     std::deque<descriptor> queue_;
@@ -366,6 +382,10 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     auto ex = co_await asio::this_coro::executor;
     // Store reads, which may block, never run on `ex`.
     asio::thread_pool blocking(std::max(1u, settings.parallel_uploads));
+    // A thread per streamed layer at most: each waits for its stream's end.
+    std::size_t streamed = 0;
+    for (const auto& job : jobs) streamed += job.streamed.size();
+    asio::thread_pool stream_waits(std::max<std::size_t>(1, std::min<std::size_t>(streamed, 16)));
     std::mutex fetch_lock;
     auto transfers = settings.transfers ? settings.transfers : std::make_shared<blob_transfers>();
     push_report report;
@@ -398,6 +418,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     for (const auto& job : jobs)
         pushes.push_back([&, i = pushes.size()]() -> awaitable<void> {
             image_push push(*sessions.at(session_key(job)), job, progress, report, blocking.get_executor(),
+                            stream_waits.get_executor(),
                             fetch_lock, *transfers);
             co_await push.run(settings.parallel_uploads, parts[i]);
             progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");

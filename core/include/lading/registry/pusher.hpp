@@ -75,10 +75,11 @@ struct push_report {
 // strand). Calls into the job's store (manifest and blob reads, fetch_into_source,
 // open_elsewhere) run on a private thread pool of parallel_uploads threads and never
 // block that executor; the calls into one store may therefore come from several threads.
+// Waits for streamed layers (streamed_blob::outcome) run on threads of their own.
 // Cancellation: terminal cancellation of the awaiting coroutine (e.g. a cancellation slot
 // bound with co_spawn) ends every request and backoff wait under way; nothing is retried,
-// no further manifest is put, and the call throws lading::error. A store call under way is
-// not interrupted: the push ends when it returns. A name is tagged only after every blob and
+// no further manifest is put, and the call throws lading::error. A store call or a wait for
+// a stream under way is not interrupted: the push ends when it returns. A name is tagged only after every blob and
 // child manifest it references was accepted, so a cancelled push tags nothing incomplete.
 boost::asio::awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
                                                       progress_listener& progress);
