@@ -14,6 +14,8 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <csignal>
+#include <thread>
 
 using namespace lading::test;
 namespace fs = std::filesystem;
@@ -231,4 +233,45 @@ TEST_CASE("a layer built twice (two identical trees) is streamed twice and the p
     CHECK(manifest_put[0] > layer_puts[1]);
     CHECK(skopeo_digest(registry.address() + "/twins/app:1", {"--tls-verify=false"}) == in_store.digest);
     require_skopeo_copy_intact(registry.address() + "/twins/app:1", work.path() / "copy");
+}
+
+TEST_CASE("SIGINT while the push waits for a streamed layer stops it at once, with no tag and no spool",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto in_store = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1,oci-mediatypes=true"));
+    const auto image = read_image(work.path() / "store", in_store.digest);
+    REQUIRE(image.layer_digests.size() == 1);
+    const auto config_hex = in_store.config_digest.substr(7);
+    // The layer's closing PUT never reaches the registry: the push waits for that stream.
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + image.layer_digests[0].substr(7), 1,
+                              "NONE", "^$", std::chrono::seconds(60));
+    const auto tmp = work / "tmp";
+    fs::create_directories(tmp);
+    auto req = streamed_tree_export(work.path(), "type=registry,name=" + proxy.address() + "/stopped/app:1,store=false");
+    req.env["TMPDIR"] = tmp.string();
+    req.progress = "plain";
+    auto child = lading_cmd().start(export_argv(req), req.env);
+
+    // Once the config is up, the push has nothing left but the wait for the layer.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (positions(proxy, "PUT", config_hex).empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE_FALSE(positions(proxy, "PUT", config_hex).empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    REQUIRE(child.running());
+    const auto signalled = std::chrono::steady_clock::now();
+    child.send_signal(SIGINT);
+    auto result = child.wait_for(std::chrono::seconds(20));
+    INFO(result.describe());
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(3));
+    CHECK(result.exit_code == 1);
+    auto lines = split_lines(result.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find("interrupted") != std::string::npos);
+    CHECK(result.err.find("warning: streaming layer") == std::string::npos);
+    CHECK(positions(proxy, "PUT", "/manifests/").empty());
+    CHECK(fs::is_empty(tmp));  // the push spool is gone
 }

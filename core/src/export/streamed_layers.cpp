@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <memory>
 
 namespace lading {
@@ -104,7 +105,24 @@ struct streamed_layers::closed_stream {
     digest blob;
     std::unique_ptr<registry::streaming_upload> upload;
     std::mutex asked;  // the first to ask waits for the upload; the others for that answer
-    std::optional<std::optional<std::string>> outcome;
+    bool ended = false;
+    std::optional<std::string> failure;
+    std::exception_ptr stopped;
+
+    std::optional<std::string> outcome()
+    {
+        std::lock_guard one_waiter(asked);
+        if (!ended) {
+            try {
+                failure = upload->outcome();
+            } catch (...) {
+                stopped = std::current_exception();
+            }
+            ended = true;
+        }
+        if (stopped) std::rethrow_exception(stopped);
+        return failure;
+    }
 };
 
 std::vector<registry::streamed_blob> streamed_layers::streamed_to(const std::string& domain,
@@ -114,11 +132,7 @@ std::vector<registry::streamed_blob> streamed_layers::streamed_to(const std::str
     std::vector<registry::streamed_blob> streamed;
     if (auto it = closed_.find({domain, repository}); it != closed_.end())
         for (const auto& c : it->second)
-            streamed.push_back({c->blob, [c] {
-                                    std::lock_guard one_waiter(c->asked);
-                                    if (!c->outcome) c->outcome = c->upload->outcome();
-                                    return *c->outcome;
-                                }});
+            streamed.push_back({c->blob, [c] { return c->outcome(); }});
     return streamed;
 }
 

@@ -281,9 +281,6 @@ private:
                 failure = std::move(outcome);
         }
         if (!streamed_here || accepted) co_return accepted;
-        // A stopped push abandoned its streams: that is no failure to report.
-        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none)
-            throw error(errc::interrupted, "the push was interrupted");
         progress_.step("warning: streaming layer " + blob.digest.str() + " to " + job_.target.domain + "/" +
                        job_.target.repository + " failed (" + *failure + "); the push uploads it again");
         co_return false;

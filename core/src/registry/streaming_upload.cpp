@@ -42,7 +42,10 @@ streaming_upload::streaming_upload(upload_target target, std::stop_token stop) :
         }
         changed_.notify_all();
     });
-    on_stop_.emplace(std::move(stop), [this] { abandon(); });
+    on_stop_.emplace(std::move(stop), [this] {
+        stopped_ = true;
+        abandon();
+    });
 }
 
 streaming_upload::~streaming_upload()
@@ -158,6 +161,7 @@ void streaming_upload::close(const digest& d)
 std::optional<std::string> streaming_upload::outcome()
 {
     thread_.join();
+    if (stopped_) throw error(errc::interrupted, "the streamed upload to " + target_.repository + " was stopped");
     std::lock_guard lock(mutex_);
     return failure_;
 }

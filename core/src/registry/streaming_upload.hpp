@@ -17,6 +17,7 @@
 #include <lading/host_config.hpp>
 #include <lading/oci/digest.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -62,7 +63,8 @@ public:
     // upload sends it and asks the registry to accept the blob.
     void close(const digest& d);
     // After close: waits for the registry's answer. Empty when it accepted the blob, else
-    // why the upload failed. Call once.
+    // why the upload failed; throws lading::error (errc::interrupted) when `stop` was
+    // requested. Call once.
     std::optional<std::string> outcome();
     const upload_target& target() const { return target_; }
 
@@ -93,6 +95,7 @@ private:
 
     std::stop_source stop_;
     std::thread thread_;
+    std::atomic<bool> stopped_{false};  // by the caller's stop token
     std::optional<std::stop_callback<std::function<void()>>> on_stop_;
 };
 

@@ -26,8 +26,9 @@ namespace lading::registry {
 struct streamed_blob {
     digest blob;
     // Waits for the stream's end: empty when the registry accepted the blob, else why not
-    // (the push then uploads it like any other blob). May block: it is called on the push's
-    // blocking pool, so the job's other blobs go up meanwhile.
+    // (the push then uploads it like any other blob); throws lading::error
+    // (errc::interrupted) when the stream was stopped. May block: it runs on a thread of
+    // the push's own, so the job's other blobs go up meanwhile.
     std::function<std::optional<std::string>()> outcome;
 };
 
