@@ -46,6 +46,25 @@ std::size_t count_requests(const fault_proxy& proxy, const std::string& method, 
     }));
 }
 
+// The streamed tree exported into work/store: its image's digests.
+struct stored_tree {
+    export_metadata meta;
+    std::string layer_hex, config_hex;  // the hex of the digests
+};
+
+stored_tree export_tree_to_store(const fs::path& work)
+{
+    stored_tree t{export_ok(streamed_tree_export(work, "type=image,name=local:1,oci-mediatypes=true")), {}, {}};
+    const auto image = read_image(work / "store", t.meta.digest);
+    REQUIRE(image.layer_digests.size() == 1);
+    t.layer_hex = image.layer_digests[0].substr(7);
+    t.config_hex = t.meta.config_digest.substr(7);
+    return t;
+}
+
+// The query of an upload's closing PUT for the blob whose digest has this hex.
+std::string closing_query(const std::string& hex) { return "digest=sha256(:|%3A)" + hex; }
+
 // Where in the proxy's log each request with `method` whose target contains `part` is.
 std::vector<std::ptrdiff_t> positions(const fault_proxy& proxy, const std::string& method, const std::string& part)
 {
@@ -163,15 +182,14 @@ TEST_CASE("the push sends the image's other blobs while the registry still takes
     temp_dir work;
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
-    const auto in_store = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1,oci-mediatypes=true"));
-    const auto image = read_image(work.path() / "store", in_store.digest);
-    REQUIRE(image.layer_digests.size() == 1);
-    const auto layer_hex = image.layer_digests[0].substr(7);
-    const auto config_hex = in_store.config_digest.substr(7);
+    const auto tree = export_tree_to_store(work.path());
+    const auto& in_store = tree.meta;
+    const auto& layer_hex = tree.layer_hex;
+    const auto& config_hex = tree.config_hex;
     // The PUT that closes the streamed layer is held until the config's PUT went through: a
     // push that waited for the layer before sending the config holds it the full 10 s.
-    proxy.hold_requests_until("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + layer_hex, 1, "PUT",
-                              "digest=sha256(:|%3A)" + config_hex, std::chrono::seconds(10));
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", closing_query(layer_hex), 1, "PUT", closing_query(config_hex),
+                              std::chrono::seconds(10));
 
     const auto name = proxy.address() + "/overlap/app";
     auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":1,store=false,oci-mediatypes=true"));
@@ -210,11 +228,11 @@ TEST_CASE("a layer built twice (two identical trees) is streamed twice and the p
     const auto image = read_image(work / "store", in_store.digest);
     REQUIRE(image.layer_digests.size() == 2);
     REQUIRE(image.layer_digests[0] == image.layer_digests[1]);
-    const auto layer = "digest=sha256(:|%3A)" + image.layer_digests[0].substr(7);
+    const auto layer = closing_query(image.layer_digests[0].substr(7));
     // One stream's closing PUT waits for the config's; the other's is held 2 s more: a push
     // that took the first stream's answer for both would put the manifest before it.
-    proxy.hold_requests_until("PUT", "/blobs/uploads/", layer, 1, "PUT",
-                              "digest=sha256(:|%3A)" + in_store.config_digest.substr(7), std::chrono::seconds(10));
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", layer, 1, "PUT", closing_query(in_store.config_digest.substr(7)),
+                              std::chrono::seconds(10));
     proxy.hold_requests_until("PUT", "/blobs/uploads/", layer, 1, "NONE", "^$", std::chrono::seconds(2));
 
     const auto name = proxy.address() + "/twins/app";
@@ -241,13 +259,11 @@ TEST_CASE("SIGINT while the push waits for a streamed layer stops it at once, wi
     temp_dir work;
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
-    const auto in_store = export_ok(streamed_tree_export(work.path(), "type=image,name=local:1,oci-mediatypes=true"));
-    const auto image = read_image(work.path() / "store", in_store.digest);
-    REQUIRE(image.layer_digests.size() == 1);
-    const auto config_hex = in_store.config_digest.substr(7);
+    const auto tree = export_tree_to_store(work.path());
+    const auto& config_hex = tree.config_hex;
     // The layer's closing PUT never reaches the registry: the push waits for that stream.
-    proxy.hold_requests_until("PUT", "/blobs/uploads/", "digest=sha256(:|%3A)" + image.layer_digests[0].substr(7), 1,
-                              "NONE", "^$", std::chrono::seconds(60));
+    proxy.hold_requests_until("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, "NONE", "^$",
+                              std::chrono::seconds(60));
     const auto tmp = work / "tmp";
     fs::create_directories(tmp);
     auto req = streamed_tree_export(work.path(), "type=registry,name=" + proxy.address() + "/stopped/app:1,store=false");
