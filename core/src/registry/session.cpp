@@ -1,6 +1,7 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 #include "registry/session.hpp"
+#include "registry/shared_tokens.hpp"
 #include "registry/onward_address.hpp"
 #include "registry/tls_settings.hpp"
 
@@ -242,8 +243,20 @@ asio::awaitable<void> session::ping()
 
 asio::awaitable<std::string> session::bearer_token(const std::vector<std::string>& scopes)
 {
-    if (auto cached = auth_->cached_token(scopes, std::chrono::steady_clock::now())) co_return *cached;
-    co_return co_await fetch_token(scopes);
+    const auto now = std::chrono::steady_clock::now();
+    if (auto cached = auth_->cached_token(scopes, now)) co_return *cached;
+    // Another session of this process may have one for the same registry, credentials and
+    // scopes; one this session saw refused is fetched anew, and the new one shared instead.
+    auto& shared = shared_tokens::of_process();
+    const auto key = auth_->sharing_key(scopes, settings_->base);
+    if (auto found = shared.find(key, now); found && !auth_->refused(found->token)) {
+        auth_->adopt_token(scopes, *found, now);
+        co_return found->token;
+    }
+    auto token = co_await fetch_token(scopes);
+    if (auto kept = auth_->kept_token(scopes, std::chrono::steady_clock::now()))
+        shared.keep(key, *kept, std::chrono::steady_clock::now());
+    co_return token;
 }
 
 asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>& scopes)

@@ -215,3 +215,52 @@ TEST_CASE("registry error codes compare as std::error_codes with readable messag
     CHECK(e.code() == errc::authentication_failed);
     CHECK_FALSE(lading::error("plain").code());
 }
+
+TEST_CASE("tokens are shared between sessions only for the same registry, challenge, credentials and scopes",
+          "[registry][sansio]")
+{
+    const auto challenge = R"(Bearer realm="https://auth.example/token",service="reg")";
+    auto session = [&](std::optional<credential> c, const char* host = "reg.example", const char* header = nullptr) {
+        authenticator a(host, std::move(c), false);
+        REQUIRE_FALSE(a.learn_challenge(header ? header : challenge));
+        return a;
+    };
+    const auto alice = session(credential{"alice", "secret", {}, {}});
+    const auto key = alice.sharing_key(scopes, https_base);
+    CHECK(session(credential{"alice", "secret", {}, {}}).sharing_key(scopes, https_base) == key);
+    // Scopes count as a set.
+    CHECK(alice.sharing_key({scopes[1], scopes[0]}, https_base) == key);
+
+    CHECK(alice.sharing_key({scopes[0]}, https_base) != key);
+    CHECK(session(credential{"alice", "other", {}, {}}).sharing_key(scopes, https_base) != key);
+    CHECK(session(credential{"bob", "secret", {}, {}}).sharing_key(scopes, https_base) != key);
+    CHECK(session(std::nullopt).sharing_key(scopes, https_base) != key);
+    CHECK(session(credential{{}, {}, "idt", {}}).sharing_key(scopes, https_base) != key);
+    CHECK(alice.sharing_key(scopes, url::parse("https://other.example/")) != key);
+    CHECK(alice.sharing_key(scopes, url::parse("http://reg.example/")) != key);
+    CHECK(session(credential{"alice", "secret", {}, {}}, "reg.example",
+                  R"(Bearer realm="https://auth.example/token",service="other")")
+              .sharing_key(scopes, https_base) != key);
+    CHECK(session(credential{"alice", "secret", {}, {}}, "reg.example",
+                  R"(Bearer realm="https://elsewhere.example/token",service="reg")")
+              .sharing_key(scopes, https_base) != key);
+    // The credentials go in as a digest only.
+    CHECK(key.find("secret") == std::string::npos);
+    CHECK(key.find("alice") == std::string::npos);
+}
+
+TEST_CASE("an adopted token is used until it expires; one the registry refused is remembered", "[registry][sansio]")
+{
+    authenticator a("reg.example", std::nullopt, false);
+    REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="https://auth.example/token")"));
+    const auto now = authenticator::clock::now();
+    a.adopt_token(scopes, {"shared", now + 100s}, now);
+    CHECK(a.cached_token(scopes, now + 99s) == "shared");
+    CHECK_FALSE(a.cached_token(scopes, now + 100s));
+    CHECK(a.kept_token(scopes, now)->expires == now + 100s);
+    CHECK_FALSE(a.refused("shared"));
+    a.forget_token(scopes);
+    CHECK_FALSE(a.cached_token(scopes, now));
+    CHECK(a.refused("shared"));
+    CHECK_FALSE(a.refused("another"));
+}

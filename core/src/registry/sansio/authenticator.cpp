@@ -6,6 +6,7 @@
 #include "authenticator.hpp"
 
 #include <lading/formats/base64.hpp>
+#include <lading/oci/digest.hpp>
 
 #include <boost/json/parse.hpp>
 
@@ -83,12 +84,52 @@ authorization authenticator::for_request() const
 std::optional<std::string> authenticator::cached_token(const std::vector<std::string>& scopes,
                                                        clock::time_point now) const
 {
-    if (auto it = tokens_.find(scope_key(scopes)); it != tokens_.end() && it->second.expires > now)
-        return it->second.token;
+    if (auto kept = kept_token(scopes, now)) return kept->token;
     return std::nullopt;
 }
 
-void authenticator::forget_token(const std::vector<std::string>& scopes) { tokens_.erase(scope_key(scopes)); }
+std::optional<expiring_token> authenticator::kept_token(const std::vector<std::string>& scopes,
+                                                        clock::time_point now) const
+{
+    return tokens_.find(scope_key(scopes), now);
+}
+
+void authenticator::forget_token(const std::vector<std::string>& scopes)
+{
+    const auto key = scope_key(scopes);
+    if (auto kept = tokens_.find(key, clock::time_point::min())) {
+        if (refused_.size() >= 8) refused_.erase(refused_.begin());
+        refused_.push_back(kept->token);
+    }
+    tokens_.forget(key);
+}
+
+bool authenticator::refused(const std::string& token) const
+{
+    return std::find(refused_.begin(), refused_.end(), token) != refused_.end();
+}
+
+std::string authenticator::sharing_key(const std::vector<std::string>& scopes, const url& base) const
+{
+    std::string who;
+    if (credentials_)
+        for (const auto* part : {&credentials_->username, &credentials_->password, &credentials_->identity_token,
+                                 &credentials_->registry_token, &refresh_token_})
+            who += std::to_string(part->size()) + ":" + *part;
+    auto param = [&](const char* name) {
+        auto it = challenge_params_.find(name);
+        return it == challenge_params_.end() ? std::string() : it->second;
+    };
+    // Each part is on a line of its own and none holds a line break, except the credentials,
+    // which only go in as a digest.
+    return base.origin() + "\n" + param("realm") + "\n" + param("service") + "\n" +
+           digest::of(who).str() + "\n" + scope_key(scopes);
+}
+
+void authenticator::adopt_token(const std::vector<std::string>& scopes, expiring_token token, clock::time_point now)
+{
+    tokens_.keep(scope_key(scopes), std::move(token), now);
+}
 
 std::variant<token_request, failure> authenticator::request_token(const std::vector<std::string>& scopes,
                                                                   const url& base) const
@@ -157,20 +198,10 @@ std::variant<std::string, failure> authenticator::accept_token(std::string_view 
     if (auto* e = o.if_contains("expires_in"); e && e->is_int64())
         expires_in = std::clamp<std::int64_t>(e->get_int64(), 60, 24 * 60 * 60);
     // Refresh a little early so that a long upload does not start with a token about to expire.
-    keep_token(scope_key(scopes), {token, now + std::chrono::seconds(expires_in - 10)}, now);
+    // A long-running session (the mirror) asks for tokens for ever new repositories: the
+    // cache drops expired ones, and past its cap the one that expires first.
+    tokens_.keep(scope_key(scopes), {token, now + std::chrono::seconds(expires_in - 10)}, now);
     return token;
-}
-
-// A long-running session (the mirror) asks for tokens for ever new repositories: expired
-// tokens are dropped, and past the cap the one that expires first.
-void authenticator::keep_token(const std::string& key, cached token, clock::time_point now)
-{
-    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.expires <= now; });
-    if (tokens_.size() >= token_cache_limit && !tokens_.contains(key))
-        tokens_.erase(std::min_element(tokens_.begin(), tokens_.end(), [](const auto& a, const auto& b) {
-            return a.second.expires < b.second.expires;
-        }));
-    tokens_[key] = std::move(token);
 }
 
 }  // namespace lading::registry::sansio

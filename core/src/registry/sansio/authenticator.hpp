@@ -4,6 +4,7 @@
 #pragma once
 
 #include "registry/credentials.hpp"
+#include "registry/expiring_tokens.hpp"
 #include "registry/http_types.hpp"
 #include "registry/url.hpp"
 
@@ -52,7 +53,18 @@ public:
     authorization for_request() const;
 
     std::optional<std::string> cached_token(const std::vector<std::string>& scopes, clock::time_point now) const;
+    // The token cached for `scopes` with its expiry.
+    std::optional<expiring_token> kept_token(const std::vector<std::string>& scopes, clock::time_point now) const;
+    // Drops the token for `scopes` (the registry refused it) and remembers it as refused.
     void forget_token(const std::vector<std::string>& scopes);
+    bool refused(const std::string& token) const;
+
+    // The key under which tokens for `scopes` are shared with the other sessions of the
+    // process (registry/shared_tokens.hpp): where the registry is reached (`base`), the
+    // realm and service of its challenge, a digest of the credentials, and the scopes.
+    std::string sharing_key(const std::vector<std::string>& scopes, const url& base) const;
+    // Takes a token another session got under sharing_key(scopes, ...) as this one's.
+    void adopt_token(const std::vector<std::string>& scopes, expiring_token token, clock::time_point now);
 
     // How to ask the realm for a token for `scopes`; `base` is where the registry is reached
     // (a registry on https must not send credentials to a plain-http realm).
@@ -66,19 +78,14 @@ public:
     std::size_t cached_tokens() const { return tokens_.size(); }
 
 private:
-    struct cached {
-        std::string token;
-        clock::time_point expires;
-    };
-
-    void keep_token(const std::string& key, cached token, clock::time_point now);
 
     std::string host_;
     std::optional<credential> credentials_;
     bool insecure_;
     auth_scheme scheme_ = auth_scheme::none;
     std::map<std::string, std::string> challenge_params_;
-    std::map<std::string, cached> tokens_;  // by sorted scope list
+    expiring_tokens tokens_{token_cache_limit};  // by sorted scope list
+    std::vector<std::string> refused_;            // the last few tokens the registry refused
     std::string refresh_token_;
 };
 

@@ -1,0 +1,30 @@
+// Bearer tokens shared by the registry sessions of one process. An export opens a session
+// per streamed layer and one for the push; a session that needs a token another one already
+// got, for the same registry address, token realm and service, credentials and scopes (the
+// key authenticator::sharing_key makes), takes it instead of asking the token server again.
+// A token is only ever found under the key it was issued for. Thread-safe.
+#pragma once
+
+#include "registry/expiring_tokens.hpp"
+
+#include <mutex>
+
+namespace lading::registry {
+
+class shared_tokens {
+public:
+    using clock = expiring_tokens::clock;
+    static constexpr std::size_t limit = 1024;
+
+    // The table of this process.
+    static shared_tokens& of_process();
+
+    std::optional<expiring_token> find(const std::string& key, clock::time_point now) const;
+    void keep(const std::string& key, expiring_token token, clock::time_point now);
+
+private:
+    mutable std::mutex mutex_;
+    expiring_tokens tokens_{limit};
+};
+
+}  // namespace lading::registry
