@@ -10,6 +10,8 @@
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/registry_server.hpp"
+#include "registry_fixtures/test_ca.hpp"
+#include "registry_fixtures/token_server.hpp"
 #include "registry_support.hpp"
 #include "support.hpp"
 
@@ -290,4 +292,25 @@ TEST_CASE("SIGINT while the push waits for a streamed layer stops it at once, wi
     CHECK(result.err.find("warning: streaming layer") == std::string::npos);
     CHECK(positions(proxy, "PUT", "/manifests/").empty());
     CHECK(fs::is_empty(tmp));  // the push spool is gone
+}
+
+TEST_CASE("a Bearer push asks the token server once: the push takes the token its layer's stream got",
+          "[registry][streamed]")
+{
+    temp_dir work;
+    test_ca ca(work / "pki");
+    token_server tokens(robot_tokens(ca));
+    registry_server registry({.token = token_auth_for(tokens, ca)});
+    // The layer takes long enough to build that its stream has its token before the push starts.
+    auto req = streamed_tree_export(work.path(), "type=registry,name=" + registry.address() + "/team/shared:1,store=false");
+    req.env["DOCKER_CONFIG"] = write_docker_config(work / "docker", registry.address(), "robot", "tok-pw").string();
+    auto meta = export_ok(req);
+
+    std::size_t push_scope_tokens = 0;
+    for (const auto& r : tokens.requests())
+        for (const auto& s : r.scopes)
+            push_scope_tokens += s == "repository:team/shared:pull,push" && r.user == "robot" && r.status == 200;
+    CHECK(push_scope_tokens == 1);
+    CHECK(skopeo_digest(registry.address() + "/team/shared:1", {"--tls-verify=false", "--creds", "robot:tok-pw"}) ==
+          meta.digest);
 }

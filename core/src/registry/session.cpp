@@ -246,16 +246,22 @@ asio::awaitable<std::string> session::bearer_token(const std::vector<std::string
     const auto now = std::chrono::steady_clock::now();
     if (auto cached = auth_->cached_token(scopes, now)) co_return *cached;
     // Another session of this process may have one for the same registry, credentials and
-    // scopes; one this session saw refused is fetched anew, and the new one shared instead.
+    // scopes. After a 401 the key is empty: the token is fetched anew, and the new one shared.
     auto& shared = shared_tokens::of_process();
     const auto key = auth_->sharing_key(scopes, settings_->base);
-    if (auto found = shared.find(key, now); found && !auth_->refused(found->token)) {
-        auth_->adopt_token(scopes, *found, now);
-        co_return found->token;
-    }
+    if (!key.empty())
+        if (auto found = shared.find(key, now)) {
+            auth_->adopt_token(scopes, *found, now);
+            co_return found->token;
+        }
     auto token = co_await fetch_token(scopes);
-    if (auto kept = auth_->kept_token(scopes, std::chrono::steady_clock::now()))
-        shared.keep(key, *kept, std::chrono::steady_clock::now());
+    // Shared under the key of the credentials it was asked with (a refresh token it brought
+    // changes them for this session's later requests), unless another request of this
+    // session replaced it meanwhile.
+    const auto after = std::chrono::steady_clock::now();
+    const auto shared_key = key.empty() ? auth_->sharing_key(scopes, settings_->base) : key;
+    if (auto kept = auth_->kept_token(scopes, after); kept && kept->token == token && !shared_key.empty())
+        shared.keep(shared_key, *kept, after);
     co_return token;
 }
 

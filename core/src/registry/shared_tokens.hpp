@@ -15,8 +15,10 @@ class shared_tokens {
 public:
     using clock = expiring_tokens::clock;
     static constexpr std::size_t limit = 1024;
+    // Larger tokens are not kept (a hostile token server must not grow the table to GiBs).
+    static constexpr std::size_t largest_token = 64 << 10;
 
-    // The table of this process.
+    // The table of this process, never destroyed (sessions may outlive static destructors).
     static shared_tokens& of_process();
 
     std::optional<expiring_token> find(const std::string& key, clock::time_point now) const;

@@ -220,8 +220,9 @@ TEST_CASE("tokens are shared between sessions only for the same registry, challe
           "[registry][sansio]")
 {
     const auto challenge = R"(Bearer realm="https://auth.example/token",service="reg")";
-    auto session = [&](std::optional<credential> c, const char* host = "reg.example", const char* header = nullptr) {
-        authenticator a(host, std::move(c), false);
+    auto session = [&](std::optional<credential> c, const char* host = "reg.example", const char* header = nullptr,
+                       bool insecure = false) {
+        authenticator a(host, std::move(c), insecure);
         REQUIRE_FALSE(a.learn_challenge(header ? header : challenge));
         return a;
     };
@@ -238,6 +239,8 @@ TEST_CASE("tokens are shared between sessions only for the same registry, challe
     CHECK(session(credential{{}, {}, "idt", {}}).sharing_key(scopes, https_base) != key);
     CHECK(alice.sharing_key(scopes, url::parse("https://other.example/")) != key);
     CHECK(alice.sharing_key(scopes, url::parse("http://reg.example/")) != key);
+    CHECK(session(credential{"alice", "secret", {}, {}}, "reg.example", nullptr, true).sharing_key(scopes, https_base) !=
+          key);
     CHECK(session(credential{"alice", "secret", {}, {}}, "reg.example",
                   R"(Bearer realm="https://auth.example/token",service="other")")
               .sharing_key(scopes, https_base) != key);
@@ -249,7 +252,8 @@ TEST_CASE("tokens are shared between sessions only for the same registry, challe
     CHECK(key.find("alice") == std::string::npos);
 }
 
-TEST_CASE("an adopted token is used until it expires; one the registry refused is remembered", "[registry][sansio]")
+TEST_CASE("an adopted token is used until it expires; after a 401 the next one is fetched, not shared",
+          "[registry][sansio]")
 {
     authenticator a("reg.example", std::nullopt, false);
     REQUIRE_FALSE(a.learn_challenge(R"(Bearer realm="https://auth.example/token")"));
@@ -258,9 +262,15 @@ TEST_CASE("an adopted token is used until it expires; one the registry refused i
     CHECK(a.cached_token(scopes, now + 99s) == "shared");
     CHECK_FALSE(a.cached_token(scopes, now + 100s));
     CHECK(a.kept_token(scopes, now)->expires == now + 100s);
-    CHECK_FALSE(a.refused("shared"));
-    a.forget_token(scopes);
+
+    const auto key = a.sharing_key(scopes, https_base);
+    REQUIRE_FALSE(key.empty());
+    a.forget_token(scopes);  // the registry refused it
     CHECK_FALSE(a.cached_token(scopes, now));
-    CHECK(a.refused("shared"));
-    CHECK_FALSE(a.refused("another"));
+    CHECK(a.sharing_key(scopes, https_base).empty());
+    CHECK(a.sharing_key({scopes[0]}, https_base) == a.sharing_key({scopes[0]}, https_base));
+    CHECK_FALSE(a.sharing_key({scopes[0]}, https_base).empty());  // other scopes are shared still
+    // A token fetched for them makes them shareable again.
+    a.accept_token(R"({"token":"fresh","expires_in":300})", scopes, "https://auth", now);
+    CHECK(a.sharing_key(scopes, https_base) == key);
 }

@@ -97,33 +97,31 @@ std::optional<expiring_token> authenticator::kept_token(const std::vector<std::s
 void authenticator::forget_token(const std::vector<std::string>& scopes)
 {
     const auto key = scope_key(scopes);
-    if (auto kept = tokens_.find(key, clock::time_point::min())) {
-        if (refused_.size() >= 8) refused_.erase(refused_.begin());
-        refused_.push_back(kept->token);
-    }
     tokens_.forget(key);
-}
-
-bool authenticator::refused(const std::string& token) const
-{
-    return std::find(refused_.begin(), refused_.end(), token) != refused_.end();
+    // Bounded for a long-running session; past the bound, a shared token may be taken once
+    // more, and a 401 to it brings the scopes back here.
+    if (fetch_fresh_.size() >= token_cache_limit) fetch_fresh_.clear();
+    fetch_fresh_.insert(key);
 }
 
 std::string authenticator::sharing_key(const std::vector<std::string>& scopes, const url& base) const
 {
+    const auto key = scope_key(scopes);
+    if (fetch_fresh_.contains(key)) return {};
+    // Every part is prefixed by its length, so that no two lists of parts make one key.
+    auto part = [](const std::string& text) { return std::to_string(text.size()) + ":" + text; };
     std::string who;
     if (credentials_)
-        for (const auto* part : {&credentials_->username, &credentials_->password, &credentials_->identity_token,
-                                 &credentials_->registry_token, &refresh_token_})
-            who += std::to_string(part->size()) + ":" + *part;
+        for (const auto* secret : {&credentials_->username, &credentials_->password, &credentials_->identity_token,
+                                   &credentials_->registry_token, &refresh_token_})
+            who += part(*secret);
     auto param = [&](const char* name) {
         auto it = challenge_params_.find(name);
-        return it == challenge_params_.end() ? std::string() : it->second;
+        return part(it == challenge_params_.end() ? std::string() : it->second);
     };
-    // Each part is on a line of its own and none holds a line break, except the credentials,
-    // which only go in as a digest.
-    return base.origin() + "\n" + param("realm") + "\n" + param("service") + "\n" +
-           digest::of(who).str() + "\n" + scope_key(scopes);
+    // The credentials go in as a digest only.
+    return part(base.origin()) + (insecure_ ? "insecure " : "secure ") + param("realm") + param("service") +
+           part(digest::of(who).str()) + part(key);
 }
 
 void authenticator::adopt_token(const std::vector<std::string>& scopes, expiring_token token, clock::time_point now)
@@ -201,6 +199,7 @@ std::variant<std::string, failure> authenticator::accept_token(std::string_view 
     // A long-running session (the mirror) asks for tokens for ever new repositories: the
     // cache drops expired ones, and past its cap the one that expires first.
     tokens_.keep(scope_key(scopes), {token, now + std::chrono::seconds(expires_in - 10)}, now);
+    fetch_fresh_.erase(scope_key(scopes));
     return token;
 }
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -55,13 +56,14 @@ public:
     std::optional<std::string> cached_token(const std::vector<std::string>& scopes, clock::time_point now) const;
     // The token cached for `scopes` with its expiry.
     std::optional<expiring_token> kept_token(const std::vector<std::string>& scopes, clock::time_point now) const;
-    // Drops the token for `scopes` (the registry refused it) and remembers it as refused.
+    // Drops the token for `scopes`: the registry answered 401. The next token for them is
+    // fetched, not taken from another session (it may be the one just refused).
     void forget_token(const std::vector<std::string>& scopes);
-    bool refused(const std::string& token) const;
 
     // The key under which tokens for `scopes` are shared with the other sessions of the
-    // process (registry/shared_tokens.hpp): where the registry is reached (`base`), the
-    // realm and service of its challenge, a digest of the credentials, and the scopes.
+    // process (registry/shared_tokens.hpp): where the registry is reached (`base`), whether
+    // it is insecure, the realm and service of its challenge, a digest of the credentials,
+    // and the scopes. Empty when the next token for `scopes` must be fetched.
     std::string sharing_key(const std::vector<std::string>& scopes, const url& base) const;
     // Takes a token another session got under sharing_key(scopes, ...) as this one's.
     void adopt_token(const std::vector<std::string>& scopes, expiring_token token, clock::time_point now);
@@ -85,7 +87,7 @@ private:
     auth_scheme scheme_ = auth_scheme::none;
     std::map<std::string, std::string> challenge_params_;
     expiring_tokens tokens_{token_cache_limit};  // by sorted scope list
-    std::vector<std::string> refused_;            // the last few tokens the registry refused
+    std::set<std::string> fetch_fresh_;           // scope lists refused since their last fetch
     std::string refresh_token_;
 };
 
