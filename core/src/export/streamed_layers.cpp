@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <memory>
 
 namespace lading {
@@ -101,30 +100,6 @@ void streamed_layers::stream_from(blob_sink& sink, const std::vector<registry::u
     });
 }
 
-struct streamed_layers::closed_stream {
-    digest blob;
-    std::unique_ptr<registry::streaming_upload> upload;
-    std::mutex asked;  // the first to ask waits for the upload; the others for that answer
-    bool ended = false;
-    std::optional<std::string> failure;
-    std::exception_ptr stopped;
-
-    std::optional<std::string> outcome()
-    {
-        std::lock_guard one_waiter(asked);
-        if (!ended) {
-            try {
-                failure = upload->outcome();
-            } catch (...) {
-                stopped = std::current_exception();
-            }
-            ended = true;
-        }
-        if (stopped) std::rethrow_exception(stopped);
-        return failure;
-    }
-};
-
 std::vector<registry::streamed_blob> streamed_layers::streamed_to(const std::string& domain,
                                                                   const std::string& repository) const
 {
@@ -132,18 +107,15 @@ std::vector<registry::streamed_blob> streamed_layers::streamed_to(const std::str
     std::vector<registry::streamed_blob> streamed;
     if (auto it = closed_.find({domain, repository}); it != closed_.end())
         for (const auto& c : it->second)
-            streamed.push_back({c->blob, [c] { return c->outcome(); }});
+            streamed.push_back({c.blob, [upload = c.upload] { return upload->outcome(); }});
     return streamed;
 }
 
 void streamed_layers::keep(std::unique_ptr<registry::streaming_upload> upload, const digest& d)
 {
     auto key = std::make_pair(upload->target().domain, upload->target().repository);
-    auto closed = std::make_shared<closed_stream>();
-    closed->blob = d;
-    closed->upload = std::move(upload);
     std::lock_guard lock(mutex_);
-    closed_[key].push_back(std::move(closed));
+    closed_[key].push_back({d, std::move(upload)});
 }
 
 }  // namespace lading

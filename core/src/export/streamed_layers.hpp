@@ -46,9 +46,12 @@ public:
     void keep(std::unique_ptr<registry::streaming_upload> upload, const digest& d);
 
 private:
-    struct closed_stream;
+    struct closed_stream {
+        digest blob;
+        std::shared_ptr<registry::streaming_upload> upload;  // shared with the waits handed out
+    };
     mutable std::mutex mutex_;
-    std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<closed_stream>>> closed_;
+    std::map<std::pair<std::string, std::string>, std::vector<closed_stream>> closed_;
 };
 
 }  // namespace lading

@@ -160,7 +160,10 @@ void streaming_upload::close(const digest& d)
 
 std::optional<std::string> streaming_upload::outcome()
 {
-    thread_.join();
+    {
+        std::lock_guard one_joins(joining_);
+        if (thread_.joinable()) thread_.join();
+    }
     if (stopped_) throw error(errc::interrupted, "the streamed upload to " + target_.repository + " was stopped");
     std::lock_guard lock(mutex_);
     return failure_;

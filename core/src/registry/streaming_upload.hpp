@@ -64,7 +64,7 @@ public:
     void close(const digest& d);
     // After close: waits for the registry's answer. Empty when it accepted the blob, else
     // why the upload failed; throws lading::error (errc::interrupted) when `stop` was
-    // requested. Call once.
+    // requested. Any thread may ask, any number of times.
     std::optional<std::string> outcome();
     const upload_target& target() const { return target_; }
 
@@ -95,6 +95,7 @@ private:
 
     std::stop_source stop_;
     std::thread thread_;
+    std::mutex joining_;  // outcome() may be asked from several threads
     std::atomic<bool> stopped_{false};  // by the caller's stop token
     std::optional<std::stop_callback<std::function<void()>>> on_stop_;
 };

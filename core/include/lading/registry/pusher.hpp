@@ -80,8 +80,9 @@ struct push_report {
 // Cancellation: terminal cancellation of the awaiting coroutine (e.g. a cancellation slot
 // bound with co_spawn) ends every request and backoff wait under way; nothing is retried,
 // no further manifest is put, and the call throws lading::error. A store call or a wait for
-// a stream under way is not interrupted: the push ends when it returns. A name is tagged only after every blob and
-// child manifest it references was accepted, so a cancelled push tags nothing incomplete.
+// a stream under way is not interrupted: the push ends when it returns. A name is tagged
+// only after every blob and child manifest it references was accepted, so a cancelled push
+// tags nothing incomplete.
 boost::asio::awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, const push_settings& settings,
                                                       progress_listener& progress);
 
