@@ -67,6 +67,14 @@ stored_tree export_tree_to_store(const fs::path& work)
 // The query of an upload's closing PUT for the blob whose digest has this hex.
 std::string closing_query(const std::string& hex) { return "digest=sha256(:|%3A)" + hex; }
 
+// skopeo reads `name` back from the registry: the digest expected, every blob intact.
+void require_read_back(const registry_server& registry, const std::string& name, const std::string& digest,
+                       const fs::path& copy)
+{
+    CHECK(skopeo_digest(registry.address() + "/" + name, {"--tls-verify=false"}) == digest);
+    require_skopeo_copy_intact(registry.address() + "/" + name, copy);
+}
+
 // Where in the proxy's log each request with `method` whose target contains `part` is.
 std::vector<std::ptrdiff_t> positions(const fault_proxy& proxy, const std::string& method, const std::string& part)
 {
@@ -97,8 +105,7 @@ TEST_CASE("a push streams each new layer while it is built, with the digests of 
         CHECK_FALSE(fs::exists(req.store));
         CHECK(meta.digest == in_store.digest);
         CHECK(count_requests(proxy, "PATCH", "/v2/streamed/app/blobs/uploads/") == 1);
-        CHECK(skopeo_digest(registry.address() + "/streamed/app:1", {"--tls-verify=false"}) == in_store.digest);
-        require_skopeo_copy_intact(registry.address() + "/streamed/app:1", work.path() / "copy");
+        require_read_back(registry, "streamed/app:1", in_store.digest, work.path() / "copy");
     }
     SECTION("store=true: the store gets the same blobs as the registry")
     {
@@ -108,8 +115,7 @@ TEST_CASE("a push streams each new layer while it is built, with the digests of 
         CHECK(meta.digest == in_store.digest);
         CHECK(count_requests(proxy, "PATCH", "/blobs/uploads/") == 1);
         CHECK(find_listed(list_images(req.store), name + ":2").has_value());
-        CHECK(skopeo_digest(registry.address() + "/streamed/app:2", {"--tls-verify=false"}) == in_store.digest);
-        require_skopeo_copy_intact(registry.address() + "/streamed/app:2", work.path() / "copy");
+        require_read_back(registry, "streamed/app:2", in_store.digest, work.path() / "copy");
     }
     SECTION("gzip and zstd outputs to two repositories each get their layer")
     {
@@ -151,16 +157,14 @@ TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered
         auto meta = read_export_metadata(dreq.metadata_file);
         CHECK(proxy.pending_scripts() == 0);
         CHECK(meta.digest == expected);
-        CHECK(skopeo_digest(registry.address() + "/faulty/app:1", {"--tls-verify=false"}) == expected);
-        require_skopeo_copy_intact(registry.address() + "/faulty/app:1", work.path() / "copy");
+        require_read_back(registry, "faulty/app:1", expected, work.path() / "copy");
     }
     SECTION("a 500 on the final PUT is retried")
     {
         proxy.answer_500("PUT", "/blobs/uploads/", 2);
         auto meta = export_ok(streamed_tree_export(work.path(), "type=registry,name=" + name + ":2,store=false"));
         CHECK(proxy.pending_scripts() == 0);
-        CHECK(skopeo_digest(registry.address() + "/faulty/app:2", {"--tls-verify=false"}) == expected);
-        require_skopeo_copy_intact(registry.address() + "/faulty/app:2", work.path() / "copy");
+        require_read_back(registry, "faulty/app:2", expected, work.path() / "copy");
     }
     SECTION("a registry that always answers 500 to the PUT: one error line, no tag")
     {
@@ -207,8 +211,7 @@ TEST_CASE("the push sends the image's other blobs while the registry still takes
     CHECK(config_put[0] < layer_put[0]);  // the config went up while the layer's PUT was held
     CHECK(manifest_put[0] > layer_put[0]);  // the manifest only once the registry holds every blob
     CHECK(count_requests(proxy, "PATCH", "/v2/overlap/app/blobs/uploads/") == 1);
-    CHECK(skopeo_digest(registry.address() + "/overlap/app:1", {"--tls-verify=false"}) == in_store.digest);
-    require_skopeo_copy_intact(registry.address() + "/overlap/app:1", work.path() / "copy");
+    require_read_back(registry, "overlap/app:1", in_store.digest, work.path() / "copy");
 }
 
 TEST_CASE("a layer built twice (two identical trees) is streamed twice and the push waits for both",
@@ -251,8 +254,7 @@ TEST_CASE("a layer built twice (two identical trees) is streamed twice and the p
     REQUIRE(layer_puts.size() == 2);
     REQUIRE(manifest_put.size() == 1);
     CHECK(manifest_put[0] > layer_puts[1]);
-    CHECK(skopeo_digest(registry.address() + "/twins/app:1", {"--tls-verify=false"}) == in_store.digest);
-    require_skopeo_copy_intact(registry.address() + "/twins/app:1", work.path() / "copy");
+    require_read_back(registry, "twins/app:1", in_store.digest, work.path() / "copy");
 }
 
 TEST_CASE("SIGINT while the push waits for a streamed layer stops it at once, with no tag and no spool",
