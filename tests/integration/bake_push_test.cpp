@@ -117,6 +117,7 @@ TEST_CASE("lading bake targets pushing a shared layer to one repository at once 
         "c": {"context": "shared", "tags": ["${REPO}:c"], "output": ["type=registry,store=false"]}
       }
     })", {{"REPO", repo}, {"LADING_THREADS", "3"}});
+    CHECK(count_greetings(proxy) == 1);  // the three targets' sessions greet the registry once
 
     const auto layers = layer_digests(repo + ":a");
     REQUIRE(layers.size() == 1);

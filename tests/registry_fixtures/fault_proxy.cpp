@@ -450,4 +450,11 @@ std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std
         }));
 }
 
+std::size_t count_greetings(const fault_proxy& proxy, std::size_t from)
+{
+    const auto all = proxy.requests();
+    return static_cast<std::size_t>(std::count_if(all.begin() + static_cast<std::ptrdiff_t>(from), all.end(),
+                                                  [](const proxied_request& r) { return r.method == "GET" && r.target == "/v2/"; }));
+}
+
 }  // namespace lading::test

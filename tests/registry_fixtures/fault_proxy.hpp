@@ -162,5 +162,7 @@ private:
 // every one of `parts`.
 std::size_t count_requests(const fault_proxy& proxy, std::size_t from, const std::string& method,
                            const std::vector<std::string>& parts);
+// The greetings (GET /v2/) the proxy relayed after the first `from` requests.
+std::size_t count_greetings(const fault_proxy& proxy, std::size_t from = 0);
 
 }  // namespace lading::test

@@ -5,6 +5,7 @@
 #include <lading/export/exporter.hpp>
 #include <lading/export/layer_memo.hpp>
 #include <lading/registry/blob_transfers.hpp>
+#include <lading/registry/greetings.hpp>
 #include <lading/registry/errc.hpp>
 
 #include <algorithm>
@@ -62,6 +63,7 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
     auto budget = settings.budget ? settings.budget : std::make_shared<thread_budget>(settings.concurrent_targets);
     // Targets pushing a layer they share to one repository at the same time send it once.
     auto pushes = std::make_shared<registry::blob_transfers>();
+    auto greeted = std::make_shared<registry::greetings>();
     progress_listener silent;
     first_failure failure;
 
@@ -80,6 +82,7 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
             job.request.shared_layers = memo;
             job.request.budget = budget;
             job.request.shared_pushes = pushes;
+            job.request.shared_greetings = greeted;
             try {
                 result.outputs = run_export(job.request, plugins, job.progress ? *job.progress : silent);
                 result.status = bake_status::done;

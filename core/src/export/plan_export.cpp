@@ -7,6 +7,7 @@
 #include <lading/error.hpp>
 #include "layer/layer_conversion.hpp"
 #include <lading/oci/reference.hpp>
+#include <lading/registry/greetings.hpp>
 
 #include <algorithm>
 #include <map>
@@ -242,6 +243,7 @@ export_plan plan_export(const export_request& given, const export_facts& facts)
 {
     export_plan plan;
     plan.request = checked_request(given, facts.plugins);
+    if (!plan.request.shared_greetings) plan.request.shared_greetings = std::make_shared<registry::greetings>();
     const auto& request = plan.request;
     plan.platforms = plan_platforms(request, facts.bases);
     plan.attestations = !request.attestations.empty();

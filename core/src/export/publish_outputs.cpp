@@ -70,7 +70,9 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
         }
     }
     if (!jobs.empty())
-        registry::push_images(jobs, {plan.request.hosts.parallel_uploads, &plan.request.hosts, plan.request.shared_pushes},
+        registry::push_images(jobs,
+                              {plan.request.hosts.parallel_uploads, &plan.request.hosts, plan.request.shared_pushes,
+                               plan.request.shared_greetings},
                               progress, plan.request.stop);
 }
 

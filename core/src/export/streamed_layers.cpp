@@ -85,7 +85,7 @@ std::vector<registry::upload_target> streamed_layers::push_targets(const export_
             };
             if (std::none_of(targets.begin(), targets.end(), same))
                 targets.push_back({ref.domain, ref.repository, plan.request.outputs[o].registry_insecure,
-                                   &plan.request.hosts});
+                                   &plan.request.hosts, plan.request.shared_greetings});
         }
     return targets;
 }

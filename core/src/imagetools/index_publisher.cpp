@@ -23,7 +23,8 @@ struct target_repository {
     std::unique_ptr<manifest_writer> writer;
 };
 
-std::vector<target_repository> group_by_repository(const publish_request& request)
+std::vector<target_repository> group_by_repository(const publish_request& request,
+                                                   const std::shared_ptr<registry::greetings>& greeted)
 {
     std::vector<target_repository> repos;
     for (const auto& t : request.targets) {
@@ -32,8 +33,9 @@ std::vector<target_repository> group_by_repository(const publish_request& reques
         if (it == repos.end()) {
             repos.push_back({t.domain, t.repository, {}, nullptr});
             it = std::prev(repos.end());
-            it->writer = std::make_unique<manifest_writer>(
-                t.domain, t.repository, registry::options_for(t.domain, request.hosts, false), request.stop);
+            auto options = registry::options_for(t.domain, request.hosts, false);
+            options.greeted = greeted;
+            it->writer = std::make_unique<manifest_writer>(t.domain, t.repository, std::move(options), request.stop);
         }
         if (!t.tag.empty() && std::find(it->tags.begin(), it->tags.end(), t.tag) == it->tags.end())
             it->tags.push_back(t.tag);
@@ -112,7 +114,8 @@ registry::push_job copy_job(image_origin& origin, const index_child& child, cons
 void publish_index(const publish_request& request, plugin::catalog& plugins, progress_listener& progress)
 {
     const auto& index = *request.index;
-    auto repos = group_by_repository(request);
+    auto greeted = std::make_shared<registry::greetings>();
+    auto repos = group_by_repository(request, greeted);
 
     // The manifests copied from a registry wait in a private spool, removed at the end.
     export_destinations spool_owner(plugins, {});
@@ -130,6 +133,7 @@ void publish_index(const publish_request& request, plugin::catalog& plugins, pro
         progress.step("copying " + std::to_string(copies.size()) + " image(s) into the target repositories");
         registry::push_settings settings;
         settings.hosts = request.hosts;
+        settings.greeted = greeted;
         registry::push_images(copies, settings, progress, request.stop);
     }
 

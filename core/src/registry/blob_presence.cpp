@@ -12,7 +12,7 @@ namespace {
 
 boost::asio::awaitable<bool> head_blob(const upload_target& target, const digest& d, std::uint64_t size)
 {
-    auto options = options_for(target.domain, target.hosts, target.insecure);
+    auto options = options_for(target);
     options.retry.max_attempts = 1;  // a registry that struggles is better left to the push's retries
     session s(co_await boost::asio::this_coro::executor, target.domain, std::move(options));
     co_await s.ping();

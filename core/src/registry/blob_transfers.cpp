@@ -3,11 +3,8 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "async/at_scope_end.hpp"
+#include "async/wake_list.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -18,7 +15,6 @@
 namespace lading::registry {
 
 namespace asio = boost::asio;
-using clock = std::chrono::steady_clock;
 
 struct blob_transfers::transfer {
     std::string host, repository, blob;
@@ -31,14 +27,7 @@ struct blob_transfers::transfer {
         std::string message;
     };
     std::optional<failure_note> failure;
-    // A caller waiting for this transfer, maybe on another executor: the transfer's end
-    // expires its timer on that executor. The timer belongs to the waiting coroutine.
-    struct waiter {
-        asio::any_io_executor executor;
-        std::weak_ptr<asio::steady_timer> wake;
-        const asio::steady_timer* id;
-    };
-    std::vector<waiter> waiters;
+    async::wake_list waiters;  // callers waiting for its end, maybe on other executors
 };
 
 namespace {
@@ -59,19 +48,6 @@ blob_transfers::transfer::failure_note note_of(const std::exception_ptr& failure
         return {{}, "blob transfer failed"};
     }
 }
-
-// Runs `f` when the scope ends, also when a suspended coroutine's frame is destroyed.
-template <typename F>
-class at_scope_end {
-public:
-    explicit at_scope_end(F f) : f_(std::move(f)) {}
-    ~at_scope_end() { f_(); }
-    at_scope_end(const at_scope_end&) = delete;
-    at_scope_end& operator=(const at_scope_end&) = delete;
-
-private:
-    F f_;
-};
 }  // namespace
 
 blob_transfers::blob_transfers() = default;
@@ -79,24 +55,8 @@ blob_transfers::~blob_transfers() = default;
 
 asio::awaitable<bool> blob_transfers::wait_for_end(std::shared_ptr<transfer> t)
 {
-    const auto ex = co_await asio::this_coro::executor;
-    std::shared_ptr<asio::steady_timer> wake;
-    {
-        std::lock_guard lock(mutex_);
-        if (!t->done) {
-            wake = std::make_shared<asio::steady_timer>(ex, clock::time_point::max());
-            t->waiters.push_back({ex, wake, wake.get()});
-        }
-    }
-    if (wake) {
-        at_scope_end stop_waiting([&] {
-            std::lock_guard lock(mutex_);
-            std::erase_if(t->waiters, [&](const transfer::waiter& w) { return w.id == wake.get(); });
-        });
-        boost::system::error_code ec;
-        // Ends when the transfer ends, or when this coroutine is cancelled.
-        co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    // Ends when the transfer ends, or when this coroutine is cancelled.
+    co_await async::wait_on(mutex_, t->waiters, [&] { return !t->done; });
     bool ended = false;
     {
         std::lock_guard lock(mutex_);
@@ -133,16 +93,12 @@ asio::awaitable<bool> blob_transfers::once(const std::string& host, const std::s
                 ended = true;
                 t->done = true;
                 if (failure) t->failure = note_of(failure);
-                for (const auto& w : t->waiters)
-                    asio::post(w.executor, [weak = w.wake] {
-                        if (auto timer = weak.lock()) timer->expires_at(clock::time_point::min());
-                    });
-                t->waiters.clear();
+                t->waiters.wake_all();
                 if (auto found = transfers_.find(key); failure && found != transfers_.end() && found->second == t)
                     transfers_.erase(found);
             };
             // A frame destroyed mid-transfer still releases its waiters, as interrupted.
-            at_scope_end abandoned([&] {
+            async::at_scope_end abandoned([&] {
                 if (ended) return;
                 try {
                     end(std::make_exception_ptr(error(errc::interrupted, "push of blob " + d.str() + " interrupted")));

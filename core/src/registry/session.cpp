@@ -1,6 +1,7 @@
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 #include "registry/session.hpp"
+#include "registry/greetings_table.hpp"
 #include "registry/shared_tokens.hpp"
 #include "registry/onward_address.hpp"
 #include "registry/tls_settings.hpp"
@@ -24,6 +25,10 @@ using sansio::action;
 namespace {
 
 constexpr std::size_t token_body_limit = 1 << 20;
+// How long a session waits, at most, for another one's greeting or token before asking itself
+// (each is bounded by its own retries and timeouts anyway).
+constexpr std::chrono::seconds greeting_wait{60};
+constexpr std::chrono::seconds token_wait{60};
 
 // How a failure that is not the registry's answer reached the session.
 struct thrown_failure {
@@ -50,9 +55,13 @@ thrown_failure local_failure_of(const std::exception_ptr& e)
     throw error(f.code, f.message);
 }
 
-asio::awaitable<bool> cancelled()
+// Whether the awaiting coroutine was cancelled, from its state (co_await
+// this_coro::cancellation_state). Not a coroutine of its own: awaiting one throws
+// operation_aborted once the caller is cancelled (unless it turned throw_if_cancelled off),
+// which would skip the errc::interrupted that callers are promised.
+bool was_cancelled(const asio::cancellation_state& state)
 {
-    co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    return state.cancelled() != asio::cancellation_type::none;
 }
 
 // Sleeps `d`; false when the caller cancelled the wait.
@@ -189,7 +198,7 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
                 } catch (...) {
                     thrown = std::current_exception();
                 }
-                const bool stopped = co_await cancelled();
+                const bool stopped = was_cancelled(co_await asio::this_coro::cancellation_state);
                 if (!thrown) {
                     next = machine.on_token(token);
                 } else if (stopped) {
@@ -204,7 +213,7 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
             }
         case action::kind::send: {
             auto outcome = co_await attempt(spec, next.target, next.authorization, next.body_limit);
-            const bool stopped = co_await cancelled();
+            const bool stopped = was_cancelled(co_await asio::this_coro::cancellation_state);
             if (outcome.response) {
                 last = std::move(*outcome.response);
                 next = machine.on_response(last);
@@ -224,6 +233,34 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
 
 asio::awaitable<void> session::ping()
 {
+    if (!options_.greeted) {
+        co_await greet();
+        co_return;
+    }
+    auto& learned = options_.greeted->learned();
+    const auto key = greeting_key(host_, options_.insecure, options_.plain_http, options_.extra_ca);
+    if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
+    auto lead = co_await learned.under_way.lead_or_wait(key, greeting_wait);
+    if (!lead) {
+        if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
+        if (was_cancelled(co_await asio::this_coro::cancellation_state))
+            throw error(errc::interrupted, "registry " + host_ + ": the /v2/ endpoint: interrupted");
+    }
+    co_await greet();
+    learned.keep(key, {settings_->base, challenge_, registry_reach_});
+}
+
+bool session::take_greeting(const greeting& g)
+{
+    if (g.challenge && auth_->learn_challenge(*g.challenge)) return false;
+    settings_->base = g.base;
+    challenge_ = g.challenge;
+    registry_reach_ = std::max(registry_reach_, g.reach);
+    return true;
+}
+
+asio::awaitable<void> session::greet()
+{
     request_spec spec;
     spec.target = "/v2/";
     spec.expected = {200, 401};
@@ -233,7 +270,9 @@ asio::awaitable<void> session::ping()
     sansio::ping_fsm machine(*settings_, *auth_);
     std::exception_ptr failure;
     try {
-        co_await drive(machine, spec);
+        auto answer = co_await drive(machine, spec);
+        challenge_.reset();
+        if (answer.status == 401) challenge_ = std::string(answer.header(http::field::www_authenticate));
     } catch (...) {
         failure = std::current_exception();
     }
@@ -249,11 +288,24 @@ asio::awaitable<std::string> session::bearer_token(const std::vector<std::string
     // scopes. After a 401 the key is empty: the token is fetched anew, and the new one shared.
     auto& shared = shared_tokens::of_process();
     const auto key = auth_->sharing_key(scopes, settings_->base);
-    if (!key.empty())
+    // Sessions asking at once take turns: the first fetches, the others wait for its token.
+    std::optional<async::single_flight::lead> lead;
+    if (!key.empty()) {
         if (auto found = shared.find(key, now)) {
             auth_->adopt_token(scopes, *found, now);
             co_return found->token;
         }
+        lead = co_await shared.fetches().lead_or_wait(key, token_wait);
+        if (!lead) {
+            const auto later = std::chrono::steady_clock::now();
+            if (auto found = shared.find(key, later)) {
+                auth_->adopt_token(scopes, *found, later);
+                co_return found->token;
+            }
+            if (was_cancelled(co_await asio::this_coro::cancellation_state))
+                throw error(errc::interrupted, "registry " + host_ + ": a token: interrupted");
+        }
+    }
     auto token = co_await fetch_token(scopes);
     // Shared under the key of the credentials it was asked with (a refresh token it brought
     // changes them for this session's later requests), unless another request of this

@@ -9,6 +9,7 @@
 #include "registry/host_address.hpp"
 #include "registry/credentials.hpp"
 #include <lading/registry/errc.hpp>
+#include <lading/registry/greetings.hpp>
 #include "registry/retry_policy.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -29,6 +30,9 @@ struct session_options {
     retry_policy retry;
     timeouts limits;
     std::size_t max_body = 4 << 20;  // bodies read into memory (errors, manifests)
+    // Shared with the sessions that run alongside: ping() greets each registry once between
+    // them. None: this session greets for itself.
+    std::shared_ptr<greetings> greeted;
 };
 
 struct request_spec {
@@ -64,6 +68,8 @@ private:
     unsigned status_;
 };
 
+struct greeting;
+
 namespace sansio {
 class authenticator;
 struct registry_settings;
@@ -83,7 +89,9 @@ public:
 
     // Picks https or http (insecure and loopback registries may fall back to http) and
     // learns the auth challenge; throws lading::error (errc::unreachable,
-    // certificate_rejected, ...) with a clear message when the registry is unusable.
+    // certificate_rejected, ...) with a clear message when the registry is unusable. With
+    // options.greeted, takes what another session learned instead, or waits for the
+    // greeting another session has under way.
     boost::asio::awaitable<void> ping();
     // Sends the request with auth, retries and redirects (the decisions are
     // sansio::request_fsm's); returns the final response when its status is expected, else
@@ -103,6 +111,9 @@ private:
     boost::asio::awaitable<http_response> drive(Machine& machine, const request_spec& spec);
     boost::asio::awaitable<attempt_outcome> attempt(const request_spec& spec, const url& target,
                                                     const std::string& authorization, std::size_t body_limit);
+    // GET /v2/: what ping() asks when nobody else did.
+    boost::asio::awaitable<void> greet();
+    bool take_greeting(const greeting& g);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     std::unique_ptr<connection> acquire(const url& u);
@@ -118,6 +129,7 @@ private:
     // The furthest inside the registry is known to be: its host's text, then every address
     // lading reached it at. Connections elsewhere (token realm, redirects) go no further in.
     host_reach registry_reach_;
+    std::optional<std::string> challenge_;  // what the registry's greeting asked for (a 401's)
     std::uint64_t bytes_sent_ = 0;
 };
 

@@ -5,6 +5,7 @@
 // A token is only ever found under the key it was issued for. Thread-safe.
 #pragma once
 
+#include "async/single_flight.hpp"
 #include "registry/expiring_tokens.hpp"
 
 #include <mutex>
@@ -23,10 +24,13 @@ public:
 
     std::optional<expiring_token> find(const std::string& key, clock::time_point now) const;
     void keep(const std::string& key, expiring_token token, clock::time_point now);
+    // The token fetches under way, by key: a session that needs one being fetched waits.
+    async::single_flight& fetches() { return fetches_; }
 
 private:
     mutable std::mutex mutex_;
     expiring_tokens tokens_{limit};
+    async::single_flight fetches_;
 };
 
 }  // namespace lading::registry

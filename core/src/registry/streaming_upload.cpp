@@ -169,10 +169,16 @@ std::optional<std::string> streaming_upload::outcome()
     return failure_;
 }
 
+session_options options_for(const upload_target& target)
+{
+    auto options = options_for(target.domain, target.hosts, target.insecure);
+    options.greeted = target.greeted;
+    return options;
+}
+
 asio::awaitable<void> streaming_upload::run()
 {
-    session s(co_await asio::this_coro::executor, target_.domain,
-              options_for(target_.domain, target_.hosts, target_.insecure));
+    session s(co_await asio::this_coro::executor, target_.domain, options_for(target_));
     co_await s.ping();
     const std::vector<std::string> scopes = {"repository:" + target_.repository + ":pull,push"};
     const std::string what = "streamed upload to " + target_.repository;

@@ -20,6 +20,7 @@ namespace lading {
 class layer_memo;
 namespace registry {
 class blob_transfers;
+class greetings;
 }
 
 // A --layer: a path, for every platform or (PLATFORM=PATH) for one platform only.
@@ -57,6 +58,9 @@ struct export_request {
     // Exports carrying the same table push a blob they send to one repository once (see
     // registry/blob_transfers.hpp); none: this export's pushes share a table of their own.
     std::shared_ptr<registry::blob_transfers> shared_pushes;
+    // Exports carrying the same greetings greet each registry once (see
+    // registry/greetings.hpp); none: this export's sessions share greetings of their own.
+    std::shared_ptr<registry::greetings> shared_greetings;
 };
 
 // What one output produced, with BuildKit's exporter response keys.

@@ -10,6 +10,7 @@
 #include <lading/progress.hpp>
 #include <lading/oci/reference.hpp>
 #include <lading/registry/blob_transfers.hpp>
+#include <lading/registry/greetings.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -58,6 +59,9 @@ struct push_settings {
     // Shared with pushes running side by side (bake targets), so that a blob they all send to
     // one repository goes there once; none: the images of this call share a table of their own.
     std::shared_ptr<blob_transfers> transfers;
+    // Shared with other pushes and streamed layers running alongside: each registry is greeted
+    // (GET /v2/) once between them; none: this call greets each registry itself.
+    std::shared_ptr<greetings> greeted;
 };
 
 struct push_report {

@@ -1,5 +1,6 @@
 #include <lading/error.hpp>
 #include "registry/challenge.hpp"
+#include "registry/key_part.hpp"
 #include "registry/onward_address.hpp"
 #include <lading/registry/errc.hpp>
 
@@ -108,20 +109,18 @@ std::string authenticator::sharing_key(const std::vector<std::string>& scopes, c
 {
     const auto key = scope_key(scopes);
     if (fetch_fresh_.contains(key)) return {};
-    // Every part is prefixed by its length, so that no two lists of parts make one key.
-    auto part = [](const std::string& text) { return std::to_string(text.size()) + ":" + text; };
     std::string who;
     if (credentials_)
         for (const auto* secret : {&credentials_->username, &credentials_->password, &credentials_->identity_token,
                                    &credentials_->registry_token, &refresh_token_})
-            who += part(*secret);
+            who += key_part(*secret);
     auto param = [&](const char* name) {
         auto it = challenge_params_.find(name);
-        return part(it == challenge_params_.end() ? std::string() : it->second);
+        return key_part(it == challenge_params_.end() ? std::string() : it->second);
     };
     // The credentials go in as a digest only.
-    return part(base.origin()) + (insecure_ ? "insecure " : "secure ") + param("realm") + param("service") +
-           part(digest::of(who).str()) + part(key);
+    return key_part(base.origin()) + (insecure_ ? "insecure " : "secure ") + param("realm") + param("service") +
+           key_part(digest::of(who).str()) + key_part(key);
 }
 
 void authenticator::adopt_token(const std::vector<std::string>& scopes, expiring_token token, clock::time_point now)
