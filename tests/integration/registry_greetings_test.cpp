@@ -146,7 +146,10 @@ TEST_CASE("a greeting that failed is not shared: the sessions that waited for it
         CHECK(out.failure.empty());
         CHECK(out.status == 404);
     }
-    CHECK(count_greetings(r.front) == 4);  // the failed one's two attempts, then one each
+    // The failed one's two attempts, then one each; or one for both, when one of them keeps
+    // its greeting before the other looks.
+    CHECK(count_greetings(r.front) >= 3);
+    CHECK(count_greetings(r.front) <= 4);
 }
 
 TEST_CASE("a session stopped while it waits for another one's greeting ends at once, without greeting",

@@ -72,6 +72,16 @@ TEST_CASE("Retry-After in seconds or as an HTTP-date, backoff doubles and is cap
     CHECK_FALSE(retry_policy::retryable_status(404));
 }
 
+TEST_CASE("a policy's total backoff is the waits between all its attempts", "[registry]")
+{
+    retry_policy p;  // 6 attempts: 200, 400, 800, 1600 and 3200 ms between them
+    CHECK(p.total_backoff() == std::chrono::milliseconds(6200));
+    p.max_attempts = 1;
+    CHECK(p.total_backoff() == std::chrono::milliseconds(0));
+    p.max_attempts = 20;  // capped at max_delay each
+    CHECK(p.total_backoff() == std::chrono::milliseconds(200 + 400 + 800 + 1600 + 3200 + 6400 + 13 * 10000));
+}
+
 TEST_CASE("a Retry-After too large for milliseconds or for the clock waits the longest delay", "[registry]")
 {
     auto now = std::chrono::system_clock::from_time_t(1700000000);

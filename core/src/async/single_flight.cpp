@@ -19,7 +19,7 @@ single_flight::lead::~lead()
     if (flights_) flights_->end(key_);
 }
 
-asio::awaitable<std::optional<single_flight::lead>> single_flight::lead_or_wait(const std::string& key,
+asio::awaitable<std::optional<single_flight::lead>> single_flight::lead_or_wait(std::string key,
                                                                                std::chrono::steady_clock::duration longest)
 {
     std::shared_ptr<wake_list> waiters;

@@ -27,19 +27,21 @@ public:
     // The lead of one flight: ends it, waking its waiters, when destroyed.
     class lead {
     public:
-        lead(single_flight& flights, std::string key) : flights_(&flights), key_(std::move(key)) {}
         lead(lead&& other) noexcept : flights_(std::exchange(other.flights_, nullptr)), key_(std::move(other.key_)) {}
         lead& operator=(lead&& other) noexcept;
         ~lead();
 
     private:
+        friend class single_flight;
+        lead(single_flight& flights, std::string key) : flights_(&flights), key_(std::move(key)) {}
+
         single_flight* flights_;
         std::string key_;
     };
 
     // The lead of `key`'s flight when none is under way. Otherwise waits until the one under
     // way ends, `longest` passes or the calling coroutine is cancelled, and returns nullopt.
-    boost::asio::awaitable<std::optional<lead>> lead_or_wait(const std::string& key,
+    boost::asio::awaitable<std::optional<lead>> lead_or_wait(std::string key,
                                                               std::chrono::steady_clock::duration longest);
 
     // Flights under way.

@@ -4,7 +4,9 @@
 // that several pushes and sessions share (blob transfers, single flights).
 //
 // A wake_list is guarded by its owner's mutex: enlist, leave and wake_all are called with it
-// held. Each waiter's executor must not run its handlers in parallel.
+// held. Each waiter's executor must not run its handlers in parallel, and an io_context with
+// a waiter suspended in it must not be destroyed while another thread may wake that waiter
+// (run it until its coroutines have ended first).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -28,7 +30,6 @@ public:
     void leave(const boost::asio::steady_timer* timer);
     // Expires every enlisted timer, on its executor, and forgets them.
     void wake_all();
-    bool empty() const { return waiters_.empty(); }
 
 private:
     struct waiter {
@@ -41,7 +42,7 @@ private:
 
 // Suspends the calling coroutine until `list` is woken, `longest` has passed, or the
 // coroutine is cancelled; returns at once when `pending()`, asked with `mutex` held, is false.
-// `list` must outlive the wait.
+// `list` and `pending` must outlive the wait: co_await the call where it is made.
 boost::asio::awaitable<void> wait_on(std::mutex& mutex, wake_list& list, const std::function<bool()>& pending,
                                      std::chrono::steady_clock::duration longest =
                                          std::chrono::steady_clock::duration::max());

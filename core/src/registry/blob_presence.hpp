@@ -2,7 +2,7 @@
 #pragma once
 
 #include "registry/session.hpp"
-#include "registry/streaming_upload.hpp"
+#include "registry/upload_target.hpp"
 #include <lading/oci/digest.hpp>
 
 #include <stop_token>

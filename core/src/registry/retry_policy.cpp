@@ -36,6 +36,13 @@ std::chrono::milliseconds retry_policy::delay(int attempt, std::optional<std::st
     return std::min<std::chrono::milliseconds>(d, max_delay);
 }
 
+std::chrono::milliseconds retry_policy::total_backoff() const
+{
+    std::chrono::milliseconds total{0};
+    for (int attempt = 1; attempt < max_attempts; ++attempt) total += delay(attempt);
+    return total;
+}
+
 retry_policy retry_policy::from_environment()
 {
     retry_policy p;

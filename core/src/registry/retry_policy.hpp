@@ -18,6 +18,8 @@ struct retry_policy {
     // Exponential backoff for the given attempt (1 = the first retry), or the server's
     // Retry-After (seconds or HTTP-date) when it gave one, capped at max_delay.
     std::chrono::milliseconds delay(int attempt, std::optional<std::string_view> retry_after = std::nullopt) const;
+    // The waits between all of a request's attempts together, at most.
+    std::chrono::milliseconds total_backoff() const;
 
     // The defaults, with first_delay from $LADING_REGISTRY_RETRY_DELAY_MS when set (tests
     // of fault handling shorten the backoff with it). Throws lading::error when malformed.

@@ -25,10 +25,9 @@ using sansio::action;
 namespace {
 
 constexpr std::size_t token_body_limit = 1 << 20;
-// How long a session waits, at most, for another one's greeting or token before asking itself
-// (each is bounded by its own retries and timeouts anyway).
-constexpr std::chrono::seconds greeting_wait{60};
-constexpr std::chrono::seconds token_wait{60};
+// What a request's answer may take beside the retries' waits, for sessions waiting for
+// another one's greeting or token (see session::shared_answer_wait).
+constexpr std::chrono::seconds answer_allowance{5};
 
 // How a failure that is not the registry's answer reached the session.
 struct thrown_failure {
@@ -199,10 +198,10 @@ asio::awaitable<http_response> session::drive(Machine& machine, const request_sp
                     thrown = std::current_exception();
                 }
                 const bool stopped = was_cancelled(co_await asio::this_coro::cancellation_state);
-                if (!thrown) {
-                    next = machine.on_token(token);
-                } else if (stopped) {
+                if (stopped) {
                     next = machine.on_cancelled();
+                } else if (!thrown) {
+                    next = machine.on_token(token);
                 } else {
                     auto f = local_failure_of(thrown);
                     next = machine.on_token_failure(f.code, f.text);
@@ -240,14 +239,19 @@ asio::awaitable<void> session::ping()
     auto& learned = options_.greeted->learned();
     const auto key = greeting_key(host_, options_.insecure, options_.plain_http, options_.extra_ca);
     if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
-    auto lead = co_await learned.under_way.lead_or_wait(key, greeting_wait);
+    auto lead = co_await learned.under_way.lead_or_wait(key, shared_answer_wait());
     if (!lead) {
-        if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
         if (was_cancelled(co_await asio::this_coro::cancellation_state))
             throw error(errc::interrupted, "registry " + host_ + ": the /v2/ endpoint: interrupted");
+        if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
     }
     co_await greet();
     learned.keep(key, {settings_->base, challenge_, registry_reach_});
+}
+
+std::chrono::milliseconds session::shared_answer_wait() const
+{
+    return options_.retry.total_backoff() + answer_allowance;
 }
 
 bool session::take_greeting(const greeting& g)
@@ -295,15 +299,15 @@ asio::awaitable<std::string> session::bearer_token(const std::vector<std::string
             auth_->adopt_token(scopes, *found, now);
             co_return found->token;
         }
-        lead = co_await shared.fetches().lead_or_wait(key, token_wait);
+        lead = co_await shared.fetches().lead_or_wait(key, shared_answer_wait());
         if (!lead) {
+            if (was_cancelled(co_await asio::this_coro::cancellation_state))
+                throw error(errc::interrupted, "registry " + host_ + ": a token: interrupted");
             const auto later = std::chrono::steady_clock::now();
             if (auto found = shared.find(key, later)) {
                 auth_->adopt_token(scopes, *found, later);
                 co_return found->token;
             }
-            if (was_cancelled(co_await asio::this_coro::cancellation_state))
-                throw error(errc::interrupted, "registry " + host_ + ": a token: interrupted");
         }
     }
     auto token = co_await fetch_token(scopes);

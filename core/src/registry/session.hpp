@@ -114,6 +114,10 @@ private:
     // GET /v2/: what ping() asks when nobody else did.
     boost::asio::awaitable<void> greet();
     bool take_greeting(const greeting& g);
+    // How long to wait, at most, for another session's greeting or token before asking
+    // itself: about as long as this session's own retries would take (a session that must
+    // fail fast, with one attempt, does not wait out another one's backoff).
+    std::chrono::milliseconds shared_answer_wait() const;
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     std::unique_ptr<connection> acquire(const url& u);

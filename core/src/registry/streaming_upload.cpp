@@ -169,13 +169,6 @@ std::optional<std::string> streaming_upload::outcome()
     return failure_;
 }
 
-session_options options_for(const upload_target& target)
-{
-    auto options = options_for(target.domain, target.hosts, target.insecure);
-    options.greeted = target.greeted;
-    return options;
-}
-
 asio::awaitable<void> streaming_upload::run()
 {
     session s(co_await asio::this_coro::executor, target_.domain, options_for(target_));

@@ -14,8 +14,7 @@
 // caller keeps the bytes (a store or the push spool) and uploads the blob again from there.
 #pragma once
 
-#include <lading/host_config.hpp>
-#include <lading/registry/greetings.hpp>
+#include "registry/upload_target.hpp"
 #include <lading/oci/digest.hpp>
 
 #include <atomic>
@@ -35,19 +34,6 @@
 #include <boost/asio/awaitable.hpp>
 
 namespace lading::registry {
-
-struct session_options;
-
-struct upload_target {
-    std::string domain;      // the registry host, "127.0.0.1:5000"
-    std::string repository;  // "library/app"
-    bool insecure = false;   // registry.insecure of the output
-    const host_config* hosts = nullptr;
-    std::shared_ptr<greetings> greeted;  // shared with the export's other sessions, or none
-};
-
-// The options of a session to the target's registry: options_for its host, with its greetings.
-session_options options_for(const upload_target& target);
 
 class streaming_upload {
 public:

@@ -23,7 +23,7 @@ public:
     greetings& operator=(const greetings&) = delete;
 
     struct table;  // registry/greetings_table.hpp
-    table& learned() const { return *table_; }
+    table& learned() { return *table_; }
 
 private:
     std::unique_ptr<table> table_;
