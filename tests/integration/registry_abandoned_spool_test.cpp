@@ -1,7 +1,8 @@
-// A push with store=false keeps its blobs in $TMPDIR/lading-spool-<pid>-XXXXXX, locked for
-// as long as its process lives: the spool of a lading killed with -9 stays only until the
-// next lading that spools in the same TMPDIR, which removes it, while the spool of a lading
-// still pushing (held up by the fault proxy) and anything not named like a spool survive.
+// A push with store=false keeps its blobs in $TMPDIR/lading-spool-<pid>-XXXXXX (in /var/tmp
+// without TMPDIR), locked for as long as its process lives: the spool of a lading killed
+// with -9 stays only until the next lading that spools in the same TMPDIR, which removes it,
+// while the spool of a lading still pushing (held up by the fault proxy) and anything not
+// named like a spool survive.
 #include <catch2/catch.hpp>
 
 #include "common/file_bytes.hpp"
@@ -39,12 +40,13 @@ std::size_t stalled_requests(const fault_proxy& proxy, const std::string& reposi
     return n;
 }
 
-// Starts a push of the small tree to `name` (store=false, so it spools in `tmp`).
-child_process start_push(const fs::path& work, const fs::path& tmp, const std::string& name)
+// Starts a push of the small tree to `name` (store=false, so it spools in `tmp`, or where
+// lading spools without TMPDIR).
+child_process start_push(const fs::path& work, const std::optional<fs::path>& tmp, const std::string& name)
 {
     auto req = small_tree_export(work, "type=registry,name=" + name + ",store=false,oci-mediatypes=true");
     req.metadata_file.clear();
-    req.env["TMPDIR"] = tmp.string();
+    req.env["TMPDIR"] = tmp ? std::optional<std::string>(tmp->string()) : std::nullopt;
     return lading_cmd().start(export_argv(req), req.env, 3min);
 }
 
@@ -114,4 +116,26 @@ TEST_CASE("a killed push's spool is removed by the next push that spools; a runn
 
     running.send_signal(SIGKILL);
     running.wait_for(30s);
+}
+
+TEST_CASE("without TMPDIR a push spools in /var/tmp, not in /tmp (often a tmpfs); a stopped push removes its spool",
+          "[registry][spool]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.stall_requests("POST", "/blobs/uploads/", 1000);
+    REQUIRE(fs::is_directory("/var/tmp"));
+
+    auto push = start_push(work.path(), std::nullopt, proxy.address() + "/var-tmp/app:1");
+    wait_until_stalled(proxy, "var-tmp/app", push);
+    const auto spool = spools_of("/var/tmp", push.pid());
+    CHECK(spool.size() == 1);
+    CHECK(spools_of("/tmp", push.pid()).empty());
+
+    push.send_signal(SIGINT);
+    auto ended = push.wait_for(30s);
+    INFO(ended.describe());
+    CHECK(ended.exit_code == 1);
+    for (const auto& s : spool) CHECK_FALSE(fs::exists(s));
 }

@@ -1,5 +1,7 @@
 #include "export_destinations.hpp"
 
+#include "posix/big_file_directory.hpp"
+
 #include <algorithm>
 
 namespace lading {
@@ -28,7 +30,7 @@ plugin::store* export_destinations::store(const std::string& backend)
 plugin::store* export_destinations::spool()
 {
     if (!spool_) {
-        spool_dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-spool-",
+        spool_dir_ = std::make_unique<owned_temporary_directory>(big_file_directory(), "lading-spool-",
                                                                  "for the push");
         spool_ = std::make_unique<plugin::store>(plugins_.get(LADING_KIND_STORE, "oci-layout"), spool_dir_->path().string(),
                                                 plugin::open_mode::scratch);

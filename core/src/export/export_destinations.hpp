@@ -29,8 +29,8 @@ public:
 
     plugin::store* store(const std::string& backend);
     // A private temporary store for store=false,push=true: blobs wait there for the push
-    // and are removed with it ($TMPDIR/lading-spool-<pid>-XXXXXX; one a killed process left
-    // is removed by the next spool made there).
+    // and are removed with it (lading-spool-<pid>-XXXXXX in big_file_directory(); one a
+    // killed process left is removed by the next spool made there).
     plugin::store* spool();
     // Where an output's blobs go (nullptr: nowhere).
     plugin::store* of(const export_plan& plan, std::size_t output);

@@ -1,5 +1,7 @@
 #include "export/layer_memo_state.hpp"
 
+#include "posix/big_file_directory.hpp"
+
 #include "store/copy_blob.hpp"
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
@@ -55,7 +57,7 @@ std::size_t layer_memo::state::reused() const
 plugin::store& layer_memo::state::spool(plugin::catalog& plugins)
 {
     if (!spool_) {
-        dir_ = std::make_unique<owned_temporary_directory>(std::filesystem::temp_directory_path(), "lading-layers-",
+        dir_ = std::make_unique<owned_temporary_directory>(big_file_directory(), "lading-layers-",
                                                            "for shared layers");
         spool_ = std::make_unique<plugin::store>(plugins.get(LADING_KIND_STORE, "oci-layout"), dir_->path().string(),
                                                 plugin::open_mode::scratch);

@@ -61,7 +61,7 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable_any changed_;
     std::map<memo_key, std::shared_ptr<const layer::built_layer>> entries_;  // null: being built
-    std::unique_ptr<owned_temporary_directory> dir_;  // $TMPDIR/lading-layers-<pid>-XXXXXX
+    std::unique_ptr<owned_temporary_directory> dir_;  // lading-layers-<pid>-XXXXXX in big_file_directory()
     std::unique_ptr<plugin::store> spool_;
     std::size_t built_ = 0, reused_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "mirror/blob_cache.hpp"
 
+#include "posix/big_file_directory.hpp"
+
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 
@@ -27,7 +29,7 @@ asio::awaitable<bool> hashes_to(std::shared_ptr<cached_file> file, digest d) { c
 std::filesystem::path spool_dir_for(plugin::store& store)
 {
     if (auto root = store.local_root()) return *root;
-    return std::filesystem::temp_directory_path();
+    return big_file_directory();
 }
 
 }  // namespace
