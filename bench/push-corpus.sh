@@ -21,7 +21,10 @@
 #   measured beside, e.g. one that compresses and then uploads), BENCH_REGISTRY_STORAGE (the
 #   registry's storage directory, default under BENCH_DIR; a fresh directory in tmpfs such as
 #   /dev/shm/push-bench takes the registry's fsync of each uploaded blob out of the comparison,
-#   leaving lading's own cost of streaming beside its own fsync of the store).
+#   leaving lading's own cost of streaming beside its own fsync of the store),
+#   BENCH_REGISTRY_CPUS and BENCH_LADING_CPUS (taskset CPU lists, e.g. 2,3 and 0,1: the registry
+#   on cores of its own, as a registry elsewhere would be; everything else, lading and its
+#   peers, on the others, with LADING_THREADS set to their number; both or neither).
 set -euo pipefail
 
 bench_name=push-corpus
@@ -40,7 +43,18 @@ log: {level: error}
 storage: {filesystem: {rootdirectory: ${BENCH_REGISTRY_STORAGE:-$work/registry}}}
 http: {addr: "127.0.0.1:$port"}
 YML
-docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
+registry_pin=()
+if [ -n "${BENCH_REGISTRY_CPUS:-}${BENCH_LADING_CPUS:-}" ]; then
+  [ -n "${BENCH_REGISTRY_CPUS:-}" ] && [ -n "${BENCH_LADING_CPUS:-}" ] || die "set both BENCH_REGISTRY_CPUS and BENCH_LADING_CPUS, or neither"
+  command -v taskset >/dev/null 2>&1 || die "'taskset' is not installed (util-linux)"
+  taskset -pc "$BENCH_LADING_CPUS" $$ >/dev/null  # inherited by every command this script runs
+  LADING_THREADS=$(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' |
+    awk -F- '{ n += (NF == 2) ? $2 - $1 + 1 : 1 } END { print n }')
+  export LADING_THREADS
+  registry_pin=(taskset -c "$BENCH_REGISTRY_CPUS")
+  echo "registry on CPUs $BENCH_REGISTRY_CPUS; lading and peers on $BENCH_LADING_CPUS ($LADING_THREADS threads)" >&2
+fi
+"${registry_pin[@]}" docker-registry serve "$work/registry.yml" > "$work/registry.log" 2>&1 &
 registry_pid=$!
 trap 'kill "$registry_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -139,7 +153,11 @@ for name in "${streaming_names[@]}"; do
     "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")" \
     "$registry" "$(awk -v a="$cpu" -v r="$registry" -v b="$store_cpu" 'BEGIN { printf "%.2fx", (a + r) / b }')"
 done
-echo "(registry CPU: CPU seconds docker-registry spent during the run, on the same cores."
+if [ ${#registry_pin[@]} -gt 0 ]; then
+  echo "(registry CPU: CPU seconds docker-registry spent during the run, on CPUs $BENCH_REGISTRY_CPUS of its own."
+else
+  echo "(registry CPU: CPU seconds docker-registry spent during the run, on the same cores."
+fi
 echo " CPU bound: lading's and the registry's CPU seconds over the store run's: the least 'vs store'"
 echo " possible when both runs keep the cores equally busy; below it only with the registry elsewhere)"
 
