@@ -33,9 +33,8 @@ std::vector<target_repository> group_by_repository(const publish_request& reques
         if (it == repos.end()) {
             repos.push_back({t.domain, t.repository, {}, nullptr});
             it = std::prev(repos.end());
-            auto options = registry::options_for(t.domain, request.hosts, false);
-            options.greeted = greeted;
-            it->writer = std::make_unique<manifest_writer>(t.domain, t.repository, std::move(options), request.stop);
+            it->writer = std::make_unique<manifest_writer>(
+                t.domain, t.repository, registry::options_for(t.domain, request.hosts, false, greeted), request.stop);
         }
         if (!t.tag.empty() && std::find(it->tags.begin(), it->tags.end(), t.tag) == it->tags.end())
             it->tags.push_back(t.tag);

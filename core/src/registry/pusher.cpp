@@ -395,11 +395,10 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
         });
         // One output's registry.insecure does not loosen another's to the same registry.
         auto& s = sessions[session_key(jobs[i])];
-        if (!s) {
-            auto options = options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure);
-            options.greeted = settings.greeted;
-            s = std::make_unique<session>(ex, jobs[i].target.domain, std::move(options));
-        }
+        if (!s)
+            s = std::make_unique<session>(
+                ex, jobs[i].target.domain,
+                options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure, settings.greeted));
     }
     // Learn each registry's scheme and auth first, once, before any job talks to it.
     for (auto& [host, s] : sessions) {

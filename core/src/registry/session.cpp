@@ -26,7 +26,7 @@ namespace {
 
 constexpr std::size_t token_body_limit = 1 << 20;
 // What a request's answer may take beside the retries' waits, for sessions waiting for
-// another one's greeting or token (see session::shared_answer_wait).
+// another one's greeting or token (see session::take_turn).
 constexpr std::chrono::seconds answer_allowance{5};
 
 // How a failure that is not the registry's answer reached the session.
@@ -86,10 +86,12 @@ struct session::attempt_outcome {
     thrown_failure failure;
 };
 
-session_options options_for(const std::string& host, const host_config* hosts, bool insecure)
+session_options options_for(const std::string& host, const host_config* hosts, bool insecure,
+                            std::shared_ptr<greetings> greeted)
 {
     session_options o;
     o.insecure = insecure;
+    o.greeted = std::move(greeted);
     o.retry = retry_policy::from_environment();
     o.credentials = find_credential(host);
     if (const auto* r = hosts ? hosts->registry(host) : nullptr) {
@@ -239,19 +241,26 @@ asio::awaitable<void> session::ping()
     auto& learned = options_.greeted->learned();
     const auto key = greeting_key(host_, options_.insecure, options_.plain_http, options_.extra_ca);
     if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
-    auto lead = co_await learned.under_way.lead_or_wait(key, shared_answer_wait());
-    if (!lead) {
-        if (was_cancelled(co_await asio::this_coro::cancellation_state))
-            throw error(errc::interrupted, "registry " + host_ + ": the /v2/ endpoint: interrupted");
+    auto lead = co_await take_turn(learned.under_way, key, "the /v2/ endpoint");
+    if (!lead)
         if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
-    }
     co_await greet();
     learned.keep(key, {settings_->base, challenge_, registry_reach_});
 }
 
-std::chrono::milliseconds session::shared_answer_wait() const
+asio::awaitable<std::optional<async::single_flight::lead>> session::take_turn(async::single_flight& flights,
+                                                                               const std::string& key,
+                                                                               const char* what)
 {
-    return options_.retry.total_backoff() + answer_allowance;
+    // About as long as this session's own retries would take: a session that must fail fast,
+    // with one attempt, does not wait out another one's backoff.
+    auto lead = co_await flights.lead_or_wait(key, options_.retry.total_backoff() + answer_allowance);
+    // A cancelled waiter stops here, before it takes what another session got. (co_await
+    // stays out of conditions: GCC 12 miscompiles some of those.)
+    const bool stopped = was_cancelled(co_await asio::this_coro::cancellation_state);
+    if (!lead && stopped)
+        throw error(errc::interrupted, "registry " + host_ + ": " + std::string(what) + ": interrupted");
+    co_return lead;
 }
 
 bool session::take_greeting(const greeting& g)
@@ -299,10 +308,8 @@ asio::awaitable<std::string> session::bearer_token(const std::vector<std::string
             auth_->adopt_token(scopes, *found, now);
             co_return found->token;
         }
-        lead = co_await shared.fetches().lead_or_wait(key, shared_answer_wait());
+        lead = co_await take_turn(shared.fetches(), key, "a token");
         if (!lead) {
-            if (was_cancelled(co_await asio::this_coro::cancellation_state))
-                throw error(errc::interrupted, "registry " + host_ + ": a token: interrupted");
             const auto later = std::chrono::steady_clock::now();
             if (auto found = shared.find(key, later)) {
                 auth_->adopt_token(scopes, *found, later);

@@ -5,6 +5,7 @@
 
 #include <lading/error.hpp>
 #include <lading/host_config.hpp>
+#include "async/single_flight.hpp"
 #include "registry/connection.hpp"
 #include "registry/host_address.hpp"
 #include "registry/credentials.hpp"
@@ -114,10 +115,12 @@ private:
     // GET /v2/: what ping() asks when nobody else did.
     boost::asio::awaitable<void> greet();
     bool take_greeting(const greeting& g);
-    // How long to wait, at most, for another session's greeting or token before asking
-    // itself: about as long as this session's own retries would take (a session that must
-    // fail fast, with one attempt, does not wait out another one's backoff).
-    std::chrono::milliseconds shared_answer_wait() const;
+    // The lead of `key`'s flight, or nothing once another session's flight for it ended (or
+    // this one waited long enough); throws errc::interrupted (naming `what`) when cancelled
+    // while it waited.
+    boost::asio::awaitable<std::optional<async::single_flight::lead>> take_turn(async::single_flight& flights,
+                                                                             const std::string& key,
+                                                                             const char* what);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     std::unique_ptr<connection> acquire(const url& u);
@@ -138,7 +141,8 @@ private:
 };
 
 // Options for `host`: its credentials from docker's config.json, the host configuration's
-// settings for it, and registry.insecure.
-session_options options_for(const std::string& host, const host_config* hosts, bool insecure);
+// settings for it, registry.insecure, and the greetings shared with other sessions (if any).
+session_options options_for(const std::string& host, const host_config* hosts, bool insecure,
+                            std::shared_ptr<greetings> greeted = nullptr);
 
 }  // namespace lading::registry

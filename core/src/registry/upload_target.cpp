@@ -6,9 +6,7 @@ namespace lading::registry {
 
 session_options options_for(const upload_target& target)
 {
-    auto options = options_for(target.domain, target.hosts, target.insecure);
-    options.greeted = target.greeted;
-    return options;
+    return options_for(target.domain, target.hosts, target.insecure, target.greeted);
 }
 
 }  // namespace lading::registry
