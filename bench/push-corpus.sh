@@ -11,13 +11,15 @@
 #                      and CPU seconds, and the registry/store ratio (aim: ≤ 1.15)
 #   repeat push:       the same tree pushed twice to one repository: the second finds its layer
 #                      there through the push hint and streams nothing
+#   bake:              the corpus's two halves as two targets of one `lading bake` (store=false,
+#                      zstd) beside two `lading export` pushes of them, BENCH_RUNS times
 # Every run goes to a fresh repository, so every blob is uploaded. Prints wall time and peak
 # resident memory (GNU time) of each, and the load average before and after.
 #
 # Usage: bench/export-corpus.sh first (it builds and caches the corpus), then
 #        bench/push-corpus.sh
 # Environment: LADING (default <repo>/build/bin/lading), BENCH_DIR (default /tmp/lading-bench),
-#   BENCH_RUNS (default 3), BENCH_PEERS=0 (only the streaming table), LADING_BASELINE (another lading binary whose tree → registry is
+#   BENCH_RUNS (default 3), BENCH_PEERS=0 (only the streaming and bake tables), LADING_BASELINE (another lading binary whose tree → registry is
 #   measured beside, e.g. one that compresses and then uploads), BENCH_REGISTRY_STORAGE (the
 #   registry's storage directory, default under BENCH_DIR; a fresh directory in tmpfs such as
 #   /dev/shm/push-bench takes the registry's fsync of each uploaded blob out of the comparison,
@@ -100,14 +102,19 @@ fi
 
 # Streaming: the same compression into a store and into the registry, interleaved.
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-declare -A walls cpus rss registry_cpus
+declare -A walls cpus rss registry_cpus written
 # CPU seconds the registry has used so far: it shares the machine's cores with lading.
 registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$registry_pid/stat"; }
-timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds, peak RSS and the registry's CPU to NAME's lists
+timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds, peak RSS, the MiB written to files and the registry's CPU to NAME's lists
   local name=$1; shift
   local registry_before; registry_before=$(registry_cpu)
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
+  # The shell between time and the command reads its own I/O count once the command has
+  # ended: the kernel adds a child's count to its parent's when it is waited for.
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" \
+    bash -c '"$@"; status=$?; sed -n "s/^write_bytes: //p" /proc/$$/io > "$0"; exit $status' "$work/written" "$@" \
+    > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
   read -r secs user sys kib < "$work/time"
+  written[$name]+="$(( $(cat "$work/written") >> 20 )) "
   walls[$name]+="$secs "
   rss[$name]+="$kib "
   cpus[$name]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') "
@@ -139,8 +146,8 @@ for run in $(seq "${BENCH_RUNS:-3}"); do
     fi
   done
 done
-printf '\n%-36s %10s %10s %8s %14s %13s %10s   (medians of %s runs; load %s before, %s after)\n' "streaming" \
-  "seconds" "CPU-s" "vs store" "peak RSS KiB" "registry CPU" "CPU bound" "${BENCH_RUNS:-3}" "$load_before" \
+printf '\n%-36s %10s %10s %8s %14s %13s %10s %10s   (medians of %s runs; load %s before, %s after)\n' "streaming" \
+  "seconds" "CPU-s" "vs store" "peak RSS KiB" "registry CPU" "CPU bound" "disk MiB" "${BENCH_RUNS:-3}" "$load_before" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"
 for name in "${streaming_names[@]}"; do
   codec=${name##* }
@@ -149,9 +156,10 @@ for name in "${streaming_names[@]}"; do
   registry=$(median <<< "${registry_cpus[$name]}")
   store_wall=$(median <<< "${walls[tree→store $codec]}")
   store_cpu=$(median <<< "${cpus[tree→store $codec]}")
-  printf '%-36s %10s %10s %8s %14s %13s %10s\n' "$name" "$wall" "$cpu" \
+  printf '%-36s %10s %10s %8s %14s %13s %10s %10s\n' "$name" "$wall" "$cpu" \
     "$(awk -v a="$wall" -v b="$store_wall" 'BEGIN { printf "%.2fx", a / b }')" "$(median <<< "${rss[$name]}")" \
-    "$registry" "$(awk -v a="$cpu" -v r="$registry" -v b="$store_cpu" 'BEGIN { printf "%.2fx", (a + r) / b }')"
+    "$registry" "$(awk -v a="$cpu" -v r="$registry" -v b="$store_cpu" 'BEGIN { printf "%.2fx", (a + r) / b }')" \
+    "$(median <<< "${written[$name]}")"
 done
 if [ ${#registry_pin[@]} -gt 0 ]; then
   echo "(registry CPU: CPU seconds docker-registry spent during the run, on CPUs $BENCH_REGISTRY_CPUS of its own."
@@ -159,7 +167,8 @@ else
   echo "(registry CPU: CPU seconds docker-registry spent during the run, on the same cores."
 fi
 echo " CPU bound: lading's and the registry's CPU seconds over the store run's: the least 'vs store'"
-echo " possible when both runs keep the cores equally busy; below it only with the registry elsewhere)"
+echo " possible when both runs keep the cores equally busy; below it only with the registry elsewhere."
+echo " disk MiB: what lading wrote to files, the store's blobs or the push spool; not the registry's writes)"
 
 # Repeat push: the same tree to the same repository once more. The push hint left by the first
 # push finds the layer there, so nothing is streamed; compared with the first push.
@@ -170,3 +179,48 @@ printf '%-36s %10s %10s %8s %14s\n' "repeat push zstd (same repository)" "${wall
   "${cpus[repeat push zstd]% }" "$(awk -v a="${walls[repeat push zstd]% }" -v b="${walls[first push zstd]% }" \
   'BEGIN { printf "%.2fx", a / b }')" "${rss[repeat push zstd]% }"
 echo "(the last ratio is against the first push of that tree to that repository)"
+
+# Bake: the corpus's two halves (usr/include, usr/lib) as two targets of one `lading bake`,
+# pushed with store=false, beside the same two images pushed by two `lading export` runs one
+# after the other. No target shares a layer with another, so each target builds its own and
+# streams it while it is compressed, as an export does.
+cat > "$work/lading-bake.json" <<JSON
+{
+  "variable": {"RUN": {"default": "0"}},
+  "group": {"default": {"targets": ["include", "lib"]}},
+  "target": {
+    "include": {"context": "$corpus/usr/include", "tags": ["$reg/bake-include-\${RUN}:1"],
+                "output": ["type=registry,store=false,compression=zstd,oci-mediatypes=true"]},
+    "lib": {"context": "$corpus/usr/lib", "tags": ["$reg/bake-lib-\${RUN}:1"],
+            "output": ["type=registry,store=false,compression=zstd,oci-mediatypes=true"]}
+  }
+}
+JSON
+export_halves() {  # LADING RUN: the two halves pushed by two exports, one after the other
+  for half in include lib; do
+    LADING_CACHE_DIR=$work/cache-halves-$2 "$1" export "$corpus/usr/$half" --progress quiet \
+      --output "type=registry,name=$reg/export-$half-$2:1,store=false,compression=zstd,oci-mediatypes=true" || return
+  done
+}
+export -f export_halves
+bake_names=("bake 2 targets→registry zstd" "2 exports→registry zstd")
+[ -n "${LADING_BASELINE:-}" ] && bake_names+=("baseline bake 2 targets→registry zstd")
+for run in $(seq "${BENCH_RUNS:-3}"); do
+  echo "bake: run $run of ${BENCH_RUNS:-3}" >&2
+  # Fresh repositories and hint caches: every run streams and uploads every layer.
+  RUN=$run LADING_CACHE_DIR=$work/cache-bake-$run timed_run "bake 2 targets→registry zstd" "$LADING" bake -f "$work/lading-bake.json" \
+    --store "$work/bake-store" --progress quiet
+  timed_run "2 exports→registry zstd" bash -c 'export_halves "$0" "$1"' "$LADING" "$run"
+  if [ -n "${LADING_BASELINE:-}" ]; then
+    RUN=baseline-$run LADING_CACHE_DIR=$work/cache-baseline-bake-$run timed_run "baseline bake 2 targets→registry zstd" "$LADING_BASELINE" bake \
+      -f "$work/lading-bake.json" --store "$work/bake-store" --progress quiet
+  fi
+done
+printf '\n%-42s %10s %10s %10s %13s %10s\n' "bake (two halves of the corpus)" "seconds" "CPU-s" "vs exports" \
+  "registry CPU" "disk MiB"
+for name in "${bake_names[@]}"; do
+  wall=$(median <<< "${walls[$name]}")
+  printf '%-42s %10s %10s %10s %13s %10s\n' "$name" "$wall" "$(median <<< "${cpus[$name]}")" \
+    "$(awk -v a="$wall" -v b="$(median <<< "${walls[2 exports→registry zstd]}")" 'BEGIN { printf "%.2fx", a / b }')" \
+    "$(median <<< "${registry_cpus[$name]}")" "$(median <<< "${written[$name]}")"
+done

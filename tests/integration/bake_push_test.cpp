@@ -1,5 +1,6 @@
 // `lading bake` pushing to a real docker-registry: targets that share a layer push it where
-// each needs it, once per repository, and skopeo reads back the images the metadata file names.
+// each needs it, once per repository; a layer only one target uses is streamed while it is
+// built; skopeo reads back the images the metadata file names.
 #include <catch2/catch.hpp>
 
 #include "common/json_file.hpp"
@@ -39,7 +40,7 @@ void make_shared_context(const temp_dir& work, std::uint64_t seed)
 
 // `lading bake` of `bake_file` (written as work/lading-bake.json) with the store work/store and
 // the metadata file work/meta.json, at a fixed SOURCE_DATE_EPOCH; REQUIREs success.
-void bake_ok(const temp_dir& work, const std::string& bake_file, env_overrides env)
+process_result bake_ok(const temp_dir& work, const std::string& bake_file, env_overrides env)
 {
     std::ofstream(work / "lading-bake.json") << bake_file;
     env["SOURCE_DATE_EPOCH"] = "1700000000";
@@ -48,6 +49,7 @@ void bake_ok(const temp_dir& work, const std::string& bake_file, env_overrides e
                               env);
     INFO(r.describe());
     REQUIRE(r.exit_code == 0);
+    return r;
 }
 
 // Targets "one" and "two" of the context work/shared, pushed to ${REGISTRY}/bake/one:1 and
@@ -174,4 +176,43 @@ TEST_CASE("a mount the registry refuses is followed by an upload", "[registry][b
     CHECK(count_requests(proxy, 0, "PUT", {"/blobs/uploads/", hex}) == 2);
     require_skopeo_copy_intact(one, work / "copy-one");
     require_skopeo_copy_intact(two, work / "copy-two");
+}
+
+TEST_CASE("lading bake streams a layer only one target uses while it is built, and builds a shared one once",
+          "[registry][bake]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    make_shared_context(work, 24);
+    for (const auto* own : {"own-a", "own-b"}) {
+        fs::create_directories(work / own);
+        write_random_file(work / own / "data.bin", 4u << 20, own[4]);
+    }
+    const auto r = bake_ok(work, R"({
+      "variable": {"REGISTRY": {"default": "unset"}},
+      "group": {"default": {"targets": ["a", "b"]}},
+      "target": {
+        "a": {"context": "shared", "layers": ["own-a"], "tags": ["${REGISTRY}/bake/a:1"], "output": ["type=registry,store=false"]},
+        "b": {"context": "shared", "layers": ["own-b"], "tags": ["${REGISTRY}/bake/b:1"], "output": ["type=registry,store=false"]}
+      }
+    })", {{"REGISTRY", proxy.address()}, {"LADING_THREADS", "2"}});
+    INFO(r.err);
+
+    // Each target's own layer went up in one streamed PATCH; the shared one was built once,
+    // taken by the other target, and pushed after it was built (no PATCH).
+    CHECK(count_requests(proxy, 0, "PATCH", {"/v2/bake/a/blobs/uploads/"}) == 1);
+    CHECK(count_requests(proxy, 0, "PATCH", {"/v2/bake/b/blobs/uploads/"}) == 1);
+    CHECK(r.err.find("built once and shared") != std::string::npos);
+    const auto a = proxy.address() + "/bake/a:1", b = proxy.address() + "/bake/b:1";
+    const auto a_layers = layer_digests(a), b_layers = layer_digests(b);
+    REQUIRE(a_layers.size() == 2);
+    REQUIRE(b_layers.size() == 2);
+    CHECK(a_layers[0] == b_layers[0]);
+    CHECK(a_layers[1] != b_layers[1]);
+    const auto meta = read_json_file(work / "meta.json").as_object();
+    CHECK(skopeo_digest(a, {"--tls-verify=false"}) == json_string(meta.at("a"), "containerimage.digest"));
+    CHECK(skopeo_digest(b, {"--tls-verify=false"}) == json_string(meta.at("b"), "containerimage.digest"));
+    require_skopeo_copy_intact(a, work / "copy-a");
+    require_skopeo_copy_intact(b, work / "copy-b");
 }

@@ -8,6 +8,8 @@
 #include "export/parallel_jobs.hpp"
 #include "plugin/compressor.hpp"
 
+#include <algorithm>
+#include <string>
 #include <thread>
 
 namespace lading {
@@ -16,14 +18,43 @@ namespace {
 
 memo_key memo_key_of(const std::filesystem::path& path, const layer_variant_plan& variant)
 {
-    std::error_code ec;
-    auto source = std::filesystem::weakly_canonical(path, ec);
-    return {(ec ? path : source).string(), variant.compression, variant.level, variant.clamp};
+    return {memo_source(path), variant.compression, variant.level, variant.clamp};
 }
 
 unsigned threads_or_cores(unsigned threads)
 {
     return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
+std::string layer_label(const std::filesystem::path& path, const layer_variant_plan& variant)
+{
+    return path.string() + " (" + variant.compression + ")";
+}
+
+// Builds request layer `i` in `variant`'s compression into `into`. Whatever the build holds
+// (its share of the thread budget) is taken here: a job waiting in the memo for another
+// export's build of the same layer must hold nothing that build needs.
+layer::built_layer build_new_layer(const export_plan& plan, const layer_variant_plan& variant, std::size_t i,
+                                   plugin::catalog& plugins, thread_budget& budget, const blob_sink& into,
+                                   progress_listener& progress, std::size_t progress_id,
+                                   tar::entry_observer observe_walk = {})
+{
+    const auto& path = plan.request.layers[i].path;
+    plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
+    // An uncompressed layer is a copy that one thread does: the rest build other layers.
+    const auto share = budget.take(codec.media_suffix().empty() ? 1 : budget.size());
+    progress.layer_started(progress_id, layer_label(path, variant));
+    auto source = layer::open_layer_source(path, plugins, variant.clamp, std::move(observe_walk));
+    layer::compression_choice choice{&codec, variant.level, share.threads(), plan.request.stop};
+    return layer::build_layer(*source, choice, into, progress, progress_id);
+}
+
+// Whether every output of `variant` is store=false with push=true: its layers go to the
+// push spool only, where no copy is needed beside their streams (unkept_layers.hpp).
+bool only_pushed(const export_plan& plan, const layer_variant_plan& variant)
+{
+    return std::all_of(variant.outputs.begin(), variant.outputs.end(),
+                       [&](std::size_t o) { return plan.outputs[o].destination == blob_destination::spool; });
 }
 
 }  // namespace
@@ -55,36 +86,35 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
             const auto share = budget->take(budget->size());
             return built.conversions.convert(j - jobs.size(), plugins, share.threads(), progress, j);
         }
-        const auto& variant = plan.variants[jobs[j].variant];
+        const auto v = jobs[j].variant;
+        const auto& variant = plan.variants[v];
         const auto i = jobs[j].layer;
         const auto& path = request.layers[i].path;
-        const auto label = path.string() + " (" + variant.compression + ")";
         throw_if_stopped(request.stop, "before building layer " + path.string());
-        // Whatever a build holds (its share of the thread budget) is taken inside `build`: a job
-        // waiting in the memo for another export's build of the same layer must hold nothing
-        // that build needs.
-        auto build_observed = [&](const blob_sink& into, tar::entry_observer observe_walk) {
-            plugin::compressor codec(plugins.get(LADING_KIND_COMPRESSOR, variant.compression));
-            // An uncompressed layer is a copy that one thread does: the rest build other layers.
-            const auto share = budget->take(codec.media_suffix().empty() ? 1 : budget->size());
-            progress.layer_started(j, label);
-            auto source = layer::open_layer_source(path, plugins, variant.clamp, std::move(observe_walk));
-            layer::compression_choice choice{&codec, variant.level, share.threads(), request.stop};
-            return layer::build_layer(*source, choice, into, progress, j);
+        auto build = [&](const blob_sink& into, tar::entry_observer observe_walk = {}) {
+            return build_new_layer(plan, variant, i, plugins, *budget, into, progress, j, std::move(observe_walk));
         };
-        auto build = [&](const blob_sink& into) { return build_observed(into, {}); };
-        auto& out = built.variants[jobs[j].variant][i];
-        if (!request.shared_layers && streams.pushed(jobs[j].variant)) {
-            auto into = streams.destination(jobs[j].variant, sinks[jobs[j].variant], path, progress);
-            out = build_observed(into.sink, into.walked ? into.walked->observer() : tar::entry_observer{});
-            streams.remember(jobs[j].variant, into, out);
-        } else if (!request.shared_layers) {
-            out = build(sinks[jobs[j].variant]);
+        auto& out = built.variants[v][i];
+        const bool memoised = request.shared_layers && request.shared_layers->internals().shares(path);
+        if (!memoised && streams.pushed(v)) {
+            const bool unkept = only_pushed(plan, variant);
+            auto into = streams.destination(v, unkept ? blob_sink(std::vector<plugin::store*>{}) : sinks[v], path,
+                                            progress);
+            out = build(into.sink, into.walked ? into.walked->observer() : tar::entry_observer{});
+            streams.remember(v, into, out);
+            if (unkept)
+                destinations.unkept().add(out.blob, layer_label(path, variant),
+                                          [&plan, &variant, i, &plugins, budget](const blob_sink& again) {
+                                              progress_listener quiet;
+                                              return build_new_layer(plan, variant, i, plugins, *budget, again, quiet, 0);
+                                          });
+        } else if (!memoised) {
+            out = build(sinks[v]);
         } else {
             // A layer shared through the memo is built once for several exports: it is not streamed.
-            auto taken = request.shared_layers->internals().obtain(memo_key_of(path, variant), sinks[jobs[j].variant],
-                                                                   plugins, request.stop, build);
-            if (taken.reused) progress.layer_started(j, label + ", built once and shared");
+            auto taken = request.shared_layers->internals().obtain(memo_key_of(path, variant), sinks[v], plugins,
+                                                                   request.stop, [&](const blob_sink& into) { return build(into); });
+            if (taken.reused) progress.layer_started(j, layer_label(path, variant) + ", built once and shared");
             out = std::move(taken.layer);
         }
         progress.layer_done(j, out.blob, out.size);

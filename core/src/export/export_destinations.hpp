@@ -1,10 +1,11 @@
 // The stores one export writes blobs into: the outputs' store backends, opened on first use,
 // the private spool that holds the blobs of outputs that only push, and the record of the
-// layers registries received while they were built.
+// layers registries received while they were built, some of them kept nowhere else.
 #pragma once
 
 #include "export_plan.hpp"
 #include "export/streamed_layers.hpp"
+#include "export/unkept_layers.hpp"
 #include "posix/owned_temporary_directory.hpp"
 
 #include <lading/plugin/catalog.hpp>
@@ -37,6 +38,7 @@ public:
     // The distinct stores of several outputs, in the order the outputs are listed.
     std::vector<plugin::store*> of(const export_plan& plan, const std::vector<std::size_t>& outputs);
     streamed_layers& streamed() { return streamed_; }
+    unkept_layers& unkept() { return unkept_; }
 
 private:
     plugin::catalog& plugins_;
@@ -46,6 +48,7 @@ private:
     std::unique_ptr<owned_temporary_directory> spool_dir_;
     std::unique_ptr<plugin::store> spool_;  // declared after its directory: closed first
     streamed_layers streamed_;
+    unkept_layers unkept_;
 };
 
 }  // namespace lading

@@ -32,10 +32,32 @@ private:
 
 }  // namespace
 
+std::string memo_source(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    auto canonical = std::filesystem::weakly_canonical(path, ec);
+    return (ec ? path : canonical).string();
+}
+
 layer_memo::layer_memo() : state_(std::make_unique<state>()) {}
 layer_memo::~layer_memo() = default;
 std::size_t layer_memo::layers_built() const { return state_->built(); }
 std::size_t layer_memo::layers_reused() const { return state_->reused(); }
+void layer_memo::expect_layer(const std::filesystem::path& source) { state_->expect(source); }
+
+void layer_memo::state::expect(const std::filesystem::path& source)
+{
+    std::lock_guard lock(mutex_);
+    ++expected_exports_[memo_source(source)];
+}
+
+bool layer_memo::state::shares(const std::filesystem::path& source) const
+{
+    std::lock_guard lock(mutex_);
+    if (expected_exports_.empty()) return true;
+    auto it = expected_exports_.find(memo_source(source));
+    return it != expected_exports_.end() && it->second >= 2;
+}
 
 layer_memo::state::~state()
 {

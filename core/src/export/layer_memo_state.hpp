@@ -23,6 +23,9 @@
 
 namespace lading {
 
+// A layer path as the memo knows it: made canonical, so that two spellings of one directory meet.
+std::string memo_source(const std::filesystem::path& path);
+
 // What makes two layer blobs the same: where the bytes come from and how they are compressed
 // (the compressor's output does not depend on its thread count).
 struct memo_key {
@@ -54,6 +57,10 @@ public:
     std::size_t built() const;
     std::size_t reused() const;
 
+    void expect(const std::filesystem::path& source);
+    // Whether the layers of `source` go through the memo (layer_memo::expect_layer).
+    bool shares(const std::filesystem::path& source) const;
+
 private:
     plugin::store& spool(plugin::catalog& plugins);  // under mutex_
     layer::built_layer copied_on_commit(const layer::built_layer& made, const blob_sink& destination);
@@ -64,6 +71,7 @@ private:
     std::unique_ptr<owned_temporary_directory> dir_;  // lading-layers-<pid>-XXXXXX in big_file_directory()
     std::unique_ptr<plugin::store> spool_;
     std::size_t built_ = 0, reused_ = 0;
+    std::map<std::string, unsigned> expected_exports_;  // by memo_source
 };
 
 }  // namespace lading

@@ -59,8 +59,12 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
         for (const auto& push : plan.outputs[o].pushes) {
             registry::push_job job{parse_reference(results[o].names.at(push.name)), spec.push_by_digest,
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
-                                   push.mountable, {}, {}, {}};
+                                   push.mountable, {}, {}, {}, {}};
             job.streamed = destinations.streamed().streamed_to(job.target.domain, job.target.repository);
+            if (plan.outputs[o].destination == blob_destination::spool)
+                job.rebuild_into_source = [&unkept = destinations.unkept(), source, &progress](const descriptor& d) {
+                    return unkept.rebuild_into(d.digest, *source, progress);
+                };
             if (!push.reads_bases_of.empty()) job.open_elsewhere = local_base_blobs(plan, push.reads_bases_of);
             if (push.fetches_base_of)
                 job.fetch_into_source = [&base = *plan.platforms[*push.fetches_base_of].base, source](const descriptor& d) {

@@ -1,9 +1,10 @@
 // New layers sent to registries while they are built (push=true): each layer of a variant
 // is streamed to every repository its outputs push to, while it is also written to the
-// stores or the push spool. A layer's build does not wait for the registry to accept it:
-// the push does, for each streamed layer, while it sends the image's other blobs. It then
-// skips the blobs a repository accepted; a layer whose stream failed is uploaded by the push
-// from the store or spool, like any other blob.
+// stores that keep it (none when every output is store=false: unkept_layers.hpp). A layer's
+// build does not wait for the registry to accept it: the push does, for each streamed layer,
+// while it sends the image's other blobs. It then skips the blobs a repository accepted; a
+// layer whose stream failed is uploaded by the push like any other blob, from the store or,
+// built again, from the push spool.
 #pragma once
 
 #include "export/blob_sink.hpp"

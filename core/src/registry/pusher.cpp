@@ -193,8 +193,10 @@ private:
             co_return;
         }
         auto* store = job_.source;
-        const bool in_store =
+        bool in_store =
             co_await async::blocking_call(blocking_, [store, &blob] { return store->blob_size(blob.digest).has_value(); });
+        if (!in_store && job_.rebuild_into_source)
+            in_store = co_await async::blocking_call(blocking_, [this, &blob] { return job_.rebuild_into_source(blob); });
         // A declined mount leaves a base layer that the store never held to be uploaded.
         if (!in_store && !job_.open_elsewhere && job_.fetch_into_source)
             co_await async::blocking_call(blocking_, [this, &blob] {

@@ -11,7 +11,8 @@
 //
 // A failure (network, registry, a PATCH broken off, which the body cannot be sent again
 // for) never reaches the producer: the upload ends unfinished and outcome() says why. The
-// caller keeps the bytes (a store or the push spool) and uploads the blob again from there.
+// caller uploads the blob again from a store that kept the bytes, or builds it again
+// (export/unkept_layers.hpp).
 #pragma once
 
 #include "registry/upload_target.hpp"

@@ -5,9 +5,15 @@
 //
 // The memo keeps every blob it built in a private temporary directory (under $TMPDIR) until it
 // is destroyed, and assumes the sources do not change while it lives.
+//
+// Told beforehand which sources the exports use (expect_layer), it keeps only the layers of
+// sources that two or more of them use: an export builds the others itself, as without a
+// memo, and so streams them to its registries while it builds them (one pass from the tree
+// to the registry) and writes no copy into the memo's directory.
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 
 namespace lading {
@@ -18,6 +24,11 @@ public:
     ~layer_memo();
     layer_memo(const layer_memo&) = delete;
     layer_memo& operator=(const layer_memo&) = delete;
+
+    // Counts one more export that will build a layer from `source` (a layer path; an export
+    // is counted once per source). Once anything was counted, only sources counted twice or
+    // more go through the memo; with nothing counted, every source does.
+    void expect_layer(const std::filesystem::path& source);
 
     // How many layers were compressed, and how many times an export took one instead.
     std::size_t layers_built() const;
