@@ -114,7 +114,8 @@ timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds, peak RSS,
     bash -c '"$@"; status=$?; sed -n "s/^write_bytes: //p" /proc/$$/io > "$0"; exit $status' "$work/written" "$@" \
     > "$work/last.log" 2>&1 || { tail -5 "$work/last.log" >&2; die "$name failed"; }
   read -r secs user sys kib < "$work/time"
-  written[$name]+="$(( $(cat "$work/written") >> 20 )) "
+  local bytes; bytes=$(cat "$work/written")
+  written[$name]+="$(( ${bytes:-0} >> 20 )) "
   walls[$name]+="$secs "
   rss[$name]+="$kib "
   cpus[$name]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') "
@@ -168,7 +169,8 @@ else
 fi
 echo " CPU bound: lading's and the registry's CPU seconds over the store run's: the least 'vs store'"
 echo " possible when both runs keep the cores equally busy; below it only with the registry elsewhere."
-echo " disk MiB: what lading wrote to files, the store's blobs or the push spool; not the registry's writes)"
+echo " disk MiB: what lading wrote to files on block devices (a tmpfs is not counted), the store's"
+echo " blobs or the push spool; not the registry's writes)"
 
 # Repeat push: the same tree to the same repository once more. The push hint left by the first
 # push finds the layer there, so nothing is streamed; compared with the first push.

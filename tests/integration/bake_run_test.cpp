@@ -231,15 +231,17 @@ TEST_CASE("a bake target the exporter refuses stops the bake before anything is 
     CHECK(store_snapshot::take(work / "store") == before);
 }
 
-TEST_CASE("SIGINT stops a bake while it compresses and leaves no temporary files", "[bake]")
+TEST_CASE("SIGINT stops a bake while it compresses a shared layer and leaves no temporary files", "[bake]")
 {
     temp_dir work;
     make_bake_trees(work.path(), {"top"});
     fs::create_directories(work / "big");
     write_random_file(work / "big/noise.bin", 64u << 20, 13);
     fs::create_directories(work / "tmp");
-    std::ofstream(work / "bake.json") << R"({"target": {
-      "default": {"context": "big", "layers": ["top"], "tags": ["big:1"]}}})";
+    // Two targets share the context: it is built once, in the shared layers' directory.
+    std::ofstream(work / "bake.json") << R"({"group": {"default": {"targets": ["a", "b"]}}, "target": {
+      "a": {"context": "big", "layers": ["top"], "tags": ["big:a"]},
+      "b": {"context": "big", "tags": ["big:b"]}}})";
     auto options = lading_cmd().options({"bake", "-f", (work / "bake.json").string(), "--store",
                                          (work / "store").string(), "--progress", "plain", "--metadata-file",
                                          (work / "meta.json").string()},
@@ -256,14 +258,17 @@ TEST_CASE("SIGINT stops a bake while it compresses and leaves no temporary files
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     REQUIRE(compressing());
     REQUIRE(child.running());
+    CHECK_FALSE(fs::is_empty(work / "tmp"));  // the shared layers' directory
     const auto signalled = std::chrono::steady_clock::now();
     child.send_signal(SIGINT);
     auto result = child.wait_for(std::chrono::seconds(20));
     CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(2));
     CHECK(result.exit_code == 1);  // not ended by the signal: the export stopped in time
     auto meta = read_json_file(work / "meta.json").as_object();
-    CHECK(json_string(meta.at("default"), "lading.status") == "cancelled");
-    CHECK(json_string(meta.at("default"), "lading.error") == "cancelled: interrupted");
+    for (const auto* target : {"a", "b"}) {  // one stopped while it compressed, one that never started
+        CHECK(json_string(meta.at(target), "lading.status") == "cancelled");
+        CHECK(json_string(meta.at(target), "lading.error") == "cancelled: interrupted");
+    }
     CHECK(oci_layout(work / "store").names().empty());
     CHECK(fs::is_empty(work / "tmp"));  // the shared layers' directory is gone
 }

@@ -2,7 +2,7 @@
 // the push spool never holds it. A stream that fails has its layer built again from its
 // source for the push (gzip, zstd and estargz give the same digest again, read back by
 // skopeo), once for every repository that needs it; a source that changed since ends the
-// push with an error naming the layer, and no tag.
+// push with an error naming the layer, after one build, and no tag.
 #include <catch2/catch.hpp>
 
 #include "common/temp_dir.hpp"
@@ -17,8 +17,11 @@
 #include <lading/plugin/catalog.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <thread>
 
 using namespace lading::test;
@@ -53,16 +56,40 @@ std::size_t occurrences(const std::string& text, const std::string& part)
     return n;
 }
 
-// Appends a line to a file of `tree` when the push reports that a layer's stream failed,
-// before the push builds that layer again.
+// Sets an environment variable for the scope, then puts back what it was.
+class environment_for_scope {
+public:
+    environment_for_scope(std::string name, const std::string& value) : name_(std::move(name))
+    {
+        if (const char* was = std::getenv(name_.c_str())) was_ = was;
+        ::setenv(name_.c_str(), value.c_str(), 1);
+    }
+    ~environment_for_scope()
+    {
+        if (was_)
+            ::setenv(name_.c_str(), was_->c_str(), 1);
+        else
+            ::unsetenv(name_.c_str());
+    }
+    environment_for_scope(const environment_for_scope&) = delete;
+    environment_for_scope& operator=(const environment_for_scope&) = delete;
+
+private:
+    std::string name_;
+    std::optional<std::string> was_;
+};
+
+// Appends a line to a file of `tree` when the push first reports that a layer's stream
+// failed, before the push builds that layer again; counts the builds again.
 struct changes_tree_when_a_stream_fails : lading::progress_listener {
     fs::path tree;
-    bool changed = false;
+    std::atomic<bool> changed = false;
+    std::atomic<int> builds_again = 0;
     void step(std::string_view message) override
     {
-        if (message.find("warning: streaming layer") == std::string_view::npos) return;
+        if (message.find("building layer") != std::string_view::npos) ++builds_again;
+        if (message.find("warning: streaming layer") == std::string_view::npos || changed.exchange(true)) return;
         std::ofstream(tree / "data" / "words.txt", std::ios::app) << "one more line\n";
-        changed = true;
     }
 };
 
@@ -146,7 +173,8 @@ TEST_CASE("a layer whose stream failed is built again for the push, with the sam
     }
 }
 
-TEST_CASE("a layer whose source changed after its stream failed ends the push with an error naming it, and no tag",
+TEST_CASE("a layer whose source changed after its streams failed ends the push with an error naming it, built again "
+          "once, and no tag",
           "[registry][streamed][unkept]")
 {
     temp_dir work;
@@ -154,15 +182,19 @@ TEST_CASE("a layer whose source changed after its stream failed ends the push wi
     fault_proxy proxy("127.0.0.1", registry.port());
     const auto tree = work.path() / "streamed-tree";
     streamed_tree_export(work.path(), "type=image");  // makes the tree
-    proxy.drop_requests("PATCH", "/blobs/uploads/", 1, 1 << 20);
+    // Both repositories lose their stream; a rule each, as a stream tries its PATCH once more.
+    proxy.drop_requests("PATCH", "^/v2/changed/one/blobs/uploads/", 1, 1 << 20);
+    proxy.drop_requests("PATCH", "^/v2/changed/two/blobs/uploads/", 1, 1 << 20);
 
     lading::export_request request;
     request.layers = {{.path = tree, .only = std::nullopt}};
     request.platforms = {lading::platform::parse("linux/amd64")};
     request.source_date_epoch = 1700000000;
     request.store_location = work.path() / "untouched";
-    request.outputs = {lading::parse_output_spec("type=registry,name=" + proxy.address() + "/changed/app:1,store=false")};
+    request.outputs = {lading::parse_output_spec("type=registry,\"name=" + proxy.address() + "/changed/one:1," +
+                                                 proxy.address() + "/changed/two:1\",store=false")};
     lading::plugin::catalog plugins({LADING_TEST_PLUGIN_DIR});
+    const environment_for_scope push_hints("LADING_CACHE_DIR", (work.path() / "cache").string());
     changes_tree_when_a_stream_fails progress;
     progress.tree = tree;
 
@@ -174,6 +206,7 @@ TEST_CASE("a layer whose source changed after its stream failed ends the push wi
     }
     INFO(failure);
     CHECK(progress.changed);
+    CHECK(progress.builds_again == 1);  // the second repository is given the first build's failure
     CHECK(failure.find("layer " + tree.string() + " (gzip) changed while it was pushed") != std::string::npos);
     CHECK(failure.find('\n') == std::string::npos);
     CHECK_FALSE(fs::exists(request.store_location));
@@ -181,7 +214,9 @@ TEST_CASE("a layer whose source changed after its stream failed ends the push wi
     CHECK(std::none_of(all.begin(), all.end(), [](const proxied_request& r) {
         return r.method == "PUT" && r.target.find("/manifests/") != std::string::npos;
     }));
-    auto tag = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false",
-                            "docker://" + registry.address() + "/changed/app:1"});
-    CHECK(tag.exit_code != 0);
+    for (const auto* repository : {"/changed/one:1", "/changed/two:1"}) {
+        auto tag = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                                "docker://" + registry.address() + repository});
+        CHECK(tag.exit_code != 0);
+    }
 }

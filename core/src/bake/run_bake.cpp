@@ -1,7 +1,6 @@
 #include "bake/run_bake.hpp"
 
 #include "export/gather_export_facts.hpp"
-#include "export/layer_memo_state.hpp"
 #include <lading/error.hpp>
 #include <lading/export/exporter.hpp>
 #include <lading/export/layer_memo.hpp>
@@ -12,7 +11,6 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
-#include <set>
 #include <thread>
 
 namespace lading::bake {
@@ -62,11 +60,9 @@ std::vector<bake_result> run_bake(std::vector<bake_job> jobs, plugin::catalog& p
     std::stop_source stop_all;
     std::stop_callback forward(settings.stop, [&] { stop_all.request_stop(); });
     auto memo = settings.shared_layers ? settings.shared_layers : std::make_shared<layer_memo>();
-    for (const auto& job : jobs) {
-        std::set<std::string> sources;  // a target that lists a source twice is counted once
-        for (const auto& layer : job.request.layers)
-            if (sources.insert(memo_source(layer.path)).second) memo->expect_layer(layer.path);
-    }
+    // A source listed twice, by two targets or by one (for two platforms), is built once.
+    for (const auto& job : jobs)
+        for (const auto& layer : job.request.layers) memo->expect_layer(layer.path);
     auto budget = settings.budget ? settings.budget : std::make_shared<thread_budget>(settings.concurrent_targets);
     // Targets pushing a layer they share to one repository at the same time send it once.
     auto pushes = std::make_shared<registry::blob_transfers>();

@@ -32,7 +32,8 @@ struct bake_result {
 struct bake_settings {
     unsigned concurrent_targets = 1;  // exports running at once (waiting targets queue)
     std::stop_token stop;             // the program's own stop (a signal): cancels every target
-    // Given to every export; none: run_bake makes one for this run.
+    // Given to every export; none: run_bake makes one for this run. run_bake counts its
+    // targets' layer sources into it (layer_memo::expect_layer).
     std::shared_ptr<layer_memo> shared_layers;
     // Shared by every export, so all targets together compress on at most its size of threads;
     // none: run_bake makes one of concurrent_targets threads.

@@ -49,12 +49,13 @@ layer::built_layer build_new_layer(const export_plan& plan, const layer_variant_
     return layer::build_layer(*source, choice, into, progress, progress_id);
 }
 
-// Whether every output of `variant` is store=false with push=true: its layers go to the
-// push spool only, where no copy is needed beside their streams (unkept_layers.hpp).
-bool only_pushed(const export_plan& plan, const layer_variant_plan& variant)
+// Whether no output of `variant` keeps its layers in a store (all are store=false): those
+// that push read them from the push spool, where no copy is needed beside their streams
+// (unkept_layers.hpp).
+bool kept_in_no_store(const export_plan& plan, const layer_variant_plan& variant)
 {
-    return std::all_of(variant.outputs.begin(), variant.outputs.end(),
-                       [&](std::size_t o) { return plan.outputs[o].destination == blob_destination::spool; });
+    return std::none_of(variant.outputs.begin(), variant.outputs.end(),
+                        [&](std::size_t o) { return plan.outputs[o].destination == blob_destination::store; });
 }
 
 }  // namespace
@@ -97,7 +98,7 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         auto& out = built.variants[v][i];
         const bool memoised = request.shared_layers && request.shared_layers->internals().shares(path);
         if (!memoised && streams.pushed(v)) {
-            const bool unkept = only_pushed(plan, variant);
+            const bool unkept = kept_in_no_store(plan, variant);
             auto into = streams.destination(v, unkept ? blob_sink(std::vector<plugin::store*>{}) : sinks[v], path,
                                             progress);
             out = build(into.sink, into.walked ? into.walked->observer() : tar::entry_observer{});

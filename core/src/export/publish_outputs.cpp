@@ -62,8 +62,9 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
                                    push.mountable, {}, {}, {}, {}};
             job.streamed = destinations.streamed().streamed_to(job.target.domain, job.target.repository);
             if (plan.outputs[o].destination == blob_destination::spool)
-                job.rebuild_into_source = [&unkept = destinations.unkept(), source, &progress](const descriptor& d) {
-                    return unkept.rebuild_into(d.digest, *source, progress);
+                job.rebuild_into_source = [&unkept = destinations.unkept(), source, &progress,
+                                           stop = plan.request.stop](const descriptor& d) {
+                    return unkept.rebuild_into(d.digest, *source, progress, stop);
                 };
             if (!push.reads_bases_of.empty()) job.open_elsewhere = local_base_blobs(plan, push.reads_bases_of);
             if (push.fetches_base_of)

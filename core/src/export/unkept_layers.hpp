@@ -12,9 +12,11 @@
 #include <lading/plugin/store.hpp>
 #include <lading/progress.hpp>
 
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <string>
 
 namespace lading {
@@ -27,14 +29,17 @@ public:
     // Records that blob `d`, the layer `label`, was not kept, and how to make it again.
     void add(const digest& d, std::string label, rebuild again);
     // Makes blob `d` present in `store`, building it again unless it is there: false when
-    // `d` is not an unkept layer. Throws lading::error when the build gives another blob.
-    // One rebuild runs at a time: each takes every thread of the export's budget.
-    bool rebuild_into(const digest& d, plugin::store& store, progress_listener& progress);
+    // `d` is not an unkept layer. Throws lading::error when the build gives another blob,
+    // and again on every later call for `d` (several repositories may need it), and
+    // errc::interrupted once `stop` was requested. One build runs at a time: each takes every
+    // thread of the export's budget.
+    bool rebuild_into(const digest& d, plugin::store& store, progress_listener& progress, const std::stop_token& stop);
 
 private:
     struct recipe {
         std::string label;
         rebuild again;
+        std::exception_ptr failed;  // the first build's failure, for the calls after it
     };
     std::mutex recipes_mutex_;
     std::map<std::string, recipe> recipes_;

@@ -110,8 +110,8 @@ class image_push {
 public:
     // Calls into the store (and base-image downloads) run on `blocking`, off the executor
     // that serves every upload.
-    // Waits for streamed layers run on `stream_waits`, so that they never hold up the store
-    // calls and body reads on `blocking`.
+    // Waits for streamed layers, and builds of layers whose stream failed, run on
+    // `stream_waits`, so that they never hold up the store calls and body reads on `blocking`.
     image_push(session& s, const push_job& job, progress_listener& progress, push_report& report,
                asio::any_io_executor blocking, asio::any_io_executor stream_waits, std::mutex& fetch_lock,
                blob_transfers& transfers)
@@ -196,7 +196,8 @@ private:
         bool in_store =
             co_await async::blocking_call(blocking_, [store, &blob] { return store->blob_size(blob.digest).has_value(); });
         if (!in_store && job_.rebuild_into_source)
-            in_store = co_await async::blocking_call(blocking_, [this, &blob] { return job_.rebuild_into_source(blob); });
+            in_store =
+                co_await async::blocking_call(stream_waits_, [this, &blob] { return job_.rebuild_into_source(blob); });
         // A declined mount leaves a base layer that the store never held to be uploaded.
         if (!in_store && !job_.open_elsewhere && job_.fetch_into_source)
             co_await async::blocking_call(blocking_, [this, &blob] {

@@ -25,9 +25,10 @@ public:
     layer_memo(const layer_memo&) = delete;
     layer_memo& operator=(const layer_memo&) = delete;
 
-    // Counts one more export that will build a layer from `source` (a layer path; an export
-    // is counted once per source). Once anything was counted, only sources counted twice or
-    // more go through the memo; with nothing counted, every source does.
+    // Counts one more use of `source` (a layer path) by the exports to come: each layer that
+    // names it, in any export. Once anything was counted, only sources counted twice or more
+    // go through the memo; with nothing counted, every source does. Counts add up for the
+    // memo's whole life.
     void expect_layer(const std::filesystem::path& source);
 
     // How many layers were compressed, and how many times an export took one instead.

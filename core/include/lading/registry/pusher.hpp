@@ -48,13 +48,14 @@ struct push_job {
     // Copies a mountable blob into `source` from where it came from (the base image's
     // registry) when the registry declines the mount (202), so that it can be uploaded.
     std::function<void(const descriptor&)> fetch_into_source;
-    // Writes a blob this program made but kept nowhere (a layer whose streams were its only
-    // copy) into `source` again, when the registry does not hold it: false when `blob` is not
-    // one of those. Runs on the push's thread pool, like the other store calls.
-    std::function<bool(const descriptor&)> rebuild_into_source;
     // Layers streamed to this repository while they were built: one the registry accepted
     // is reported as uploaded without asking the registry again.
     std::vector<streamed_blob> streamed;
+    // Writes a blob this program made but kept nowhere (a layer whose streams were its only
+    // copy) into `source` again, when the registry does not hold it: false when `blob` is not
+    // one of those. May take as long as building the layer: it runs on the threads that wait
+    // for streams, not on those that read the store for uploads.
+    std::function<bool(const descriptor&)> rebuild_into_source;
 };
 
 struct push_settings {
@@ -82,9 +83,10 @@ struct push_report {
 // Threading: every handler, and every progress call, runs on the awaiting coroutine's
 // executor, which must not run handlers in parallel (an io_context run by one thread, or a
 // strand). Calls into the job's store (manifest and blob reads, fetch_into_source,
-// rebuild_into_source, open_elsewhere) run on a private thread pool of parallel_uploads threads and never
+// open_elsewhere) run on a private thread pool of parallel_uploads threads and never
 // block that executor; the calls into one store may therefore come from several threads.
-// Waits for streamed layers (streamed_blob::outcome) run on threads of their own.
+// Waits for streamed layers (streamed_blob::outcome) and rebuild_into_source run on threads
+// of their own.
 // Cancellation: terminal cancellation of the awaiting coroutine (e.g. a cancellation slot
 // bound with co_spawn) ends every request and backoff wait under way; nothing is retried,
 // no further manifest is put, and the call throws lading::error. A store call or a wait for
