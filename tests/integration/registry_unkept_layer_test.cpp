@@ -2,9 +2,11 @@
 // the push spool never holds it. A stream that fails has its layer built again from its
 // source for the push (gzip, zstd and estargz give the same digest again, read back by
 // skopeo), once for every repository that needs it; a source that changed since ends the
-// push with an error naming the layer, after one build, and no tag.
+// push with an error naming the layer, after one build, and no tag; SIGINT during that build
+// stops the push at once.
 #include <catch2/catch.hpp>
 
+#include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/registry_server.hpp"
@@ -19,6 +21,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -219,4 +222,59 @@ TEST_CASE("a layer whose source changed after its streams failed ends the push w
                                 "docker://" + registry.address() + repository});
         CHECK(tag.exit_code != 0);
     }
+}
+
+TEST_CASE("SIGINT while the push builds a layer again stops it at once, with no tag and no spool",
+          "[registry][streamed][unkept]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    // A layer that takes seconds to build on one thread at gzip level 9, so that the signal
+    // comes while it is built again.
+    const auto tree = work / "slow-tree";
+    fs::create_directories(tree);
+    write_text_file(tree / "words.txt", 48u << 20, 31);
+    proxy.drop_requests("PATCH", "/blobs/uploads/", 1, 1 << 20);
+    const auto tmp = work / "tmp";
+    fs::create_directories(tmp);
+    export_request req{.layers = {tree},
+                       .outputs = {"type=registry,name=" + proxy.address() + "/stopped/app:1,store=false,compression-level=9"},
+                       .store = work / "untouched",
+                       .env = {{"SOURCE_DATE_EPOCH", "1700000000"},
+                               {"LADING_REGISTRY_RETRY_DELAY_MS", "5"},
+                               {"LADING_THREADS", "1"},
+                               {"TMPDIR", tmp.string()}},
+                       .progress = "plain"};
+    auto options = lading_cmd().options(export_argv(req), req.env);
+    options.stderr_file = work / "stderr";
+    child_process child(options);
+    auto building_again = [&] {
+        std::ifstream err(work / "stderr");
+        const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+        return text.find("again for its upload") != std::string::npos;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!building_again() && child.running() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(building_again());
+    REQUIRE(child.running());
+    CHECK_FALSE(fs::is_empty(tmp));  // the push spool, where the layer is being built again
+    const auto signalled = std::chrono::steady_clock::now();
+    child.send_signal(SIGINT);
+    auto result = child.wait_for(std::chrono::seconds(20));
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(2));
+    CHECK(result.exit_code == 1);
+    std::ifstream err(work / "stderr");
+    const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    INFO(text);
+    const auto lines = split_lines(text);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find("interrupted") != std::string::npos);
+    const auto all = proxy.requests();
+    CHECK(std::none_of(all.begin(), all.end(), [](const proxied_request& r) {
+        return r.method == "PUT" && r.target.find("/manifests/") != std::string::npos;
+    }));
+    CHECK(fs::is_empty(tmp));  // the push spool is gone
+    CHECK_FALSE(fs::exists(req.store));
 }
