@@ -6,6 +6,7 @@
 // stops the push at once.
 #include <catch2/catch.hpp>
 
+#include "common/environment_for_scope.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -22,9 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <thread>
 
 using namespace lading::test;
@@ -58,29 +57,6 @@ std::size_t occurrences(const std::string& text, const std::string& part)
     for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
     return n;
 }
-
-// Sets an environment variable for the scope, then puts back what it was.
-class environment_for_scope {
-public:
-    environment_for_scope(std::string name, const std::string& value) : name_(std::move(name))
-    {
-        if (const char* was = std::getenv(name_.c_str())) was_ = was;
-        ::setenv(name_.c_str(), value.c_str(), 1);
-    }
-    ~environment_for_scope()
-    {
-        if (was_)
-            ::setenv(name_.c_str(), was_->c_str(), 1);
-        else
-            ::unsetenv(name_.c_str());
-    }
-    environment_for_scope(const environment_for_scope&) = delete;
-    environment_for_scope& operator=(const environment_for_scope&) = delete;
-
-private:
-    std::string name_;
-    std::optional<std::string> was_;
-};
 
 // Appends a line to a file of `tree` when the push first reports that a layer's stream
 // failed, before the push builds that layer again; counts the builds again.
