@@ -250,9 +250,7 @@ TEST_CASE("SIGINT stops a bake while it compresses a shared layer and leaves no 
     child_process child(options);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     auto compressing = [&] {
-        std::ifstream err(work / "stderr");
-        std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-        return text.find((work / "big").string() + " (gzip): started") != std::string::npos;
+        return read_text_file(work / "stderr").find((work / "big").string() + " (gzip): started") != std::string::npos;
     };
     while (!compressing() && child.running() && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

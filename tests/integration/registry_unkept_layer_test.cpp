@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/environment_for_scope.hpp"
+#include "common/json_file.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -226,9 +227,7 @@ TEST_CASE("SIGINT while the push builds a layer again stops it at once, with no 
     options.stderr_file = work / "stderr";
     child_process child(options);
     auto building_again = [&] {
-        std::ifstream err(work / "stderr");
-        const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-        return text.find("again for its upload") != std::string::npos;
+        return read_text_file(work / "stderr").find("again for its upload") != std::string::npos;
     };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (!building_again() && child.running() && std::chrono::steady_clock::now() < deadline)
@@ -241,8 +240,7 @@ TEST_CASE("SIGINT while the push builds a layer again stops it at once, with no 
     auto result = child.wait_for(std::chrono::seconds(20));
     CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(2));
     CHECK(result.exit_code == 1);
-    std::ifstream err(work / "stderr");
-    const std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
+    const auto text = read_text_file(work / "stderr");
     INFO(text);
     const auto lines = split_lines(text);
     REQUIRE_FALSE(lines.empty());
