@@ -11,4 +11,10 @@ std::optional<std::filesystem::path> lading_xdg_directory(const char* variable, 
     return std::nullopt;
 }
 
+std::optional<std::filesystem::path> lading_cache_directory()
+{
+    if (const char* d = std::getenv("LADING_CACHE_DIR"); d && *d) return std::filesystem::path(d);
+    return lading_xdg_directory("XDG_CACHE_HOME", ".cache");
+}
+
 }  // namespace lading

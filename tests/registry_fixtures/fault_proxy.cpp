@@ -409,6 +409,16 @@ asio::awaitable<void> fault_proxy::relay_requests(std::shared_ptr<link> l) {
         }
 
         buf.erase(0, head->size);
+        if (script->response.before_body) {
+            std::string answer = serialize(script->response, head->method == "HEAD", true);
+            auto [wec, wn] = co_await asio::async_write(l->client, asio::buffer(answer), nothrow);
+            if (wec) co_return l->close();
+            beast::error_code ignored;
+            l->client.socket().shutdown(tcp::socket::shutdown_send, ignored);
+            asio::steady_timer unread(co_await asio::this_coro::executor, std::chrono::milliseconds(500));
+            co_await unread.async_wait(nothrow);
+            co_return l->close();  // with the body unread: the client's writes are reset
+        }
         // A client waiting for 100 Continue may or may not send its body: close instead of
         // guessing where the next request starts.
         const bool close =

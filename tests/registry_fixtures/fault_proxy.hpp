@@ -12,7 +12,8 @@
 // matches wins. Requests are framed by Content-Length / chunked so scripts work on
 // keep-alive connections. An injected answer consumes the request body first, so the
 // connection stays usable, unless the script asks for `Connection: close` or the client
-// waits for `100 Continue` (then the proxy answers, shuts down its side and drains).
+// waits for `100 Continue` (then the proxy answers, shuts down its side and drains), or the
+// script answers before the body (then the body is never read and the connection is reset).
 // Responses are relayed unparsed, so clients must not pipeline requests (HTTP clients do not).
 #pragma once
 
@@ -40,6 +41,10 @@ struct injected_response {
     header_list headers{};  // extra headers, e.g. {"Retry-After", "1"}
     std::string body{};     // empty: a registry-style {"errors":[...]} body
     bool close_connection = false;
+    // Answer right after the request's head and close the connection half a second later
+    // with the body unread, as Go's net/http does for a handler that refused a large body:
+    // the client's further writes are reset.
+    bool before_body = false;
 };
 
 enum class fault_outcome { passed, answered, dropped, rewritten, stalled };

@@ -11,8 +11,13 @@
 #include <algorithm>
 #include <fstream>
 #include <string>
+#include <thread>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/process.hpp"
 #include "common/required_tool.hpp"
@@ -22,6 +27,7 @@
 #include "registry_fixtures/free_port.hpp"
 #include "registry_fixtures/http_client.hpp"
 #include "registry_fixtures/http_request_framing.hpp"
+#include "registry_fixtures/nginx_front.hpp"
 #include "registry_fixtures/recording_server.hpp"
 #include "registry_fixtures/redirecting_front.hpp"
 #include "registry_fixtures/registry_server.hpp"
@@ -633,6 +639,59 @@ TEST_CASE("fault proxy injects answers and drops on script", "[registry_fixtures
         CHECK(proxy.bytes_upstream() == 0);
         CHECK(send(c, http::verb::post, "/v2/app/blobs/uploads/").result_int() == 202);
     }
+}
+
+TEST_CASE("fault proxy answers before the body and resets the connection on script", "[registry_fixtures]") {
+    registry_server reg;
+    fault_proxy proxy("127.0.0.1", reg.port());
+    proxy.answer("PUT", "/blobs/uploads/", 1, {.status = 413, .before_body = true});
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(proxy.port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    // Only the head goes out: the answer must come without the 10 MB it announces.
+    const std::string head = "PUT /v2/app/blobs/uploads/x?digest=sha256%3A00 HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Length: 10000000\r\n\r\n";
+    REQUIRE(::write(fd, head.data(), head.size()) == static_cast<ssize_t>(head.size()));
+    std::string answer;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) answer.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    CHECK(answer.rfind("HTTP/1.1 413", 0) == 0);
+    CHECK(proxy.pending_scripts() == 0);
+}
+
+TEST_CASE("nginx front passes requests on and refuses a body over its cap with 413", "[registry_fixtures]") {
+    registry_server reg;
+    nginx_front front(reg.address(), {.client_max_body_size = "64k"});
+    http_connection c("127.0.0.1", front.port());
+    CHECK(send(c, http::verb::get, "/v2/").result_int() == 200);
+    const std::string small = pattern_bytes(5000, 8), large = pattern_bytes(100000, 9);
+    CHECK(reg.has_blob(push_blob(c, "app", small)));
+    {
+        http_connection d("127.0.0.1", front.port());
+        auto post = send(d, http::verb::post, "/v2/app/blobs/uploads/");
+        REQUIRE(post.result_int() == 202);
+        CHECK(send(d, http::verb::put, commit_target(post, digest_of(large)), large).result_int() == 413);
+    }
+    CHECK_FALSE(reg.has_blob(digest_of(large)));
+    // nginx logs a refused request once it is done with its connection.
+    auto logged = front.requests();
+    for (int i = 0; i < 100 && logged.size() < 5; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        logged = front.requests();
+    }
+    REQUIRE(logged.size() == 5);
+    CHECK(logged[0].method == "GET");
+    CHECK(logged[2].method == "PUT");
+    CHECK(logged[2].status == 201);
+    CHECK(logged[4].status == 413);
+    CHECK(logged[4].method == "PUT");
+    front.forget_requests();
+    CHECK(front.requests().empty());
 }
 
 TEST_CASE("redirecting front sends blob downloads to another origin", "[registry_fixtures]") {

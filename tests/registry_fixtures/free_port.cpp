@@ -13,4 +13,12 @@ std::uint16_t free_port() {
     return acceptor.local_endpoint().port();
 }
 
+bool accepts_connections(std::uint16_t port) {
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc);
+    boost::system::error_code ec;
+    socket.connect({asio::ip::make_address_v4("127.0.0.1"), port}, ec);
+    return !ec;
+}
+
 }  // namespace lading::test

@@ -10,4 +10,7 @@ namespace lading::test {
 // Throws std::system_error when no socket can be bound.
 std::uint16_t free_port();
 
+// Whether a server listens on 127.0.0.1:port now (a connection to it is accepted).
+bool accepts_connections(std::uint16_t port);
+
 }  // namespace lading::test

@@ -149,20 +149,6 @@ void registry_server::write_config() {
     if (!f.flush()) throw std::runtime_error("cannot write " + config_.string());
 }
 
-namespace {
-bool accepts_connections(std::uint16_t port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return false;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-}  // namespace
-
 void registry_server::start_and_wait() {
     for (int attempt = 1;; ++attempt) {
         port_ = free_port();

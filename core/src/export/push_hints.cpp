@@ -88,12 +88,6 @@ std::string push_hint_key(const std::filesystem::path& source, const layer_varia
     return std::string(hash.finish().hex());
 }
 
-std::optional<std::filesystem::path> lading_cache_directory()
-{
-    if (const char* d = std::getenv("LADING_CACHE_DIR"); d && *d) return std::filesystem::path(d);
-    return lading_xdg_directory("XDG_CACHE_HOME", ".cache");
-}
-
 push_hint_book::push_hint_book(std::vector<plugin::store*> stores_with_metadata, std::size_t keep)
     : stores_(std::move(stores_with_metadata)), keep_(keep)
 {

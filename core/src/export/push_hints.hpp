@@ -12,6 +12,7 @@
 #pragma once
 
 #include "export_plan.hpp"
+#include "xdg_directory.hpp"
 #include <lading/oci/digest.hpp>
 
 #include <cstdint>
@@ -44,9 +45,6 @@ std::optional<push_hint> parse_push_hint(const std::string& text);
 // The hex name of the hint for `source` built as `variant`: everything that decides the
 // layer's bytes (the absolute source path, compression, level, time clamp, lading's version).
 std::string push_hint_key(const std::filesystem::path& source, const layer_variant_plan& variant);
-
-// $LADING_CACHE_DIR, else $XDG_CACHE_HOME/lading, else ~/.cache/lading; nullopt when none is set.
-std::optional<std::filesystem::path> lading_cache_directory();
 
 // Where one variant's hints live: in the metadata of the stores its layers are kept in
 // (those that keep metadata), else in files under the cache directory. Each keeps the `keep`

@@ -188,20 +188,34 @@ struct connection::impl {
         http::request_serializer<http::empty_body> serializer{req};
         lowest().expires_after(limits.io);
         co_await http::async_write_header(s, serializer, use_awaitable);
-        if (body && body->chunked) {
-            co_await write_chunked_body(s, *body);
-        } else if (body && body->size > 0) {
-            if (body->blocking_reads)
-                co_await write_body_read_elsewhere(s, *body);
-            else
-                co_await write_body(s, *body);
+        // A server may answer before it has read the whole body and then close the
+        // connection: a proxy that caps request bodies answers 413 at once. When that answer
+        // can still be read, it says more than the broken pipe does.
+        std::exception_ptr body_cut;
+        try {
+            if (body && body->chunked) {
+                co_await write_chunked_body(s, *body);
+            } else if (body && body->size > 0) {
+                if (body->blocking_reads)
+                    co_await write_body_read_elsewhere(s, *body);
+                else
+                    co_await write_body(s, *body);
+            }
+        } catch (const boost::system::system_error& e) {
+            if (e.code() == asio::error::operation_aborted) throw;  // cancelled
+            body_cut = std::current_exception();
         }
 
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(boost::none);
         if (method == http::verb::head) parser.skip(true);
         lowest().expires_after(limits.io);
-        co_await http::async_read_header(s, buffer, parser, use_awaitable);
+        auto [header_failure, header_bytes] =
+            co_await http::async_read_header(s, buffer, parser, asio::as_tuple(use_awaitable));
+        (void)header_bytes;
+        // Only a refusal stands for a body that did not all go out.
+        if (body_cut && (header_failure || parser.get().result_int() < 400)) std::rethrow_exception(body_cut);
+        if (header_failure) throw boost::system::system_error(header_failure);
 
         http_response response;
         response.status = parser.get().result_int();
@@ -215,7 +229,10 @@ struct connection::impl {
             parser.get().body().size = chunk.size();
             lowest().expires_after(limits.io);
             auto [ec, n] = co_await http::async_read(s, buffer, parser, asio::as_tuple(use_awaitable));
-            if (ec && ec != http::error::need_buffer) throw boost::system::system_error(ec);
+            if (ec && ec != http::error::need_buffer) {
+                if (body_cut) break;  // the refusal's status is the answer; its text may be cut
+                throw boost::system::system_error(ec);
+            }
             std::size_t got = chunk.size() - parser.get().body().size;
             // Only a successful answer is content; an error or redirect body is read (capped)
             // for the message instead.
@@ -228,7 +245,7 @@ struct connection::impl {
                 response.body.append(chunk.data(), got);
             }
         }
-        if (!parser.keep_alive()) close();
+        if (body_cut || !parser.keep_alive()) close();
         co_return response;
     }
 

@@ -3,6 +3,8 @@
 #include <lading/registry/errc.hpp>
 #include <lading/registry/pusher.hpp>
 #include "registry/blob_presence.hpp"
+#include "registry/chunked_upload.hpp"
+#include "registry/upload_chunk_notes.hpp"
 #include <lading/registry/blob_transfers.hpp>
 #include "registry/session.hpp"
 
@@ -169,10 +171,8 @@ private:
     {
         using outcome = progress_listener::blob_push_outcome;
         if (co_await accepted_from_stream(blob)) {
-            ++report_.blobs_uploaded;
-            report_.bytes_uploaded += blob.size;
             progress_.blob_push_progress(target, blob.digest, blob.size, blob.size);
-            progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
+            count_uploaded(target, blob);
             co_return;
         }
         auto exists = co_await session_.send(blob_head_request(job_.target.repository, blob.digest));
@@ -218,8 +218,37 @@ private:
             });
         };
 
+        // A blob larger than a registry that caps request bodies takes goes up in chunks.
+        const auto chunk_size = session_.upload_chunk_size();
+        if (!chunk_size || blob.size <= *chunk_size) {
+            if (co_await upload_whole(blob, body)) {
+                count_uploaded(target, blob);
+                co_return;
+            }
+            progress_.step("warning: registry " + session_.host() + " refused blob " + blob.digest.str() + " (" +
+                           std::to_string(blob.size) + " bytes) in one request (HTTP 413); it goes up in chunks");
+        }
+        chunked_blob chunks{blob.digest, blob.size, job_.target.repository, {scope_for(job_.target)}, body.open,
+                            blocking_};
+        co_await upload_in_chunks(session_, chunks,
+                                  chunk_size ? std::nullopt : std::optional<std::uint64_t>(blob.size));
+        count_uploaded(target, blob);
+    }
+
+    void count_uploaded(const std::string& target, const descriptor& blob)
+    {
+        ++report_.blobs_uploaded;
+        report_.bytes_uploaded += blob.size;
+        progress_.blob_push_done(target, blob.digest, blob.size, progress_listener::blob_push_outcome::uploaded);
+    }
+
+    // Uploads `blob` in one request: true when the registry took it, false when it refused a
+    // body that large (HTTP 413).
+    awaitable<bool> upload_whole(const descriptor& blob, const request_body& body)
+    {
         // A registry that lost track of an upload (connection dropped mid-body, stale
         // upload state) is asked for a fresh upload session.
+        const std::string what = "upload of blob " + blob.digest.str();
         for (int round = 1;; ++round) {
             try {
                 request_spec start;
@@ -227,39 +256,21 @@ private:
                 start.target = repo_path() + "/blobs/uploads/";
                 start.scopes = {scope_for(job_.target)};
                 start.expected = {202};
-                start.what = "upload of blob " + blob.digest.str();
-                auto started = co_await session_.send(start);
-                auto location = started.header(http::field::location);
-                if (location.empty())
-                    throw error(errc::protocol_violation,
-                                "registry " + session_.host() + " started an upload without a Location");
-                auto put_url = session_.base().resolve(location);
-                put_url.target += (put_url.target.find('?') == std::string::npos ? "?" : "&") +
-                                  std::string("digest=") + query_escape(blob.digest.str());
-                if (!put_url.same_origin(session_.base()))
-                    throw error(errc::protocol_violation,
-                                "registry " + session_.host() + " sent the upload of " + blob.digest.str() +
-                                    " to another host (" + put_url.origin() +
-                                    "); lading only uploads to the registry itself");
+                start.what = what;
+                auto location = upload_location(session_, co_await session_.send(start), what);
 
                 request_spec put;
                 put.method = http::verb::put;
-                put.target = put_url.target;
+                put.target = upload_commit_target(location, blob.digest);
                 put.body = &body;
                 put.scopes = {scope_for(job_.target)};
                 put.expected = {201, 204};
-                put.what = "upload of blob " + blob.digest.str();
+                put.what = what;
                 put.follow_redirects = false;
-                auto done = co_await session_.send(put);
-                auto echoed = done.header("Docker-Content-Digest");
-                if (!echoed.empty() && echoed != blob.digest.str())
-                    throw error(errc::protocol_violation,
-                                "registry " + session_.host() + " stored blob " + blob.digest.str() + " as " + echoed);
-                ++report_.blobs_uploaded;
-                report_.bytes_uploaded += blob.size;
-                progress_.blob_push_done(target, blob.digest, blob.size, outcome::uploaded);
-                co_return;
+                check_committed_digest(session_, co_await session_.send(put), blob.digest);
+                co_return true;
             } catch (const registry_error& e) {
+                if (e.status() == 413) co_return false;
                 bool lost_upload = e.status() == 400 || e.status() == 404 || e.status() == 416;
                 if (!lost_upload || round >= 3) throw;
             }
@@ -403,6 +414,12 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
                 ex, jobs[i].target.domain,
                 options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure, settings.greeted));
     }
+    for (auto& [host, s] : sessions)
+        if (auto chunk = s->upload_chunk_size())
+            progress.step("registry " + s->host() + " took no request body over " + std::to_string(*chunk) +
+                          " bytes when lading last pushed to it (noted in " +
+                          upload_chunk_note(s->host()).value_or("the cache").string() +
+                          "): larger blobs go up in chunks and no layer is streamed to it");
     // Learn each registry's scheme and auth first, once, before any job talks to it.
     for (auto& [host, s] : sessions) {
         std::optional<error> failure;

@@ -5,6 +5,7 @@
 #include "registry/shared_tokens.hpp"
 #include "registry/onward_address.hpp"
 #include "registry/tls_settings.hpp"
+#include "registry/upload_chunk_notes.hpp"
 
 #include "sansio/authenticator.hpp"
 #include "sansio/ping_fsm.hpp"
@@ -94,6 +95,7 @@ session_options options_for(const std::string& host, const host_config* hosts, b
     o.greeted = std::move(greeted);
     o.retry = retry_policy::from_environment();
     o.credentials = find_credential(host);
+    o.upload_chunk_size = remembered_upload_chunk_size(host);
     if (const auto* r = hosts ? hosts->registry(host) : nullptr) {
         o.insecure = o.insecure || r->insecure;
         o.plain_http = r->http;
@@ -103,7 +105,8 @@ session_options options_for(const std::string& host, const host_config* hosts, b
 }
 
 session::session(asio::any_io_executor ex, std::string host, session_options options)
-    : ex_(std::move(ex)), host_(std::move(host)), options_(std::move(options))
+    : ex_(std::move(ex)), host_(std::move(host)), options_(std::move(options)),
+      upload_chunk_size_(options_.upload_chunk_size)
 {
     settings_ = std::make_unique<sansio::registry_settings>(sansio::registry_settings{
         host_, url::parse("https://" + host_ + "/"), options_.insecure, options_.plain_http, options_.retry,
@@ -372,6 +375,31 @@ asio::awaitable<http_response> session::send(const request_spec& spec)
 {
     sansio::request_fsm machine(spec, *settings_, *auth_);
     co_return co_await drive(machine, spec);
+}
+
+url upload_location(const session& s, const http_response& r, const std::string& what)
+{
+    auto location = r.header(http::field::location);
+    if (location.empty())
+        throw error(errc::protocol_violation, "registry " + s.host() + " answered the " + what + " without a Location");
+    auto u = s.base().resolve(location);
+    if (!u.same_origin(s.base()))
+        throw error(errc::protocol_violation, "registry " + s.host() + " sent the " + what + " to another host (" +
+                                                  u.origin() + "); lading only uploads to the registry itself");
+    return u;
+}
+
+std::string upload_commit_target(const url& location, const digest& d)
+{
+    return location.target + (location.target.find('?') == std::string::npos ? "?" : "&") +
+           "digest=" + query_escape(d.str());
+}
+
+void check_committed_digest(const session& s, const http_response& r, const digest& d)
+{
+    auto echoed = r.header("Docker-Content-Digest");
+    if (!echoed.empty() && echoed != d.str())
+        throw error(errc::protocol_violation, "registry " + s.host() + " stored blob " + d.str() + " as " + echoed);
 }
 
 }  // namespace lading::registry

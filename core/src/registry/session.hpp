@@ -11,10 +11,12 @@
 #include "registry/credentials.hpp"
 #include <lading/registry/errc.hpp>
 #include <lading/registry/greetings.hpp>
+#include <lading/oci/digest.hpp>
 #include "registry/retry_policy.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -34,6 +36,9 @@ struct session_options {
     // Shared with the sessions that run alongside: ping() greets each registry once between
     // them. None: this session greets for itself.
     std::shared_ptr<greetings> greeted;
+    // The chunk size for blobs, when the registry is known to cap request bodies
+    // (registry/upload_chunk_notes.hpp).
+    std::optional<std::uint64_t> upload_chunk_size;
 };
 
 struct request_spec {
@@ -104,6 +109,15 @@ public:
     const url& base() const;
     // Bytes of request bodies sent so far (all attempts).
     std::uint64_t bytes_sent() const { return bytes_sent_; }
+    // The largest blob chunk the registry took in one request, once a larger body was
+    // refused with 413 (a proxy in front of it caps request bodies): later uploads of larger
+    // blobs go in chunks of this size (registry/chunked_upload.hpp). None while no body was
+    // refused.
+    std::optional<std::uint64_t> upload_chunk_size() const { return upload_chunk_size_; }
+    void take_upload_chunk_size(std::uint64_t bytes)
+    {
+        upload_chunk_size_ = upload_chunk_size_ ? std::min(*upload_chunk_size_, bytes) : bytes;
+    }
 
 private:
     struct attempt_outcome;
@@ -138,7 +152,17 @@ private:
     host_reach registry_reach_;
     std::optional<std::string> challenge_;  // what the registry's greeting asked for (a 401's)
     std::uint64_t bytes_sent_ = 0;
+    std::optional<std::uint64_t> upload_chunk_size_;
 };
+
+// Where the registry wants the next request of an upload, from the Location it answered to
+// `what`: resolved against its base; one on another origin is refused.
+url upload_location(const session& s, const http_response& r, const std::string& what);
+// The target of the PUT that ends the upload at `location` with the blob `d`.
+std::string upload_commit_target(const url& location, const digest& d);
+// Throws lading::error (errc::protocol_violation) when the registry's answer to that PUT
+// names another digest than `d`.
+void check_committed_digest(const session& s, const http_response& r, const digest& d);
 
 // Options for `host`: its credentials from docker's config.json, the host configuration's
 // settings for it, registry.insecure, and the greetings shared with other sessions (if any).

@@ -12,23 +12,6 @@ namespace lading::registry {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// Where the registry wants the next request of an upload, from the Location it answered.
-url next_location(const session& s, const http_response& r, const std::string& what)
-{
-    auto location = r.header(http::field::location);
-    if (location.empty())
-        throw error(errc::protocol_violation, "registry " + s.host() + " answered the " + what + " without a Location");
-    auto u = s.base().resolve(location);
-    if (!u.same_origin(s.base()))
-        throw error(errc::protocol_violation, "registry " + s.host() + " sent the " + what + " to another host (" +
-                                                  u.origin() + "); lading only uploads to the registry itself");
-    return u;
-}
-
-}  // namespace
-
 streaming_upload::streaming_upload(upload_target target, std::stop_token stop) : target_(std::move(target))
 {
     filling_.reserve(piece_size);
@@ -182,7 +165,7 @@ asio::awaitable<void> streaming_upload::run()
     start.scopes = scopes;
     start.expected = {202};
     start.what = what;
-    auto location = next_location(s, co_await s.send(start), what);
+    auto location = upload_location(s, co_await s.send(start), what);
     {
         std::lock_guard lock(mutex_);
         opened_ = true;
@@ -206,21 +189,17 @@ asio::awaitable<void> streaming_upload::run()
     send.expected = {202};
     send.what = what;
     send.follow_redirects = false;
-    location = next_location(s, co_await s.send(send), what);
+    location = upload_location(s, co_await s.send(send), what);
     if (!last) throw error(errc::protocol_violation, "registry " + s.host() + " accepted the " + what + " before its end");
 
     request_spec close;
     close.method = http::verb::put;
-    close.target = location.target + (location.target.find('?') == std::string::npos ? "?" : "&") +
-                   "digest=" + query_escape(last->str());
+    close.target = upload_commit_target(location, *last);
     close.scopes = scopes;
     close.expected = {201, 204};
     close.what = what;
     close.follow_redirects = false;
-    auto done = co_await s.send(close);
-    auto echoed = done.header("Docker-Content-Digest");
-    if (!echoed.empty() && echoed != last->str())
-        throw error(errc::protocol_violation, "registry " + s.host() + " stored blob " + last->str() + " as " + echoed);
+    check_committed_digest(s, co_await s.send(close), *last);
 }
 
 }  // namespace lading::registry

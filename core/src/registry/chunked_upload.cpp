@@ -1,0 +1,152 @@
+#include "registry/chunked_upload.hpp"
+
+#include "async/blocking_call.hpp"
+#include "registry/upload_chunk_notes.hpp"
+#include <lading/error.hpp>
+#include <lading/registry/errc.hpp>
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <exception>
+
+namespace lading::registry {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+
+namespace {
+
+constexpr std::uint64_t first_chunk = 16u << 20;
+constexpr std::uint64_t smallest_chunk = 256u << 10;
+constexpr int upload_rounds = 3;  // uploads started again after one was lost or cut
+
+// The next `length` bytes of a blob that goes on after them: one chunk's body.
+class chunk_window : public byte_source {
+public:
+    chunk_window(byte_source& blob, std::uint64_t length) : blob_(blob), left_(length) {}
+
+    std::size_t read(std::span<std::uint8_t> buf) override
+    {
+        if (left_ == 0) return 0;
+        auto n = blob_.read(buf.first(static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), left_))));
+        if (n == 0) throw error(errc::request_failed, "the blob ended before the size its descriptor gives");
+        left_ -= n;
+        return n;
+    }
+
+private:
+    byte_source& blob_;
+    std::uint64_t left_;
+};
+
+// The least chunk the registry asks for (OCI-Chunk-Min-Length), 0 when it names none.
+std::uint64_t least_chunk(const http_response& started)
+{
+    auto text = started.header("OCI-Chunk-Min-Length");
+    std::uint64_t least = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), least);
+    return ec == std::errc() && end == text.data() + text.size() ? least : 0;
+}
+
+// One upload of `b` in chunks of `chunk` bytes, or of the registry's least chunk when that
+// is larger (`least` tells which it was).
+awaitable<void> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t& chunk, std::uint64_t& least,
+                               const std::string& what)
+{
+    request_spec start;
+    start.method = http::verb::post;
+    start.target = "/v2/" + b.repository + "/blobs/uploads/";
+    start.scopes = b.scopes;
+    start.expected = {202};
+    start.what = what;
+    auto started = co_await s.send(start);
+    auto location = upload_location(s, started, what);
+    least = least_chunk(started);
+    chunk = std::max(chunk, least);
+
+    auto blob = co_await async::blocking_call(b.blocking_reads, [&b] { return b.open(); });
+    for (std::uint64_t offset = 0; offset < b.size;) {
+        const auto length = std::min(chunk, b.size - offset);
+        bool opened = false;
+        request_body body;
+        body.size = length;
+        body.blocking_reads = b.blocking_reads;
+        body.open = [&]() -> std::unique_ptr<byte_source> {
+            if (opened) throw error(errc::request_failed, "a chunk cut off on its way is not sent again on the same upload");
+            opened = true;
+            return std::make_unique<chunk_window>(*blob, length);
+        };
+        request_spec patch;
+        patch.method = http::verb::patch;
+        patch.target = location.target;
+        patch.headers.set(http::field::content_range,
+                          std::to_string(offset) + "-" + std::to_string(offset + length - 1));
+        patch.body = &body;
+        patch.scopes = b.scopes;
+        patch.expected = {202};
+        patch.what = what;
+        patch.follow_redirects = false;
+        location = upload_location(s, co_await s.send(patch), what);
+        offset += length;
+    }
+
+    request_spec close;
+    close.method = http::verb::put;
+    close.target = upload_commit_target(location, b.blob);
+    close.scopes = b.scopes;
+    close.expected = {201, 204};
+    close.what = what;
+    close.follow_redirects = false;
+    check_committed_digest(s, co_await s.send(close), b.blob);
+}
+
+std::string byte_count(std::uint64_t n)
+{
+    if (n % (1u << 20) == 0) return std::to_string(n >> 20) + " MiB";
+    if (n % (1u << 10) == 0) return std::to_string(n >> 10) + " KiB";
+    return std::to_string(n) + " bytes";
+}
+
+}  // namespace
+
+awaitable<void> upload_in_chunks(session& s, const chunked_blob& b, std::optional<std::uint64_t> refused)
+{
+    const std::string what = "chunked upload of blob " + b.blob.str();
+    const auto known = s.upload_chunk_size();
+    auto chunk = known.value_or(first_chunk);
+    if (refused) chunk = std::bit_floor(std::min(chunk, std::max<std::uint64_t>(*refused / 2, 1)));
+    for (int round = 1;;) {
+        std::exception_ptr lost;
+        bool too_large = false;
+        std::uint64_t least = 0;
+        try {
+            co_await send_in_chunks(s, b, chunk, least, what);
+            s.take_upload_chunk_size(std::min(chunk, b.size));
+            if (s.upload_chunk_size() != known) remember_upload_chunk_size(s.host(), *s.upload_chunk_size());
+            co_return;
+        } catch (const registry_error& e) {
+            too_large = e.status() == 413;
+            // A registry that lost track of the upload (400 for a digest that does not match
+            // what it holds, 404, 416) is asked for a fresh one.
+            if (!too_large && e.status() != 400 && e.status() != 404 && e.status() != 416) throw;
+            lost = std::current_exception();
+        } catch (const error& e) {
+            if (e.code() != errc::network_failure && e.code() != errc::request_failed) throw;
+            lost = std::current_exception();
+        }
+        if (too_large) {
+            if (chunk <= std::max(smallest_chunk, least))
+                throw registry_error("registry " + s.host() + " refuses even " + byte_count(chunk) +
+                                         " of blob " + b.blob.str() + " in one request (HTTP 413): a proxy in " +
+                                         "front of it caps request bodies; raise its limit (nginx: " +
+                                         "client_max_body_size) to at least " + byte_count(std::max(smallest_chunk, least)),
+                                     413);
+            chunk = std::max(chunk / 2, std::max(smallest_chunk, least));
+            continue;
+        }
+        if (++round > upload_rounds) std::rethrow_exception(lost);
+    }
+}
+
+}  // namespace lading::registry

@@ -1,0 +1,46 @@
+// Uploads to a registry behind a proxy that caps request bodies (nginx's
+// client_max_body_size is 1 MiB unless raised; a CDN in front may cap at 100 MB). Once such a
+// registry refused a blob sent in one request (HTTP 413), the blob goes up as a chunked
+// upload: PATCH requests that each carry one range of it (Content-Range, Content-Length),
+// then the PUT with its digest. The chunk size starts at 16 MiB, or at half the refused body
+// when that is smaller, and halves at each refusal down to 256 KiB; the size that passed is
+// kept in the session, so its later blobs start there and are not refused again.
+//
+// A chunk is never sent twice on one upload (distribution 2.8 appends what it gets whatever
+// its Content-Range says): a chunk that fails on its way starts a fresh upload.
+#pragma once
+
+#include "registry/session.hpp"
+#include <lading/oci/digest.hpp>
+#include <lading/stream/byte_source.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lading::registry {
+
+struct chunked_blob {
+    digest blob;
+    std::uint64_t size = 0;
+    std::string repository;
+    std::vector<std::string> scopes;
+    // The blob from its first byte; called once per upload that is started.
+    std::function<std::unique_ptr<byte_source>()> open;
+    // Where open() and the reads run (a thread pool): they may block.
+    boost::asio::any_io_executor blocking_reads;
+};
+
+// Uploads `b` in chunks of the session's known chunk size (else 16 MiB), smaller than
+// `refused` (the body size the registry just refused), if any. Throws registry_error (status
+// 413) when even 256 KiB, or the least chunk the registry asks for (OCI-Chunk-Min-Length),
+// is refused.
+boost::asio::awaitable<void> upload_in_chunks(session& s, const chunked_blob& b, std::optional<std::uint64_t> refused);
+
+}  // namespace lading::registry

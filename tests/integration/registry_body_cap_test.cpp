@@ -1,0 +1,175 @@
+// A registry behind nginx that caps request bodies (client_max_body_size): a blob the proxy
+// refuses in one request (413) goes up in chunks of a size it takes, which is remembered in
+// the cache directory, so the next push to that registry neither streams nor sends a body
+// the proxy refuses. A cap below the least chunk ends the push with one clear line and no
+// tag. A front that refuses before it reads the body, and resets the connection, is
+// understood as refusing.
+#include <catch2/catch.hpp>
+
+#include "common/random_data.hpp"
+#include "common/temp_dir.hpp"
+#include "registry_fixtures/fault_proxy.hpp"
+#include "registry_fixtures/nginx_front.hpp"
+#include "registry_fixtures/registry_server.hpp"
+#include "registry_support.hpp"
+#include "streamed_tree.hpp"
+#include "support.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+using namespace lading::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t mib = 1 << 20;
+
+// A tree of one incompressible file of `size` bytes under work/name.
+fs::path random_tree(const fs::path& work, const std::string& name, std::uint64_t size, std::uint64_t seed)
+{
+    fs::create_directories(work / name);
+    write_random_file(work / name / "noise.bin", size, seed);
+    return work / name;
+}
+
+export_request push_of(const fs::path& work, const fs::path& tree, const std::string& output)
+{
+    return {.layers = {tree},
+            .outputs = {output},
+            .store = work / "store",
+            .metadata_file = work / (tree.filename().string() + "-meta.json"),
+            .env = {{"SOURCE_DATE_EPOCH", "1700000000"},
+                    {"LADING_REGISTRY_RETRY_DELAY_MS", "5"},
+                    {"LADING_CACHE_DIR", (work / "cache").string()}},
+            .progress = "plain"};
+}
+
+// The digest an export of `tree` to a store gives.
+std::string stored_digest(const fs::path& work, const fs::path& tree)
+{
+    auto req = push_of(work, tree, "type=image,name=local/" + tree.filename().string() + ":1");
+    return export_ok(req).digest;
+}
+
+std::string file_text(const fs::path& file)
+{
+    std::ifstream in(file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+fs::path chunk_note(const fs::path& work, const nginx_front& front)
+{
+    auto name = front.address();
+    std::replace(name.begin(), name.end(), ':', '_');
+    return work / "cache" / "upload-chunks" / name;
+}
+
+// The ranges of the chunks nginx passed on (PATCH answered 202 with a Content-Range), in
+// order of their start: each must begin where the one before ended.
+void require_contiguous_chunks(const std::vector<nginx_request>& requests, std::uint64_t at_most, std::size_t at_least)
+{
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+    for (const auto& r : requests) {
+        if (r.method != "PATCH" || r.status != 202 || r.content_range == "-") continue;
+        INFO(r.content_range);
+        CHECK(r.length <= at_most + 4096);  // the chunk and its request's line and headers
+        auto dash = r.content_range.find('-');
+        REQUIRE(dash != std::string::npos);
+        ranges.emplace_back(std::stoull(r.content_range.substr(0, dash)), std::stoull(r.content_range.substr(dash + 1)));
+    }
+    std::sort(ranges.begin(), ranges.end());
+    REQUIRE(ranges.size() >= at_least);
+    CHECK(ranges.front().first == 0);
+    for (std::size_t i = 1; i < ranges.size(); ++i) CHECK(ranges[i].first == ranges[i - 1].second + 1);
+}
+
+std::size_t count_status(const std::vector<nginx_request>& requests, unsigned status)
+{
+    return static_cast<std::size_t>(
+        std::count_if(requests.begin(), requests.end(), [&](const nginx_request& r) { return r.status == status; }));
+}
+
+}  // namespace
+
+TEST_CASE("a registry behind nginx capping bodies at 1m takes a push in chunks, and the next push is sent nothing it "
+          "refuses",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    nginx_front front(registry.address());
+
+    const auto first = random_tree(work.path(), "first", 5 * mib, 31);
+    const auto expected_first = stored_digest(work.path(), first);
+    auto r = run_export(push_of(work.path(), first, "type=registry,name=" + front.address() + "/capped/one:1,store=false"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("in one request (HTTP 413); it goes up in chunks") != std::string::npos);
+    CHECK(read_export_metadata(work.path() / "first-meta.json").digest == expected_first);
+    require_read_back(registry, "capped/one:1", expected_first, work.path() / "copy-one");
+    require_contiguous_chunks(front.requests(), mib, 5);
+    CHECK(file_text(chunk_note(work.path(), front)) == std::to_string(mib) + "\n");
+
+    front.forget_requests();
+    const auto second = random_tree(work.path(), "second", 5 * mib, 32);
+    const auto expected_second = stored_digest(work.path(), second);
+    r = run_export(push_of(work.path(), second, "type=registry,name=" + front.address() + "/capped/two:1,store=false"));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("took no request body over 1048576 bytes when lading last pushed to it") != std::string::npos);
+    CHECK(r.err.find("warning:") == std::string::npos);
+    CHECK(r.err.find(" again") == std::string::npos);
+    const auto requests = front.requests();
+    CHECK(count_status(requests, 413) == 0);
+    require_contiguous_chunks(requests, mib, 5);
+    require_read_back(registry, "capped/two:1", expected_second, work.path() / "copy-two");
+}
+
+TEST_CASE("a proxy that refuses even 256 KiB ends the push with one line naming its limit, and tags nothing",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    nginx_front front(registry.address(), {.client_max_body_size = "100k"});
+    const auto tree = random_tree(work.path(), "tree", 1 * mib, 33);
+    auto r = run_export(push_of(work.path(), tree, "type=registry,name=" + front.address() + "/capped/small:1,store=false"));
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const auto lines = split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().rfind("lading: failed to push " + front.address() + "/capped/small:1", 0) == 0);
+    CHECK(lines.back().find("refuses even 256 KiB") != std::string::npos);
+    CHECK(lines.back().find("client_max_body_size") != std::string::npos);
+    CHECK_FALSE(fs::exists(chunk_note(work.path(), front)));
+    auto tag = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                            "docker://" + registry.address() + "/capped/small:1"});
+    CHECK(tag.exit_code != 0);
+}
+
+TEST_CASE("a refusal sent before the body was read, on a connection then reset, is understood as a refusal",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto tree = export_tree_to_store(work.path());
+    // The layer's stream breaks off, so the push sends the layer from the store in one
+    // request, which the front refuses at once and then resets, as Go's net/http does.
+    proxy.drop_requests("PATCH", "/blobs/uploads/", 1, 1 << 20);
+    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1,
+                          {.status = 413, .body = "request body too large", .before_body = true});
+    auto req = streamed_tree_export(work.path(), "type=registry,name=" + proxy.address() + "/capped/reset:1,oci-mediatypes=true");
+    req.env["LADING_CACHE_DIR"] = (work.path() / "cache").string();
+    req.progress = "plain";
+    auto r = run_export(req);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(proxy.pending_scripts() == 0);
+    CHECK(r.err.find("refused blob sha256:" + tree.layer_hex) != std::string::npos);
+    CHECK(r.err.find("in one request (HTTP 413); it goes up in chunks") != std::string::npos);
+    require_read_back(registry, "capped/reset:1", tree.meta.digest, work.path() / "copy");
+}
