@@ -1,7 +1,7 @@
 // A registry behind nginx that caps request bodies (client_max_body_size): a blob the proxy
 // refuses in one request (413) goes up in chunks of a size it takes, which is remembered in
-// the cache directory, so the next push to that registry neither streams nor sends a body
-// the proxy refuses. A cap below the least chunk ends the push with one clear line and no
+// the cache directory, so the next push to that registry streams its layers in such chunks
+// and sends nothing the proxy refuses. A cap below the least chunk ends the push with one clear line and no
 // tag. A front that refuses before it reads the body, and resets the connection, is
 // understood as refusing.
 #include <catch2/catch.hpp>
@@ -126,6 +126,9 @@ TEST_CASE("a registry behind nginx capping bodies at 1m takes a push in chunks, 
     const auto requests = front.requests();
     CHECK(count_status(requests, 413) == 0);
     require_contiguous_chunks(requests, mib, 5);
+    // The layer went up in chunks while it was built: the push asks the registry for the
+    // config alone, not for a layer it would then upload from the spool.
+    CHECK(std::count_if(requests.begin(), requests.end(), [](const nginx_request& r) { return r.method == "HEAD"; }) == 1);
     require_read_back(registry, "capped/two:1", expected_second, work.path() / "copy-two");
 }
 

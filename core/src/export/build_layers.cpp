@@ -98,7 +98,7 @@ built_layers build_layers(const export_plan& plan, export_destinations& destinat
         auto& out = built.variants[v][i];
         const bool memoised = request.shared_layers && request.shared_layers->internals().shares(path);
         if (!memoised && streams.pushed(v)) {
-            const bool unkept = kept_in_no_store(plan, variant) && streams.every_push_streamed(v);
+            const bool unkept = kept_in_no_store(plan, variant);
             auto into = streams.destination(v, unkept ? blob_sink(std::vector<plugin::store*>{}) : sinks[v], path,
                                             progress);
             out = build(into.sink, into.walked ? into.walked->observer() : tar::entry_observer{});

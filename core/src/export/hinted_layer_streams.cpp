@@ -2,7 +2,6 @@
 
 #include "layer/source_fingerprint.hpp"
 #include "registry/blob_presence.hpp"
-#include "registry/upload_chunk_notes.hpp"
 #include <lading/plugin/store.hpp>
 
 #include <algorithm>
@@ -28,14 +27,7 @@ hinted_layer_streams::hinted_layer_streams(const export_plan& plan, export_desti
     : plan_(plan), destinations_(destinations)
 {
     for (const auto& variant : plan.variants) {
-        auto targets = streamed_layers::push_targets(plan, variant);
-        // A registry whose proxy refused large bodies before would refuse a stream too.
-        const auto pushed = targets.size();
-        std::erase_if(targets, [](const registry::upload_target& t) {
-            return registry::remembered_upload_chunk_size(t.domain).has_value();
-        });
-        every_push_streamed_.push_back(targets.size() == pushed);
-        targets_.push_back(std::move(targets));
+        targets_.push_back(streamed_layers::push_targets(plan, variant));
         hints_.emplace_back(stores_for_hints(plan, variant, destinations));
     }
 }

@@ -41,9 +41,6 @@ public:
 
     // Whether the layers of plan.variants[variant] go to any repository.
     bool pushed(std::size_t variant) const { return !targets_[variant].empty(); }
-    // Whether every repository those layers are pushed to gets them streamed (none is on a
-    // registry known to refuse large request bodies, registry/upload_chunk_notes.hpp).
-    bool every_push_streamed(std::size_t variant) const { return every_push_streamed_[variant]; }
     // Where the layer from `source` of that variant is built: `variant_sink`, streaming to
     // every repository it is pushed to but those that hold the blob its hint names.
     hinted_layer_destination destination(std::size_t variant, const blob_sink& variant_sink,
@@ -56,7 +53,6 @@ private:
     export_destinations& destinations_;
     std::vector<std::vector<registry::upload_target>> targets_;  // [variant]
     std::vector<push_hint_book> hints_;                          // [variant]
-    std::vector<bool> every_push_streamed_;                      // [variant]
 };
 
 }  // namespace lading

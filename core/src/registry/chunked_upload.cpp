@@ -77,17 +77,7 @@ awaitable<void> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t&
             opened = true;
             return std::make_unique<chunk_window>(*blob, length);
         };
-        request_spec patch;
-        patch.method = http::verb::patch;
-        patch.target = location.target;
-        patch.headers.set(http::field::content_range,
-                          std::to_string(offset) + "-" + std::to_string(offset + length - 1));
-        patch.body = &body;
-        patch.scopes = b.scopes;
-        patch.expected = {202};
-        patch.what = what;
-        patch.follow_redirects = false;
-        location = upload_location(s, co_await s.send(patch), what);
+        location = co_await send_chunk(s, location, offset, body, b.scopes, what);
         offset += length;
     }
 
@@ -109,6 +99,22 @@ std::string byte_count(std::uint64_t n)
 }
 
 }  // namespace
+
+awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, const request_body& body,
+                          const std::vector<std::string>& scopes, const std::string& what)
+{
+    request_spec patch;
+    patch.method = http::verb::patch;
+    patch.target = location.target;
+    patch.headers.set(http::field::content_range,
+                      std::to_string(offset) + "-" + std::to_string(offset + body.size - 1));
+    patch.body = &body;
+    patch.scopes = scopes;
+    patch.expected = {202};
+    patch.what = what;
+    patch.follow_redirects = false;
+    co_return upload_location(s, co_await s.send(patch), what);
+}
 
 awaitable<void> upload_in_chunks(session& s, const chunked_blob& b, std::optional<std::uint64_t> refused)
 {

@@ -37,6 +37,11 @@ struct chunked_blob {
     boost::asio::any_io_executor blocking_reads;
 };
 
+// Sends `body` as the chunk at `offset` of the upload at `location` (a PATCH with its
+// Content-Range, answered 202); returns where the upload goes on.
+boost::asio::awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, const request_body& body,
+                                       const std::vector<std::string>& scopes, const std::string& what);
+
 // Uploads `b` in chunks of the session's known chunk size (else 16 MiB), smaller than
 // `refused` (the body size the registry just refused), if any. Throws registry_error (status
 // 413) when even 256 KiB, or the least chunk the registry asks for (OCI-Chunk-Min-Length),

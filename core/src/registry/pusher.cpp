@@ -419,7 +419,7 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
             progress.step("registry " + s->host() + " took no request body over " + std::to_string(*chunk) +
                           " bytes when lading last pushed to it (noted in " +
                           upload_chunk_note(s->host()).value_or("the cache").string() +
-                          "): larger blobs go up in chunks and no layer is streamed to it");
+                          "): larger blobs go up in chunks");
     // Learn each registry's scheme and auth first, once, before any job talks to it.
     for (auto& [host, s] : sessions) {
         std::optional<error> failure;

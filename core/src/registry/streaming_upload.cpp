@@ -1,5 +1,6 @@
 #include "registry/streaming_upload.hpp"
 
+#include "registry/chunked_upload.hpp"
 #include "registry/session.hpp"
 #include "registry/url.hpp"
 #include <lading/async/run_blocking.hpp>
@@ -68,7 +69,7 @@ void streaming_upload::give_up(std::string why)
 void streaming_upload::hand_over(piece p)
 {
     std::unique_lock lock(mutex_);
-    auto room = [&] { return ended_ || abandoned_ || queued_.size() < pieces_queued || p.last; };
+    auto room = [&] { return ended_ || abandoned_ || queued_.size() < queue_limit_ || p.last; };
     if (!changed_.wait_until(lock, open_deadline_, [&] { return opened_ || room(); })) {
         lock.unlock();
         give_up("the registry did not open the upload within " + std::to_string(open_within.count()) + " s");
@@ -152,6 +153,40 @@ std::optional<std::string> streaming_upload::outcome()
     return failure_;
 }
 
+asio::awaitable<url> streaming_upload::send_in_chunks(session& s, url location, std::size_t chunk,
+                                                     std::optional<digest>& last, const std::vector<std::string>& scopes,
+                                                     const std::string& what)
+{
+    {
+        // The chunk gathered in memory takes the place of pieces in the queue.
+        std::lock_guard lock(mutex_);
+        queue_limit_ = pieces_queued - std::min(pieces_queued - 1, chunk / piece_size);
+    }
+    piece_reader pieces(*this, last);
+    std::vector<std::uint8_t> bytes(chunk);
+    for (std::uint64_t offset = 0;;) {
+        std::size_t filled = 0;
+        while (filled < chunk)
+            if (auto n = pieces.read(std::span(bytes).subspan(filled)); n > 0)
+                filled += n;
+            else
+                break;
+        if (filled == 0) co_return location;
+        // A chunk broken off may have reached the registry in part, which it would keep.
+        bool opened = false;
+        request_body body;
+        body.size = filled;
+        body.open = [&]() -> std::unique_ptr<byte_source> {
+            if (opened) throw error(errc::request_failed, "a streamed chunk was cut off and cannot be sent again");
+            opened = true;
+            return std::make_unique<memory_source>(std::span<const std::uint8_t>(bytes.data(), filled));
+        };
+        location = co_await send_chunk(s, location, offset, body, scopes, what);
+        offset += filled;
+        if (filled < chunk) co_return location;
+    }
+}
+
 asio::awaitable<void> streaming_upload::run()
 {
     session s(co_await asio::this_coro::executor, target_.domain, options_for(target_));
@@ -173,23 +208,28 @@ asio::awaitable<void> streaming_upload::run()
     changed_.notify_all();
 
     std::optional<digest> last;
-    bool opened_once = false;
-    request_body body;
-    body.chunked = true;
-    body.open = [&]() -> std::unique_ptr<byte_source> {
-        if (opened_once) throw error(errc::request_failed, "the streamed body was cut off and cannot be sent again");
-        opened_once = true;
-        return std::make_unique<piece_reader>(*this, last);
-    };
-    request_spec send;
-    send.method = http::verb::patch;
-    send.target = location.target;
-    send.body = &body;
-    send.scopes = scopes;
-    send.expected = {202};
-    send.what = what;
-    send.follow_redirects = false;
-    location = upload_location(s, co_await s.send(send), what);
+    if (auto cap = s.upload_chunk_size()) {
+        location = co_await send_in_chunks(s, location, static_cast<std::size_t>(std::min<std::uint64_t>(*cap, largest_chunk)),
+                                           last, scopes, what);
+    } else {
+        bool opened_once = false;
+        request_body body;
+        body.chunked = true;
+        body.open = [&]() -> std::unique_ptr<byte_source> {
+            if (opened_once) throw error(errc::request_failed, "the streamed body was cut off and cannot be sent again");
+            opened_once = true;
+            return std::make_unique<piece_reader>(*this, last);
+        };
+        request_spec send;
+        send.method = http::verb::patch;
+        send.target = location.target;
+        send.body = &body;
+        send.scopes = scopes;
+        send.expected = {202};
+        send.what = what;
+        send.follow_redirects = false;
+        location = upload_location(s, co_await s.send(send), what);
+    }
     if (!last) throw error(errc::protocol_violation, "registry " + s.host() + " accepted the " + what + " before its end");
 
     request_spec close;

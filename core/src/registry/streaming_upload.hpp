@@ -3,7 +3,8 @@
 // (Transfer-Encoding: chunked) while the producer writes it, and a PUT with ?digest= closes
 // it once the producer names the digest. One PATCH instead of one per few MiB spares the
 // registry the cost of reopening its upload for each (docker-registry spends about 25%
-// more CPU on 4 MiB PATCHes than on one), and the wait for each answer. The requests run on
+// more CPU on 4 MiB PATCHes than on one), and the wait for each answer; only to a registry
+// known to cap request bodies does the blob go as PATCHes of one chunk each. The requests run on
 // the upload's own thread; the producer waits only when pieces_queued pieces are already
 // waiting, so memory stays at a few MiB, and gives the upload up when the registry has not
 // opened it within open_within (a registry that is down must not hold the build back for
@@ -16,6 +17,7 @@
 #pragma once
 
 #include "registry/upload_target.hpp"
+#include "registry/url.hpp"
 #include <lading/oci/digest.hpp>
 
 #include <atomic>
@@ -36,6 +38,8 @@
 
 namespace lading::registry {
 
+class session;
+
 class streaming_upload {
 public:
     // The producer's bytes are handed to the upload thread in pieces of this size.
@@ -43,6 +47,9 @@ public:
     static constexpr std::size_t pieces_queued = 4;
     // How long the producer may wait, at most, for the registry to open the upload.
     static constexpr std::chrono::seconds open_within{5};
+    // To a registry known to cap request bodies (registry/upload_chunk_notes.hpp), the blob
+    // goes as PATCHes of its chunk size, this at most, each gathered in memory first.
+    static constexpr std::size_t largest_chunk = 4 << 20;
 
     // A stop request on `stop` abandons the upload at once (the producer is not held back).
     explicit streaming_upload(upload_target target, std::stop_token stop = {});
@@ -74,8 +81,11 @@ private:
     void abandon();
     void give_up(std::string why);
     boost::asio::awaitable<void> run();
+    boost::asio::awaitable<url> send_in_chunks(session& s, url location, std::size_t chunk, std::optional<digest>& last,
+                                               const std::vector<std::string>& scopes, const std::string& what);
 
     upload_target target_;
+    std::size_t queue_limit_ = pieces_queued;  // fewer while a chunk is gathered in memory
     std::vector<std::uint8_t> filling_;
 
     std::mutex mutex_;

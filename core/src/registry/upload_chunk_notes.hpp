@@ -1,10 +1,10 @@
 // What lading remembers between runs of a registry that caps request bodies: the chunk size
 // that passed there (registry/chunked_upload.hpp), in a small file per host under the cache
 // directory. For a day after it was written, sessions to that host start with it: no blob
-// larger than that goes up in one request and no layer is streamed there, so the proxy in
-// front refuses nothing and nothing is sent twice. After a day the next push finds the limit
-// again, so a limit that was raised is noticed. A note that cannot be read or written is
-// ignored.
+// larger than that goes up in one request, and layers are streamed there in chunks of it
+// (registry/streaming_upload.hpp), so the proxy in front refuses nothing and nothing is sent
+// twice. After a day the next push finds the limit again, so a limit that was raised is
+// noticed. A note that cannot be read or written is ignored.
 #pragma once
 
 #include <chrono>
