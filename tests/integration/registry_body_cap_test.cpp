@@ -6,6 +6,7 @@
 // understood as refusing.
 #include <catch2/catch.hpp>
 
+#include "common/image_view.hpp"
 #include "common/random_data.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
@@ -46,11 +47,20 @@ export_request push_of(const fs::path& work, const fs::path& tree, const std::st
             .progress = "plain"};
 }
 
-// The digest an export of `tree` to a store gives.
-std::string stored_digest(const fs::path& work, const fs::path& tree)
+// The image an export of `tree` to a store gives: its digest and the size of its layer.
+struct stored_image {
+    std::string digest;
+    std::uint64_t layer_size = 0;
+};
+
+stored_image export_to_store(const fs::path& work, const fs::path& tree)
 {
     auto req = push_of(work, tree, "type=image,name=local/" + tree.filename().string() + ":1");
-    return export_ok(req).digest;
+    stored_image stored{export_ok(req).digest};
+    const auto image = read_image(work / "store", stored.digest);
+    REQUIRE(image.layers.size() == 1);
+    stored.layer_size = image.layers[0].at("size").to_number<std::uint64_t>();
+    return stored;
 }
 
 std::string file_text(const fs::path& file)
@@ -68,23 +78,24 @@ fs::path chunk_note(const fs::path& work, const nginx_front& front)
     return work / "cache" / "upload-chunks" / name;
 }
 
-// The ranges of the chunks nginx passed on (PATCH answered 202 with a Content-Range), in
-// order of their start: each must begin where the one before ended.
-void require_contiguous_chunks(const std::vector<nginx_request>& requests, std::uint64_t at_most, std::size_t at_least)
+// The chunks nginx passed on (PATCHes answered 202 with a Content-Range) are one upload of
+// the layer: `chunk` bytes each from its start, the last one ending at its end.
+void require_chunked_layer(const std::vector<nginx_request>& requests, std::uint64_t chunk, std::uint64_t layer_size)
 {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
     for (const auto& r : requests) {
         if (r.method != "PATCH" || r.status != 202 || r.content_range == "-") continue;
-        INFO(r.content_range);
-        CHECK(r.length <= at_most + 4096);  // the chunk and its request's line and headers
         auto dash = r.content_range.find('-');
         REQUIRE(dash != std::string::npos);
         ranges.emplace_back(std::stoull(r.content_range.substr(0, dash)), std::stoull(r.content_range.substr(dash + 1)));
     }
     std::sort(ranges.begin(), ranges.end());
-    REQUIRE(ranges.size() >= at_least);
-    CHECK(ranges.front().first == 0);
-    for (std::size_t i = 1; i < ranges.size(); ++i) CHECK(ranges[i].first == ranges[i - 1].second + 1);
+    REQUIRE(ranges.size() == (layer_size + chunk - 1) / chunk);
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        INFO("chunk " << i << ": " << ranges[i].first << "-" << ranges[i].second);
+        CHECK(ranges[i].first == i * chunk);
+        CHECK(ranges[i].second == std::min((i + 1) * chunk, layer_size) - 1);
+    }
 }
 
 std::size_t count_status(const std::vector<nginx_request>& requests, unsigned status)
@@ -104,32 +115,32 @@ TEST_CASE("a registry behind nginx capping bodies at 1m takes a push in chunks, 
     nginx_front front(registry.address());
 
     const auto first = random_tree(work.path(), "first", 5 * mib, 31);
-    const auto expected_first = stored_digest(work.path(), first);
+    const auto expected_first = export_to_store(work.path(), first);
     auto r = run_export(push_of(work.path(), first, "type=registry,name=" + front.address() + "/capped/one:1,store=false"));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.find("in one request (HTTP 413); it goes up in chunks") != std::string::npos);
-    CHECK(read_export_metadata(work.path() / "first-meta.json").digest == expected_first);
-    require_read_back(registry, "capped/one:1", expected_first, work.path() / "copy-one");
-    require_contiguous_chunks(front.requests(), mib, 5);
+    CHECK(read_export_metadata(work.path() / "first-meta.json").digest == expected_first.digest);
+    require_read_back(registry, "capped/one:1", expected_first.digest, work.path() / "copy-one");
+    require_chunked_layer(front.requests(), mib, expected_first.layer_size);
     CHECK(file_text(chunk_note(work.path(), front)) == std::to_string(mib) + "\n");
 
     front.forget_requests();
     const auto second = random_tree(work.path(), "second", 5 * mib, 32);
-    const auto expected_second = stored_digest(work.path(), second);
+    const auto expected_second = export_to_store(work.path(), second);
     r = run_export(push_of(work.path(), second, "type=registry,name=" + front.address() + "/capped/two:1,store=false"));
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.err.find("took no request body over 1048576 bytes when lading last pushed to it") != std::string::npos);
+    CHECK(r.err.find("took blobs in chunks of 1048576 bytes when lading last pushed to it") != std::string::npos);
     CHECK(r.err.find("warning:") == std::string::npos);
     CHECK(r.err.find(" again") == std::string::npos);
     const auto requests = front.requests();
     CHECK(count_status(requests, 413) == 0);
-    require_contiguous_chunks(requests, mib, 5);
+    require_chunked_layer(requests, mib, expected_second.layer_size);
     // The layer went up in chunks while it was built: the push asks the registry for the
     // config alone, not for a layer it would then upload from the spool.
     CHECK(std::count_if(requests.begin(), requests.end(), [](const nginx_request& r) { return r.method == "HEAD"; }) == 1);
-    require_read_back(registry, "capped/two:1", expected_second, work.path() / "copy-two");
+    require_read_back(registry, "capped/two:1", expected_second.digest, work.path() / "copy-two");
 }
 
 TEST_CASE("a proxy that refuses even 256 KiB ends the push with one line naming its limit, and tags nothing",
@@ -175,4 +186,36 @@ TEST_CASE("a refusal sent before the body was read, on a connection then reset, 
     CHECK(r.err.find("refused blob sha256:" + tree.layer_hex) != std::string::npos);
     CHECK(r.err.find("in one request (HTTP 413); it goes up in chunks") != std::string::npos);
     require_read_back(registry, "capped/reset:1", tree.meta.digest, work.path() / "copy");
+}
+
+TEST_CASE("a 413 to a later chunk of an upload is the registry's own: the push fails with it, nothing is halved",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto tree = export_tree_to_store(work.path());
+    // Pushed from the store: the layer goes up as a blob, first in one request, refused.
+    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, {.status = 413});
+    // Then the first chunk goes through and the second is refused.
+    proxy.hold_requests_until("PATCH", "/blobs/uploads/", "", 1, "NONE", "^$", std::chrono::milliseconds(0));
+    proxy.answer("PATCH", "/blobs/uploads/", 1, {.status = 413, .body = "quota exceeded"});
+    auto r = lading_cmd().run({"export", "--from", "oci-layout://" + (work.path() / "store").string() + ":local:1",
+                               "--output", "type=registry,name=" + proxy.address() + "/capped/quota:1,store=false",
+                               "--progress", "plain"},
+                              {{"LADING_CACHE_DIR", (work.path() / "cache").string()},
+                               {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}});
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(proxy.pending_scripts() == 0);
+    const auto lines = split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find("chunked upload of blob sha256:" + tree.layer_hex) != std::string::npos);
+    CHECK(lines.back().find("413") != std::string::npos);
+    CHECK(lines.back().find("caps request bodies") == std::string::npos);
+    CHECK(count_requests(proxy, 0, "PATCH", {"/blobs/uploads/"}) == 2);
+    CHECK_FALSE(fs::exists(work.path() / "cache" / "upload-chunks"));
+    auto tag = run_process({"skopeo", "inspect", "--raw", "--tls-verify=false",
+                            "docker://" + registry.address() + "/capped/quota:1"});
+    CHECK(tag.exit_code != 0);
 }

@@ -49,10 +49,13 @@ std::uint64_t least_chunk(const http_response& started)
     return ec == std::errc() && end == text.data() + text.size() ? least : 0;
 }
 
+enum class chunks_end { committed, first_refused };
+
 // One upload of `b` in chunks of `chunk` bytes, or of the registry's least chunk when that
-// is larger (`least` tells which it was).
-awaitable<void> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t& chunk, std::uint64_t& least,
-                               const std::string& what)
+// is larger (`least` tells which it was). Only a refusal of the first chunk says the chunk
+// is too large: the others are no larger, and a 413 anywhere else is the registry's own.
+awaitable<chunks_end> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t& chunk, std::uint64_t& least,
+                                     const std::string& what)
 {
     request_spec start;
     start.method = http::verb::post;
@@ -68,16 +71,16 @@ awaitable<void> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t&
     auto blob = co_await async::blocking_call(b.blocking_reads, [&b] { return b.open(); });
     for (std::uint64_t offset = 0; offset < b.size;) {
         const auto length = std::min(chunk, b.size - offset);
-        bool opened = false;
-        request_body body;
-        body.size = length;
-        body.blocking_reads = b.blocking_reads;
-        body.open = [&]() -> std::unique_ptr<byte_source> {
-            if (opened) throw error(errc::request_failed, "a chunk cut off on its way is not sent again on the same upload");
-            opened = true;
-            return std::make_unique<chunk_window>(*blob, length);
-        };
-        location = co_await send_chunk(s, location, offset, body, b.scopes, what);
+        bool refused = false;
+        try {
+            location = co_await send_chunk(s, location, offset, length,
+                                           [&blob, length] { return std::make_unique<chunk_window>(*blob, length); },
+                                           b.blocking_reads, b.scopes, what);
+        } catch (const registry_error& e) {
+            if (e.status() != 413 || offset > 0) throw;
+            refused = true;
+        }
+        if (refused) co_return chunks_end::first_refused;
         offset += length;
     }
 
@@ -89,6 +92,7 @@ awaitable<void> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t&
     close.what = what;
     close.follow_redirects = false;
     check_committed_digest(s, co_await s.send(close), b.blob);
+    co_return chunks_end::committed;
 }
 
 std::string byte_count(std::uint64_t n)
@@ -100,14 +104,26 @@ std::string byte_count(std::uint64_t n)
 
 }  // namespace
 
-awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, const request_body& body,
+awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, std::uint64_t size,
+                          std::function<std::unique_ptr<byte_source>()> open, asio::any_io_executor blocking_reads,
                           const std::vector<std::string>& scopes, const std::string& what)
 {
+    request_body body;
+    body.size = size;
+    body.blocking_reads = std::move(blocking_reads);
+    // A chunk broken off may have reached the registry in part, which it keeps: it is not
+    // sent again on this upload, which starts over instead.
+    body.open = [open = std::move(open), opened = false, offset, what]() mutable {
+        if (opened)
+            throw error(errc::network_failure, "the connection broke during the chunk at byte " +
+                                                   std::to_string(offset) + " of the " + what);
+        opened = true;
+        return open();
+    };
     request_spec patch;
     patch.method = http::verb::patch;
     patch.target = location.target;
-    patch.headers.set(http::field::content_range,
-                      std::to_string(offset) + "-" + std::to_string(offset + body.size - 1));
+    patch.headers.set(http::field::content_range, std::to_string(offset) + "-" + std::to_string(offset + size - 1));
     patch.body = &body;
     patch.scopes = scopes;
     patch.expected = {202};
@@ -121,37 +137,41 @@ awaitable<void> upload_in_chunks(session& s, const chunked_blob& b, std::optiona
     const std::string what = "chunked upload of blob " + b.blob.str();
     const auto known = s.upload_chunk_size();
     auto chunk = known.value_or(first_chunk);
-    if (refused) chunk = std::bit_floor(std::min(chunk, std::max<std::uint64_t>(*refused / 2, 1)));
+    if (refused) chunk = std::min(chunk, std::bit_floor(std::max<std::uint64_t>(*refused / 2, 1)));
+    chunk = std::max(chunk, smallest_chunk);
     for (int round = 1;;) {
         std::exception_ptr lost;
-        bool too_large = false;
         std::uint64_t least = 0;
         try {
-            co_await send_in_chunks(s, b, chunk, least, what);
-            s.take_upload_chunk_size(std::min(chunk, b.size));
-            if (s.upload_chunk_size() != known) remember_upload_chunk_size(s.host(), *s.upload_chunk_size());
-            co_return;
+            if (co_await send_in_chunks(s, b, chunk, least, what) == chunks_end::committed) {
+                // Only a chunk of full size that passed tells what the registry takes.
+                if (b.size > chunk) {
+                    s.take_upload_chunk_size(chunk);
+                    if (s.upload_chunk_size() != known) remember_upload_chunk_size(s.host(), *s.upload_chunk_size());
+                }
+                co_return;
+            }
         } catch (const registry_error& e) {
-            too_large = e.status() == 413;
             // A registry that lost track of the upload (400 for a digest that does not match
             // what it holds, 404, 416) is asked for a fresh one.
-            if (!too_large && e.status() != 400 && e.status() != 404 && e.status() != 416) throw;
+            if (e.status() != 400 && e.status() != 404 && e.status() != 416) throw;
             lost = std::current_exception();
         } catch (const error& e) {
-            if (e.code() != errc::network_failure && e.code() != errc::request_failed) throw;
+            if (e.code() != errc::network_failure) throw;
             lost = std::current_exception();
         }
-        if (too_large) {
-            if (chunk <= std::max(smallest_chunk, least))
-                throw registry_error("registry " + s.host() + " refuses even " + byte_count(chunk) +
-                                         " of blob " + b.blob.str() + " in one request (HTTP 413): a proxy in " +
-                                         "front of it caps request bodies; raise its limit (nginx: " +
-                                         "client_max_body_size) to at least " + byte_count(std::max(smallest_chunk, least)),
-                                     413);
-            chunk = std::max(chunk / 2, std::max(smallest_chunk, least));
+        if (lost) {
+            if (++round > upload_rounds) std::rethrow_exception(lost);
             continue;
         }
-        if (++round > upload_rounds) std::rethrow_exception(lost);
+        const auto floor = std::max(smallest_chunk, least);
+        if (chunk <= floor)
+            throw registry_error("registry " + s.host() + " refuses even " + byte_count(chunk) + " of blob " +
+                                     b.blob.str() + " in one request (HTTP 413): a proxy in front of it caps " +
+                                     "request bodies; raise its limit (nginx: client_max_body_size) to at least " +
+                                     byte_count(floor),
+                                 413);
+        chunk = std::max(chunk / 2, floor);
     }
 }
 

@@ -37,15 +37,20 @@ struct chunked_blob {
     boost::asio::any_io_executor blocking_reads;
 };
 
-// Sends `body` as the chunk at `offset` of the upload at `location` (a PATCH with its
-// Content-Range, answered 202); returns where the upload goes on.
-boost::asio::awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, const request_body& body,
+// Sends the `size` bytes that open() gives (read on `blocking_reads`, if set) as the chunk
+// at `offset` of the upload at `location`: a PATCH with its Content-Range, answered 202.
+// Returns where the upload goes on. The chunk is sent once: if its connection breaks, the
+// call throws lading::error (errc::network_failure) and the upload must start over.
+boost::asio::awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, std::uint64_t size,
+                                       std::function<std::unique_ptr<byte_source>()> open,
+                                       boost::asio::any_io_executor blocking_reads,
                                        const std::vector<std::string>& scopes, const std::string& what);
 
 // Uploads `b` in chunks of the session's known chunk size (else 16 MiB), smaller than
-// `refused` (the body size the registry just refused), if any. Throws registry_error (status
-// 413) when even 256 KiB, or the least chunk the registry asks for (OCI-Chunk-Min-Length),
-// is refused.
+// `refused` (the body size the registry just refused), if any, and 256 KiB at least. Throws
+// registry_error (status 413) when even 256 KiB, or the least chunk the registry asks for
+// (OCI-Chunk-Min-Length), is refused; a 413 to anything but an upload's first chunk is
+// thrown as it is.
 boost::asio::awaitable<void> upload_in_chunks(session& s, const chunked_blob& b, std::optional<std::uint64_t> refused);
 
 }  // namespace lading::registry

@@ -219,19 +219,19 @@ private:
         };
 
         // A blob larger than a registry that caps request bodies takes goes up in chunks.
-        const auto chunk_size = session_.upload_chunk_size();
-        if (!chunk_size || blob.size <= *chunk_size) {
+        std::optional<std::uint64_t> refused;
+        if (const auto chunk_size = session_.upload_chunk_size(); !chunk_size || blob.size <= *chunk_size) {
             if (co_await upload_whole(blob, body)) {
                 count_uploaded(target, blob);
                 co_return;
             }
+            refused = blob.size;
             progress_.step("warning: registry " + session_.host() + " refused blob " + blob.digest.str() + " (" +
                            std::to_string(blob.size) + " bytes) in one request (HTTP 413); it goes up in chunks");
         }
         chunked_blob chunks{blob.digest, blob.size, job_.target.repository, {scope_for(job_.target)}, body.open,
                             blocking_};
-        co_await upload_in_chunks(session_, chunks,
-                                  chunk_size ? std::nullopt : std::optional<std::uint64_t>(blob.size));
+        co_await upload_in_chunks(session_, chunks, refused);
         count_uploaded(target, blob);
     }
 
@@ -416,10 +416,10 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
     }
     for (auto& [host, s] : sessions)
         if (auto chunk = s->upload_chunk_size())
-            progress.step("registry " + s->host() + " took no request body over " + std::to_string(*chunk) +
-                          " bytes when lading last pushed to it (noted in " +
+            progress.step("registry " + s->host() + " took blobs in chunks of " + std::to_string(*chunk) +
+                          " bytes when lading last pushed to it, and refused larger request bodies (noted in " +
                           upload_chunk_note(s->host()).value_or("the cache").string() +
-                          "): larger blobs go up in chunks");
+                          "): larger blobs go up in such chunks");
     // Learn each registry's scheme and auth first, once, before any job talks to it.
     for (auto& [host, s] : sessions) {
         std::optional<error> failure;

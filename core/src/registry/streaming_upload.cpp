@@ -172,16 +172,10 @@ asio::awaitable<url> streaming_upload::send_in_chunks(session& s, url location, 
             else
                 break;
         if (filled == 0) co_return location;
-        // A chunk broken off may have reached the registry in part, which it would keep.
-        bool opened = false;
-        request_body body;
-        body.size = filled;
-        body.open = [&]() -> std::unique_ptr<byte_source> {
-            if (opened) throw error(errc::request_failed, "a streamed chunk was cut off and cannot be sent again");
-            opened = true;
-            return std::make_unique<memory_source>(std::span<const std::uint8_t>(bytes.data(), filled));
-        };
-        location = co_await send_chunk(s, location, offset, body, scopes, what);
+        location = co_await send_chunk(
+            s, location, offset, filled,
+            [&bytes, filled] { return std::make_unique<memory_source>(std::span<const std::uint8_t>(bytes.data(), filled)); },
+            {}, scopes, what);
         offset += filled;
         if (filled < chunk) co_return location;
     }
