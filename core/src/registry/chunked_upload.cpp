@@ -2,6 +2,7 @@
 
 #include "async/blocking_call.hpp"
 #include "registry/upload_chunk_notes.hpp"
+#include "registry/upload_requests.hpp"
 #include <lading/error.hpp>
 #include <lading/registry/errc.hpp>
 
@@ -57,13 +58,7 @@ enum class chunks_end { committed, first_refused };
 awaitable<chunks_end> send_in_chunks(session& s, const chunked_blob& b, std::uint64_t& chunk, std::uint64_t& least,
                                      const std::string& what)
 {
-    request_spec start;
-    start.method = http::verb::post;
-    start.target = "/v2/" + b.repository + "/blobs/uploads/";
-    start.scopes = b.scopes;
-    start.expected = {202};
-    start.what = what;
-    auto started = co_await s.send(start);
+    auto started = co_await start_upload(s, b.repository, b.scopes, what);
     auto location = upload_location(s, started, what);
     least = least_chunk(started);
     chunk = std::max(chunk, least);
@@ -84,14 +79,7 @@ awaitable<chunks_end> send_in_chunks(session& s, const chunked_blob& b, std::uin
         offset += length;
     }
 
-    request_spec close;
-    close.method = http::verb::put;
-    close.target = upload_commit_target(location, b.blob);
-    close.scopes = b.scopes;
-    close.expected = {201, 204};
-    close.what = what;
-    close.follow_redirects = false;
-    check_committed_digest(s, co_await s.send(close), b.blob);
+    co_await commit_upload(s, location, b.blob, b.scopes, what);
     co_return chunks_end::committed;
 }
 

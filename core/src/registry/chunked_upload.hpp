@@ -11,6 +11,7 @@
 #pragma once
 
 #include "registry/session.hpp"
+#include "registry/url.hpp"
 #include <lading/oci/digest.hpp>
 #include <lading/stream/byte_source.hpp>
 

@@ -5,6 +5,7 @@
 #include "registry/blob_presence.hpp"
 #include "registry/chunked_upload.hpp"
 #include "registry/upload_chunk_notes.hpp"
+#include "registry/upload_requests.hpp"
 #include <lading/registry/blob_transfers.hpp>
 #include "registry/session.hpp"
 
@@ -251,19 +252,15 @@ private:
         const std::string what = "upload of blob " + blob.digest.str();
         for (int round = 1;; ++round) {
             try {
-                request_spec start;
-                start.method = http::verb::post;
-                start.target = repo_path() + "/blobs/uploads/";
-                start.scopes = {scope_for(job_.target)};
-                start.expected = {202};
-                start.what = what;
-                auto location = upload_location(session_, co_await session_.send(start), what);
+                const std::vector<std::string> scopes = {scope_for(job_.target)};
+                auto location = upload_location(
+                    session_, co_await start_upload(session_, job_.target.repository, scopes, what), what);
 
                 request_spec put;
                 put.method = http::verb::put;
                 put.target = upload_commit_target(location, blob.digest);
                 put.body = &body;
-                put.scopes = {scope_for(job_.target)};
+                put.scopes = scopes;
                 put.expected = {201, 204};
                 put.what = what;
                 put.follow_redirects = false;

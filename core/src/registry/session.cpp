@@ -377,29 +377,4 @@ asio::awaitable<http_response> session::send(const request_spec& spec)
     co_return co_await drive(machine, spec);
 }
 
-url upload_location(const session& s, const http_response& r, const std::string& what)
-{
-    auto location = r.header(http::field::location);
-    if (location.empty())
-        throw error(errc::protocol_violation, "registry " + s.host() + " answered the " + what + " without a Location");
-    auto u = s.base().resolve(location);
-    if (!u.same_origin(s.base()))
-        throw error(errc::protocol_violation, "registry " + s.host() + " sent the " + what + " to another host (" +
-                                                  u.origin() + "); lading only uploads to the registry itself");
-    return u;
-}
-
-std::string upload_commit_target(const url& location, const digest& d)
-{
-    return location.target + (location.target.find('?') == std::string::npos ? "?" : "&") +
-           "digest=" + query_escape(d.str());
-}
-
-void check_committed_digest(const session& s, const http_response& r, const digest& d)
-{
-    auto echoed = r.header("Docker-Content-Digest");
-    if (!echoed.empty() && echoed != d.str())
-        throw error(errc::protocol_violation, "registry " + s.host() + " stored blob " + d.str() + " as " + echoed);
-}
-
 }  // namespace lading::registry

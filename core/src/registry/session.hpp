@@ -11,7 +11,6 @@
 #include "registry/credentials.hpp"
 #include <lading/registry/errc.hpp>
 #include <lading/registry/greetings.hpp>
-#include <lading/oci/digest.hpp>
 #include "registry/retry_policy.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -154,15 +153,6 @@ private:
     std::uint64_t bytes_sent_ = 0;
     std::optional<std::uint64_t> upload_chunk_size_;
 };
-
-// Where the registry wants the next request of an upload, from the Location it answered to
-// `what`: resolved against its base; one on another origin is refused.
-url upload_location(const session& s, const http_response& r, const std::string& what);
-// The target of the PUT that ends the upload at `location` with the blob `d`.
-std::string upload_commit_target(const url& location, const digest& d);
-// Throws lading::error (errc::protocol_violation) when the registry's answer to that PUT
-// names another digest than `d`.
-void check_committed_digest(const session& s, const http_response& r, const digest& d);
 
 // Options for `host`: its credentials from docker's config.json, the host configuration's
 // settings for it, registry.insecure, and the greetings shared with other sessions (if any).

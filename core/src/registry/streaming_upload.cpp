@@ -2,6 +2,7 @@
 
 #include "registry/chunked_upload.hpp"
 #include "registry/session.hpp"
+#include "registry/upload_requests.hpp"
 #include "registry/url.hpp"
 #include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
@@ -188,13 +189,7 @@ asio::awaitable<void> streaming_upload::run()
     const std::vector<std::string> scopes = {"repository:" + target_.repository + ":pull,push"};
     const std::string what = "streamed upload to " + target_.repository;
 
-    request_spec start;
-    start.method = http::verb::post;
-    start.target = "/v2/" + target_.repository + "/blobs/uploads/";
-    start.scopes = scopes;
-    start.expected = {202};
-    start.what = what;
-    auto location = upload_location(s, co_await s.send(start), what);
+    auto location = upload_location(s, co_await start_upload(s, target_.repository, scopes, what), what);
     {
         std::lock_guard lock(mutex_);
         opened_ = true;
@@ -225,15 +220,7 @@ asio::awaitable<void> streaming_upload::run()
         location = upload_location(s, co_await s.send(send), what);
     }
     if (!last) throw error(errc::protocol_violation, "registry " + s.host() + " accepted the " + what + " before its end");
-
-    request_spec close;
-    close.method = http::verb::put;
-    close.target = upload_commit_target(location, *last);
-    close.scopes = scopes;
-    close.expected = {201, 204};
-    close.what = what;
-    close.follow_redirects = false;
-    check_committed_digest(s, co_await s.send(close), *last);
+    co_await commit_upload(s, location, *last, scopes, what);
 }
 
 }  // namespace lading::registry
