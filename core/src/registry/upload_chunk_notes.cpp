@@ -3,6 +3,7 @@
 #include "posix/atomic_file.hpp"
 #include "xdg_directory.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <iterator>
