@@ -12,7 +12,6 @@
 #include <chrono>
 #include <cctype>
 #include <cstdlib>
-#include <fstream>
 #include <utility>
 
 namespace lading {
@@ -22,17 +21,6 @@ namespace {
 constexpr std::size_t largest_hint = 4096;
 
 std::string metadata_key(const std::string& key) { return push_hint_record_prefix + std::string("sha256/") + key; }
-
-std::optional<std::string> read_small_file(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string text(largest_hint + 1, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    if (in.bad() || in.gcount() > static_cast<std::streamsize>(largest_hint)) return std::nullopt;
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    return text;
-}
 
 bool is_hint_file_name(const std::string& name)
 {
@@ -102,7 +90,7 @@ std::optional<push_hint> push_hint_book::find(const std::string& key) const
                 if (auto hint = parse_push_hint(*text)) return hint;
         if (cache_) {
             const auto file = *cache_ / "push-hints" / (key + ".json");
-            if (auto text = read_small_file(file)) {
+            if (auto text = read_small_file(file, largest_hint)) {
                 auto hint = parse_push_hint(*text);
                 std::error_code ec;
                 if (hint) std::filesystem::last_write_time(file, std::filesystem::file_time_type::clock::now(), ec);

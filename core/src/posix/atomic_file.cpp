@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <random>
 #include <string>
 
@@ -54,6 +55,17 @@ bool write_all(int fd, std::string_view content)
 }
 
 }  // namespace
+
+std::optional<std::string> read_small_file(const std::filesystem::path& path, std::size_t limit)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string text(limit + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad() || in.gcount() > static_cast<std::streamsize>(limit)) return std::nullopt;
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
 
 bool is_replacement_temporary(std::string_view name, std::string_view target)
 {

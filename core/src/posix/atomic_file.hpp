@@ -8,7 +8,10 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace lading {
@@ -21,6 +24,9 @@ enum class replacement_durability { kept_through_crash, cache_only };
 // Creates the parent directories as needed. Throws lading::error naming the path.
 void replace_file_atomically(const std::filesystem::path& path, std::string_view content, mode_t mode,
                              replacement_durability durability = replacement_durability::kept_through_crash);
+
+// The content of such a file, when it can be read and is at most `limit` bytes; else nothing.
+std::optional<std::string> read_small_file(const std::filesystem::path& path, std::size_t limit);
 
 // Whether `name` is a temporary replace_file_atomically gives for a file named `target`.
 bool is_replacement_temporary(std::string_view name, std::string_view target);

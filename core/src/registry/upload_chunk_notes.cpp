@@ -5,8 +5,6 @@
 
 #include <cctype>
 #include <charconv>
-#include <fstream>
-#include <iterator>
 
 namespace lading::registry {
 
@@ -32,8 +30,9 @@ std::optional<std::uint64_t> remembered_upload_chunk_size(const std::string& hos
     std::error_code ec;
     auto written = fs::last_write_time(*file, ec);
     if (ec || fs::file_time_type::clock::now() - written > upload_chunk_note_lifetime) return std::nullopt;
-    std::ifstream in(*file);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto read = read_small_file(*file, 64);
+    if (!read) return std::nullopt;
+    auto& text = *read;
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     std::uint64_t bytes = 0;
     auto [end, parse_error] = std::from_chars(text.data(), text.data() + text.size(), bytes);
