@@ -72,6 +72,11 @@ std::string skopeo_raw_digest(const std::string& ref, const std::vector<std::str
     return "sha256:" + sha256_hex(r.out);
 }
 
+bool skopeo_finds_manifest(const std::string& ref)
+{
+    return run_process({"skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref}).exit_code == 0;
+}
+
 void require_skopeo_copy_intact(const std::string& ref, const std::filesystem::path& dir)
 {
     auto copy = run_process({"skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "dir:" + dir.string()});

@@ -37,6 +37,10 @@ std::string skopeo_digest(const std::string& ref, const std::vector<std::string>
 // where `skopeo inspect` would need a tag list).
 std::string skopeo_raw_digest(const std::string& ref, const std::vector<std::string>& extra);
 
+// Whether skopeo finds a manifest at docker://REF on a plain-HTTP registry (a tag that a
+// failed push must not have left).
+bool skopeo_finds_manifest(const std::string& ref);
+
 // skopeo copies docker://REF (a plain-HTTP registry) into dir:DIR, checking every blob
 // against its digest; required to succeed.
 void require_skopeo_copy_intact(const std::string& ref, const std::filesystem::path& dir);
