@@ -16,11 +16,11 @@ const command_spec& bake_spec()
     static const command_spec spec{
         .name = "bake",
         .usage = "lading bake [-f FILE]... [TARGET|GROUP]... [--set PATTERN.KEY=VALUE]... [flags]",
-        .summary = "Exports the targets of a bake file (JSON, as docker buildx bake reads it).",
+        .summary = "Exports the targets of a bake file (JSON or HCL, as docker buildx bake reads them).",
         .flags =
             {
                 {{"-f", "--file"}, "FILE", "bake file (- for stdin); repeatable, later files override earlier "
-                                           "ones (default ./lading-bake.json, else ./docker-bake.json)"},
+                                           "ones (default ./lading-bake.{json,hcl}, else ./docker-bake{,.override}.{json,hcl})"},
                 {{"--set"}, "PATTERN.KEY=VALUE", "override a key of the targets matching PATTERN (a glob); "
                                                  "KEY+=VALUE appends to a list; repeatable"},
                 {{"--push"}, "", "push every image output (as --set '*.push=true')"},
@@ -32,7 +32,7 @@ const command_spec& bake_spec()
             },
         .examples =
             {
-                "lading bake                      # the \"default\" group of ./lading-bake.json",
+                "lading bake                      # the \"default\" group of ./lading-bake.json or ./docker-bake.hcl",
                 "lading bake -f lading-bake.json app --print",
                 "lading bake --set '*.platforms=linux/arm64' --set 'app.tags+=registry.example/app:edge' --push",
                 "TAG=1.2 lading bake release --metadata-file meta.json",

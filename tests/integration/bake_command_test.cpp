@@ -294,8 +294,8 @@ TEST_CASE("lading bake refuses a directory, bytes that are not UTF-8 and a BOM i
     };
     expect_refused("conf", "lading: bake file conf is a directory; name a file");
     expect_refused("latin1.json", "latin1.json:2:20: invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
-    expect_refused("bom.json", "bom.json:1:1: the file starts with a UTF-8 byte order mark (BOM), which a JSON bake "
-                               "file cannot have; save it without one");
+    expect_refused("bom.json", "bom.json:1:1: the file starts with a UTF-8 byte order mark (BOM), which a bake file "
+                               "cannot have; save it without one");
     CHECK_FALSE(fs::exists(store));
 }
 

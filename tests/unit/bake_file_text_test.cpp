@@ -48,13 +48,13 @@ TEST_CASE("bake file text: bytes that are not UTF-8 are refused at their line an
     CHECK(fault.message == "invalid UTF-8 (byte 0xFF); a bake file must be UTF-8 text");
 }
 
-TEST_CASE("bake file text: a byte order mark is refused, as bake refuses it in JSON", "[bake][bake_text]")
+TEST_CASE("bake file text: a byte order mark is refused, as bake refuses it in JSON, in HCL too", "[bake][bake_text]")
 {
     auto fault = check_bake_encoding("\xEF\xBB\xBF{\"target\": {}}");
     REQUIRE(fault);
     REQUIRE(fault->at);
     CHECK(*fault->at == source_position{1, 1});
-    CHECK(fault->message == "the file starts with a UTF-8 byte order mark (BOM), which a JSON bake file cannot "
-                            "have; save it without one");
+    CHECK(fault->message == "the file starts with a UTF-8 byte order mark (BOM), which a bake file cannot have; "
+                            "save it without one");
     CHECK_FALSE(check_bake_encoding("{\"target\": {\"a\": {\"labels\": {\"bom\": \"\xEF\xBB\xBF\"}}}}"));
 }

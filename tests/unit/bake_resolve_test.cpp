@@ -782,3 +782,46 @@ TEST_CASE("bake: problems print with the file, the line and a caret", "[bake][di
                                   "  \t\"app\": {\"tgas\": [\"x\"]}\n"
                                   "  \t        ^\n");
 }
+
+TEST_CASE("bake HCL files: global attributes win over defaults, and only a variable block takes the environment",
+          "[bake][hcl]")
+{
+    bake_files files;
+    auto main = files.write("docker-bake.hcl", "TAG = \"attr\"\n"
+                                               "variable \"TAG\" { default = \"block\" }\n"
+                                               "USER = \"nobody\"\n"
+                                               "variable \"REPO\" { default = \"reg/app\" }\n"
+                                               "target \"app\" {\n"
+                                               "  tags = [\"${REPO}:${TAG}-${USER}\"]\n"
+                                               "}\n");
+    auto r = files.read({main});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "app").tags == strings{"reg/app:attr-nobody"});
+
+    // USER has no variable block, so the environment leaves it alone; REPO and TAG have one.
+    r = files.read({main}, {}, {}, {{"USER", "root"}, {"REPO", "other/app"}, {"TAG", "env"}});
+    INFO(all_messages(r));
+    CHECK(target_named(r, "app").tags == strings{"other/app:env-nobody"});
+
+    // A later file's attribute sets an earlier file's variable: a data-only override file.
+    auto override = files.write("docker-bake.override.hcl", "REPO = \"mirror/app\"\nTAG = \"ci\"\n");
+    r = files.read({main, override});
+    INFO(all_messages(r));
+    CHECK(target_named(r, "app").tags == strings{"mirror/app:ci-nobody"});
+}
+
+TEST_CASE("bake HCL files: a target written twice in one file merges as two files' definitions do", "[bake][hcl]")
+{
+    bake_files files;
+    auto hcl = files.write("twice.hcl", "target \"a\" {\n  labels = { x = \"1\" }\n  annotations = [\"index:a=1\"]\n"
+                                        "  tags = [\"first\"]\n}\n"
+                                        "target \"a\" {\n  labels = { y = \"2\" }\n  annotations = [\"index:b=2\"]\n"
+                                        "  tags = [\"second\"]\n}\n");
+    auto r = files.read({hcl});
+    INFO(all_messages(r));
+    const auto& a = target_named(r, "a");
+    CHECK(a.labels == std::map<std::string, std::string>{{"x", "1"}, {"y", "2"}});
+    CHECK(a.annotations == strings{"index:a=1", "index:b=2"});
+    CHECK(a.tags == strings{"second"});
+}

@@ -186,8 +186,7 @@ TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake
           "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper\n");
     CHECK(run.problem("${upper(NAME}") == "2: \"upper(\" without \")\" in \"upper(NAME\"\n");
     CHECK(run.problem("${\"open}") == "2: unterminated \"${\"; write \"$${\" for a literal \"${\"\n");
-    CHECK(run.problem("${\"x-${NAME}\"}") ==
-          "2: a template inside a string of an expression is not supported (\"\"x-${NAME}\"\")\n");
+    CHECK(run.problem("${\"x-${NOPE}\"}") == "2: unknown variable \"NOPE\"; declare it in a \"variable\" block\n");
     CHECK(run.problem("${NAME NAME}") == "2: unexpected \"NAME\" in \"NAME NAME\"\n");
     CHECK(run.problem("${}") == "2: \"${}\" names nothing; write ${NAME}\n");
     std::string deep = "${" + std::string(200, '(') + "ON" + std::string(200, ')') + "}";
@@ -235,4 +234,41 @@ TEST_CASE("bake template: %{for} walks the value of an expression", "[bake][temp
     CHECK(run.problem("%{for x in}%{endfor}") ==
           "2: \"%{for x in}\": write %{for VALUE in COLLECTION} or %{for KEY, VALUE in COLLECTION}\n");
     CHECK(run.problem("%{for x in upper(NAME)}%{endfor}") == "2: %{for} needs a list or an object; \"upper(NAME)\" is a string\n");
+}
+
+TEST_CASE("bake template: a string inside an expression is a template of its own", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("${upper(\"x-${NAME}\")}") == "X-APP");
+    CHECK(run.text("${\"%{ for x in LIST }${x}%{ endfor }\"}") == "abc");
+    CHECK(run.text("${\"$${NAME}\"}") == "${NAME}");
+    // A branch not taken is not made: its function is not run on a list.
+    CHECK(run.text("${ON ? \"kept\" : upper(\"${LIST}\")}") == "kept");
+    // Deeper nesting is one clean problem, whichever reader meets it first.
+    std::string deep = "x";
+    for (int i = 0; i < 40; ++i) deep = "${\"" + deep + "\"}";
+    CHECK_THAT(run.problem(deep), Catch::StartsWith("2: "));
+}
+
+TEST_CASE("bake template: [for ...] makes a list from a list or an object", "[bake][template]")
+{
+    template_run run;
+    auto list = run.evaluate("${[for x in LIST : \"${NAME}:${x}\"]}");
+    INFO(run.messages());
+    REQUIRE(list.is_array());
+    REQUIRE(list.items.size() == 3);
+    CHECK(list.items[0].text == "app:a");
+    CHECK(list.items[2].text == "app:c");
+    CHECK(run.text("${join(\",\", [for i, x in LIST : \"${i}${upper(x)}\" if x != \"b\"])}") == "0A,2C");
+    CHECK(run.text("${join(\",\", [for k, v in MAP : \"${k}=${v}\"])}") == "y=2,z=1");  // keys in order
+    CHECK(run.text("${length([for x in [] : upper(x)])}") == "0");
+    CHECK(run.text("${join(\",\", [for x in LIST : join(\"\", [for y in LIST : \"${x}${y}\" if x != y])])}") ==
+          "abac,babc,cacb");  // nested: the inner loop sees the outer's name
+    CHECK(run.problem("${[for x in NAME : x]}") == "2: \"for\" goes over a list or an object, found a string\n");
+    CHECK(run.problem("${[for x LIST : x]}") == "2: \"[for\" without \"in\" in \"[for x LIST : x]\"\n");
+    CHECK(run.problem("${[for x in LIST x]}") == "2: \"[for ... in ...\" without \":\" in \"[for x in LIST x]\"\n");
+    CHECK(run.problem("${[for x in LIST : x if x]}") == "2: the \"if\" of \"for\" needs a bool, found a string\n");
+    CHECK(run.problem("${[for x in LIST : NOPE]}") == "2: unknown variable \"NOPE\"; declare it in a \"variable\" block\n");
+    // The loop's names are its own: outside it, x is unknown again.
+    CHECK(run.problem("${[[for x in LIST : x], x]}") == "2: unknown variable \"x\"; declare it in a \"variable\" block\n");
 }

@@ -39,11 +39,19 @@ std::string hex_byte(char c)
 
 }  // namespace
 
+bake_syntax syntax_of(const fs::path& path, std::string_view text)
+{
+    if (path.extension() == ".json") return bake_syntax::json;
+    if (path.extension() == ".hcl") return bake_syntax::hcl;
+    auto first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text[first] == '{' ? bake_syntax::json : bake_syntax::hcl;
+}
+
 std::optional<bake_text_fault> check_bake_encoding(const std::string& text)
 {
     if (text.starts_with(byte_order_mark))
-        return bake_text_fault{source_position{}, "the file starts with a UTF-8 byte order mark (BOM), which a JSON "
-                                                  "bake file cannot have; save it without one"};
+        return bake_text_fault{source_position{}, "the file starts with a UTF-8 byte order mark (BOM), which a bake "
+                                                  "file cannot have; save it without one"};
     if (auto bad = text::first_invalid_utf8(text))
         return bake_text_fault{position_of(text, *bad), "invalid UTF-8 (byte " + hex_byte(text[*bad]) +
                                                             "); a bake file must be UTF-8 text"};

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace lading::bake {
@@ -20,6 +21,12 @@ struct bake_text_fault {
 
 // The file's text, or why it cannot be a bake file.
 std::variant<std::string, bake_text_fault> read_bake_text(const std::filesystem::path& path);
+
+enum class bake_syntax { json, hcl };
+
+// A file's syntax: by its extension (.json, .hcl), else JSON when its first character other
+// than white space is '{' (standard input, other names), else HCL.
+bake_syntax syntax_of(const std::filesystem::path& path, std::string_view text);
 
 // Nullopt when `text` is UTF-8 without a byte order mark, else where and why it is not.
 std::optional<bake_text_fault> check_bake_encoding(const std::string& text);

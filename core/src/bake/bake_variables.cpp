@@ -47,6 +47,7 @@ void bake_variables::read_block(const json_node& block, const std::filesystem::p
     for (const auto& v : block.members) {
         auto& d = variables_[v.key];
         d.where = {file, v.key_at};
+        d.has_block = true;
         if (!v.value.is_object()) {
             problems.add({file, v.value.at}, "variable \"" + v.key + "\" must be an object with \"default\", "
                                              "\"type\" or \"description\", found " + std::string(kind_name(v.value.type)));
@@ -72,6 +73,14 @@ void bake_variables::read_block(const json_node& block, const std::filesystem::p
             }
         }
     }
+}
+
+void bake_variables::read_global_attribute(const json_member& attribute, const std::filesystem::path& file)
+{
+    auto& d = variables_[attribute.key];
+    if (!d.has_block) d.where = {file, attribute.key_at};
+    d.attribute_value = attribute.value;
+    d.attribute_file = file;
 }
 
 void bake_variables::resolve(const std::map<std::string, std::string>& environment,
@@ -116,19 +125,19 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
     d.progress = declared::state::resolving;
     chain.push_back(name);
     auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
-    if (auto env = environment_->find(name); env != environment_->end()) {
+    const auto env = environment_->find(name);
+    if (env != environment_->end() && d.has_block) {
         std::string error;
         if (auto v = parse_environment_value(env->second, type, error))
             d.value = *v;
         else
             problems_->add(d.where, "variable \"" + name + "\" from the environment: " + error);
+    } else if (d.attribute_value) {
+        json_node value = *d.attribute_value;
+        if (interpolate(value, others(chain), d.attribute_file, *problems_)) d.value = value;
     } else if (d.default_value) {
         json_node value = *d.default_value;
-        name_lookup lookup = [&](const std::string& other) -> std::optional<json_node> {
-            if (!variables_.contains(other)) return std::nullopt;
-            return value_of(other, chain);
-        };
-        if (interpolate(value, lookup, d.default_file, *problems_)) {
+        if (interpolate(value, others(chain), d.default_file, *problems_)) {
             if (auto e = d.type ? fit_to_type(value, *d.type) : std::nullopt)
                 problems_->add({d.default_file, d.default_value->at}, "default of variable \"" + name + "\": " + *e);
             else
@@ -140,6 +149,14 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
     chain.pop_back();
     d.progress = declared::state::done;
     return d.value;
+}
+
+name_lookup bake_variables::others(std::vector<std::string>& chain)
+{
+    return [this, &chain](const std::string& other) -> std::optional<json_node> {
+        if (!variables_.contains(other)) return std::nullopt;
+        return value_of(other, chain);
+    };
 }
 
 name_lookup bake_variables::lookup() const

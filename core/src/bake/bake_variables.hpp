@@ -1,6 +1,6 @@
-// The `variable` blocks of all bake files and their values: an environment variable of the
-// same name wins over the default and is converted to the variable's type; defaults may
-// name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
+// The `variable` blocks (and an HCL file's global attributes) of all bake files and their
+// values: an environment variable of the same name wins over the default and is converted to
+// the variable's type; defaults may name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
 // need no block and, as in bake, neither a block nor the environment changes them.
 #pragma once
 
@@ -28,6 +28,10 @@ public:
     // Reads one file's "variable" object; a later file's default, type or description
     // replaces an earlier one's.
     void read_block(const json_node& block, const std::filesystem::path& file, diagnostics& problems);
+    // An HCL file's NAME = VALUE outside blocks, as bake takes it: VALUE is the variable's value
+    // whatever its block's default, type or the environment (which overrides a name only when
+    // a variable block declares it); a later file's attribute replaces an earlier one's.
+    void read_global_attribute(const json_member& attribute, const std::filesystem::path& file);
 
     // Computes every value once all files are read; `builtins` are string variables.
     void resolve(const std::map<std::string, std::string>& environment,
@@ -43,6 +47,9 @@ private:
         origin where;  // the variable's name in the last file that declared it
         std::optional<json_node> default_value;
         std::filesystem::path default_file;
+        std::optional<json_node> attribute_value;  // a global attribute of this name
+        std::filesystem::path attribute_file;
+        bool has_block = false;
         std::optional<variable_type> type;
         std::string description;
         enum class state { pending, resolving, done } progress = state::pending;
@@ -51,6 +58,8 @@ private:
     };
 
     const json_node& value_of(const std::string& name, std::vector<std::string>& chain);
+    // The other variables, for interpolating one of them that `chain` leads to.
+    name_lookup others(std::vector<std::string>& chain);
 
     std::map<std::string, declared> variables_;
     const std::map<std::string, std::string>* environment_ = nullptr;

@@ -19,7 +19,8 @@ int characters_before(const std::string& text, std::size_t byte_offset)
     return n;
 }
 
-// About the length of `value` as compact JSON, counted up to a little past `limit`.
+}  // namespace
+
 std::size_t json_size(const json_node& value, std::size_t limit)
 {
     std::size_t size = value.text.size() + 2;
@@ -33,6 +34,8 @@ std::size_t json_size(const json_node& value, std::size_t limit)
     }
     return size;
 }
+
+namespace {
 
 class string_interpolator {
 public:
@@ -74,7 +77,7 @@ private:
     void report(std::size_t byte_offset, std::string message)
     {
         auto at = node_.at;
-        if (node_.verbatim) at.column += 1 + characters_before(node_.text, byte_offset);
+        if (node_.verbatim) at.column += node_.text_column + characters_before(node_.text, byte_offset);
         problems_.add({file_, at}, std::move(message));
     }
 

@@ -38,6 +38,9 @@ struct lookup_refusal {
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
 
+// About the length of `value` as compact JSON, counted up to a little past `limit`.
+std::size_t json_size(const json_node& value, std::size_t limit);
+
 // A scalar's text as interpolation writes it: strings as they are, numbers as written,
 // booleans as true/false, null as "". Nullopt for lists and objects.
 std::optional<std::string> scalar_text(const json_node& value);

@@ -1,5 +1,7 @@
 #include "bake/positioned_json.hpp"
 
+#include "text/utf8.hpp"
+
 #include <cstdint>
 
 namespace lading::bake {
@@ -257,25 +259,6 @@ private:
         return value;
     }
 
-    static void append_utf8(std::string& out, std::uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
     // Returns true when the string had no escapes.
     bool read_string(std::string& out)
     {
@@ -320,7 +303,7 @@ private:
                 } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                     fail("a low surrogate without a high one", escape_at);
                 }
-                append_utf8(out, cp);
+                text::append_utf8(out, cp);
                 break;
             }
             default: fail(std::string("unknown escape \\") + e, escape_at);

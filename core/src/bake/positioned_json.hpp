@@ -25,6 +25,8 @@ struct json_node {
     bool boolean = false;
     std::string text;          // a string's decoded value, or a number as written
     bool verbatim = false;     // a string without escapes: text is exactly its source characters
+    int text_column = 1;       // with verbatim: the column of text's first character, counted from `at`
+                               // (1: past the quote; 0: text the reader made around the source's)
     std::vector<json_node> items;      // an array's elements
     std::vector<json_member> members;  // an object's members in the order written
 
@@ -40,6 +42,7 @@ struct json_member {
     source_position key_at;
     json_node value;
     bool key_verbatim = false;  // as json_node::verbatim, for the key
+    bool global_attribute = false;  // an HCL file's NAME = VALUE outside blocks (bake's global attribute)
 };
 
 struct json_syntax_error {

@@ -2,6 +2,7 @@
 
 #include "bake/bake_file_text.hpp"
 #include "bake/hcl_identifier.hpp"
+#include "bake/hcl_reader.hpp"
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
 #include "bake/target_references.hpp"
@@ -40,12 +41,21 @@ bool valid_target_name(const std::string& name)
     return !name.empty() && std::all_of(name.begin(), name.end(), is_identifier_character);
 }
 
+// lading's own file names, else bake's; every file of the first family found is read, in
+// bake's order (a JSON file, then an HCL file, then their overrides).
 std::vector<fs::path> default_files()
 {
-    for (auto name : {"lading-bake.json", "docker-bake.json"})
-        if (fs::exists(name)) return {name};
-    throw usage_error("no bake file: lading-bake.json or docker-bake.json not found in the current directory; "
-                      "name one with -f FILE");
+    const std::vector<std::vector<const char*>> families = {
+        {"lading-bake.json", "lading-bake.hcl"},
+        {"docker-bake.json", "docker-bake.hcl", "docker-bake.override.json", "docker-bake.override.hcl"}};
+    for (const auto& family : families) {
+        std::vector<fs::path> found;
+        for (auto name : family)
+            if (fs::exists(name)) found.emplace_back(name);
+        if (!found.empty()) return found;
+    }
+    throw usage_error("no bake file: none of lading-bake.json, lading-bake.hcl, docker-bake.json or "
+                      "docker-bake.hcl is in the current directory; name one with -f FILE");
 }
 
 class bake_reader {
@@ -110,9 +120,12 @@ private:
             }
             out_.sources[path] = std::get<std::string>(std::move(text));
             json_syntax_error error;
-            auto root = parse_positioned_json(out_.sources[path], error);
+            const auto& source = out_.sources[path];
+            const auto syntax = syntax_of(path, source);
+            auto root = syntax == bake_syntax::hcl ? parse_bake_hcl(source, error) : parse_positioned_json(source, error);
             if (!root) {
-                problems().add({path, error.at}, "JSON syntax: " + error.message);
+                problems().add({path, error.at}, (syntax == bake_syntax::hcl ? "HCL syntax: " : "JSON syntax: ") +
+                                                     error.message);
                 continue;
             }
             if (!root->is_object()) {
@@ -120,17 +133,27 @@ private:
                                                  "\"target\", found " + std::string(kind_name(root->type)));
                 continue;
             }
-            for (const auto& m : root->members)
-                if (m.key != "variable" && m.key != "group" && m.key != "target")
+            for (const auto& m : root->members) {
+                if (m.global_attribute || m.key == "variable" || m.key == "group" || m.key == "target") continue;
+                if (m.key == "function")
+                    problems().add({path, m.key_at}, "user-defined functions (\"function\" blocks) are not supported; "
+                                                     "use the built-in functions lading's README lists");
+                else
                     problems().add({path, m.key_at}, "unknown block \"" + m.key + "\"" +
                                                          text::did_you_mean(m.key, {"variable", "group", "target"}));
+            }
             files_.push_back({path, std::move(*root)});
         }
     }
 
     void read_variables(const bake_file& f)
     {
-        if (const auto* block = f.root.find("variable")) variables_.read_block(*block, f.path, problems());
+        for (const auto& m : f.root.members) {
+            if (m.global_attribute)
+                variables_.read_global_attribute(m, f.path);
+            else if (m.key == "variable")
+                variables_.read_block(m.value, f.path, problems());
+        }
     }
 
     bool check_block(const json_node& block, const bake_file& f, const std::string& what)

@@ -3,12 +3,15 @@
 #include "bake/hcl_identifier.hpp"
 #include "bake/template_functions.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
 namespace lading::bake {
 
 namespace {
+
+constexpr int max_template_nesting = 32;
 
 struct expression_fault {
     std::string message;
@@ -47,7 +50,7 @@ std::optional<double> as_number(const json_node& v)
 // (`live`): the branch a conditional takes, the right side of && and || when it is needed.
 class expression_reader {
 public:
-    expression_reader(std::string_view text, const name_lookup& lookup) : in_(text), lookup_(lookup) {}
+    expression_reader(std::string_view text, const name_lookup& lookup) : in_(text), lookup_(&lookup) {}
 
     json_node all()
     {
@@ -59,7 +62,7 @@ public:
 
 private:
     std::string_view in_;
-    const name_lookup& lookup_;
+    const name_lookup* lookup_;  // a for expression's body sees its names in front of these
     std::size_t at_ = 0;
     int depth_ = 0;
 
@@ -186,17 +189,38 @@ private:
             if (!take(")")) fail("\"(\" without \")\" in \"" + std::string(in_) + "\"");
             return v;
         }
-        if (c == '"') return string_literal();
+        if (c == '"') return string_literal(live);
         if (c == '[') return list_literal(live);
         if (is_decimal_digit(c) || (c == '-' && at_ + 1 < in_.size() && is_decimal_digit(in_[at_ + 1]))) return number_or_name(live);
         if (is_name_character(c) && c != '.' && c != '-') return name(live);
         fail("unexpected \"" + std::string(in_.substr(at_)) + "\" in \"" + std::string(in_) + "\"");
     }
 
-    // [A, B, ...], a trailing comma allowed, as HCL's tuple.
+    bool take_keyword(std::string_view word)
+    {
+        skip_space();
+        auto rest = in_.substr(at_);
+        if (!rest.starts_with(word) || (rest.size() > word.size() && is_identifier_character(rest[word.size()])))
+            return false;
+        at_ += word.size();
+        return true;
+    }
+
+    std::string loop_name()
+    {
+        skip_space();
+        auto start = at_;
+        while (at_ < in_.size() && is_identifier_character(in_[at_])) ++at_;
+        std::string n(in_.substr(start, at_ - start));
+        if (!is_identifier(n)) fail("\"for\" needs a name before \"in\" in \"" + std::string(in_) + "\"");
+        return n;
+    }
+
+    // [A, B, ...], a trailing comma allowed, as HCL's tuple; or a for expression.
     json_node list_literal(bool live)
     {
         ++at_;
+        if (take_keyword("for")) return for_list(live);
         json_node list;
         list.type = json_node::kind::array;
         while (!take("]")) {
@@ -209,42 +233,146 @@ private:
         return list;
     }
 
-    json_node string_literal()
+    // [for X in C : E] or [for K, X in C : E], either with "if COND" after E: E for each element
+    // X of the list or object C (K its index, or its key, objects in key order), where COND holds.
+    json_node for_list(bool live)
     {
-        json_node v;
-        v.type = json_node::kind::string;
+        std::string key_name, value_name = loop_name();
+        if (take(",")) {
+            key_name = std::move(value_name);
+            value_name = loop_name();
+        }
+        if (!take_keyword("in")) fail("\"[for\" without \"in\" in \"" + std::string(in_) + "\"");
+        auto collection = conditional(live);
+        if (!take(":")) fail("\"[for ... in ...\" without \":\" in \"" + std::string(in_) + "\"");
+        std::vector<std::pair<json_node, json_node>> elements;  // key or index, value
+        if (live && collection.is_array()) {
+            for (std::size_t i = 0; i < collection.items.size(); ++i)
+                elements.emplace_back(number_node(std::to_string(i)), collection.items[i]);
+        } else if (live && collection.is_object()) {
+            auto members = collection.members;
+            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+            for (auto& m : members) elements.emplace_back(string_node(m.key), std::move(m.value));
+        } else if (live) {
+            fail("\"for\" goes over a list or an object, found " + std::string(kind_name(collection.type)));
+        }
+
+        const auto body = at_;
+        const auto* outer = lookup_;
+        json_node list;
+        list.type = json_node::kind::array;
+        std::size_t size = 0;
+        auto run = [&](const json_node& key, const json_node& value, bool live_here) {
+            name_lookup with_loop_names = [&](const std::string& n) -> std::optional<json_node> {
+                if (n == value_name) return value;
+                if (!key_name.empty() && n == key_name) return key;
+                return (*outer)(n);
+            };
+            lookup_ = &with_loop_names;
+            at_ = body;
+            auto item = conditional(live_here);
+            bool keep = live_here;
+            if (take_keyword("if")) {
+                auto condition = conditional(live_here);
+                keep = live_here && condition_of(condition, "the \"if\" of \"for\"");
+            }
+            lookup_ = outer;
+            if (!keep) return;
+            size += json_size(item, max_interpolated_size);
+            if (size > max_interpolated_size)
+                fail("\"[for\" makes a list longer than " + std::to_string(max_interpolated_size >> 20) + " MiB as JSON");
+            list.items.push_back(std::move(item));
+        };
+        if (elements.empty()) run(json_node{}, json_node{}, false);  // read once all the same, for its end
+        for (const auto& [key, value] : elements) run(key, value, true);
+        if (!take("]")) fail("\"[for\" without \"]\" in \"" + std::string(in_) + "\"");
+        return list;
+    }
+
+    // "TEXT" with its escapes decoded. A string with ${...} or %{...} tags is a template, made
+    // as a bake string is (in the parts that decide the value only).
+    json_node string_literal(bool live)
+    {
+        std::string text, as_template;  // as_template keeps $${ and %%{ for the template's reader
+        bool has_tag = false;
         for (++at_; at_ < in_.size(); ++at_) {
             char c = in_[at_];
             if (c == '"') {
                 ++at_;
-                return v;
+                return has_tag ? rendered(as_template, live) : string_node(std::move(text));
             }
             if (c == '\\' && at_ + 1 < in_.size()) {
                 c = in_[++at_];
                 switch (c) {
-                case 'n': v.text += '\n'; break;
-                case 't': v.text += '\t'; break;
-                case 'r': v.text += '\r'; break;
+                case 'n': c = '\n'; break;
+                case 't': c = '\t'; break;
+                case 'r': c = '\r'; break;
                 case '"':
-                case '\\': v.text += c; break;
+                case '\\': break;
                 default: fail(std::string("unknown escape \"\\") + c + "\" in a string of \"" + std::string(in_) + "\"");
                 }
+                text += c;
+                as_template += c;
                 continue;
             }
-            if (c == '$' || c == '%') {
-                const auto rest = in_.substr(at_ + 1);
-                if (rest.size() >= 2 && rest[0] == c && rest[1] == '{') {  // $${ and %%{ are literal
-                    v.text += c;
-                    v.text += '{';
-                    at_ += 2;
-                    continue;
-                }
-                if (rest.starts_with("{"))
-                    fail("a template inside a string of an expression is not supported (\"" + std::string(in_) + "\")");
+            if ((c == '$' || c == '%') && in_.substr(at_ + 1).starts_with(std::string(1, c) + "{")) {
+                text += c;  // $${ and %%{ are literal
+                text += '{';
+                as_template.append(in_.substr(at_, 3));
+                at_ += 2;
+                continue;
             }
-            v.text += c;
+            if ((c == '$' || c == '%') && in_.substr(at_ + 1).starts_with("{")) {
+                has_tag = true;
+                as_template += tag_text();
+                continue;
+            }
+            text += c;
+            as_template += c;
         }
         fail("unterminated string in \"" + std::string(in_) + "\"");
+    }
+
+    // The tag at at_ as written, through its '}' (a '}' inside its strings does not end it);
+    // at_ is left on that '}'.
+    std::string tag_text()
+    {
+        const auto start = at_;
+        int depth = 0;
+        bool in_string = false;
+        for (; at_ < in_.size(); ++at_) {
+            char c = in_[at_];
+            if (in_string) {
+                if (c == '\\') ++at_;
+                else if (c == '"') in_string = false;
+            } else if (c == '"') {
+                in_string = true;
+            } else if (c == '{') {
+                ++depth;
+            } else if (c == '}' && --depth == 0) {
+                return std::string(in_.substr(start, at_ - start + 1));
+            }
+        }
+        fail("a tag without its \"}\" in a string of \"" + std::string(in_) + "\"");
+    }
+
+    json_node rendered(const std::string& text, bool live)
+    {
+        auto node = string_node(text);
+        if (!live) return node;  // neither names nor functions are judged in a branch not taken
+        // Its expressions may hold strings in turn: each level is a few frames of the stack.
+        static thread_local int nesting = 0;
+        if (nesting >= max_template_nesting)
+            fail("templates inside strings of expressions nest more than " + std::to_string(max_template_nesting) +
+                 " levels deep");
+        ++nesting;
+        struct leave_level {
+            ~leave_level() { --nesting; }
+        } leave;
+        diagnostics problems;
+        if (interpolate(node, *lookup_, {}, problems)) return node;
+        if (problems.list().empty()) throw lookup_refusal{};  // reported already
+        fail(problems.list().front().message);
     }
 
     // A number, or a name that starts with digits (a matrix value such as 3x).
@@ -292,7 +420,7 @@ private:
         if (n == "true" || n == "false") return bool_node(n == "true");
         if (n == "null") return json_node{};
         // Looked up in a branch not taken too: a misspelt name is an error wherever it is.
-        auto value = look_up(n, lookup_);
+        auto value = look_up(n, *lookup_);
         if (!value) fail("unknown variable \"" + n + "\"; declare it in a \"variable\" block");
         return *value;
     }

@@ -1,7 +1,8 @@
 // The expression inside a bake template's "${...}" or "%{if ...}", as HCL reads it: names
-// (NAME, AXIS.KEY), string, number, bool, null and list ([A, B]) literals, parentheses, !,
-// ==, !=, <, <=, >, >=, &&, || and COND ? A : B, and calls of the functions of
-// bake/template_functions.hpp. `==` compares type and value, as HCL does ("1" is not 1); a
+// (NAME, AXIS.KEY), string, number, bool, null and list ([A, B]) literals, [for ...] lists,
+// parentheses, !, ==, !=, <, <=, >, >=, &&, || and COND ? A : B, and calls of the functions of
+// bake/template_functions.hpp. A string literal with tags is a template, made as bake strings
+// are (bake/interpolation.hpp). `==` compares type and value, as HCL does ("1" is not 1); a
 // string "true" or "false" serves where a bool is needed, and a string that is a number where
 // a number is.
 #pragma once

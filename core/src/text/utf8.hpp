@@ -18,4 +18,7 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 // ("an index is JSON").
 void require_utf8(std::string_view value, const std::string& what, std::string_view destination);
 
+// Appends the UTF-8 form of code point `cp` (at most U+10FFFF, not a surrogate).
+void append_utf8(std::string& out, char32_t cp);
+
 }  // namespace lading::text

@@ -1,0 +1,228 @@
+// `lading bake` with HCL files (docker-bake.hcl): what lading reads is checked against
+// HashiCorp's own HCL library (tests/integration/hcl_reference, the library buildx reads these
+// files with); the files are found in the working directory as buildx finds them; the images
+// are the ones the same targets written as JSON make; bad files are reported at their place.
+#include <catch2/catch.hpp>
+
+#include "common/file_bytes.hpp"
+#include "common/json_file.hpp"
+#include "common/oci_layout.hpp"
+#include "common/temp_dir.hpp"
+#include "support.hpp"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace lading::test;
+
+namespace {
+
+process_result bake_in(const fs::path& cwd, std::vector<std::string> args)
+{
+    args.insert(args.begin(), "bake");
+    auto options = lading_cmd().options(std::move(args), {}, std::chrono::minutes(1));
+    options.cwd = cwd;
+    return run_process(options);
+}
+
+// The file as HashiCorp's HCL library reads and evaluates it: {"variable", "target", "group"}.
+json::object reference_reading(const fs::path& file)
+{
+    INFO("the reference reader is built from Debian's golang-go and golang-github-hashicorp-hcl-v2-dev");
+    REQUIRE(fs::exists(LADING_HCL_REFERENCE));
+    process_options options;
+    options.argv = {LADING_HCL_REFERENCE, file.string()};
+    auto r = run_process(options);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    return parse_json(r.out, "hcl-reference").as_object();
+}
+
+// A file of variables, global attributes, functions, conditions, directives, heredocs and escapes.
+const char* expressions_file = R"HCL(# settings a CI job would pass in
+variable "TAG" { default = "v1.2" }
+variable "BRANCH" {
+  default = "feature/HCL-files"
+}
+variable "PLATFORMS" { default = ["linux/amd64", "linux/arm64"] }
+variable "DEBUG" { default = false }
+REPO = "127.0.0.1:5000/app"
+variable "FULL" { default = "${REPO}:${TAG}" }
+
+group "default" { targets = ["app"] }
+
+target "app" {
+  description = "the app, built from ${BRANCH}"
+  tags = [FULL, "${REPO}:${lower(replace(BRANCH, "/", "-"))}", join("-", split(".", TAG))]
+  platforms = PLATFORMS
+  labels = {
+    "org.opencontainers.image.title" = "app"
+    version = trimprefix(TAG, "v")
+    debug = DEBUG ? "on" : "off"
+    depth = length(split("/", BRANCH)) == 2 ? "nested" : "flat"
+  }
+  cmd = ["/bin/app", "--flag=${TAG == "dev" ? "debug" : "quiet"}", upper("x")]
+  env = {
+    GREETING = <<-EOT
+      hello ${TAG}
+        indented \n stays
+    EOT
+    RAW = <<EOT
+  kept ${REPO}
+EOT
+    ESCAPED = "tab\there \u00e9 \"quoted\" $${not} %%{not}"
+    LOOP = "%{ for p in PLATFORMS }${p};%{ endfor }"
+    CHOICE = "%{ if DEBUG }debug%{ else }release%{ endif }"
+  }
+  entrypoint = notequal(TAG, "") && !DEBUG ? ["/bin/sh", "-c"] : ["/bin/false", "-x"]
+  workdir = "/srv/${trimsuffix(TAG, ".2")}"
+  user = contains(PLATFORMS, "linux/arm64") || equal(TAG, "x") ? "arm" : "x86"
+}
+)HCL";
+
+// Syntax rather than values: comments everywhere, one-line blocks, names as block labels,
+// a block written twice, trailing commas, keys as names, strings and (expressions), and
+// [for ...] over lists and objects with templates inside.
+const char* syntax_file = R"HCL(/* a block comment
+   over two lines */
+variable "NAME" {
+  default = "svc" # trailing
+}
+variable "KEY" { default = "org.example.key" }
+variable "M" { default = { b = "2", a = "1" } }
+target "svc" { tags = ["one"] }
+target svc {
+  tags = [
+    "${NAME}:a",   // first
+    "${NAME}:b",
+  ]
+  labels = { (KEY): "v", "quoted.key" = "q", plain: NAME }
+  annotations = ["index:org.example.n=${NAME}"]
+  cmd = [
+    "a", "b"
+  ]
+  entrypoint = [for k, v in M : "${k}=${v}"]
+  platforms = [
+    for i, p in ["linux/amd64", "linux/arm64", "linux/s390x"] :
+      "${p}" if i < 2
+  ]
+  description = join(" ", [for t in [NAME, "x"] : upper("${t}!")])
+}
+)HCL";
+
+}  // namespace
+
+TEST_CASE("lading bake reads an HCL file as HashiCorp's HCL library does", "[bake][hcl]")
+{
+    temp_dir work("lading-bake-hcl-");
+    auto [name, text] = GENERATE(table<std::string, std::string>({
+        {"expressions.hcl", expressions_file},
+        {"syntax.hcl", syntax_file},
+    }));
+    INFO(name);
+    write_bytes(work / name, text);
+    auto reference = reference_reading(work / name);
+
+    auto r = bake_in(work.path(), {"-f", name, "--print"});
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    auto printed = parse_json(r.out, "lading bake --print").as_object();
+    const auto& targets = reference.at("target").as_object();
+    REQUIRE_FALSE(targets.empty());
+    for (const auto& [target, keys] : targets) {
+        INFO("target " << target);
+        REQUIRE(printed.at("target").as_object().contains(target));
+        const auto& ours = printed.at("target").at(target).as_object();
+        for (const auto& [key, value] : keys.as_object()) {
+            INFO("key " << key << ": the reference has " << json::serialize(value));
+            REQUIRE(ours.contains(key));
+            CHECK(json::serialize(ours.at(key)) == json::serialize(value));
+        }
+    }
+}
+
+TEST_CASE("lading bake finds docker-bake.hcl and its override, and exports what the same JSON file exports",
+          "[bake][hcl]")
+{
+    temp_dir work("lading-bake-hcl-");
+    for (auto dir : {"hcl", "json"}) {
+        fs::create_directories(work / dir / "rootfs/etc");
+        write_bytes(work / dir / "rootfs/etc/motd", "hello\n");
+    }
+    write_bytes(work / "hcl/docker-bake.hcl", R"HCL(variable "TAG" { default = "dev" }
+target "app" {
+  context = "rootfs"
+  tags = ["app:${TAG}"]
+  labels = {
+    "org.example.note" = <<-EOT
+      two
+      lines
+    EOT
+  }
+  source-date-epoch = 1700000000
+}
+)HCL");
+    write_bytes(work / "hcl/docker-bake.override.hcl", "TAG = \"override\"  # as a CI job would set it\n");
+    write_bytes(work / "json/lading-bake.json", R"J({
+  "target": {"app": {"context": "rootfs", "tags": ["app:override"],
+                     "labels": {"org.example.note": "two\nlines\n"}, "source-date-epoch": 1700000000}}
+})J");
+
+    auto from_hcl = bake_in(work / "hcl", {"--store", (work / "store-hcl").string(), "--metadata-file",
+                                           (work / "hcl.json").string(), "--progress", "quiet"});
+    INFO(from_hcl.describe());
+    REQUIRE(from_hcl.exit_code == 0);
+    auto from_json = bake_in(work / "json", {"--store", (work / "store-json").string(), "--metadata-file",
+                                             (work / "json.json").string(), "--progress", "quiet"});
+    INFO(from_json.describe());
+    REQUIRE(from_json.exit_code == 0);
+
+    auto digest_in = [&](const char* meta) {
+        return json_string(read_json_file(work / meta).as_object().at("app"), "containerimage.digest");
+    };
+    CHECK(digest_in("hcl.json") == digest_in("json.json"));
+
+    oci_layout store(work / "store-hcl");
+    auto names = store.names();
+    REQUIRE(names.size() == 1);
+    CHECK(names[0].find("app:override") != std::string::npos);  // the override file's TAG
+    auto manifest = store.read_json_blob(json_string(*store.find_entry(names[0]), "digest"));
+    auto config = store.read_json_blob(json_string(manifest.at("config"), "digest"));
+    CHECK(json_string(config.at("config").at("Labels"), "org.example.note") == "two\nlines\n");
+}
+
+TEST_CASE("a bad HCL bake file is reported at its line and column, exit 2, and nothing is exported",
+          "[bake][hcl]")
+{
+    temp_dir work("lading-bake-hcl-");
+    fs::create_directories(work / "rootfs");
+    auto [text, expected] = GENERATE(table<std::string, std::string>({
+        {"target \"app\" {\n  context = \"rootfs\"\n  tags = [NOPE, \"x\"]\n}\n",
+         "bad.hcl:3:11: unknown variable \"NOPE\""},
+        {"target \"app\" {\n  context = \"rootfs\"\n  tags = \"x:${lower(NOPE)}\"\n}\n",
+         "bad.hcl:3:13: unknown variable \"NOPE\""},
+        {"target \"app\" {\n  labels = {for t in [\"a\"] : t => t}\n}\n", "bad.hcl:2:12: HCL syntax: a for expression that makes an object"},
+        {"function \"inc\" {\n  params = [n]\n  result = n\n}\ntarget \"app\" {\n  context = \"rootfs\"\n}\n",
+         "bad.hcl:1:1: user-defined functions (\"function\" blocks) are not supported"},
+        {"target \"app\" {\n  context = \"rootfs\"\n  tagz = [\"x\"]\n}\n", "bad.hcl:3:3: unknown key \"tagz\""},
+    }));
+    INFO(text);
+    write_bytes(work / "bad.hcl", text);
+    auto r = bake_in(work.path(), {"-f", "bad.hcl", "--store", (work / "store").string()});
+    INFO(r.describe());
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(expected) != std::string::npos);
+    CHECK_FALSE(fs::exists(work / "store"));
+}
+
+TEST_CASE("lading bake -f - reads HCL from standard input when it does not start with '{'", "[bake][hcl]")
+{
+    temp_dir work("lading-bake-hcl-");
+    auto options = lading_cmd().options({"bake", "-f", "-", "--print"}, {}, std::chrono::minutes(1));
+    options.cwd = work.path();
+    options.stdin_data = "# from a pipe\ntarget \"piped\" {\n  tags = [\"p:${upper(\"x\")}\"]\n}\n";
+    auto r = run_process(options);
+    INFO(r.describe());
+    REQUIRE(r.exit_code == 0);
+    auto printed = parse_json(r.out, "lading bake --print").as_object();
+    CHECK(json::serialize(printed.at("target").at("piped").at("tags")) == R"(["p:X"])");
+}
