@@ -362,7 +362,7 @@ TEST_CASE("lading bake refuses references nested too deep with exit 2, not a cra
     CHECK(contains(r.err, expected));
 }
 
-TEST_CASE("lading bake --print accepts the example file in conf/", "[integration][bake]")
+TEST_CASE("lading bake --print accepts the example files in conf/, JSON and HCL alike", "[integration][bake]")
 {
     auto r = bake_in(LADING_CONF_DIR, {"-f", "lading-bake.example.json", "release", "--print"});
     auto doc = printed(r);
@@ -371,4 +371,14 @@ TEST_CASE("lading bake --print accepts the example file in conf/", "[integration
     CHECK(targets.at("app").at("context").as_string() == (fs::path(LADING_CONF_DIR) / "sample-rootfs").string());
     CHECK(strings_at(targets.at("tools-jq").at("tags")) == strings{"127.0.0.1:5000/jq:dev"});
     CHECK(targets.at("app").at("source-date-epoch").as_string() == "1700000000");
+    // Its HCL twin resolves to the same targets, groups and values.
+    auto from_hcl = bake_in(LADING_CONF_DIR, {"-f", "lading-bake.example.hcl", "release", "--print"});
+    CHECK(json::serialize(printed(from_hcl)) == json::serialize(doc));
+    auto listed = [](const char* file) {
+        auto r = bake_in(LADING_CONF_DIR, {"-f", file, "--list", "variables"});
+        INFO(r.describe());
+        CHECK(r.exit_code == 0);
+        return r.out;
+    };
+    CHECK(listed("lading-bake.example.hcl") == listed("lading-bake.example.json"));
 }
