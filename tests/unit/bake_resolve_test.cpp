@@ -825,3 +825,27 @@ TEST_CASE("bake HCL files: a target written twice in one file merges as two file
     CHECK(a.annotations == strings{"index:a=1", "index:b=2"});
     CHECK(a.tags == strings{"second"});
 }
+
+TEST_CASE("bake HCL files: a problem with a value an expression made is shown at that expression", "[bake][hcl]")
+{
+    bake_files files;
+    auto hcl = files.write("made.hcl", "variable \"L\" {\n  default = [\"a\", \"b\"]\n}\n"
+                                       "target \"t\" {\n"
+                                       "  annotations = [for a in L : [for b in L : \"${a}${b}\"]]\n"
+                                       "}\n");
+    auto r = files.read({hcl});
+    CHECK_THAT(all_messages(r), Catch::Contains("made.hcl:5:17: an entry of \"annotations\" must be a string, found a list"));
+}
+
+TEST_CASE("bake variables nesting deep expressions through each other stop at one depth, not the stack's end",
+          "[bake][variables]")
+{
+    bake_files files;
+    std::string text = "{\"variable\": {";
+    for (int i = 0; i < 50; ++i)
+        text += "\"V" + std::to_string(i) + "\": {\"default\": \"${" + std::string(90, '(') + "V" + std::to_string(i + 1) +
+                std::string(90, ')') + "}\"}, ";
+    text += "\"V50\": {\"default\": \"x\"}}, \"target\": {\"t\": {\"tags\": [\"${V0}\"]}}}";
+    auto r = files.read({files.write("deep.json", text)});
+    CHECK_THAT(all_messages(r), Catch::Contains("nest more than 1000 levels deep, counting those of the variables"));
+}

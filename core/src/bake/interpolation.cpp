@@ -1,5 +1,6 @@
 #include "bake/interpolation.hpp"
 
+#include "bake/evaluation_budget.hpp"
 #include "bake/string_template.hpp"
 #include "bake/template_expression.hpp"
 
@@ -8,8 +9,6 @@
 namespace lading::bake {
 
 namespace {
-
-constexpr std::size_t max_template_rounds = 1u << 20;
 
 int characters_before(const std::string& text, std::size_t byte_offset)
 {
@@ -72,13 +71,28 @@ private:
     const std::filesystem::path& file_;
     diagnostics& problems_;
     bool too_long_ = false;  // reported once; evaluation stops
-    std::size_t rounds_ = 0;  // of every %{for} in the string
 
-    void report(std::size_t byte_offset, std::string message)
+    source_position part_position(std::size_t byte_offset) const
     {
         auto at = node_.at;
         if (node_.verbatim) at.column += node_.text_column + characters_before(node_.text, byte_offset);
-        problems_.add({file_, at}, std::move(message));
+        return at;
+    }
+
+    void report(std::size_t byte_offset, std::string message) { problems_.add({file_, part_position(byte_offset)}, std::move(message)); }
+
+    // A value that replaced the string is shown, with all it holds, at the reference that made
+    // it: its own positions are those of another place (a variable's default) or of none.
+    static void place_at(json_node& value, source_position at)
+    {
+        value.at = at;
+        value.verbatim = false;
+        for (auto& item : value.items) place_at(item, at);
+        for (auto& member : value.members) {
+            member.key_at = at;
+            member.key_verbatim = false;
+            place_at(member.value, at);
+        }
     }
 
     bool append(std::string& out, const std::string& text, const template_part& part, const std::string& what)
@@ -130,8 +144,7 @@ private:
             }
             auto at = node_.at;
             node_ = *value;
-            node_.at = at;
-            node_.verbatim = false;
+            place_at(node_, at);
             return true;
         }
         auto text = scalar_text(*value);
@@ -154,7 +167,21 @@ private:
                                     std::string(kind_name(condition->type)));
             return false;
         }
-        return evaluate(*chosen ? part.body : part.otherwise, lookup, out);
+        return evaluate_nested(*chosen ? part.body : part.otherwise, lookup, out, part);
+    }
+
+    bool evaluate_nested(const std::vector<template_part>& parts, const name_lookup& lookup, std::string& out,
+                         const template_part& directive)
+    {
+        evaluation_level level;
+        if (!level.entered()) {
+            report(directive.offset, "expressions and directives nest more than " +
+                                         std::to_string(max_evaluation_depth) +
+                                         " levels deep, counting those of the variables they name");
+            too_long_ = true;
+            return false;
+        }
+        return evaluate(parts, lookup, out);
     }
 
     // %{for V in COLLECTION} over a list (KEY is the index) or an object (KEY is the key, in key order,
@@ -178,9 +205,9 @@ private:
         }
         for (const auto& [key, value] : rounds) {
             // Nested loops with empty bodies make no text, so the size limit alone would not stop them.
-            if (++rounds_ > max_template_rounds) {
-                report(part.offset, "%{for} loops repeat more than " + std::to_string(max_template_rounds) +
-                                        " times in one string");
+            if (!spend_loop_round()) {
+                report(part.offset, "loops repeat more than " + std::to_string(max_loop_rounds) +
+                                        " times in one value ([for] and %{for} together)");
                 too_long_ = true;
                 return false;
             }
@@ -189,7 +216,7 @@ private:
                 if (!part.key.empty() && n == part.key) return key;
                 return lookup(n);
             };
-            if (!evaluate(part.body, scoped, out)) return false;
+            if (!evaluate_nested(part.body, scoped, out, part)) return false;
         }
         return true;
     }
@@ -259,6 +286,7 @@ std::optional<std::string> scalar_text(const json_node& value)
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems)
 {
+    evaluation_scope budget;
     bool ok = true;
     switch (node.type) {
     case json_node::kind::string: return string_interpolator(node, lookup, file, problems).run();

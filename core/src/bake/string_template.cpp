@@ -56,6 +56,10 @@ struct tag {
     bool strip_before, strip_after;
 };
 
+// %{if} and %{for} inside each other deeper than this are refused: each level is a few frames
+// of the stack, here and where the parts are evaluated.
+constexpr int max_directive_depth = 100;
+
 class template_parser {
 public:
     explicit template_parser(std::string_view text) : in_(text) {}
@@ -69,6 +73,7 @@ public:
 
 private:
     std::string_view in_;
+    int directive_depth_ = 0;
     std::size_t at_ = 0;
     bool strip_next_text_ = false;  // the tag just read ended with "~"
 
@@ -94,20 +99,7 @@ private:
         add_text(parts, text, at_);
     }
 
-    // Where the tag that starts at at_ ends: the first '}' outside the expression's string literals.
-    std::size_t closing_brace() const
-    {
-        bool quoted = false;
-        for (auto i = at_ + 2; i < in_.size(); ++i) {
-            if (quoted && in_[i] == '\\')
-                ++i;
-            else if (in_[i] == '"')
-                quoted = !quoted;
-            else if (!quoted && in_[i] == '}')
-                return i;
-        }
-        return std::string_view::npos;
-    }
+    std::size_t closing_brace() const { return tag_end(in_, at_); }
 
     tag read_tag(std::string_view opening)
     {
@@ -181,6 +173,16 @@ private:
 
     template_part directive(const tag& t, const std::vector<std::string>& words)
     {
+        if (directive_depth_ >= max_directive_depth)
+            fail(t.offset, "%{if} and %{for} nest more than " + std::to_string(max_directive_depth) + " levels deep");
+        ++directive_depth_;
+        auto part = directive_part(t, words);
+        --directive_depth_;
+        return part;
+    }
+
+    template_part directive_part(const tag& t, const std::vector<std::string>& words)
+    {
         template_part p;
         p.offset = t.offset;
         const auto& keyword = words.empty() ? std::string() : words.front();
@@ -217,6 +219,51 @@ private:
 };
 
 }  // namespace
+
+namespace {
+
+constexpr int max_tag_nesting = 100;
+
+std::size_t tag_end_at(std::string_view text, std::size_t open, int nesting);
+
+// The quote that closes the string literal whose opening quote is at `open`, past the tags
+// inside it, or npos.
+std::size_t string_end_at(std::string_view text, std::size_t open, int nesting)
+{
+    for (auto i = open + 1; i < text.size(); ++i) {
+        const char c = text[i];
+        const auto rest = text.substr(i);
+        if (c == '\\') {
+            ++i;
+        } else if (c == '"') {
+            return i;
+        } else if (rest.starts_with("$${") || rest.starts_with("%%{")) {
+            i += 2;
+        } else if (rest.starts_with("${") || rest.starts_with("%{")) {
+            i = tag_end_at(text, i, nesting + 1);
+            if (i == std::string_view::npos) return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+std::size_t tag_end_at(std::string_view text, std::size_t open, int nesting)
+{
+    if (nesting > max_tag_nesting) return std::string_view::npos;
+    for (auto i = open + 2; i < text.size(); ++i) {
+        if (text[i] == '"') {
+            i = string_end_at(text, i, nesting);
+            if (i == std::string_view::npos) return i;
+        } else if (text[i] == '}') {
+            return i;
+        }
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
+std::size_t tag_end(std::string_view text, std::size_t open) { return tag_end_at(text, open, 0); }
 
 std::optional<std::vector<template_part>> parse_template(std::string_view text, template_syntax_error& error)
 {

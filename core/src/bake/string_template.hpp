@@ -3,7 +3,7 @@
 // ("%{for K, V in COLLECTION}" for keys too). "$${" and "%%{" write "${" and "%{". A "~" just
 // inside a tag ("${~ NAME}", "%{ endif ~}") removes the whitespace next to it, newlines included.
 // Expressions (bake/template_expression.hpp) are read when the template is evaluated, not here;
-// a tag ends at the first '}' outside their string literals.
+// a tag ends at the first '}' outside their string literals (which may hold tags in turn).
 #pragma once
 
 #include <cstddef>
@@ -27,6 +27,10 @@ struct template_syntax_error {
     std::size_t offset = 0;
     std::string message;
 };
+
+// Where the tag whose "${" or "%{" is at `open` ends: its first '}' outside the string literals
+// of its expression, which may hold tags in turn (nested at most 100 deep); npos when none does.
+std::size_t tag_end(std::string_view text, std::size_t open);
 
 // The parts of `text`, or nullopt with `error` set.
 std::optional<std::vector<template_part>> parse_template(std::string_view text, template_syntax_error& error);

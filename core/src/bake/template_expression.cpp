@@ -1,7 +1,11 @@
 #include "bake/template_expression.hpp"
 
+#include "bake/evaluation_budget.hpp"
 #include "bake/hcl_identifier.hpp"
+#include "bake/hcl_number.hpp"
+#include "bake/string_template.hpp"
 #include "bake/template_functions.hpp"
+#include "text/utf8.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -45,12 +49,27 @@ std::optional<double> as_number(const json_node& v)
 }
 
 
+// How many values `value` is, counting those inside it.
+std::size_t values_in(const json_node& value)
+{
+    std::size_t n = 1;
+    for (const auto& item : value.items) n += values_in(item);
+    for (const auto& member : value.members) n += values_in(member.value);
+    return n;
+}
+
 // Recursive descent over the text, evaluating as it goes. Every part is read and every name
 // looked up; types are judged and functions run only in the parts that decide the value
 // (`live`): the branch a conditional takes, the right side of && and || when it is needed.
 class expression_reader {
 public:
     expression_reader(std::string_view text, const name_lookup& lookup) : in_(text), lookup_(&lookup) {}
+    ~expression_reader()
+    {
+        for (; depth_ > 0; --depth_) leave_level();  // the levels a failure left entered
+    }
+    expression_reader(const expression_reader&) = delete;
+    expression_reader& operator=(const expression_reader&) = delete;
 
     json_node all()
     {
@@ -68,10 +87,22 @@ private:
 
     static constexpr int max_depth = 100;
 
-    // Each nested value counts toward max_depth while it is read.
+    // Each nested value counts toward max_depth while it is read, and toward the evaluation's
+    // depth with the expressions and directives this one is inside of.
     void descend()
     {
-        if (++depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+        ++depth_;
+        const bool within = enter_level();
+        if (depth_ > max_depth) fail("the expression nests more than " + std::to_string(max_depth) + " levels deep");
+        if (!within)
+            fail("expressions and directives nest more than " + std::to_string(max_evaluation_depth) +
+                 " levels deep, counting those of the variables they name");
+    }
+
+    void ascend()
+    {
+        --depth_;
+        leave_level();
     }
 
     void skip_space()
@@ -109,7 +140,7 @@ private:
             if (live && !chosen) condition_of(c, "the condition of \"? :\"");
             c = chosen.value_or(false) ? std::move(then) : std::move(otherwise);
         }
-        --depth_;
+        ascend();
         return c;
     }
 
@@ -172,7 +203,7 @@ private:
         if (take("!")) {
             descend();
             auto v = unary(live);
-            --depth_;
+            ascend();
             return bool_node(live && !condition_of(v, "\"!\""));
         }
         return primary(live);
@@ -226,7 +257,7 @@ private:
         while (!take("]")) {
             descend();
             list.items.push_back(conditional(live));
-            --depth_;
+            ascend();
             if (take("]")) break;
             if (!take(",")) fail("\"[\" without \"]\" in \"" + std::string(in_) + "\"");
         }
@@ -257,34 +288,51 @@ private:
             fail("\"for\" goes over a list or an object, found " + std::string(kind_name(collection.type)));
         }
 
+        // Read once with the names standing for nothing, to find the body's end and its "if";
+        // then, as HCL does, each element's condition first and its body only where it holds.
         const auto body = at_;
         const auto* outer = lookup_;
+        const json_node nothing;
+        const json_node* key = &nothing;
+        const json_node* value = &nothing;
+        bool reading = true;  // the names stand for nothing yet: X.KEY is nothing too
+        name_lookup with_loop_names = [&](const std::string& n) -> std::optional<json_node> {
+            if (n == value_name || (reading && n.starts_with(value_name + "."))) return *value;
+            if (!key_name.empty() && n == key_name) return *key;
+            return (*outer)(n);
+        };
+        lookup_ = &with_loop_names;
+        conditional(false);
+        std::optional<std::size_t> condition_at;
+        if (take_keyword("if")) {
+            condition_at = at_;
+            conditional(false);
+        }
+        const auto end = at_;
+        reading = false;
+
         json_node list;
         list.type = json_node::kind::array;
         std::size_t size = 0;
-        auto run = [&](const json_node& key, const json_node& value, bool live_here) {
-            name_lookup with_loop_names = [&](const std::string& n) -> std::optional<json_node> {
-                if (n == value_name) return value;
-                if (!key_name.empty() && n == key_name) return key;
-                return (*outer)(n);
-            };
-            lookup_ = &with_loop_names;
-            at_ = body;
-            auto item = conditional(live_here);
-            bool keep = live_here;
-            if (take_keyword("if")) {
-                auto condition = conditional(live_here);
-                keep = live_here && condition_of(condition, "the \"if\" of \"for\"");
+        for (const auto& [element_key, element_value] : elements) {
+            if (!spend_loop_round())
+                fail("loops repeat more than " + std::to_string(max_loop_rounds) + " times in one value ([for] and "
+                     "%{for} together)");
+            key = &element_key;
+            value = &element_value;
+            if (condition_at) {
+                at_ = *condition_at;
+                if (!condition_of(conditional(true), "the \"if\" of \"for\"")) continue;
             }
-            lookup_ = outer;
-            if (!keep) return;
+            at_ = body;
+            auto item = conditional(true);
             size += json_size(item, max_interpolated_size);
             if (size > max_interpolated_size)
                 fail("\"[for\" makes a list longer than " + std::to_string(max_interpolated_size >> 20) + " MiB as JSON");
             list.items.push_back(std::move(item));
-        };
-        if (elements.empty()) run(json_node{}, json_node{}, false);  // read once all the same, for its end
-        for (const auto& [key, value] : elements) run(key, value, true);
+        }
+        lookup_ = outer;
+        at_ = end;
         if (!take("]")) fail("\"[for\" without \"]\" in \"" + std::string(in_) + "\"");
         return list;
     }
@@ -309,6 +357,14 @@ private:
                 case 'r': c = '\r'; break;
                 case '"':
                 case '\\': break;
+                case 'u':
+                case 'U': {
+                    std::string character;
+                    text::append_utf8(character, hex_escape(c == 'u' ? 4 : 8));
+                    text += character;
+                    as_template += character;
+                    continue;
+                }
                 default: fail(std::string("unknown escape \"\\") + c + "\" in a string of \"" + std::string(in_) + "\"");
                 }
                 text += c;
@@ -333,27 +389,28 @@ private:
         fail("unterminated string in \"" + std::string(in_) + "\"");
     }
 
-    // The tag at at_ as written, through its '}' (a '}' inside its strings does not end it);
-    // at_ is left on that '}'.
+    // The code point of the \\u or \\U escape whose letter is at at_; at_ is left on its last digit.
+    char32_t hex_escape(int digits)
+    {
+        char32_t value = 0;
+        for (int i = 0; i < digits; ++i) {
+            char c = ++at_ < in_.size() ? in_[at_] : '\0';
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (digit < 0) fail("a \\u escape needs " + std::to_string(digits) + " hex digits in \"" + std::string(in_) + "\"");
+            value = value * 16 + static_cast<char32_t>(digit);
+        }
+        if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF)
+            fail("an escape that names no Unicode character in \"" + std::string(in_) + "\"");
+        return value;
+    }
+
+    // The tag at at_ as written, through its '}'; at_ is left on that '}'.
     std::string tag_text()
     {
         const auto start = at_;
-        int depth = 0;
-        bool in_string = false;
-        for (; at_ < in_.size(); ++at_) {
-            char c = in_[at_];
-            if (in_string) {
-                if (c == '\\') ++at_;
-                else if (c == '"') in_string = false;
-            } else if (c == '"') {
-                in_string = true;
-            } else if (c == '{') {
-                ++depth;
-            } else if (c == '}' && --depth == 0) {
-                return std::string(in_.substr(start, at_ - start + 1));
-            }
-        }
-        fail("a tag without its \"}\" in a string of \"" + std::string(in_) + "\"");
+        at_ = tag_end(in_, start);
+        if (at_ == std::string_view::npos) fail("a tag without its \"}\" in a string of \"" + std::string(in_) + "\"");
+        return std::string(in_.substr(start, at_ - start + 1));
     }
 
     json_node rendered(const std::string& text, bool live)
@@ -383,6 +440,9 @@ private:
         while (end < in_.size() && is_name_character(in_[end])) ++end;
         auto word = in_.substr(start, end - start);
         if (auto v = number_node(std::string(word)); as_number(v)) {
+            auto canonical = canonical_hcl_number(word);  // 3.10 is 3.1, as HCL writes it
+            if (!canonical) fail("\"" + std::string(word) + "\" has more than 1000 digits");
+            v.text = std::move(*canonical);
             at_ = end;
             return v;
         }
@@ -395,18 +455,23 @@ private:
     {
         ++at_;
         std::vector<json_node> args;
-        if (!take(")")) {
-            do
-                args.push_back(conditional(live));
-            while (take(","));
-            if (!take(")")) fail("\"" + function + "(\" without \")\" in \"" + std::string(in_) + "\"");
+        while (!take(")")) {  // a trailing comma allowed, as HCL allows it
+            args.push_back(conditional(live));
+            if (take(")")) break;
+            if (!take(",")) fail("\"" + function + "(\" without \")\" in \"" + std::string(in_) + "\"");
         }
         if (!live && is_template_function(function)) return json_node{};
+        json_node result;
         try {
-            return call_template_function(function, args);
+            result = call_template_function(function, args);
         } catch (const template_function_error& e) {
             fail(e.message);
         }
+        // replace() and split() of their own results would double a value at every call.
+        if (json_size(result, max_interpolated_size) > max_interpolated_size)
+            fail(function + "() makes a value longer than " + std::to_string(max_interpolated_size >> 20) +
+                 " MiB as JSON");
+        return result;
     }
 
     json_node name(bool live)
@@ -422,6 +487,9 @@ private:
         // Looked up in a branch not taken too: a misspelt name is an error wherever it is.
         auto value = look_up(n, *lookup_);
         if (!value) fail("unknown variable \"" + n + "\"; declare it in a \"variable\" block");
+        if (!spend_copies(values_in(*value)))
+            fail("the value copies more than " + std::to_string(max_copied_values) +
+                 " values out of the names it reads (a name read in a loop is copied each round)");
         return *value;
     }
 };

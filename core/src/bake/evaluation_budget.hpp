@@ -1,0 +1,43 @@
+// What evaluating one bake value may spend, however its expressions, directives, strings inside
+// expressions and the variables they name nest: loop rounds ([for] bodies and %{for} rounds
+// together), values copied out of names, and the depth of nested evaluation (each level is
+// stack). A file of a few lines could otherwise ask for hours of work or more stack than there
+// is. The budget belongs to the thread; the outermost evaluation_scope opens a fresh one.
+#pragma once
+
+#include <cstddef>
+
+namespace lading::bake {
+
+constexpr std::size_t max_loop_rounds = 1u << 20;
+constexpr std::size_t max_copied_values = 1u << 24;
+constexpr int max_evaluation_depth = 1000;
+
+class evaluation_scope {
+public:
+    evaluation_scope();
+    ~evaluation_scope();
+    evaluation_scope(const evaluation_scope&) = delete;
+    evaluation_scope& operator=(const evaluation_scope&) = delete;
+};
+
+// Each is false once the budget is spent; the caller reports it.
+bool spend_loop_round();
+bool spend_copies(std::size_t values);
+
+// One level deeper, and back; enter_level() is false past max_evaluation_depth (the level
+// counts all the same: leave it).
+bool enter_level();
+void leave_level();
+
+// One level deeper for as long as it lives; entered() is false past max_evaluation_depth.
+class evaluation_level {
+public:
+    evaluation_level();
+    ~evaluation_level();
+    evaluation_level(const evaluation_level&) = delete;
+    evaluation_level& operator=(const evaluation_level&) = delete;
+    bool entered() const;
+};
+
+}  // namespace lading::bake
