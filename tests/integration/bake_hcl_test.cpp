@@ -80,8 +80,8 @@ EOT
 )HCL";
 
 // Syntax rather than values: comments everywhere, one-line blocks, names as block labels,
-// a block written twice, trailing commas, keys as names, strings and (expressions), and
-// [for ...] over lists and objects with templates inside.
+// a block written twice, trailing commas, keys as names, strings and (expressions),
+// [for ...] over lists and objects with templates inside, and indexes.
 const char* syntax_file = R"HCL(/* a block comment
    over two lines */
 variable "NAME" {
@@ -106,6 +106,8 @@ target svc {
       "${p}" if i < 2
   ]
   description = join(" ", [for t in [NAME, "x"] : upper("${t}!")])
+  user = split(":", "root:0")[0]
+  workdir = "/srv/${M["a"]}/${[for k, v in M : k][1]}"
 }
 )HCL";
 

@@ -318,3 +318,17 @@ TEST_CASE("bake template: one value's loops, copies and function results are bou
     for (int i = 0; i < 20; ++i) doubling = "replace(" + doubling + ", \"a\", \"aa\")";
     CHECK_THAT(run.problem("${" + doubling + "}"), Catch::Contains("replace() makes a value longer than 1 MiB"));
 }
+
+TEST_CASE("bake template: LIST[N] and OBJECT[\"KEY\"] pick one element, as HCL indexes", "[bake][template]")
+{
+    template_run run;
+    CHECK(run.text("${LIST[0]}-${LIST[ON ? 2 : 0]}") == "a-c");
+    CHECK(run.text("${MAP[\"y\"]}${split(\",\", \"p,q\")[1]}${[[NAME]][0][0]}") == "2qapp");
+    CHECK(run.text("${[for x in LIST : upper(x)][2]}") == "C");
+    CHECK(run.text("${OFF ? LIST[9] : \"not read\"}") == "not read");  // a branch not taken is not indexed
+    CHECK(template_run{}.problem("${LIST[3]}") == "2: index 3 is past the end of a list of 3\n");
+    CHECK(template_run{}.problem("${LIST[\"a\"]}") == "2: a list's index is a whole number from 0, found \"a\"\n");
+    CHECK(template_run{}.problem("${MAP[\"nope\"]}") == "2: the object has no key \"nope\"\n");
+    CHECK(template_run{}.problem("${NAME[0]}") == "2: only a list or an object can be indexed, found a string\n");
+    CHECK(template_run{}.problem("${LIST[0}") == "2: \"[\" without \"]\" after a value in \"LIST[0\"\n");
+}

@@ -209,7 +209,49 @@ private:
         return primary(live);
     }
 
+    // A value, then any [INDEX] after it.
     json_node primary(bool live)
+    {
+        auto value = operand(live);
+        while (take("[")) {
+            descend();
+            auto index = conditional(live);
+            ascend();
+            if (!take("]")) fail("\"[\" without \"]\" after a value in \"" + std::string(in_) + "\"");
+            if (live) value = element(value, index);
+        }
+        return value;
+    }
+
+    // LIST[N] (N a whole number from 0) or OBJECT["KEY"], as HCL indexes.
+    json_node element(const json_node& collection, const json_node& index)
+    {
+        if (collection.is_array()) {
+            auto n = as_number(index);
+            if (!n || *n < 0 || *n != static_cast<double>(static_cast<std::size_t>(*n)))
+                fail("a list's index is a whole number from 0, found " + describe(index));
+            auto i = static_cast<std::size_t>(*n);
+            if (i >= collection.items.size())
+                fail("index " + std::to_string(i) + " is past the end of a list of " +
+                     std::to_string(collection.items.size()));
+            return collection.items[i];
+        }
+        if (collection.is_object()) {
+            auto key = scalar_text(index);
+            if (!key || index.type == json_node::kind::null) fail("an object's index is a key, found " + describe(index));
+            if (const auto* member = collection.find(*key)) return *member;
+            fail("the object has no key \"" + *key + "\"");
+        }
+        fail("only a list or an object can be indexed, found " + std::string(kind_name(collection.type)));
+    }
+
+    static std::string describe(const json_node& v)
+    {
+        auto text = scalar_text(v);
+        return text && v.type != json_node::kind::null ? "\"" + *text + "\"" : std::string(kind_name(v.type));
+    }
+
+    json_node operand(bool live)
     {
         skip_space();
         if (at_ >= in_.size()) fail("\"" + std::string(in_) + "\" ends where a value belongs");
