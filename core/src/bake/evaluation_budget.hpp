@@ -11,7 +11,7 @@ namespace lading::bake {
 
 constexpr std::size_t max_loop_rounds = 1u << 20;
 constexpr std::size_t max_copied_values = 1u << 24;
-constexpr int max_evaluation_depth = 1000;
+constexpr int max_evaluation_depth = 400;
 
 class evaluation_scope {
 public:
