@@ -1,6 +1,7 @@
 #include "bake/hcl_strings.hpp"
 
 #include "bake/hcl_identifier.hpp"
+#include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
 #include <algorithm>
@@ -14,13 +15,9 @@ char32_t read_hex(hcl_cursor& in, int digits, source_position escape_at)
 {
     char32_t value = 0;
     for (int i = 0; i < digits; ++i) {
-        char c = in.peek();
-        unsigned digit;
-        if (c >= '0' && c <= '9') digit = c - '0';
-        else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-        else in.fail("expected " + std::to_string(digits) + " hex digits in the escape", escape_at);
-        value = value * 16 + digit;
+        int digit = text::hex_digit_value(in.peek());
+        if (digit < 0) in.fail("expected " + std::to_string(digits) + " hex digits in the escape", escape_at);
+        value = value * 16 + static_cast<char32_t>(digit);
         in.advance();
     }
     return value;
@@ -47,7 +44,7 @@ void decode_escape(hcl_cursor& in, std::string& out)
                  " (HCL strings know \\n, \\r, \\t, \\\", \\\\, \\uNNNN and \\UNNNNNNNN)",
              escape_at);
     }
-    if ((code_point >= 0xD800 && code_point <= 0xDFFF) || code_point > 0x10FFFF)
+    if (!text::is_unicode_scalar(code_point))
         in.fail("the escape does not name a Unicode character", escape_at);
     if (code_point == '$' || code_point == '%') {
         out += std::string("${\"") + static_cast<char>(code_point) + "\"}";  // the resolver writes it as text

@@ -1,5 +1,6 @@
 #include "bake/positioned_json.hpp"
 
+#include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
 #include <cstdint>
@@ -247,13 +248,9 @@ private:
     {
         unsigned value = 0;
         for (int i = 0; i < 4; ++i) {
-            char c = peek();
-            unsigned digit;
-            if (c >= '0' && c <= '9') digit = c - '0';
-            else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-            else fail("expected a hex digit in \\u escape, found " + describe_here());
-            value = value * 16 + digit;
+            int digit = text::hex_digit_value(peek());
+            if (digit < 0) fail("expected a hex digit in \\u escape, found " + describe_here());
+            value = value * 16 + static_cast<unsigned>(digit);
             advance();
         }
         return value;

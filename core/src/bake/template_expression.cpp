@@ -5,6 +5,7 @@
 #include "bake/hcl_number.hpp"
 #include "bake/string_template.hpp"
 #include "bake/template_functions.hpp"
+#include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
 #include <algorithm>
@@ -436,12 +437,11 @@ private:
     {
         char32_t value = 0;
         for (int i = 0; i < digits; ++i) {
-            char c = ++at_ < in_.size() ? in_[at_] : '\0';
-            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int digit = text::hex_digit_value(++at_ < in_.size() ? in_[at_] : '\0');
             if (digit < 0) fail("a \\u escape needs " + std::to_string(digits) + " hex digits in \"" + std::string(in_) + "\"");
             value = value * 16 + static_cast<char32_t>(digit);
         }
-        if ((value >= 0xD800 && value <= 0xDFFF) || value > 0x10FFFF)
+        if (!text::is_unicode_scalar(value))
             fail("an escape that names no Unicode character in \"" + std::string(in_) + "\"");
         return value;
     }

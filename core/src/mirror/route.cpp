@@ -1,5 +1,6 @@
 #include "mirror/route.hpp"
 #include "registry/percent_encode.hpp"
+#include "text/hex_digit.hpp"
 
 #include <lading/oci/digest.hpp>
 
@@ -32,8 +33,8 @@ std::string form_decode(std::string_view s)
 {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_digit_value(s[i + 1]) >= 0 && hex_digit_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_digit_value(s[i + 1]) * 16 + hex_digit_value(s[i + 2]));
+        if (s[i] == '%' && i + 2 < s.size() && text::hex_digit_value(s[i + 1]) >= 0 && text::hex_digit_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(text::hex_digit_value(s[i + 1]) * 16 + text::hex_digit_value(s[i + 2]));
             i += 2;
         } else {
             out += s[i] == '+' ? ' ' : s[i];

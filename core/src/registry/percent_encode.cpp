@@ -1,5 +1,7 @@
 #include "registry/percent_encode.hpp"
 
+#include "text/hex_digit.hpp"
+
 namespace lading {
 
 std::string percent_encode(std::string_view text, std::string_view keep)
@@ -22,14 +24,6 @@ std::string percent_encode(std::string_view text, std::string_view keep)
     return out;
 }
 
-int hex_digit_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 std::optional<std::string> percent_decode(std::string_view text)
 {
     std::string out;
@@ -39,7 +33,7 @@ std::optional<std::string> percent_decode(std::string_view text)
             continue;
         }
         if (i + 2 >= text.size()) return std::nullopt;
-        int hi = hex_digit_value(text[i + 1]), lo = hex_digit_value(text[i + 2]);
+        int hi = text::hex_digit_value(text[i + 1]), lo = text::hex_digit_value(text[i + 2]);
         if (hi < 0 || lo < 0) return std::nullopt;
         out += static_cast<char>(hi * 16 + lo);
         i += 2;

@@ -10,9 +10,6 @@ namespace lading {
 // Encodes every byte but the unreserved characters (A-Z a-z 0-9 - . _ ~) and those in `keep`.
 std::string percent_encode(std::string_view text, std::string_view keep);
 
-// The value of a hexadecimal digit, or -1.
-int hex_digit_value(char c);
-
 // Decodes %XX escapes; nothing when a '%' is not followed by two hexadecimal digits.
 std::optional<std::string> percent_decode(std::string_view text);
 

@@ -18,7 +18,10 @@ std::optional<std::size_t> first_invalid_utf8(std::string_view bytes);
 // ("an index is JSON").
 void require_utf8(std::string_view value, const std::string& what, std::string_view destination);
 
-// Appends the UTF-8 form of code point `cp` (at most U+10FFFF, not a surrogate).
+// Whether `cp` is a Unicode scalar value: at most U+10FFFF and not a surrogate.
+constexpr bool is_unicode_scalar(char32_t cp) { return cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF); }
+
+// Appends the UTF-8 form of code point `cp` (a Unicode scalar value).
 void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace lading::text
