@@ -1,7 +1,7 @@
 // What evaluating one bake value may spend, however its expressions, directives, strings inside
 // expressions and the variables they name nest: loop rounds ([for] bodies and %{for} rounds
-// together), values copied out of names, and the depth of nested evaluation (each level is
-// stack). A file of a few lines could otherwise ask for hours of work or more stack than there
+// together), values copied out of names, the depth of nested evaluation and of templates inside
+// strings of expressions (each level is stack). A file of a few lines could otherwise ask for hours of work or more stack than there
 // is. The budget belongs to the thread; the outermost evaluation_scope opens a fresh one.
 #pragma once
 
@@ -12,6 +12,7 @@ namespace lading::bake {
 constexpr std::size_t max_loop_rounds = 1u << 20;
 constexpr std::size_t max_copied_values = 1u << 24;
 constexpr int max_evaluation_depth = 400;
+constexpr int max_template_nesting = 32;
 
 class evaluation_scope {
 public:
@@ -30,14 +31,20 @@ bool spend_copies(std::size_t values);
 bool enter_level();
 void leave_level();
 
-// One level deeper for as long as it lives; entered() is false past max_evaluation_depth.
+// One level deeper for as long as it lives: of evaluation (entered() is false past
+// max_evaluation_depth), or of a template inside a string of an expression (past
+// max_template_nesting).
 class evaluation_level {
 public:
-    evaluation_level();
+    enum class kind { evaluation, template_in_string };
+    explicit evaluation_level(kind k = kind::evaluation);
     ~evaluation_level();
     evaluation_level(const evaluation_level&) = delete;
     evaluation_level& operator=(const evaluation_level&) = delete;
     bool entered() const;
+
+private:
+    kind kind_;
 };
 
 }  // namespace lading::bake

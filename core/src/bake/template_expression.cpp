@@ -16,8 +16,6 @@ namespace lading::bake {
 
 namespace {
 
-constexpr int max_template_nesting = 32;
-
 struct expression_fault {
     std::string message;
 };
@@ -460,14 +458,10 @@ private:
         auto node = string_node(text);
         if (!live) return node;  // neither names nor functions are judged in a branch not taken
         // Its expressions may hold strings in turn: each level is a few frames of the stack.
-        static thread_local int nesting = 0;
-        if (nesting >= max_template_nesting)
+        evaluation_level level(evaluation_level::kind::template_in_string);
+        if (!level.entered())
             fail("templates inside strings of expressions nest more than " + std::to_string(max_template_nesting) +
                  " levels deep");
-        ++nesting;
-        struct leave_level {
-            ~leave_level() { --nesting; }
-        } leave;
         diagnostics problems;
         if (interpolate(node, *lookup_, {}, problems)) return node;
         if (problems.list().empty()) throw lookup_refusal{};  // reported already
