@@ -17,8 +17,11 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using namespace lading::test;
 namespace fs = std::filesystem;
@@ -76,6 +79,36 @@ fs::path chunk_note(const fs::path& work, const nginx_front& front)
     auto name = front.address();
     std::replace(name.begin(), name.end(), ':', '_');
     return work / "cache" / "upload-chunks" / name;
+}
+
+// Writes the note an earlier push to `front` leaves: it took chunks of `chunk` bytes.
+void note_chunk_size(const fs::path& work, const nginx_front& front, std::uint64_t chunk)
+{
+    const auto note = chunk_note(work, front);
+    fs::create_directories(note.parent_path());
+    std::ofstream(note) << chunk << "\n";
+}
+
+// The last line of a push that failed because the proxy refuses the least chunk the
+// registry asks for, 1536 KiB, naming that size as the limit to raise to.
+void require_least_chunk_refused(const process_result& r, const std::string& name)
+{
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const auto lines = split_lines(r.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().rfind("lading: failed to push " + name, 0) == 0);
+    CHECK(lines.back().find("refuses even 1536 KiB") != std::string::npos);
+    CHECK(lines.back().find("client_max_body_size) to at least 1536 KiB") != std::string::npos);
+}
+
+// No PATCH reached the registry behind `front` and was taken there.
+void require_no_chunk_taken(const nginx_front& front)
+{
+    for (const auto& r : front.requests()) {
+        INFO(r.method << " " << r.status << " " << r.length << " " << r.content_range);
+        CHECK_FALSE((r.method == "PATCH" && r.status == 202));
+    }
 }
 
 // The chunks nginx passed on (PATCHes answered 202 with a Content-Range) are one upload of
@@ -214,4 +247,79 @@ TEST_CASE("a 413 to a later chunk of an upload is the registry's own: the push f
     CHECK(count_requests(proxy, 0, "PATCH", {"/blobs/uploads/"}) == 2);
     CHECK_FALSE(fs::exists(work.path() / "cache" / "upload-chunks"));
     CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/capped/quota:1"));
+}
+
+TEST_CASE("a registry that asks for chunks larger than its proxy takes: one line naming the least chunk, no tag",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    // The registry asks for 1.5 MiB chunks (OCI-Chunk-Min-Length); its front takes 1 MiB.
+    nginx_front front(registry.address(), {.client_max_body_size = "1m", .chunk_min_length = 1536 * 1024});
+    const auto tree = random_tree(work.path(), "tree", 5 * mib, 35);
+
+    SECTION("a first push: the layer is halved down to the least chunk, never below it")
+    {
+        const auto name = front.address() + "/least/first:1";
+        require_least_chunk_refused(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")),
+                                    name);
+        // Chunks of 1 MiB would pass the front; none was sent.
+        require_no_chunk_taken(front);
+        CHECK_FALSE(fs::exists(chunk_note(work.path(), front)));
+        CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/least/first:1"));
+    }
+    SECTION("a note from an earlier push says 1 MiB passed: the layer's stream does not send chunks below the least")
+    {
+        note_chunk_size(work.path(), front, mib);
+        const auto name = front.address() + "/least/noted:1";
+        require_least_chunk_refused(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")),
+                                    name);
+        require_no_chunk_taken(front);
+        CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/least/noted:1"));
+    }
+}
+
+TEST_CASE("SIGINT during a chunked upload stops the push at once: no tag, the source store intact",
+          "[registry][body_cap]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    const auto tree = export_tree_to_store(work.path());
+    // Pushed from the store: the layer's one request is refused, so it goes up in chunks; the
+    // first chunk passes and the second is never answered.
+    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, {.status = 413});
+    proxy.hold_requests_until("PATCH", "/blobs/uploads/", "", 1, "NONE", "^$", std::chrono::milliseconds(0));
+    proxy.stall_requests("PATCH", "/blobs/uploads/", 1);
+    const auto store = work.path() / "store";
+    auto child = lading_cmd().start({"export", "--from", "oci-layout://" + store.string() + ":local:1", "--output",
+                                     "type=registry,name=" + proxy.address() + "/chunked/stopped:1,store=false",
+                                     "--progress", "plain"},
+                                    {{"LADING_CACHE_DIR", (work.path() / "cache").string()},
+                                     {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}});
+
+    // The first chunk was forwarded and answered; the second is on its way.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (count_requests(proxy, 0, "PATCH", {"/blobs/uploads/"}) < 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    REQUIRE(count_requests(proxy, 0, "PATCH", {"/blobs/uploads/"}) == 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(child.running());
+    CHECK(proxy.pending_scripts() == 0);  // the second chunk is the stalled one
+    const auto signalled = std::chrono::steady_clock::now();
+    child.send_signal(SIGINT);
+    auto result = child.wait_for(std::chrono::seconds(20));
+    INFO(result.describe());
+    CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(3));
+    CHECK(result.exit_code == 1);
+    const auto lines = split_lines(result.err);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().find("interrupted") != std::string::npos);
+    CHECK(count_requests(proxy, 0, "PUT", {"/manifests/"}) == 0);
+    CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/chunked/stopped:1"));
+    // A chunk size is learnt only from an upload that ended.
+    CHECK_FALSE(fs::exists(work.path() / "cache" / "upload-chunks"));
+    // The source store is as it was: the image reads back whole.
+    const auto image = read_image(store, tree.meta.digest);
+    CHECK(image.layers.size() == 1);
 }

@@ -95,8 +95,10 @@ void nginx_front::write_config(const std::string& upstream)
       << "      proxy_set_header Host $http_host;\n"
       << "      proxy_http_version 1.1;\n"
       << "      proxy_request_buffering off;\n"
-      << "      proxy_read_timeout 600;\n"
-      << "    }\n"
+      << "      proxy_read_timeout 600;\n";
+    if (options_.chunk_min_length)
+        f << "      add_header OCI-Chunk-Min-Length " << *options_.chunk_min_length << " always;\n";
+    f << "    }\n"
       << "  }\n"
       << "}\n";
     if (!f.flush()) throw std::runtime_error("cannot write " + (dir_.path() / "nginx.conf").string());

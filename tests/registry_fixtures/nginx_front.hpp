@@ -18,6 +18,9 @@ namespace lading::test {
 
 struct nginx_front_options {
     std::string client_max_body_size = "1m";
+    // Sent as OCI-Chunk-Min-Length on every answer when set: the least chunk the registry
+    // behind asks clients for (the distribution spec's header on the answer to an upload's POST).
+    std::optional<std::uint64_t> chunk_min_length{};
 };
 
 struct nginx_request {

@@ -41,15 +41,6 @@ private:
     std::uint64_t left_;
 };
 
-// The least chunk the registry asks for (OCI-Chunk-Min-Length), 0 when it names none.
-std::uint64_t least_chunk(const http_response& started)
-{
-    auto text = started.header("OCI-Chunk-Min-Length");
-    std::uint64_t least = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), least);
-    return ec == std::errc() && end == text.data() + text.size() ? least : 0;
-}
-
 enum class chunks_end { committed, first_refused };
 
 // One upload of `b` in chunks of `chunk` bytes, or of the registry's least chunk when that
@@ -91,6 +82,14 @@ std::string byte_count(std::uint64_t n)
 }
 
 }  // namespace
+
+std::uint64_t least_chunk(const http_response& started)
+{
+    auto text = started.header("OCI-Chunk-Min-Length");
+    std::uint64_t least = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), least);
+    return ec == std::errc() && end == text.data() + text.size() ? least : 0;
+}
 
 awaitable<url> send_chunk(session& s, const url& location, std::uint64_t offset, std::uint64_t size,
                           std::function<std::unique_ptr<byte_source>()> open, asio::any_io_executor blocking_reads,

@@ -38,6 +38,10 @@ struct chunked_blob {
     boost::asio::any_io_executor blocking_reads;
 };
 
+// The least chunk the registry asks for in its answer to an upload's POST
+// (OCI-Chunk-Min-Length), 0 when it names none.
+std::uint64_t least_chunk(const http_response& started);
+
 // Sends the `size` bytes that open() gives (read on `blocking_reads`, if set) as the chunk
 // at `offset` of the upload at `location`: a PATCH with its Content-Range, answered 202.
 // Returns where the upload goes on. The chunk is sent once: if its connection breaks, the

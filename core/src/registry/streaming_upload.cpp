@@ -189,7 +189,8 @@ asio::awaitable<void> streaming_upload::run()
     const std::vector<std::string> scopes = {"repository:" + target_.repository + ":pull,push"};
     const std::string what = "streamed upload to " + target_.repository;
 
-    auto location = upload_location(s, co_await start_upload(s, target_.repository, scopes, what), what);
+    const auto started = co_await start_upload(s, target_.repository, scopes, what);
+    auto location = upload_location(s, started, what);
     {
         std::lock_guard lock(mutex_);
         opened_ = true;
@@ -198,8 +199,13 @@ asio::awaitable<void> streaming_upload::run()
 
     std::optional<digest> last;
     if (auto cap = s.upload_chunk_size()) {
-        location = co_await send_in_chunks(s, location, static_cast<std::size_t>(std::min<std::uint64_t>(*cap, largest_chunk)),
-                                           last, scopes, what);
+        const auto chunk = std::min<std::uint64_t>(*cap, largest_chunk);
+        // A chunk below the registry's least would be refused, one above what its front
+        // takes too, and one above largest_chunk would not fit the memory kept for a stream.
+        if (const auto least = least_chunk(started); least > chunk)
+            throw error(errc::request_failed, "the registry asks for chunks of at least " + std::to_string(least) +
+                                                  " bytes, and a stream sends at most " + std::to_string(chunk));
+        location = co_await send_in_chunks(s, location, static_cast<std::size_t>(chunk), last, scopes, what);
     } else {
         bool opened_once = false;
         request_body body;
