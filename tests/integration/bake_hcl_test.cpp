@@ -37,7 +37,7 @@ json::object reference_reading(const fs::path& file)
     return parse_json(r.out, "hcl-reference").as_object();
 }
 
-// A file of variables, global attributes, functions, conditions, directives, heredocs and escapes.
+// A file of variables, global attributes, built-in functions, conditions, directives, heredocs and escapes.
 const char* expressions_file = R"HCL(# settings a CI job would pass in
 variable "TAG" { default = "v1.2" }
 variable "BRANCH" {
@@ -111,6 +111,54 @@ target svc {
 }
 )HCL";
 
+// Function blocks: parameters, a variadic one, functions calling functions, a parameter
+// hiding a variable, a function used before its block, and variables whose values call them.
+const char* functions_file = R"HCL(variable "REGISTRY" { default = "127.0.0.1:5000" }
+variable "VERSION" { default = "2.4.1" }
+IMAGES = ["api", "worker"]
+FIRST = image(IMAGES[0])
+variable "DERIVED" { default = "${major(VERSION)}-${length(IMAGES)}" }
+
+function "image" {
+  params = [name]
+  result = "${REGISTRY}/${name}"
+}
+function "major" {
+  params = [version]
+  result = split(".", version)[0]
+}
+function "tags_for" {
+  params = [name]
+  variadic_param = skip
+  result = [for t in [VERSION, major(VERSION), "latest"] : "${image(name)}:${t}" if !contains(skip, t)]
+}
+function "origin" {
+  params = []
+  result = "built from ${REGISTRY}"
+}
+function "shadow" {
+  params = [VERSION]
+  result = "${VERSION}!"
+}
+
+target "api" {
+  tags = tags_for("api")
+  cmd = tags_for("api", "latest", "2")
+  entrypoint = [for n in IMAGES : image(n)]
+  labels = {
+    from = origin()
+    first = FIRST
+    derived = DERIVED
+    kind = pick(length(IMAGES) > 1, "many", "one")
+    hidden = shadow("x")
+  }
+}
+function "pick" {
+  params = [flag, a, b]
+  result = flag ? a : b
+}
+)HCL";
+
 }  // namespace
 
 TEST_CASE("lading bake reads an HCL file as HashiCorp's HCL library does", "[bake][hcl]")
@@ -119,6 +167,7 @@ TEST_CASE("lading bake reads an HCL file as HashiCorp's HCL library does", "[bak
     auto [name, text] = GENERATE(table<std::string, std::string>({
         {"expressions.hcl", expressions_file},
         {"syntax.hcl", syntax_file},
+        {"functions.hcl", functions_file},
     }));
     INFO(name);
     write_bytes(work / name, text);
@@ -203,8 +252,11 @@ TEST_CASE("a bad HCL bake file is reported at its line and column, exit 2, and n
         {"target \"app\" {\n  context = \"rootfs\"\n  tags = \"x:${lower(NOPE)}\"\n}\n",
          "bad.hcl:3:13: unknown variable \"NOPE\""},
         {"target \"app\" {\n  labels = {for t in [\"a\"] : t => t}\n}\n", "bad.hcl:2:12: HCL syntax: a for expression that makes an object"},
-        {"function \"inc\" {\n  params = [n]\n  result = n\n}\ntarget \"app\" {\n  context = \"rootfs\"\n}\n",
-         "bad.hcl:1:1: user-defined functions (\"function\" blocks) are not supported"},
+        {"function \"inc\" {\n  params = [n]\n  result = inc(n)\n}\ntarget \"app\" {\n  context = \"rootfs\"\n"
+         "  tags = [inc(1)]\n}\n",
+         "bad.hcl:7:11: in function \"inc\" (bad.hcl:3:12): function \"inc\" calls itself (inc -> inc)"},
+        {"function \"concat\" {\n  params = [a]\n  result = a\n}\ntarget \"app\" {\n  context = \"rootfs\"\n}\n",
+         "bad.hcl:1:10: function \"concat\" has the name of one of bake's built-in functions"},
         {"target \"app\" {\n  context = \"rootfs\"\n  tagz = [\"x\"]\n}\n", "bad.hcl:3:3: unknown key \"tagz\""},
     }));
     INFO(text);

@@ -849,3 +849,85 @@ TEST_CASE("bake variables nesting deep expressions through each other stop at on
     auto r = files.read({files.write("deep.json", text)});
     CHECK_THAT(all_messages(r), Catch::Contains("nest more than 400 levels deep, counting those of the variables"));
 }
+
+TEST_CASE("bake function blocks: parameters, a variadic list, the files' variables and other functions",
+          "[bake][functions]")
+{
+    bake_files files;
+    // JSON: parameters are strings; results are templates, a whole "${...}" keeping its type.
+    auto json = files.write("f.json", R"({
+  "variable": {"REPO": {"default": "reg/app"}, "TAG": {"default": "${suffixed(\"v1\")}"}},
+  "function": {
+    "image": {"params": ["name"], "result": "${REPO}/${name}"},
+    "suffixed": {"params": ["t"], "result": "${t}-${SUFFIX}"},
+    "all": {"params": ["name"], "variadic_param": "more", "result": ["${image(name)}:${TAG}", "${length(more)}"]}
+  },
+  "target": {"app": {"tags": "${all(\"app\", 1, 2)}", "labels": {"shadow": "${image(\"x\")}"}}}
+})");
+    // HCL: a later file's function replaces an earlier one's; parameters hide variables of
+    // their name; SUFFIX is a global attribute of this file, read by a function of the other.
+    auto hcl = files.write("g.hcl", "SUFFIX = \"ci\"\n"
+                                    "function \"image\" {\n  params = [REPO]\n  result = \"${REPO}!\"\n}\n");
+    auto r = files.read({json, hcl});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "app").tags == strings{"app!:v1-ci", "2"});
+    CHECK(target_named(r, "app").labels.at("shadow") == "x!");
+}
+
+TEST_CASE("bake function blocks: every misuse is reported where it is", "[bake][functions]")
+{
+    bake_files files;
+    auto hcl = files.write("bad.hcl",
+                           "function \"format\" {\n  params = []\n  result = 1\n}\n"                    // 1
+                           "function \"h\" {\n  params = [\"q\", a, a]\n  reslt = 1\n}\n"                // 5
+                           "function \"loop\" {\n  params = [a]\n  result = again(a)\n}\n"               // 9
+                           "function \"again\" {\n  params = [a]\n  result = loop(a)\n}\n"               // 13
+                           "function \"k\" {\n  params = [x]\n  result = \"${x}${NOPE}\"\n}\n"            // 17
+                           "function \"caller\" {\n  params = []\n  result = i\n}\n"                     // 21
+                           "target \"t\" {\n"                                                            // 25
+                           "  tags = [k(1, 2), k(null), loop(1), k(\"a\")]\n"                           // 26
+                           "  cmd = [for i in [1] : caller()]\n"                                         // 27
+                           "}\n");
+    auto r = files.read({hcl});
+    const auto messages = all_messages(r);
+    INFO(messages);
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:1:10: function \"format\" has the name of one of bake's built-in "
+                                         "functions"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:6:13: a parameter of function \"h\" must be a bare name (params = [name])"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:6:21: function \"h\" names parameter \"a\" twice"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:7:3: unknown key \"reslt\" in function \"h\"; did you mean \"result\"?"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:5:10: function \"h\" has no \"result\""));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:26:11: k() takes 1 argument, not 2"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:26:20: k(): argument 1 is null, which bake's functions do not take"));
+    // Inside a function, the place in the function's file (named as the file was) comes too.
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:26:29: in function \"loop\" (" + hcl.string() +
+                                         ":11:12): in function \"again\" (" + hcl.string() +
+                                         ":15:12): function \"loop\" calls itself (loop -> again -> loop)"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:26:38: in function \"k\" (" + hcl.string() +
+                                         ":19:17): unknown variable \"NOPE\""));
+    // The caller's loop variable is not the function's to see.
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:27:9: in function \"caller\" (" + hcl.string() +
+                                         ":23:12): unknown variable \"i\""));
+}
+
+TEST_CASE("bake function blocks: calls spend the evaluation budget, so doubling calls stop", "[bake][functions]")
+{
+    bake_files files;
+    // f0 calls nothing; each f(n) calls f(n-1) twice: f25 would be 2^25 calls.
+    std::string text = "function \"f0\" {\n  params = [x]\n  result = x\n}\n";
+    for (int n = 1; n <= 25; ++n)
+        text += "function \"f" + std::to_string(n) + "\" {\n  params = [x]\n  result = f" + std::to_string(n - 1) +
+                "(x) == f" + std::to_string(n - 1) + "(x) ? x : x\n}\n";
+    // A chain of 40 functions each calling the next nests deeper than calls may.
+    for (int n = 0; n < 40; ++n)
+        text += "function \"g" + std::to_string(n) + "\" {\n  params = [x]\n  result = g" + std::to_string(n + 1) + "(x)\n}\n";
+    text += "function \"g40\" {\n  params = [x]\n  result = x\n}\n";
+    text += "target \"t\" {\n  tags = [f25(\"a\")]\n  cmd = [g0(\"b\")]\n}\n";
+    auto r = files.read({files.write("doubling.hcl", text)});
+    const auto messages = all_messages(r);
+    INFO(messages);
+    CHECK_THAT(messages, Catch::Contains("loops repeat more than 1048576 times in one value ([for], %{for} and calls of "
+                                         "\"function\" blocks together)"));
+    CHECK_THAT(messages, Catch::Contains("function calls nest more than 32 levels deep"));
+}

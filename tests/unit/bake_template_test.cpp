@@ -143,7 +143,7 @@ TEST_CASE("bake template: loops cannot make a string longer than 1 MiB, nor repe
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}abc%{endfor}%{endfor}") ==
           "34: the text makes the string longer than 1 MiB\n");
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}%{for c in MANY}%{endfor}%{endfor}%{endfor}") ==
-          "34: loops repeat more than 1048576 times in one value ([for] and %{for} together)\n");
+          "34: loops repeat more than 1048576 times in one value ([for], %{for} and calls of \"function\" blocks together)\n");
 }
 
 TEST_CASE("bake template: expressions compare, combine and choose as HCL's do", "[bake][template]")
@@ -180,10 +180,12 @@ TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake
     CHECK(run.problem("${LIST < 3}") == "2: \"<\" compares numbers, found a list\n");
     CHECK(run.problem("${shout(NAME)}") ==
           "2: unknown function shout(); lading's bake templates have and, coalesce, contains, equal, join, length, "
-          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper\n");
+          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper and the files' \"function\" blocks\n");
     CHECK(run.problem("${OFF ? shout(NAME) : NAME}") ==
           "2: unknown function shout(); lading's bake templates have and, coalesce, contains, equal, join, length, "
-          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper\n");
+          "lower, not, notequal, or, replace, split, trimprefix, trimsuffix, upper and the files' \"function\" blocks\n");
+    CHECK(run.problem("${concat(LIST, LIST)}").starts_with(
+        "2: concat() is one of bake's functions that lading does not offer; lading's bake templates have and, "));
     CHECK(run.problem("${upper(NAME}") == "2: \"upper(\" without \")\" in \"upper(NAME\"\n");
     CHECK(run.problem("${\"open}") == "2: unterminated \"${\"; write \"$${\" for a literal \"${\"\n");
     CHECK(run.problem("${\"x-${NOPE}\"}") == "2: unknown variable \"NOPE\"; declare it in a \"variable\" block\n");

@@ -97,33 +97,33 @@ void bake_variables::resolve(const std::map<std::string, std::string>& environme
     environment_ = &environment;
     problems_ = &problems;
     for (auto& [name, d] : variables_) {
-        std::vector<std::string> chain;
-        value_of(name, chain);
+        chain_.clear();
+        value_of(name);
     }
     environment_ = nullptr;
     problems_ = nullptr;
 }
 
-const json_node& bake_variables::value_of(const std::string& name, std::vector<std::string>& chain)
+const json_node& bake_variables::value_of(const std::string& name)
 {
     auto& d = variables_.at(name);
     if (d.progress == declared::state::done) return d.value;
     d.value.type = json_node::kind::string;  // what a failed variable reads as, so errors do not cascade
     if (d.progress == declared::state::resolving) {
         std::string loop;
-        for (const auto& c : chain) loop += c + " -> ";
+        for (const auto& c : chain_) loop += c + " -> ";
         problems_->add(d.where, "variable loop: " + loop + name);
         return d.value;
     }
-    if (chain.size() >= max_reference_depth) {
+    if (chain_.size() >= max_reference_depth) {
         if (!reported_depth_)
-            problems_->add(d.where, "variable \"" + chain.front() + "\" reaches \"" + name + "\" through more than " +
+            problems_->add(d.where, "variable \"" + chain_.front() + "\" reaches \"" + name + "\" through more than " +
                                         std::to_string(max_reference_depth) + " references");
         reported_depth_ = true;
         return d.value;
     }
     d.progress = declared::state::resolving;
-    chain.push_back(name);
+    chain_.push_back(name);
     auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
     const auto env = environment_->find(name);
     if (env != environment_->end() && d.has_block) {
@@ -134,10 +134,10 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
             problems_->add(d.where, "variable \"" + name + "\" from the environment: " + error);
     } else if (d.attribute_value) {
         json_node value = *d.attribute_value;
-        if (interpolate(value, others(chain), d.attribute_file, *problems_)) d.value = value;
+        if (interpolate(value, lookup(), d.attribute_file, *problems_)) d.value = value;
     } else if (d.default_value) {
         json_node value = *d.default_value;
-        if (interpolate(value, others(chain), d.default_file, *problems_)) {
+        if (interpolate(value, lookup(), d.default_file, *problems_)) {
             if (auto e = d.type ? fit_to_type(value, *d.type) : std::nullopt)
                 problems_->add({d.default_file, d.default_value->at}, "default of variable \"" + name + "\": " + *e);
             else
@@ -146,25 +146,16 @@ const json_node& bake_variables::value_of(const std::string& name, std::vector<s
     } else if (d.type) {
         d.value = json_node{};  // null, as bake gives a typed variable without a value
     }
-    chain.pop_back();
+    chain_.pop_back();
     d.progress = declared::state::done;
     return d.value;
 }
 
-name_lookup bake_variables::others(std::vector<std::string>& chain)
-{
-    return [this, &chain](const std::string& other) -> std::optional<json_node> {
-        if (!variables_.contains(other)) return std::nullopt;
-        return value_of(other, chain);
-    };
-}
-
-name_lookup bake_variables::lookup() const
+name_lookup bake_variables::lookup()
 {
     return [this](const std::string& name) -> std::optional<json_node> {
-        auto it = variables_.find(name);
-        if (it == variables_.end()) return std::nullopt;
-        return it->second.value;
+        if (!variables_.contains(name)) return std::nullopt;
+        return value_of(name);
     };
 }
 

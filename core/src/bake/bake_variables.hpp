@@ -37,8 +37,10 @@ public:
     void resolve(const std::map<std::string, std::string>& environment,
                  const std::map<std::string, std::string>& builtins, diagnostics& problems);
 
-    // For interpolation: a resolved variable's value, or nullopt when none is declared.
-    name_lookup lookup() const;
+    // For interpolation: a variable's value, or nullopt when none is declared. While resolve()
+    // runs, a variable not resolved yet is resolved first (defaults, and the "function" blocks
+    // they call, read other variables).
+    name_lookup lookup();
     // The declared variables; built-ins are not listed, as in bake.
     std::vector<variable_listing> listing() const;
 
@@ -57,13 +59,12 @@ private:
         bool builtin = false;
     };
 
-    const json_node& value_of(const std::string& name, std::vector<std::string>& chain);
-    // The other variables, for interpolating one of them that `chain` leads to.
-    name_lookup others(std::vector<std::string>& chain);
+    const json_node& value_of(const std::string& name);
 
     std::map<std::string, declared> variables_;
     const std::map<std::string, std::string>* environment_ = nullptr;
     diagnostics* problems_ = nullptr;
+    std::vector<std::string> chain_;  // the variables being resolved, each reading the next
     bool reported_depth_ = false;  // once: every variable past the limit would repeat it
 };
 

@@ -9,6 +9,7 @@ struct budget {
     // Levels are entered and left in pairs, so they stand as they are when a scope opens.
     int depth = 0;
     int templates = 0;
+    int calls = 0;
     std::size_t rounds = 0;
     std::size_t copies = 0;
 };
@@ -28,6 +29,12 @@ evaluation_scope::~evaluation_scope() { --current.scopes; }
 
 bool spend_loop_round() { return ++current.rounds <= max_loop_rounds; }
 
+std::string loop_rounds_spent()
+{
+    return "loops repeat more than " + std::to_string(max_loop_rounds) +
+           " times in one value ([for], %{for} and calls of \"function\" blocks together)";
+}
+
 bool spend_copies(std::size_t values)
 {
     current.copies += values;
@@ -38,26 +45,34 @@ bool enter_level() { return ++current.depth <= max_evaluation_depth; }
 
 void leave_level() { --current.depth; }
 
-evaluation_level::evaluation_level(kind k) : kind_(k)
+namespace {
+
+int& count_of(evaluation_level::kind k)
 {
-    if (kind_ == kind::evaluation)
-        enter_level();
-    else
-        ++current.templates;
+    switch (k) {
+    case evaluation_level::kind::evaluation: return current.depth;
+    case evaluation_level::kind::template_in_string: return current.templates;
+    case evaluation_level::kind::function_call: return current.calls;
+    }
+    return current.depth;
 }
 
-evaluation_level::~evaluation_level()
+int limit_of(evaluation_level::kind k)
 {
-    if (kind_ == kind::evaluation)
-        leave_level();
-    else
-        --current.templates;
+    switch (k) {
+    case evaluation_level::kind::evaluation: return max_evaluation_depth;
+    case evaluation_level::kind::template_in_string: return max_template_nesting;
+    case evaluation_level::kind::function_call: return max_function_nesting;
+    }
+    return max_evaluation_depth;
 }
 
-bool evaluation_level::entered() const
-{
-    return kind_ == kind::evaluation ? current.depth <= max_evaluation_depth
-                                     : current.templates <= max_template_nesting;
-}
+}  // namespace
+
+evaluation_level::evaluation_level(kind k) : kind_(k) { ++count_of(kind_); }
+
+evaluation_level::~evaluation_level() { --count_of(kind_); }
+
+bool evaluation_level::entered() const { return count_of(kind_) <= limit_of(kind_); }
 
 }  // namespace lading::bake

@@ -1,11 +1,13 @@
 // What evaluating one bake value may spend, however its expressions, directives, strings inside
-// expressions and the variables they name nest: loop rounds ([for] bodies and %{for} rounds
-// together), values copied out of names, the depth of nested evaluation and of templates inside
-// strings of expressions (each level is stack). A file of a few lines could otherwise ask for hours of work or more stack than there
+// expressions, the variables they name and the functions they call nest: loop rounds ([for]
+// bodies, %{for} rounds and calls of "function" blocks together), values copied out of names,
+// the depth of nested evaluation, of templates inside strings of expressions and of function
+// calls (each level is stack). A file of a few lines could otherwise ask for hours of work or more stack than there
 // is. The budget belongs to the thread; the outermost evaluation_scope opens a fresh one.
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace lading::bake {
 
@@ -13,6 +15,7 @@ constexpr std::size_t max_loop_rounds = 1u << 20;
 constexpr std::size_t max_copied_values = 1u << 24;
 constexpr int max_evaluation_depth = 400;
 constexpr int max_template_nesting = 32;
+constexpr int max_function_nesting = 32;
 
 class evaluation_scope {
 public:
@@ -24,6 +27,7 @@ public:
 
 // Each is false once the budget is spent; the caller reports it.
 bool spend_loop_round();
+std::string loop_rounds_spent();  // the report
 bool spend_copies(std::size_t values);
 
 // One level deeper, and back; enter_level() is false past max_evaluation_depth (the level
@@ -32,11 +36,11 @@ bool enter_level();
 void leave_level();
 
 // One level deeper for as long as it lives: of evaluation (entered() is false past
-// max_evaluation_depth), or of a template inside a string of an expression (past
-// max_template_nesting).
+// max_evaluation_depth), of a template inside a string of an expression (past
+// max_template_nesting), or of calls of "function" blocks (past max_function_nesting).
 class evaluation_level {
 public:
-    enum class kind { evaluation, template_in_string };
+    enum class kind { evaluation, template_in_string, function_call };
     explicit evaluation_level(kind k = kind::evaluation);
     ~evaluation_level();
     evaluation_level(const evaluation_level&) = delete;

@@ -206,8 +206,7 @@ private:
         for (const auto& [key, value] : rounds) {
             // Nested loops with empty bodies make no text, so the size limit alone would not stop them.
             if (!spend_loop_round()) {
-                report(part.offset, "loops repeat more than " + std::to_string(max_loop_rounds) +
-                                        " times in one value ([for] and %{for} together)");
+                report(part.offset, loop_rounds_spent());
                 too_long_ = true;
                 return false;
             }

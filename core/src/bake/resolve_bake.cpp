@@ -6,6 +6,7 @@
 #include "bake/set_override.hpp"
 #include "bake/target_fields.hpp"
 #include "bake/target_references.hpp"
+#include "bake/user_functions.hpp"
 #include "text/closest_name.hpp"
 
 #include <lading/error.hpp>
@@ -33,6 +34,7 @@ struct group_definition {
 struct bake_file {
     fs::path path;  // as named
     json_node root;
+    bake_syntax syntax = bake_syntax::json;
 };
 
 // As buildx: identifier characters, a digit or '-' first too.
@@ -65,6 +67,11 @@ public:
     bake_reading read()
     {
         load_files();
+        // Every expression from here on may call the files' functions.
+        for (const auto& f : files_)
+            if (const auto* block = f.root.find("function")) functions_.read_block(*block, f.path, f.syntax, problems());
+        functions_.set_globals(variables_.lookup());
+        user_function_scope calls_functions(functions_);
         for (const auto& f : files_) read_variables(f);
         variables_.resolve(request_.environment, request_.builtins, out_.problems);
         out_.variables = variables_.listing();
@@ -94,6 +101,7 @@ private:
     bake_reading out_;
     std::vector<bake_file> files_;
     bake_variables variables_;
+    user_functions functions_;
     std::map<std::string, group_definition> groups_;
     std::vector<target_definition> definitions_;     // in the order read
     std::map<std::string, target_fields> targets_;   // as merged from the files
@@ -134,15 +142,13 @@ private:
                 continue;
             }
             for (const auto& m : root->members) {
-                if (m.global_attribute || m.key == "variable" || m.key == "group" || m.key == "target") continue;
-                if (m.key == "function")
-                    problems().add({path, m.key_at}, "user-defined functions (\"function\" blocks) are not supported; "
-                                                     "use the built-in functions lading's README lists");
-                else
-                    problems().add({path, m.key_at}, "unknown block \"" + m.key + "\"" +
-                                                         text::did_you_mean(m.key, {"variable", "group", "target"}));
+                if (m.global_attribute || m.key == "variable" || m.key == "group" || m.key == "target" ||
+                    m.key == "function")
+                    continue;
+                problems().add({path, m.key_at}, "unknown block \"" + m.key + "\"" +
+                                                     text::did_you_mean(m.key, {"variable", "group", "target", "function"}));
             }
-            files_.push_back({path, std::move(*root)});
+            files_.push_back({path, std::move(*root), syntax});
         }
     }
 

@@ -5,6 +5,7 @@
 #include "bake/hcl_number.hpp"
 #include "bake/string_template.hpp"
 #include "bake/template_functions.hpp"
+#include "bake/user_functions.hpp"
 #include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
@@ -356,9 +357,7 @@ private:
         list.type = json_node::kind::array;
         std::size_t size = 0;
         for (const auto& [element_key, element_value] : elements) {
-            if (!spend_loop_round())
-                fail("loops repeat more than " + std::to_string(max_loop_rounds) + " times in one value ([for] and "
-                     "%{for} together)");
+            if (!spend_loop_round()) fail(loop_rounds_spent());
             key = &element_key;
             value = &element_value;
             if (condition_at) {
@@ -496,11 +495,20 @@ private:
             if (take(")")) break;
             if (!take(",")) fail("\"" + function + "(\" without \")\" in \"" + std::string(in_) + "\"");
         }
-        if (!live && is_template_function(function)) return json_node{};
+        auto* user = active_user_functions();
+        const bool user_defined = user && user->defines(function);
+        if (!live && (user_defined || is_template_function(function))) return json_node{};
         json_node result;
         try {
-            result = call_template_function(function, args);
+            if (user_defined) {
+                if (!spend_loop_round()) fail(loop_rounds_spent());
+                result = user->call(function, args);
+            } else {
+                result = call_template_function(function, args);
+            }
         } catch (const template_function_error& e) {
+            fail(e.message);
+        } catch (const user_function_error& e) {
             fail(e.message);
         }
         // replace() and split() of their own results would double a value at every call.

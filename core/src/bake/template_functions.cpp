@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <set>
 
 namespace lading::bake {
 
@@ -181,13 +182,35 @@ const std::map<std::string, function>& functions()
 
 bool is_template_function(const std::string& name) { return functions().contains(name); }
 
+bool is_bake_builtin_function(const std::string& name)
+{
+    // bake's standard library (buildx's bake/hclparser/stdlib.go), lading's functions among them.
+    static const std::set<std::string, std::less<>> names = {
+        "absolute", "add", "and", "base64decode", "base64encode", "basename", "bcrypt", "byteslen", "bytesslice",
+        "can", "ceil", "chomp", "chunklist", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "coalesce",
+        "coalescelist", "compact", "concat", "contains", "convert", "csvdecode", "dirname", "distinct", "divide",
+        "element", "equal", "flatten", "floor", "format", "formatdate", "formatlist", "greaterthan",
+        "greaterthanorequalto", "hasindex", "indent", "index", "indexof", "int", "join", "jsondecode", "jsonencode",
+        "keys", "length", "lessthan", "lessthanorequalto", "log", "lookup", "lower", "max", "md5", "merge", "min",
+        "modulo", "multiply", "negate", "not", "notequal", "or", "parseint", "pow", "range", "regex",
+        "regex_replace", "regexall", "replace", "reverse", "reverselist", "rsadecrypt", "sanitize",
+        "sethaselement", "setintersection", "setproduct", "setsubtract", "setsymmetricdifference", "setunion",
+        "sha1", "sha256", "sha512", "signum", "slice", "sort", "split", "strlen", "substr", "subtract", "timeadd",
+        "timestamp", "title", "trim", "trimprefix", "trimspace", "trimsuffix", "try", "upper", "urlencode",
+        "uuidv4", "uuidv5", "values", "zipmap"};
+    return names.contains(name);
+}
+
 json_node call_template_function(const std::string& name, const std::vector<json_node>& args)
 {
     auto it = functions().find(name);
     if (it == functions().end()) {
         std::string known;
         for (const auto& [n, f] : functions()) known += (known.empty() ? "" : ", ") + n;
-        throw template_function_error{"unknown function " + name + "(); lading's bake templates have " + known};
+        throw template_function_error{(is_bake_builtin_function(name) ? name + "() is one of bake's functions that lading "
+                                                                              "does not offer"
+                                                                      : "unknown function " + name + "()") +
+                                      "; lading's bake templates have " + known + " and the files' \"function\" blocks"};
     }
     return it->second(name, arguments(name, args));
 }

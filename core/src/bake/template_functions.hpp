@@ -18,6 +18,10 @@ struct template_function_error {
 
 bool is_template_function(const std::string& name);
 
+// Whether bake has a built-in function of this name, one lading offers or not (format,
+// concat, merge...). In bake a built-in takes the place of a "function" block of its name.
+bool is_bake_builtin_function(const std::string& name);
+
 // The value of `name(args...)`; throws template_function_error for an unknown function,
 // the wrong number of arguments or an argument of the wrong type.
 json_node call_template_function(const std::string& name, const std::vector<json_node>& args);

@@ -11,7 +11,9 @@
 // Variables come from `variable "NAME" { default = ... }` blocks and from root-level
 // attributes. As in buildx, a root attribute is the value whatever a block of that name says;
 // among blocks the later default wins; a variable without a default is null, and defaults may
-// use other variables. Environment variables are not consulted.
+// use other variables. Environment variables are not consulted. `function` blocks are read
+// by HCL's user function extension (the one buildx's is copied from); a variable whose
+// default calls one is evaluated after the variables the function reads.
 // Values are printed as go-cty's JSON encoding of the value with its own type. Any error
 // (syntax, evaluation, variable cycle, nested block) exits with status 2 and a message on
 // stderr.
@@ -26,6 +28,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/userfunc"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -64,6 +67,36 @@ type variables struct {
 	exprs     map[string]hclsyntax.Expression
 	values    map[string]cty.Value
 	resolving []string
+	userFuncs map[string]userFunction
+}
+
+// userFunction is what a function block's result reads: its expression and its parameters.
+type userFunction struct {
+	result hclsyntax.Expression
+	params map[string]bool
+}
+
+// reads lists the variables an expression reads, with those of the user functions it calls
+// (and they call), leaving out each function's own parameters.
+func (vs *variables) reads(expr hclsyntax.Expression, params map[string]bool, visited map[string]bool) []string {
+	var names []string
+	for _, traversal := range expr.Variables() {
+		if !params[traversal.RootName()] {
+			names = append(names, traversal.RootName())
+		}
+	}
+	hclsyntax.VisitAll(expr, func(node hclsyntax.Node) hcl.Diagnostics {
+		call, ok := node.(*hclsyntax.FunctionCallExpr)
+		if !ok || visited[call.Name] {
+			return nil
+		}
+		if f, user := vs.userFuncs[call.Name]; user {
+			visited[call.Name] = true
+			names = append(names, vs.reads(f.result, f.params, visited)...)
+		}
+		return nil
+	})
+	return names
 }
 
 func (vs *variables) context() *hcl.EvalContext {
@@ -86,9 +119,9 @@ func (vs *variables) resolve(name string) {
 		return
 	}
 	vs.resolving = append(vs.resolving, name)
-	for _, traversal := range expr.Variables() {
-		if _, known := vs.exprs[traversal.RootName()]; known {
-			vs.resolve(traversal.RootName())
+	for _, read := range vs.reads(expr, nil, map[string]bool{}) {
+		if _, known := vs.exprs[read]; known {
+			vs.resolve(read)
 		}
 	}
 	vs.resolving = vs.resolving[:len(vs.resolving)-1]
@@ -132,7 +165,7 @@ func main() {
 	}
 	for _, block := range root.Blocks {
 		switch block.Type {
-		case "variable", "target", "group":
+		case "variable", "target", "group", "function":
 		default:
 			fail("%s: unsupported block type %q", block.DefRange().String(), block.Type)
 		}
@@ -151,7 +184,31 @@ func main() {
 		}
 	}
 	sort.Slice(defs, func(i, j int) bool { return defs[i].start < defs[j].start })
-	vars := &variables{exprs: map[string]hclsyntax.Expression{}, values: map[string]cty.Value{}}
+	vars := &variables{exprs: map[string]hclsyntax.Expression{}, values: map[string]cty.Value{},
+		userFuncs: map[string]userFunction{}}
+	decoded, _, diags := userfunc.DecodeUserFunctions(file.Body, "function", vars.context)
+	check(diags)
+	for name, f := range decoded {
+		functions[name] = f // the functions' own context shares this map: they call each other
+	}
+	for _, block := range root.Blocks {
+		if block.Type != "function" {
+			continue
+		}
+		f := userFunction{result: block.Body.Attributes["result"].Expr, params: map[string]bool{}}
+		for _, attr := range []string{"params", "variadic_param"} {
+			if a, ok := block.Body.Attributes[attr]; ok {
+				exprs := []hcl.Expression{a.Expr}
+				if attr == "params" {
+					exprs, _ = hcl.ExprList(a.Expr)
+				}
+				for _, e := range exprs {
+					f.params[hcl.ExprAsKeyword(e)] = true
+				}
+			}
+		}
+		vars.userFuncs[block.Labels[0]] = f
+	}
 	for _, def := range defs {
 		vars.exprs[def.name] = def.expr
 	}
@@ -168,7 +225,7 @@ func main() {
 
 	// Targets and groups; a repeated name adds to (and overrides) the earlier block.
 	for _, block := range root.Blocks {
-		if block.Type == "variable" {
+		if block.Type == "variable" || block.Type == "function" {
 			continue
 		}
 		attrs, _ := out[block.Type][block.Labels[0]].(map[string]interface{})
