@@ -931,3 +931,22 @@ TEST_CASE("bake function blocks: calls spend the evaluation budget, so doubling 
                                          "\"function\" blocks together)"));
     CHECK_THAT(messages, Catch::Contains("function calls nest more than 32 levels deep"));
 }
+
+TEST_CASE("bake variables: a later block of a name replaces the earlier one whole, as in bake", "[bake][variables]")
+{
+    bake_files files;
+    auto first = files.write("a.json", R"J({"variable": {"V": {"default": ["x"], "type": "list(string)",
+                                          "description": "first"}, "W": {"default": "w"}},
+                                          "target": {"t": {"tags": ["${length(V)}", "w=${W}"]}}})J");
+    // The later block of V gives neither a default nor a type: V has no value, and is a string
+    // again for the environment. W's later block only describes it.
+    auto second = files.write("b.hcl", "variable \"V\" {\n  description = \"second\"\n}\n"
+                                       "variable \"W\" {\n  default = \"w2\"\n}\nvariable \"W\" {\n  description = \"d\"\n}\n");
+    auto r = files.read({first, second});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "t").tags == strings{"0", "w="});
+    r = files.read({first, second}, {}, {}, {{"V", "a,b"}});
+    INFO(all_messages(r));
+    CHECK(target_named(r, "t").tags == strings{"3", "w="});
+}

@@ -46,6 +46,12 @@ void bake_variables::read_block(const json_node& block, const std::filesystem::p
     }
     for (const auto& v : block.members) {
         auto& d = variables_[v.key];
+        // As in bake, a later block of this name replaces the earlier one whole: a default or
+        // type the later block leaves out is gone. A global attribute of the name stays.
+        d.default_value.reset();
+        d.default_file.clear();
+        d.type.reset();
+        d.description.clear();
         d.where = {file, v.key_at};
         d.has_block = true;
         if (!v.value.is_object()) {

@@ -25,8 +25,8 @@ struct variable_listing {
 
 class bake_variables {
 public:
-    // Reads one file's "variable" object; a later file's default, type or description
-    // replaces an earlier one's.
+    // Reads one file's "variable" object; a later block of a name (in this file or a later
+    // one) replaces the earlier block whole, as in bake.
     void read_block(const json_node& block, const std::filesystem::path& file, diagnostics& problems);
     // An HCL file's NAME = VALUE outside blocks, as bake takes it: VALUE is the variable's value
     // whatever its block's default, type or the environment (which overrides a name only when
