@@ -129,7 +129,7 @@ function "major" {
 }
 function "tags_for" {
   params = [name]
-  variadic_param = skip
+  variadic_params = skip
   result = [for t in [VERSION, major(VERSION), "latest"] : "${image(name)}:${t}" if !contains(skip, t)]
 }
 function "origin" {
@@ -151,11 +151,68 @@ target "api" {
     derived = DERIVED
     kind = pick(length(IMAGES) > 1, "many", "one")
     hidden = shadow("x")
+    expanded = join(",", tags_for("worker", ["latest", "2"]...))
   }
 }
 function "pick" {
   params = [flag, a, b]
   result = flag ? a : b
+}
+)HCL";
+
+// The standard library functions lading offers beyond the first ones, over lists, objects,
+// text and encodings, with their edge cases (negative offsets, mixed kinds, e-notation).
+const char* stdlib_file = R"HCL(group "default" { targets = ["lists", "text"] }
+variable "TAGS" { default = ["b", "a", "", "b", "c"] }
+variable "ARCHES" { default = { amd64 = "x86_64", arm64 = "aarch64" } }
+variable "EXTRA" { default = { arm64 = "armv8", riscv64 = "rv64" } }
+variable "NUMS" { default = [3, 1, 2] }
+variable "JOBJ" {
+  default = { b = [1, 2.50, true, null], a = "<x & y>", c = "line\nbreak\ttab\"q\\ \u2028" }
+}
+BIG = 1234567
+SMALL = 0.00001
+
+target "lists" {
+  cmd = concat(TAGS, ["d"], [])
+  platforms = distinct(compact(TAGS))
+  tags = sort(concat(NUMS, ["10", "9"]))
+  entrypoint = flatten([["x", ["y"]], [], "z"])
+  annotations = reverselist(slice(TAGS, 1, 4))
+  description = join(",", range(5))
+  labels = {
+    element = element(TAGS, 7)
+    coalesced = join("+", coalescelist([], ["q"], ["r"]))
+    keys = join(",", keys(merge(ARCHES, EXTRA)))
+    values = join(",", values(merge(ARCHES, EXTRA)))
+    lookup = lookup(ARCHES, "arm64", "none")
+    missing = lookup(ARCHES, "s390x", "none")
+    indexof = "i${indexof(TAGS, "c")}"
+    down = join(",", range(10, 0, -3))
+    range2 = join(",", range(-2, 2))
+    distinct_mixed = jsonencode(distinct([1, "1", true, "true"]))
+  }
+}
+
+target "text" {
+  tags = [trimspace("  \t spaced \n"), trim("--x-y--", "-"), chomp("line\r\n\n"), indent(2, "a\nb\nc")]
+  entrypoint = ["n${strlen("hello")}", substr("hello world", 6, -1), substr("hello", -3, 2), substr("hello", 1, 0), substr("hello", -2, 0), substr("hi", 5, 1)]
+  cmd = [reverse("abc"), title("hello wide_world-x 9lives"), sanitize("feature/JIRA-12 ok.é"), basename("/a/b/c/"), dirname("/a/b/c"), dirname("x"), dirname("a//b/../c/d"), basename("")]
+  labels = {
+    f1 = format("%s-%d-%t-%v-%%", "a", 42, true, "s")
+    f2 = format("%v %v %v %v %v", BIG, SMALL, 100000, 0.0001, -2.5)
+    f3 = format("%v", ["a", 1, ARCHES])
+    fl = join(";", formatlist("%s=%s", ["a", "b"], "x"))
+    fl2 = join(";", formatlist("%s:%s", ["a", "b"], ["1", "2"]))
+    j = jsonencode(JOBJ)
+    b64 = base64encode("hello, wörld")
+    unb64 = base64decode("aGVsbG8sIHfDtnJsZA==")
+    url = urlencode("a b&c=d/é~")
+    md5 = md5("lading")
+    sha1 = sha1("lading")
+    sha256 = sha256("lading")
+    sha512 = sha512("lading")
+  }
 }
 )HCL";
 
@@ -168,6 +225,7 @@ TEST_CASE("lading bake reads an HCL file as HashiCorp's HCL library does", "[bak
         {"expressions.hcl", expressions_file},
         {"syntax.hcl", syntax_file},
         {"functions.hcl", functions_file},
+        {"stdlib.hcl", stdlib_file},
     }));
     INFO(name);
     write_bytes(work / name, text);

@@ -860,7 +860,7 @@ TEST_CASE("bake function blocks: parameters, a variadic list, the files' variabl
   "function": {
     "image": {"params": ["name"], "result": "${REPO}/${name}"},
     "suffixed": {"params": ["t"], "result": "${t}-${SUFFIX}"},
-    "all": {"params": ["name"], "variadic_param": "more", "result": ["${image(name)}:${TAG}", "${length(more)}"]}
+    "all": {"params": ["name"], "variadic_params": "more", "result": ["${image(name)}:${TAG}", "${length(more)}"]}
   },
   "target": {"app": {"tags": "${all(\"app\", 1, 2)}", "labels": {"shadow": "${image(\"x\")}"}}}
 })");
@@ -949,4 +949,52 @@ TEST_CASE("bake variables: a later block of a name replaces the earlier one whol
     r = files.read({first, second}, {}, {}, {{"V", "a,b"}});
     INFO(all_messages(r));
     CHECK(target_named(r, "t").tags == strings{"3", "w="});
+}
+
+TEST_CASE("bake function blocks: resolution through functions, the environment, and one read's functions only",
+          "[bake][functions]")
+{
+    bake_files files;
+    // A's default calls f, which reads ZED, resolved on the way (it sorts after A).
+    auto hcl = files.write("r.hcl", "variable \"A\" { default = f() }\n"
+                                    "variable \"ZED\" { default = \"z\" }\n"
+                                    "variable \"CI\" { default = is_ci() }\n"
+                                    "function \"f\" {\n  params = []\n  result = \"${ZED}!\"\n}\n"
+                                    "function \"is_ci\" {\n  params = []\n  result = false\n}\n"
+                                    "function \"all\" {\n  params = [first]\n  variadic_params = rest\n"
+                                    "  result = join(\"+\", concat([first], rest))\n}\n"
+                                    "target \"t\" {\n  tags = [A, CI == true ? \"ci\" : \"local\", all(\"x\", [\"y\", \"z\"]...)]\n}\n");
+    auto r = files.read({hcl});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "t").tags == strings{"z!", "local", "x+y+z"});
+    // The default's value, a bool, gives the type the environment converts to, as in bake.
+    r = files.read({hcl}, {}, {}, {{"CI", "true"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "t").tags == strings{"z!", "ci", "x+y+z"});
+
+    // A loop through a function is a variable loop.
+    auto loop = files.write("loop.hcl", "variable \"V\" { default = g() }\n"
+                                        "function \"g\" {\n  params = []\n  result = V\n}\n"
+                                        "target \"t\" {\n  tags = [V]\n}\n");
+    CHECK_THAT(all_messages(files.read({loop})), Catch::Contains("loop.hcl:1:10: variable loop: V -> V"));
+
+    // Another read does not see this read's functions.
+    auto other = files.write("other.hcl", "target \"t\" {\n  tags = [f()]\n}\n");
+    CHECK_THAT(all_messages(files.read({other})), Catch::Contains("other.hcl:2:11: unknown function f()"));
+    CHECK_THAT(all_messages(files.read({other})), Catch::Contains("other.hcl:2:11: unknown function f()"));
+}
+
+TEST_CASE("bake function blocks: buildx's names; a block named as a built-in is refused", "[bake][functions]")
+{
+    bake_files files;
+    // variadic_params is buildx's name (HCL's own extension says variadic_param).
+    auto hcl = files.write("n.hcl", "function \"l\" {\n  params = []\n  variadic_param = items\n  result = items\n}\n"
+                                    "function \"homedir\" {\n  params = []\n  result = \"/h\"\n}\n"
+                                    "target \"t\" {\n  tags = [\"x\"]\n}\n");
+    const auto messages = all_messages(files.read({hcl}));
+    CHECK_THAT(messages, Catch::Contains("n.hcl:3:3: unknown key \"variadic_param\" in function \"l\"; did you mean "
+                                         "\"variadic_params\"?"));
+    CHECK_THAT(messages, Catch::Contains("n.hcl:6:10: function \"homedir\" has the name of one of bake's built-in"));
 }

@@ -1,5 +1,6 @@
 #include "bake/bake_variables.hpp"
 
+#include "bake/evaluation_budget.hpp"
 #include "text/closest_name.hpp"
 
 #include <boost/json.hpp>
@@ -130,8 +131,15 @@ const json_node& bake_variables::value_of(const std::string& name)
     }
     d.progress = declared::state::resolving;
     chain_.push_back(name);
+    fresh_rounds own_budget;
     auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
     const auto env = environment_->find(name);
+    if (env != environment_->end() && d.has_block && !d.type && d.default_value) {
+        // As bake does, the default is evaluated even so, and its value (not its text: a
+        // default may call a function or compare) gives the type the environment converts to.
+        json_node value = *d.default_value;
+        if (interpolate(value, lookup(), d.default_file, *problems_)) type = type_of_default(value);
+    }
     if (env != environment_->end() && d.has_block) {
         std::string error;
         if (auto v = parse_environment_value(env->second, type, error))

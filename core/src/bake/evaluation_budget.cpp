@@ -27,6 +27,18 @@ evaluation_scope::evaluation_scope()
 
 evaluation_scope::~evaluation_scope() { --current.scopes; }
 
+fresh_rounds::fresh_rounds() : rounds_(current.rounds), copies_(current.copies)
+{
+    current.rounds = 0;
+    current.copies = 0;
+}
+
+fresh_rounds::~fresh_rounds()
+{
+    current.rounds = rounds_;
+    current.copies = copies_;
+}
+
 bool spend_loop_round() { return ++current.rounds <= max_loop_rounds; }
 
 std::string loop_rounds_spent()

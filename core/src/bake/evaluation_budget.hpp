@@ -25,6 +25,20 @@ public:
     evaluation_scope& operator=(const evaluation_scope&) = delete;
 };
 
+// A budget of loop rounds and copies of its own for as long as it lives (the levels stay
+// shared: they are stack): a variable resolved while another value reads it costs that value
+// nothing, so whether a file is within the budget does not depend on the order of resolution.
+class fresh_rounds {
+public:
+    fresh_rounds();
+    ~fresh_rounds();
+    fresh_rounds(const fresh_rounds&) = delete;
+    fresh_rounds& operator=(const fresh_rounds&) = delete;
+
+private:
+    std::size_t rounds_, copies_;
+};
+
 // Each is false once the budget is spent; the caller reports it.
 bool spend_loop_round();
 std::string loop_rounds_spent();  // the report

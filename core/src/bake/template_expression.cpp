@@ -492,6 +492,15 @@ private:
         std::vector<json_node> args;
         while (!take(")")) {  // a trailing comma allowed, as HCL allows it
             args.push_back(conditional(live));
+            if (take("...")) {  // the last argument, a list, stands for its elements
+                if (!take(")")) fail("\"...\" expands the last argument of \"" + function + "(\" only");
+                auto list = std::move(args.back());
+                args.pop_back();
+                if (live && !list.is_array())
+                    fail("\"...\" expands a list, found " + std::string(kind_name(list.type)));
+                args.insert(args.end(), list.items.begin(), list.items.end());
+                break;
+            }
             if (take(")")) break;
             if (!take(",")) fail("\"" + function + "(\" without \")\" in \"" + std::string(in_) + "\"");
         }
@@ -521,7 +530,8 @@ private:
     json_node name(bool live)
     {
         auto start = at_;
-        while (at_ < in_.size() && is_name_character(in_[at_])) ++at_;
+        // A name ends where "..." (the expansion of a call's last argument) begins.
+        while (at_ < in_.size() && is_name_character(in_[at_]) && !in_.substr(at_).starts_with("...")) ++at_;
         std::string n(in_.substr(start, at_ - start));
         if (n.back() == '.') fail("\"" + n + "\" is not a variable name");
         skip_space();

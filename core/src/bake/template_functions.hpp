@@ -1,8 +1,8 @@
-// The functions a bake template expression may call, from the HCL standard library bake
-// offers: equal, notequal, and, or, not, coalesce, contains, length, join, split, replace,
-// trimprefix, trimsuffix, lower and upper. Each either does what bake's does or refuses:
-// replace with a /regular expression/, and lower, upper or length of text that is not ASCII
-// (bake counts and cases by Unicode rules lading does not carry) are errors, not guesses.
+// The functions a bake template expression may call: 51 of the functions bake offers (HCL's
+// standard library, go-cty's, and buildx's own sanitize, basename, dirname, indexof and
+// encodings), listed in the README. Each either does what bake's does or refuses: what would
+// need Unicode tables (casing, counting or reversing non-ASCII text), regular expressions,
+// fractions beyond a double's exact range, or format flags is an error, not a guess.
 #pragma once
 
 #include "bake/positioned_json.hpp"

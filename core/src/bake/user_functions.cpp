@@ -92,14 +92,14 @@ std::optional<user_functions::definition> user_functions::read_definition(const 
             }
             for (const auto& item : m.value.items)
                 if (auto p = add_parameter(item, "a parameter")) d.params.push_back(*p);
-        } else if (m.key == "variadic_param") {
-            d.variadic_param = add_parameter(m.value, "\"variadic_param\"");
+        } else if (m.key == "variadic_params") {
+            d.variadic_params = add_parameter(m.value, "\"variadic_params\"");
         } else if (m.key == "result") {
             has_result = true;
             d.result = m.value;
         } else {
             problem(m.key_at, "unknown key \"" + m.key + "\" in function \"" + name + "\"" +
-                                  text::did_you_mean(m.key, {"params", "variadic_param", "result"}));
+                                  text::did_you_mean(m.key, {"params", "variadic_params", "result"}));
         }
     }
     if (!has_params) problem(block.key_at, "function \"" + name + "\" has no \"params\" (write params = [] for none)");
@@ -125,7 +125,7 @@ name_lookup user_functions::with_arguments(const definition& f, const std::vecto
     return [&f, &args, this](const std::string& name) -> std::optional<json_node> {
         for (std::size_t i = 0; i < f.params.size(); ++i)
             if (f.params[i] == name) return args[i];
-        if (f.variadic_param && *f.variadic_param == name) {
+        if (f.variadic_params && *f.variadic_params == name) {
             json_node rest;
             rest.type = json_node::kind::array;
             rest.items.assign(args.begin() + static_cast<std::ptrdiff_t>(f.params.size()), args.end());
@@ -139,8 +139,8 @@ json_node user_functions::call(const std::string& name, const std::vector<json_n
 {
     const auto& f = functions_.at(name);
     const auto wanted = f.params.size();
-    if (f.variadic_param ? args.size() < wanted : args.size() != wanted)
-        throw user_function_error{name + "() takes " + (f.variadic_param ? "at least " : "") +
+    if (f.variadic_params ? args.size() < wanted : args.size() != wanted)
+        throw user_function_error{name + "() takes " + (f.variadic_params ? "at least " : "") +
                                   plural(wanted, "argument") + ", not " + std::to_string(args.size())};
     for (std::size_t i = 0; i < args.size(); ++i)
         if (args[i].type == json_node::kind::null)

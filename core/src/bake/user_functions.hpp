@@ -1,10 +1,10 @@
 // bake's "function" blocks: functions a bake file defines for its own expressions, as buildx
-// reads them (HCL's user function extension):
+// reads them (HCL's user function extension, with buildx's name variadic_params):
 //
 //   function "tag" {
-//     params         = [name]        # in a JSON file: "params": ["name"]
-//     variadic_param = more          # optional: the arguments past params, as a list
-//     result         = "${REPO}/${name}:${TAG}"
+//     params          = [name]       # in a JSON file: "params": ["name"]
+//     variadic_params = more         # optional: the arguments past params, as a list
+//     result          = "${REPO}/${name}:${TAG}"
 //   }
 //
 // A call `tag("app")` evaluates `result` with the parameters standing for the arguments, in
@@ -49,7 +49,7 @@ public:
 private:
     struct definition {
         std::vector<std::string> params;
-        std::optional<std::string> variadic_param;
+        std::optional<std::string> variadic_params;
         json_node result;
         std::filesystem::path file;
     };

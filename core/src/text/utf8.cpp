@@ -1,5 +1,7 @@
 #include "text/utf8.hpp"
 
+#include <algorithm>
+
 #include <lading/error.hpp>
 
 namespace lading::text {
@@ -76,6 +78,19 @@ void append_utf8(std::string& out, char32_t cp)
         out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (cp & 0x3F));
     }
+}
+
+std::vector<std::string_view> utf8_characters(std::string_view text)
+{
+    std::vector<std::string_view> characters;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[at]);
+        std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        n = std::min(n, text.size() - at);
+        characters.push_back(text.substr(at, n));
+        at += n;
+    }
+    return characters;
 }
 
 }  // namespace lading::text

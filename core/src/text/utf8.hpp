@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lading::text {
 
@@ -23,5 +24,8 @@ constexpr bool is_unicode_scalar(char32_t cp) { return cp <= 0x10FFFF && (cp < 0
 
 // Appends the UTF-8 form of code point `cp` (a Unicode scalar value).
 void append_utf8(std::string& out, char32_t cp);
+
+// The characters of well-formed UTF-8 text, each as its bytes.
+std::vector<std::string_view> utf8_characters(std::string_view text);
 
 }  // namespace lading::text

@@ -12,8 +12,8 @@
 // attributes. As in buildx, a root attribute is the value whatever a block of that name says;
 // among blocks the later default wins; a variable without a default is null, and defaults may
 // use other variables. Environment variables are not consulted. `function` blocks are read
-// by HCL's user function extension (the one buildx's is copied from); a variable whose
-// default calls one is evaluated after the variables the function reads.
+// as buildx reads them (params, variadic_params, result; a built-in keeps its name); a
+// variable whose default calls one is evaluated after the variables the function reads.
 // Values are printed as go-cty's JSON encoding of the value with its own type. Any error
 // (syntax, evaluation, variable cycle, nested block) exits with status 2 and a message on
 // stderr.
@@ -21,14 +21,21 @@ package main
 
 import (
 	"bytes"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
+	"path"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/ext/userfunc"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -37,6 +44,8 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
+// bake's functions that lading offers: go-cty's standard library, and the few buildx adds
+// (written here after their documented behaviour, on Go's own packages as buildx's are).
 var functions = map[string]function.Function{
 	"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc,
 	"join": stdlib.JoinFunc, "split": stdlib.SplitFunc, "replace": stdlib.ReplaceFunc,
@@ -44,6 +53,80 @@ var functions = map[string]function.Function{
 	"coalesce": stdlib.CoalesceFunc, "contains": stdlib.ContainsFunc, "length": stdlib.LengthFunc,
 	"equal": stdlib.EqualFunc, "notequal": stdlib.NotEqualFunc,
 	"and": stdlib.AndFunc, "or": stdlib.OrFunc, "not": stdlib.NotFunc,
+	"concat": stdlib.ConcatFunc, "flatten": stdlib.FlattenFunc, "distinct": stdlib.DistinctFunc,
+	"compact": stdlib.CompactFunc, "coalescelist": stdlib.CoalesceListFunc, "element": stdlib.ElementFunc,
+	"slice": stdlib.SliceFunc, "reverselist": stdlib.ReverseListFunc, "sort": stdlib.SortFunc,
+	"range": stdlib.RangeFunc, "keys": stdlib.KeysFunc, "values": stdlib.ValuesFunc,
+	"lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+	"trimspace": stdlib.TrimSpaceFunc, "trim": stdlib.TrimFunc, "chomp": stdlib.ChompFunc,
+	"indent": stdlib.IndentFunc, "strlen": stdlib.StrlenFunc, "substr": stdlib.SubstrFunc,
+	"reverse": stdlib.ReverseFunc, "title": stdlib.TitleFunc,
+	"format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc, "jsonencode": stdlib.JSONEncodeFunc,
+	"indexof": indexOf(),
+	"sanitize": stringFunc(func(s string) (string, error) {
+		var b strings.Builder
+		for _, r := range s {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' {
+				b.WriteRune(r)
+			} else {
+				b.WriteRune('_')
+			}
+		}
+		return b.String(), nil
+	}),
+	"basename":     stringFunc(func(s string) (string, error) { return path.Base(s), nil }),
+	"dirname":      stringFunc(func(s string) (string, error) { return path.Dir(s), nil }),
+	"base64encode": stringFunc(func(s string) (string, error) { return base64.StdEncoding.EncodeToString([]byte(s)), nil }),
+	"base64decode": stringFunc(func(s string) (string, error) {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || !utf8.Valid(b) {
+			return "", fmt.Errorf("cannot decode %q", s)
+		}
+		return string(b), nil
+	}),
+	"urlencode": stringFunc(func(s string) (string, error) { return url.QueryEscape(s), nil }),
+	"md5":       stringFunc(func(s string) (string, error) { return fmt.Sprintf("%x", md5.Sum([]byte(s))), nil }),
+	"sha1":      stringFunc(func(s string) (string, error) { return fmt.Sprintf("%x", sha1.Sum([]byte(s))), nil }),
+	"sha256":    stringFunc(func(s string) (string, error) { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))), nil }),
+	"sha512":    stringFunc(func(s string) (string, error) { return fmt.Sprintf("%x", sha512.Sum512([]byte(s))), nil }),
+}
+
+// stringFunc makes a function of one string argument that returns a string.
+func stringFunc(f func(string) (string, error)) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "str", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			s, err := f(args[0].AsString())
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return cty.StringVal(s), nil
+		},
+	})
+}
+
+// indexOf is buildx's indexof(LIST, VALUE): the index of the first element equal to VALUE.
+func indexOf() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "list", Type: cty.DynamicPseudoType},
+			{Name: "value", Type: cty.DynamicPseudoType},
+		},
+		Type: function.StaticReturnType(cty.Number),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if !args[0].Type().IsListType() && !args[0].Type().IsTupleType() {
+				return cty.NilVal, fmt.Errorf("argument must be a list or tuple")
+			}
+			for it := args[0].ElementIterator(); it.Next(); {
+				i, v := it.Element()
+				if eq, err := stdlib.Equal(v, args[1]); err == nil && eq.True() {
+					return i, nil
+				}
+			}
+			return cty.NilVal, fmt.Errorf("item not found")
+		},
+	})
 }
 
 func fail(format string, args ...interface{}) {
@@ -70,10 +153,46 @@ type variables struct {
 	userFuncs map[string]userFunction
 }
 
-// userFunction is what a function block's result reads: its expression and its parameters.
+// userFunction is a function block as buildx reads it: params (bare names), an optional
+// variadic_params name that takes the arguments past params as a tuple, and result,
+// evaluated with the parameters in front of the variables and functions of the file.
 type userFunction struct {
-	result hclsyntax.Expression
-	params map[string]bool
+	result   hclsyntax.Expression
+	order    []string
+	variadic string
+	params   map[string]bool // the names above, for reads()
+}
+
+func (f userFunction) function(vars *variables) function.Function {
+	spec := &function.Spec{Type: function.StaticReturnType(cty.DynamicPseudoType)}
+	for _, p := range f.order {
+		spec.Params = append(spec.Params, function.Parameter{Name: p, Type: cty.DynamicPseudoType})
+	}
+	if f.variadic != "" {
+		spec.VarParam = &function.Parameter{Name: f.variadic, Type: cty.DynamicPseudoType}
+	}
+	spec.Type = func(args []cty.Value) (cty.Type, error) {
+		v, err := f.call(vars, args)
+		return v.Type(), err
+	}
+	spec.Impl = func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.call(vars, args) }
+	return function.New(spec)
+}
+
+func (f userFunction) call(vars *variables, args []cty.Value) (cty.Value, error) {
+	ctx := vars.context().NewChild()
+	ctx.Variables = map[string]cty.Value{}
+	for i, p := range f.order {
+		ctx.Variables[p] = args[i]
+	}
+	if f.variadic != "" {
+		ctx.Variables[f.variadic] = cty.TupleVal(args[len(f.order):])
+	}
+	v, diags := f.result.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	return v, nil
 }
 
 // reads lists the variables an expression reads, with those of the user functions it calls
@@ -186,28 +305,35 @@ func main() {
 	sort.Slice(defs, func(i, j int) bool { return defs[i].start < defs[j].start })
 	vars := &variables{exprs: map[string]hclsyntax.Expression{}, values: map[string]cty.Value{},
 		userFuncs: map[string]userFunction{}}
-	decoded, _, diags := userfunc.DecodeUserFunctions(file.Body, "function", vars.context)
-	check(diags)
-	for name, f := range decoded {
-		functions[name] = f // the functions' own context shares this map: they call each other
-	}
 	for _, block := range root.Blocks {
 		if block.Type != "function" {
 			continue
 		}
-		f := userFunction{result: block.Body.Attributes["result"].Expr, params: map[string]bool{}}
-		for _, attr := range []string{"params", "variadic_param"} {
-			if a, ok := block.Body.Attributes[attr]; ok {
-				exprs := []hcl.Expression{a.Expr}
-				if attr == "params" {
-					exprs, _ = hcl.ExprList(a.Expr)
-				}
+		f := userFunction{params: map[string]bool{}}
+		for name, attr := range block.Body.Attributes {
+			switch name {
+			case "params":
+				exprs, diags := hcl.ExprList(attr.Expr)
+				check(diags)
 				for _, e := range exprs {
-					f.params[hcl.ExprAsKeyword(e)] = true
+					f.order = append(f.order, hcl.ExprAsKeyword(e))
 				}
+			case "variadic_params":
+				f.variadic = hcl.ExprAsKeyword(attr.Expr)
+			case "result":
+				f.result = attr.Expr
+			default:
+				fail("%s: function %q has an unsupported attribute %q", attr.SrcRange.String(), block.Labels[0], name)
 			}
 		}
+		for _, p := range append([]string{f.variadic}, f.order...) {
+			f.params[p] = true
+		}
 		vars.userFuncs[block.Labels[0]] = f
+		// As in buildx, a built-in function keeps its name: a block of that name is not used.
+		if _, builtin := functions[block.Labels[0]]; !builtin {
+			functions[block.Labels[0]] = f.function(vars)
+		}
 	}
 	for _, def := range defs {
 		vars.exprs[def.name] = def.expr
