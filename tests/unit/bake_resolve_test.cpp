@@ -40,6 +40,8 @@ struct bake_files {
     }
 };
 
+std::size_t line_count(const std::string& messages) { return static_cast<std::size_t>(std::count(messages.begin(), messages.end(), '\n')); }
+
 std::string all_messages(const bake_reading& r)
 {
     std::string text;
@@ -900,7 +902,15 @@ TEST_CASE("bake function blocks: every misuse is reported where it is", "[bake][
     CHECK_THAT(messages, Catch::Contains("bad.hcl:5:10: function \"h\" has no \"result\""));
     CHECK_THAT(messages, Catch::Contains("bad.hcl:26:11: k() takes 1 argument, not 2"));
     CHECK_THAT(messages, Catch::Contains("bad.hcl:26:20: k(): argument 1 is null, which bake's functions do not take"));
-    // Inside a function, the place in the function's file (named as the file was) comes too.
+    // As in bake, every function is checked before anything calls it: what it reads, what it
+    // calls and whether it calls itself (the cycle is reported once, at the first function
+    // of it in name order that the search meets).
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:21:10: function \"caller\" reads \"i\", which is neither one of its "
+                                         "parameters nor a variable"));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:17:10: function \"k\" reads \"NOPE\""));
+    CHECK_THAT(messages, Catch::Contains("bad.hcl:13:10: function \"again\" calls itself (again -> loop -> again); bake "
+                                         "does not allow a function cycle"));
+    // When called, the place in the function's file (named as the file was) comes too.
     CHECK_THAT(messages, Catch::Contains("bad.hcl:26:29: in function \"loop\" (" + hcl.string() +
                                          ":11:12): in function \"again\" (" + hcl.string() +
                                          ":15:12): function \"loop\" calls itself (loop -> again -> loop)"));
@@ -984,6 +994,26 @@ TEST_CASE("bake function blocks: resolution through functions, the environment, 
     auto other = files.write("other.hcl", "target \"t\" {\n  tags = [f()]\n}\n");
     CHECK_THAT(all_messages(files.read({other})), Catch::Contains("other.hcl:2:11: unknown function f()"));
     CHECK_THAT(all_messages(files.read({other})), Catch::Contains("other.hcl:2:11: unknown function f()"));
+}
+
+TEST_CASE("bake function blocks: checked before any call, with no false alarm on loops, attributes and strings",
+          "[bake][functions]")
+{
+    bake_files files;
+    auto hcl = files.write("c.hcl",
+                           "variable \"V\" { default = \"v\" }\n"
+                           "function \"unused\" {\n  params = [n]\n  result = n == 0 ? \"done\" : unused(n)\n}\n"  // 2
+                           "function \"typo\" {\n  params = []\n  result = lenght(V)\n}\n"                          // 6
+                           "function \"fine\" {\n  params = [m]\n  variadic_params = rest\n"                           // 10
+                           "  result = [for i, x in concat([m.key], rest) : \"${i}${x}${upper(\"q(${x})\")}\" if x != V]\n}\n"
+                           "function \"text\" {\n  params = [m]\n"
+                           "  result = \"%{ for k, v in m }${k}=${v}%{ endfor }${format(\"%s\", \"w(z)\")}${BAKE_LOCAL_PLATFORM}\"\n}\n"
+                           "target \"t\" {\n  tags = [V]\n}\n");
+    const auto messages = all_messages(files.read({hcl}));
+    INFO(messages);
+    CHECK_THAT(messages, Catch::Contains("c.hcl:2:10: function \"unused\" calls itself (unused -> unused)"));
+    CHECK_THAT(messages, Catch::Contains("c.hcl:6:10: function \"typo\" calls lenght(), which is not a function"));
+    CHECK(line_count(messages) == 2);
 }
 
 TEST_CASE("bake function blocks: buildx's names; a block named as a built-in is refused", "[bake][functions]")

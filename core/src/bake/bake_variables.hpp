@@ -41,6 +41,8 @@ public:
     // runs, a variable not resolved yet is resolved first (defaults, and the "function" blocks
     // they call, read other variables).
     name_lookup lookup();
+    // Whether a block or a global attribute declares `name` (built-ins count once resolved).
+    bool declares(const std::string& name) const { return variables_.contains(name); }
     // The declared variables; built-ins are not listed, as in bake.
     std::vector<variable_listing> listing() const;
 

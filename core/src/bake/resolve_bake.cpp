@@ -73,6 +73,8 @@ public:
         functions_.set_globals(variables_.lookup());
         user_function_scope calls_functions(functions_);
         for (const auto& f : files_) read_variables(f);
+        functions_.check([this](const std::string& name) { return variables_.declares(name) || request_.builtins.contains(name); },
+                         problems());
         variables_.resolve(request_.environment, request_.builtins, out_.problems);
         out_.variables = variables_.listing();
         if (request_.purpose == bake_purpose::list_variables) return std::move(out_);

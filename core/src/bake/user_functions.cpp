@@ -3,6 +3,7 @@
 #include "bake/evaluation_budget.hpp"
 #include "bake/hcl_identifier.hpp"
 #include "bake/template_functions.hpp"
+#include "bake/template_references.hpp"
 #include "text/closest_name.hpp"
 
 #include <algorithm>
@@ -69,6 +70,7 @@ std::optional<user_functions::definition> user_functions::read_definition(const 
     const char* how = syntax == bake_syntax::hcl ? "a bare name (params = [name])" : "a string holding a name";
     definition d;
     d.file = file;
+    d.at = block.key_at;
     bool has_params = false, has_result = false;
     std::vector<std::string> seen;
     auto add_parameter = [&](const json_node& node, const char* what) -> std::optional<std::string> {
@@ -118,6 +120,47 @@ void user_functions::read_block(const json_node& block, const std::filesystem::p
     }
     for (const auto& f : block.members)
         if (auto d = read_definition(f, file, syntax, problems)) functions_[f.key] = std::move(*d);
+}
+
+void user_functions::check(const std::function<bool(const std::string&)>& is_variable, diagnostics& problems) const
+{
+    for (const auto& [name, f] : functions_) {
+        const auto refs = references_in(f.result);
+        for (const auto& read : refs.names) {
+            const bool parameter = std::find(f.params.begin(), f.params.end(), read) != f.params.end() ||
+                                   (f.variadic_params && *f.variadic_params == read);
+            if (!parameter && !is_variable(read))
+                problems.add({f.file, f.at}, "function \"" + name + "\" reads \"" + read +
+                                                 "\", which is neither one of its parameters nor a variable");
+        }
+        for (const auto& called : refs.calls)
+            if (!defines(called) && !is_template_function(called) && !is_bake_builtin_function(called))
+                problems.add({f.file, f.at}, "function \"" + name + "\" calls " + called + "(), which is not a function");
+    }
+    std::set<std::string> done;
+    for (const auto& [name, f] : functions_) {
+        std::vector<std::string> path;
+        check_cycles(name, path, done, problems);
+    }
+}
+
+void user_functions::check_cycles(const std::string& name, std::vector<std::string>& path, std::set<std::string>& done,
+                                  diagnostics& problems) const
+{
+    if (done.contains(name)) return;
+    if (auto on_path = std::find(path.begin(), path.end(), name); on_path != path.end()) {
+        std::string cycle;
+        for (auto it = on_path; it != path.end(); ++it) cycle += *it + " -> ";
+        const auto& first = functions_.at(*on_path);
+        problems.add({first.file, first.at}, "function \"" + *on_path + "\" calls itself (" + cycle + name +
+                                                 "); bake does not allow a function cycle");
+        return;
+    }
+    path.push_back(name);
+    for (const auto& called : references_in(functions_.at(name).result).calls)
+        if (defines(called)) check_cycles(called, path, done, problems);
+    path.pop_back();
+    done.insert(name);
 }
 
 name_lookup user_functions::with_arguments(const definition& f, const std::vector<json_node>& args) const

@@ -20,8 +20,10 @@
 #include "bake/positioned_json.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,10 @@ public:
                     diagnostics& problems);
     // What results read besides their parameters: the files' variables.
     void set_globals(name_lookup globals) { globals_ = std::move(globals); }
+    // Checks every function as bake does before anything calls it: each name its result reads
+    // is a parameter, a loop's name or a variable (`is_variable`), each function it calls
+    // exists, and no function calls itself, directly or through others.
+    void check(const std::function<bool(const std::string&)>& is_variable, diagnostics& problems) const;
 
     bool defines(const std::string& name) const { return functions_.contains(name); }
     // The value of `name(args...)`. Throws user_function_error for the wrong number of
@@ -52,7 +58,12 @@ private:
         std::optional<std::string> variadic_params;
         json_node result;
         std::filesystem::path file;
+        source_position at;  // the block's name
     };
+
+    // Reports the cycles among the functions `name` calls, each once (at its first function).
+    void check_cycles(const std::string& name, std::vector<std::string>& path, std::set<std::string>& done,
+                      diagnostics& problems) const;
 
     std::optional<std::string> parameter_name(const json_node& node, bake_syntax syntax) const;
     std::optional<definition> read_definition(const json_member& block, const std::filesystem::path& file,
