@@ -937,8 +937,8 @@ TEST_CASE("bake function blocks: calls spend the evaluation budget, so doubling 
     auto r = files.read({files.write("doubling.hcl", text)});
     const auto messages = all_messages(r);
     INFO(messages);
-    CHECK_THAT(messages, Catch::Contains("loops repeat more than 1048576 times in one value ([for], %{for} and calls of "
-                                         "\"function\" blocks together)"));
+    CHECK_THAT(messages, Catch::Contains("loops repeat more than 1048576 times in one value (4194304 in all the files; "
+                                         "[for], %{for} and calls of \"function\" blocks together)"));
     CHECK_THAT(messages, Catch::Contains("function calls nest more than 32 levels deep"));
 }
 
@@ -1027,4 +1027,17 @@ TEST_CASE("bake function blocks: buildx's names; a block named as a built-in is 
     CHECK_THAT(messages, Catch::Contains("n.hcl:3:3: unknown key \"variadic_param\" in function \"l\"; did you mean "
                                          "\"variadic_params\"?"));
     CHECK_THAT(messages, Catch::Contains("n.hcl:6:10: function \"homedir\" has the name of one of bake's built-in"));
+}
+
+TEST_CASE("bake: all the values of one read share a budget too, however many variables there are", "[bake][variables]")
+{
+    bake_files files;
+    // Each variable reads BIG (1 MiB) 120 times and hands it to length() as many: 240 MiB,
+    // short of one value's 256 MiB; five come to more than the files' 1 GiB.
+    std::string text = "BIG = indent(1000000, \"\\n\")\n";
+    for (int i = 1; i <= 5; ++i)
+        text += "V" + std::to_string(i) + " = length([for i in range(120) : length(BIG)])\n";
+    text += "target \"t\" {\n  tags = [V1, V2, V3, V4, V5]\n}\n";
+    const auto messages = all_messages(files.read({files.write("big.hcl", text)}));
+    CHECK_THAT(messages, Catch::Contains("(1024 MiB in all the files)"));
 }

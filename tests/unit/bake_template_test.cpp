@@ -143,7 +143,8 @@ TEST_CASE("bake template: loops cannot make a string longer than 1 MiB, nor repe
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}abc%{endfor}%{endfor}") ==
           "34: the text makes the string longer than 1 MiB\n");
     CHECK(run.problem("%{for a in MANY}%{for b in MANY}%{for c in MANY}%{endfor}%{endfor}%{endfor}") ==
-          "34: loops repeat more than 1048576 times in one value ([for], %{for} and calls of \"function\" blocks together)\n");
+          "34: loops repeat more than 1048576 times in one value (4194304 in all the files; [for], %{for} and calls of "
+          "\"function\" blocks together)\n");
 }
 
 TEST_CASE("bake template: expressions compare, combine and choose as HCL's do", "[bake][template]")
@@ -338,7 +339,7 @@ TEST_CASE("bake template: the standard functions refuse what HCL refuses, and wh
           "[bake][template][functions]")
 {
     template_run run;
-    CHECK(run.problem("${element(LIST, -1)}") == "2: element(): cannot use element function with a negative index\n");
+    CHECK(run.problem("${element([], 1)}") == "2: element(): cannot use element function with an empty list\n");
     CHECK(run.problem("${element([], 0)}") == "2: element(): cannot use element function with an empty list\n");
     CHECK(run.problem("${element(LIST, 1.5)}") == "2: element(): argument 2 must be a whole number, found 1.5\n");
     CHECK(run.problem("${slice(LIST, 2, 1)}") == "2: slice(): start index must not be greater than end index\n");
@@ -388,4 +389,31 @@ TEST_CASE("bake template: values of the standard functions the cross-check with 
     CHECK(run.text("${format(\"%v|%v|%v|%v\", 0, -1234567, null, 0.00012)}") == "0|-1.234567e+06|null|0.00012");
     CHECK(run.text("${format(\"%d|%d\", \"007\", \"1e3\")}") == "7|1000");
     CHECK(run.text("${join(\",\", keys(merge(MAP, null)))}") == "y,z");
+    // Negative indexes count from the end, as in the go-cty bake is built with (1.17).
+    CHECK(run.text("${element(LIST, -1)}${element(LIST, -4)}${element(LIST, 4)}") == "ccb");
+    // CR LF is one character to HCL (one grapheme cluster).
+    CHECK(run.text("${strlen(\"a\\r\\nb\")}|${length(\"a\\r\\nb\")}") == "3|3");
+    CHECK(run.text("${reverse(\"a\\r\\nb\")}") == "b\r\na");
+    CHECK(run.text("${substr(\"a\\r\\nb\", 1, 1)}") == "\r\n");
+    // Whole numbers are read exactly, past 2^53 too.
+    CHECK(run.text("${join(\",\", range(9007199254740991, 9007199254740993))}") == "9007199254740991,9007199254740992");
+    // HCL converts "1" and "0" to bools.
+    CHECK(run.text("${\"1\" ? \"y\" : \"n\"}${format(\"%t\", \"0\")}") == "yfalse");
+}
+
+TEST_CASE("bake template: the standard functions stop large work before doing it", "[bake][template][functions]")
+{
+    template_run run;
+    CHECK(run.problem("${distinct([[\"a\"], [1]])}") ==
+          "2: distinct(): lading's distinct() takes a list of strings, numbers or bools, found a list in it\n");
+    CHECK(run.problem("${coalescelist(null, LIST)}") == "2: coalescelist(): argument 1 must be a list, found null\n");
+    CHECK(run.problem("${indexof(LIST, null)}") == "2: indexof(): cannot search for null\n");
+    CHECK(run.problem("${length(formatlist(\"%s${indent(2000, \"\\n\")}\", range(1024)))}") ==
+          "2: formatlist(): makes text longer than 1 MiB\n");
+    CHECK(run.problem("${length(concat(range(1000), range(1000)))}") == "");
+    run.variables["BIG"] = string_node(std::string(600000, 'x'));
+    CHECK(run.problem("${length(concat([BIG], [BIG]))}") == "2: concat(): makes a list longer than 1 MiB as JSON\n");
+    CHECK(run.problem("${length([for i in range(300) : sha512(BIG)])}") ==
+          "2: the values copied and the functions' arguments and results come to more than 256 MiB in one value "
+          "(1024 MiB in all the files)\n");
 }

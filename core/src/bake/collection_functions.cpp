@@ -2,9 +2,11 @@
 // element, slice, reverselist, sort, range, indexof, keys, values, lookup and merge, with the
 // results and errors of HCL's standard library (go-cty) and, for indexof, of buildx.
 #include "bake/function_arguments.hpp"
+#include "bake/interpolation.hpp"
 #include "bake/template_expression.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace lading::bake {
 
@@ -58,20 +60,29 @@ json_node concat(const arguments& a)
 {
     a.expect_at_least(1);
     std::vector<json_node> items;
+    std::size_t size = 0;  // checked as it grows: many large arguments would be gigabytes
     for (std::size_t i = 0; i < a.size(); ++i) {
-        const auto& list = a.list(i).items;
-        items.insert(items.end(), list.begin(), list.end());
+        const auto& list = a.list(i);
+        size += json_size(list, max_interpolated_size);
+        if (size > max_interpolated_size) a.fail("makes a list longer than " + std::to_string(max_interpolated_size >> 20) + " MiB as JSON");
+        items.insert(items.end(), list.items.begin(), list.items.end());
     }
     return list_of(std::move(items));
 }
 
+// Of scalars only: HCL unifies the types of nested lists and objects too, which lading does not
+// follow, so those are refused rather than compared otherwise.
 json_node distinct(const arguments& a)
 {
     a.expect(1);
     std::vector<json_node> kept;
-    for (auto& item : unified(a, 0))
-        if (std::none_of(kept.begin(), kept.end(), [&](const json_node& k) { return same_value(k, item); }))
-            kept.push_back(std::move(item));
+    std::set<std::string> seen;  // as JSON: "1" and 1 differ
+    for (auto& item : unified(a, 0)) {
+        if (item.is_array() || item.is_object())
+            a.fail("lading's distinct() takes a list of strings, numbers or bools, found " +
+                   std::string(kind_name(item.type)) + " in it");
+        if (seen.insert(hcl_json_text(item)).second) kept.push_back(std::move(item));
+    }
     return list_of(std::move(kept));
 }
 
@@ -87,10 +98,8 @@ json_node compact(const arguments& a)
 json_node coalescelist(const arguments& a)
 {
     a.expect_at_least(1);
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (a.at(i).type == json_node::kind::null) continue;
+    for (std::size_t i = 0; i < a.size(); ++i)
         if (!a.list(i).items.empty()) return a.at(i);
-    }
     a.fail("no non-null arguments");
 }
 
@@ -99,9 +108,10 @@ json_node element(const arguments& a)
     a.expect(2);
     const auto& items = a.list(0).items;
     const auto index = a.whole_number(1);
-    if (index < 0) a.fail("cannot use element function with a negative index");
     if (items.empty()) a.fail("cannot use element function with an empty list");
-    return items[static_cast<std::size_t>(index) % items.size()];
+    // Past the end wraps around; a negative index counts from the end (bake's go-cty 1.17).
+    const auto size = static_cast<std::int64_t>(items.size());
+    return items[static_cast<std::size_t>(((index % size) + size) % size)];
 }
 
 json_node slice(const arguments& a)
@@ -174,6 +184,7 @@ json_node indexof(const arguments& a)
     a.expect(2);
     const auto& items = a.list(0).items;
     if (items.empty()) a.fail("cannot search an empty list");
+    if (a.at(1).type == json_node::kind::null) a.fail("cannot search for null");
     for (std::size_t i = 0; i < items.size(); ++i)
         if (same_value(items[i], a.at(1))) return whole_number_node(static_cast<std::int64_t>(i));
     a.fail("item not found");

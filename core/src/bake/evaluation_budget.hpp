@@ -13,6 +13,13 @@ namespace lading::bake {
 
 constexpr std::size_t max_loop_rounds = 1u << 20;
 constexpr std::size_t max_copied_values = 1u << 24;
+// The bytes of the values copied out of names and of functions' arguments and results: a
+// value may be large (1 MiB), so counting values alone would let a loop copy terabytes.
+constexpr std::size_t max_processed_bytes = std::size_t{256} << 20;
+// All of one read of bake files together: each variable has a budget of its own, and a file
+// may hold many.
+constexpr std::size_t max_files_rounds = max_loop_rounds * 4;
+constexpr std::size_t max_files_bytes = max_processed_bytes * 4;
 constexpr int max_evaluation_depth = 400;
 constexpr int max_template_nesting = 32;
 constexpr int max_function_nesting = 32;
@@ -36,13 +43,24 @@ public:
     fresh_rounds& operator=(const fresh_rounds&) = delete;
 
 private:
-    std::size_t rounds_, copies_;
+    std::size_t rounds_, copies_, bytes_;
+};
+
+// The budget of all the values of one read of bake files, for as long as it lives.
+class files_budget {
+public:
+    files_budget();
+    ~files_budget();
+    files_budget(const files_budget&) = delete;
+    files_budget& operator=(const files_budget&) = delete;
 };
 
 // Each is false once the budget is spent; the caller reports it.
 bool spend_loop_round();
 std::string loop_rounds_spent();  // the report
 bool spend_copies(std::size_t values);
+bool spend_bytes(std::size_t bytes);
+std::string bytes_spent();  // the report
 
 // One level deeper, and back; enter_level() is false past max_evaluation_depth (the level
 // counts all the same: leave it).

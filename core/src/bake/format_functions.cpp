@@ -3,6 +3,7 @@
 // it, anything else as JSON) and %%. Flags, widths, precisions, argument indexes and the other
 // verbs are refused with a clear error rather than formatted another way.
 #include "bake/function_arguments.hpp"
+#include "bake/interpolation.hpp"
 #include "bake/template_expression.hpp"
 
 namespace lading::bake {
@@ -40,6 +41,12 @@ std::string shortest_g(const std::string& canonical)
         return sign + mantissa + std::string(static_cast<std::size_t>(exponent) - mantissa.size(), '0');
     return sign + mantissa.substr(0, static_cast<std::size_t>(exponent)) + "." +
            mantissa.substr(static_cast<std::size_t>(exponent));
+}
+
+// Checked as the text grows: a long format over many long arguments would be gigabytes.
+[[noreturn]] void too_long(const arguments& a)
+{
+    a.fail("makes text longer than " + std::to_string(max_interpolated_size >> 20) + " MiB");
 }
 
 std::string formatted(const arguments& a, char verb, const json_node& v)
@@ -93,6 +100,7 @@ std::string format_once(const arguments& a, const std::string& spec, const std::
             a.fail("not enough arguments for \"%" + std::string(1, verb) + "\" at " + std::to_string(i - 1) +
                    ": need index " + std::to_string(used + 1) + " but have " + std::to_string(values.size()) + " total");
         out += formatted(a, verb, *values[used++]);
+        if (out.size() > max_interpolated_size) too_long(a);
     }
     if (used < values.size())
         a.fail(used == 0 ? "too many arguments; no verbs in format string"
@@ -124,11 +132,14 @@ json_node formatlist(const arguments& a)
         rounds = n;
     }
     std::vector<std::string> out;
+    std::size_t total = 0;
     for (std::size_t round = 0; round < rounds.value_or(1); ++round) {
         std::vector<const json_node*> values;
         for (std::size_t i = 1; i < a.size(); ++i)
             values.push_back(a.at(i).is_array() ? &a.at(i).items[round] : &a.at(i));
         out.push_back(format_once(a, spec, values));
+        total += out.back().size();
+        if (total > max_interpolated_size) too_long(a);
     }
     return list_node(out);
 }

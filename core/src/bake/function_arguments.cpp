@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 
 namespace lading::bake {
 
@@ -62,14 +61,26 @@ bool arguments::flag(std::size_t i) const
 std::int64_t arguments::whole_number(std::size_t i) const
 {
     const auto& v = values_[i];
-    if (v.type != json_node::kind::number && v.type != json_node::kind::string) wrong_type(i, "a number");
-    double d = 0;
-    auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), d);
-    if (ec != std::errc() || end != v.text.data() + v.text.size() || v.text.empty()) wrong_type(i, "a number");
-    // Whole numbers up to 2^53 are exact in a double, and so compare and print as written.
-    if (d != std::trunc(d) || std::fabs(d) > 9007199254740992.0)
-        fail("argument " + std::to_string(i + 1) + " must be a whole number, found " + v.text);
-    return static_cast<std::int64_t>(d);
+    const auto number = canonical_number(v);
+    if (!number) wrong_type(i, "a number");
+    std::int64_t n = 0;
+    auto [end, ec] = std::from_chars(number->data(), number->data() + number->size(), n);
+    if (ec == std::errc::result_out_of_range)
+        fail("argument " + std::to_string(i + 1) + " is " + *number + ", beyond what lading counts to (2^63)");
+    if (ec != std::errc() || end != number->data() + number->size())
+        fail("argument " + std::to_string(i + 1) + " must be a whole number, found " + *number);
+    return n;
+}
+
+std::vector<std::string_view> ascii_clusters(std::string_view text)
+{
+    std::vector<std::string_view> clusters;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto n = text.substr(i).starts_with("\r\n") ? 2 : 1;
+        clusters.push_back(text.substr(i, n));
+        i += n - 1;
+    }
+    return clusters;
 }
 
 const json_node& arguments::list(std::size_t i) const

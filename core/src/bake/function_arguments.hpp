@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lading::bake {
@@ -40,7 +41,7 @@ public:
     // As text(), refusing text that is not ASCII (which lading does not case or count).
     std::string ascii_text(std::size_t i) const;
     bool flag(std::size_t i) const;
-    // A whole number (or a string that is one) that fits 64 bits.
+    // A whole number (or a string that is one) that fits 64 bits, read exactly.
     std::int64_t whole_number(std::size_t i) const;
     const json_node& list(std::size_t i) const;
     const json_node& object(std::size_t i) const;
@@ -69,6 +70,10 @@ std::optional<std::string> canonical_number(const json_node& v);
 // A value as HCL's jsonencode writes it: compact, object keys in byte order, strings escaped
 // as Go's encoding/json escapes them (<, > and & too).
 std::string hcl_json_text(const json_node& v);
+
+// The characters of ASCII text as HCL counts them (grapheme clusters): each byte, but a CR LF
+// pair is one.
+std::vector<std::string_view> ascii_clusters(std::string_view text);
 
 // Decimal text of a whole number, as HCL writes numbers.
 json_node whole_number_node(std::int64_t n);

@@ -1,6 +1,7 @@
 #include "bake/resolve_bake.hpp"
 
 #include "bake/bake_file_text.hpp"
+#include "bake/evaluation_budget.hpp"
 #include "bake/hcl_identifier.hpp"
 #include "bake/hcl_reader.hpp"
 #include "bake/set_override.hpp"
@@ -66,6 +67,7 @@ public:
 
     bake_reading read()
     {
+        files_budget whole_read;
         load_files();
         // Every expression from here on may call the files' functions.
         for (const auto& f : files_)

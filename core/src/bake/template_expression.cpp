@@ -513,7 +513,11 @@ private:
                 if (!spend_loop_round()) fail(loop_rounds_spent());
                 result = user->call(function, args);
             } else {
+                // A function's work grows with its arguments and its result (hashing, copying).
+                for (const auto& arg : args)
+                    if (!spend_bytes(json_size(arg, max_processed_bytes))) fail(bytes_spent());
                 result = call_template_function(function, args);
+                if (!spend_bytes(json_size(result, max_processed_bytes))) fail(bytes_spent());
             }
         } catch (const template_function_error& e) {
             fail(e.message);
@@ -544,6 +548,7 @@ private:
         if (!spend_copies(values_in(*value)))
             fail("the value copies more than " + std::to_string(max_copied_values) +
                  " values out of the names it reads (a name read in a loop is copied each round)");
+        if (!spend_bytes(json_size(*value, max_processed_bytes))) fail(bytes_spent());
         return *value;
     }
 };
@@ -577,7 +582,9 @@ bool same_value(const json_node& a, const json_node& b)
 std::optional<bool> as_condition(const json_node& value)
 {
     if (value.type == json_node::kind::boolean) return value.boolean;
-    if (value.is_string() && (value.text == "true" || value.text == "false")) return value.text == "true";
+    // HCL converts these strings, and only these, to bools.
+    if (value.is_string() && (value.text == "true" || value.text == "1")) return true;
+    if (value.is_string() && (value.text == "false" || value.text == "0")) return false;
     return std::nullopt;
 }
 

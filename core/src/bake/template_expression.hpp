@@ -28,7 +28,8 @@ std::optional<json_node> evaluate_expression(std::string_view text, const name_l
 // by value, lists in order, objects by their keys).
 bool same_value(const json_node& a, const json_node& b);
 
-// A bool, or a string "true" or "false", where a bool is needed; nullopt for anything else.
+// A bool, or a string "true", "false", "1" or "0" (which HCL converts), where a bool is
+// needed; nullopt for anything else.
 std::optional<bool> as_condition(const json_node& value);
 
 }  // namespace lading::bake

@@ -53,7 +53,7 @@ function_table core_functions()
              const auto& v = a.at(0);
              if (v.is_array()) return number_node(std::to_string(v.items.size()));
              if (v.is_object()) return number_node(std::to_string(v.members.size()));
-             if (v.is_string()) return number_node(std::to_string(a.ascii_text(0).size()));
+             if (v.is_string()) return number_node(std::to_string(ascii_clusters(a.ascii_text(0)).size()));
              a.fail("needs a list, an object or a string, found " + std::string(kind_name(v.type)));
          }},
         {"join",

@@ -7,6 +7,7 @@
 #include "text/utf8.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace lading::bake {
 
@@ -48,8 +49,9 @@ json_node trim(const arguments& a)
 {
     a.expect(2);
     const auto cutset = a.text(1);
-    const auto cut = text::utf8_characters(cutset);
-    return string_node(trimmed(a.text(0), [&](std::string_view c) { return std::find(cut.begin(), cut.end(), c) != cut.end(); }));
+    const auto characters = text::utf8_characters(cutset);
+    const std::set<std::string_view> cut(characters.begin(), characters.end());
+    return string_node(trimmed(a.text(0), [&](std::string_view c) { return cut.contains(c); }));
 }
 
 // Removes the line endings (\n, \r\n or \r) at the end.
@@ -90,18 +92,20 @@ json_node substr(const arguments& a)
 {
     a.expect(3);
     const auto s = a.ascii_text(0);
+    const auto clusters = ascii_clusters(s);
     auto offset = a.whole_number(1);
     const auto length = a.whole_number(2);
-    const auto size = static_cast<std::int64_t>(s.size());
+    const auto size = static_cast<std::int64_t>(clusters.size());
     if (offset < 0)
         offset = std::max<std::int64_t>(offset + size, 0);
     else if (length == 0)
         return string_node("");
     if (offset >= size) return string_node("");
-    auto rest = s.substr(static_cast<std::size_t>(offset));
     // A LENGTH of 0 with a negative OFFSET takes the rest too, as HCL's does.
-    if (length <= 0) return string_node(rest);
-    return string_node(rest.substr(0, static_cast<std::size_t>(length)));
+    const auto end = length <= 0 ? size : std::min(size, offset + length);
+    std::string out;
+    for (auto i = offset; i < end; ++i) out += clusters[static_cast<std::size_t>(i)];
+    return string_node(std::move(out));
 }
 
 // Each word's first letter in upper case; a word is a run of letters, digits and '_'.
@@ -194,15 +198,18 @@ void add_text_functions(function_table& table)
         {"strlen",
          [](const arguments& a) {
              a.expect(1);
-             return whole_number_node(static_cast<std::int64_t>(a.ascii_text(0).size()));
+             return whole_number_node(static_cast<std::int64_t>(ascii_clusters(a.ascii_text(0)).size()));
          }},
         {"substr", substr},
         {"reverse",
          [](const arguments& a) {
              a.expect(1);
-             auto s = a.ascii_text(0);
-             std::reverse(s.begin(), s.end());
-             return string_node(std::move(s));
+             const auto s = a.ascii_text(0);
+             auto clusters = ascii_clusters(s);
+             std::reverse(clusters.begin(), clusters.end());
+             std::string out;
+             for (auto c : clusters) out += c;
+             return string_node(std::move(out));
          }},
         {"title", title},
         {"sanitize", sanitize},
