@@ -162,7 +162,7 @@ function "pick" {
 
 // The standard library functions lading offers beyond the first ones, over lists, objects,
 // text and encodings, with their edge cases (negative offsets, mixed kinds, e-notation).
-const char* stdlib_file = R"HCL(group "default" { targets = ["lists", "text"] }
+const char* stdlib_file = R"HCL(group "default" { targets = ["lists", "text", "time"] }
 variable "TAGS" { default = ["b", "a", "", "b", "c"] }
 variable "ARCHES" { default = { amd64 = "x86_64", arm64 = "aarch64" } }
 variable "EXTRA" { default = { arm64 = "armv8", riscv64 = "rv64" } }
@@ -213,6 +213,18 @@ target "text" {
     sha256 = sha256("lading")
     sha512 = sha512("lading")
   }
+}
+
+target "time" {
+  cmd = [
+    formatdate("YYYY-MM-DD hh:mm:ss ZZZZZ EEEE EEE MMMM MMM M D h H AA aa Z ZZZ ZZZZ YY", "2024-02-29T23:05:09+05:30"),
+    formatdate("DD MMM YYYY HH:mm 'o''clock' '' aa", "2023-01-01T00:00:00.123Z"),
+    formatdate("YYYYMMDD-hhmm", "1999-12-31T12:59:59-08:00"),
+    formattimestamp("X", "2024-02-29T23:05:09+05:30"),
+    formattimestamp("YYYY-MM-DD'T'hh:mm:ssZ", 1700000000),
+    formattimestamp("X", 1700000000),
+    homedir(),
+  ]
 }
 )HCL";
 

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
+
 #include <map>
 
 using namespace lading::bake;
@@ -179,7 +181,7 @@ TEST_CASE("bake template: a broken expression is one problem at its tag", "[bake
     CHECK(run.problem("${(ON}") == "2: \"(\" without \")\" in \"(ON\"\n");
     CHECK(run.problem("${ON && NUMBER}") == "2: \"&&\" needs a bool, found a number\n");
     CHECK(run.problem("${LIST < 3}") == "2: \"<\" compares numbers, found a list\n");
-    const std::string offered = " (lading offers the 51 of bake's functions its README lists, and the files' "
+    const std::string offered = " (lading offers the 55 of bake's functions its README lists, and the files' "
                                 "\"function\" blocks)\n";
     CHECK(run.problem("${nosuchthing(NAME)}") == "2: unknown function nosuchthing()" + offered);
     CHECK(run.problem("${OFF ? nosuchthing(NAME) : NAME}") == "2: unknown function nosuchthing()" + offered);
@@ -399,6 +401,31 @@ TEST_CASE("bake template: values of the standard functions the cross-check with 
     CHECK(run.text("${join(\",\", range(9007199254740991, 9007199254740993))}") == "9007199254740991,9007199254740992");
     // HCL converts "1" and "0" to bools.
     CHECK(run.text("${\"1\" ? \"y\" : \"n\"}${format(\"%t\", \"0\")}") == "yfalse");
+}
+
+TEST_CASE("bake template: timestamp() is now in UTC; formatdate refuses what HCL refuses", "[bake][template][functions]")
+{
+    template_run run;
+    const auto before = std::chrono::system_clock::now();
+    const auto now = run.text("${timestamp()}");
+    REQUIRE(now.size() == 20);
+    CHECK(now[4] == '-');
+    CHECK(now[10] == 'T');
+    CHECK(now.back() == 'Z');
+    // The year it names is this year, read by formattimestamp as unix seconds.
+    const auto seconds = std::stoll(template_run{}.text("${formattimestamp(\"X\", timestamp())}"));
+    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(before.time_since_epoch()).count();
+    CHECK(seconds >= elapsed);
+    CHECK(seconds <= elapsed + 60);
+    CHECK(run.problem("${formatdate(\"YYYY\", \"2024-02-30T00:00:00Z\")}") ==
+          "2: formatdate(): not a valid RFC3339 timestamp: day out of range in \"2024-02-30T00:00:00Z\"\n");
+    CHECK(run.problem("${formatdate(\"YYYY\", \"2024-01-01 00:00:00Z\")}").starts_with(
+        "2: formatdate(): not a valid RFC3339 timestamp: expected \"T\" after the date"));
+    CHECK(run.problem("${formatdate(\"YYY\", \"2024-01-01T00:00:00Z\")}") ==
+          "2: formatdate(): invalid date format verb \"YYY\": year must either be \"YY\" or \"YYYY\"\n");
+    CHECK(run.problem("${formatdate(\"Q\", \"2024-01-01T00:00:00Z\")}") == "2: formatdate(): invalid date format verb \"Q\"\n");
+    CHECK(run.problem("${formatdate(\"'open\", \"2024-01-01T00:00:00Z\")}") == "2: formatdate(): unterminated literal '\n");
+    CHECK(run.problem("${formattimestamp(\"X\", 1.5)}") == "2: formattimestamp(): argument 2 must be a whole number, found 1.5\n");
 }
 
 TEST_CASE("bake template: the standard functions stop large work before doing it", "[bake][template][functions]")

@@ -2,7 +2,8 @@
 // conversions HCL applies (a number or a bool where text is needed is its text; "true" and
 // "false" serve as bools; a numeric string as a number), and the table they are listed in.
 // Each group of functions (template_functions.cpp, collection_functions.cpp,
-// text_functions.cpp, format_functions.cpp, encoding_functions.cpp) adds its own.
+// text_functions.cpp, format_functions.cpp, encoding_functions.cpp, time_functions.cpp) adds
+// its own.
 #pragma once
 
 #include "bake/positioned_json.hpp"
@@ -63,6 +64,7 @@ void add_collection_functions(function_table& table);
 void add_text_functions(function_table& table);
 void add_format_functions(function_table& table);
 void add_encoding_functions(function_table& table);
+void add_time_functions(function_table& table);
 
 // A number, or a string that is one, as HCL writes it (3.10 is 3.1, 1e3 is 1000); nullopt
 // for anything else.

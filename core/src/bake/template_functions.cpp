@@ -123,6 +123,7 @@ const function_table& functions()
         add_text_functions(t);
         add_format_functions(t);
         add_encoding_functions(t);
+        add_time_functions(t);
         return t;
     }();
     return table;

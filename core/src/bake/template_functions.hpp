@@ -1,8 +1,8 @@
-// The functions a bake template expression may call: 51 of the functions bake offers (HCL's
-// standard library, go-cty's, and buildx's own sanitize, basename, dirname, indexof and
-// encodings), listed in the README. Each either does what bake's does or refuses: what would
-// need Unicode tables (casing, counting or reversing non-ASCII text), regular expressions,
-// fractions beyond a double's exact range, or format flags is an error, not a guess.
+// The functions a bake template expression may call: 55 of the functions bake offers (HCL's
+// standard library, go-cty's, and buildx's own: sanitize, basename, dirname, indexof,
+// formattimestamp, homedir, timestamp and the encodings), listed in the README. Each does what
+// bake's does or refuses: what would need Unicode tables (casing, counting or reversing
+// non-ASCII text), regular expressions, fractions, or format flags is an error, not a guess.
 #pragma once
 
 #include "bake/positioned_json.hpp"

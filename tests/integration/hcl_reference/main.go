@@ -28,11 +28,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"net/url"
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -62,7 +65,12 @@ var functions = map[string]function.Function{
 	"indent": stdlib.IndentFunc, "strlen": stdlib.StrlenFunc, "substr": stdlib.SubstrFunc,
 	"reverse": stdlib.ReverseFunc, "title": stdlib.TitleFunc,
 	"format": stdlib.FormatFunc, "formatlist": stdlib.FormatListFunc, "jsonencode": stdlib.JSONEncodeFunc,
-	"indexof": indexOf(),
+	"indexof": indexOf(), "formatdate": stdlib.FormatDateFunc, "formattimestamp": formatTimestamp(),
+	"homedir": function.New(&function.Spec{Type: function.StaticReturnType(cty.String),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			home, err := os.UserHomeDir()
+			return cty.StringVal(home), err
+		}}),
 	"sanitize": stringFunc(func(s string) (string, error) {
 		var b strings.Builder
 		for _, r := range s {
@@ -102,6 +110,41 @@ func stringFunc(f func(string) (string, error)) function.Function {
 				return cty.NilVal, err
 			}
 			return cty.StringVal(s), nil
+		},
+	})
+}
+
+// formatTimestamp is buildx's formattimestamp(FORMAT, TIME): TIME an RFC 3339 string or whole
+// unix seconds (UTC), formatted as formatdate does, or as unix seconds for the format "X".
+func formatTimestamp() function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "format", Type: cty.String},
+			{Name: "time", Type: cty.DynamicPseudoType},
+		},
+		Type: function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			var t time.Time
+			switch args[1].Type() {
+			case cty.String:
+				parsed, err := time.Parse(time.RFC3339, args[1].AsString())
+				if err != nil {
+					return cty.NilVal, err
+				}
+				t = parsed
+			case cty.Number:
+				seconds, accuracy := args[1].AsBigFloat().Int64()
+				if accuracy != big.Exact {
+					return cty.NilVal, fmt.Errorf("unix timestamp must be an integer")
+				}
+				t = time.Unix(seconds, 0).UTC()
+			default:
+				return cty.NilVal, fmt.Errorf("must be a string timestamp or a unix timestamp number")
+			}
+			if args[0].AsString() == "X" {
+				return cty.StringVal(strconv.FormatInt(t.Unix(), 10)), nil
+			}
+			return stdlib.FormatDateFunc.Call([]cty.Value{args[0], cty.StringVal(t.Format(time.RFC3339))})
 		},
 	})
 }
