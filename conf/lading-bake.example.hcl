@@ -13,6 +13,12 @@ variable "PLATFORMS" {
   default = ["linux/amd64", "linux/arm64"]
 }
 
+// image("app") is "127.0.0.1:5000/app:dev"
+function "image" {
+  params = [name]
+  result = "${REGISTRY}/${name}:${TAG}"
+}
+
 group "default" {
   targets = ["app"]
 }
@@ -31,7 +37,7 @@ target "base" {
 target "app" {
   inherits    = ["base"]
   description = "the application image"
-  tags        = ["${REGISTRY}/app:${TAG}"]
+  tags        = [image("app")]
   cmd         = ["/bin/app", "--serve"]
   env         = { APP_MODE = "production" }
   workdir     = "/srv"
@@ -46,7 +52,7 @@ target "tools" {
   description = "one image per tool"
   matrix      = { tool = ["curl", "jq"] }
   name        = "tools-${tool}"
-  tags        = ["${REGISTRY}/${tool}:${TAG}"]
+  tags        = [image(tool)]
   entrypoint  = ["/bin/${tool}"]
   output      = ["type=registry,compression=gzip"]
 }
