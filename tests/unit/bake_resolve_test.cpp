@@ -1041,3 +1041,14 @@ TEST_CASE("bake: all the values of one read share a budget too, however many var
     const auto messages = all_messages(files.read({files.write("big.hcl", text)}));
     CHECK_THAT(messages, Catch::Contains("(1024 MiB in all the files)"));
 }
+
+TEST_CASE("bake: a JSON file's numbers read as HCL's JSON reader has them", "[bake][variables]")
+{
+    bake_files files;
+    auto json = files.write("n.json", R"({"variable": {"N": {"default": 1.50}, "E": {"default": 1e3}},
+                                         "target": {"t": {"tags": ["v${N}", "v${E}", "${format(\"%v\", N)}"]}}})");
+    auto r = files.read({json});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.list().empty());
+    CHECK(target_named(r, "t").tags == strings{"v1.5", "v1000", "1.5"});
+}

@@ -399,6 +399,8 @@ TEST_CASE("bake template: values of the standard functions the cross-check with 
     CHECK(run.text("${substr(\"a\\r\\nb\", 1, 1)}") == "\r\n");
     // Whole numbers are read exactly, past 2^53 too.
     CHECK(run.text("${join(\",\", range(9007199254740991, 9007199254740993))}") == "9007199254740991,9007199254740992");
+    // HCL keeps the sign of zero.
+    CHECK(run.text("${format(\"%v\", -0.0)}|${jsonencode(-0)}") == "-0|-0");
     // HCL converts "1" and "0" to bools.
     CHECK(run.text("${\"1\" ? \"y\" : \"n\"}${format(\"%t\", \"0\")}") == "yfalse");
 }

@@ -25,7 +25,7 @@ std::string shortest_g(const std::string& canonical)
     std::string mantissa = digits.substr(0, point) + (point < digits.size() ? digits.substr(point + 1) : "");
     int exponent = static_cast<int>(point);  // the value is 0.MANTISSA x 10^exponent
     const auto first = mantissa.find_first_not_of('0');
-    if (first == std::string::npos) return "0";
+    if (first == std::string::npos) return sign + "0";
     mantissa.erase(0, first);
     exponent -= static_cast<int>(first);
     mantissa.erase(mantissa.find_last_not_of('0') + 1);

@@ -32,7 +32,7 @@ std::optional<std::string> canonical_hcl_number(std::string_view written, std::s
     point += exponent;
 
     auto first = digits.find_first_not_of('0');
-    if (first == std::string::npos) return "0";
+    if (first == std::string::npos) return negative ? "-0" : "0";  // HCL keeps the sign of zero
     digits.erase(0, first);
     point -= static_cast<std::int64_t>(first);
     digits.erase(digits.find_last_not_of('0') + 1);  // zeros after the last digit only move the point

@@ -1,5 +1,6 @@
 #include "bake/positioned_json.hpp"
 
+#include "bake/hcl_number.hpp"
 #include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
@@ -241,7 +242,12 @@ private:
             if (peek() == '+' || peek() == '-') advance();
             digits();
         }
-        return std::string(text_.substr(start, offset_ - start));
+        // As HCL's JSON reader has numbers: exact decimals, written without needless zeros or
+        // an exponent (1.50 is 1.5, 1e3 is 1000), as the HCL form of a file writes them too.
+        const auto written = text_.substr(start, offset_ - start);
+        auto canonical = canonical_hcl_number(written);
+        if (!canonical) fail("the number " + std::string(written.substr(0, 20)) + "... has more than 1000 digits");
+        return std::move(*canonical);
     }
 
     unsigned read_hex4()

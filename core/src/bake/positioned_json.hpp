@@ -23,7 +23,7 @@ struct json_node {
     kind type = kind::null;
     source_position at;        // the first character of the value (a string's opening quote)
     bool boolean = false;
-    std::string text;          // a string's decoded value, or a number as written
+    std::string text;          // a string's decoded value, or a number as HCL writes it (1.50 is 1.5)
     bool verbatim = false;     // a string without escapes: text is exactly its source characters
     int text_column = 1;       // with verbatim: the column of text's first character, counted from `at`
                                // (1: past the quote; 0: text the reader made around the source's)
