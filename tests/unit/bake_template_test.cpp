@@ -378,6 +378,7 @@ TEST_CASE("bake template: the standard functions refuse what HCL refuses, and wh
     CHECK(run.problem("${formatlist(\"%s%s\", LIST, [\"x\"])}") ==
           "2: formatlist(): argument 3 has length 1, which is inconsistent with the other lists, of length 3\n");
     CHECK(run.problem("${base64decode(\"a\")}") == "2: base64decode(): failed to decode base64 data a\n");
+    CHECK(run.problem("${base64decode(\"YQ\")}") == "2: base64decode(): failed to decode base64 data YQ\n");  // unpadded
     CHECK(run.problem("${base64decode(\"/w==\")}") ==
           "2: base64decode(): the result of decoding the provided string is not valid UTF-8\n");
 }

@@ -1,12 +1,14 @@
 // bake's encoding functions: jsonencode (HCL's), and buildx's base64encode, base64decode,
 // urlencode, md5, sha1, sha256 and sha512 (hex digests of the text's UTF-8 bytes).
 #include "bake/function_arguments.hpp"
+#include "registry/percent_encode.hpp"
 #include "text/utf8.hpp"
+
+#include <lading/formats/base64.hpp>
 
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace lading::bake {
 
@@ -91,72 +93,32 @@ json_node digest_of(const arguments& a, const EVP_MD* kind)
     return string_node(std::move(hex));
 }
 
-constexpr char base64_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 json_node base64encode(const arguments& a)
 {
     a.expect(1);
-    const auto s = a.text(0);
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); i += 3) {
-        std::uint32_t group = 0;
-        const auto n = std::min<std::size_t>(3, s.size() - i);
-        for (std::size_t j = 0; j < 3; ++j)
-            group = (group << 8) | (j < n ? static_cast<unsigned char>(s[i + j]) : 0);
-        for (std::size_t j = 0; j < 4; ++j) out += j <= n ? base64_alphabet[(group >> (18 - 6 * j)) & 0x3F] : '=';
-    }
-    return string_node(std::move(out));
+    return string_node(formats::base64_encode(a.text(0)));
 }
 
-// Standard base64 with its padding, as Go's StdEncoding reads it (which skips \r and \n).
+// Standard base64 with its padding, as Go's StdEncoding reads it (which skips \r and \n;
+// formats::base64_decode alone would take the padding as optional).
 json_node base64decode(const arguments& a)
 {
     a.expect(1);
     std::string s = a.text(0);
     std::erase_if(s, [](char c) { return c == '\r' || c == '\n'; });
-    auto invalid = [&] { a.fail("failed to decode base64 data " + a.text(0)); };
-    if (s.size() % 4 != 0) invalid();
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); i += 4) {
-        std::uint32_t group = 0;
-        int padding = 0;
-        for (std::size_t j = 0; j < 4; ++j) {
-            const char c = s[i + j];
-            const char* at = c ? std::strchr(base64_alphabet, c) : nullptr;
-            if (c == '=' && i + 4 == s.size() && j >= 2) {
-                ++padding;
-                group <<= 6;
-                continue;
-            }
-            if (!at || padding > 0) invalid();
-            group = (group << 6) | static_cast<std::uint32_t>(at - base64_alphabet);
-        }
-        for (int j = 0; j < 3 - padding; ++j) out += static_cast<char>((group >> (16 - 8 * j)) & 0xFF);
-    }
-    if (text::first_invalid_utf8(out)) a.fail("the result of decoding the provided string is not valid UTF-8");
-    return string_node(std::move(out));
+    auto decoded = s.size() % 4 == 0 ? formats::base64_decode(s) : std::nullopt;
+    if (!decoded) a.fail("failed to decode base64 data " + a.text(0));
+    if (text::first_invalid_utf8(*decoded)) a.fail("the result of decoding the provided string is not valid UTF-8");
+    return string_node(std::move(*decoded));
 }
 
-// Go's url.QueryEscape: letters, digits, '-', '_', '.' and '~' stay, a space is '+', and every
-// other byte is %XX.
+// Go's url.QueryEscape: the unreserved characters stay, a space is '+', and every other
+// byte is %XX (so a '+' of the text is %2B).
 json_node urlencode(const arguments& a)
 {
     a.expect(1);
-    std::string out;
-    for (char c : a.text(0)) {
-        const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                          c == '_' || c == '.' || c == '~';
-        if (kept) {
-            out += c;
-        } else if (c == ' ') {
-            out += '+';
-        } else {
-            const auto b = static_cast<unsigned char>(c);
-            out += '%';
-            out += "0123456789ABCDEF"[b >> 4];
-            out += "0123456789ABCDEF"[b & 0xF];
-        }
-    }
+    auto out = percent_encode(a.text(0), " ");
+    std::replace(out.begin(), out.end(), ' ', '+');
     return string_node(std::move(out));
 }
 
