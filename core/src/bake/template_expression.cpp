@@ -517,15 +517,16 @@ private:
                 for (const auto& arg : args)
                     if (!spend_bytes(json_size(arg, max_processed_bytes))) fail(bytes_spent());
                 result = call_template_function(function, args);
-                if (!spend_bytes(json_size(result, max_processed_bytes))) fail(bytes_spent());
             }
         } catch (const template_function_error& e) {
             fail(e.message);
         } catch (const user_function_error& e) {
             fail(e.message);
         }
+        const auto size = json_size(result, max_processed_bytes);
+        if (!user_defined && !spend_bytes(size)) fail(bytes_spent());
         // replace() and split() of their own results would double a value at every call.
-        if (json_size(result, max_interpolated_size) > max_interpolated_size)
+        if (size > max_interpolated_size)
             fail(function + "() makes a value longer than " + std::to_string(max_interpolated_size >> 20) +
                  " MiB as JSON");
         return result;
