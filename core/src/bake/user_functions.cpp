@@ -3,7 +3,6 @@
 #include "bake/evaluation_budget.hpp"
 #include "bake/hcl_identifier.hpp"
 #include "bake/template_functions.hpp"
-#include "bake/template_references.hpp"
 #include "text/closest_name.hpp"
 
 #include <algorithm>
@@ -30,6 +29,15 @@ public:
 private:
     std::vector<std::string>& calling_;
 };
+
+// The cycle that `name` closes, from its place in a path of calls (`from`) to the path's end.
+std::string cycle_report(std::vector<std::string>::const_iterator from, std::vector<std::string>::const_iterator end,
+                         const std::string& name)
+{
+    std::string cycle;
+    for (; from != end; ++from) cycle += *from + " -> ";
+    return "function \"" + name + "\" calls itself (" + cycle + name + "); bake does not allow a function cycle";
+}
 
 }  // namespace
 
@@ -104,6 +112,7 @@ std::optional<user_functions::definition> user_functions::read_definition(const 
                                   text::did_you_mean(m.key, {"params", "variadic_params", "result"}));
         }
     }
+    d.references = references_in(d.result);
     if (!has_params) problem(block.key_at, "function \"" + name + "\" has no \"params\" (write params = [] for none)");
     if (!has_result) problem(block.key_at, "function \"" + name + "\" has no \"result\"");
     if (!ok) return std::nullopt;
@@ -125,15 +134,14 @@ void user_functions::read_block(const json_node& block, const std::filesystem::p
 void user_functions::check(const std::function<bool(const std::string&)>& is_variable, diagnostics& problems) const
 {
     for (const auto& [name, f] : functions_) {
-        const auto refs = references_in(f.result);
-        for (const auto& read : refs.names) {
+        for (const auto& read : f.references.names) {
             const bool parameter = std::find(f.params.begin(), f.params.end(), read) != f.params.end() ||
                                    (f.variadic_params && *f.variadic_params == read);
             if (!parameter && !is_variable(read))
                 problems.add({f.file, f.at}, "function \"" + name + "\" reads \"" + read +
                                                  "\", which is neither one of its parameters nor a variable");
         }
-        for (const auto& called : refs.calls)
+        for (const auto& called : f.references.calls)
             if (!defines(called) && !is_template_function(called) && !is_bake_builtin_function(called))
                 problems.add({f.file, f.at}, "function \"" + name + "\" calls " + called + "(), which is not a function");
     }
@@ -149,15 +157,12 @@ void user_functions::check_cycles(const std::string& name, std::vector<std::stri
 {
     if (done.contains(name)) return;
     if (auto on_path = std::find(path.begin(), path.end(), name); on_path != path.end()) {
-        std::string cycle;
-        for (auto it = on_path; it != path.end(); ++it) cycle += *it + " -> ";
-        const auto& first = functions_.at(*on_path);
-        problems.add({first.file, first.at}, "function \"" + *on_path + "\" calls itself (" + cycle + name +
-                                                 "); bake does not allow a function cycle");
+        const auto& first = functions_.at(name);
+        problems.add({first.file, first.at}, cycle_report(on_path, path.end(), name));
         return;
     }
     path.push_back(name);
-    for (const auto& called : references_in(functions_.at(name).result).calls)
+    for (const auto& called : functions_.at(name).references.calls)
         if (defines(called)) check_cycles(called, path, done, problems);
     path.pop_back();
     done.insert(name);
@@ -189,12 +194,8 @@ json_node user_functions::call(const std::string& name, const std::vector<json_n
         if (args[i].type == json_node::kind::null)
             throw user_function_error{name + "(): argument " + std::to_string(i + 1) + " is null, which bake's " +
                                       "functions do not take"};
-    if (std::find(calling_.begin(), calling_.end(), name) != calling_.end()) {
-        std::string path;
-        for (auto it = std::find(calling_.begin(), calling_.end(), name); it != calling_.end(); ++it) path += *it + " -> ";
-        throw user_function_error{"function \"" + name + "\" calls itself (" + path + name +
-                                  "); bake does not allow a function cycle"};
-    }
+    if (auto from = std::find(calling_.begin(), calling_.end(), name); from != calling_.end())
+        throw user_function_error{cycle_report(from, calling_.end(), name)};
     evaluation_level level(evaluation_level::kind::function_call);
     if (!level.entered())
         throw user_function_error{"function calls nest more than " + std::to_string(max_function_nesting) +

@@ -18,6 +18,7 @@
 #include "bake/bake_file_text.hpp"
 #include "bake/interpolation.hpp"
 #include "bake/positioned_json.hpp"
+#include "bake/template_references.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -57,6 +58,7 @@ private:
         std::vector<std::string> params;
         std::optional<std::string> variadic_params;
         json_node result;
+        template_references references;  // of the result: read once, for the checks
         std::filesystem::path file;
         source_position at;  // the block's name
     };
