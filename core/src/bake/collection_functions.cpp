@@ -47,15 +47,6 @@ void flatten_into(const json_node& list, std::vector<json_node>& out)
             out.push_back(item);
 }
 
-// keys() and values() list an object in its keys' byte order, as HCL does.
-std::vector<const json_member*> sorted_members(const json_node& object)
-{
-    std::vector<const json_member*> members;
-    for (const auto& m : object.members) members.push_back(&m);
-    std::sort(members.begin(), members.end(), [](auto* x, auto* y) { return x->key < y->key; });
-    return members;
-}
-
 json_node concat(const arguments& a)
 {
     a.expect_at_least(1);
@@ -194,7 +185,7 @@ json_node keys(const arguments& a)
 {
     a.expect(1);
     std::vector<std::string> names;
-    for (const auto* m : sorted_members(a.object(0))) names.push_back(m->key);
+    for (const auto* m : members_by_key(a.object(0))) names.push_back(m->key);
     return list_node(names);
 }
 
@@ -202,7 +193,7 @@ json_node values(const arguments& a)
 {
     a.expect(1);
     std::vector<json_node> items;
-    for (const auto* m : sorted_members(a.object(0))) items.push_back(m->value);
+    for (const auto* m : members_by_key(a.object(0))) items.push_back(m->value);
     return list_of(std::move(items));
 }
 

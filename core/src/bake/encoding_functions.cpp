@@ -62,9 +62,7 @@ void append_json(std::string& out, const json_node& v)
         out += ']';
         return;
     case json_node::kind::object: {
-        std::vector<const json_member*> members;
-        for (const auto& m : v.members) members.push_back(&m);
-        std::sort(members.begin(), members.end(), [](auto* x, auto* y) { return x->key < y->key; });
+        const auto members = members_by_key(v);
         out += '{';
         for (std::size_t i = 0; i < members.size(); ++i) {
             if (i) out += ',';

@@ -190,20 +190,12 @@ private:
     {
         auto collection = value_of(part.text, part.offset, lookup);
         if (!collection) return false;
-        std::vector<std::pair<json_node, const json_node*>> rounds;
-        if (collection->is_array()) {
-            for (std::size_t i = 0; i < collection->items.size(); ++i)
-                rounds.emplace_back(number_node(std::to_string(i)), &collection->items[i]);
-        } else if (collection->is_object()) {
-            for (const auto& m : collection->members) rounds.emplace_back(string_node(m.key), &m.value);
-            std::sort(rounds.begin(), rounds.end(),
-                      [](const auto& a, const auto& b) { return a.first.text < b.first.text; });
-        } else {
+        if (!collection->is_array() && !collection->is_object()) {
             report(part.offset, "%{for} needs a list or an object; \"" + part.text + "\" is " +
                                     std::string(kind_name(collection->type)));
             return false;
         }
-        for (const auto& [key, value] : rounds) {
+        for (const auto& [key, value] : loop_elements(*collection)) {
             // Nested loops with empty bodies make no text, so the size limit alone would not stop them.
             if (!spend_loop_round()) {
                 report(part.offset, loop_rounds_spent());
@@ -280,6 +272,15 @@ std::optional<std::string> scalar_text(const json_node& value)
     case json_node::kind::null: return "";
     default: return std::nullopt;
     }
+}
+
+std::vector<std::pair<json_node, const json_node*>> loop_elements(const json_node& collection)
+{
+    std::vector<std::pair<json_node, const json_node*>> elements;
+    for (std::size_t i = 0; i < collection.items.size(); ++i)
+        elements.emplace_back(number_node(std::to_string(i)), &collection.items[i]);
+    for (const auto* m : members_by_key(collection)) elements.emplace_back(string_node(m->key), &m->value);
+    return elements;
 }
 
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,

@@ -11,6 +11,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lading::bake {
 
@@ -37,6 +39,11 @@ struct lookup_refusal {
 // added to `problems` at the position of the reference; returns false when there were any.
 bool interpolate(json_node& node, const name_lookup& lookup, const std::filesystem::path& file,
                  diagnostics& problems);
+
+// What a for loop (%{for} or [for]) goes over: a list's elements with their indexes, or an
+// object's values with their keys, in key order as HCL iterates them; nothing for any other
+// value. The values point into `collection`.
+std::vector<std::pair<json_node, const json_node*>> loop_elements(const json_node& collection);
 
 // About the length of `value` as compact JSON, counted up to a little past `limit`.
 std::size_t json_size(const json_node& value, std::size_t limit);

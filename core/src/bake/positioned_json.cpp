@@ -4,6 +4,7 @@
 #include "text/hex_digit.hpp"
 #include "text/utf8.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace lading::bake {
@@ -29,6 +30,14 @@ json_node number_node(std::string text)
     n.type = json_node::kind::number;
     n.text = std::move(text);
     return n;
+}
+
+std::vector<const json_member*> members_by_key(const json_node& object)
+{
+    std::vector<const json_member*> members;
+    for (const auto& m : object.members) members.push_back(&m);
+    std::sort(members.begin(), members.end(), [](const json_member* a, const json_member* b) { return a->key < b->key; });
+    return members;
 }
 
 json_node list_node(const std::vector<std::string>& items)

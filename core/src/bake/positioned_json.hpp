@@ -54,6 +54,10 @@ struct json_syntax_error {
 // position and a description of the first fault.
 std::optional<json_node> parse_positioned_json(std::string_view text, json_syntax_error& error);
 
+// An object's members in the byte order of their keys, the order in which HCL iterates,
+// lists and encodes objects.
+std::vector<const json_member*> members_by_key(const json_node& object);
+
 // The JSON name of a kind, for "expected a list, found a string" messages.
 std::string_view kind_name(json_node::kind k);
 

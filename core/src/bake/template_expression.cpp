@@ -318,17 +318,10 @@ private:
         if (!take_keyword("in")) fail("\"[for\" without \"in\" in \"" + std::string(in_) + "\"");
         auto collection = conditional(live);
         if (!take(":")) fail("\"[for ... in ...\" without \":\" in \"" + std::string(in_) + "\"");
-        std::vector<std::pair<json_node, json_node>> elements;  // key or index, value
-        if (live && collection.is_array()) {
-            for (std::size_t i = 0; i < collection.items.size(); ++i)
-                elements.emplace_back(number_node(std::to_string(i)), collection.items[i]);
-        } else if (live && collection.is_object()) {
-            auto members = collection.members;
-            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
-            for (auto& m : members) elements.emplace_back(string_node(m.key), std::move(m.value));
-        } else if (live) {
+        if (live && !collection.is_array() && !collection.is_object())
             fail("\"for\" goes over a list or an object, found " + std::string(kind_name(collection.type)));
-        }
+        std::vector<std::pair<json_node, const json_node*>> elements;  // a branch not taken repeats nothing
+        if (live) elements = loop_elements(collection);
 
         // Read once with the names standing for nothing, to find the body's end and its "if";
         // then, as HCL does, each element's condition first and its body only where it holds.
@@ -359,7 +352,7 @@ private:
         for (const auto& [element_key, element_value] : elements) {
             if (!spend_loop_round()) fail(loop_rounds_spent());
             key = &element_key;
-            value = &element_value;
+            value = element_value;
             if (condition_at) {
                 at_ = *condition_at;
                 if (!condition_of(conditional(true), "the \"if\" of \"for\"")) continue;
