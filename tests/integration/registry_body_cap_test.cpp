@@ -81,6 +81,26 @@ fs::path chunk_note(const fs::path& work, const nginx_front& front)
     return work / "cache" / "upload-chunks" / name;
 }
 
+// The stored tree's layer, pushed from the store, goes up in chunks: its one request is
+// refused (413) and its first chunk passes; what happens to the next is the caller's script.
+void chunk_after_refusal(fault_proxy& proxy, const stored_tree& tree)
+{
+    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, {.status = 413});
+    proxy.hold_requests_until("PATCH", "/blobs/uploads/", "", 1, "NONE", "^$", std::chrono::milliseconds(0));
+}
+
+// `lading export` of the store's local:1 to `name` (store=false), and its environment.
+std::vector<std::string> push_from_store_args(const fs::path& work, const std::string& name)
+{
+    return {"export", "--from", "oci-layout://" + (work / "store").string() + ":local:1", "--output",
+            "type=registry,name=" + name + ",store=false", "--progress", "plain"};
+}
+
+env_overrides push_from_store_env(const fs::path& work)
+{
+    return {{"LADING_CACHE_DIR", (work / "cache").string()}, {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}};
+}
+
 // Writes the note an earlier push to `front` leaves: it took chunks of `chunk` bytes.
 void note_chunk_size(const fs::path& work, const nginx_front& front, std::uint64_t chunk)
 {
@@ -226,16 +246,11 @@ TEST_CASE("a 413 to a later chunk of an upload is the registry's own: the push f
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
     const auto tree = export_tree_to_store(work.path());
-    // Pushed from the store: the layer goes up as a blob, first in one request, refused.
-    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, {.status = 413});
-    // Then the first chunk goes through and the second is refused.
-    proxy.hold_requests_until("PATCH", "/blobs/uploads/", "", 1, "NONE", "^$", std::chrono::milliseconds(0));
+    // The second chunk is refused.
+    chunk_after_refusal(proxy, tree);
     proxy.answer("PATCH", "/blobs/uploads/", 1, {.status = 413, .body = "quota exceeded"});
-    auto r = lading_cmd().run({"export", "--from", "oci-layout://" + (work.path() / "store").string() + ":local:1",
-                               "--output", "type=registry,name=" + proxy.address() + "/capped/quota:1,store=false",
-                               "--progress", "plain"},
-                              {{"LADING_CACHE_DIR", (work.path() / "cache").string()},
-                               {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}});
+    auto r = lading_cmd().run(push_from_store_args(work.path(), proxy.address() + "/capped/quota:1"),
+                              push_from_store_env(work.path()));
     INFO(r.err);
     CHECK(r.exit_code == 1);
     CHECK(proxy.pending_scripts() == 0);
@@ -286,17 +301,11 @@ TEST_CASE("SIGINT during a chunked upload stops the push at once: no tag, the so
     registry_server registry;
     fault_proxy proxy("127.0.0.1", registry.port());
     const auto tree = export_tree_to_store(work.path());
-    // Pushed from the store: the layer's one request is refused, so it goes up in chunks; the
-    // first chunk passes and the second is never answered.
-    proxy.answer_if_query("PUT", "/blobs/uploads/", closing_query(tree.layer_hex), 1, {.status = 413});
-    proxy.hold_requests_until("PATCH", "/blobs/uploads/", "", 1, "NONE", "^$", std::chrono::milliseconds(0));
+    // The second chunk is never answered.
+    chunk_after_refusal(proxy, tree);
     proxy.stall_requests("PATCH", "/blobs/uploads/", 1);
-    const auto store = work.path() / "store";
-    auto child = lading_cmd().start({"export", "--from", "oci-layout://" + store.string() + ":local:1", "--output",
-                                     "type=registry,name=" + proxy.address() + "/chunked/stopped:1,store=false",
-                                     "--progress", "plain"},
-                                    {{"LADING_CACHE_DIR", (work.path() / "cache").string()},
-                                     {"LADING_REGISTRY_RETRY_DELAY_MS", "5"}});
+    auto child = lading_cmd().start(push_from_store_args(work.path(), proxy.address() + "/chunked/stopped:1"),
+                                    push_from_store_env(work.path()));
 
     // The first chunk was forwarded and answered; the second is on its way.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -320,6 +329,6 @@ TEST_CASE("SIGINT during a chunked upload stops the push at once: no tag, the so
     // A chunk size is learnt only from an upload that ended.
     CHECK_FALSE(fs::exists(work.path() / "cache" / "upload-chunks"));
     // The source store is as it was: the image reads back whole.
-    const auto image = read_image(store, tree.meta.digest);
+    const auto image = read_image(work.path() / "store", tree.meta.digest);
     CHECK(image.layers.size() == 1);
 }
