@@ -109,17 +109,18 @@ void note_chunk_size(const fs::path& work, const nginx_front& front, std::uint64
     std::ofstream(note) << chunk << "\n";
 }
 
-// The last line of a push that failed because the proxy refuses the least chunk the
-// registry asks for, 1536 KiB, naming that size as the limit to raise to.
-void require_least_chunk_refused(const process_result& r, const std::string& name)
+// The last line of a push of `name` that failed because the proxy refuses even a chunk of
+// `least` ("256 KiB", or the least chunk the registry asks for), naming it as the limit to
+// raise to.
+void require_cap_refusal(const process_result& r, const std::string& name, const std::string& least)
 {
     INFO(r.err);
     CHECK(r.exit_code == 1);
     const auto lines = split_lines(r.err);
     REQUIRE_FALSE(lines.empty());
     CHECK(lines.back().rfind("lading: failed to push " + name, 0) == 0);
-    CHECK(lines.back().find("refuses even 1536 KiB") != std::string::npos);
-    CHECK(lines.back().find("client_max_body_size) to at least 1536 KiB") != std::string::npos);
+    CHECK(lines.back().find("refuses even " + least) != std::string::npos);
+    CHECK(lines.back().find("client_max_body_size) to at least " + least) != std::string::npos);
 }
 
 // No PATCH reached the registry behind `front` and was taken there.
@@ -203,14 +204,9 @@ TEST_CASE("a proxy that refuses even 256 KiB ends the push with one line naming 
     registry_server registry;
     nginx_front front(registry.address(), {.client_max_body_size = "100k"});
     const auto tree = random_tree(work.path(), "tree", 1 * mib, 33);
-    auto r = run_export(push_of(work.path(), tree, "type=registry,name=" + front.address() + "/capped/small:1,store=false"));
-    INFO(r.err);
-    CHECK(r.exit_code == 1);
-    const auto lines = split_lines(r.err);
-    REQUIRE_FALSE(lines.empty());
-    CHECK(lines.back().rfind("lading: failed to push " + front.address() + "/capped/small:1", 0) == 0);
-    CHECK(lines.back().find("refuses even 256 KiB") != std::string::npos);
-    CHECK(lines.back().find("client_max_body_size") != std::string::npos);
+    const auto name = front.address() + "/capped/small:1";
+    require_cap_refusal(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")), name,
+                        "256 KiB");
     CHECK_FALSE(fs::exists(chunk_note(work.path(), front)));
     CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/capped/small:1"));
 }
@@ -276,8 +272,8 @@ TEST_CASE("a registry that asks for chunks larger than its proxy takes: one line
     SECTION("a first push: the layer is halved down to the least chunk, never below it")
     {
         const auto name = front.address() + "/least/first:1";
-        require_least_chunk_refused(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")),
-                                    name);
+        require_cap_refusal(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")), name,
+                            "1536 KiB");
         // Chunks of 1 MiB would pass the front; none was sent.
         require_no_chunk_taken(front);
         CHECK_FALSE(fs::exists(chunk_note(work.path(), front)));
@@ -287,8 +283,8 @@ TEST_CASE("a registry that asks for chunks larger than its proxy takes: one line
     {
         note_chunk_size(work.path(), front, mib);
         const auto name = front.address() + "/least/noted:1";
-        require_least_chunk_refused(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")),
-                                    name);
+        require_cap_refusal(run_export(push_of(work.path(), tree, "type=registry,name=" + name + ",store=false")), name,
+                            "1536 KiB");
         require_no_chunk_taken(front);
         CHECK_FALSE(skopeo_finds_manifest(registry.address() + "/least/noted:1"));
     }
