@@ -125,7 +125,7 @@ TEST_CASE("lading bake evaluates expressions in templates: a tag, a label and a 
     auto broken = bake_in(dir.path(), {"app", "--print"}, {{"RELEASE", "maybe"}});
     INFO(broken.describe());
     CHECK(broken.exit_code == 2);
-    CHECK(contains(broken.err, "variable \"RELEASE\" from the environment: \"maybe\" is not a bool"));
+    CHECK(contains(broken.err, "variable \"RELEASE\" from the environment (RELEASE): \"maybe\" is not a bool"));
 }
 
 TEST_CASE("lading bake --set and --push change the printed targets", "[integration][bake]")

@@ -356,8 +356,72 @@ TEST_CASE("bake: variables take the environment, converted to their type", "[bak
     CHECK(listing[5].description == "the tag");
 
     auto bad = f.read({file}, {}, {}, {{"EPOCH", "soon"}, {"DEBUG", "maybe"}});
-    CHECK(has_problem(bad, 5, 5, "variable \"EPOCH\" from the environment: \"soon\" is not a number"));
-    CHECK(has_problem(bad, 6, 5, "variable \"DEBUG\" from the environment: \"maybe\" is not a bool (true or false)"));
+    CHECK(has_problem(bad, 5, 5, "variable \"EPOCH\" from the environment (EPOCH): \"soon\" is not a number"));
+    CHECK(has_problem(bad, 6, 5, "variable \"DEBUG\" from the environment (DEBUG): \"maybe\" is not a bool (true or false)"));
+}
+
+TEST_CASE("bake: NAME_JSON gives a typed variable a JSON value, as bake's JSON overrides do", "[bake][variables]")
+{
+    bake_files f;
+    auto file = f.write("j.hcl", R"H(variable "PLATFORMS" {
+  type = list(string)
+  default = ["linux/amd64"]
+}
+variable "ARGS" {
+  type = map(string)
+  default = {}
+}
+variable "NAME" {
+  default = "app"
+}
+variable "COUNT" {
+  type = number
+  default = 1
+}
+variable "LOOSE" {
+  type = any
+  default = "x"
+}
+variable "TAKEN" {
+  type = list(string)
+  default = ["kept"]
+}
+variable "TAKEN_JSON" {
+  default = "mine"
+}
+target "app" {
+  platforms = PLATFORMS
+  labels = ARGS
+  tags = ["${NAME}:${COUNT}", TAKEN[0]]
+}
+)H");
+    auto r = f.read({file}, {}, {},
+                    {{"PLATFORMS", "linux/s390x"}, {"PLATFORMS_JSON", R"(["linux/arm64", "linux/riscv64"])"},
+                     {"ARGS_JSON", R"({"a,b": "1,2", "n": 3})"}, {"NAME", "plain"}, {"NAME_JSON", "\"json\""},
+                     {"COUNT_JSON", "7"}, {"TAKEN_JSON", R"(["json"])"}});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    // A typed variable takes NAME_JSON over NAME; an untyped one takes NAME when it is there.
+    CHECK(app.platforms == strings{"linux/arm64", "linux/riscv64"});
+    CHECK(app.labels == std::map<std::string, std::string>{{"a,b", "1,2"}, {"n", "3"}});
+    // A variable named TAKEN_JSON is no override of TAKEN: the environment sets it instead.
+    CHECK(app.tags == strings{"plain:7", "kept"});
+
+    // Without NAME, an untyped variable reads NAME_JSON as it would read NAME: as text.
+    auto text = f.read({file}, {}, {}, {{"NAME_JSON", "\"json\""}});
+    REQUIRE(text.problems.empty());
+    CHECK(target_named(text, "app").tags == strings{"\"json\":1", "kept"});
+
+    auto bad = f.read({file}, {}, {},
+                      {{"PLATFORMS_JSON", R"(["linux/arm64")"}, {"COUNT_JSON", R"("many")"}, {"LOOSE_JSON", "[1]"}});
+    auto messages = all_messages(bad);
+    CHECK(messages.find("variable \"PLATFORMS\" from the environment (PLATFORMS_JSON): \"[\"linux/arm64\"\" is not valid "
+                        "JSON") != std::string::npos);
+    CHECK(messages.find("variable \"COUNT\" from the environment (COUNT_JSON): \"\"many\"\": expected number, found "
+                        "a string") != std::string::npos);
+    CHECK(messages.find("variable \"LOOSE\" from the environment (LOOSE_JSON): a variable of type any takes no JSON "
+                        "value from the environment") != std::string::npos);
 }
 
 TEST_CASE("bake: a typed variable without a value is null; an untyped list or map default gives the type", "[bake]")
@@ -826,6 +890,83 @@ TEST_CASE("bake HCL files: a target written twice in one file merges as two file
     CHECK(a.labels == std::map<std::string, std::string>{{"x", "1"}, {"y", "2"}});
     CHECK(a.annotations == strings{"index:a=1", "index:b=2"});
     CHECK(a.tags == strings{"second"});
+}
+
+TEST_CASE("bake: empty tags, platforms and annotations are no values, as bake normalises a target", "[bake]")
+{
+    bake_files files;
+    auto hcl = files.write("e.hcl", R"H(variable "BRANCH" {
+  default = "feature"
+}
+target "app" {
+  context = "ctx"
+  tags = ["app:${BRANCH}", BRANCH == "main" ? "app:latest" : "", ""]
+  platforms = ["", "linux/amd64"]
+  annotations = [BRANCH == "main" ? "index:stable=1" : "", "index:x=1"]
+}
+)H");
+    auto r = files.read({hcl});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.tags == strings{"app:feature"});
+    CHECK(app.platforms == strings{"linux/amd64"});
+    CHECK(app.annotations == strings{"index:x=1"});
+    auto main = files.read({hcl}, {}, {}, {{"BRANCH", "main"}});
+    REQUIRE(main.problems.empty());
+    CHECK(target_named(main, "app").tags == strings{"app:main", "app:latest"});
+}
+
+TEST_CASE("bake: a target written again adds its parents to those it had", "[bake]")
+{
+    bake_files files;
+    auto first = files.write("a.hcl", "target \"p1\" {\n  output = [\"type=image,compression=zstd\"]\n}\n"
+                                      "target \"p2\" {\n  labels = { from = \"p2\" }\n}\n"
+                                      "target \"app\" {\n  inherits = [\"p1\"]\n  context = \"ctx\"\n}\n");
+    auto second = files.write("b.hcl", "target \"app\" {\n  inherits = [\"p2\"]\n}\n");
+    auto r = files.read({first, second}, {"app"});
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.outputs == strings{"type=image,compression=zstd"});
+    CHECK(app.labels == std::map<std::string, std::string>{{"from", "p2"}});
+}
+
+TEST_CASE("bake: --set on a parent reaches the targets that inherit it, under their own fields", "[bake]")
+{
+    bake_files files;
+    auto hcl = files.write("p.hcl", R"H(target "_common" {
+  labels = { team = "core" }
+  tags = ["common:1"]
+  platforms = ["linux/amd64", "linux/arm64"]
+  layers = ["linux/arm64=arm.tar"]
+}
+target "app" {
+  inherits = ["_common"]
+  context = "ctx"
+}
+target "tool" {
+  inherits = ["_common"]
+  context = "ctx"
+  tags = ["tool:1"]
+}
+)H");
+    auto r = files.read({hcl}, {"app", "tool"},
+                        {"_common.labels.extra=1", "_common.tags=common:2", "_common.platform=linux/amd64",
+                         "tool.labels.team=tools"},
+                        {}, true);
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    const auto& app = target_named(r, "app");
+    CHECK(app.labels == std::map<std::string, std::string>{{"extra", "1"}, {"team", "core"}});
+    CHECK(app.tags == strings{"common:2"});
+    CHECK(app.platforms == strings{"linux/amd64"});
+    // The platforms the files give: a shard's --set leaves out the other platforms' layers.
+    CHECK(app.file_platforms == strings{"linux/amd64", "linux/arm64"});
+    CHECK(app.outputs == strings{"type=image,push=true"});
+    const auto& tool = target_named(r, "tool");
+    CHECK(tool.labels == std::map<std::string, std::string>{{"extra", "1"}, {"team", "tools"}});
+    CHECK(tool.tags == strings{"tool:1"});
 }
 
 TEST_CASE("bake HCL files: a problem with a value an expression made is shown at that expression", "[bake][hcl]")

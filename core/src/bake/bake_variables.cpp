@@ -133,19 +133,21 @@ const json_node& bake_variables::value_of(const std::string& name)
     chain_.push_back(name);
     fresh_rounds own_budget;
     auto type = d.type ? *d.type : type_of_default(d.default_value.value_or(json_node{}));
-    const auto env = environment_->find(name);
-    if (env != environment_->end() && d.has_block && !d.type && d.default_value) {
+    const auto env = d.has_block ? environment_value(name, d.type.has_value()) : std::nullopt;
+    if (env && !d.type && d.default_value) {
         // As bake does, the default is evaluated even so, and its value (not its text: a
         // default may call a function or compare) gives the type the environment converts to.
         json_node value = *d.default_value;
         if (interpolate(value, lookup(), d.default_file, *problems_)) type = type_of_default(value);
     }
-    if (env != environment_->end() && d.has_block) {
+    if (env) {
         std::string error;
-        if (auto v = parse_environment_value(env->second, type, error))
+        auto v = env->json && d.type ? parse_json_environment_value(env->text, type, error)
+                                     : parse_environment_value(env->text, type, error);
+        if (v)
             d.value = *v;
         else
-            problems_->add(d.where, "variable \"" + name + "\" from the environment: " + error);
+            problems_->add(d.where, "variable \"" + name + "\" from the environment (" + env->variable + "): " + error);
     } else if (d.attribute_value) {
         json_node value = *d.attribute_value;
         if (interpolate(value, lookup(), d.attribute_file, *problems_)) d.value = value;
@@ -163,6 +165,23 @@ const json_node& bake_variables::value_of(const std::string& name)
     chain_.pop_back();
     d.progress = declared::state::done;
     return d.value;
+}
+
+// NAME, or bake's NAME_JSON: a typed variable reads NAME_JSON first, an untyped one only
+// without NAME (and then as NAME's text). A variable or built-in named NAME_JSON is not read
+// from the environment as an override of NAME.
+std::optional<bake_variables::environment_text> bake_variables::environment_value(const std::string& name,
+                                                                                 bool typed) const
+{
+    const auto plain = environment_->find(name);
+    const auto json_name = name + "_JSON";
+    const auto declared_json = variables_.find(json_name);
+    const bool json_taken = declared_json != variables_.end() && (declared_json->second.has_block || declared_json->second.builtin);
+    if ((typed || plain == environment_->end()) && !json_taken)
+        if (auto json = environment_->find(json_name); json != environment_->end())
+            return environment_text{json_name, json->second, true};
+    if (plain != environment_->end()) return environment_text{name, plain->second, false};
+    return std::nullopt;
 }
 
 name_lookup bake_variables::lookup()

@@ -1,6 +1,6 @@
 // The `variable` blocks (and an HCL file's global attributes) of all bake files and their
-// values: an environment variable of the same name wins over the default and is converted to
-// the variable's type; defaults may name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
+// values: an environment variable of the same name (or NAME_JSON, JSON text) wins over the
+// default and is converted to the variable's type; defaults may name other variables. Built-in variables (bake's BAKE_CMD_CONTEXT and BAKE_LOCAL_PLATFORM)
 // need no block and, as in bake, neither a block nor the environment changes them.
 #pragma once
 
@@ -61,7 +61,14 @@ private:
         bool builtin = false;
     };
 
+    struct environment_text {
+        std::string variable;  // NAME or NAME_JSON
+        std::string text;
+        bool json = false;     // from NAME_JSON
+    };
+
     const json_node& value_of(const std::string& name);
+    std::optional<environment_text> environment_value(const std::string& name, bool typed) const;
 
     std::map<std::string, declared> variables_;
     const std::map<std::string, std::string>* environment_ = nullptr;

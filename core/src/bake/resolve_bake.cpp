@@ -86,13 +86,8 @@ public:
             return std::move(out_);
         }
         add_definitions();
+        plan_all_overrides();
         resolve_all_inherits();
-        std::set<std::string> group_names;
-        for (const auto& [name, _] : groups_) group_names.insert(name);
-        for (auto& [name, fields] : resolved_) fields.file_platforms = fields.platforms.value_or(std::vector<std::string>{});
-        apply_overrides(resolved_, {matrix_groups_, group_names}, request_.overrides, out_.problems);
-        if (request_.push)
-            for (auto& [name, fields] : resolved_) apply_push(fields, true);
         expansion everything;  // reports loops and unknown names
         std::vector<std::string> chain;
         for (const auto& [name, g] : groups_) expand(name, chain, {}, everything);
@@ -111,7 +106,8 @@ private:
     std::map<std::string, target_fields> targets_;   // as merged from the files
     std::map<std::string, std::vector<std::string>> matrix_groups_;  // matrix target -> its targets
     std::map<std::string, std::string> matrix_descriptions_;
-    std::map<std::string, target_fields> resolved_;  // with inherits applied
+    override_plan overrides_;                        // --set and --push, by target
+    std::map<std::string, target_fields> resolved_;  // with inherits and overrides applied
     std::set<std::set<std::string>> reported_loops_;
     bool reported_inherits_depth_ = false, reported_groups_depth_ = false;  // once each
 
@@ -368,6 +364,25 @@ private:
         return names;
     }
 
+    void plan_all_overrides()
+    {
+        std::set<std::string> target_names, group_names;
+        for (auto& [name, fields] : targets_) {
+            target_names.insert(name);
+            fields.file_platforms = fields.platforms;
+        }
+        for (const auto& [name, _] : groups_) group_names.insert(name);
+        overrides_ = plan_overrides(target_names, {matrix_groups_, group_names}, request_.overrides, out_.problems);
+        // bake's --push is one more override, "*.push=true", after the others.
+        if (request_.push)
+            for (const auto& name : target_names) {
+                target_override push;
+                push.key = "push";
+                push.push = true;
+                overrides_[name].push_back(push);
+            }
+    }
+
     void resolve_all_inherits()
     {
         for (const auto& [name, _] : targets_) {
@@ -408,6 +423,7 @@ private:
         chain.pop_back();
         merge_fields(result, own);
         result.inherits.reset();
+        if (auto o = overrides_.find(name); o != overrides_.end()) apply_overrides(result, o->second);
         return resolved_[name] = result;
     }
 

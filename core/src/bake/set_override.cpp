@@ -166,13 +166,13 @@ std::optional<bool> parse_push(const std::string& value)
 
 // A target by its name first, as bake does; then a matrix target's name, which stands for the
 // targets it generates; then the pattern as a glob over target names.
-std::vector<std::string> matching_targets(const std::string& pattern, const std::map<std::string, target_fields>& targets,
+std::vector<std::string> matching_targets(const std::string& pattern, const std::set<std::string>& targets,
                                           const override_names& names)
 {
     if (targets.contains(pattern)) return {pattern};
     if (auto m = names.matrix_targets.find(pattern); m != names.matrix_targets.end()) return m->second;
     std::vector<std::string> matched;
-    for (const auto& [name, fields] : targets)
+    for (const auto& name : targets)
         if (fnmatch(pattern.c_str(), name.c_str(), 0) == 0) matched.push_back(name);
     return matched;
 }
@@ -208,9 +208,10 @@ void apply_push(target_fields& fields, bool push)
     fields.outputs = kept;
 }
 
-void apply_overrides(std::map<std::string, target_fields>& targets, const override_names& names,
-                     const std::vector<std::string>& overrides, diagnostics& problems)
+override_plan plan_overrides(const std::set<std::string>& targets, const override_names& names,
+                             const std::vector<std::string>& overrides, diagnostics& problems)
 {
+    override_plan plan;
     std::set<std::pair<std::string, std::string>> assigned;  // (target, key) already given with "="
     auto cwd = fs::current_path();
     for (const auto& text : overrides) {
@@ -224,30 +225,40 @@ void apply_overrides(std::map<std::string, target_fields>& targets, const overri
             problems.add_command_line(message);
             continue;
         }
+        target_override planned;
+        planned.key = o->key;
         if (o->key == "push") {
-            auto push = parse_push(o->value);
-            if (!push) {
+            planned.push = parse_push(o->value);
+            if (!planned.push) {
                 problems.add_command_line("--set " + o->pattern + ".push: \"" + o->value + "\" is not true or false");
                 continue;
             }
-            for (const auto& name : matched) apply_push(targets[name], *push);
-            continue;
+        } else {
+            auto value = value_node(*o, problems);
+            if (!value) continue;
+            if (o->key == "labels" || o->key == "env") {
+                json_node entry;
+                entry.type = json_node::kind::object;
+                entry.members.push_back({o->sub_key, {}, *value});
+                value = entry;
+            }
+            if (!assign_field(planned.value, o->key, *value, cwd, {}, problems)) continue;
         }
-        auto value = value_node(*o, problems);
-        if (!value) continue;
-        target_fields parsed;
-        if (o->key == "labels" || o->key == "env") {
-            json_node entry;
-            entry.type = json_node::kind::object;
-            entry.members.push_back({o->sub_key, {}, *value});
-            value = entry;
-        }
-        if (!assign_field(parsed, o->key, *value, cwd, {}, problems)) continue;
         for (const auto& name : matched) {
-            bool first_assignment = !o->append && assigned.insert({name, o->key}).second;
-            apply_key(targets[name], parsed, o->key, first_assignment);
+            planned.replace = !o->append && assigned.insert({name, o->key}).second;
+            plan[name].push_back(planned);
         }
     }
+    return plan;
+}
+
+void apply_overrides(target_fields& fields, const std::vector<target_override>& overrides)
+{
+    for (const auto& o : overrides)
+        if (o.push)
+            apply_push(fields, *o.push);
+        else
+            apply_key(fields, o.value, o.key, o.replace);
 }
 
 }  // namespace lading::bake

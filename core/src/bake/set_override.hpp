@@ -8,6 +8,7 @@
 #include "bake/target_fields.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -19,10 +20,23 @@ struct override_names {
     const std::set<std::string>& groups;  // not matched; only named in the error
 };
 
-// Applies every override in order to the targets it matches; problems are reported as
-// command-line diagnostics. A pattern that matches no target is an error.
-void apply_overrides(std::map<std::string, target_fields>& targets, const override_names& names,
-                     const std::vector<std::string>& overrides, diagnostics& problems);
+// One --set as it applies to one target.
+struct target_override {
+    std::string key;
+    target_fields value;       // the key's value, as a file would give it
+    bool replace = true;       // false: adds to what the target has
+    std::optional<bool> push;  // the "push" key
+};
+using override_plan = std::map<std::string, std::vector<target_override>>;  // by target name
+
+// The overrides that reach each target, in order; problems are reported as command-line
+// diagnostics. A pattern that matches no target is an error.
+override_plan plan_overrides(const std::set<std::string>& targets, const override_names& names,
+                             const std::vector<std::string>& overrides, diagnostics& problems);
+
+// Applies a target's overrides. As in bake, they apply once the target's parents are merged
+// into it, so a child takes its parents' overrides with their fields, then its own.
+void apply_overrides(target_fields& fields, const std::vector<target_override>& overrides);
 
 // buildx's push override: push=true on every image output (a target without outputs gets
 // "type=image,push=true"); push=false turns image pushes off and drops registry outputs.

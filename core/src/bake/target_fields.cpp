@@ -163,6 +163,15 @@ std::vector<std::string> without_repeats(const std::vector<std::string>& values)
     return out;
 }
 
+// As bake normalises tags, platforms and annotations: an empty value is no value, so a file
+// can write `cond ? "app:latest" : ""` in a list.
+std::vector<std::string> without_repeats_or_empties(const std::vector<std::string>& values)
+{
+    auto out = without_repeats(values);
+    std::erase(out, std::string());
+    return out;
+}
+
 // One record per attestation type, as bake keeps them: a later record of a type (a child's
 // refinement of its parent's) takes the place of the earlier one.
 std::vector<std::string> one_attest_per_type(const std::vector<std::string>& records)
@@ -200,7 +209,10 @@ void replace_if_set(std::optional<T>& base, const std::optional<T>& over)
 void merge_fields(target_fields& base, const target_fields& over)
 {
     base.where = over.where;
-    replace_if_set(base.inherits, over.inherits);
+    if (over.inherits) {  // a definition written again adds parents, as in bake
+        if (!base.inherits) base.inherits.emplace();
+        base.inherits->insert(base.inherits->end(), over.inherits->begin(), over.inherits->end());
+    }
     replace_if_set(base.description, over.description);
     replace_if_set(base.from, over.from);
     replace_if_set(base.workdir, over.workdir);
@@ -211,6 +223,7 @@ void merge_fields(target_fields& base, const target_fields& over)
     append(base.annotations, over.annotations);
     append(base.attest, over.attest);
     replace_if_set(base.platforms, over.platforms);
+    replace_if_set(base.file_platforms, over.file_platforms);
     replace_if_set(base.tags, over.tags);
     replace_if_set(base.outputs, over.outputs);
     replace_if_set(base.entrypoint, over.entrypoint);
@@ -314,11 +327,11 @@ target to_target(const std::string& name, const target_fields& f)
     t.context = f.context;
     // Files, parents and --set add up; what several of them give is there once.
     t.layers = without_repeats(f.layers);
-    t.platforms = without_repeats(f.platforms.value_or(std::vector<std::string>{}));
-    t.file_platforms = f.file_platforms.value_or(t.platforms);
-    t.tags = without_repeats(f.tags.value_or(std::vector<std::string>{}));
+    t.platforms = without_repeats_or_empties(f.platforms.value_or(std::vector<std::string>{}));
+    t.file_platforms = f.file_platforms ? without_repeats_or_empties(*f.file_platforms) : t.platforms;
+    t.tags = without_repeats_or_empties(f.tags.value_or(std::vector<std::string>{}));
     t.outputs = f.outputs.value_or(std::vector<std::string>{});
-    t.annotations = without_repeats(f.annotations);
+    t.annotations = without_repeats_or_empties(f.annotations);
     t.attest = one_attest_per_type(f.attest);
     t.labels = f.labels;
     t.env = f.env;

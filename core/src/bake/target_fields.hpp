@@ -28,7 +28,7 @@ struct target_fields {
     std::vector<std::string> layers, annotations, attest;  // a later definition adds to these
     std::optional<std::vector<std::string>> platforms, tags, outputs, entrypoint, cmd;  // a later one replaces
     std::map<std::string, std::string> labels, env;  // merged key by key
-    std::optional<std::vector<std::string>> file_platforms;  // `platforms` before --set; not merged
+    std::optional<std::vector<std::string>> file_platforms;  // `platforms` as files and parents give them, before --set
 };
 
 // `over` on top of `base`, as bake merges a later file's definition or a child onto its parent.

@@ -22,6 +22,14 @@ std::optional<bool> parse_bool_text(const std::string& text)
     return std::nullopt;
 }
 
+std::optional<json_node> parse_json_text(const std::string& text, std::string& error)
+{
+    json_syntax_error syntax;
+    auto parsed = parse_positioned_json(text, syntax);
+    if (!parsed) error = "\"" + text + "\" is not valid JSON: " + syntax.message;
+    return parsed;
+}
+
 }  // namespace
 
 std::string variable_type::str() const
@@ -130,12 +138,8 @@ std::optional<json_node> parse_environment_value(const std::string& text, const 
     }
     bool json_text = text.starts_with(type.type == variable_type::kind::list ? "[" : "{");
     if (json_text) {
-        json_syntax_error syntax;
-        auto parsed = parse_positioned_json(text, syntax);
-        if (!parsed) {
-            error = "\"" + text + "\" is not valid JSON: " + syntax.message;
-            return std::nullopt;
-        }
+        auto parsed = parse_json_text(text, error);
+        if (!parsed) return std::nullopt;
         value = *parsed;
     } else if (type.type == variable_type::kind::list) {
         value.type = json_node::kind::array;
@@ -150,6 +154,22 @@ std::optional<json_node> parse_environment_value(const std::string& text, const 
         return std::nullopt;
     }
     if (auto e = fit_to_type(value, type)) {
+        error = "\"" + text + "\": " + *e;
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<json_node> parse_json_environment_value(const std::string& text, const variable_type& type,
+                                                      std::string& error)
+{
+    if (type.type == variable_type::kind::any) {
+        error = "a variable of type any takes no JSON value from the environment";
+        return std::nullopt;
+    }
+    auto value = parse_json_text(text, error);
+    if (!value) return std::nullopt;
+    if (auto e = fit_to_type(*value, type)) {
         error = "\"" + text + "\": " + *e;
         return std::nullopt;
     }

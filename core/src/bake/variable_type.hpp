@@ -34,4 +34,10 @@ std::optional<std::string> fit_to_type(json_node& value, const variable_type& ty
 std::optional<json_node> parse_environment_value(const std::string& text, const variable_type& type,
                                                  std::string& error);
 
+// A NAME_JSON environment variable's text as a value of a typed variable: JSON of any shape,
+// converted as fit_to_type converts. A variable of type any takes none (bake wants cty's own
+// typed JSON for it).
+std::optional<json_node> parse_json_environment_value(const std::string& text, const variable_type& type,
+                                                      std::string& error);
+
 }  // namespace lading::bake

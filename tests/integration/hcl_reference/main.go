@@ -307,6 +307,24 @@ func plain(value cty.Value) interface{} {
 	return out
 }
 
+func withoutRepeatsOrEmpties(list []interface{}) []interface{} {
+	kept := []interface{}{}
+	seen := map[string]bool{}
+	for _, item := range list {
+		text, isString := item.(string)
+		if !isString {
+			kept = append(kept, item)
+			continue
+		}
+		if text == "" || seen[text] {
+			continue
+		}
+		seen[text] = true
+		kept = append(kept, item)
+	}
+	return kept
+}
+
 func main() {
 	if len(os.Args) != 2 {
 		fail("usage: hcl-reference FILE")
@@ -406,6 +424,17 @@ func main() {
 			value, diags := attr.Expr.Value(vars.context())
 			check(diags)
 			attrs[name] = plain(value)
+		}
+	}
+
+	// As bake normalises a target: the first of each tag, platform and annotation, and no
+	// empty one.
+	for _, target := range out["target"] {
+		attrs := target.(map[string]interface{})
+		for _, key := range []string{"tags", "platforms", "annotations"} {
+			if list, ok := attrs[key].([]interface{}); ok {
+				attrs[key] = withoutRepeatsOrEmpties(list)
+			}
 		}
 	}
 
