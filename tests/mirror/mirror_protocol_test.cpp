@@ -93,6 +93,15 @@ TEST_CASE("manifests, blobs and their headers", "[mirror][protocol]")
         auto next = http_fetch(http::verb::get, base + "/tags/list?n=2&last=2");
         CHECK(json::parse(next.body()).at("tags").as_array() == json::array{"3"});
         CHECK(next[http::field::link].empty());
+        // Paging through ns= (containerd's way of naming the upstream) stays on that upstream.
+        auto by_ns = http_fetch(http::verb::get, base + "/tags/list?n=2&ns=" + up.address());
+        CHECK(json::parse(by_ns.body()).at("tags").as_array() == json::array{"1", "2"});
+        auto escaped = up.address();
+        escaped.replace(escaped.find(':'), 1, "%3A");
+        REQUIRE(by_ns[http::field::link] == "</v2/app/tags/list?ns=" + escaped + "&n=2&last=2>; rel=\"next\"");
+        auto link = std::string(by_ns[http::field::link]);
+        auto by_ns_next = http_fetch(http::verb::get, mirror.url() + link.substr(1, link.find('>') - 1));
+        CHECK(json::parse(by_ns_next.body()).at("tags").as_array() == json::array{"3"});
         auto bad = http_fetch(http::verb::get, base + "/tags/list?n=x");
         CHECK(bad.result_int() == 400);
         CHECK(error_code_of(bad) == "PAGINATION_NUMBER_INVALID");

@@ -135,24 +135,27 @@ TEST_CASE("Range headers in the three forms and the unsatisfiable ones", "[mirro
 TEST_CASE("tags pages follow n and last and link to the next page", "[mirror]")
 {
     std::vector<std::string> tags{"c", "a", "d", "b", "e"};
-    auto p = page_of_tags(tags, 2, "", "/v2/app/tags/list");
+    auto p = page_of_tags(tags, 2, "", "/v2/app/tags/list", std::nullopt);
     CHECK(p.tags == std::vector<std::string>{"a", "b"});
     CHECK(p.link == "</v2/app/tags/list?n=2&last=b>; rel=\"next\"");
-    p = page_of_tags(tags, 2, "d", "/v2/app/tags/list");
+    p = page_of_tags(tags, 2, "d", "/v2/app/tags/list", std::nullopt);
     CHECK(p.tags == std::vector<std::string>{"e"});
     CHECK(p.link.empty());
-    p = page_of_tags(tags, std::nullopt, "b", "/v2/app/tags/list");
+    p = page_of_tags(tags, std::nullopt, "b", "/v2/app/tags/list", std::nullopt);
     CHECK(p.tags == std::vector<std::string>{"c", "d", "e"});
-    CHECK(page_of_tags(tags, 0, "", "/x").tags.empty());
+    CHECK(page_of_tags(tags, 0, "", "/x", std::nullopt).tags.empty());
+    // The next page comes from the upstream this one came from.
+    CHECK(page_of_tags(tags, 2, "", "/v2/app/tags/list", "registry.example:5000").link ==
+          "</v2/app/tags/list?ns=registry.example%3A5000&n=2&last=b>; rel=\"next\"");
 }
 
 TEST_CASE("an upstream's names that cannot be tags stay out of the list and its Link", "[mirror]")
 {
     std::vector<std::string> tags{"a", "b\r\nX-Injected: 1", "-c", "", "d e", "v1.0_rc-2"};
-    auto p = page_of_tags(tags, 1, "", "/v2/app/tags/list");
+    auto p = page_of_tags(tags, 1, "", "/v2/app/tags/list", std::nullopt);
     CHECK(p.tags == std::vector<std::string>{"a"});
     CHECK(p.link == "</v2/app/tags/list?n=1&last=a>; rel=\"next\"");
-    CHECK(page_of_tags(tags, std::nullopt, "", "/x").tags == std::vector<std::string>{"a", "v1.0_rc-2"});
+    CHECK(page_of_tags(tags, std::nullopt, "", "/x", std::nullopt).tags == std::vector<std::string>{"a", "v1.0_rc-2"});
 }
 
 TEST_CASE("media types and header values the mirror passes on", "[mirror]")

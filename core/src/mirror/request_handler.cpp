@@ -208,7 +208,9 @@ asio::awaitable<reply> request_handler::tags(const request_head& req, upstream& 
         if (auto* list = doc.as_object().if_contains("tags"); list && list->is_array())
             for (const auto& t : list->as_array())
                 if (t.is_string()) names.emplace_back(t.as_string());
-        auto page = page_of_tags(std::move(names), n, last, without_query(req.target()));
+        std::optional<std::string> ns;
+        if (auto it = r.query.find("ns"); it != r.query.end()) ns = it->second;
+        auto page = page_of_tags(std::move(names), n, last, without_query(req.target()), ns);
         json::array tags_json;
         for (auto& t : page.tags) tags_json.emplace_back(t);
         reply out;

@@ -12,8 +12,9 @@ struct tag_page {
     std::string link;  // empty when this is the last page
 };
 
-// `tags` in any order; the page holds those after `last` in lexical order, at most `n`.
+// `tags` in any order; the page holds those after `last` in lexical order, at most `n`. The
+// Link keeps the request's `ns` (the upstream it chose), when it had one.
 tag_page page_of_tags(std::vector<std::string> tags, std::optional<std::size_t> n, const std::string& last,
-                      const std::string& link_path);
+                      const std::string& link_path, const std::optional<std::string>& ns);
 
 }  // namespace lading::mirror
