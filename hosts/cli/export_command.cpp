@@ -135,10 +135,13 @@ int export_command(const std::vector<std::string>& args)
     }
     request.settings.workdir = cl.last("--workdir").value_or("");
     request.settings.user = cl.last("--user").value_or("");
-    for (const auto& l : cl.all("--label")) request.settings.labels.insert(split_key_value("--label", l));
+    for (const auto& l : cl.all("--label")) {  // the last value of a key wins, as with docker's --label
+        auto [key, value] = split_key_value("--label", l);
+        request.settings.labels.insert_or_assign(key, value);
+    }
 
     request.source_date_epoch = source_date_epoch_from_env();
-    if (auto s = cl.last("--source-date-epoch")) request.source_date_epoch = parse_epoch(*s, "--source-date-epoch");
+    if (auto s = cl.last("--source-date-epoch")) request.source_date_epoch = parse_source_date_epoch(*s, "--source-date-epoch");
 
     const auto outputs = cl.all("--output");  // -o and --output, in the order given
     if (outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");

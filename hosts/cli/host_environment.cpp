@@ -2,6 +2,7 @@
 
 #include "xdg_directory.hpp"
 #include <lading/error.hpp>
+#include <lading/export/output_spec.hpp>
 
 #include <charconv>
 #include <cstdlib>
@@ -37,20 +38,11 @@ plugin::catalog make_plugin_catalog(const std::vector<std::string>& plugin_path_
     return plugin::catalog(plugin::catalog::default_search_path(cli, from_config));
 }
 
-std::int64_t parse_epoch(const std::string& text, const std::string& what)
-{
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 0)
-        throw usage_error("invalid " + what + " \"" + text + "\": expected seconds since 1970 (a whole number >= 0)");
-    return v;
-}
-
 std::optional<std::int64_t> source_date_epoch_from_env()
 {
     const char* s = std::getenv("SOURCE_DATE_EPOCH");
     if (!s || !*s) return std::nullopt;
-    return parse_epoch(s, "SOURCE_DATE_EPOCH");
+    return parse_source_date_epoch(s, "SOURCE_DATE_EPOCH");
 }
 
 }  // namespace lading::cli

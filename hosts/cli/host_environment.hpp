@@ -21,6 +21,4 @@ plugin::catalog make_plugin_catalog(const std::vector<std::string>& plugin_path_
 // $SOURCE_DATE_EPOCH as BuildKit reads it: empty means none; anything else must be an integer.
 std::optional<std::int64_t> source_date_epoch_from_env();
 
-std::int64_t parse_epoch(const std::string& text, const std::string& what);
-
 }  // namespace lading::cli

@@ -2,6 +2,7 @@
 #include "json_spans.hpp"
 #include "layout_directory.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include <boost/json/parse.hpp>
@@ -95,7 +96,9 @@ void bind_names(const fs::path& root, const std::vector<name_binding>& bindings)
             if (name && *name == b.name) replaced = true;
         if (!replaced) entries.push_back(std::string_view(index.text).substr(spans[i].begin, spans[i].end - spans[i].begin));
     }
-    std::vector<std::string> added;
+    // One entry per name, whatever the bindings repeat: a layout with two entries of a name is
+    // ambiguous to its readers (umoci refuses it). The last binding of a name wins.
+    std::vector<std::pair<std::string_view, std::string>> added;
     for (const auto& b : bindings) {
         auto entry = b.descriptor;
         boost::json::object annotations;
@@ -103,9 +106,13 @@ void bind_names(const fs::path& root, const std::vector<name_binding>& bindings)
         annotations[ref_name_annotation] = b.name;
         annotations[containerd_name_annotation] = b.normalized;
         entry["annotations"] = std::move(annotations);
-        added.push_back(boost::json::serialize(entry));
+        auto same = std::find_if(added.begin(), added.end(), [&](const auto& a) { return a.first == b.name; });
+        if (same != added.end())
+            same->second = boost::json::serialize(entry);
+        else
+            added.emplace_back(b.name, boost::json::serialize(entry));
     }
-    for (const auto& a : added) entries.push_back(a);
+    for (const auto& [name, entry] : added) entries.push_back(entry);
 
     auto text = with_manifests(index, entries);
     boost::system::error_code ec;

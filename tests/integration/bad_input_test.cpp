@@ -100,8 +100,17 @@ std::vector<bad_case> bad_cases() {
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,rewrite-timestamp=", tree); }},
         {"compression-level=high (not an integer)", 2, {"compression-level=high", "integer"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,compression-level=high", tree); }},
-        {"source-date-epoch=yesterday", 2, {"source-date-epoch=yesterday"}, {},
+        {"source-date-epoch=yesterday", 2, {"source-date-epoch", "\"yesterday\""}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,source-date-epoch=yesterday", tree); }},
+        // An RFC 3339 time has four digits of year; skopeo could not read a later `created`.
+        {"SOURCE_DATE_EPOCH in year 10000", 2, {"SOURCE_DATE_EPOCH", "253402300800", "year 9999"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=image,name=a:1", tree);
+             req.env["SOURCE_DATE_EPOCH"] = "253402300800";
+         }},
+        // Another exporter's keys are no typos of lading's.
+        {"buildx's type=local,dest=out", 2, {"unsupported type \"local\""}, {},
+         [](auto& req, auto&, auto& tree) { with_output(req, "type=local,dest=out", tree); }},
         {"oci-artifact=true with oci-mediatypes=false", 2, {"oci-artifact=true", "conflicts with", "oci-mediatypes=false"}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=image,name=a:1,oci-artifact=true,oci-mediatypes=false", tree); }},
         {"descriptor annotations with Docker media types", 2, {"cannot export annotations", "oci-mediatypes=false"}, {},

@@ -243,6 +243,53 @@ TEST_CASE("a name whose digest is not the image's is refused; one that is, is bo
     CHECK(listed->digest == digest);
 }
 
+TEST_CASE("a name given twice, or made again by name-canonical or dangling-name-prefix, is one index entry",
+          "[integration][names]") {
+    require_tools({tools::umoci});
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    export_request req{.layers = {tree}, .outputs = {"type=image,\"name=twice:1,twice:1\""}, .store = work / "store"};
+    req.env["SOURCE_DATE_EPOCH"] = "1700000000";
+    auto first = run_export(req);
+    require_success(first);
+    const auto digest = split_lines(first.out).at(0);
+    // name-canonical makes canon:1@DIGEST, which is also given; the dangling prefix makes
+    // dang@DIGEST, which is also given.
+    req.outputs = {"type=image,\"name=canon:1,canon:1@" + digest + "\",name-canonical=true",
+                   "type=image,name=dang@" + digest + ",dangling-name-prefix=dang"};
+    require_success(run_export(req));
+
+    oci_layout layout(req.store);
+    auto names = layout.names();
+    INFO("index.json: " << boost::json::serialize(layout.index()));
+    for (const auto& name : std::vector<std::string>{"twice:1", "canon:1", "canon:1@" + digest, "dang@" + digest})
+        CHECK(std::count(names.begin(), names.end(), name) == 1);
+    CHECK(names.size() == 4);
+    // umoci refuses a layout where a tag names two entries ("tag is ambiguous").
+    auto unpacked = run_process({"umoci", "unpack", "--rootless", "--image", req.store.string() + ":twice:1",
+                                 (work / "bundle").string()},
+                                2min);
+    INFO(unpacked.describe());
+    CHECK(unpacked.succeeded());
+}
+
+TEST_CASE("a repeated --label keeps its last value, as docker's --label does", "[integration][names]") {
+    temp_dir work;
+    const fs::path tree = work / "small";
+    make_small_tree(tree);
+    export_request req{.layers = {tree},
+                       .outputs = {"type=image,name=labelled:1"},
+                       .store = work / "store",
+                       .extra_args = {"--label", "k=first", "--label", "other=1", "--label", "k=second"}};
+    require_success(run_export(req));
+    oci_layout layout(req.store);
+    auto manifest = layout.read_json_blob(json_string(*layout.find_entry("labelled:1"), "digest"));
+    auto config = layout.read_json_blob(json_string(manifest.at("config"), "digest"));
+    CHECK(json_string(config.at("config").at("Labels"), "k") == "second");
+    CHECK(json_string(config.at("config").at("Labels"), "other") == "1");
+}
+
 TEST_CASE("lading plugins lists the in-tree plugins", "[integration][names]") {
     auto r = lading_cmd().run({"plugins"}, {}, 1min);
     require_success(r);

@@ -71,6 +71,10 @@ TEST_CASE("type is required and must be image or registry", "[output]")
     CHECK_THROWS_WITH(parse_output_spec("name=a:1"), Catch::Contains("type is required"));
     CHECK_THROWS_WITH(parse_output_spec("type=imagex"), Catch::Contains("imagex"));
     CHECK_THROWS_WITH(parse_output_spec("type"), Catch::Contains("key=value"));
+    // Another exporter's keys are not taken for typos of lading's.
+    CHECK_THROWS_WITH(parse_output_spec("type=local,dest=out"),
+                      "invalid --output: unsupported type \"local\": lading exports type=image and type=registry");
+    CHECK_THROWS_WITH(parse_output_spec("dest=out.tar,type=oci"), Catch::Contains("unsupported type \"oci\""));
 }
 
 TEST_CASE("levels and epochs must be integers", "[output]")
@@ -79,6 +83,13 @@ TEST_CASE("levels and epochs must be integers", "[output]")
     CHECK_THROWS_WITH(parse_output_spec("type=image,compression-level=high"), Catch::Contains("integer"));
     CHECK(*parse_output_spec("type=image,source-date-epoch=10").source_date_epoch == 10);
     CHECK_THROWS(parse_output_spec("type=image,source-date-epoch=-1"));
+    // RFC 3339 has four digits of year: the last second of 9999 is the latest epoch.
+    CHECK(*parse_output_spec("type=image,source-date-epoch=253402300799").source_date_epoch == 253402300799);
+    CHECK_THROWS_WITH(parse_output_spec("type=image,source-date-epoch=253402300800"),
+                      Catch::Contains("from 0 to 253402300799 (the end of year 9999)"));
+    CHECK_THROWS_WITH(lading::parse_source_date_epoch("99999999999999", "SOURCE_DATE_EPOCH"),
+                      Catch::StartsWith("invalid SOURCE_DATE_EPOCH \"99999999999999\""));
+    CHECK_THROWS_AS(lading::parse_source_date_epoch("", "SOURCE_DATE_EPOCH"), lading::usage_error);
 }
 
 TEST_CASE("annotations are kept lower-cased for later placement", "[output]")

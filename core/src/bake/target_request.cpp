@@ -48,14 +48,6 @@ void add_annotation(const std::string& text, std::map<std::string, std::string>&
     }
 }
 
-std::int64_t parse_epoch(const std::string& text)
-{
-    std::int64_t v = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || end != text.data() + text.size() || v < 0)
-        throw usage_error("invalid source-date-epoch \"" + text + "\": expected seconds since 1970 (a whole number >= 0)");
-    return v;
-}
 
 
 export_request build_request(const target& t, const request_defaults& defaults)
@@ -96,7 +88,7 @@ export_request build_request(const target& t, const request_defaults& defaults)
     request.settings.user = t.user.value_or("");
     request.settings.labels = t.labels;
     for (const auto& a : t.attest) request.attestations.push_back(attestation::parse_attest_option(a));
-    request.source_date_epoch = t.source_date_epoch ? parse_epoch(*t.source_date_epoch) : defaults.source_date_epoch;
+    request.source_date_epoch = t.source_date_epoch ? parse_source_date_epoch(*t.source_date_epoch, "source-date-epoch") : defaults.source_date_epoch;
 
     std::map<std::string, std::string> annotations;
     for (const auto& a : t.annotations) add_annotation(a, annotations);

@@ -81,6 +81,16 @@ bool is_annotation_key(std::string_view key) { return key.starts_with("annotatio
 
 }  // namespace
 
+std::int64_t parse_source_date_epoch(std::string_view text, const std::string& what)
+{
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0 || v > latest_source_date_epoch)
+        throw usage_error("invalid " + what + " \"" + std::string(text) + "\": expected seconds since 1970, a whole number from 0 to " +
+                          std::to_string(latest_source_date_epoch) + " (the end of year 9999)");
+    return v;
+}
+
 std::string closest_output_key(std::string_view key)
 {
     return text::closest_name(key, {known_keys.begin(), known_keys.end()});
@@ -91,7 +101,13 @@ output_spec parse_output_spec(std::string_view text)
     output_spec spec;
     std::optional<std::string> type;
     std::optional<bool> unpack;
-    for (const auto& field : parse_csv_record(text)) {
+    const auto fields = parse_csv_record(text);
+    // The type first: another exporter's keys (type=local,dest=out) are not typos of ours.
+    for (const auto& field : fields)
+        if (auto eq = field.find('='); eq != std::string::npos && lower(trim(std::string_view(field).substr(0, eq))) == "type")
+            if (auto value = field.substr(eq + 1); value != "image" && value != "registry")
+                fail("unsupported type \"" + value + "\": lading exports type=image and type=registry");
+    for (const auto& field : fields) {
         auto eq = field.find('=');
         if (eq == std::string::npos) fail("\"" + field + "\" is not key=value");
         std::string key = lower(trim(std::string_view(field).substr(0, eq)));
@@ -125,11 +141,7 @@ output_spec parse_output_spec(std::string_view text)
                 spec.store_backend = value;
             }
         } else if (key == "source-date-epoch") {
-            if (!value.empty()) {
-                auto epoch = parse_int(key, value);
-                if (epoch < 0) fail("source-date-epoch=" + value + ": must not be negative");
-                spec.source_date_epoch = epoch;
-            }
+            if (!value.empty()) spec.source_date_epoch = parse_source_date_epoch(value, "--output source-date-epoch");
         } else if (is_annotation_key(key)) spec.annotations[key] = value;
         else {
             auto hint = closest_output_key(key);
@@ -138,14 +150,8 @@ output_spec parse_output_spec(std::string_view text)
     }
 
     if (!type) fail("type is required (type=image or type=registry)");
-    if (*type == "registry") {
-        spec.push = true;
-        spec.unpack = unpack.value_or(false);
-    } else if (*type == "image") {
-        spec.unpack = unpack.value_or(false);
-    } else {
-        fail("unsupported type \"" + *type + "\": lading exports type=image and type=registry");
-    }
+    if (*type == "registry") spec.push = true;
+    spec.unpack = unpack.value_or(false);
 
     if (spec.compression.empty()) fail("compression must not be empty (uncompressed, gzip, estargz or zstd)");
     return spec;

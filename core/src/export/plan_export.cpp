@@ -23,6 +23,14 @@ export_request checked_request(const export_request& given, const plugin_facts& 
     if (request.outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& spec : request.outputs) check_output(spec, plugins);
     check_utf8_fields(request);
+    // An embedder's epochs come as numbers, not through parse_source_date_epoch.
+    auto check_epoch = [](const std::optional<std::int64_t>& epoch) {
+        if (epoch && (*epoch < 0 || *epoch > latest_source_date_epoch))
+            throw usage_error("invalid source date epoch " + std::to_string(*epoch) + ": expected 0 to " +
+                              std::to_string(latest_source_date_epoch) + " (the end of year 9999)");
+    };
+    check_epoch(request.source_date_epoch);
+    for (const auto& spec : request.outputs) check_epoch(spec.source_date_epoch);
     return request;
 }
 

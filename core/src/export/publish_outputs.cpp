@@ -6,6 +6,8 @@
 #include <lading/registry/pusher.hpp>
 #include "unpack/image_unpacker.hpp"
 
+#include <algorithm>
+
 namespace lading {
 
 void unpack_outputs(const export_plan& plan, const std::vector<output_result>& results,
@@ -17,17 +19,32 @@ void unpack_outputs(const export_plan& plan, const std::vector<output_result>& r
                                  progress);
 }
 
+namespace {
+
+// The first of each name: "name=a:1,a:1", or a name that name-canonical or
+// dangling-name-prefix also makes, is bound and pushed once.
+std::vector<std::string> distinct_names(const std::vector<std::string>& names)
+{
+    std::vector<std::string> out;
+    for (const auto& n : names)
+        if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+    return out;
+}
+
+}  // namespace
+
 void name_outputs(const export_plan& plan, const std::vector<output_result>& results,
                   export_destinations& destinations, progress_listener& progress)
 {
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         if (!plan.outputs[o].names_in_store) continue;
+        const auto names = distinct_names(results[o].names);
         std::vector<plugin::stored_name> bindings;
-        for (const auto& name : results[o].names) bindings.push_back({name, normalized_name(name), results[o].root});
+        for (const auto& name : names) bindings.push_back({name, normalized_name(name), results[o].root});
         auto* store = destinations.store(plan.request.outputs[o].store_backend);
         store->set_names(bindings);
         const auto where = store->location().empty() ? std::string() : " in " + store->location();
-        for (const auto& name : results[o].names) progress.step("named " + name + where);
+        for (const auto& name : names) progress.step("named " + name + where);
     }
 }
 
@@ -56,8 +73,12 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         const auto& spec = plan.request.outputs[o];
         auto* source = destinations.of(plan, o);
+        std::vector<std::string> pushed;
         for (const auto& push : plan.outputs[o].pushes) {
-            registry::push_job job{parse_reference(results[o].names.at(push.name)), spec.push_by_digest,
+            const auto& name = results[o].names.at(push.name);
+            if (std::find(pushed.begin(), pushed.end(), name) != pushed.end()) continue;
+            pushed.push_back(name);
+            registry::push_job job{parse_reference(name), spec.push_by_digest,
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
                                    push.mountable, {}, {}, {}, {}};
             job.streamed = destinations.streamed().streamed_to(job.target.domain, job.target.repository);

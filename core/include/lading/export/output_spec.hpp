@@ -44,6 +44,14 @@ struct output_spec {
 // Checks that need plugins (compression names and level ranges) happen in validate_output.
 output_spec parse_output_spec(std::string_view text);
 
+// The last second an image's `created` can name: RFC 3339 has four digits of year, and Go's
+// time package (skopeo, containerd, BuildKit) refuses a later time. 9999-12-31T23:59:59Z.
+inline constexpr std::int64_t latest_source_date_epoch = 253402300799;
+
+// A SOURCE_DATE_EPOCH text: whole seconds since 1970, from 0 to latest_source_date_epoch.
+// Throws usage_error naming `what` (e.g. "SOURCE_DATE_EPOCH").
+std::int64_t parse_source_date_epoch(std::string_view text, const std::string& what);
+
 // The valid key closest to `key`, for "did you mean" hints; empty when nothing is close.
 std::string closest_output_key(std::string_view key);
 
