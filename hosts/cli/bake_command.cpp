@@ -4,6 +4,7 @@
 #include "bake_run.hpp"
 #include "command_line.hpp"
 #include "commands.hpp"
+#include "export_metadata.hpp"
 
 #include <lading/error.hpp>
 
@@ -84,6 +85,7 @@ int bake_command(const std::vector<std::string>& args)
     flags.store = cl.last("--store").value_or("");
     flags.progress = cl.last("--progress").value_or("auto");
     flags.metadata_file = cl.last("--metadata-file").value_or("");
+    if (!flags.metadata_file.empty()) check_metadata_file_path(flags.metadata_file);
     return run_resolved_bake(reading.resolved, flags);
 }
 

@@ -147,6 +147,7 @@ int export_command(const std::vector<std::string>& args)
     if (outputs.empty()) throw usage_error("no --output given; add e.g. --output type=image,name=app:1");
     for (const auto& o : outputs) request.outputs.push_back(parse_output_spec(o));
 
+    if (auto path = cl.last("--metadata-file")) check_metadata_file_path(*path);
     request.store_location = store_location(cl.last("--store"));
     request.daemon_store_address = cl.last("--store").value_or("");
     request.threads = compressor_threads();

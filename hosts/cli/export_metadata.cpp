@@ -3,8 +3,13 @@
 #include <lading/error.hpp>
 #include <lading/oci/canonical_json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 namespace lading::cli {
 
@@ -35,15 +40,27 @@ boost::json::object export_metadata(const std::vector<output_result>& results)
     return doc;
 }
 
+void check_metadata_file_path(const std::string& path)
+{
+    const auto dir = std::filesystem::path(path).parent_path();
+    const auto shown = dir.empty() ? std::string(".") : dir.string();
+    if (::access(dir.empty() ? "." : dir.c_str(), W_OK | X_OK) != 0)
+        throw usage_error("--metadata-file " + path + ": cannot write in " + shown + ": " + std::strerror(errno));
+    if (std::filesystem::is_directory(path)) throw usage_error("--metadata-file " + path + " is a directory");
+}
+
 void write_metadata_file(const std::string& path, const boost::json::object& doc)
 {
     auto tmp = path + ".tmp";
+    auto fail = [&] { throw error("cannot write metadata file " + path + ": " + std::strerror(errno)); };
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) fail();
         out << canonical_json(doc) << '\n';
-        if (!out) throw error("cannot write metadata file " + path);
+        out.flush();
+        if (!out) fail();
     }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) throw error("cannot write metadata file " + path);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) fail();
 }
 
 }  // namespace lading::cli

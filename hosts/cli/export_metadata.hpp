@@ -14,6 +14,10 @@ namespace lading::cli {
 // first output, and every output's keys under "lading.outputs".
 boost::json::object export_metadata(const std::vector<output_result>& results);
 
+// Refuses (usage_error) a --metadata-file whose directory does not exist or cannot be written,
+// before an export does any work.
+void check_metadata_file_path(const std::string& path);
+
 // Writes `doc` as canonical JSON to `path` through a temporary file renamed over it.
 void write_metadata_file(const std::string& path, const boost::json::object& doc);
 

@@ -108,6 +108,12 @@ std::vector<bad_case> bad_cases() {
              with_output(req, "type=image,name=a:1", tree);
              req.env["SOURCE_DATE_EPOCH"] = "253402300800";
          }},
+        // Checked before any work: the image would be stored, then the run fail at its end.
+        {"--metadata-file in a directory that does not exist", 2, {"--metadata-file", "No such file"}, {},
+         [](auto& req, auto& work, auto& tree) {
+             with_output(req, "type=image,name=a:1", tree);
+             req.metadata_file = work / "missing" / "meta.json";
+         }},
         // Another exporter's keys are no typos of lading's.
         {"buildx's type=local,dest=out", 2, {"unsupported type \"local\""}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=local,dest=out", tree); }},
