@@ -75,7 +75,13 @@ int convert_command(const std::vector<std::string>& args)
     convert::variant_request request{*compression, std::nullopt, compressor_threads()};
     if (auto level = cl.last("--compression-level")) request.level = parse_level(*level);
     auto names = cl.has("--tag") ? cl.all("--tag") : default_names(source, *compression);
-    for (const auto& n : names) normalized_name(n);  // a bad name fails before any work
+    for (const auto& n : names) {  // a bad name fails before any work, as a usage error
+        try {
+            normalized_name(n);
+        } catch (const error& e) {
+            throw usage_error(e.what());
+        }
+    }
 
     auto plugins = make_plugin_catalog(cl.all("--plugin-path"));
     convert::check_variant_request(plugins, request);

@@ -254,6 +254,11 @@ TEST_CASE("lading convert refuses bad input with one line and leaves the store a
     CHECK(r.exit_code == 2);
     CHECK(split_lines(r.err).size() == 1);
 
+    r = run_convert(store, {"app:1", "--compression", "zstd", "-t", "BAD:1"});
+    CHECK(r.exit_code == 2);
+    CHECK(split_lines(r.err).size() == 1);
+    CHECK(r.err.find("invalid image name \"BAD:1\"") != std::string::npos);
+
     // A gzip encoder (eStargz uses it) that cannot start fails before the store is opened: its scratch
     // directory keeps its time, and a store that does not exist yet is not created.
     const auto scratch_time = fs::last_write_time(store / ".lading-tmp");

@@ -155,7 +155,7 @@ std::vector<bad_case> bad_cases() {
              req.layers = {bad};
              req.outputs = {"type=image,name=a:1,oci-mediatypes=true"};
          }},
-        {"a tarball entry that climbs out of the layer", 1, {"climbs.tar", "../../etc/cron.d/x", "reaches outside the layer"}, {},
+        {"a tarball entry that climbs out of the layer", 1, {"climbs.tar", "../../etc/cron.d/x", "could reach outside the layer"}, {},
          [](auto& req, auto& work, auto&) {
              const fs::path bad = work / "climbs.tar";
              lading::test_tar::raw_header h;

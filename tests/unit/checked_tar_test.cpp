@@ -74,17 +74,20 @@ TEST_CASE("a tarball made a layer keeps its names inside the layer, hardlinks to
         return std::string();
     };
     CHECK_THAT(refused(entry_block("../../etc/cron.d/x") + tt::end_marker()),
-               Catch::Equals("layer x.tar: the entry \"../../etc/cron.d/x\" reaches outside the layer (absolute names "
-                             "and \"..\" are refused)"));
-    CHECK_THAT(refused(entry_block("/etc/passwd") + tt::end_marker()), Catch::Contains("reaches outside the layer"));
-    CHECK_THAT(refused(entry_block("a/../../b") + tt::end_marker()), Catch::Contains("reaches outside the layer"));
+               Catch::Equals("layer x.tar: the entry \"../../etc/cron.d/x\" could reach outside the layer (absolute names "
+                             "and \"..\" components are refused)"));
+    CHECK_THAT(refused(entry_block("/etc/passwd") + tt::end_marker()), Catch::Contains("could reach outside the layer"));
+    CHECK_THAT(refused(entry_block("a/../../b") + tt::end_marker()), Catch::Contains("could reach outside the layer"));
     CHECK_THAT(refused(entry_block("l", '1', "/etc/shadow") + tt::end_marker()),
                Catch::Equals("layer x.tar: the hardlink \"l\" points at \"/etc/shadow\", which no earlier entry of the "
                              "layer names"));
     CHECK_THAT(refused(entry_block("l", '1', "later") + entry_block("later") + tt::end_marker()),
                Catch::Contains("which no earlier entry of the layer names"));
     CHECK_THAT(refused(entry_block("d/", '5') + entry_block("l", '1', "d") + tt::end_marker()),
-               Catch::Contains("which no earlier entry of the layer names"));
+               Catch::Equals("layer x.tar: the hardlink \"l\" points at \"d\", a directory (hardlinks to directories "
+                             "are refused)"));
+    // A ".." that stays inside is refused too: readers resolve such names differently.
+    CHECK_THAT(refused(entry_block("a/../x") + tt::end_marker()), Catch::Contains("could reach outside the layer"));
 
     // A base layer being converted keeps its bytes, whatever its names.
     const std::string odd = entry_block("../x") + entry_block("l", '1', "/nowhere") + tt::end_marker();

@@ -69,14 +69,18 @@ void checked_tar_source::check_names(const formats::ustar::decoded_entry& e)
     const auto name = inside_layer_name(e.name);
     if (!name)
         throw error(what_ + ": the entry " + printable_name(e.name) +
-                    " reaches outside the layer (absolute names and \"..\" are refused)");
+                    " could reach outside the layer (absolute names and \"..\" components are refused)");
     if (e.kind == formats::ustar::entry_kind::hardlink) {
         const auto target = inside_layer_name(e.link_name);
-        if (!target || !seen_.count(std::hash<std::string>{}(*target)))
+        const auto hash = target ? std::hash<std::string>{}(*target) : 0;
+        if (target && directories_.count(hash) && !seen_.count(hash))
+            throw error(what_ + ": the hardlink " + printable_name(e.name) + " points at " +
+                        printable_name(e.link_name) + ", a directory (hardlinks to directories are refused)");
+        if (!target || !seen_.count(hash))
             throw error(what_ + ": the hardlink " + printable_name(e.name) + " points at " +
                         printable_name(e.link_name) + ", which no earlier entry of the layer names");
     }
-    if (e.kind != formats::ustar::entry_kind::directory) seen_.insert(std::hash<std::string>{}(*name));
+    (e.kind == formats::ustar::entry_kind::directory ? directories_ : seen_).insert(std::hash<std::string>{}(*name));
 }
 
 void checked_tar_source::clamp_header_mtime(std::string& block) const

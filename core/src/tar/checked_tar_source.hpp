@@ -45,6 +45,7 @@ private:
     std::string what_;
     entry_names names_;
     std::unordered_set<std::uint64_t> seen_;  // hashes of the entries' cleaned names (inside_layer)
+    std::unordered_set<std::uint64_t> directories_;  // the same of directories, for hardlinks' errors
     std::string pending_;
     std::size_t pending_pos_ = 0;
     std::uint64_t content_left_ = 0;  // content and padding bytes still to pass through
