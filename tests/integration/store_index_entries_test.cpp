@@ -5,6 +5,7 @@
 
 #include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
+#include "common/oci_layout.hpp"
 #include "common/temp_dir.hpp"
 #include "support.hpp"
 
@@ -98,4 +99,31 @@ TEST_CASE("unreadable index.json entries hide no other name and an export keeps 
     CHECK(after.find(good) != std::string::npos);
     for (const auto& s : strangers) CHECK(after.find(s) != std::string::npos);
     CHECK(after.find("\"org.opencontainers.image.ref.name\":\"app:3\"") != std::string::npos);
+}
+
+TEST_CASE("store check reports a name with two entries, and an export of the name leaves one",
+          "[integration][store][index-entries]")
+{
+    temp_dir work;
+    make_small_tree(work / "tree", "tree");
+    const fs::path store = work / "store";
+    export_ok({.layers = {work / "tree"}, .outputs = {"type=image,name=app:1"}, .store = store,
+               .metadata_file = work / "app.json"});
+    // Another tool (or an older lading) left the entry twice.
+    auto index = read_text_file(store / "index.json");
+    const auto open = index.find('[') + 1, close = index.rfind(']');
+    const auto entry = index.substr(open, close - open);
+    write_bytes(store / "index.json", index.substr(0, close) + "," + entry + index.substr(close));
+
+    auto check = lading_cmd().run({"store", "check", "--store", store.string()}, {}, 2min);
+    INFO(check.describe());
+    CHECK(check.exit_code == 1);
+    CHECK(any_line_has(split_lines(check.out), "ambiguous: name \"app:1\" has 2 entries"));
+
+    export_ok({.layers = {work / "tree"}, .outputs = {"type=image,name=app:1"}, .store = store,
+               .metadata_file = work / "again.json"});
+    check = lading_cmd().run({"store", "check", "--store", store.string()}, {}, 2min);
+    INFO(check.describe());
+    CHECK(check.exit_code == 0);
+    CHECK(oci_layout(store).names() == std::vector<std::string>{"app:1"});
 }

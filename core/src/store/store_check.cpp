@@ -38,6 +38,12 @@ public:
         report_.names = listing.names.size();
         for (const auto& u : listing.unreadable)
             fault("unreadable: " + (u.name.empty() ? u.problem : "name \"" + u.name + "\": " + u.problem));
+        std::map<std::string, std::size_t> entries_of;
+        for (const auto& n : listing.names) ++entries_of[n.name];
+        for (const auto& [name, count] : entries_of)
+            if (count > 1)
+                fault("ambiguous: name \"" + name + "\" has " + std::to_string(count) +
+                      " entries (readers such as umoci refuse it; an export of the name leaves one)");
         for (const auto& n : listing.names) follow(n.descriptor, "name " + n.name);
         for (const auto& [d, state] : blobs_)
             if (!reached_.contains(d)) {
