@@ -73,6 +73,14 @@ TEST_CASE("a tag is served stale when the upstream fails or is down, after its T
     CHECK(stale.result_int() == 200);
     CHECK(stale["Docker-Content-Digest"] == image.manifest_digest);
     CHECK(mirror.log().find("stale") != std::string::npos);
+    // Asked again at once, the mirror answers from its cache and leaves the failing upstream
+    // alone: clients do not each wait out the retries.
+    const auto gets_while_failing = gets_of_tag();
+    auto again = http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/1", {}, oci_accept);
+    CHECK(again.result_int() == 200);
+    CHECK(again["Docker-Content-Digest"] == image.manifest_digest);
+    CHECK(gets_of_tag() == gets_while_failing);
+    CHECK(mirror.log().find("the upstream failed moments ago") != std::string::npos);
 
     up.proxy().clear_scripts();
     up.registry().stop();

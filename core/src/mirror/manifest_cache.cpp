@@ -183,17 +183,29 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
         co_return *last;
     }
     ++metrics_.cache_misses;
+    const auto shown = from.name() + "/" + repository + ":" + reference;
+    // An upstream that just failed is not asked again for a while (the TTL, at most 10 s).
+    if (last && from.failed_within(std::min(ttl_, std::chrono::seconds(10)))) {
+        if (note_) note_("serving " + shown + " stale: the upstream failed moments ago");
+        co_return *last;
+    }
     std::exception_ptr failure;
     try {
         auto m = co_await fetch(from, repository, reference);
+        from.note_answered();
         save(key, {m.digest, m.media_type, unix_now()});
         co_return m;
     } catch (...) {
         failure = std::current_exception();
     }
     ++metrics_.upstream_errors;
-    if (!last || upstream_said_no(failure)) std::rethrow_exception(failure);
-    if (note_) note_("serving " + from.name() + "/" + repository + ":" + reference + " stale: the upstream did not answer");
+    if (upstream_said_no(failure)) {
+        from.note_answered();
+        std::rethrow_exception(failure);
+    }
+    from.note_failed();
+    if (!last) std::rethrow_exception(failure);
+    if (note_) note_("serving " + shown + " stale: the upstream did not answer");
     co_return *last;
 }
 

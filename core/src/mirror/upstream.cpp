@@ -42,4 +42,9 @@ asio::awaitable<registry::http_response> upstream::send(const registry::request_
     co_return co_await session_->send(spec);
 }
 
+bool upstream::failed_within(std::chrono::seconds window) const
+{
+    return last_failure_ && std::chrono::steady_clock::now() - *last_failure_ < window;
+}
+
 }  // namespace lading::mirror

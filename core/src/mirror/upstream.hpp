@@ -8,7 +8,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lading::mirror {
@@ -23,6 +25,13 @@ public:
     const std::string& host() const { return session_->host(); }
     boost::asio::awaitable<registry::http_response> send(const registry::request_spec& spec);
 
+    // Whether the upstream last failed to answer (down, or 5xx after the session's retries)
+    // less than `window` ago. What the mirror can serve stale it then serves at once, instead
+    // of making every client wait out the retries again.
+    bool failed_within(std::chrono::seconds window) const;
+    void note_answered() { last_failure_.reset(); }
+    void note_failed() { last_failure_ = std::chrono::steady_clock::now(); }
+
 private:
     boost::asio::awaitable<void> ensure_pinged();
 
@@ -30,6 +39,7 @@ private:
     std::unique_ptr<registry::session> session_;
     bool pinged_ = false, pinging_ = false;
     wake_signal ping_done_;
+    std::optional<std::chrono::steady_clock::time_point> last_failure_;
 };
 
 }  // namespace lading::mirror
