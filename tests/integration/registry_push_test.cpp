@@ -292,6 +292,29 @@ TEST_CASE("dropped connections, 500 and 429 are retried; the push completes", "[
     }
 }
 
+TEST_CASE("a registry that takes the connection and never answers fails the push in bounded time", "[registry]")
+{
+    temp_dir work;
+    registry_server registry;
+    fault_proxy proxy("127.0.0.1", registry.port());
+    proxy.stall_requests("GET", "^/v2/$", 1000);  // every greeting waits forever
+    const auto ref = proxy.address() + "/silent/app:1";
+    auto req = push_request(work.path(), "type=registry,name=" + ref + ",store=false");
+    // Each of the greeting's attempts used to wait out the 120 s io limit, and each session
+    // greeted again: a quarter of an hour and more. Now one 30 s greeting fails the push (the
+    // push waits for the streamed layer's greeting and takes its failure).
+    auto r = lading_cmd().run(export_argv(req), req.env, std::chrono::minutes(3));
+    INFO(r.describe());
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == 1);
+    CHECK(last_line(r.err).find("registry " + proxy.address() + " took the connection but did not answer on /v2/") !=
+          std::string::npos);
+    CHECK(last_line(r.err).find("within 30 s") != std::string::npos);
+    // Nothing reached the registry behind the proxy.
+    auto tags = run_process({"skopeo", "list-tags", "--tls-verify=false", "docker://" + registry.address() + "/silent/app"});
+    CHECK(tags.exit_code != 0);
+}
+
 TEST_CASE("a HEAD that answers a blob with another length is not trusted: the blob is uploaded", "[registry]")
 {
     temp_dir work;

@@ -41,6 +41,7 @@ struct connection::impl {
     // Bounded: Beast keeps a chunk header or a trailer here until it ends, and one that never
     // ends must not take all memory. Body bytes only pass through it.
     beast::flat_buffer buffer{1 << 20};
+    std::chrono::seconds io = limits.io;  // the idle limit of the request under way
 
     bool is_open() const { return plain || secure; }
     beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
@@ -61,7 +62,7 @@ struct connection::impl {
             if (not_an_address) SSL_set_tlsext_host_name(secure->native_handle(), origin.host.c_str());
             if (tls->native_handle() && SSL_CTX_get_verify_mode(tls->native_handle()) != SSL_VERIFY_NONE)
                 secure->set_verify_callback(ssl::host_name_verification(origin.host));
-            low.expires_after(limits.io);
+            low.expires_after(io);
             co_await secure->async_handshake(ssl::stream_base::client, use_awaitable);
         } else {
             plain.emplace(ex);
@@ -114,7 +115,7 @@ struct connection::impl {
         std::uint64_t sent = 0;
         while (auto n = source->read(chunk)) {
             count_sent(sent, n, body);
-            lowest().expires_after(limits.io);
+            lowest().expires_after(io);
             co_await asio::async_write(s, asio::buffer(chunk.data(), n), use_awaitable);
         }
         check_complete(sent, body);
@@ -128,10 +129,10 @@ struct connection::impl {
         auto source = body.open();
         std::vector<std::uint8_t> chunk(body_chunk);
         while (auto n = source->read(chunk)) {
-            lowest().expires_after(limits.io);
+            lowest().expires_after(io);
             co_await asio::async_write(s, http::make_chunk(asio::buffer(chunk.data(), n)), use_awaitable);
         }
-        lowest().expires_after(limits.io);
+        lowest().expires_after(io);
         co_await asio::async_write(s, http::make_chunk_last(), use_awaitable);
     }
 
@@ -150,7 +151,7 @@ struct connection::impl {
         std::size_t n = co_await read_into(current);
         while (n > 0) {
             count_sent(sent, n, body);
-            lowest().expires_after(limits.io);
+            lowest().expires_after(io);
             auto [written, following] =
                 co_await (asio::async_write(s, asio::buffer(current.data(), n), use_awaitable) && read_into(next));
             (void)written;
@@ -186,7 +187,7 @@ struct connection::impl {
                 throw error(errc::protocol_violation, "refusing to send " + std::string(f.name_string()) + " to " +
                                                           origin.origin() + ": its value holds a control character");
         http::request_serializer<http::empty_body> serializer{req};
-        lowest().expires_after(limits.io);
+        lowest().expires_after(io);
         co_await http::async_write_header(s, serializer, use_awaitable);
         // A server may answer before it has read the whole body and then close the
         // connection: a proxy that caps request bodies answers 413 at once. When that answer
@@ -209,7 +210,7 @@ struct connection::impl {
         http::response_parser<http::buffer_body> parser;
         parser.body_limit(boost::none);
         if (method == http::verb::head) parser.skip(true);
-        lowest().expires_after(limits.io);
+        lowest().expires_after(io);
         auto [header_failure, header_bytes] =
             co_await http::async_read_header(s, buffer, parser, asio::as_tuple(use_awaitable));
         (void)header_bytes;
@@ -227,7 +228,7 @@ struct connection::impl {
         while (!parser.is_done()) {
             parser.get().body().data = chunk.data();
             parser.get().body().size = chunk.size();
-            lowest().expires_after(limits.io);
+            lowest().expires_after(io);
             auto [ec, n] = co_await http::async_read(s, buffer, parser, asio::as_tuple(use_awaitable));
             if (ec && ec != http::error::need_buffer) {
                 if (body_cut) break;  // the refusal's status is the answer; its text may be cut
@@ -275,8 +276,10 @@ void connection::close() { impl_->close(); }
 
 asio::awaitable<http_response> connection::send(http::verb method, const std::string& target, http::fields headers,
                                                 const request_body* body, std::size_t body_limit,
-                                                const body_consumer* consume)
+                                                const body_consumer* consume,
+                                                std::optional<std::chrono::seconds> idle_limit)
 {
+    impl_->io = idle_limit.value_or(impl_->limits.io);
     try {
         if (!impl_->is_open()) co_await impl_->open(origin_);
         if (impl_->secure)

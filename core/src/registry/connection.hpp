@@ -21,6 +21,9 @@ namespace lading::registry {
 struct timeouts {
     std::chrono::seconds connect{30};
     std::chrono::seconds io{120};  // idle time allowed for any single read or write
+    // The same for the /v2/ greeting: a registry that takes the connection and says nothing
+    // is found out in this time, not after the io limit of every attempt.
+    std::chrono::seconds greeting{30};
 };
 
 // Why lading may not connect to an address the origin's host resolved to; nothing when it may.
@@ -44,9 +47,11 @@ public:
     // so are the body's open() and reads unless the body names blocking_reads.
     // Cancellation: terminal cancellation of the awaiting coroutine aborts the exchange with
     // operation_aborted and closes the connection.
+    // `idle_limit` replaces the io limit for this request (and the TLS handshake it opens with).
     boost::asio::awaitable<http_response> send(http::verb method, const std::string& target, http::fields headers,
                                                const request_body* body, std::size_t body_limit,
-                                               const body_consumer* consume = nullptr);
+                                               const body_consumer* consume = nullptr,
+                                               std::optional<std::chrono::seconds> idle_limit = std::nullopt);
     void close();
     const url& origin() const { return origin_; }
     // The address the connection last reached its origin at, once it has.

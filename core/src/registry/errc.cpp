@@ -28,6 +28,7 @@ public:
         case errc::protocol_violation: return "the registry broke the distribution protocol";
         case errc::request_failed: return "the request failed on lading's side";
         case errc::interrupted: return "interrupted";
+        case errc::unresponsive: return "the registry does not answer";
         }
         return "registry error " + std::to_string(value);
     }

@@ -25,7 +25,23 @@ std::optional<greeting> greetings::table::find(const std::string& key) const
 void greetings::table::keep(const std::string& key, greeting g)
 {
     std::lock_guard lock(mutex_);
+    failures_.erase(key);
     learned_.insert_or_assign(key, std::move(g));
+}
+
+void greetings::table::keep_failure(const std::string& key, greeting_failure f)
+{
+    std::lock_guard lock(mutex_);
+    failures_.insert_or_assign(key, std::move(f));
+}
+
+std::optional<greeting_failure> greetings::table::failure_since(const std::string& key,
+                                                                std::chrono::steady_clock::time_point since) const
+{
+    std::lock_guard lock(mutex_);
+    auto found = failures_.find(key);
+    if (found == failures_.end() || found->second.when < since) return std::nullopt;
+    return found->second;
 }
 
 }  // namespace lading::registry

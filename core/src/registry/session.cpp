@@ -110,7 +110,7 @@ session::session(asio::any_io_executor ex, std::string host, session_options opt
 {
     settings_ = std::make_unique<sansio::registry_settings>(sansio::registry_settings{
         host_, url::parse("https://" + host_ + "/"), options_.insecure, options_.plain_http, options_.retry,
-        options_.max_body});
+        options_.max_body, options_.limits.greeting});
     auth_ = std::make_unique<sansio::authenticator>(host_, options_.credentials, options_.insecure);
     registry_reach_ = reach_of(settings_->base.host);
 }
@@ -160,7 +160,7 @@ asio::awaitable<session::attempt_outcome> session::attempt(const request_spec& s
         auto c = acquire(target);
         if (spec.on_attempt) (*spec.on_attempt)();
         outcome.response =
-            co_await c->send(spec.method, target.target, headers, spec.body, body_limit, spec.consume);
+            co_await c->send(spec.method, target.target, headers, spec.body, body_limit, spec.consume, spec.idle_limit);
         if (auto reached = c->peer(); reached && target.host == settings_->base.host)
             registry_reach_ = std::max(registry_reach_, reach_of(*reached));
         if (spec.body) bytes_sent_ += spec.body->size;
@@ -244,20 +244,31 @@ asio::awaitable<void> session::ping()
     auto& learned = options_.greeted->learned();
     const auto key = greeting_key(host_, options_.insecure, options_.plain_http, options_.extra_ca);
     if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
-    auto lead = co_await take_turn(learned.under_way, key, "the /v2/ endpoint");
-    if (!lead)
+    const auto asked = std::chrono::steady_clock::now();
+    auto lead = co_await take_turn(learned.under_way, key, "the /v2/ endpoint", options_.limits.greeting);
+    if (!lead) {
         if (auto known = learned.find(key); known && take_greeting(*known)) co_return;
-    co_await greet();
+        // The greeting this session waited for went unanswered: asking again would wait as
+        // long again for nothing. (Other failures may pass: this session tries itself.)
+        if (auto failed = learned.failure_since(key, asked)) throw error(failed->code, failed->message);
+    }
+    try {
+        co_await greet();
+    } catch (const error& e) {
+        if (e.code() == errc::unresponsive) learned.keep_failure(key, {e.code(), e.what(), std::chrono::steady_clock::now()});
+        throw;
+    }
     learned.keep(key, {settings_->base, challenge_, registry_reach_});
 }
 
 asio::awaitable<std::optional<async::single_flight::lead>> session::take_turn(async::single_flight& flights,
                                                                                const std::string& key,
-                                                                               const char* what)
+                                                                               const char* what,
+                                                                               std::chrono::seconds longest)
 {
     // About as long as this session's own retries would take: a session that must fail fast,
     // with one attempt, does not wait out another one's backoff.
-    auto lead = co_await flights.lead_or_wait(key, options_.retry.total_backoff() + answer_allowance);
+    auto lead = co_await flights.lead_or_wait(key, options_.retry.total_backoff() + longest);
     // A cancelled waiter stops here, before it takes what another session got. (co_await
     // stays out of conditions: GCC 12 miscompiles some of those.)
     const bool stopped = was_cancelled(co_await asio::this_coro::cancellation_state);
@@ -283,6 +294,7 @@ asio::awaitable<void> session::greet()
     spec.follow_redirects = false;
     spec.what = "the /v2/ endpoint";
     spec.authenticate = false;
+    spec.idle_limit = options_.limits.greeting;
     sansio::ping_fsm machine(*settings_, *auth_);
     std::exception_ptr failure;
     try {
@@ -311,7 +323,7 @@ asio::awaitable<std::string> session::bearer_token(const std::vector<std::string
             auth_->adopt_token(scopes, *found, now);
             co_return found->token;
         }
-        lead = co_await take_turn(shared.fetches(), key, "a token");
+        lead = co_await take_turn(shared.fetches(), key, "a token", answer_allowance);
         if (!lead) {
             const auto later = std::chrono::steady_clock::now();
             if (auto found = shared.find(key, later)) {

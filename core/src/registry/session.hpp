@@ -57,6 +57,8 @@ struct request_spec {
     // Cap on a body read into memory for this request only (token answers); else the
     // session's max_body.
     std::optional<std::size_t> max_body;
+    // Replaces the connection's io limit for this request's reads and writes.
+    std::optional<std::chrono::seconds> idle_limit;
 };
 
 // A response that was not one of the expected statuses, after every retry; its code is
@@ -131,9 +133,10 @@ private:
     // The lead of `key`'s flight, or nothing once another session's flight for it ended (or
     // this one waited long enough); throws errc::interrupted (naming `what`) when cancelled
     // while it waited.
+    // `longest` is how long the other session's request may take beyond its retries' waits.
     boost::asio::awaitable<std::optional<async::single_flight::lead>> take_turn(async::single_flight& flights,
-                                                                             const std::string& key,
-                                                                             const char* what);
+                                                                             const std::string& key, const char* what,
+                                                                             std::chrono::seconds longest);
     boost::asio::awaitable<std::string> bearer_token(const std::vector<std::string>& scopes);
     boost::asio::awaitable<std::string> fetch_token(const std::vector<std::string>& scopes);
     std::unique_ptr<connection> acquire(const url& u);

@@ -22,6 +22,7 @@ enum class errc {
     protocol_violation,          // the registry broke the distribution protocol (digest, Location)
     request_failed,              // lading's side of a request failed (a body source, a consumer)
     interrupted,                 // the operation was cancelled
+    unresponsive,                // the registry took the connection and did not answer /v2/ in time
 };
 
 const std::error_category& category() noexcept;

@@ -5,7 +5,9 @@
 // `lading bake`, or the pushes an embedder runs side by side. A session that starts while
 // another one greets the same registry (same host, registry.insecure, http setting and CA
 // files) waits for that answer instead of asking too. A failed greeting is not kept: the
-// next session greets the registry itself.
+// next session greets the registry itself. Only one the registry left unanswered
+// (errc::unresponsive) fails the sessions that waited for it too, instead of each waiting as
+// long again.
 //
 // What was learned is kept for the object's lifetime, so share one only among sessions that
 // run together (an export, a batch), not for the life of a long-running program. Thread-safe.

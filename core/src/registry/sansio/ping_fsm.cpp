@@ -4,6 +4,9 @@
 #include "ping_fsm.hpp"
 #include "tls_failure.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/error.hpp>
+
 #include <stdexcept>
 
 namespace lading::registry::sansio {
@@ -77,6 +80,14 @@ action ping_fsm::on_transport_failure(const boost::system::error_code& ec, std::
 {
     expect(state::sending);
     const auto& host = settings_.host;
+    // A registry that took the connection and said nothing would say nothing over http or to
+    // another attempt either: waiting for them is how a push hangs for many minutes.
+    if (ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out)
+        return finish(action::fail({errc::unresponsive,
+                                    "registry " + host + " took the connection but did not answer on /v2/ (over " +
+                                        base_.scheme + ") within " + std::to_string(settings_.greeting_limit.count()) +
+                                        " s",
+                                    {}}));
     if (base_.scheme == "https") {
         https_failure_ = std::string(text);
         const auto tls = classify_tls_failure(ec);

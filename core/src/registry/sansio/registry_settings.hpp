@@ -4,6 +4,7 @@
 #include "registry/retry_policy.hpp"
 #include "registry/url.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -16,6 +17,7 @@ struct registry_settings {
     bool plain_http = false;    // the host configuration says http only
     retry_policy retry;
     std::size_t max_body = 4 << 20;
+    std::chrono::seconds greeting_limit{30};  // how long the /v2/ greeting may go unanswered
 };
 
 }  // namespace lading::registry::sansio
