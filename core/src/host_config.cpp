@@ -40,13 +40,35 @@ registry_host_settings parse_registry(const boost::json::value& v, const std::st
         if (key == "http") r.http = boolean(kv.value(), origin, where);
         else if (key == "insecure") r.insecure = boolean(kv.value(), origin, where);
         else if (key == "ca") for (auto& p : string_list(kv.value(), origin, where)) r.ca.emplace_back(p);
-        else if (key == "mirrors") r.mirrors = string_list(kv.value(), origin, where);
+        else if (key == "mirrors") {
+            r.mirrors = string_list(kv.value(), origin, where);
+            for (const auto& m : r.mirrors) try {
+                    parse_mirror(m);
+                } catch (const error& e) {
+                    fail(origin, where + ": " + e.what());
+                }
+        }
         else fail(origin, "unknown key \"" + where + "\" (use http, insecure, ca, mirrors)");
     }
     return r;
 }
 
 }  // namespace
+
+mirror_location parse_mirror(const std::string& entry)
+{
+    if (entry.find("://") != std::string::npos)
+        throw error("mirror \"" + entry + "\": write it as host[:port][/path], without a scheme (http and insecure "
+                    "go in the mirror's own registries entry)");
+    mirror_location m;
+    const auto slash = entry.find('/');
+    m.host = entry.substr(0, slash);
+    if (slash != std::string::npos) m.path = entry.substr(slash + 1);
+    while (m.path.ends_with('/')) m.path.pop_back();
+    if (m.host.empty() || m.path.starts_with('/') || m.path.find("//") != std::string::npos)
+        throw error("mirror \"" + entry + "\": expected host[:port][/path]");
+    return m;
+}
 
 const registry_host_settings* host_config::registry(const std::string& host) const
 {

@@ -10,6 +10,7 @@
 #include "common/image_view.hpp"
 #include "common/json_file.hpp"
 #include "common/random_data.hpp"
+#include "common/oci_layout.hpp"
 #include "common/temp_dir.hpp"
 #include "registry_fixtures/fault_proxy.hpp"
 #include "registry_fixtures/free_port.hpp"
@@ -561,6 +562,51 @@ TEST_CASE("host configuration: a pull mirror serves the base image when the regi
     auto r = run_export(without);
     CHECK(r.exit_code == 1);
     CHECK(last_line(r.err).find(origin) != std::string::npos);
+}
+
+TEST_CASE("host configuration: a mirror with a path serves repositories under that path", "[registry]")
+{
+    temp_dir work;
+    registry_server mirror;
+    // The same name under the mirror's path and at its root, told apart by a label.
+    for (const std::string where : {"cache", "root"}) {
+        auto base = push_request(work.path(), "type=registry,name=" + mirror.address() +
+                                                  (where == "cache" ? "/cache/lib/base:1" : "/lib/base:1"));
+        base.extra_args = {"--label", "where=" + where};
+        export_ok(base);
+    }
+    const std::string origin = "127.0.0.1:" + std::to_string(free_port());  // nothing listens
+    auto config = work.path() / "lading.json";
+    std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":[")" << mirror.address()
+                          << R"(/cache/"]},")" << mirror.address() << R"(":{"http":true}}})";
+    auto derived = push_request(work.path(), "type=image,name=from-path:1");
+    derived.extra_args = {"--from", origin + "/lib/base:1", "--config", config.string()};
+    export_ok(derived);
+    oci_layout store(derived.store);
+    auto manifest = store.read_json_blob(json_string(*store.find_entry("from-path:1"), "digest"));
+    auto image_config = store.read_json_blob(json_string(manifest.at("config"), "digest"));
+    CHECK(json_string(image_config.at("config").at("Labels"), "where") == "cache");
+
+    SECTION("when the mirror and the registry both fail, the error names the mirror's reason too")
+    {
+        std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":[")" << mirror.address()
+                              << R"(/elsewhere"]},")" << mirror.address() << R"(":{"http":true}}})";
+        auto r = run_export(derived);
+        INFO(r.describe());
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).find(origin) != std::string::npos);
+        CHECK(last_line(r.err).find("mirror " + mirror.address() + "/elsewhere: ") != std::string::npos);
+    }
+    SECTION("a mirror written with a scheme is refused before any work")
+    {
+        std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":["http://)" << mirror.address()
+                              << R"("]}}})";
+        auto r = run_export(derived);
+        INFO(r.describe());
+        CHECK(r.exit_code != 0);
+        CHECK(split_lines(r.err).size() == 1);
+        CHECK(r.err.find("without a scheme") != std::string::npos);
+    }
 }
 
 TEST_CASE("a push to a port where nothing listens fails with one line and no Boost source locations", "[registry]")

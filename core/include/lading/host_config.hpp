@@ -14,8 +14,19 @@ struct registry_host_settings {
     bool http = false;      // speak plain HTTP to this registry
     bool insecure = false;  // TLS without verification (and plain HTTP fallback)
     std::vector<std::filesystem::path> ca;  // extra CA certificates (PEM)
-    std::vector<std::string> mirrors;       // host[:port] tried first for pulls
+    std::vector<std::string> mirrors;       // host[:port][/path] tried first for pulls
 };
+
+// A pull mirror as the configuration names it: a registry, and the path its repositories
+// are under there (BuildKit's `mirrors = ["host/path"]`: REPO is pulled as path/REPO).
+struct mirror_location {
+    std::string host;  // host[:port]
+    std::string path;  // "" or "a/b", no slashes at either end
+    std::string repository_for(const std::string& repository) const { return path.empty() ? repository : path + "/" + repository; }
+};
+
+// Splits a mirrors entry; throws lading::error for one with a scheme or without a host.
+mirror_location parse_mirror(const std::string& entry);
 
 struct host_config {
     std::vector<std::filesystem::path> plugin_path;

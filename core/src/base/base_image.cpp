@@ -223,22 +223,30 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     const auto reference = !ref.digest.empty() ? ref.digest : (ref.tag.empty() ? "latest" : ref.tag);
     std::shared_ptr<registry::reader> reader;
     registry::fetched_manifest m;
+    std::string mirrors_failed;  // why each mirror was passed over, for the registry's error
     if (const auto* settings = hosts.registry(ref.domain))
-        for (const auto& mirror : settings->mirrors) {
+        for (const auto& entry : settings->mirrors) {
             try {
-                auto candidate = std::make_shared<registry::reader>(mirror, ref.repository,
-                                                                    registry::options_for(mirror, &hosts, false));
+                const auto mirror = parse_mirror(entry);
+                auto candidate = std::make_shared<registry::reader>(mirror.host, mirror.repository_for(ref.repository),
+                                                                    registry::options_for(mirror.host, &hosts, false));
                 m = candidate->manifest(reference);
                 reader = candidate;
                 break;
-            } catch (const std::exception&) {
+            } catch (const std::exception& e) {
                 // A mirror that lacks the image or is down is skipped; the registry itself is next.
+                mirrors_failed += "; mirror " + entry + ": " + e.what();
             }
         }
     if (!reader) {
         reader = std::make_shared<registry::reader>(ref.domain, ref.repository,
                                                     registry::options_for(ref.domain, &hosts, false));
-        m = reader->manifest(reference);
+        try {
+            m = reader->manifest(reference);
+        } catch (const error& e) {
+            if (mirrors_failed.empty()) throw;
+            throw error(e.code(), e.what() + mirrors_failed);
+        }
     }
     auto doc = parse_object(m.bytes, text);
     std::optional<descriptor> chosen;
