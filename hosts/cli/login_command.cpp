@@ -21,6 +21,7 @@ namespace {
 void check_login(const std::string& host, const registry::credential& cred, bool insecure, const host_config& hosts)
 {
     auto options = registry::options_for(host, &hosts, insecure);
+    options.skip_verification_hint = "--insecure";
     options.credentials = cred;
     interrupt_signals interrupts;
     async::run_blocking(

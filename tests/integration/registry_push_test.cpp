@@ -122,7 +122,25 @@ TEST_CASE("push over TLS trusts a CA from certs.d and refuses an unknown one", "
     CHECK(refused.exit_code == 1);
     CHECK(last_line(refused.err).find("certificate") != std::string::npos);
     CHECK(last_line(refused.err).find(registry.address()) != std::string::npos);
+    CHECK(last_line(refused.err).find("or skip the check with registry.insecure=true on the output)") != std::string::npos);
     CHECK(registry.repositories().empty());
+    // Each command is told what it can set: a base image is pulled with the host
+    // configuration's trust, which registry.insecure does not change; login has --insecure.
+    auto pull = small_tree_export(work.path(), "type=image,name=derived:1");
+    pull.extra_args = {"--from", ref};
+    pull.env["LADING_CERTS_D"] = certs.string();
+    auto pull_refused = run_export(pull);
+    CHECK(pull_refused.exit_code == 1);
+    CHECK(last_line(pull_refused.err).find("or skip the check with \"insecure\": true for " + registry.address() +
+                                           " in lading's host configuration)") != std::string::npos);
+    auto login_options = lading_cmd().options(
+        {"login", registry.address(), "-u", "u", "--password-stdin"},
+        {{"LADING_CERTS_D", certs.string()}, {"DOCKER_CONFIG", (work.path() / "dc").string()}}, std::chrono::minutes(1));
+    login_options.stdin_data = "pw\n";
+    auto login = run_process(login_options);
+    INFO(login.describe());
+    CHECK(login.exit_code != 0);
+    CHECK(last_line(login.err).find("or skip the check with --insecure)") != std::string::npos);
 
     fs::copy_file(ca.ca_certificate(), certs / registry.address() / "ca.crt");
     auto trusted = untrusted;

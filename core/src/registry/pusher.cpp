@@ -406,10 +406,11 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
         });
         // One output's registry.insecure does not loosen another's to the same registry.
         auto& s = sessions[session_key(jobs[i])];
-        if (!s)
-            s = std::make_unique<session>(
-                ex, jobs[i].target.domain,
-                options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure, settings.greeted));
+        if (!s) {
+            auto options = options_for(jobs[i].target.domain, settings.hosts, jobs[i].insecure, settings.greeted);
+            options.skip_verification_hint = push_output_hint;
+            s = std::make_unique<session>(ex, jobs[i].target.domain, std::move(options));
+        }
     }
     for (auto& [host, s] : sessions)
         if (auto chunk = s->upload_chunk_size())

@@ -110,7 +110,9 @@ session::session(asio::any_io_executor ex, std::string host, session_options opt
 {
     settings_ = std::make_unique<sansio::registry_settings>(sansio::registry_settings{
         host_, url::parse("https://" + host_ + "/"), options_.insecure, options_.plain_http, options_.retry,
-        options_.max_body, options_.limits.greeting});
+        options_.max_body, options_.limits.greeting,
+        options_.skip_verification_hint.empty() ? "\"insecure\": true for " + host_ + " in lading's host configuration"
+                                                : options_.skip_verification_hint});
     auth_ = std::make_unique<sansio::authenticator>(host_, options_.credentials, options_.insecure);
     registry_reach_ = reach_of(settings_->base.host);
 }

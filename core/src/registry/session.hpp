@@ -38,7 +38,13 @@ struct session_options {
     // The chunk size for blobs, when the registry is known to cap request bodies
     // (registry/upload_chunk_notes.hpp).
     std::optional<std::uint64_t> upload_chunk_size;
+    // What the user of this session sets to skip certificate checks, for the error of a
+    // certificate that does not verify; empty: the host configuration's "insecure".
+    std::string skip_verification_hint;
 };
+
+// The hints for skip_verification_hint.
+inline constexpr const char* push_output_hint = "registry.insecure=true on the output";
 
 struct request_spec {
     http::verb method = http::verb::get;

@@ -7,6 +7,8 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <catch2/catch.hpp>
+
+#include <boost/beast/core/error.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -108,13 +110,31 @@ TEST_CASE("names that only look like loopback get no http fallback", "[registry]
 TEST_CASE("a certificate that does not verify fails even on loopback, with the CA hint", "[registry][sansio]")
 {
     fixture f("127.0.0.1:5000");
+    f.settings.skip_verification_hint = "registry.insecure=true on the output";
     ping_fsm m(f.settings, f.auth);
     m.start();
     auto a = m.on_transport_failure(tls_error(SSL_R_CERTIFICATE_VERIFY_FAILED), "certificate verify failed");
     REQUIRE(a.type == action_kind::fail);
     CHECK(a.error.code == errc::certificate_rejected);
     CHECK(a.error.message == "cannot reach registry 127.0.0.1:5000 over https: certificate verify failed (add its CA as "
-                             "certs.d/127.0.0.1:5000/ca.crt, or use registry.insecure=true)");
+                             "certs.d/127.0.0.1:5000/ca.crt, or skip the check with registry.insecure=true on the output)");
+}
+
+TEST_CASE("a greeting left unanswered fails at once: no http fallback, no retry", "[registry][sansio]")
+{
+    auto scheme_fails = GENERATE(std::string("https"), std::string("http"));
+    fixture f("127.0.0.1:5000");
+    ping_fsm m(f.settings, f.auth);
+    m.start();
+    if (scheme_fails == "http") {
+        // A plain-http registry: the TLS attempt fails at once, then http is tried.
+        REQUIRE(m.on_transport_failure(refused, "Connection refused").type == action_kind::send);
+    }
+    auto a = m.on_transport_failure(boost::beast::error::timeout, "The socket was closed due to a timeout");
+    REQUIRE(a.type == action_kind::fail);
+    CHECK(a.error.code == errc::unresponsive);
+    CHECK(a.error.message == "registry 127.0.0.1:5000 took the connection but did not answer on /v2/ (over " + scheme_fails +
+                                 ") within 30 s");
 }
 
 TEST_CASE("an alert about our certificate points at the client certificate", "[registry][sansio]")

@@ -102,7 +102,8 @@ action ping_fsm::on_transport_failure(const boost::system::error_code& ec, std::
                      (tls.peer_alert ? " (the registry wants a client certificate it trusts: certs.d/" + host +
                                            "/client.cert with client.key)"
                       : tls.certificate
-                          ? " (add its CA as certs.d/" + host + "/ca.crt, or use registry.insecure=true)"
+                          ? " (add its CA as certs.d/" + host + "/ca.crt, or skip the check with " +
+                                settings_.skip_verification_hint + ")"
                           : ""),
                  {}}));
         }

@@ -18,6 +18,7 @@ struct registry_settings {
     retry_policy retry;
     std::size_t max_body = 4 << 20;
     std::chrono::seconds greeting_limit{30};  // how long the /v2/ greeting may go unanswered
+    std::string skip_verification_hint;       // see session_options
 };
 
 }  // namespace lading::registry::sansio
