@@ -38,6 +38,14 @@ double seconds_since(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+// Three significant figures, at least a whole second: 0.02s, 12.3s, 240s, 12346s.
+std::string format_seconds(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, seconds < 10 ? "%.2fs" : seconds < 100 ? "%.1fs" : "%.0fs", seconds);
+    return text;
+}
+
 }  // namespace
 
 progress_mode parse_progress_mode(const std::string& text)
@@ -60,7 +68,7 @@ progress_printer::~progress_printer()
 std::string progress_printer::describe(const entry_state& s) const
 {
     double seconds = seconds_since(s.started);
-    std::string timing = " (" + std::to_string(seconds).substr(0, 4) + "s)";
+    std::string timing = " (" + format_seconds(seconds) + ")";
     if (s.is_push) {
         if (s.done) return s.label + ": " + s.outcome + timing;
         std::string line = s.label + ": " + human_bytes(static_cast<double>(s.in)) + " of " +

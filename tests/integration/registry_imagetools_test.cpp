@@ -670,6 +670,11 @@ TEST_CASE("imagetools prints what a registry sent with no control character", "[
     INFO(inspected.describe());
     REQUIRE(inspected.succeeded());
     CHECK_THAT(inspected.out, Catch::Contains("linux"));
+    // A manifest asked by digest is named NAME@DIGEST, a reference one can copy.
+    const std::string missing = "sha256:" + std::string(64, 'a');
+    auto absent = imagetools({"inspect", repo + "@" + missing});
+    CHECK(absent.exit_code == 1);
+    CHECK_THAT(absent.err, Catch::Contains(repo + "@" + missing) && !Catch::Contains(repo + ":" + missing));
     auto created = imagetools({"create", "--dry-run", "-t", registry.address() + "/team/out:1", repo + ":hostile"});
     INFO(created.describe());
     REQUIRE(created.succeeded());

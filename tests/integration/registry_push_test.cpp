@@ -84,8 +84,14 @@ TEST_CASE("push to a plain-HTTP registry, read back by skopeo and containerd", "
     SECTION("push-by-digest creates no tag and refuses tagged names")
     {
         auto req = push_request(work.path(), "type=registry,name=" + registry.address() + "/bydigest,push-by-digest=true");
-        auto m = export_ok(req);
+        auto r = run_export(req);
+        INFO(r.describe());
+        REQUIRE(r.exit_code == 0);
+        const auto m = read_export_metadata(req.metadata_file);
         CHECK(skopeo_raw_digest(registry.address() + "/bydigest@" + m.digest, {"--tls-verify=false"}) == m.digest);
+        // The progress names what was made: the image by its digest, no tag.
+        CHECK(r.err.find("pushed " + registry.address() + "/bydigest@" + m.digest) != std::string::npos);
+        CHECK(r.err.find("/bydigest:latest") == std::string::npos);
         auto tags = run_process({"skopeo", "list-tags", "--tls-verify=false", "docker://" + registry.address() + "/bydigest"});
         // distribution 2.8 answers 404 for the tag list of a repository without tags.
         CHECK(((tags.exit_code != 0 && tags.err.find("404") != std::string::npos) ||

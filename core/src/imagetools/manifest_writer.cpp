@@ -3,6 +3,7 @@
 
 #include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
+#include <lading/oci/reference.hpp>
 #include <lading/registry/errc.hpp>
 
 namespace lading::imagetools {
@@ -60,7 +61,7 @@ void manifest_writer::put_manifest(const std::string& reference, const std::stri
         put.body = &body;
         put.scopes = {"repository:" + repository_ + ":pull,push"};
         put.expected = {201, 200};
-        put.what = "manifest " + name() + ":" + reference;
+        put.what = "manifest " + reference_text(name(), reference);
         auto r = co_await session_->send(put);
         auto echoed = r.header("Docker-Content-Digest");
         if (!echoed.empty() && echoed != d.str())

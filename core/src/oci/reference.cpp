@@ -141,4 +141,9 @@ image_reference parse_reference(std::string_view text)
     return ref;
 }
 
+std::string reference_text(const std::string& name, const std::string& reference)
+{
+    return name + (reference.find(':') != std::string::npos ? "@" : ":") + reference;
+}
+
 }  // namespace lading

@@ -37,6 +37,9 @@ using asio::use_awaitable;
 
 namespace {
 
+// How progress names a push's target: a push by digest writes no tag, so the repository.
+std::string shown_target(const push_job& job) { return job.by_digest ? job.target.name() : job.target.normalized(); }
+
 constexpr std::size_t manifest_limit = 4 << 20;
 
 // Runs every task concurrently on the current executor and waits for all of them; returns
@@ -157,7 +160,7 @@ private:
 
     awaitable<void> push_blob(const descriptor& blob)
     {
-        const auto target = job_.target.normalized();
+        const auto target = shown_target(job_);
         progress_.blob_push_started(target, blob.digest, blob.size);
         const bool transferred_here = co_await transfers_.once(
             job_.target.domain, job_.target.repository, blob.digest, [&] { return transfer_blob(blob, target); });
@@ -339,7 +342,7 @@ private:
         put.body = &body;
         put.scopes = {scope_for(job_.target)};
         put.expected = {201, 200};
-        put.what = "manifest " + job_.target.name() + ":" + reference;
+        put.what = "manifest " + reference_text(job_.target.name(), reference);
         auto r = co_await send_manifest(put);
         auto echoed = r.header("Docker-Content-Digest");
         if (!echoed.empty() && echoed != d.digest.str())
@@ -437,7 +440,8 @@ awaitable<push_report> async_push_images(const std::vector<push_job>& jobs, cons
                             stream_waits.get_executor(),
                             fetch_lock, *transfers);
             co_await push.run(settings.parallel_uploads, parts[i]);
-            progress.step("pushed " + job.target.normalized() + " (" + job.root.digest.str() + ")");
+            progress.step("pushed " + (job.by_digest ? job.target.name() + "@" + job.root.digest.str()
+                                                     : job.target.normalized() + " (" + job.root.digest.str() + ")"));
         });
     auto failures = co_await run_concurrently(std::move(pushes));
     progress.step("push: " + std::to_string(report.blobs_uploaded) + " blobs uploaded (" +

@@ -1,5 +1,6 @@
 #include <lading/async/run_blocking.hpp>
 #include <lading/error.hpp>
+#include <lading/oci/reference.hpp>
 #include <lading/registry/errc.hpp>
 #include "registry/manifest_accept.hpp"
 #include "registry/reader.hpp"
@@ -28,7 +29,7 @@ fetched_manifest reader::manifest(const std::string& reference)
         spec.headers.set(http::field::accept, manifest_accept);
         spec.scopes = {"repository:" + repository_ + ":pull"};
         spec.expected = {200};
-        spec.what = "manifest " + host_ + "/" + repository_ + ":" + reference;
+        spec.what = "manifest " + reference_text(host_ + "/" + repository_, reference);
         auto r = co_await session_->send(spec);
         fetched_manifest m{r.body, r.header(http::field::content_type), digest::of(r.body)};
         if (auto wanted = digest::parse(reference); wanted && *wanted != m.digest)

@@ -20,6 +20,9 @@ struct image_reference {
     std::string name() const;
 };
 
+// NAME:TAG, or NAME@DIGEST when `reference` is a digest: how a manifest is named in messages.
+std::string reference_text(const std::string& name, const std::string& reference);
+
 // Parses `text` (e.g. "app:1", "127.0.0.1:5000/team/app@sha256:..."). Throws lading::error
 // with a message that says what is wrong with the reference.
 image_reference parse_reference(std::string_view text);
