@@ -66,7 +66,8 @@ int login_command(const std::vector<std::string>& args)
     if (cl.help_requested()) return print_help(login_spec());
     if (cl.positionals().size() != 1)
         throw usage_error("usage: lading login REGISTRY [-u USER] [--password-stdin] [--insecure]");
-    const auto host = cl.positionals().front();
+    // As docker login takes it: a scheme and a path (https://host/v2/) are not part of the host.
+    const auto host = registry::key_hostname(cl.positionals().front());
     registry::credential cred;
     cred.username = cl.last("--username").value_or("");
     if (cred.username.empty()) throw usage_error("lading login needs -u USER");

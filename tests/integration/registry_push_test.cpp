@@ -8,6 +8,7 @@
 #include "common/containerd_fixture.hpp"
 #include "common/hand_made_layout.hpp"
 #include "common/image_view.hpp"
+#include "common/file_bytes.hpp"
 #include "common/json_file.hpp"
 #include "common/random_data.hpp"
 #include "common/oci_layout.hpp"
@@ -232,6 +233,24 @@ TEST_CASE("htpasswd Basic auth: login, push, and clear errors without secrets", 
         CHECK(r.exit_code == 1);
         CHECK(last_line(r.err).find("authentication to " + registry.address() + " failed") != std::string::npos);
         CHECK(r.err.find("wrong-pw") == std::string::npos);
+    }
+    SECTION("login takes a server address as docker does, and writes through a linked config.json")
+    {
+        // Dotfiles kept elsewhere: config.json is a link, which must stay one.
+        const auto kept = work.path() / "dotfiles" / "docker-config.json";
+        fs::create_directories(kept.parent_path());
+        write_bytes(kept, R"({"auths":{}})");
+        fs::remove(docker_config / "config.json");
+        fs::create_symlink(kept, docker_config / "config.json");
+        auto as_url = lading_cmd().options({"login", "https://" + registry.address() + "/v2/", "-u", "ci", "--password-stdin"}, env);
+        as_url.stdin_data = "s3cret-pw\n";
+        auto r = run_process(as_url);
+        INFO(r.describe());
+        REQUIRE(r.exit_code == 0);
+        CHECK(fs::is_symlink(docker_config / "config.json"));
+        const auto auths = read_json_file(kept).at("auths").as_object();
+        CHECK(auths.size() == 1);
+        CHECK(auths.contains(registry.address()));
     }
 }
 

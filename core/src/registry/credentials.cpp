@@ -33,14 +33,6 @@ std::string string_field(const boost::json::object& o, const char* key)
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
-// Strips scheme and path from legacy keys such as "https://host:5000/v1/".
-std::string key_hostname(std::string key)
-{
-    if (auto p = key.find("://"); p != std::string::npos) key = key.substr(p + 3);
-    if (auto s = key.find('/'); s != std::string::npos) key = key.substr(0, s);
-    return key;
-}
-
 helper_result run_helper(const std::string& helper, const std::string& action, const std::string& input)
 {
     return run_helper_process("docker-credential-" + helper, action, input, credential_helper_timeout());
@@ -96,6 +88,13 @@ std::filesystem::path docker_config_path()
     return std::filesystem::path(home ? home : "/") / ".docker" / "config.json";
 }
 
+std::string key_hostname(std::string key)
+{
+    if (auto p = key.find("://"); p != std::string::npos) key = key.substr(p + 3);
+    if (auto s = key.find('/'); s != std::string::npos) key = key.substr(0, s);
+    return key;
+}
+
 std::string config_key_for(const std::string& registry_host)
 {
     if (registry_host == "docker.io" || registry_host == "index.docker.io" || registry_host == "registry-1.docker.io")
@@ -141,7 +140,12 @@ void store_credential(const std::string& registry_host, const credential& c)
     if (!auths.is_object()) auths = boost::json::object{};
     auths.as_object()[key] = boost::json::object{{"auth", formats::base64_encode(c.username + ":" + c.password)}};
 
-    replace_file_atomically(docker_config_path(), boost::json::serialize(config), 0600);
+    // A config.json that is a link (dotfiles kept elsewhere) is written where it points, as
+    // docker writes it, not replaced by a file of its own.
+    auto path = docker_config_path();
+    std::error_code unresolved;
+    if (auto target = std::filesystem::canonical(path, unresolved); !unresolved) path = target;
+    replace_file_atomically(path, boost::json::serialize(config), 0600);
 }
 
 }  // namespace lading::registry

@@ -29,4 +29,8 @@ void store_credential(const std::string& registry_host, const credential& c);
 // The key docker uses in config.json for a registry host.
 std::string config_key_for(const std::string& registry_host);
 
+// The registry host of a server address as `docker login` takes it: "https://host:5000/v2/"
+// and "host:5000/" are "host:5000".
+std::string key_hostname(std::string server_address);
+
 }  // namespace lading::registry
