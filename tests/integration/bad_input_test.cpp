@@ -114,6 +114,12 @@ std::vector<bad_case> bad_cases() {
              with_output(req, "type=image,name=a:1", tree);
              req.metadata_file = work / "missing" / "meta.json";
          }},
+        // The tag would name whichever push ended last.
+        {"two outputs pushing one tag", 2, {"outputs 1 and 2 both push", "127.0.0.1:9/two:1"}, {},
+         [](auto& req, auto&, auto& tree) {
+             with_output(req, "type=registry,name=127.0.0.1:9/two:1,store=false", tree);
+             req.outputs.push_back("type=registry,name=127.0.0.1:9/two:1,compression=zstd,store=false");
+         }},
         // Another exporter's keys are no typos of lading's.
         {"buildx's type=local,dest=out", 2, {"unsupported type \"local\""}, {},
          [](auto& req, auto&, auto& tree) { with_output(req, "type=local,dest=out", tree); }},

@@ -4,6 +4,7 @@
 #include "export/utf8_fields.hpp"
 
 #include "export/annotations.hpp"
+#include "export/image_names.hpp"
 #include <lading/error.hpp>
 #include "layer/layer_conversion.hpp"
 #include <lading/oci/reference.hpp>
@@ -15,6 +16,23 @@
 namespace lading {
 
 namespace {
+
+// Two outputs pushing one tag would leave it naming whichever push finished last.
+void check_tags_pushed_once(const export_request& request)
+{
+    std::map<std::string, std::size_t> pushed_by;  // normalised tag -> output number
+    for (std::size_t o = 0; o < request.outputs.size(); ++o) {
+        const auto& spec = request.outputs[o];
+        if (!spec.push || spec.push_by_digest) continue;
+        for (const auto& name : spec.names) {
+            if (!parse_reference(name).digest.empty()) continue;
+            auto [first, fresh] = pushed_by.try_emplace(normalized_name(name), o);
+            if (!fresh && first->second != o)
+                throw usage_error("outputs " + std::to_string(first->second + 1) + " and " + std::to_string(o + 1) +
+                                  " both push " + name + ": the tag would name whichever push ended last");
+        }
+    }
+}
 
 // The request with attestation defaults applied, once every output passed its checks.
 export_request checked_request(const export_request& given, const plugin_facts& plugins)
@@ -31,6 +49,7 @@ export_request checked_request(const export_request& given, const plugin_facts& 
     };
     check_epoch(request.source_date_epoch);
     for (const auto& spec : request.outputs) check_epoch(spec.source_date_epoch);
+    check_tags_pushed_once(request);
     return request;
 }
 
