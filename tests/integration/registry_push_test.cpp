@@ -284,6 +284,18 @@ TEST_CASE("Bearer token auth: scopes asked for, push and pull", "[registry]")
         CHECK(last_line(r.err).find("token server refused the credentials") != std::string::npos);
         CHECK(r.err.find("nope") == std::string::npos);
     }
+    SECTION("without credentials, a refused anonymous token asks for a login, blaming no credentials")
+    {
+        auto anonymous = req;
+        fs::create_directories(work.path() / "docker-none");
+        anonymous.env["DOCKER_CONFIG"] = (work.path() / "docker-none").string();
+        auto r = run_export(anonymous);
+        INFO(r.describe());
+        CHECK(r.exit_code == 1);
+        CHECK(last_line(r.err).find("registry " + registry.address() + " needs credentials") != std::string::npos);
+        CHECK(last_line(r.err).find("run lading login " + registry.address()) != std::string::npos);
+        CHECK(last_line(r.err).find("refused the credentials") == std::string::npos);
+    }
 }
 
 TEST_CASE("dropped connections, 500 and 429 are retried; the push completes", "[registry]")

@@ -374,6 +374,10 @@ asio::awaitable<std::string> session::fetch_token(const std::vector<std::string>
     try {
         r = co_await send(spec);
     } catch (const registry_error& e) {
+        if ((e.status() == 401 || e.status() == 403) && !options_.credentials)
+            throw error(errc::credentials_required, "registry " + host_ + " needs credentials: its token server refused "
+                                                    "an anonymous token (" + std::to_string(e.status()) +
+                                                    "); run lading login " + host_);
         if (e.status() == 401 || e.status() == 403)
             throw error(errc::authentication_failed,
                         "authentication to " + host_ + " failed: the token server refused the credentials (" +

@@ -85,7 +85,7 @@ TEST_CASE("a known Bearer scheme fetches the token before the first send", "[reg
 
 TEST_CASE("a second 401 after a fresh token fails as refused credentials", "[registry][sansio]")
 {
-    fixture f;
+    fixture f(user("ci", "pw"));
     request_fsm m(f.spec, f.settings, f.auth);
     m.start();
     m.on_response(response(401, {{"WWW-Authenticate", bearer_challenge}}));
@@ -97,6 +97,20 @@ TEST_CASE("a second 401 after a fresh token fails as refused credentials", "[reg
     CHECK(a.error.message ==
           "authentication to reg.example failed for manifest app:1 (HTTP 401): check the credentials with lading "
           "login reg.example");
+}
+
+TEST_CASE("a second 401 after an anonymous token asks for credentials, blaming none", "[registry][sansio]")
+{
+    fixture f;
+    request_fsm m(f.spec, f.settings, f.auth);
+    m.start();
+    m.on_response(response(401, {{"WWW-Authenticate", bearer_challenge}}));
+    m.on_token("anonymous-tok");
+    auto a = m.on_response(response(401, {{"WWW-Authenticate", bearer_challenge}}));
+    REQUIRE(a.type == action_kind::fail);
+    CHECK(a.error.code == errc::credentials_required);
+    CHECK(a.error.message == "registry reg.example needs credentials for manifest app:1 (an anonymous token was not "
+                             "enough): run lading login reg.example");
 }
 
 TEST_CASE("a 401 on an expired cached token forgets it and fetches another", "[registry][sansio]")

@@ -117,6 +117,11 @@ action request_fsm::on_response(const http_response& r)
         return finish(action::done());
     if (r.status == 401 && spec_.authenticate && target_.same_origin(settings_.base) && !reauthenticated_)
         return reauthenticate(r);
+    if (r.status == 401 && spec_.authenticate && !auth_.has_credentials())
+        return finish(action::fail({errc::credentials_required,
+                                    "registry " + settings_.host + " needs credentials for " + spec_.what +
+                                        " (an anonymous token was not enough): run lading login " + settings_.host,
+                                    {}}));
     if (r.status == 401 && spec_.authenticate)
         return finish(action::fail({errc::authentication_failed,
                                     "authentication to " + settings_.host + " failed for " + spec_.what +
