@@ -57,13 +57,14 @@ registry_host_settings parse_registry(const boost::json::value& v, const std::st
 
 mirror_location parse_mirror(const std::string& entry)
 {
-    if (entry.find("://") != std::string::npos)
-        throw error("mirror \"" + entry + "\": write it as host[:port][/path], without a scheme (http and insecure "
-                    "go in the mirror's own registries entry)");
+    // As BuildKit reads it, a scheme says nothing: http and insecure go in the mirror's own
+    // registries entry (docker's registry-mirrors are written with one).
+    std::string_view rest = entry;
+    if (auto scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
     mirror_location m;
-    const auto slash = entry.find('/');
-    m.host = entry.substr(0, slash);
-    if (slash != std::string::npos) m.path = entry.substr(slash + 1);
+    const auto slash = rest.find('/');
+    m.host = std::string(rest.substr(0, slash));
+    if (slash != std::string_view::npos) m.path = std::string(rest.substr(slash + 1));
     while (m.path.ends_with('/')) m.path.pop_back();
     if (m.host.empty() || m.path.starts_with('/') || m.path.find("//") != std::string::npos)
         throw error("mirror \"" + entry + "\": expected host[:port][/path]");

@@ -38,7 +38,7 @@ double seconds_since(std::chrono::steady_clock::time_point start)
 {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
-// Three significant figures, at least a whole second: 0.02s, 12.3s, 240s, 12346s.
+// About three significant figures: 0.02s, 12.3s, 240s; whole seconds from 100 s on (12346s).
 std::string format_seconds(double seconds)
 {
     char text[32];

@@ -114,7 +114,7 @@ std::vector<bad_case> bad_cases() {
              with_output(req, "type=image,name=a:1", tree);
              req.metadata_file = work / "missing" / "meta.json";
          }},
-        // The tag would name whichever push ended last.
+        // The tag would name whichever push ended last. (Two outputs of the same image may.)
         {"two outputs pushing one tag", 2, {"outputs 1 and 2 both push", "127.0.0.1:9/two:1"}, {},
          [](auto& req, auto&, auto& tree) {
              with_output(req, "type=registry,name=127.0.0.1:9/two:1,store=false", tree);

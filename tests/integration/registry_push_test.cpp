@@ -104,6 +104,19 @@ TEST_CASE("push to a plain-HTTP registry, read back by skopeo and containerd", "
         CHECK(bad.exit_code == 2);
         CHECK(bad.err.find("can't push tagged ref") != std::string::npos);
     }
+    SECTION("two outputs of the same image may push one tag; of different images they may not")
+    {
+        const auto twice = registry.address() + "/twice/app:1";
+        auto same = push_request(work.path(), "type=registry,name=" + twice);
+        same.outputs.push_back("type=image,push=true,store=false,name=" + twice);
+        auto m = export_ok(same);
+        CHECK(skopeo_digest(twice, {"--tls-verify=false"}) == m.digest);
+        auto differ = same;
+        differ.outputs.back() += ",compression=zstd";
+        auto r = run_export(differ);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("outputs 1 and 2 both push " + twice) != std::string::npos);
+    }
     SECTION("several names of one output are all pushed")
     {
         auto a = registry.address() + "/multi/a:1", b = registry.address() + "/multi/b:2";
@@ -652,15 +665,16 @@ TEST_CASE("host configuration: a mirror with a path serves repositories under th
         CHECK(last_line(r.err).find(origin) != std::string::npos);
         CHECK(last_line(r.err).find("mirror " + mirror.address() + "/elsewhere: ") != std::string::npos);
     }
-    SECTION("a mirror written with a scheme is refused before any work")
+    SECTION("a mirror written with a scheme, as docker's registry-mirrors are, is its host and path")
     {
-        std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":["http://)" << mirror.address()
-                              << R"("]}}})";
-        auto r = run_export(derived);
-        INFO(r.describe());
-        CHECK(r.exit_code != 0);
-        CHECK(split_lines(r.err).size() == 1);
-        CHECK(r.err.find("without a scheme") != std::string::npos);
+        std::ofstream(config) << R"({"registries":{")" << origin << R"(":{"mirrors":["https://)" << mirror.address()
+                              << R"(/cache"]},")" << mirror.address() << R"(":{"http":true}}})";
+        auto again = derived;
+        again.outputs = {"type=image,name=from-scheme:1"};
+        export_ok(again);
+        auto m = store.read_json_blob(json_string(*store.find_entry("from-scheme:1"), "digest"));
+        auto c = store.read_json_blob(json_string(m.at("config"), "digest"));
+        CHECK(json_string(c.at("config").at("Labels"), "where") == "cache");
     }
 }
 

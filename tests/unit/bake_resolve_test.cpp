@@ -969,6 +969,38 @@ target "tool" {
     CHECK(tool.tags == strings{"tool:1"});
 }
 
+TEST_CASE("bake: a glob's --set that reaches a parent and its child is in the child once", "[bake]")
+{
+    bake_files files;
+    auto hcl = files.write("g.hcl", R"H(target "_common" {
+  layers = ["base.tar"]
+  cmd = ["serve"]
+  output = ["type=image"]
+}
+target "app" {
+  inherits = ["_common"]
+  context = "ctx"
+}
+target "own" {
+  inherits = ["_common"]
+  context = "ctx"
+  cmd = ["run"]
+}
+)H");
+    auto r = files.read({hcl}, {"app", "own"},
+                        {"*.layers+=patch.tar", "*.cmd+=--verbose", "*.output+=type=registry", "*.labels.k=v"}, {}, true);
+    INFO(all_messages(r));
+    REQUIRE(r.problems.empty());
+    auto at = [&](const std::string& name) { return (files.dir.path() / name).string(); };
+    const auto& app = target_named(r, "app");
+    CHECK(app.layers == strings{at("base.tar"), (fs::current_path() / "patch.tar").string()});  // --set paths: cwd
+    CHECK(app.cmd == strings{"serve", "--verbose"});
+    CHECK(app.outputs == strings{"type=image,push=true", "type=registry"});
+    CHECK(app.labels == std::map<std::string, std::string>{{"k", "v"}});
+    // A child's own value is not the parent's: the override applies to it anew.
+    CHECK(target_named(r, "own").cmd == strings{"run", "--verbose"});
+}
+
 TEST_CASE("bake HCL files: a problem with a value an expression made is shown at that expression", "[bake][hcl]")
 {
     bake_files files;

@@ -25,7 +25,8 @@ struct mirror_location {
     std::string repository_for(const std::string& repository) const { return path.empty() ? repository : path + "/" + repository; }
 };
 
-// Splits a mirrors entry; throws lading::error for one with a scheme or without a host.
+// Splits a mirrors entry ([scheme://]host[:port][/path]; the scheme is dropped, as BuildKit
+// drops it); throws lading::error for one without a host.
 mirror_location parse_mirror(const std::string& entry);
 
 struct host_config {

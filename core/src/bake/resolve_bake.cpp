@@ -377,6 +377,7 @@ private:
         if (request_.push)
             for (const auto& name : target_names) {
                 target_override push;
+                push.order = request_.overrides.size();
                 push.key = "push";
                 push.push = true;
                 overrides_[name].push_back(push);

@@ -214,7 +214,8 @@ override_plan plan_overrides(const std::set<std::string>& targets, const overrid
     override_plan plan;
     std::set<std::pair<std::string, std::string>> assigned;  // (target, key) already given with "="
     auto cwd = fs::current_path();
-    for (const auto& text : overrides) {
+    for (std::size_t order = 0; order < overrides.size(); ++order) {
+        const auto& text = overrides[order];
         auto o = parse_override(text, problems);
         if (!o || !check_key(*o, problems)) continue;
         auto matched = matching_targets(o->pattern, targets, names);
@@ -226,6 +227,7 @@ override_plan plan_overrides(const std::set<std::string>& targets, const overrid
             continue;
         }
         target_override planned;
+        planned.order = order;
         planned.key = o->key;
         if (o->key == "push") {
             planned.push = parse_push(o->value);
@@ -254,11 +256,14 @@ override_plan plan_overrides(const std::set<std::string>& targets, const overrid
 
 void apply_overrides(target_fields& fields, const std::vector<target_override>& overrides)
 {
-    for (const auto& o : overrides)
+    for (const auto& o : overrides) {
+        // Already in the value, taken from a parent the same override reached.
+        if (!fields.overridden[o.push ? "output" : o.key].insert(o.order).second) continue;
         if (o.push)
             apply_push(fields, *o.push);
         else
             apply_key(fields, o.value, o.key, o.replace);
+    }
 }
 
 }  // namespace lading::bake

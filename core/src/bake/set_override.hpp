@@ -22,6 +22,7 @@ struct override_names {
 
 // One --set as it applies to one target.
 struct target_override {
+    std::size_t order = 0;  // its place among the command line's overrides
     std::string key;
     target_fields value;       // the key's value, as a file would give it
     bool replace = true;       // false: adds to what the target has

@@ -208,6 +208,27 @@ void replace_if_set(std::optional<T>& base, const std::optional<T>& over)
 
 void merge_fields(target_fields& base, const target_fields& over)
 {
+    // A key `over` gives replaces base's value, and the overrides it held with it; keys
+    // that add up add up their overrides too.
+    auto carry = [&](const char* key, bool replaces) {
+        auto from = over.overridden.find(key);
+        if (replaces) {
+            if (from == over.overridden.end())
+                base.overridden.erase(key);
+            else
+                base.overridden[key] = from->second;
+        } else if (from != over.overridden.end()) {
+            base.overridden[key].insert(from->second.begin(), from->second.end());
+        }
+    };
+    for (auto [key, set] : {std::pair{"description", over.description.has_value()}, {"from", over.from.has_value()},
+                            {"workdir", over.workdir.has_value()}, {"user", over.user.has_value()},
+                            {"source-date-epoch", over.source_date_epoch.has_value()},
+                            {"context", over.context.has_value()}, {"platforms", over.platforms.has_value()},
+                            {"tags", over.tags.has_value()}, {"output", over.outputs.has_value()},
+                            {"entrypoint", over.entrypoint.has_value()}, {"cmd", over.cmd.has_value()}})
+        if (set) carry(key, true);
+    for (auto key : {"layers", "annotations", "attest", "labels", "env"}) carry(key, false);
     base.where = over.where;
     if (over.inherits) {  // a definition written again adds parents, as in bake
         if (!base.inherits) base.inherits.emplace();
@@ -330,7 +351,7 @@ target to_target(const std::string& name, const target_fields& f)
     t.platforms = without_repeats_or_empties(f.platforms.value_or(std::vector<std::string>{}));
     t.file_platforms = f.file_platforms ? without_repeats_or_empties(*f.file_platforms) : t.platforms;
     t.tags = without_repeats_or_empties(f.tags.value_or(std::vector<std::string>{}));
-    t.outputs = f.outputs.value_or(std::vector<std::string>{});
+    t.outputs = without_repeats(f.outputs.value_or(std::vector<std::string>{}));  // as bake's Exports.Normalize
     t.annotations = without_repeats_or_empties(f.annotations);
     t.attest = one_attest_per_type(f.attest);
     t.labels = f.labels;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ struct target_fields {
     std::optional<std::vector<std::string>> platforms, tags, outputs, entrypoint, cmd;  // a later one replaces
     std::map<std::string, std::string> labels, env;  // merged key by key
     std::optional<std::vector<std::string>> file_platforms;  // `platforms` as files and parents give them, before --set
+    // By key ("output" for push): the --set overrides (their order on the command line)
+    // that the key's value already holds. A glob reaches a parent and the targets that
+    // inherit it; a child that takes the parent's value takes its overrides with it, once.
+    std::map<std::string, std::set<std::size_t>> overridden;
 };
 
 // `over` on top of `base`, as bake merges a later file's definition or a child onto its parent.

@@ -17,7 +17,18 @@ namespace lading {
 
 namespace {
 
-// Two outputs pushing one tag would leave it naming whichever push finished last.
+// Whether two outputs render the same image (their names and destinations aside).
+bool same_image(const output_spec& a, const output_spec& b)
+{
+    return a.compression == b.compression && a.compression_level == b.compression_level &&
+           a.force_compression == b.force_compression && a.oci_mediatypes == b.oci_mediatypes &&
+           a.artifact() == b.artifact() && a.rewrite_timestamp == b.rewrite_timestamp &&
+           a.source_date_epoch == b.source_date_epoch && a.annotations == b.annotations;
+}
+
+// Two outputs pushing one tag with different images would leave it naming whichever push
+// ended last. (The same image twice, as a bake target's image and registry outputs under
+// --push, is one image either way.)
 void check_tags_pushed_once(const export_request& request)
 {
     std::map<std::string, std::size_t> pushed_by;  // normalised tag -> output number
@@ -27,7 +38,7 @@ void check_tags_pushed_once(const export_request& request)
         for (const auto& name : spec.names) {
             if (!parse_reference(name).digest.empty()) continue;
             auto [first, fresh] = pushed_by.try_emplace(normalized_name(name), o);
-            if (!fresh && first->second != o)
+            if (!fresh && first->second != o && !same_image(request.outputs[first->second], spec))
                 throw usage_error("outputs " + std::to_string(first->second + 1) + " and " + std::to_string(o + 1) +
                                   " both push " + name + ": the tag would name whichever push ended last");
         }

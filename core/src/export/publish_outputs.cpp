@@ -73,12 +73,13 @@ void push_outputs(const export_plan& plan, const std::vector<output_result>& res
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         const auto& spec = plan.request.outputs[o];
         auto* source = destinations.of(plan, o);
-        std::vector<std::string> pushed;
+        std::vector<std::string> pushed;  // what each push writes: a tag, or by digest the repository
         for (const auto& push : plan.outputs[o].pushes) {
-            const auto& name = results[o].names.at(push.name);
-            if (std::find(pushed.begin(), pushed.end(), name) != pushed.end()) continue;
-            pushed.push_back(name);
-            registry::push_job job{parse_reference(name), spec.push_by_digest,
+            const auto target = parse_reference(results[o].names.at(push.name));
+            const auto writes = spec.push_by_digest ? target.name() : target.normalized();
+            if (std::find(pushed.begin(), pushed.end(), writes) != pushed.end()) continue;
+            pushed.push_back(writes);
+            registry::push_job job{target, spec.push_by_digest,
                                    results[o].root, source, spec.registry_insecure, push.mount_from_repository,
                                    push.mountable, {}, {}, {}, {}};
             job.streamed = destinations.streamed().streamed_to(job.target.domain, job.target.repository);

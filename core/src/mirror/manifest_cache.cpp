@@ -4,6 +4,7 @@
 
 #include <lading/error.hpp>
 #include <lading/oci/media_types.hpp>
+#include <lading/oci/reference.hpp>
 #include <lading/registry/errc.hpp>
 
 #include <boost/json/parse.hpp>
@@ -25,6 +26,22 @@ std::int64_t unix_now()
 
 // The upstream's own answer about the content (it does not exist, access denied) is final;
 // anything else (down, 5xx after retries) lets a known manifest be served stale.
+// Whether a failure says the upstream is unavailable (down, or 5xx and 429 after the
+// session's retries), not something about this one manifest.
+bool upstream_unavailable(const std::exception_ptr& e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const registry::registry_error& r) {
+        return r.status() >= 500 || r.status() == 429;
+    } catch (const error& l) {
+        return l.code() == registry::errc::network_failure || l.code() == registry::errc::unreachable ||
+               l.code() == registry::errc::unresponsive;
+    } catch (...) {
+        return false;
+    }
+}
+
 bool upstream_said_no(const std::exception_ptr& e)
 {
     try {
@@ -145,7 +162,7 @@ asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std
     spec.headers.set(registry::http::field::accept, registry::manifest_accept);
     spec.scopes = {"repository:" + repository + ":pull"};
     spec.expected = {200};
-    spec.what = "manifest " + from.host() + "/" + repository + ":" + reference;
+    spec.what = "manifest " + reference_text(from.host() + "/" + repository, reference);
     auto r = co_await from.send(spec);
     served_manifest m{r.body, r.header(registry::http::field::content_type), digest::of(r.body)};
     if (m.media_type.empty()) m.media_type = media_type_in(m.bytes);
@@ -203,7 +220,7 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
         from.note_answered();
         std::rethrow_exception(failure);
     }
-    from.note_failed();
+    if (upstream_unavailable(failure)) from.note_failed();
     if (!last) std::rethrow_exception(failure);
     if (note_) note_("serving " + shown + " stale: the upstream did not answer");
     co_return *last;

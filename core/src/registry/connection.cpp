@@ -53,8 +53,7 @@ struct connection::impl {
         if (tls) {
             secure.emplace(ex, *tls);
             auto& low = beast::get_lowest_layer(*secure);
-            low.expires_after(limits.connect);
-            peer = (co_await low.async_connect(endpoints, use_awaitable)).address();
+            peer = co_await connect(low, endpoints);
             send_without_delay(low);
             // SNI carries host names only, never a literal address.
             boost::system::error_code not_an_address;
@@ -66,10 +65,20 @@ struct connection::impl {
             co_await secure->async_handshake(ssl::stream_base::client, use_awaitable);
         } else {
             plain.emplace(ex);
-            plain->expires_after(limits.connect);
-            peer = (co_await plain->async_connect(endpoints, use_awaitable)).address();
+            peer = co_await connect(*plain, endpoints);
             send_without_delay(*plain);
         }
+    }
+
+    // A connect that times out is ETIMEDOUT, as the kernel reports one: Beast's timeout error
+    // is kept for a server that took the connection and then did not answer.
+    asio::awaitable<asio::ip::address> connect(beast::tcp_stream& stream, const std::vector<tcp::endpoint>& endpoints)
+    {
+        stream.expires_after(limits.connect);
+        auto [ec, reached] = co_await stream.async_connect(endpoints, asio::as_tuple(use_awaitable));
+        if (ec == beast::error::timeout) throw boost::system::system_error(asio::error::timed_out);
+        if (ec) throw boost::system::system_error(ec);
+        co_return reached.address();
     }
 
     // The addresses the origin's host resolves to that the check allows, in the resolver's order.

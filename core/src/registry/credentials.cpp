@@ -144,7 +144,11 @@ void store_credential(const std::string& registry_host, const credential& c)
     // docker writes it, not replaced by a file of its own.
     auto path = docker_config_path();
     std::error_code unresolved;
-    if (auto target = std::filesystem::canonical(path, unresolved); !unresolved) path = target;
+    for (int hops = 0; hops < 40 && std::filesystem::is_symlink(path, unresolved); ++hops) {
+        auto target = std::filesystem::read_symlink(path, unresolved);
+        if (unresolved) break;
+        path = target.is_absolute() ? target : path.parent_path() / target;  // a dangling link's target too
+    }
     replace_file_atomically(path, boost::json::serialize(config), 0600);
 }
 

@@ -257,7 +257,9 @@ asio::awaitable<void> session::ping()
     try {
         co_await greet();
     } catch (const error& e) {
-        if (e.code() == errc::unresponsive) learned.keep_failure(key, {e.code(), e.what(), std::chrono::steady_clock::now()});
+        // Only the flight's lead speaks for the sessions that waited on it.
+        if (lead && e.code() == errc::unresponsive)
+            learned.keep_failure(key, {e.code(), e.what(), std::chrono::steady_clock::now()});
         throw;
     }
     learned.keep(key, {settings_->base, challenge_, registry_reach_});

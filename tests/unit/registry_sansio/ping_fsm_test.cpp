@@ -137,6 +137,17 @@ TEST_CASE("a greeting left unanswered fails at once: no http fallback, no retry"
                                  ") within 30 s");
 }
 
+TEST_CASE("a connect that timed out is not an unanswered greeting: http and retries follow", "[registry][sansio]")
+{
+    fixture f("127.0.0.1:5000");
+    ping_fsm m(f.settings, f.auth);
+    m.start();
+    const boost::system::error_code connect_timed_out = boost::asio::error::timed_out;
+    REQUIRE(m.on_transport_failure(connect_timed_out, "Connection timed out").type == action_kind::send);
+    CHECK(m.base().scheme == "http");
+    CHECK(m.on_transport_failure(connect_timed_out, "Connection timed out").type == action_kind::wait);
+}
+
 TEST_CASE("an alert about our certificate points at the client certificate", "[registry][sansio]")
 {
     auto reason = GENERATE(SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED, SSL_R_SSLV3_ALERT_BAD_CERTIFICATE);

@@ -4,7 +4,6 @@
 #include "ping_fsm.hpp"
 #include "tls_failure.hpp"
 
-#include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 
 #include <stdexcept>
@@ -81,8 +80,9 @@ action ping_fsm::on_transport_failure(const boost::system::error_code& ec, std::
     expect(state::sending);
     const auto& host = settings_.host;
     // A registry that took the connection and said nothing would say nothing over http or to
-    // another attempt either: waiting for them is how a push hangs for many minutes.
-    if (ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out)
+    // another attempt either: waiting for them is how a push hangs for many minutes. (A
+    // connect that timed out is ETIMEDOUT, retried as a refused one is.)
+    if (ec == boost::beast::error::timeout)
         return finish(action::fail({errc::unresponsive,
                                     "registry " + host + " took the connection but did not answer on /v2/ (over " +
                                         base_.scheme + ") within " + std::to_string(settings_.greeting_limit.count()) +

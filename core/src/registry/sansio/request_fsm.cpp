@@ -117,7 +117,8 @@ action request_fsm::on_response(const http_response& r)
         return finish(action::done());
     if (r.status == 401 && spec_.authenticate && target_.same_origin(settings_.base) && !reauthenticated_)
         return reauthenticate(r);
-    if (r.status == 401 && spec_.authenticate && !auth_.has_credentials())
+    if (r.status == 401 && spec_.authenticate && !auth_.has_credentials() && auth_.scheme() == auth_scheme::bearer &&
+        target_.same_origin(settings_.base))
         return finish(action::fail({errc::credentials_required,
                                     "registry " + settings_.host + " needs credentials for " + spec_.what +
                                         " (an anonymous token was not enough): run lading login " + settings_.host,
