@@ -2,6 +2,7 @@
 // settings that decide a registry's answer (host, registry.insecure, the http setting, the
 // CA files), and a key is never made from two different lists of settings.
 #include "registry/greetings_table.hpp"
+#include <lading/registry/errc.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -39,4 +40,24 @@ TEST_CASE("a greeting is found under its key only, as it was kept", "[registry]"
     CHECK(found->challenge == std::optional<std::string>("Bearer realm=\"https://auth.test/token\""));
     CHECK(found->reach == host_reach::private_network);
     CHECK_FALSE(learned.find(greeting_key("registry.test", true, false, {})));
+}
+
+TEST_CASE("an unanswered greeting is given to the sessions that waited for it, not to later ones", "[registry]")
+{
+    greetings shared;
+    auto& learned = shared.learned();
+    const auto key = greeting_key("silent.test", false, false, {});
+    const auto waited_from = std::chrono::steady_clock::now();
+    const auto failed_at = waited_from + std::chrono::seconds(30);
+    learned.keep_failure(key, {lading::registry::errc::unresponsive, "registry silent.test did not answer", failed_at});
+    auto taken = learned.failure_since(key, waited_from);
+    REQUIRE(taken);
+    CHECK(taken->code == lading::registry::errc::unresponsive);
+    CHECK(taken->message == "registry silent.test did not answer");
+    // A session that began after the failure greets the registry itself.
+    CHECK_FALSE(learned.failure_since(key, failed_at + std::chrono::milliseconds(1)));
+    CHECK_FALSE(learned.failure_since(greeting_key("other.test", false, false, {}), waited_from));
+    // A greeting that succeeds later clears it.
+    learned.keep(key, {url::parse("https://silent.test/"), std::nullopt, host_reach::outside});
+    CHECK_FALSE(learned.failure_since(key, waited_from));
 }
