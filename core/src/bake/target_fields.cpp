@@ -2,6 +2,7 @@
 
 #include "bake/interpolation.hpp"
 #include "export/csv_record.hpp"
+#include "text/without_repeats.hpp"
 
 #include <lading/error.hpp>
 
@@ -154,20 +155,11 @@ void append(std::vector<std::string>& to, const std::vector<std::string>& more)
     to.insert(to.end(), more.begin(), more.end());
 }
 
-// The first of each value, in order.
-std::vector<std::string> without_repeats(const std::vector<std::string>& values)
-{
-    std::vector<std::string> out;
-    for (const auto& v : values)
-        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
-    return out;
-}
-
 // As bake normalises tags, platforms and annotations: an empty value is no value, so a file
 // can write `cond ? "app:latest" : ""` in a list.
 std::vector<std::string> without_repeats_or_empties(const std::vector<std::string>& values)
 {
-    auto out = without_repeats(values);
+    auto out = text::without_repeats(values);
     std::erase(out, std::string());
     return out;
 }
@@ -347,11 +339,11 @@ target to_target(const std::string& name, const target_fields& f)
     t.description = f.description;
     t.context = f.context;
     // Files, parents and --set add up; what several of them give is there once.
-    t.layers = without_repeats(f.layers);
+    t.layers = text::without_repeats(f.layers);
     t.platforms = without_repeats_or_empties(f.platforms.value_or(std::vector<std::string>{}));
     t.file_platforms = f.file_platforms ? without_repeats_or_empties(*f.file_platforms) : t.platforms;
     t.tags = without_repeats_or_empties(f.tags.value_or(std::vector<std::string>{}));
-    t.outputs = without_repeats(f.outputs.value_or(std::vector<std::string>{}));  // as bake's Exports.Normalize
+    t.outputs = text::without_repeats(f.outputs.value_or(std::vector<std::string>{}));  // as bake's Exports.Normalize
     t.annotations = without_repeats_or_empties(f.annotations);
     t.attest = one_attest_per_type(f.attest);
     t.labels = f.labels;

@@ -4,6 +4,7 @@
 #include "export/image_names.hpp"
 #include <lading/oci/reference.hpp>
 #include <lading/registry/pusher.hpp>
+#include "text/without_repeats.hpp"
 #include "unpack/image_unpacker.hpp"
 
 #include <algorithm>
@@ -19,26 +20,14 @@ void unpack_outputs(const export_plan& plan, const std::vector<output_result>& r
                                  progress);
 }
 
-namespace {
-
-// The first of each name: "name=a:1,a:1", or a name that name-canonical or
-// dangling-name-prefix also makes, is bound and pushed once.
-std::vector<std::string> distinct_names(const std::vector<std::string>& names)
-{
-    std::vector<std::string> out;
-    for (const auto& n : names)
-        if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
-    return out;
-}
-
-}  // namespace
-
 void name_outputs(const export_plan& plan, const std::vector<output_result>& results,
                   export_destinations& destinations, progress_listener& progress)
 {
     for (std::size_t o = 0; o < plan.outputs.size(); ++o) {
         if (!plan.outputs[o].names_in_store) continue;
-        const auto names = distinct_names(results[o].names);
+        // "name=a:1,a:1", or a name that name-canonical or dangling-name-prefix also makes, is
+        // bound once.
+        const auto names = text::without_repeats(results[o].names);
         std::vector<plugin::stored_name> bindings;
         for (const auto& name : names) bindings.push_back({name, normalized_name(name), results[o].root});
         auto* store = destinations.store(plan.request.outputs[o].store_backend);
