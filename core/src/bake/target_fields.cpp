@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <type_traits>
 
 namespace lading::bake {
 
@@ -200,49 +201,50 @@ void replace_if_set(std::optional<T>& base, const std::optional<T>& over)
 
 void merge_fields(target_fields& base, const target_fields& over)
 {
-    // A key `over` gives replaces base's value, and the overrides it held with it; keys
-    // that add up add up their overrides too.
-    auto carry = [&](const char* key, bool replaces) {
-        auto from = over.overridden.find(key);
-        if (replaces) {
-            if (from == over.overridden.end())
-                base.overridden.erase(key);
-            else
-                base.overridden[key] = from->second;
-        } else if (from != over.overridden.end()) {
-            base.overridden[key].insert(from->second.begin(), from->second.end());
-        }
+    // Each key's value and the --set overrides it holds (target_fields::overridden) go
+    // together: a key `over` gives replaces base's value and its overrides; keys that add up
+    // add up their overrides too.
+    auto overrides_of = [&](const char* key) -> const std::set<std::size_t>* {
+        auto found = over.overridden.find(key);
+        return found == over.overridden.end() ? nullptr : &found->second;
     };
-    for (auto [key, set] : {std::pair{"description", over.description.has_value()}, {"from", over.from.has_value()},
-                            {"workdir", over.workdir.has_value()}, {"user", over.user.has_value()},
-                            {"source-date-epoch", over.source_date_epoch.has_value()},
-                            {"context", over.context.has_value()}, {"platforms", over.platforms.has_value()},
-                            {"tags", over.tags.has_value()}, {"output", over.outputs.has_value()},
-                            {"entrypoint", over.entrypoint.has_value()}, {"cmd", over.cmd.has_value()}})
-        if (set) carry(key, true);
-    for (auto key : {"layers", "annotations", "attest", "labels", "env"}) carry(key, false);
+    auto replace = [&](auto target_fields::*field, const char* key) {
+        if (!(over.*field)) return;
+        base.*field = over.*field;
+        if (const auto* held = overrides_of(key))
+            base.overridden[key] = *held;
+        else
+            base.overridden.erase(key);
+    };
+    auto add_up = [&](auto target_fields::*field, const char* key) {
+        if constexpr (std::is_same_v<std::remove_reference_t<decltype(base.*field)>, std::vector<std::string>>)
+            append(base.*field, over.*field);
+        else
+            for (const auto& [k, v] : over.*field) (base.*field)[k] = v;
+        if (const auto* held = overrides_of(key)) base.overridden[key].insert(held->begin(), held->end());
+    };
     base.where = over.where;
     if (over.inherits) {  // a definition written again adds parents, as in bake
         if (!base.inherits) base.inherits.emplace();
         base.inherits->insert(base.inherits->end(), over.inherits->begin(), over.inherits->end());
     }
-    replace_if_set(base.description, over.description);
-    replace_if_set(base.from, over.from);
-    replace_if_set(base.workdir, over.workdir);
-    replace_if_set(base.user, over.user);
-    replace_if_set(base.source_date_epoch, over.source_date_epoch);
-    replace_if_set(base.context, over.context);
-    append(base.layers, over.layers);
-    append(base.annotations, over.annotations);
-    append(base.attest, over.attest);
-    replace_if_set(base.platforms, over.platforms);
-    replace_if_set(base.file_platforms, over.file_platforms);
-    replace_if_set(base.tags, over.tags);
-    replace_if_set(base.outputs, over.outputs);
-    replace_if_set(base.entrypoint, over.entrypoint);
-    replace_if_set(base.cmd, over.cmd);
-    for (const auto& [k, v] : over.labels) base.labels[k] = v;
-    for (const auto& [k, v] : over.env) base.env[k] = v;
+    replace(&target_fields::description, "description");
+    replace(&target_fields::from, "from");
+    replace(&target_fields::workdir, "workdir");
+    replace(&target_fields::user, "user");
+    replace(&target_fields::source_date_epoch, "source-date-epoch");
+    replace(&target_fields::context, "context");
+    add_up(&target_fields::layers, "layers");
+    add_up(&target_fields::annotations, "annotations");
+    add_up(&target_fields::attest, "attest");
+    replace(&target_fields::platforms, "platforms");
+    replace_if_set(base.file_platforms, over.file_platforms);  // no override changes it
+    replace(&target_fields::tags, "tags");
+    replace(&target_fields::outputs, "output");
+    replace(&target_fields::entrypoint, "entrypoint");
+    replace(&target_fields::cmd, "cmd");
+    add_up(&target_fields::labels, "labels");
+    add_up(&target_fields::env, "env");
 }
 
 const std::vector<std::string_view>& target_keys()
