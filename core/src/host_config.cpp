@@ -41,9 +41,8 @@ registry_host_settings parse_registry(const boost::json::value& v, const std::st
         else if (key == "insecure") r.insecure = boolean(kv.value(), origin, where);
         else if (key == "ca") for (auto& p : string_list(kv.value(), origin, where)) r.ca.emplace_back(p);
         else if (key == "mirrors") {
-            r.mirrors = string_list(kv.value(), origin, where);
-            for (const auto& m : r.mirrors) try {
-                    parse_mirror(m);
+            for (const auto& m : string_list(kv.value(), origin, where)) try {
+                    r.mirrors.push_back(parse_mirror(m));
                 } catch (const error& e) {
                     fail(origin, where + ": " + e.what());
                 }
@@ -62,6 +61,7 @@ mirror_location parse_mirror(const std::string& entry)
     std::string_view rest = entry;
     if (auto scheme = rest.find("://"); scheme != std::string_view::npos) rest.remove_prefix(scheme + 3);
     mirror_location m;
+    m.written = entry;
     const auto slash = rest.find('/');
     m.host = std::string(rest.substr(0, slash));
     if (slash != std::string_view::npos) m.path = std::string(rest.substr(slash + 1));

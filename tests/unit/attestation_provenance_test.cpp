@@ -111,7 +111,7 @@ TEST_CASE("provenance names a given builder id and oci-layout bases as given", "
 TEST_CASE("provenance parameters hold no credentials or host settings", "[attest]")
 {
     auto r = sample_request();
-    r.hosts.registries["127.0.0.1:5000"].mirrors = {"mirror.example:5000"};
+    r.hosts.registries["127.0.0.1:5000"].mirrors = {lading::parse_mirror("mirror.example:5000")};
     auto text = boost::json::serialize(export_parameters(r, r.outputs.front(), platform::parse("linux/amd64")));
     CHECK(text.find("mirror.example") == std::string::npos);
     CHECK(text.find("store_location") == std::string::npos);

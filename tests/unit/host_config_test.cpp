@@ -16,7 +16,7 @@ TEST_CASE("host configuration: registries, plugin path, parallel uploads", "[con
     CHECK(c.parallel_uploads == 8);
     REQUIRE(c.registry("r:5000"));
     CHECK(c.registry("r:5000")->http);
-    CHECK(c.registry("r:5000")->mirrors == std::vector<std::string>{"m:1"});
+    CHECK(c.registry("r:5000")->mirrors == std::vector<lading::mirror_location>{{"m:1", "m:1", ""}});
     CHECK(c.registry("s")->insecure);
     CHECK_FALSE(c.registry("other"));
 }

@@ -10,24 +10,26 @@
 
 namespace lading {
 
-struct registry_host_settings {
-    bool http = false;      // speak plain HTTP to this registry
-    bool insecure = false;  // TLS without verification (and plain HTTP fallback)
-    std::vector<std::filesystem::path> ca;  // extra CA certificates (PEM)
-    std::vector<std::string> mirrors;       // host[:port][/path] tried first for pulls
-};
-
 // A pull mirror as the configuration names it: a registry, and the path its repositories
 // are under there (BuildKit's `mirrors = ["host/path"]`: REPO is pulled as path/REPO).
 struct mirror_location {
-    std::string host;  // host[:port]
-    std::string path;  // "" or "a/b", no slashes at either end
+    std::string written;  // the entry as the configuration has it, for messages
+    std::string host;     // host[:port]
+    std::string path;     // "" or "a/b", no slashes at either end
     std::string repository_for(const std::string& repository) const { return path.empty() ? repository : path + "/" + repository; }
+    bool operator==(const mirror_location&) const = default;
 };
 
 // Splits a mirrors entry ([scheme://]host[:port][/path]; the scheme is dropped, as BuildKit
 // drops it); throws lading::error for one without a host.
 mirror_location parse_mirror(const std::string& entry);
+
+struct registry_host_settings {
+    bool http = false;      // speak plain HTTP to this registry
+    bool insecure = false;  // TLS without verification (and plain HTTP fallback)
+    std::vector<std::filesystem::path> ca;  // extra CA certificates (PEM)
+    std::vector<mirror_location> mirrors;   // tried first for pulls, in order
+};
 
 struct host_config {
     std::vector<std::filesystem::path> plugin_path;

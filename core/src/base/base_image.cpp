@@ -225,9 +225,8 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
     registry::fetched_manifest m;
     std::string mirrors_failed;  // why each mirror was passed over, for the registry's error
     if (const auto* settings = hosts.registry(ref.domain))
-        for (const auto& entry : settings->mirrors) {
+        for (const auto& mirror : settings->mirrors) {
             try {
-                const auto mirror = parse_mirror(entry);
                 auto candidate = std::make_shared<registry::reader>(mirror.host, mirror.repository_for(ref.repository),
                                                                     registry::options_for(mirror.host, &hosts, false));
                 m = candidate->manifest(reference);
@@ -235,7 +234,7 @@ base_image from_registry(const std::string& text, const platform& wanted, const 
                 break;
             } catch (const std::exception& e) {
                 // A mirror that lacks the image or is down is skipped; the registry itself is next.
-                mirrors_failed += "; mirror " + entry + ": " + e.what();
+                mirrors_failed += "; mirror " + mirror.written + ": " + e.what();
             }
         }
     if (!reader) {
