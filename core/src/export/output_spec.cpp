@@ -85,7 +85,7 @@ std::int64_t parse_source_date_epoch(std::string_view text, const std::string& w
 {
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || v < 0 || v > latest_source_date_epoch)
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !is_source_date_epoch(v))
         throw usage_error("invalid " + what + " \"" + std::string(text) + "\": expected seconds since 1970, a whole number from 0 to " +
                           std::to_string(latest_source_date_epoch) + " (the end of year 9999)");
     return v;

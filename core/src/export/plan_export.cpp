@@ -54,7 +54,7 @@ export_request checked_request(const export_request& given, const plugin_facts& 
     check_utf8_fields(request);
     // An embedder's epochs come as numbers, not through parse_source_date_epoch.
     auto check_epoch = [](const std::optional<std::int64_t>& epoch) {
-        if (epoch && (*epoch < 0 || *epoch > latest_source_date_epoch))
+        if (epoch && !is_source_date_epoch(*epoch))
             throw usage_error("invalid source date epoch " + std::to_string(*epoch) + ": expected 0 to " +
                               std::to_string(latest_source_date_epoch) + " (the end of year 9999)");
     };

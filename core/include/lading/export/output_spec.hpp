@@ -47,6 +47,7 @@ output_spec parse_output_spec(std::string_view text);
 // The last second an image's `created` can name: RFC 3339 has four digits of year, and Go's
 // time package (skopeo, containerd, BuildKit) refuses a later time. 9999-12-31T23:59:59Z.
 inline constexpr std::int64_t latest_source_date_epoch = 253402300799;
+constexpr bool is_source_date_epoch(std::int64_t seconds) { return seconds >= 0 && seconds <= latest_source_date_epoch; }
 
 // A SOURCE_DATE_EPOCH text: whole seconds since 1970, from 0 to latest_source_date_epoch.
 // Throws usage_error naming `what` (e.g. "SOURCE_DATE_EPOCH").
