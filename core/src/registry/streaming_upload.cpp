@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 
 streaming_upload::streaming_upload(upload_target target, std::stop_token stop) : target_(std::move(target))
 {
-    filling_.reserve(piece_size);
+    filling_ = empty_buffer();
     thread_ = std::thread([this] {
         try {
             async::run_blocking(run(), stop_.get_token());
@@ -82,6 +82,29 @@ void streaming_upload::hand_over(piece p)
     changed_.notify_all();
 }
 
+void streaming_upload::recycle(std::vector<std::uint8_t> bytes)
+{
+    if (bytes.capacity() < piece_size) return;
+    bytes.clear();
+    std::lock_guard lock(mutex_);
+    if (spare_.size() < pieces_queued) spare_.push_back(std::move(bytes));
+}
+
+std::vector<std::uint8_t> streaming_upload::empty_buffer()
+{
+    {
+        std::lock_guard lock(mutex_);
+        if (!spare_.empty()) {
+            auto bytes = std::move(spare_.back());
+            spare_.pop_back();
+            return bytes;
+        }
+    }
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(piece_size);
+    return bytes;
+}
+
 streaming_upload::piece streaming_upload::next_piece()
 {
     std::unique_lock lock(mutex_);
@@ -107,6 +130,7 @@ public:
                 last_ = current_.last;
                 return 0;
             }
+            upload_.recycle(std::move(current_.bytes));
             current_ = upload_.next_piece();
             at_ = 0;
         }
@@ -131,8 +155,7 @@ void streaming_upload::write(std::span<const std::uint8_t> bytes)
         bytes = bytes.subspan(n);
         if (filling_.size() == piece_size) {
             hand_over({std::move(filling_), std::nullopt});
-            filling_ = {};
-            filling_.reserve(piece_size);
+            filling_ = empty_buffer();
         }
     }
 }

@@ -77,6 +77,10 @@ private:
     class piece_reader;
     void hand_over(piece p);
     piece next_piece();
+    // A sent piece's buffer goes back to be filled again: the producer then writes into
+    // memory already mapped instead of faulting in a fresh MiB for every piece.
+    void recycle(std::vector<std::uint8_t> bytes);
+    std::vector<std::uint8_t> empty_buffer();
     void fail(std::string why);
     void abandon();
     void give_up(std::string why);
@@ -91,6 +95,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::deque<piece> queued_;
+    std::vector<std::vector<std::uint8_t>> spare_;
     bool abandoned_ = false;
     bool opened_ = false;  // the registry answered the POST
     std::chrono::steady_clock::time_point open_deadline_ = std::chrono::steady_clock::now() + open_within;
