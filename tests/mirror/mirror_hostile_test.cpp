@@ -1,7 +1,7 @@
 // What a hostile upstream, a hostile image or a hostile client cannot make lading-mirror do:
 // add headers to its answers, change the size another repository's blobs are served with,
-// serve another registry's image under a name it was not given, or lock clients out with
-// idle connections.
+// serve another registry's image under a name it was not given, read one repository's cached
+// content under another's name, or lock clients out with idle connections.
 #include "mirror_fixture.hpp"
 
 #include "common/sha256.hpp"
@@ -129,6 +129,61 @@ TEST_CASE("an ns= naming no upstream is answered 404, not from the default upstr
     CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/1?ns=" + up.address(), {},
                      {{"Accept", "application/vnd.oci.image.manifest.v1+json"}})
               .result_int() == 200);
+}
+
+TEST_CASE("cached content is served only under a repository the upstream holds it in", "[mirror][hostile]")
+{
+    temp_dir work("lading-mirror-hostile-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "team/private:1", {100000}, 10);
+    const auto layer = image.layer_digests[0];
+    const header_list oci_accept{{"Accept", "application/vnd.oci.image.manifest.v1+json"}};
+    std::string layer_bytes;
+    {
+        mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+        REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/team/private/manifests/1", {}, oci_accept)
+                    .result_int() == 200);
+        auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/team/private/blobs/" + layer);
+        REQUIRE(blob.result_int() == 200);
+        layer_bytes = blob.body();
+
+        // Knowing the digests is not enough to read them under another name.
+        for (auto verb : {http::verb::get, http::verb::head}) {
+            auto b = http_fetch(verb, mirror.url() + "/v2/public/blobs/" + layer);
+            CHECK(b.result_int() == 404);
+            auto m = http_fetch(verb, mirror.url() + "/v2/public/manifests/" + image.manifest_digest, {}, oci_accept);
+            CHECK(m.result_int() == 404);
+        }
+        CHECK(error_code_of(http_fetch(http::verb::get, mirror.url() + "/v2/public/blobs/" + layer)) == "BLOB_UNKNOWN");
+
+        // A repository that does hold the blob upstream is served it from the cache, after a HEAD there.
+        REQUIRE(put_blob(up.registry().address(), "team/copy", layer_bytes) == layer);
+        auto copy = http_fetch(http::verb::get, mirror.url() + "/v2/team/copy/blobs/" + layer);
+        REQUIRE(copy.result_int() == 200);
+        CHECK(copy.body() == layer_bytes);
+        CHECK(up.blob_gets(layer) == 1);
+        CHECK(up.requests("HEAD", "/v2/team/copy/blobs/" + layer) == 1);
+        CHECK(mirror.stop().exit_code == 0);
+    }
+
+    // Restarted with the upstream down: the manifest the upstream served for team/private is
+    // served by digest, and through it its blobs; other repositories get nothing from the cache.
+    up.registry().stop();
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    auto m = http_fetch(http::verb::get, mirror.url() + "/v2/team/private/manifests/" + image.manifest_digest, {},
+                        oci_accept);
+    CHECK(m.result_int() == 200);
+    auto blob = http_fetch(http::verb::get, mirror.url() + "/v2/team/private/blobs/" + layer);
+    CHECK(blob.result_int() == 200);
+    CHECK(blob.body() == layer_bytes);
+    for (const std::string repository : {"public", "team/copy"}) {
+        INFO(repository);
+        CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/" + repository + "/blobs/" + layer).result_int() == 503);
+        CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/" + repository + "/manifests/" + image.manifest_digest,
+                         {}, oci_accept)
+                  .result_int() == 503);
+    }
+    require_clean_cache(work / "cache");
 }
 
 TEST_CASE("idle connections cannot lock clients out of the mirror", "[mirror][hostile]")

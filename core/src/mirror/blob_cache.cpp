@@ -35,8 +35,9 @@ std::filesystem::path spool_dir_for(plugin::store& store)
 }  // namespace
 
 blob_cache::blob_cache(asio::any_io_executor ex, plugin::store& store, std::optional<std::uint64_t> max_size,
-                       mirror_metrics& metrics)
-    : ex_(std::move(ex)), store_(store), spool_dir_(spool_dir_for(store)), max_size_(max_size), metrics_(metrics)
+                       mirror_metrics& metrics, repository_holdings& holdings)
+    : ex_(std::move(ex)), store_(store), spool_dir_(spool_dir_for(store)), max_size_(max_size), metrics_(metrics),
+      holdings_(holdings)
 {
     load_index();
 }
@@ -181,6 +182,7 @@ asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std:
         size = known->second;
     }
     remember_size(from, repository, d, size);
+    holdings_.note(from, repository, d);
     blob_facts facts{size, r.header(registry::http::field::content_type)};
     if (facts.media_type.empty()) facts.media_type = "application/octet-stream";
     co_return facts;
@@ -192,15 +194,32 @@ asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const s
     co_return (co_await upstream_head(from, repository, d)).size;
 }
 
+asio::awaitable<void> blob_cache::check_held(upstream& from, const std::string& repository, const digest& d)
+{
+    if (holdings_.holds(from, repository, d)) co_return;
+    std::exception_ptr failure;
+    try {
+        co_await upstream_head(from, repository, d);
+        co_return;
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    ++metrics_.upstream_errors;
+    std::rethrow_exception(failure);
+}
+
 asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& repository, const digest& d)
 {
     auto file = co_await committed(d);
     if (file) {
+        co_await check_held(from, repository, d);
         ++metrics_.cache_hits;
         co_return blob_facts{file->size(), "application/octet-stream"};
     }
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto fill = co_await joined(found->second);
+        auto slot = found->second;
+        co_await check_held(from, repository, d);
+        auto fill = co_await joined(slot);
         co_return blob_facts{fill->size(), "application/octet-stream"};
     }
     std::exception_ptr failure;
@@ -217,12 +236,15 @@ asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string&
 {
     auto file = co_await committed(d);
     if (file) {
+        co_await check_held(from, repository, d);
         ++metrics_.cache_hits;
         co_return blob_handle{file, nullptr};
     }
     ++metrics_.cache_misses;
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto fill = co_await joined(found->second);
+        auto slot = found->second;
+        co_await check_held(from, repository, d);
+        auto fill = co_await joined(slot);
         co_return blob_handle{nullptr, fill};
     }
     auto slot = std::make_shared<fill_slot>(ex_);
@@ -288,6 +310,7 @@ asio::awaitable<void> blob_cache::download(std::shared_ptr<fill_slot> slot, upst
             throw error(registry::errc::protocol_violation,
                         spec.what + " arrived with other content than its digest says");
         fill.verified();
+        holdings_.note(from, repository, d);
         const auto target = store_.blob_path(d);
         co_await asio::co_spawn(
             durability_, [&]() -> asio::awaitable<void> { store_spooled(fill, d, target); co_return; },

@@ -8,6 +8,7 @@
 #include "mirror/blob_fill.hpp"
 #include "mirror/cached_file.hpp"
 #include "mirror/mirror_metrics.hpp"
+#include "mirror/repository_holdings.hpp"
 #include "mirror/upstream.hpp"
 #include "mirror/wake_signal.hpp"
 
@@ -43,10 +44,12 @@ struct blob_facts {
 class blob_cache {
 public:
     blob_cache(boost::asio::any_io_executor ex, plugin::store& store, std::optional<std::uint64_t> max_size,
-               mirror_metrics& metrics);
+               mirror_metrics& metrics, repository_holdings& holdings);
 
     // The blob from the cache (checked against its digest once per run), else from the
-    // download under way, else from a new download of /v2/<repository>/blobs/<d>. Throws
+    // download under way, else from a new download of /v2/<repository>/blobs/<d>. Cached
+    // bytes and another request's download serve only a repository known to hold the blob
+    // (repository_holdings.hpp), else the upstream's HEAD there decides. Throws
     // registry_error for the upstream's answers (404...), lading::error otherwise.
     boost::asio::awaitable<blob_handle> open(upstream& from, const std::string& repository, const digest& d);
 
@@ -87,6 +90,7 @@ private:
     boost::asio::awaitable<std::shared_ptr<blob_fill>> joined(std::shared_ptr<fill_slot> slot);
     [[noreturn]] void rethrow_failure(const fill_slot& slot);
     boost::asio::awaitable<blob_facts> upstream_head(upstream& from, const std::string& repository, const digest& d);
+    boost::asio::awaitable<void> check_held(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<std::uint64_t> upstream_size(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<void> download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,
                                           digest d);
@@ -102,6 +106,7 @@ private:
     std::filesystem::path spool_dir_;
     std::optional<std::uint64_t> max_size_;
     mirror_metrics& metrics_;
+    repository_holdings& holdings_;
     std::map<digest, std::shared_ptr<fill_slot>> fills_;
     std::map<digest, entry> index_;
     std::list<digest> recency_;  // least recently used first

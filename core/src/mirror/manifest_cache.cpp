@@ -73,9 +73,10 @@ std::string tag_record_key(const std::string& upstream_name, const std::string& 
     return "mirror/tags/" + host + "/" + repository + "/_tag/" + tag;
 }
 
-manifest_cache::manifest_cache(plugin::store& store, blob_cache& blobs, std::chrono::seconds tag_ttl,
-                               mirror_metrics& metrics, std::function<void(const std::string&)> note)
-    : store_(store), blobs_(blobs), ttl_(tag_ttl), metrics_(metrics), note_(std::move(note))
+manifest_cache::manifest_cache(plugin::store& store, blob_cache& blobs, repository_holdings& holdings,
+                               std::chrono::seconds tag_ttl, mirror_metrics& metrics,
+                               std::function<void(const std::string&)> note)
+    : store_(store), blobs_(blobs), holdings_(holdings), ttl_(tag_ttl), metrics_(metrics), note_(std::move(note))
 {
 }
 
@@ -113,14 +114,21 @@ std::string manifest_cache::media_type_of(const digest& d, const std::string& by
     return media_type_in(bytes);
 }
 
+void manifest_cache::vouch(const upstream& from, const std::string& repository, const served_manifest& m)
+{
+    holdings_.note_manifest(from, repository, m.digest);
+    learn_contents(from, repository, m);
+}
+
 void manifest_cache::keep(const served_manifest& m)
 {
     blobs_.put_small(m.digest, m.bytes);
     store_.put_metadata("mirror/media-types/sha256/" + std::string(m.digest.hex()), m.media_type);
 }
 
-// The sizes of the blobs a fetched manifest references, for the downloads that follow.
-void manifest_cache::learn_sizes(const upstream& from, const std::string& repository, const served_manifest& m)
+// What a manifest `repository` holds references: held there too (a registry takes a manifest
+// only with what it references), with sizes for the downloads that follow.
+void manifest_cache::learn_contents(const upstream& from, const std::string& repository, const served_manifest& m)
 {
     std::error_code ec;
     auto doc = json::parse(m.bytes, ec);
@@ -130,8 +138,10 @@ void manifest_cache::learn_sizes(const upstream& from, const std::string& reposi
         auto* d = v.as_object().if_contains("digest");
         auto* s = v.as_object().if_contains("size");
         if (!d || !d->is_string() || !s || !s->is_int64() || s->as_int64() < 0) return;
-        if (auto parsed = digest::parse(d->as_string()))
+        if (auto parsed = digest::parse(d->as_string())) {
+            holdings_.note(from, repository, *parsed);
             blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
+        }
     };
     const auto& o = doc.as_object();
     if (auto* c = o.if_contains("config")) learn(*c);
@@ -146,12 +156,6 @@ std::optional<served_manifest> manifest_cache::cached(const digest& d)
     if (!bytes) return std::nullopt;
     served_manifest m{*bytes, media_type_of(d, *bytes), d};
     return m;
-}
-
-void manifest_cache::bind_tag(const upstream& from, const std::string& repository, const std::string& tag,
-                              const served_manifest& m)
-{
-    save(tag_record_key(from.name(), repository, tag), {m.digest, m.media_type, unix_now()});
 }
 
 asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std::string& repository,
@@ -171,7 +175,8 @@ asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std
     if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
         throw error(registry::errc::protocol_violation, spec.what + " does not match the digest the upstream gives");
     keep(m);
-    learn_sizes(from, repository, m);
+    holdings_.note_manifest(from, repository, m.digest);
+    learn_contents(from, repository, m);
     co_return m;
 }
 
@@ -179,8 +184,10 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
                                                      const std::string& reference)
 {
     if (auto d = digest::parse(reference)) {
-        if (auto m = cached(*d)) {
+        // A cached copy another repository fetched is not served here: the upstream decides.
+        if (auto m = cached(*d); m && holdings_.holds(from, repository, *d)) {
             ++metrics_.cache_hits;
+            learn_contents(from, repository, *m);
             co_return *m;
         }
         ++metrics_.cache_misses;
@@ -195,6 +202,11 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
     auto known = record(key);
     std::optional<served_manifest> last;
     if (known) last = cached(known->digest);
+    // The tag was resolved upstream in this repository: it holds the manifest and what it lists.
+    if (last) {
+        holdings_.note(from, repository, last->digest);
+        learn_contents(from, repository, *last);
+    }
     if (last && unix_now() - known->resolved < ttl_.count()) {
         ++metrics_.cache_hits;
         co_return *last;

@@ -1,11 +1,12 @@
 // Manifests through the cache: by digest they never change, so a cached copy (checked against
-// its digest) is always served; by tag they are re-resolved upstream once the tag's record is
+// its digest) is served to every repository known to hold it (repository_holdings.hpp); by tag they are re-resolved upstream once the tag's record is
 // older than the TTL, and the last known manifest is served when the upstream cannot answer.
 // Tag records and manifests' media types are kept as store metadata records, so a restarted
 // mirror still knows them. Threading: on the mirror's strand only.
 #pragma once
 
 #include "mirror/blob_cache.hpp"
+#include "mirror/repository_holdings.hpp"
 #include "mirror/upstream.hpp"
 
 #include <lading/oci/digest.hpp>
@@ -29,20 +30,19 @@ struct served_manifest {
 
 class manifest_cache {
 public:
-    manifest_cache(plugin::store& store, blob_cache& blobs, std::chrono::seconds tag_ttl, mirror_metrics& metrics,
-                   std::function<void(const std::string&)> note);
+    manifest_cache(plugin::store& store, blob_cache& blobs, repository_holdings& holdings,
+                   std::chrono::seconds tag_ttl, mirror_metrics& metrics, std::function<void(const std::string&)> note);
 
     // Throws registry_error for the upstream's answers (404...), lading::error otherwise.
     boost::asio::awaitable<served_manifest> get(upstream& from, const std::string& repository,
                                                 const std::string& reference);
 
-    // Binds a tag the mirror made itself (a variant) as if resolved now.
-    void bind_tag(const upstream& from, const std::string& repository, const std::string& tag,
-                  const served_manifest& m);
     // A manifest already in the cache, with its media type.
     std::optional<served_manifest> cached(const digest& d);
     // Stores a manifest the mirror made (or fetched) with its media type.
     void keep(const served_manifest& m);
+    // `repository` holds `m` (a variant the mirror made of its content), and so what it lists.
+    void vouch(const upstream& from, const std::string& repository, const served_manifest& m);
 
 private:
     struct tag_record {
@@ -56,10 +56,11 @@ private:
     std::optional<tag_record> record(const std::string& key);
     void save(const std::string& key, const tag_record& r);
     std::string media_type_of(const digest& d, const std::string& bytes);
-    void learn_sizes(const upstream& from, const std::string& repository, const served_manifest& m);
+    void learn_contents(const upstream& from, const std::string& repository, const served_manifest& m);
 
     plugin::store& store_;
     blob_cache& blobs_;
+    repository_holdings& holdings_;
     std::chrono::seconds ttl_;
     mirror_metrics& metrics_;
     std::function<void(const std::string&)> note_;

@@ -138,13 +138,14 @@ struct server::impl : std::enable_shared_from_this<impl> {
 
         std::filesystem::create_directories(options.cache);
         store = std::make_unique<plugin::store>(store_plugin, options.cache.string());
-        blobs = std::make_unique<blob_cache>(strand, *store, options.max_size, metrics);
-        manifests = std::make_unique<manifest_cache>(*store, *blobs, options.tag_ttl, metrics,
+        holdings = std::make_unique<repository_holdings>(*store);
+        blobs = std::make_unique<blob_cache>(strand, *store, options.max_size, metrics, *holdings);
+        manifests = std::make_unique<manifest_cache>(*store, *blobs, *holdings, options.tag_ttl, metrics,
                                                      [this](const std::string& note) { log(note); });
         if (!options.variants.empty())
             variants = std::make_unique<variant_tags>(options.variants, *store, plugins, *blobs, *manifests, strand);
         handler = std::make_unique<request_handler>(upstreams, *upstreams.at(options.upstreams.front().name), *blobs,
-                                                    *manifests, metrics, users.get(), variants.get());
+                                                    *manifests, *holdings, metrics, users.get(), variants.get());
     }
 
     void listen(const tcp::endpoint& endpoint)
@@ -321,6 +322,7 @@ struct server::impl : std::enable_shared_from_this<impl> {
     std::unique_ptr<plugin::store> store;
     mirror_metrics metrics;
     std::map<std::string, std::unique_ptr<upstream>> upstreams;
+    std::unique_ptr<repository_holdings> holdings;
     std::unique_ptr<blob_cache> blobs;
     std::unique_ptr<manifest_cache> manifests;
     std::unique_ptr<variant_tags> variants;

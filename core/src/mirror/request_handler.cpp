@@ -30,10 +30,10 @@ std::string without_query(std::string_view target) { return std::string(target.s
 }  // namespace
 
 request_handler::request_handler(std::map<std::string, std::unique_ptr<upstream>>& upstreams, upstream& fallback,
-                                 blob_cache& blobs, manifest_cache& manifests, mirror_metrics& metrics,
-                                 htpasswd_file* users, variant_tags* variants)
-    : upstreams_(upstreams), fallback_(fallback), blobs_(blobs), manifests_(manifests), metrics_(metrics),
-      users_(users), variants_(variants)
+                                 blob_cache& blobs, manifest_cache& manifests, repository_holdings& holdings,
+                                 mirror_metrics& metrics, htpasswd_file* users, variant_tags* variants)
+    : upstreams_(upstreams), fallback_(fallback), blobs_(blobs), manifests_(manifests), holdings_(holdings),
+      metrics_(metrics), users_(users), variants_(variants)
 {
 }
 
@@ -256,7 +256,8 @@ void add_local_referrers(reply& out, std::vector<json::object> local, const std:
 }  // namespace
 
 // Always an OCI index: the upstream's when it has the endpoint, else an empty one; with the
-// variants the mirror made of that digest (`--variant`) added.
+// variants the mirror made of that digest (`--variant`) added when the repository holds the
+// digest, which then holds the variants too.
 asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r)
 {
     reply out;
@@ -281,11 +282,14 @@ asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r
     } catch (const std::exception&) {
         ++metrics_.upstream_errors;
     }
-    if (auto subject = digest::parse(r.reference); subject && variants_) {
+    if (auto subject = digest::parse(r.reference); subject && variants_ && holdings_.holds(from, r.repository, *subject)) {
         std::optional<std::string> artifact_type;
         if (auto it = r.query.find("artifactType"); it != r.query.end()) artifact_type = it->second;
         try {
-            add_local_referrers(out, variants_->referrers_of(*subject), artifact_type);
+            auto local = variants_->referrers_of(*subject);
+            for (const auto& entry : local)
+                if (auto d = digest::parse(entry.at("digest").as_string())) holdings_.note_manifest(from, r.repository, *d);
+            add_local_referrers(out, std::move(local), artifact_type);
         } catch (const std::exception&) {
             // The upstream's answer still stands; a damaged cache record shows in `store check`.
         }

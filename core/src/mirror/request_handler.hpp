@@ -8,6 +8,7 @@
 #include "mirror/manifest_cache.hpp"
 #include "mirror/mirror_metrics.hpp"
 #include "mirror/reply.hpp"
+#include "mirror/repository_holdings.hpp"
 #include "mirror/route.hpp"
 #include "mirror/upstream.hpp"
 #include "mirror/variant_tags.hpp"
@@ -28,8 +29,8 @@ using request_head = boost::beast::http::request<boost::beast::http::empty_body>
 class request_handler {
 public:
     request_handler(std::map<std::string, std::unique_ptr<upstream>>& upstreams, upstream& fallback,
-                    blob_cache& blobs, manifest_cache& manifests, mirror_metrics& metrics,
-                    htpasswd_file* users, variant_tags* variants);
+                    blob_cache& blobs, manifest_cache& manifests, repository_holdings& holdings,
+                    mirror_metrics& metrics, htpasswd_file* users, variant_tags* variants);
 
     boost::asio::awaitable<reply> handle(const request_head& req);
 
@@ -44,6 +45,7 @@ private:
     upstream& fallback_;
     blob_cache& blobs_;
     manifest_cache& manifests_;
+    repository_holdings& holdings_;
     mirror_metrics& metrics_;
     htpasswd_file* users_;
     variant_tags* variants_;

@@ -177,7 +177,10 @@ asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::st
     for (;;) {
         if (auto made = cache_.get_metadata(key))
             if (auto d = digest::parse(*made))
-                if (auto m = manifests_.cached(*d); m && complete(*m)) co_return *m;
+                if (auto m = manifests_.cached(*d); m && complete(*m)) {
+                    manifests_.vouch(from, repository, *m);
+                    co_return *m;
+                }
         auto busy = converting_.find(key);
         if (busy == converting_.end()) break;
         auto done = busy->second;
@@ -198,6 +201,7 @@ asio::awaitable<served_manifest> variant_tags::get(upstream& from, const std::st
     converting_.erase(key);
     done->notify_all();
     if (failure) std::rethrow_exception(failure);
+    manifests_.vouch(from, repository, *result);
     co_return *result;
 }
 

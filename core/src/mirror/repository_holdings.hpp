@@ -1,0 +1,41 @@
+// Which content each repository of each upstream is known to hold. The cache is shared by
+// every repository (content-addressed), but a client may read cached bytes under a
+// repository only when that repository holds them upstream: otherwise anyone who learns a
+// digest could read a private repository's layers under the name of any other. A
+// repository is known to hold what the upstream served or answered for it, and what a
+// manifest of it that the mirror serves lists. Manifests the upstream served for a
+// repository are kept as store records, so a restarted mirror still serves them (and through
+// them their blobs) while the upstream is down; the rest is learnt again each run.
+// Threading: on the mirror's strand only.
+#pragma once
+
+#include "mirror/upstream.hpp"
+
+#include <lading/oci/digest.hpp>
+#include <lading/plugin/store.hpp>
+
+#include <set>
+#include <string>
+#include <utility>
+
+namespace lading::mirror {
+
+class repository_holdings {
+public:
+    explicit repository_holdings(plugin::store& store) : store_(store) {}
+
+    bool holds(const upstream& from, const std::string& repository, const digest& d);
+    void note(const upstream& from, const std::string& repository, const digest& d);
+    // A manifest the upstream served for `repository`: remembered across runs too.
+    void note_manifest(const upstream& from, const std::string& repository, const digest& d);
+
+private:
+    using key = std::pair<std::string, digest>;  // "<upstream name>/<repository>", content
+    static key key_of(const upstream& from, const std::string& repository, const digest& d);
+    static std::string record_key(const upstream& from, const std::string& repository, const digest& d);
+
+    plugin::store& store_;
+    std::set<key> known_;
+};
+
+}  // namespace lading::mirror
