@@ -22,6 +22,7 @@ namespace {
 // --entrypoint/--cmd take a JSON array (exec form) or one plain string.
 std::vector<std::string> parse_command(const std::string& flag, const std::string& text)
 {
+    if (text.empty()) return {};  // clears it, as docker run's --entrypoint ''
     if (!text.starts_with("[")) return {text};
     boost::system::error_code ec;
     auto v = boost::json::parse(text, ec);
@@ -133,8 +134,8 @@ int export_command(const std::vector<std::string>& args)
         split_key_value("--env", e);
         request.settings.env.push_back(e);
     }
-    request.settings.workdir = cl.last("--workdir").value_or("");
-    request.settings.user = cl.last("--user").value_or("");
+    request.settings.workdir = cl.last("--workdir");
+    request.settings.user = cl.last("--user");
     for (const auto& l : cl.all("--label")) {  // the last value of a key wins, as with docker's --label
         auto [key, value] = split_key_value("--label", l);
         request.settings.labels.insert_or_assign(key, value);

@@ -616,3 +616,61 @@ TEST_CASE("a Windows base index: os.version picks the entry and is written to th
         CHECK(manifests[1].at("platform") == ltsc2022_entry);
     }
 }
+
+TEST_CASE("an empty --entrypoint, --cmd, --user or --workdir clears what the base has, as docker run's do",
+          "[integration][base][settings]")
+{
+    require_tools({tools::skopeo});
+    temp_dir scratch;
+    const fs::path work = scratch.path();
+    write_bytes(work / "base-a" / "bin" / "tool", "tool\n");
+    export_request base{
+        .layers = {work / "base-a"},
+        .outputs = {"type=image,name=base:1,oci-mediatypes=true"},
+        .store = work / "base",
+        .metadata_file = work / "base-meta.json",
+        .extra_args = {"--entrypoint", R"(["/bin/tool"])", "--cmd", R"(["serve"])", "--user", "1000:1000",
+                       "--workdir", "/srv"},
+    };
+    export_ok(base);
+    // skopeo reads the config: the keys a cleared setting leaves out are absent, not empty.
+    auto runtime_of = [&](const std::string& name) {
+        auto r = run_process({"skopeo", "inspect", "--config", "oci:" + (work / "store").string() + ":" + name}, 2min);
+        INFO(r.describe());
+        REQUIRE(r.succeeded());
+        return parse_json(r.out, "skopeo inspect --config").at("config").as_object();
+    };
+
+    auto cleared = app_request(work, "type=image,name=cleared:1,oci-mediatypes=true");
+    cleared.extra_args.insert(cleared.extra_args.end(),
+                              {"--entrypoint", "", "--user", "", "--workdir", ""});
+    export_ok(cleared);
+    auto runtime = runtime_of("cleared:1");
+    INFO(boost::json::serialize(runtime));
+    for (const char* key : {"Entrypoint", "Cmd", "User", "WorkingDir"}) CHECK_FALSE(runtime.contains(key));
+
+    // An empty --cmd clears the command and keeps the entrypoint; a JSON [] does the same.
+    for (const std::string empty : {"", "[]"}) {
+        auto no_cmd = app_request(work, "type=image,name=no-cmd:1,oci-mediatypes=true");
+        no_cmd.extra_args.insert(no_cmd.extra_args.end(), {"--cmd", empty});
+        export_ok(no_cmd);
+        runtime = runtime_of("no-cmd:1");
+        INFO(empty << ": " << boost::json::serialize(runtime));
+        CHECK_FALSE(runtime.contains("Cmd"));
+        CHECK(runtime.at("Entrypoint") == boost::json::array{"/bin/tool"});
+        CHECK(runtime.at("User") == "1000:1000");
+        CHECK(runtime.at("WorkingDir") == "/srv");
+    }
+
+    // Without a base an empty entrypoint is no entrypoint, not one empty argument.
+    write_bytes(work / "plain" / "f", "f\n");
+    export_ok({.layers = {work / "plain"},
+               .outputs = {"type=image,name=plain:1,oci-mediatypes=true"},
+               .store = work / "store",
+               .metadata_file = work / "plain-meta.json",
+               .extra_args = {"--entrypoint", ""}});
+    runtime = runtime_of("plain:1");
+    INFO(boost::json::serialize(runtime));
+    CHECK_FALSE(runtime.contains("Entrypoint"));
+    CHECK(runtime.at("WorkingDir") == "/");
+}

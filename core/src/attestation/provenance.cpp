@@ -56,8 +56,8 @@ boost::json::object image_attributes(const image_settings& settings)
     if (settings.entrypoint) o["entrypoint"] = string_array(*settings.entrypoint);
     if (settings.cmd) o["cmd"] = string_array(*settings.cmd);
     if (!settings.env.empty()) o["env"] = string_array(settings.env);
-    if (!settings.workdir.empty()) o["workdir"] = settings.workdir;
-    if (!settings.user.empty()) o["user"] = settings.user;
+    if (settings.workdir) o["workdir"] = *settings.workdir;
+    if (settings.user) o["user"] = *settings.user;
     if (!settings.labels.empty()) {
         boost::json::object labels;
         for (const auto& [k, v] : settings.labels) labels[k] = v;

@@ -2,6 +2,8 @@
 #include <lading/error.hpp>
 
 #include <algorithm>
+#include <string>
+#include <type_traits>
 
 namespace lading {
 
@@ -53,6 +55,18 @@ void align_history(boost::json::array& history, std::size_t layers)
     for (; described < layers; ++described)
         history.push_back(boost::json::object{{"comment", "a layer of the base image, which has no history for it"}});
 }
+
+// An empty value clears what the base had: the key is left out, as image tools write it.
+template <class Value>
+void set_or_clear(boost::json::object& runtime, const char* key, const Value& value)
+{
+    if (value.empty())
+        runtime.erase(key);
+    else if constexpr (std::is_same_v<Value, std::string>)
+        runtime[key] = value;
+    else
+        runtime[key] = strings(value);
+}
 }  // namespace
 
 boost::json::object derive_image_config(const base_image& base, const image_settings& settings,
@@ -68,13 +82,13 @@ boost::json::object derive_image_config(const base_image& base, const image_sett
     if (auto* c = config.if_contains("config"); c && c->is_object()) runtime = c->as_object();
     merge_env(runtime, settings.env);
     if (settings.entrypoint) {
-        runtime["Entrypoint"] = strings(*settings.entrypoint);
+        set_or_clear(runtime, "Entrypoint", *settings.entrypoint);
         // As in a Dockerfile, a new entrypoint drops the inherited command.
         if (!settings.cmd) runtime.erase("Cmd");
     }
-    if (settings.cmd) runtime["Cmd"] = strings(*settings.cmd);
-    if (!settings.workdir.empty()) runtime["WorkingDir"] = settings.workdir;
-    if (!settings.user.empty()) runtime["User"] = settings.user;
+    if (settings.cmd) set_or_clear(runtime, "Cmd", *settings.cmd);
+    if (settings.workdir) set_or_clear(runtime, "WorkingDir", *settings.workdir);
+    if (settings.user) set_or_clear(runtime, "User", *settings.user);
     if (!settings.labels.empty()) {
         boost::json::object labels;
         if (auto* l = runtime.if_contains("Labels"); l && l->is_object()) labels = l->as_object();

@@ -28,8 +28,8 @@ void check_utf8_fields(const export_request& request)
     if (s.entrypoint) check_all(*s.entrypoint, "--entrypoint");
     if (s.cmd) check_all(*s.cmd, "--cmd");
     for (const auto& kv : s.env) check(kv, "--env " + shown_key(kv));
-    check(s.workdir, "--workdir");
-    check(s.user, "--user");
+    if (s.workdir) check(*s.workdir, "--workdir");
+    if (s.user) check(*s.user, "--user");
     for (const auto& [k, v] : s.labels) {
         check(k, "a --label key");
         check(v, "--label " + k);

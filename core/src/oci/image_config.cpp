@@ -52,10 +52,11 @@ boost::json::object build_image_config(const image_settings& settings, const std
 {
     boost::json::object runtime;
     runtime["Env"] = strings(merge_env(settings.platform.os, settings.env));
-    runtime["WorkingDir"] = settings.workdir.empty() ? "/" : settings.workdir;
-    if (settings.entrypoint) runtime["Entrypoint"] = strings(*settings.entrypoint);
-    if (settings.cmd) runtime["Cmd"] = strings(*settings.cmd);
-    if (!settings.user.empty()) runtime["User"] = settings.user;
+    runtime["WorkingDir"] = settings.workdir.value_or("").empty() ? "/" : *settings.workdir;
+    // An empty list is left out, as image tools write it.
+    if (settings.entrypoint && !settings.entrypoint->empty()) runtime["Entrypoint"] = strings(*settings.entrypoint);
+    if (settings.cmd && !settings.cmd->empty()) runtime["Cmd"] = strings(*settings.cmd);
+    if (!settings.user.value_or("").empty()) runtime["User"] = *settings.user;
     if (!settings.labels.empty()) {
         boost::json::object labels;
         for (const auto& [k, v] : settings.labels) labels[k] = v;

@@ -16,11 +16,12 @@ namespace lading {
 
 struct image_settings {
     lading::platform platform;
+    // Unset keeps what a base image has; set empty, clears it (as `--entrypoint ''` does with docker run).
     std::optional<std::vector<std::string>> entrypoint;
     std::optional<std::vector<std::string>> cmd;
     std::vector<std::string> env;  // K=V, later ones override earlier ones with the same K
-    std::string workdir;
-    std::string user;
+    std::optional<std::string> workdir;
+    std::optional<std::string> user;
     std::map<std::string, std::string> labels;
 };
 
