@@ -264,7 +264,10 @@ void progress_printer::show_step(const std::string& prefix, std::string_view mes
     case progress_mode::rawjson:
         emit_json(boost::json::serialize(boost::json::object{{"event", "step"}, {"message", line}}));
         break;
-    case progress_mode::quiet: break;
+    case progress_mode::quiet:
+        // Quiet hides progress, not what the user should know about the result.
+        if (message.starts_with("warning: ")) std::fprintf(stderr, "%s\n", line.c_str());
+        break;
     }
     if (mode_ == progress_mode::tty) drawn_lines_ = 0;
 }

@@ -174,3 +174,25 @@ TEST_CASE("--platform linux/arm means linux/arm/v7: in the index and for annotat
     auto amd64 = read_image(req.store, std::string(manifests[0].at("digest").as_string()));
     CHECK_FALSE(amd64.manifest.contains("annotations"));
 }
+
+TEST_CASE("a single-platform export says which platform-qualified annotations it does not apply",
+          "[integration][cli][annotations]")
+{
+    temp_dir work;
+    make_small_tree(work / "small");
+    export_request req;
+    req.layers = {work / "small"};
+    req.outputs = {"type=image,name=single:1,oci-mediatypes=true,annotation.plain=p,"
+                   "annotation[linux/amd64].org.example.arch=amd64"};
+    req.store = work / "store";
+    req.metadata_file = work / "meta.json";
+    auto r = run_export(req);
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    CHECK(r.err.find("warning: annotation[linux/amd64].org.example.arch is not applied") != std::string::npos);
+    CHECK(r.err.find("annotation.plain") == std::string::npos);
+    // As in BuildKit, the image has the plain annotation only.
+    auto meta = read_export_metadata(req.metadata_file);
+    auto image = read_image(req.store, meta.digest);
+    CHECK(image.manifest.at("annotations") == boost::json::object{{"plain", "p"}});
+}

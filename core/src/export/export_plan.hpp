@@ -90,6 +90,9 @@ struct export_plan {
     std::vector<output_plan> outputs;  // one per request.outputs, same order
     // rewrite-timestamp=true on an output with no SOURCE_DATE_EPOCH: times are kept.
     bool rewrite_without_epoch = false;
+    // Platform-qualified annotations a single-manifest root does not take (BuildKit drops them
+    // silently; lading says so).
+    std::vector<std::string> unapplied_annotations;
 };
 
 // The final names of an output whose root has `root`.

@@ -27,6 +27,8 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
     const export_plan plan = plan_export(request, facts);
     if (plan.rewrite_without_epoch)
         progress.step("warning: rewrite-timestamp=true without SOURCE_DATE_EPOCH: times are kept as they are");
+    for (const auto& key : plan.unapplied_annotations)
+        progress.step("warning: " + key + " is not applied: a single-platform image takes only annotations without a platform");
     export_destinations destinations(plugins, request.store_location, request.daemon_store_address);
     throw_if_stopped(request.stop, "before building layers");
     auto layers = build_layers(plan, destinations, plugins, progress);

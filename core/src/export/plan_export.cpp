@@ -100,9 +100,12 @@ std::vector<planned_platform> plan_platforms(const export_request& request,
     return platforms;
 }
 
-void check_annotations_fit(const export_request& request, const std::vector<planned_platform>& platforms,
-                           bool root_is_index)
+// Refuses annotations the export cannot apply; returns the platform-qualified ones a
+// single-manifest root leaves out.
+std::vector<std::string> check_annotations_fit(const export_request& request,
+                                               const std::vector<planned_platform>& platforms, bool root_is_index)
 {
+    std::vector<std::string> unapplied;
     std::vector<platform> built;
     for (const auto& p : platforms) built.push_back(p.settings.platform);
     for (const auto& spec : request.outputs) {
@@ -110,7 +113,11 @@ void check_annotations_fit(const export_request& request, const std::vector<plan
         auto index = annotations_for_index(spec);
         if (!root_is_index && (!index.index.empty() || !index.descriptor.empty()))
             throw usage_error("invalid --output: index annotations not supported for single platform export");
+        if (!root_is_index)
+            for (const auto& [full, value] : spec.annotations)
+                if (!parse_annotation_key(full).platform.empty()) unapplied.push_back(full);
     }
+    return unapplied;
 }
 
 std::optional<std::int64_t> epoch_of(const output_spec& spec, const export_request& request)
@@ -286,7 +293,7 @@ export_plan plan_export(const export_request& given, const export_facts& facts)
     plan.platforms = plan_platforms(request, facts.bases);
     plan.attestations = !request.attestations.empty();
     plan.root_is_index = plan.platforms.size() > 1 || plan.attestations;
-    check_annotations_fit(request, plan.platforms, plan.root_is_index);
+    plan.unapplied_annotations = check_annotations_fit(request, plan.platforms, plan.root_is_index);
 
     for (const auto& spec : request.outputs) {
         output_plan out;
