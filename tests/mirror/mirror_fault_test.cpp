@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <thread>
 
@@ -92,6 +93,45 @@ TEST_CASE("a tag is served stale when the upstream fails or is down, after its T
     auto unknown = http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/2", {}, oci_accept);
     CHECK(unknown.result_int() == 503);
     CHECK(metric(mirror.url(), "lading_mirror_upstream_errors_total") >= 3);
+}
+
+TEST_CASE("an index's platform manifests are served by digest after a restart with the upstream down",
+          "[mirror][faults]")
+{
+    temp_dir work("lading-mirror-stale-");
+    counted_upstream up;
+    auto image = push_image(work.path(), up.registry().address(), "app:1", {1000}, 11);
+    const auto upstream = "http://" + up.registry().address() + "/v2/app/manifests/";
+    auto manifest = http_fetch(http::verb::get, upstream + image.manifest_digest, {}, oci_accept);
+    REQUIRE(manifest.result_int() == 200);
+    boost::json::array children{boost::json::object{{"mediaType", std::string(manifest["Content-Type"])},
+                                                    {"digest", image.manifest_digest},
+                                                    {"size", manifest.body().size()},
+                                                    {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}}};
+    const auto index = boost::json::serialize(boost::json::object{
+        {"schemaVersion", 2}, {"mediaType", "application/vnd.oci.image.index.v1+json"}, {"manifests", children}});
+    const header_list index_type{{"Content-Type", "application/vnd.oci.image.index.v1+json"}};
+    REQUIRE(http_fetch(http::verb::put, upstream + "multi", index, index_type).result_int() == 201);
+    const header_list any{{"Accept", "application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json"}};
+
+    {
+        mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+        REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/multi", {}, any).result_int() == 200);
+        REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/" + image.manifest_digest, {}, any)
+                    .result_int() == 200);
+        for (const auto& layer : image.layer_digests) REQUIRE(get_blob(mirror, "app", layer).result_int() == 200);
+        CHECK(mirror.stop().exit_code == 0);
+    }
+    up.registry().stop();
+    mirror_process mirror(work / "cache", {{"--upstream", up.url()}});
+    auto child = http_fetch(http::verb::get, mirror.url() + "/v2/app/manifests/" + image.manifest_digest, {}, any);
+    CHECK(child.result_int() == 200);
+    CHECK(child.body() == manifest.body());
+    for (const auto& layer : image.layer_digests) {
+        auto b = get_blob(mirror, "app", layer);
+        CHECK(b.result_int() == 200);
+        CHECK("sha256:" + sha256_hex(b.body()) == layer);
+    }
 }
 
 TEST_CASE("the size cap evicts the least recently used blobs", "[mirror][faults][eviction]")

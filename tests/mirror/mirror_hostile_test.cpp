@@ -156,6 +156,24 @@ TEST_CASE("cached content is served only under a repository the upstream holds i
         }
         CHECK(error_code_of(http_fetch(http::verb::get, mirror.url() + "/v2/public/blobs/" + layer)) == "BLOB_UNKNOWN");
 
+        // Nor is listing the digest as a foreign layer (with urls, which a registry takes
+        // without the bytes) in a manifest of another repository.
+        json::object foreign{
+            {"schemaVersion", 2},
+            {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+            {"config", {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                        {"digest", image.config_digest},
+                        {"size", image.sizes.at(image.config_digest)}}},
+            {"layers", json::array{json::object{{"mediaType", "application/vnd.oci.image.layer.nondistributable.v1.tar"},
+                                                {"digest", layer},
+                                                {"size", image.sizes.at(layer)},
+                                                {"urls", json::array{"https://example.invalid/layer"}}}}}};
+        up.proxy().answer("GET", "^/v2/evil/manifests/x$", 1,
+                          injected_response{200, {{"Content-Type", "application/vnd.oci.image.manifest.v1+json"}},
+                                            json::serialize(foreign)});
+        REQUIRE(http_fetch(http::verb::get, mirror.url() + "/v2/evil/manifests/x").result_int() == 200);
+        CHECK(http_fetch(http::verb::get, mirror.url() + "/v2/evil/blobs/" + layer).result_int() == 404);
+
         // A repository that does hold the blob upstream is served it from the cache, after a HEAD there.
         REQUIRE(put_blob(up.registry().address(), "team/copy", layer_bytes) == layer);
         auto copy = http_fetch(http::verb::get, mirror.url() + "/v2/team/copy/blobs/" + layer);

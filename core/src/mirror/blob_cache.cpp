@@ -161,7 +161,8 @@ asio::awaitable<std::shared_ptr<blob_fill>> blob_cache::joined(std::shared_ptr<f
     co_return slot->fill;
 }
 
-asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std::string& repository, const digest& d)
+asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std::string& repository, const digest& d,
+                                                      bool size_needed)
 {
     registry::request_spec spec;
     spec.method = registry::http::verb::head;
@@ -175,14 +176,15 @@ asio::awaitable<blob_facts> blob_cache::upstream_head(upstream& from, const std:
     auto text = r.header(registry::http::field::content_length);
     std::uint64_t size = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), size);
+    holdings_.note(from, repository, d);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
         auto known = known_sizes_.find(key_of(from, repository, d));
-        if (known == known_sizes_.end())
+        if (known == known_sizes_.end() && size_needed)
             throw error(registry::errc::protocol_violation, spec.what + ": the upstream gives no Content-Length");
-        size = known->second;
+        if (known != known_sizes_.end()) size = known->second;
+    } else {
+        remember_size(from, repository, d, size);
     }
-    remember_size(from, repository, d, size);
-    holdings_.note(from, repository, d);
     blob_facts facts{size, r.header(registry::http::field::content_type)};
     if (facts.media_type.empty()) facts.media_type = "application/octet-stream";
     co_return facts;
@@ -194,12 +196,14 @@ asio::awaitable<std::uint64_t> blob_cache::upstream_size(upstream& from, const s
     co_return (co_await upstream_head(from, repository, d)).size;
 }
 
+// Before cached bytes or another request's download serve `repository`: held there, or the
+// upstream says so (only whether, not the size, which the cache knows).
 asio::awaitable<void> blob_cache::check_held(upstream& from, const std::string& repository, const digest& d)
 {
     if (holdings_.holds(from, repository, d)) co_return;
     std::exception_ptr failure;
     try {
-        co_await upstream_head(from, repository, d);
+        co_await upstream_head(from, repository, d, false);
         co_return;
     } catch (...) {
         failure = std::current_exception();
@@ -208,18 +212,19 @@ asio::awaitable<void> blob_cache::check_held(upstream& from, const std::string& 
     std::rethrow_exception(failure);
 }
 
+bool blob_cache::present(const digest& d) { return fills_.count(d) || index_.count(d) || store_.blob_size(d); }
+
 asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& repository, const digest& d)
 {
+    // Whether the repository holds it is settled before the cache is looked at more closely.
+    if (present(d)) co_await check_held(from, repository, d);
     auto file = co_await committed(d);
     if (file) {
-        co_await check_held(from, repository, d);
         ++metrics_.cache_hits;
         co_return blob_facts{file->size(), "application/octet-stream"};
     }
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto slot = found->second;
-        co_await check_held(from, repository, d);
-        auto fill = co_await joined(slot);
+        auto fill = co_await joined(found->second);
         co_return blob_facts{fill->size(), "application/octet-stream"};
     }
     std::exception_ptr failure;
@@ -234,17 +239,15 @@ asio::awaitable<blob_facts> blob_cache::head(upstream& from, const std::string& 
 
 asio::awaitable<blob_handle> blob_cache::open(upstream& from, const std::string& repository, const digest& d)
 {
+    if (present(d)) co_await check_held(from, repository, d);
     auto file = co_await committed(d);
     if (file) {
-        co_await check_held(from, repository, d);
         ++metrics_.cache_hits;
         co_return blob_handle{file, nullptr};
     }
     ++metrics_.cache_misses;
     if (auto found = fills_.find(d); found != fills_.end()) {
-        auto slot = found->second;
-        co_await check_held(from, repository, d);
-        auto fill = co_await joined(slot);
+        auto fill = co_await joined(found->second);
         co_return blob_handle{nullptr, fill};
     }
     auto slot = std::make_shared<fill_slot>(ex_);

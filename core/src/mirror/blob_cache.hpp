@@ -89,7 +89,11 @@ private:
     boost::asio::awaitable<std::shared_ptr<cached_file>> open_cached(const digest& d);
     boost::asio::awaitable<std::shared_ptr<blob_fill>> joined(std::shared_ptr<fill_slot> slot);
     [[noreturn]] void rethrow_failure(const fill_slot& slot);
-    boost::asio::awaitable<blob_facts> upstream_head(upstream& from, const std::string& repository, const digest& d);
+    // The upstream's HEAD of the blob in `repository`; without a Content-Length the size is
+    // one learnt before, else 0 when not `size_needed`, else an error.
+    boost::asio::awaitable<blob_facts> upstream_head(upstream& from, const std::string& repository, const digest& d,
+                                                     bool size_needed = true);
+    bool present(const digest& d);  // committed or on its way, checked or not
     boost::asio::awaitable<void> check_held(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<std::uint64_t> upstream_size(upstream& from, const std::string& repository, const digest& d);
     boost::asio::awaitable<void> download(std::shared_ptr<fill_slot> slot, upstream& from, std::string repository,

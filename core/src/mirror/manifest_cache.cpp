@@ -126,28 +126,36 @@ void manifest_cache::keep(const served_manifest& m)
     store_.put_metadata("mirror/media-types/sha256/" + std::string(m.digest.hex()), m.media_type);
 }
 
-// What a manifest `repository` holds references: held there too (a registry takes a manifest
-// only with what it references), with sizes for the downloads that follow.
+// What a manifest `repository` holds references, with sizes for the downloads that follow.
+// Its config, layers and an index's manifests are held there too: a registry takes a manifest
+// only once it holds them. Not a layer with `urls` (a registry takes those without their
+// bytes) nor an artifact's `blobs`, which a registry may not check.
 void manifest_cache::learn_contents(const upstream& from, const std::string& repository, const served_manifest& m)
 {
     std::error_code ec;
     auto doc = json::parse(m.bytes, ec);
     if (ec || !doc.is_object()) return;
-    auto learn = [&](const json::value& v) {
+    enum class held { no, yes, as_manifest };
+    auto learn = [&](const json::value& v, held how) {
         if (!v.is_object()) return;
-        auto* d = v.as_object().if_contains("digest");
-        auto* s = v.as_object().if_contains("size");
+        const auto& entry = v.as_object();
+        auto* d = entry.if_contains("digest");
+        auto* s = entry.if_contains("size");
         if (!d || !d->is_string() || !s || !s->is_int64() || s->as_int64() < 0) return;
-        if (auto parsed = digest::parse(d->as_string())) {
+        auto parsed = digest::parse(d->as_string());
+        if (!parsed) return;
+        blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
+        if (entry.contains("urls") || how == held::no) return;
+        if (how == held::as_manifest)
+            holdings_.note_manifest(from, repository, *parsed);
+        else
             holdings_.note(from, repository, *parsed);
-            blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
-        }
     };
     const auto& o = doc.as_object();
-    if (auto* c = o.if_contains("config")) learn(*c);
-    for (const char* list : {"layers", "manifests", "blobs"})
+    if (auto* c = o.if_contains("config")) learn(*c, held::yes);
+    for (auto [list, how] : {std::pair{"layers", held::yes}, {"manifests", held::as_manifest}, {"blobs", held::no}})
         if (auto* l = o.if_contains(list); l && l->is_array())
-            for (const auto& v : l->as_array()) learn(v);
+            for (const auto& v : l->as_array()) learn(v, how);
 }
 
 std::optional<served_manifest> manifest_cache::cached(const digest& d)
@@ -185,7 +193,9 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
 {
     if (auto d = digest::parse(reference)) {
         // A cached copy another repository fetched is not served here: the upstream decides.
-        if (auto m = cached(*d); m && holdings_.holds(from, repository, *d)) {
+        std::optional<served_manifest> m;
+        if (holdings_.holds(from, repository, *d)) m = cached(*d);
+        if (m) {
             ++metrics_.cache_hits;
             learn_contents(from, repository, *m);
             co_return *m;

@@ -3,9 +3,9 @@
 // repository only when that repository holds them upstream: otherwise anyone who learns a
 // digest could read a private repository's layers under the name of any other. A
 // repository is known to hold what the upstream served or answered for it, and what a
-// manifest of it that the mirror serves lists. Manifests the upstream served for a
-// repository are kept as store records, so a restarted mirror still serves them (and through
-// them their blobs) while the upstream is down; the rest is learnt again each run.
+// manifest of it that the mirror serves lists (config, layers, an index's manifests). The
+// manifests are kept as store records too, so a restarted mirror still serves them (and
+// through them their blobs) while the upstream is down; the rest is learnt again each run.
 // Threading: on the mirror's strand only.
 #pragma once
 
@@ -26,16 +26,20 @@ public:
 
     bool holds(const upstream& from, const std::string& repository, const digest& d);
     void note(const upstream& from, const std::string& repository, const digest& d);
-    // A manifest the upstream served for `repository`: remembered across runs too.
+    // A manifest `repository` holds: remembered across runs too.
     void note_manifest(const upstream& from, const std::string& repository, const digest& d);
 
 private:
-    using key = std::pair<std::string, digest>;  // "<upstream name>/<repository>", content
+    using key = std::pair<std::string, digest>;  // "<upstream name>\n<repository>", content
     static key key_of(const upstream& from, const std::string& repository, const digest& d);
-    static std::string record_key(const upstream& from, const std::string& repository, const digest& d);
+    static std::string record_key(const key& k);
+    // Two generations bound the memory: once the newer is full it becomes the older and the
+    // oldest is forgotten, so what a pull under way has just learnt is kept.
+    static void add(std::set<key>& newer, std::set<key>& older, const key& k);
 
     plugin::store& store_;
-    std::set<key> known_;
+    std::set<key> known_, known_before_;
+    std::set<key> recorded_, recorded_before_;  // whose store record is written
 };
 
 }  // namespace lading::mirror

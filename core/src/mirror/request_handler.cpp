@@ -282,11 +282,12 @@ asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r
     } catch (const std::exception&) {
         ++metrics_.upstream_errors;
     }
-    if (auto subject = digest::parse(r.reference); subject && variants_ && holdings_.holds(from, r.repository, *subject)) {
+    if (auto subject = digest::parse(r.reference); subject && variants_) {
         std::optional<std::string> artifact_type;
         if (auto it = r.query.find("artifactType"); it != r.query.end()) artifact_type = it->second;
         try {
-            auto local = variants_->referrers_of(*subject);
+            std::vector<json::object> local;
+            if (holdings_.holds(from, r.repository, *subject)) local = variants_->referrers_of(*subject);
             for (const auto& entry : local)
                 if (auto d = digest::parse(entry.at("digest").as_string())) holdings_.note_manifest(from, r.repository, *d);
             add_local_referrers(out, std::move(local), artifact_type);
