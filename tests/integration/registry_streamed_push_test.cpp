@@ -119,6 +119,19 @@ TEST_CASE("a streamed upload broken mid-PATCH or refused at its PUT is recovered
         CHECK(meta.digest == expected);
         require_read_back(registry, "faulty/app:1", expected, work.path() / "copy");
     }
+    SECTION("the answer to the final PUT lost after the registry took the blob: nothing is built again")
+    {
+        proxy.cut_responses("PUT", "/blobs/uploads/", 1, 0);
+        auto dreq = streamed_tree_export(work.path(), "type=registry,name=" + name + ":4,store=false");
+        dreq.progress = "plain";
+        auto r = run_export(dreq);
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(proxy.pending_scripts() == 0);
+        CHECK(r.err.find("again") == std::string::npos);
+        CHECK(read_export_metadata(dreq.metadata_file).digest == expected);
+        require_read_back(registry, "faulty/app:4", expected, work.path() / "copy");
+    }
     SECTION("a 500 on the final PUT is retried")
     {
         proxy.answer_500("PUT", "/blobs/uploads/", 2);

@@ -1,5 +1,6 @@
 #include "registry/streaming_upload.hpp"
 
+#include "registry/blob_presence.hpp"
 #include "registry/chunked_upload.hpp"
 #include "registry/session.hpp"
 #include "registry/upload_requests.hpp"
@@ -149,6 +150,7 @@ private:
 
 void streaming_upload::write(std::span<const std::uint8_t> bytes)
 {
+    sent_ += bytes.size();
     while (!bytes.empty()) {
         auto n = std::min(bytes.size(), piece_size - filling_.size());
         filling_.insert(filling_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(n));
@@ -249,7 +251,22 @@ asio::awaitable<void> streaming_upload::run()
         location = upload_location(s, co_await s.send(send), what);
     }
     if (!last) throw error(errc::protocol_violation, "registry " + s.host() + " accepted the " + what + " before its end");
-    co_await commit_upload(s, location, *last, scopes, what);
+    std::exception_ptr failure;
+    try {
+        co_await commit_upload(s, location, *last, scopes, what);
+        co_return;
+    } catch (const error& e) {
+        if (e.code() == errc::interrupted) throw;
+        failure = std::current_exception();
+    }
+    // A PUT whose answer was lost may have been taken (its retry then finds the upload gone):
+    // the registry holding the blob settles it.
+    try {
+        if (holds_blob(co_await s.send(blob_head_request(target_.repository, *last)), sent_)) co_return;
+    } catch (const error& e) {
+        if (e.code() == errc::interrupted) throw;
+    }
+    std::rethrow_exception(failure);
 }
 
 }  // namespace lading::registry

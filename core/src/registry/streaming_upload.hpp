@@ -91,6 +91,7 @@ private:
     upload_target target_;
     std::size_t queue_limit_ = pieces_queued;  // fewer while a chunk is gathered in memory
     std::vector<std::uint8_t> filling_;
+    std::uint64_t sent_ = 0;  // the blob's size once closed (read by the upload thread after close)
 
     std::mutex mutex_;
     std::condition_variable changed_;
