@@ -26,6 +26,9 @@ boost::json::object metadata_of(const output_result& r)
         for (const auto& n : r.names) joined += (joined.empty() ? "" : ",") + n;
         m["image.name"] = joined;
     }
+    // Beside BuildKit's keys: imagetools create --from-metadata reads an image that was not
+    // pushed from the store instead of looking for it in a registry.
+    m["lading.pushed"] = r.pushed;
     return m;
 }
 

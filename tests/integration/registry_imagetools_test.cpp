@@ -379,6 +379,37 @@ TEST_CASE("imagetools create reads from and writes to the local store, and reads
     CHECK(split_lines(unknown.err).size() == 1);
 }
 
+TEST_CASE("imagetools create --from-metadata takes an image its export only stored from the store",
+          "[registry][imagetools]")
+{
+    temp_dir work;
+    registry_server registry;
+    auto amd = small_tree_export(work.path(), "type=image,name=app:amd64");
+    amd.metadata_file = work / "amd-meta.json";
+    const auto stored = export_ok(amd).digest;
+    CHECK(parse_json(read_text_file(amd.metadata_file), "metadata").at("lading.pushed") == false);
+
+    const auto target = registry.address() + "/team/stored:v1";
+    auto r = imagetools({"create", "--store", amd.store.string(), "-t", target, "--from-metadata",
+                         amd.metadata_file.string()});
+    INFO(r.describe());
+    REQUIRE(r.succeeded());
+    const auto index = parse_json(raw_manifest(target), "index from a stored export");
+    REQUIRE(index.at("manifests").as_array().size() == 1);
+    CHECK(json_string(index.at("manifests").at(0), "digest") == stored);
+    check_copy_all(work.path(), target, 1);
+
+    // Another store does not hold it: one line naming the image and what to do; no tag written.
+    auto elsewhere = imagetools({"create", "--store", (work / "other-store").string(), "-t",
+                                 registry.address() + "/team/stored:v2", "--from-metadata", amd.metadata_file.string()});
+    CHECK(elsewhere.exit_code == 1);
+    REQUIRE(split_lines(elsewhere.err).size() == 1);
+    CHECK_THAT(elsewhere.err, Catch::Contains("app:amd64@" + stored) && Catch::Contains("not pushed") &&
+                                  Catch::Contains("does not hold it"));
+    const auto tags = tags_of(registry, "team/stored");
+    CHECK(std::find(tags.begin(), tags.end(), "v2") == tags.end());
+}
+
 TEST_CASE("a shard's manifest put that meets the registry's blob link race is tried again", "[registry][imagetools]")
 {
     // distribution's filesystem storage rewrites a repository's blob link in place when a

@@ -40,6 +40,7 @@ std::vector<output_result> run_export(const export_request& request, plugin::cat
     unpack_outputs(plan, results, destinations, plugins, progress);
     name_outputs(plan, results, destinations, progress);
     push_outputs(plan, results, destinations, progress);
+    for (std::size_t o = 0; o < results.size(); ++o) results[o].pushed = !plan.outputs[o].pushes.empty();
     return results;
 }
 

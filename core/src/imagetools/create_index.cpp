@@ -137,7 +137,8 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     std::vector<annotation_request> annotations;
     for (const auto& a : request.annotations) annotations.push_back(parse_annotation_request(a));
 
-    // A SOURCE the local store holds is read from there; metadata files name pushed images.
+    // A SOURCE the local store holds is read from there; metadata files name pushed images, or
+    // stored ones by digest.
     std::vector<std::pair<source_reference, bool>> sources;  // with: may be a store name
     for (const auto& s : request.sources) sources.emplace_back(parse_source(s), true);
     for (const auto& f : request.metadata_files)
@@ -167,6 +168,12 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     for (const auto& [s, may_be_store] : sources) {
         if (s.kind == source_kind::layout) {
             add(g, read_source_images(*open.layout(s.layout_dir), s.reference, s.text), open.layout(s.layout_dir));
+        } else if (s.kind == source_kind::store) {
+            auto store = open.store_holding(s.reference);
+            if (!store)
+                throw error(s.text + ": the store " + request.store_location.string() +
+                            " does not hold it; give --store the export's store, or export it with push=true");
+            add(g, read_source_images(*store, s.reference, s.text), store);
         } else if (auto store = may_be_store ? open.store_holding(s.text) : nullptr) {
             add(g, read_source_images(*store, s.text, s.text), store);
         } else {

@@ -57,6 +57,12 @@ source_reference source_of_entry(const boost::json::object& entry, const std::st
     s.image.tag.clear();
     s.image.digest = dgst.str();
     s.text = s.image.name() + "@" + s.image.digest;
+    if (auto* pushed = entry.if_contains("lading.pushed"); pushed && pushed->is_bool() && !pushed->get_bool()) {
+        // Its export kept it in a store and pushed nothing: the store is where it is.
+        s.kind = source_kind::store;
+        s.reference = dgst.str();
+        s.text = first + "@" + s.reference + " (" + where + ", not pushed)";
+    }
     return s;
 }
 

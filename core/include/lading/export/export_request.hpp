@@ -68,6 +68,7 @@ struct output_result {
     descriptor root;                 // the manifest (or index) every name points at
     digest config;                   // single-platform exports only
     std::vector<std::string> names;  // final names, dangling and canonical ones included
+    bool pushed = false;             // the names are in their registries (push=true)
 };
 
 }  // namespace lading
