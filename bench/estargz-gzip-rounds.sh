@@ -18,7 +18,7 @@ rounds=${1:-5}
 
 rm -rf "$work"; mkdir -p "$work"
 export SOURCE_DATE_EPOCH=1700000000
-tar -C "$corpus" -cf - . > /dev/null  # page cache warm for everyone
+tar -C "$corpus" -cf - . | cat > /dev/null  # page cache warm for everyone
 
 export_to_store=("$LADING" export "$corpus" --store "$work/store" --progress quiet --output)
 spec=type=image,name=bench:1,oci-mediatypes=true,compression

@@ -83,7 +83,7 @@ corpus_bytes=$(du -sb "$corpus" | cut -f1)
 corpus_files=$(find "$corpus" -type f | wc -l)
 
 # Warm the page cache so that every tool reads the corpus from memory.
-tar -C "$corpus" -cf - . > /dev/null
+tar -C "$corpus" -cf - . | cat > /dev/null
 
 # ---------------------------------------------------------------------------------------------
 # measure NAME COMMAND: runs COMMAND (a bash snippet) and records "seconds peak_kib status".

@@ -107,6 +107,9 @@ declare -A walls cpus rss registry_cpus written
 registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$registry_pid/stat"; }
 timed_run() {  # NAME CMD...: one run; appends wall time, CPU seconds, peak RSS, the MiB written to files and the registry's CPU to NAME's lists
   local name=$1; shift
+  # Every run starts with the corpus in the page cache: a machine that reclaims idle page cache
+  # (DAMON, memory pressure) would otherwise make some runs read the disk and others not.
+  tar -C "$corpus" -cf - . | cat > /dev/null  # (not straight to /dev/null: GNU tar would skip reading)
   local registry_before; registry_before=$(registry_cpu)
   # The shell between time and the command reads its own I/O count once the command has
   # ended: the kernel adds a child's count to its parent's when it is waited for.

@@ -23,7 +23,7 @@ command -v zstd >/dev/null 2>&1 || die "'zstd' is not installed: run scripts/set
 
 rm -rf "$work"; mkdir -p "$work"
 export SOURCE_DATE_EPOCH=1700000000
-tar -C "$corpus" -cf - . > /dev/null  # page cache warm for everyone
+tar -C "$corpus" -cf - . | cat > /dev/null  # page cache warm for everyone
 
 spec="type=image,name=bench:zstd,compression=zstd,oci-mediatypes=true"
 lading_zstd=("$LADING" export "$corpus" --store "$work/store" --progress quiet --output)
