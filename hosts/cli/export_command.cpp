@@ -134,8 +134,9 @@ int export_command(const std::vector<std::string>& args)
         split_key_value("--env", e);
         request.settings.env.push_back(e);
     }
-    request.settings.workdir = cl.last("--workdir");
-    request.settings.user = cl.last("--user");
+    // As docker's: an empty --workdir or --user keeps the base's value.
+    if (auto w = cl.last("--workdir"); w && !w->empty()) request.settings.workdir = *w;
+    if (auto u = cl.last("--user"); u && !u->empty()) request.settings.user = *u;
     for (const auto& l : cl.all("--label")) {  // the last value of a key wins, as with docker's --label
         auto [key, value] = split_key_value("--label", l);
         request.settings.labels.insert_or_assign(key, value);

@@ -617,7 +617,7 @@ TEST_CASE("a Windows base index: os.version picks the entry and is written to th
     }
 }
 
-TEST_CASE("an empty --entrypoint, --cmd, --user or --workdir clears what the base has, as docker run's do",
+TEST_CASE("an empty --entrypoint or --cmd clears what the base has; an empty --user or --workdir keeps it, as docker's",
           "[integration][base][settings]")
 {
     require_tools({tools::skopeo});
@@ -647,7 +647,10 @@ TEST_CASE("an empty --entrypoint, --cmd, --user or --workdir clears what the bas
     export_ok(cleared);
     auto runtime = runtime_of("cleared:1");
     INFO(boost::json::serialize(runtime));
-    for (const char* key : {"Entrypoint", "Cmd", "User", "WorkingDir"}) CHECK_FALSE(runtime.contains(key));
+    // A new entrypoint drops the base's command, as in a Dockerfile.
+    for (const char* key : {"Entrypoint", "Cmd"}) CHECK_FALSE(runtime.contains(key));
+    CHECK(runtime.at("User") == "1000:1000");
+    CHECK(runtime.at("WorkingDir") == "/srv");
 
     // An empty --cmd clears the command and keeps the entrypoint; a JSON [] does the same.
     for (const std::string empty : {"", "[]"}) {

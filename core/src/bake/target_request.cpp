@@ -84,8 +84,9 @@ export_request build_request(const target& t, const request_defaults& defaults)
     request.settings.entrypoint = t.entrypoint;
     request.settings.cmd = t.cmd;
     for (const auto& [k, v] : t.env) request.settings.env.push_back(k + "=" + v);
-    request.settings.workdir = t.workdir;
-    request.settings.user = t.user;
+    // As docker's: an empty workdir or user keeps the base's value.
+    if (t.workdir && !t.workdir->empty()) request.settings.workdir = t.workdir;
+    if (t.user && !t.user->empty()) request.settings.user = t.user;
     request.settings.labels = t.labels;
     for (const auto& a : t.attest) request.attestations.push_back(attestation::parse_attest_option(a));
     request.source_date_epoch = t.source_date_epoch ? parse_source_date_epoch(*t.source_date_epoch, "source-date-epoch") : defaults.source_date_epoch;

@@ -115,7 +115,9 @@ std::vector<std::string> check_annotations_fit(const export_request& request,
             throw usage_error("invalid --output: index annotations not supported for single platform export");
         if (!root_is_index)
             for (const auto& [full, value] : spec.annotations)
-                if (!parse_annotation_key(full).platform.empty()) unapplied.push_back(full);
+                if (!parse_annotation_key(full).platform.empty() &&
+                    std::find(unapplied.begin(), unapplied.end(), full) == unapplied.end())
+                    unapplied.push_back(full);
     }
     return unapplied;
 }

@@ -16,7 +16,9 @@ namespace lading {
 
 struct image_settings {
     lading::platform platform;
-    // Unset keeps what a base image has; set empty, clears it (as `--entrypoint ''` does with docker run).
+    // Unset keeps what a base image has; set empty, clears it (the command line clears only the
+    // entrypoint and command so, as `docker run --entrypoint ''`; an empty user or workdir
+    // there keeps the base's, as docker's does).
     std::optional<std::vector<std::string>> entrypoint;
     std::optional<std::vector<std::string>> cmd;
     std::vector<std::string> env;  // K=V, later ones override earlier ones with the same K
