@@ -384,7 +384,8 @@ TEST_CASE("imagetools create --from-metadata takes an image its export only stor
 {
     temp_dir work;
     registry_server registry;
-    auto amd = small_tree_export(work.path(), "type=image,name=app:amd64");
+    const auto stored_name = registry.address() + "/team/app:amd64";
+    auto amd = small_tree_export(work.path(), "type=image,name=" + stored_name);
     amd.metadata_file = work / "amd-meta.json";
     const auto stored = export_ok(amd).digest;
     CHECK(parse_json(read_text_file(amd.metadata_file), "metadata").at("lading.pushed") == false);
@@ -399,15 +400,41 @@ TEST_CASE("imagetools create --from-metadata takes an image its export only stor
     CHECK(json_string(index.at("manifests").at(0), "digest") == stored);
     check_copy_all(work.path(), target, 1);
 
-    // Another store does not hold it: one line naming the image and what to do; no tag written.
-    auto elsewhere = imagetools({"create", "--store", (work / "other-store").string(), "-t",
-                                 registry.address() + "/team/stored:v2", "--from-metadata", amd.metadata_file.string()});
+    // A store that does not hold it, and a registry that does not either: one line naming the
+    // image and both places; no tag written.
+    const auto other_store = (work / "other-store").string();
+    auto elsewhere = imagetools({"create", "--store", other_store, "-t", registry.address() + "/team/stored:v2",
+                                 "--from-metadata", amd.metadata_file.string()});
     CHECK(elsewhere.exit_code == 1);
     REQUIRE(split_lines(elsewhere.err).size() == 1);
-    CHECK_THAT(elsewhere.err, Catch::Contains("app:amd64@" + stored) && Catch::Contains("not pushed") &&
-                                  Catch::Contains("does not hold it"));
-    const auto tags = tags_of(registry, "team/stored");
+    CHECK_THAT(elsewhere.err, Catch::Contains(stored_name + "@" + stored) && Catch::Contains("not pushed") &&
+                                  Catch::Contains("does not hold it") && Catch::Contains("nor does its registry"));
+    auto tags = tags_of(registry, "team/stored");
     CHECK(std::find(tags.begin(), tags.end(), "v2") == tags.end());
+
+    // Pushed since by another tool: the registry has it, the other store still does not.
+    auto copied = run_process({"skopeo", "copy", "--dest-tls-verify=false", "oci:" + amd.store.string() + ":" + stored_name,
+                               "docker://" + stored_name});
+    INFO(copied.describe());
+    REQUIRE(copied.succeeded());
+    auto later = imagetools({"create", "--store", other_store, "-t", registry.address() + "/team/stored:v3",
+                             "--from-metadata", amd.metadata_file.string()});
+    INFO(later.describe());
+    REQUIRE(later.succeeded());
+    CHECK(child_digests(parse_json(raw_manifest(registry.address() + "/team/stored:v3"), "v3")) ==
+          std::set<std::string>{stored});
+
+    // One export with a stored output first and a pushing one after: the pushed one is taken.
+    auto both = small_tree_export(work.path(), "type=image,name=" + registry.address() + "/team/both:local,store=false");
+    both.outputs.push_back("type=registry,name=" + registry.address() + "/team/both:pushed,store=false");
+    both.metadata_file = work / "both-meta.json";
+    const auto both_digest = export_ok(both).digest;
+    auto from_both = imagetools({"create", "--store", other_store, "-t", registry.address() + "/team/stored:v4",
+                                 "--from-metadata", both.metadata_file.string()});
+    INFO(from_both.describe());
+    REQUIRE(from_both.succeeded());
+    CHECK(child_digests(parse_json(raw_manifest(registry.address() + "/team/stored:v4"), "v4")) ==
+          std::set<std::string>{both_digest});
 }
 
 TEST_CASE("a shard's manifest put that meets the registry's blob link race is tried again", "[registry][imagetools]")

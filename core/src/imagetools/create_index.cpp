@@ -168,12 +168,15 @@ composed_index create_index(const create_request& request, plugin::catalog& plug
     for (const auto& [s, may_be_store] : sources) {
         if (s.kind == source_kind::layout) {
             add(g, read_source_images(*open.layout(s.layout_dir), s.reference, s.text), open.layout(s.layout_dir));
+        } else if (auto held = s.kind == source_kind::store ? open.store_holding(s.reference) : nullptr) {
+            add(g, read_source_images(*held, s.reference, s.text), held);
         } else if (s.kind == source_kind::store) {
-            auto store = open.store_holding(s.reference);
-            if (!store)
+            try {
+                add(g, read_source_images(*open.registry(s.image), s.image.digest, s.text), open.registry(s.image));
+            } catch (const error& e) {
                 throw error(s.text + ": the store " + request.store_location.string() +
-                            " does not hold it; give --store the export's store, or export it with push=true");
-            add(g, read_source_images(*store, s.reference, s.text), store);
+                            " does not hold it (give --store the export's store), nor does its registry: " + e.what());
+            }
         } else if (auto store = may_be_store ? open.store_holding(s.text) : nullptr) {
             add(g, read_source_images(*store, s.text, s.text), store);
         } else {

@@ -58,12 +58,31 @@ source_reference source_of_entry(const boost::json::object& entry, const std::st
     s.image.digest = dgst.str();
     s.text = s.image.name() + "@" + s.image.digest;
     if (auto* pushed = entry.if_contains("lading.pushed"); pushed && pushed->is_bool() && !pushed->get_bool()) {
-        // Its export kept it in a store and pushed nothing: the store is where it is.
+        // Its export pushed it nowhere: the store is where to look first (it may have been
+        // pushed since, so the registry still comes after).
         s.kind = source_kind::store;
         s.reference = dgst.str();
         s.text = first + "@" + s.reference + " (" + where + ", not pushed)";
     }
     return s;
+}
+
+// The entry to take the image from: `entry` itself, or when its output was not pushed, another
+// output of the same export (lading.outputs) that pushed the same image.
+const boost::json::object& pushed_output_of(const boost::json::object& entry)
+{
+    auto* pushed = entry.if_contains("lading.pushed");
+    auto* outputs = entry.if_contains("lading.outputs");
+    auto* digest = entry.if_contains("containerimage.digest");
+    if (!pushed || !pushed->is_bool() || pushed->get_bool() || !outputs || !outputs->is_array() || !digest) return entry;
+    for (const auto& o : outputs->get_array()) {
+        if (!o.is_object()) continue;
+        const auto& out = o.get_object();
+        auto* p = out.if_contains("lading.pushed");
+        auto* d = out.if_contains("containerimage.digest");
+        if (p && p->is_bool() && p->get_bool() && d && *d == *digest && out.contains("image.name")) return out;
+    }
+    return entry;
 }
 
 }  // namespace
@@ -89,12 +108,13 @@ std::vector<source_reference> sources_from_metadata_text(const std::string& text
     if (ec || !doc.is_object()) throw error("metadata file " + file + " is not a JSON object");
     const auto& top = doc.as_object();
     if (top.contains("containerimage.digest") || top.contains("lading.error"))
-        return {source_of_entry(top, "metadata file " + file)};
+        return {source_of_entry(pushed_output_of(top), "metadata file " + file)};
     // lading bake: one entry per target.
     std::vector<source_reference> sources;
     for (const auto& [target, entry] : top) {
         if (!entry.is_object()) continue;
-        sources.push_back(source_of_entry(entry.as_object(), "metadata file " + file + ": target " + std::string(target)));
+        sources.push_back(source_of_entry(pushed_output_of(entry.as_object()),
+                                          "metadata file " + file + ": target " + std::string(target)));
     }
     if (sources.empty()) throw error("metadata file " + file + " names no image (no containerimage.digest)");
     return sources;

@@ -28,7 +28,8 @@ struct source_reference {
 source_reference parse_source(const std::string& text);
 
 // The image each metadata file entry names: its first image.name at containerimage.digest,
-// in that registry, or in the store (by digest) when lading.pushed says it was not pushed.
+// in that registry; when lading.pushed says it was not pushed, another output of the export
+// that pushed it, else the store (by digest) and then the registry.
 // A file is one export's keys, or an object keyed by bake target with those keys each; an
 // entry carrying lading.error (a failed bake target) is an error. Throws lading::error.
 std::vector<source_reference> sources_from_metadata_text(const std::string& text, const std::string& file);
