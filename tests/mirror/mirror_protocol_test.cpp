@@ -157,6 +157,10 @@ TEST_CASE("bad options: one line on stderr, usage errors exit 2, the cache is no
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--max-size", "lots"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--tag-ttl", "soon"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--bogus"}, 2},
+             // Tag records spell ':' as '_': these two names would mix their tags.
+             {{"--upstream", "http://127.0.0.1:1", "--upstream", "127.0.0.1_1=http://127.0.0.1:2", "--cache", cache,
+               "--listen", "127.0.0.1:0"}, 2},
+             {{"--upstream", "team/reg=http://127.0.0.1:1", "--cache", cache, "--listen", "127.0.0.1:0"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--variant", "nope", "--listen", "127.0.0.1:0"}, 2},
              {{"--upstream", "http://127.0.0.1:1", "--cache", cache, "--htpasswd", (work / "missing").string(),
                "--listen", "127.0.0.1:0"},

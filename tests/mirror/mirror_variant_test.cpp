@@ -168,6 +168,28 @@ TEST_CASE("the referrers of an upstream image list the variants the mirror made 
     CHECK(other.second == "artifactType");
     // Nothing refers to the variant itself.
     CHECK(referrers(mirror, zstd_digest).first.empty());
+
+    // Restarted, the mirror lists the variant before any client asked for the subject again.
+    CHECK(mirror.stop().exit_code == 0);
+    mirror_process again(work / "cache", {{"--upstream", up.url(), "--variant", "zstd"}});
+    auto relisted = referrers(again, image.manifest_digest).first;
+    REQUIRE(relisted.size() == 1);
+    CHECK(relisted[0].at("digest").as_string() == zstd_digest);
+
+    // Another repository that holds the subject upstream (the mirror never saw it there) is
+    // given the same answer: the upstream is asked, and the variant is then served there too.
+    auto copied = run_process({"skopeo", "copy", "--preserve-digests", "--src-tls-verify=false", "--dest-tls-verify=false",
+                               "docker://" + up.registry().address() + "/app:1",
+                               "docker://" + up.registry().address() + "/app2:1"});
+    INFO(copied.describe());
+    REQUIRE(copied.succeeded());
+    auto in_app2 = http_fetch(http::verb::get, again.url() + "/v2/app2/referrers/" + image.manifest_digest);
+    REQUIRE(in_app2.result_int() == 200);
+    auto listed_app2 = json::parse(in_app2.body()).as_object().at("manifests").as_array();
+    REQUIRE(listed_app2.size() == 1);
+    CHECK(listed_app2[0].at("digest").as_string() == zstd_digest);
+    CHECK(http_fetch(http::verb::get, again.url() + "/v2/app2/manifests/" + zstd_digest, {}, any_manifest).result_int() ==
+          200);
 }
 
 TEST_CASE("a variant of an index listing one image many times fetches its parts once", "[mirror][variant]")

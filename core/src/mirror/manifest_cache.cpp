@@ -66,11 +66,16 @@ std::string media_type_in(const std::string& bytes)
 
 }  // namespace
 
-std::string tag_record_key(const std::string& upstream_name, const std::string& repository, const std::string& tag)
+std::string upstream_record_name(const std::string& upstream_name)
 {
     std::string host = upstream_name;
     std::replace(host.begin(), host.end(), ':', '_');
-    return "mirror/tags/" + host + "/" + repository + "/_tag/" + tag;
+    return host;
+}
+
+std::string tag_record_key(const std::string& upstream_name, const std::string& repository, const std::string& tag)
+{
+    return "mirror/tags/" + upstream_record_name(upstream_name) + "/" + repository + "/_tag/" + tag;
 }
 
 manifest_cache::manifest_cache(plugin::store& store, blob_cache& blobs, repository_holdings& holdings,
@@ -116,8 +121,8 @@ std::string manifest_cache::media_type_of(const digest& d, const std::string& by
 
 void manifest_cache::vouch(const upstream& from, const std::string& repository, const served_manifest& m)
 {
-    holdings_.note_manifest(from, repository, m.digest);
-    learn_contents(from, repository, m);
+    holdings_.note_lasting(from, repository, m.digest);
+    learn_contents(from, repository, m, true);
 }
 
 void manifest_cache::keep(const served_manifest& m)
@@ -130,12 +135,13 @@ void manifest_cache::keep(const served_manifest& m)
 // Its config, layers and an index's manifests are held there too: a registry takes a manifest
 // only once it holds them. Not a layer with `urls` (a registry takes those without their
 // bytes) nor an artifact's `blobs`, which a registry may not check.
-void manifest_cache::learn_contents(const upstream& from, const std::string& repository, const served_manifest& m)
+void manifest_cache::learn_contents(const upstream& from, const std::string& repository, const served_manifest& m,
+                                    bool lasting)
 {
     std::error_code ec;
     auto doc = json::parse(m.bytes, ec);
     if (ec || !doc.is_object()) return;
-    enum class held { no, yes, as_manifest };
+    enum class held { no, yes };
     auto learn = [&](const json::value& v, held how) {
         if (!v.is_object()) return;
         const auto& entry = v.as_object();
@@ -146,14 +152,14 @@ void manifest_cache::learn_contents(const upstream& from, const std::string& rep
         if (!parsed) return;
         blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
         if (entry.contains("urls") || how == held::no) return;
-        if (how == held::as_manifest)
-            holdings_.note_manifest(from, repository, *parsed);
+        if (lasting)
+            holdings_.note_lasting(from, repository, *parsed);
         else
             holdings_.note(from, repository, *parsed);
     };
     const auto& o = doc.as_object();
     if (auto* c = o.if_contains("config")) learn(*c, held::yes);
-    for (auto [list, how] : {std::pair{"layers", held::yes}, {"manifests", held::as_manifest}, {"blobs", held::no}})
+    for (auto [list, how] : {std::pair{"layers", held::yes}, {"manifests", held::yes}, {"blobs", held::no}})
         if (auto* l = o.if_contains(list); l && l->is_array())
             for (const auto& v : l->as_array()) learn(v, how);
 }
@@ -183,8 +189,8 @@ asio::awaitable<served_manifest> manifest_cache::fetch(upstream& from, const std
     if (auto named = digest::parse(r.header("Docker-Content-Digest")); named && *named != m.digest)
         throw error(registry::errc::protocol_violation, spec.what + " does not match the digest the upstream gives");
     keep(m);
-    holdings_.note_manifest(from, repository, m.digest);
-    learn_contents(from, repository, m);
+    holdings_.note_lasting(from, repository, m.digest);
+    learn_contents(from, repository, m, true);
     co_return m;
 }
 
@@ -197,7 +203,7 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
         if (holdings_.holds(from, repository, *d)) m = cached(*d);
         if (m) {
             ++metrics_.cache_hits;
-            learn_contents(from, repository, *m);
+            learn_contents(from, repository, *m, false);
             co_return *m;
         }
         ++metrics_.cache_misses;
@@ -215,7 +221,7 @@ asio::awaitable<served_manifest> manifest_cache::get(upstream& from, const std::
     // The tag was resolved upstream in this repository: it holds the manifest and what it lists.
     if (last) {
         holdings_.note(from, repository, last->digest);
-        learn_contents(from, repository, *last);
+        learn_contents(from, repository, *last, false);
     }
     if (last && unix_now() - known->resolved < ttl_.count()) {
         ++metrics_.cache_hits;

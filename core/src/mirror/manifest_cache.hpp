@@ -56,7 +56,9 @@ private:
     std::optional<tag_record> record(const std::string& key);
     void save(const std::string& key, const tag_record& r);
     std::string media_type_of(const digest& d, const std::string& bytes);
-    void learn_contents(const upstream& from, const std::string& repository, const served_manifest& m);
+    // lasting: `m` came from the upstream (or is the mirror's own variant), so what it lists is
+    // recorded for later runs too.
+    void learn_contents(const upstream& from, const std::string& repository, const served_manifest& m, bool lasting);
 
     plugin::store& store_;
     blob_cache& blobs_;
@@ -67,6 +69,8 @@ private:
     std::map<std::string, tag_record> tags_;
 };
 
+// An upstream's name as tag records spell it (':' is '_'): two upstreams must not share one.
+std::string upstream_record_name(const std::string& upstream_name);
 // The metadata key of a tag record: "mirror/tags/<upstream>/<repository>/_tag/<tag>".
 std::string tag_record_key(const std::string& upstream_name, const std::string& repository, const std::string& tag);
 

@@ -130,8 +130,15 @@ struct server::impl : std::enable_shared_from_this<impl> {
         const auto& store_plugin = plugins.get(LADING_KIND_STORE, options.store_backend);
         if (!options.htpasswd.empty()) users = std::make_unique<htpasswd_file>(options.htpasswd);
         if (!options.tls_cert.empty()) tls = make_tls_context(options.tls_cert, options.tls_key);
+        std::map<std::string, std::string> record_names;
         for (const auto& u : options.upstreams) {
             if (upstreams.count(u.name)) throw usage_error("the upstream " + u.name + " is configured twice");
+            if (u.name.find('/') != std::string::npos)
+                throw usage_error("the upstream name " + u.name + " holds a '/': a name is one path segment");
+            // Tag records spell ':' as '_': "host:5000" and "host_5000" would share them.
+            if (auto [at, fresh] = record_names.emplace(upstream_record_name(u.name), u.name); !fresh)
+                throw usage_error("the upstream names " + at->second + " and " + u.name +
+                                  " differ only in ':' and '_': the cache would mix their tags");
             upstreams[u.name] = std::make_unique<upstream>(strand, u.name, u.url, options.hosts);
         }
         listen(parse_listen(options.listen));

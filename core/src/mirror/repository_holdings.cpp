@@ -46,7 +46,7 @@ void repository_holdings::note(const upstream& from, const std::string& reposito
     if (!known_.count(k)) add(known_, known_before_, k);
 }
 
-void repository_holdings::note_manifest(const upstream& from, const std::string& repository, const digest& d)
+void repository_holdings::note_lasting(const upstream& from, const std::string& repository, const digest& d)
 {
     note(from, repository, d);
     const auto k = key_of(from, repository, d);

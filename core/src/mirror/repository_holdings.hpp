@@ -3,9 +3,9 @@
 // repository only when that repository holds them upstream: otherwise anyone who learns a
 // digest could read a private repository's layers under the name of any other. A
 // repository is known to hold what the upstream served or answered for it, and what a
-// manifest of it that the mirror serves lists (config, layers, an index's manifests). The
-// manifests are kept as store records too, so a restarted mirror still serves them (and
-// through them their blobs) while the upstream is down; the rest is learnt again each run.
+// manifest of it that the mirror serves lists (config, layers, an index's manifests). What
+// manifests the upstream served list is kept as store records too, so a restarted mirror
+// still serves it while the upstream is down; the rest is learnt again each run.
 // Threading: on the mirror's strand only.
 #pragma once
 
@@ -26,8 +26,8 @@ public:
 
     bool holds(const upstream& from, const std::string& repository, const digest& d);
     void note(const upstream& from, const std::string& repository, const digest& d);
-    // A manifest `repository` holds: remembered across runs too.
-    void note_manifest(const upstream& from, const std::string& repository, const digest& d);
+    // What the upstream served `repository` (a manifest and what it lists): remembered across runs too.
+    void note_lasting(const upstream& from, const std::string& repository, const digest& d);
 
 private:
     using key = std::pair<std::string, digest>;  // "<upstream name>\n<repository>", content

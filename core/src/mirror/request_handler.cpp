@@ -286,10 +286,13 @@ asio::awaitable<reply> request_handler::referrers(upstream& from, const route& r
         std::optional<std::string> artifact_type;
         if (auto it = r.query.find("artifactType"); it != r.query.end()) artifact_type = it->second;
         try {
+            // Whether the repository holds the subject is the upstream's to say when the mirror
+            // does not know yet: the manifest cache asks it.
+            if (!holdings_.holds(from, r.repository, *subject)) co_await manifests_.get(from, r.repository, r.reference);
             std::vector<json::object> local;
             if (holdings_.holds(from, r.repository, *subject)) local = variants_->referrers_of(*subject);
             for (const auto& entry : local)
-                if (auto d = digest::parse(entry.at("digest").as_string())) holdings_.note_manifest(from, r.repository, *d);
+                if (auto d = digest::parse(entry.at("digest").as_string())) holdings_.note_lasting(from, r.repository, *d);
             add_local_referrers(out, std::move(local), artifact_type);
         } catch (const std::exception&) {
             // The upstream's answer still stands; a damaged cache record shows in `store check`.
