@@ -141,8 +141,7 @@ void manifest_cache::learn_contents(const upstream& from, const std::string& rep
     std::error_code ec;
     auto doc = json::parse(m.bytes, ec);
     if (ec || !doc.is_object()) return;
-    enum class held { no, yes };
-    auto learn = [&](const json::value& v, held how) {
+    auto learn = [&](const json::value& v, bool proves_holding) {
         if (!v.is_object()) return;
         const auto& entry = v.as_object();
         auto* d = entry.if_contains("digest");
@@ -151,17 +150,17 @@ void manifest_cache::learn_contents(const upstream& from, const std::string& rep
         auto parsed = digest::parse(d->as_string());
         if (!parsed) return;
         blobs_.remember_size(from, repository, *parsed, static_cast<std::uint64_t>(s->as_int64()));
-        if (entry.contains("urls") || how == held::no) return;
+        if (entry.contains("urls") || !proves_holding) return;
         if (lasting)
             holdings_.note_lasting(from, repository, *parsed);
         else
             holdings_.note(from, repository, *parsed);
     };
     const auto& o = doc.as_object();
-    if (auto* c = o.if_contains("config")) learn(*c, held::yes);
-    for (auto [list, how] : {std::pair{"layers", held::yes}, {"manifests", held::yes}, {"blobs", held::no}})
+    if (auto* c = o.if_contains("config")) learn(*c, true);
+    for (auto [list, proves_holding] : {std::pair{"layers", true}, {"manifests", true}, {"blobs", false}})
         if (auto* l = o.if_contains(list); l && l->is_array())
-            for (const auto& v : l->as_array()) learn(v, how);
+            for (const auto& v : l->as_array()) learn(v, proves_holding);
 }
 
 std::optional<served_manifest> manifest_cache::cached(const digest& d)
